@@ -1,0 +1,28 @@
+/*
+ * ast.c — names of the syntax tree's kinds, for messages.
+ */
+#include "schemac.h"
+
+/* ORDER: follows DeclKind. */
+static const char *const decl_names[] = {
+    "platform", "extension", "role", "schema", "enum", "domain", "type",
+    "table", "view", "materialized view", "function", "template",
+};
+
+/* ORDER: follows ItemKind. */
+static const char *const item_names[] = {
+    "column", "constraint", "index", "row level security", "policy",
+    "grant", "comment", "trigger", "partition by", "partition", "use",
+    "view options", "query", "language", "attribute", "set", "body",
+    "default privileges", "in role", "login",
+};
+
+const char *decl_kind_name(DeclKind k)
+{
+    return decl_names[k];
+}
+
+const char *item_kind_name(ItemKind k)
+{
+    return item_names[k];
+}

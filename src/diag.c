@@ -1,0 +1,136 @@
+/*
+ * diag.c — diagnostics: "file:line:col: level: message", the source line and
+ * a caret under the whole token, as compilers print them.
+ */
+#include "schemac.h"
+
+#include <string.h>
+
+#define DIAG_DEFAULT_LIMIT 20
+
+static const char *level_name(DiagLevel level)
+{
+    switch (level) {
+    case DIAG_ERROR: return "error";
+    case DIAG_WARNING: return "warning";
+    case DIAG_NOTE: return "note";
+    }
+    return "error";
+}
+
+void diag_init(Diag *d, FILE *out)
+{
+    memset(d, 0, sizeof *d);
+    d->out = out;
+    d->limit = DIAG_DEFAULT_LIMIT;
+}
+
+bool diag_too_many(const Diag *d)
+{
+    return d->printed >= d->limit;
+}
+
+/*
+ * Counts first, prints second: past the limit errors are still counted so
+ * the exit status stays right.  Returns whether to print this one.
+ */
+static bool admit(Diag *d, DiagLevel level)
+{
+    if (level == DIAG_NOTE)
+        return d->last_shown;
+    if (level == DIAG_ERROR || d->werror)
+        d->errors++;
+    else
+        d->warnings++;
+    d->last_shown = d->printed < d->limit;
+    if (d->last_shown)
+        d->printed++;
+    else if (d->printed++ == d->limit)
+        fprintf(d->out, "schemac: too many errors, stopping here\n");
+    return d->last_shown;
+}
+
+/* Control characters would corrupt the terminal: show them as spaces. */
+static void put_line(FILE *out, const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        fputc(c < 0x20 && c != '\t' ? ' ' : c, out);
+    }
+}
+
+/* The caret line copies tabs so that it lines up under any tab width. */
+static void put_caret(FILE *out, const char *text, size_t line_len,
+                      size_t from, size_t len)
+{
+    for (size_t i = 0; i < from && i < line_len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if ((c & 0xC0) != 0x80)
+            fputc(c == '\t' ? '\t' : ' ', out);
+    }
+    fputc('^', out);
+    size_t end = from + (len ? len : 1);
+    if (end > line_len)
+        end = line_len;
+    for (size_t i = from + 1; i < end; i++)
+        if (((unsigned char)text[i] & 0xC0) != 0x80)
+            fputc('~', out);
+    fputc('\n', out);
+}
+
+static void show_source(Diag *d, const Source *file, size_t off, size_t len,
+                        int line)
+{
+    size_t line_len;
+    const char *text = source_line(file, line, &line_len);
+    size_t from = off - file->line_starts[line - 1];
+    fprintf(d->out, "%5d | ", line);
+    put_line(d->out, text, line_len);
+    fprintf(d->out, "\n      | ");
+    put_caret(d->out, text, line_len, from, len);
+}
+
+void diag_vat(Diag *d, DiagLevel level, const Source *src, size_t off,
+              size_t len, const char *fmt, va_list ap)
+{
+    if (!admit(d, level))
+        return;
+    const Source *file;
+    size_t file_off;
+    int line, col;
+    source_locate(src, off, &file, &file_off, &line, &col);
+    if (src->spans)
+        len = 1;  /* an expanded span need not be contiguous in its file */
+    fprintf(d->out, "%s:%d:%d: %s: ", file->name, line, col,
+            level_name(level));
+    vfprintf(d->out, fmt, ap);
+    fputc('\n', d->out);
+    show_source(d, file, file_off, len, line);
+    if (src->expanded_at) {
+        const Token *use = src->expanded_at;
+        source_locate(use->src, use->off, &file, &file_off, &line, &col);
+        fprintf(d->out, "%s:%d:%d: note: in the template used here\n",
+                file->name, line, col);
+    }
+}
+
+void diag_at(Diag *d, DiagLevel level, const Source *src, size_t off,
+             size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vat(d, level, src, off, len, fmt, ap);
+    va_end(ap);
+}
+
+void diag_plain(Diag *d, DiagLevel level, const char *fmt, ...)
+{
+    if (!admit(d, level))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(d->out, "schemac: %s: ", level_name(level));
+    vfprintf(d->out, fmt, ap);
+    fputc('\n', d->out);
+    va_end(ap);
+}

@@ -1,0 +1,168 @@
+/*
+ * main.c — the schemac command line: collects the .schema files named on
+ * the command line, runs the compiler over them, and prints the result.
+ * Exit status: 0 success, 1 errors in the input, 2 usage or I/O error.
+ */
+#include "schemac.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+static const char usage[] =
+    "usage: schemac COMMAND [--strict] PATH...\n"
+    "\n"
+    "PATH is a .schema file or a directory (every *.schema under it).\n"
+    "\n"
+    "commands:\n"
+    "  check   parse, resolve and check; print diagnostics only\n"
+    "  sql     print the canonical SQL to standard output\n"
+    "\n"
+    "exit status: 0 success, 1 errors in the input, 2 usage or I/O error\n";
+
+static int compare_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static void collect(Arena *a, const char *path, Vec *files, Diag *d);
+
+/* Directory entries are sorted so that output never depends on readdir. */
+static void collect_dir(Arena *a, const char *path, Vec *files, Diag *d)
+{
+    DIR *dir = opendir(path);
+    if (!dir) {
+        diag_plain(d, DIAG_ERROR, "cannot read directory %s", path);
+        return;
+    }
+    Vec names = {0};
+    for (struct dirent *e; (e = readdir(dir));)
+        if (e->d_name[0] != '.')
+            vec_push(a, &names, arena_printf(a, "%s/%s", path, e->d_name));
+    closedir(dir);
+    qsort(names.items, (size_t)names.len, sizeof(void *), compare_paths);
+    for (int i = 0; i < names.len; i++) {
+        struct stat st;
+        const char *child = names.items[i];
+        if (stat(child, &st) == 0 &&
+            (S_ISDIR(st.st_mode) || has_suffix(child, ".schema")))
+            collect(a, child, files, d);
+    }
+}
+
+static void collect(Arena *a, const char *path, Vec *files, Diag *d)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        diag_plain(d, DIAG_ERROR, "cannot open %s: no such file or directory",
+                   path);
+        return;
+    }
+    if (S_ISDIR(st.st_mode))
+        collect_dir(a, path, files, d);
+    else
+        vec_push(a, files, (void *)path);
+}
+
+/* Lexes and parses every file; returns false on I/O errors. */
+static bool read_program(Arena *a, Program *prog, Vec *files, Diag *d)
+{
+    for (int i = 0; i < files->len; i++) {
+        const char *err;
+        Source *src = source_load(a, files->items[i], &err);
+        if (!src) {
+            diag_plain(d, DIAG_ERROR, "cannot read %s: %s",
+                       (const char *)files->items[i], err);
+            return false;
+        }
+        vec_push(a, &prog->sources, src);
+        TokenList tl = lex_source(a, src, d);
+        parse_file(a, prog, &tl, d);
+    }
+    return true;
+}
+
+static int finish(Diag *d, int status)
+{
+    if (d->errors || d->warnings)
+        fprintf(d->out, "%d error%s, %d warning%s\n", d->errors,
+                d->errors == 1 ? "" : "s", d->warnings,
+                d->warnings == 1 ? "" : "s");
+    return status;
+}
+
+/* The output is built whole before any byte is written: no partial SQL. */
+static int run(Arena *a, const char *command, Vec *paths, Diag *d)
+{
+    Vec files = {0};
+    for (int i = 0; i < paths->len; i++)
+        collect(a, paths->items[i], &files, d);
+    if (d->errors)
+        return finish(d, EXIT_USAGE);
+    if (files.len == 0) {
+        diag_plain(d, DIAG_ERROR, "no .schema files found");
+        return finish(d, EXIT_USAGE);
+    }
+    Program prog = {0};
+    if (!read_program(a, &prog, &files, d))
+        return finish(d, EXIT_USAGE);
+    if (!d->errors)
+        sema_check(a, &prog, d);
+    if (d->errors)
+        return finish(d, EXIT_INPUT);
+    if (strcmp(command, "sql") == 0) {
+        Buf out = {0};
+        emit_sql(&out, a, &prog);
+        fwrite(out.data, 1, out.len, stdout);
+        buf_free(&out);
+        if (fflush(stdout) != 0)
+            return finish(d, EXIT_USAGE);
+    }
+    return finish(d, EXIT_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+                      strcmp(argv[1], "-h") == 0 ||
+                      strcmp(argv[1], "help") == 0)) {
+        fputs(usage, stdout);
+        return EXIT_SUCCESS;
+    }
+    if (argc < 2 || (strcmp(argv[1], "check") != 0 &&
+                     strcmp(argv[1], "sql") != 0)) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    Arena *a = arena_new();
+    Diag d;
+    diag_init(&d, stderr);
+    Vec paths = {0};
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--strict") == 0)
+            d.werror = true;
+        else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "schemac: unknown option %s\n%s", argv[i], usage);
+            arena_free(a);
+            return EXIT_USAGE;
+        } else
+            vec_push(a, &paths, argv[i]);
+    }
+    if (paths.len == 0) {
+        fputs(usage, stderr);
+        arena_free(a);
+        return EXIT_USAGE;
+    }
+    int status = run(a, argv[1], &paths, &d);
+    arena_free(a);
+    return status;
+}

@@ -1,0 +1,309 @@
+/*
+ * parse_decl.c — top-level declarations.  Every declaration has one shape:
+ * KIND NAME [HEADER] { ITEM; ... }  or  KIND NAME [HEADER];
+ */
+#include "schemac.h"
+
+#include <string.h>
+
+static const char *const decl_words[] = {
+    "platform", "extension", "role", "schema", "enum", "domain", "type",
+    "table", "view", "materialized", "function", "template", NULL,
+};
+
+static Decl *new_decl(Parser *p, DeclKind kind, const Token *tok)
+{
+    Decl *d = arena_alloc(p->arena, sizeof *d);
+    d->kind = kind;
+    d->tok = tok;
+    return d;
+}
+
+typedef bool (*ItemParser)(Parser *p, Vec *items);
+
+/* body = "{" item* "}" ; each item recovers on its own */
+static bool parse_body(Parser *p, Decl *d, ItemParser item)
+{
+    if (!parse_expect_punct(p, '{', NULL))
+        return false;
+    while (!tok_punct(parse_cur(p), '}')) {
+        if (parse_cur(p)->kind == TK_EOF) {
+            parse_error_expected(p, "'}'");
+            return false;
+        }
+        if (!item(p, &d->items))
+            parse_recover(p);
+        if (diag_too_many(p->diag))
+            return false;
+    }
+    d->end = parse_next(p);
+    return true;
+}
+
+/* A declaration with no header ends in ';' or has a body. */
+static bool parse_end(Parser *p, Decl *d, ItemParser item)
+{
+    if (tok_punct(parse_cur(p), ';')) {
+        d->end = parse_next(p);
+        return true;
+    }
+    if (!item || !tok_punct(parse_cur(p), '{')) {
+        parse_error_expected(p, item ? "'{' or ';'" : "';'");
+        return false;
+    }
+    return parse_body(p, d, item);
+}
+
+/* comment-only bodies: enum, domain, type, extension */
+static bool comment_item(Parser *p, Vec *items)
+{
+    if (tok_is(parse_cur(p), "comment"))
+        return parse_common_item(p, items);
+    parse_error_expected(p, "'comment'");
+    return false;
+}
+
+/* platform = "platform" ident ";" */
+static bool parse_platform(Parser *p, Decl *d)
+{
+    Ident id;
+    if (!parse_ident(p, &id, "a platform name"))
+        return false;
+    d->name = (QName){id.tok, id.tok->len, NULL, id.name};
+    return parse_end(p, d, NULL);
+}
+
+/* extension = "extension" ident ["schema" ident] ";" */
+static bool parse_extension(Parser *p, Decl *d)
+{
+    Ident id;
+    if (!parse_ident(p, &id, "an extension name"))
+        return false;
+    d->name = (QName){id.tok, id.tok->len, NULL, id.name};
+    if (parse_accept(p, "schema") &&
+        !parse_ident(p, &d->ext_schema, "a schema name"))
+        return false;
+    return parse_end(p, d, comment_item);
+}
+
+/* role = "role" ident ["login"] (";" | "{" role-item* "}") */
+static bool parse_role(Parser *p, Decl *d)
+{
+    Ident id;
+    if (!parse_ident(p, &id, "a role name"))
+        return false;
+    d->name = (QName){id.tok, id.tok->len, NULL, id.name};
+    d->login = parse_accept(p, "login");
+    return parse_end(p, d, parse_role_item);
+}
+
+/* schema = "schema" ident (";" | "{" schema-item* "}") */
+static bool parse_schema(Parser *p, Decl *d)
+{
+    Ident id;
+    if (!parse_ident(p, &id, "a schema name"))
+        return false;
+    d->name = (QName){id.tok, id.tok->len, NULL, id.name};
+    return parse_end(p, d, parse_schema_item);
+}
+
+/* enum = "enum" qname "(" string ("," string)* ")" (";" | body) */
+static bool parse_enum(Parser *p, Decl *d)
+{
+    if (!parse_qname(p, &d->name, "an enum name") ||
+        !parse_expect_punct(p, '(', "the enum name"))
+        return false;
+    do {
+        Ident *label = arena_alloc(p->arena, sizeof *label);
+        if (!parse_string(p, &label->name, &label->tok, "a quoted label"))
+            return false;
+        vec_push(p->arena, &d->enum_labels, label);
+    } while (parse_accept_punct(p, ','));
+    if (!parse_expect_punct(p, ')', "the enum labels"))
+        return false;
+    return parse_end(p, d, comment_item);
+}
+
+/* domain = "domain" qname TYPE [constraints] (";" | body) */
+static bool parse_domain(Parser *p, Decl *d)
+{
+    if (!parse_qname(p, &d->name, "a domain name") ||
+        !parse_until(p, NULL, &d->header, "the domain's type"))
+        return false;
+    return parse_end(p, d, comment_item);
+}
+
+/* type = "type" qname "as" "(" fields ")" (";" | body) */
+static bool parse_type(Parser *p, Decl *d)
+{
+    if (!parse_qname(p, &d->name, "a type name") ||
+        !parse_expect(p, "as") ||
+        !parse_parens(p, &d->header, "'(' and the type's fields"))
+        return false;
+    return parse_end(p, d, comment_item);
+}
+
+/* table = "table" qname "{" table-item* "}" */
+static bool parse_table(Parser *p, Decl *d)
+{
+    if (!parse_qname(p, &d->name, "a table name"))
+        return false;
+    return parse_body(p, d, parse_table_item);
+}
+
+static bool view_item(Parser *p, Vec *items)
+{
+    return parse_view_item(p, items, false);
+}
+
+static bool matview_item(Parser *p, Vec *items)
+{
+    return parse_view_item(p, items, true);
+}
+
+/* view = ["materialized"] "view" qname "{" view-item* "}" */
+static bool parse_view(Parser *p, Decl *d)
+{
+    if (d->kind == DECL_MATVIEW && !parse_expect(p, "view"))
+        return false;
+    if (!parse_qname(p, &d->name, "a view name"))
+        return false;
+    return parse_body(p, d, d->kind == DECL_MATVIEW ? matview_item
+                                                     : view_item);
+}
+
+/* function = "function" qname "(" args ")" "returns" TYPE body */
+static bool parse_function(Parser *p, Decl *d)
+{
+    if (!parse_qname(p, &d->name, "a function name"))
+        return false;
+    if (tok_punct(parse_cur(p), '(') &&
+        tok_punct(parse_peek(p, 1), ')')) {
+        d->header = parse_frag(p, p->pos + 1, p->pos + 1);
+        p->pos += 2;
+    } else if (!parse_parens(p, &d->header, "'(' and the arguments")) {
+        return false;
+    }
+    if (!parse_expect(p, "returns") ||
+        !parse_until(p, NULL, &d->returns, "the return type"))
+        return false;
+    return parse_body(p, d, parse_function_item);
+}
+
+/* template = "template" ident "(" [ident ("," ident)*] ")" "{" text "}" */
+static bool parse_template(Parser *p, Decl *d)
+{
+    Ident id;
+    if (!parse_ident(p, &id, "a template name") ||
+        !parse_expect_punct(p, '(', "the template name"))
+        return false;
+    d->name = (QName){id.tok, id.tok->len, NULL, id.name};
+    if (!tok_punct(parse_cur(p), ')') &&
+        !parse_ident_list(p, &d->params, "a parameter name"))
+        return false;
+    if (!parse_expect_punct(p, ')', "the parameters") ||
+        !parse_expect_punct(p, '{', NULL))
+        return false;
+    int start = p->pos, depth = 0;
+    for (;; p->pos++) {
+        const Token *t = parse_cur(p);
+        if (t->kind == TK_EOF) {
+            parse_error_expected(p, "'}' to end the template");
+            return false;
+        }
+        if (tok_punct(t, '}') && depth-- == 0)
+            break;
+        depth += tok_punct(t, '{');
+    }
+    d->template_body = parse_frag(p, start, p->pos);
+    d->end = parse_next(p);
+    return true;
+}
+
+static DeclKind decl_kind_of(const Token *t, bool *ok)
+{
+    static const struct { const char *word; DeclKind kind; } kinds[] = {
+        {"platform", DECL_PLATFORM}, {"extension", DECL_EXTENSION},
+        {"role", DECL_ROLE}, {"schema", DECL_SCHEMA}, {"enum", DECL_ENUM},
+        {"domain", DECL_DOMAIN}, {"type", DECL_TYPE}, {"table", DECL_TABLE},
+        {"view", DECL_VIEW}, {"materialized", DECL_MATVIEW},
+        {"function", DECL_FUNCTION}, {"template", DECL_TEMPLATE},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (tok_is(t, kinds[i].word)) {
+            *ok = true;
+            return kinds[i].kind;
+        }
+    *ok = false;
+    return DECL_TABLE;
+}
+
+static bool parse_decl_body(Parser *p, Decl *d)
+{
+    switch (d->kind) {
+    case DECL_PLATFORM: return parse_platform(p, d);
+    case DECL_EXTENSION: return parse_extension(p, d);
+    case DECL_ROLE: return parse_role(p, d);
+    case DECL_SCHEMA: return parse_schema(p, d);
+    case DECL_ENUM: return parse_enum(p, d);
+    case DECL_DOMAIN: return parse_domain(p, d);
+    case DECL_TYPE: return parse_type(p, d);
+    case DECL_TABLE: return parse_table(p, d);
+    case DECL_VIEW: return parse_view(p, d);
+    case DECL_MATVIEW: return parse_view(p, d);
+    case DECL_FUNCTION: return parse_function(p, d);
+    case DECL_TEMPLATE: return parse_template(p, d);
+    }
+    return false;
+}
+
+static void unknown_decl(Parser *p)
+{
+    const Token *t = parse_cur(p);
+    const char *hint = NULL;
+    if (t->kind == TK_IDENT)
+        hint = parse_suggest(tok_ident(p->arena, t), decl_words);
+    if (hint)
+        diag_at(p->diag, DIAG_ERROR, t->src, t->off, t->len,
+                "unknown declaration '%.*s'; did you mean '%s'?",
+                (int)t->len, tok_text(t), hint);
+    else
+        parse_error_expected(p, "a declaration (table, view, function, "
+                                "enum, schema, role, extension, ...)");
+}
+
+/* program = decl* */
+void parse_file(Arena *a, Program *prog, const TokenList *tl, Diag *d)
+{
+    Parser p = {a, tl, 0, d};
+    while (parse_cur(&p)->kind != TK_EOF && !diag_too_many(d)) {
+        const Token *t = parse_cur(&p);
+        bool known;
+        DeclKind kind = decl_kind_of(t, &known);
+        if (!known) {
+            unknown_decl(&p);
+            parse_next(&p);
+            parse_recover(&p);
+            continue;
+        }
+        Decl *decl = new_decl(&p, kind, parse_next(&p));
+        if (parse_decl_body(&p, decl))
+            vec_push(a, &prog->decls, decl);
+        else
+            parse_recover(&p);
+    }
+}
+
+void parse_table_items(Arena *a, const TokenList *tl, Vec *out, Diag *d)
+{
+    Parser p = {a, tl, 0, d};
+    while (parse_cur(&p)->kind != TK_EOF && !diag_too_many(d)) {
+        if (tok_punct(parse_cur(&p), '}')) {
+            parse_error_expected(&p, "a table item");
+            parse_next(&p);
+            continue;
+        }
+        if (!parse_table_item(&p, out))
+            parse_recover(&p);
+    }
+}

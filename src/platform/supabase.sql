@@ -1,0 +1,167 @@
+-- The Supabase stand-in: what `platform supabase;` lets a schema assume.
+--
+-- Schemas written for Supabase call auth.uid(), reference auth.users and
+-- storage.objects, and grant to anon/authenticated/service_role.  A plain
+-- PostgreSQL 15 has none of these, so this file supplies just enough of them,
+-- with the same names, types and NULL behaviour, for such a schema to apply,
+-- verify and run its access tests outside Supabase.  It is not Supabase: no
+-- GoTrue, no storage API, and only the columns a schema is likely to touch.
+--
+-- Install with: psql -v ON_ERROR_STOP=1 -1 -f supabase.sql
+-- It may be run in several databases of one cluster (roles are cluster-wide,
+-- so they are created only when missing) and again in the same database.
+
+-- ---------------------------------------------------------------- roles
+
+-- CREATE ROLE has no IF NOT EXISTS; a second database of the cluster already
+-- has them.  Attributes are (re)asserted so a role found in another state is
+-- brought back to the one Supabase gives it.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'anon') THEN
+    CREATE ROLE anon NOLOGIN NOINHERIT;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') THEN
+    CREATE ROLE authenticated NOLOGIN NOINHERIT;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'service_role') THEN
+    CREATE ROLE service_role NOLOGIN NOINHERIT BYPASSRLS;
+  END IF;
+END
+$$;
+
+-- Supabase's service key skips row-level security; tests rely on that.
+ALTER ROLE service_role BYPASSRLS;
+
+-- ---------------------------------------------------------------- schemas
+
+CREATE SCHEMA IF NOT EXISTS auth;
+CREATE SCHEMA IF NOT EXISTS storage;
+-- Supabase installs extensions here rather than in public.
+CREATE SCHEMA IF NOT EXISTS extensions;
+
+GRANT USAGE ON SCHEMA auth, storage, extensions
+  TO anon, authenticated, service_role;
+
+-- ---------------------------------------------------------------- auth
+
+-- PostgREST puts the verified JWT claims into the transaction-local setting
+-- request.jwt.claims.  current_setting(..., true) gives NULL when the
+-- setting was never defined and '' once it was defined and reset, so both
+-- count as "no request": the functions then return NULL, which makes
+-- `owner = auth.uid()` false rather than an error, as on Supabase.
+CREATE OR REPLACE FUNCTION auth.jwt() RETURNS jsonb
+  LANGUAGE sql STABLE
+AS $$
+  SELECT nullif(current_setting('request.jwt.claims', true), '')::jsonb
+$$;
+
+CREATE OR REPLACE FUNCTION auth.uid() RETURNS uuid
+  LANGUAGE sql STABLE
+AS $$
+  SELECT nullif(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub', '')::uuid
+$$;
+
+CREATE OR REPLACE FUNCTION auth.role() RETURNS text
+  LANGUAGE sql STABLE
+AS $$
+  SELECT nullif(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role', '')
+$$;
+
+CREATE OR REPLACE FUNCTION auth.email() RETURNS text
+  LANGUAGE sql STABLE
+AS $$
+  SELECT nullif(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email', '')
+$$;
+
+GRANT EXECUTE ON FUNCTION auth.jwt(), auth.uid(), auth.role(), auth.email()
+  TO anon, authenticated, service_role;
+
+-- The table profiles and the like point their foreign keys at.  Columns are
+-- a subset of GoTrue's, with its types; id has no default because GoTrue
+-- assigns it, so tests insert users with the ids their JWT claims carry.
+CREATE TABLE IF NOT EXISTS auth.users (
+  instance_id uuid,
+  id uuid PRIMARY KEY,
+  aud varchar(255),
+  role varchar(255),
+  email text,
+  phone text,
+  encrypted_password varchar(255),
+  email_confirmed_at timestamptz,
+  phone_confirmed_at timestamptz,
+  last_sign_in_at timestamptz,
+  raw_app_meta_data jsonb,
+  raw_user_meta_data jsonb,
+  is_super_admin boolean,
+  is_anonymous boolean NOT NULL DEFAULT false,
+  banned_until timestamptz,
+  created_at timestamptz DEFAULT now(),
+  updated_at timestamptz DEFAULT now(),
+  deleted_at timestamptz
+);
+
+-- ---------------------------------------------------------------- storage
+
+-- A bucket declared in the schema language becomes a row here.
+CREATE TABLE IF NOT EXISTS storage.buckets (
+  id text PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  owner uuid,
+  public boolean DEFAULT false,
+  file_size_limit bigint,
+  allowed_mime_types text[],
+  created_at timestamptz DEFAULT now(),
+  updated_at timestamptz DEFAULT now()
+);
+
+-- Bucket policies are policies on this table, so it must exist with RLS on
+-- for them to be created and tested.
+CREATE TABLE IF NOT EXISTS storage.objects (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  bucket_id text REFERENCES storage.buckets (id),
+  name text,
+  owner uuid,
+  metadata jsonb,
+  path_tokens text[] GENERATED ALWAYS AS (string_to_array(name, '/')) STORED,
+  version text,
+  created_at timestamptz DEFAULT now(),
+  updated_at timestamptz DEFAULT now(),
+  last_accessed_at timestamptz DEFAULT now()
+);
+
+-- Supabase's unique key on an object's path within its bucket.
+CREATE UNIQUE INDEX IF NOT EXISTS bucketid_objname
+  ON storage.objects (bucket_id, name);
+
+ALTER TABLE storage.buckets ENABLE ROW LEVEL SECURITY;
+ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY;
+
+-- As on Supabase, the API roles hold every privilege and RLS alone decides.
+GRANT ALL ON storage.buckets, storage.objects
+  TO anon, authenticated, service_role;
+
+-- The helpers bucket policies use.  Same results as Supabase's plpgsql
+-- versions ('a/b/c.png' -> {a,b}, 'c.png', 'png'; a name without '/' has no
+-- folders), written in SQL so the planner can inline them in policies.
+CREATE OR REPLACE FUNCTION storage.foldername(name text) RETURNS text[]
+  LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT (string_to_array(name, '/'))[1:array_length(string_to_array(name, '/'), 1) - 1]
+$$;
+
+CREATE OR REPLACE FUNCTION storage.filename(name text) RETURNS text
+  LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT (string_to_array(name, '/'))[array_length(string_to_array(name, '/'), 1)]
+$$;
+
+CREATE OR REPLACE FUNCTION storage.extension(name text) RETURNS text
+  LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT reverse(split_part(reverse(storage.filename(name)), '.', 1))
+$$;
+
+GRANT EXECUTE ON FUNCTION storage.foldername(text), storage.filename(text),
+  storage.extension(text)
+  TO anon, authenticated, service_role;

@@ -1,0 +1,755 @@
+/*
+ * schemac.h — the one internal header of the schemac compiler.
+ *
+ * Sections are named after the file that owns them.  Everything not listed
+ * here is static to its file.  Exported names carry their module prefix.
+ */
+#ifndef SCHEMAC_H
+#define SCHEMAC_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* PostgreSQL's NAMEDATALEN - 1: the longest identifier the server keeps. */
+#define PG_NAME_MAX 63
+
+/* ---------------------------------------------------------------- arena.c */
+
+/* One arena per compiler run: nodes are never freed one by one. */
+typedef struct Arena Arena;
+
+Arena *arena_new(void);
+void arena_free(Arena *a);
+/* Zeroed memory; aborts with a message when the system is out of memory. */
+void *arena_alloc(Arena *a, size_t size);
+char *arena_strndup(Arena *a, const char *s, size_t len);
+char *arena_strdup(Arena *a, const char *s);
+char *arena_printf(Arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A growable array of pointers, allocated in an arena. */
+typedef struct Vec {
+    void **items;
+    int len;
+    int cap;
+} Vec;
+
+void vec_push(Arena *a, Vec *v, void *item);
+
+/* A growable byte buffer on the heap (outputs can be large). */
+typedef struct Buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} Buf;
+
+void buf_put(Buf *b, const char *s, size_t len);
+void buf_puts(Buf *b, const char *s);
+void buf_printf(Buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void buf_free(Buf *b);
+
+/* ------------------------------------------------------------------ map.c */
+
+/* A string-keyed hash map; keys are copied, values are not owned. */
+typedef struct Map Map;
+Map *map_new(Arena *a);
+void *map_get(const Map *m, const char *key);   /* NULL if absent */
+void map_put(Map *m, const char *key, void *value);
+
+/* --------------------------------------------------------------- source.c */
+
+/*
+ * A Source is one text the compiler reads: a file, or the text a template
+ * expands to.  An expanded text keeps a map back to where each of its pieces
+ * was written, so that diagnostics always point at a real file.
+ */
+typedef struct SourceSpan {
+    size_t start;                 /* offset in the expanded text */
+    size_t len;
+    const struct Source *origin;  /* where these bytes were written */
+    size_t origin_off;
+} SourceSpan;
+
+typedef struct Source {
+    const char *name;      /* path as given on the command line */
+    const char *text;      /* NUL-terminated; may hold NULs (reported) */
+    size_t len;
+    size_t *line_starts;   /* offset of each line's first byte */
+    int nlines;
+    SourceSpan *spans;     /* NULL for a file read from disk */
+    int nspans;
+    const struct Token *expanded_at; /* the `use` that made this text */
+} Source;
+
+/* Reads a whole file; NULL (and *err set to strerror text) on I/O failure. */
+Source *source_load(Arena *a, const char *path, const char **err);
+Source *source_from_text(Arena *a, const char *name, const char *text,
+                         size_t len);
+/*
+ * Resolves an offset to the file it was written in: follows template spans
+ * back to their origin.  Line and column are 1-based; the column counts
+ * characters, not bytes.
+ */
+void source_locate(const Source *s, size_t off, const Source **file,
+                   size_t *file_off, int *line, int *col);
+/* The text of the 1-based line, without its newline. */
+const char *source_line(const Source *s, int line, size_t *len);
+
+/* ----------------------------------------------------------------- diag.c */
+
+typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
+
+/* Errors accumulate here; the caller checks the count. */
+typedef struct Diag {
+    FILE *out;
+    int errors;
+    int warnings;
+    int printed;    /* errors and warnings printed so far */
+    int limit;      /* stop printing errors after this many (0 = 20) */
+    bool werror;    /* --strict: warnings count as errors */
+    bool last_shown; /* whether the last error or warning was printed */
+} Diag;
+
+void diag_init(Diag *d, FILE *out);
+/*
+ * Prints "file:line:col: level: message", the source line and a caret
+ * underlining len bytes from off.  Notes are printed only after a printed
+ * error or warning.
+ */
+void diag_at(Diag *d, DiagLevel level, const Source *src, size_t off,
+             size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+void diag_vat(Diag *d, DiagLevel level, const Source *src, size_t off,
+              size_t len, const char *fmt, va_list ap);
+/* A diagnostic with no position (I/O, usage). */
+void diag_plain(Diag *d, DiagLevel level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+bool diag_too_many(const Diag *d);
+
+/* ------------------------------------------------------------------ lex.c */
+
+/* ORDER: lex_kind_name in lex.c follows this enum. */
+typedef enum {
+    TK_EOF,
+    TK_IDENT,   /* unquoted identifier or keyword */
+    TK_QIDENT,  /* "quoted identifier" */
+    TK_STRING,  /* '...', E'...', B'...', X'...', N'...' */
+    TK_DOLLAR,  /* $$...$$ or $tag$...$tag$ */
+    TK_NUMBER,
+    TK_PARAM,   /* $1 */
+    TK_SUBST,   /* ${name}, in template bodies */
+    TK_PUNCT,   /* one of ( ) [ ] { } , ; . : */
+    TK_OP,      /* operator: ::  =  ->  <>  ~*  etc. */
+    TK_ERROR    /* a byte sequence that is no token (already reported) */
+} TokenKind;
+
+/* A token is a slice of its source, never a copy. */
+typedef struct Token {
+    TokenKind kind;
+    const Source *src;
+    size_t off;
+    size_t len;
+} Token;
+
+typedef struct TokenList {
+    Token *toks;  /* ends with a TK_EOF token */
+    int len;
+} TokenList;
+
+/* Lexes the whole source; lexical errors go to d, lexing always finishes. */
+TokenList lex_source(Arena *a, const Source *src, Diag *d);
+const char *lex_kind_name(TokenKind k);
+/* The token's text as written. */
+const char *tok_text(const Token *t);
+bool tok_is(const Token *t, const char *word);   /* keyword, any case */
+bool tok_punct(const Token *t, char c);
+bool tok_op(const Token *t, const char *op);
+/* Identifier value: unquoted folds ASCII to lower case, quoted unescapes. */
+char *tok_ident(Arena *a, const Token *t);
+/* String value of a TK_STRING (standard or E'') or TK_DOLLAR token. */
+char *tok_string(Arena *a, const Token *t);
+/* Offset and length of a string token's content, without its quotes. */
+void tok_string_body(const Token *t, size_t *off, size_t *len);
+
+/* ------------------------------------------------------------------ ast.h */
+/* (the syntax tree; built by parse.c, annotated by sema.c) */
+
+/* A raw SQL fragment: a slice of one source, taken exactly as written. */
+typedef struct Frag {
+    const Source *src;
+    size_t off;
+    size_t len;
+    const Token *first;  /* for diagnostics */
+} Frag;
+
+typedef struct QName {
+    const Token *tok;      /* first token of the name */
+    size_t len;            /* bytes spanned by the whole name in its source */
+    const char *schema;    /* NULL when written unqualified */
+    const char *name;
+} QName;
+
+typedef struct Ident {
+    const Token *tok;
+    const char *name;
+} Ident;
+
+typedef enum {
+    DECL_PLATFORM,
+    DECL_EXTENSION,
+    DECL_ROLE,
+    DECL_SCHEMA,
+    DECL_ENUM,
+    DECL_DOMAIN,
+    DECL_TYPE,
+    DECL_TABLE,
+    DECL_VIEW,
+    DECL_MATVIEW,
+    DECL_FUNCTION,
+    DECL_TEMPLATE
+} DeclKind;
+
+typedef enum {
+    FK_NO_ACTION,
+    FK_RESTRICT,
+    FK_CASCADE,
+    FK_SET_NULL,
+    FK_SET_DEFAULT
+} FkAction;
+
+typedef enum {
+    CON_NOT_NULL,
+    CON_NULL,
+    CON_DEFAULT,
+    CON_PRIMARY_KEY,
+    CON_UNIQUE,
+    CON_FOREIGN_KEY,
+    CON_CHECK,
+    CON_EXCLUDE,
+    CON_GENERATED,   /* generated always as (expr) stored */
+    CON_IDENTITY,    /* generated {always|by default} as identity */
+    CON_COLLATE
+} ConKind;
+
+struct Column;
+struct Decl;
+
+typedef struct Constraint {
+    ConKind kind;
+    const Token *tok;          /* the keyword that starts it */
+    Ident given;               /* `constraint NAME`, name NULL if absent */
+    const char *name;          /* given or chosen as PostgreSQL would (sema) */
+    struct Column *column;     /* owning column for a column constraint */
+    Vec cols;                  /* Ident*: key columns (pk, unique, fk) */
+    QName ref_table;           /* fk target */
+    Vec ref_cols;              /* Ident*: fk target columns, may be empty */
+    FkAction on_delete, on_update;
+    bool match_full;
+    bool deferrable, initially_deferred;
+    bool nulls_not_distinct;
+    bool no_inherit;
+    bool identity_always;      /* identity: always (true) or by default */
+    Frag expr;                 /* check, default, generated, collate name,
+                                  exclude: everything after `exclude` */
+    struct Decl *ref_decl;     /* sema: the fk target table */
+    const char *only_column;   /* sema, check: its one column, or NULL */
+    Vec elem_names;            /* sema, exclude: element names (char*) */
+} Constraint;
+
+typedef struct Column {
+    Ident name;
+    Frag type;
+    Vec cons;                  /* Constraint* in written order */
+    const Token *comment_tok;
+    const char *comment;       /* NULL if none */
+    int attnum;                /* sema: 1-based position */
+    bool not_null;             /* sema: not null or part of the pk */
+    bool serial;               /* sema: serial types own a sequence */
+} Column;
+
+typedef struct IndexElem {
+    Frag text;                 /* as written: column or (expr), opclass... */
+    const char *column;        /* plain column name, NULL for expression */
+    const char *colname;       /* name PostgreSQL gives it in index names */
+} IndexElem;
+
+typedef struct Index {
+    const Token *tok;
+    Ident given;               /* name written, NULL if absent */
+    const char *name;          /* given or chosen (sema) */
+    bool unique;
+    bool concurrently;
+    Ident method;              /* `using gin`, name NULL if absent */
+    Frag elems;                /* the text inside the parentheses */
+    Vec elemv;                 /* IndexElem* (sema, from the parse tree) */
+    Frag include;              /* inside include (...), len 0 if absent */
+    Frag where;                /* predicate, len 0 if absent */
+    bool nulls_not_distinct;
+} Index;
+
+typedef enum {
+    POL_ALL,
+    POL_SELECT,
+    POL_INSERT,
+    POL_UPDATE,
+    POL_DELETE
+} PolicyCmd;
+
+typedef struct Policy {
+    const Token *tok;
+    Ident name;
+    bool restrictive;
+    PolicyCmd cmd;
+    const Token *cmd_tok;
+    Vec roles;                 /* Ident*; empty means PUBLIC */
+    Frag using_;               /* len 0 if absent */
+    Frag check;                /* len 0 if absent */
+} Policy;
+
+typedef struct Grant {
+    const Token *tok;
+    bool revoke;
+    Vec privs;                 /* Ident*: select, insert, ..., all */
+    Vec cols;                  /* Ident*: column privileges */
+    Vec roles;                 /* Ident*: `public` allowed */
+    bool grant_option;
+    const char *on;            /* default privileges: "TABLES", ... */
+} Grant;
+
+typedef struct Trigger {
+    const Token *tok;
+    Ident name;
+    const char *timing;        /* "BEFORE", "AFTER", "INSTEAD OF" */
+    Frag events;               /* insert or update of a, b or delete */
+    bool for_each_row;
+    Frag when;                 /* len 0 if absent */
+    QName func;
+    Frag args;                 /* inside the parentheses, may be empty */
+    struct Decl *func_decl;    /* sema */
+} Trigger;
+
+typedef struct Partition {
+    const Token *tok;
+    QName name;
+    Frag bound;                /* `for values ...` or `default`, as written */
+} Partition;
+
+typedef struct Use {
+    const Token *tok;
+    Ident name;
+    Vec args;                  /* Frag*: each argument as written */
+    const Token *end;          /* the closing parenthesis */
+} Use;
+
+typedef struct SetParam {
+    const Token *tok;
+    Ident name;
+    Frag value;                /* as written, or len 0 for FROM CURRENT */
+} SetParam;
+
+/* ORDER: item_kind_name in ast.c follows this enum. */
+typedef enum {
+    ITEM_COLUMN,
+    ITEM_CONSTRAINT,      /* table constraint */
+    ITEM_INDEX,
+    ITEM_RLS,             /* row level security [forced] */
+    ITEM_POLICY,
+    ITEM_GRANT,           /* grant or revoke */
+    ITEM_COMMENT,
+    ITEM_TRIGGER,
+    ITEM_PARTITION_BY,
+    ITEM_PARTITION,
+    ITEM_USE,
+    ITEM_OPTIONS,         /* view: with (k = v, ...) */
+    ITEM_QUERY,           /* view: as SELECT ... */
+    ITEM_LANGUAGE,        /* function */
+    ITEM_ATTRIBUTE,       /* function: stable, strict, leakproof, ... */
+    ITEM_SET,             /* function: set search_path = ... */
+    ITEM_BODY,            /* function: as $$ ... $$ */
+    ITEM_DEFAULT_PRIVS,   /* schema: default privileges grant ... */
+    ITEM_IN_ROLE,         /* role: in role r, ... */
+    ITEM_LOGIN            /* role: login */
+} ItemKind;
+
+typedef struct Item {
+    ItemKind kind;
+    const Token *tok;
+    struct Decl *from_template; /* set when pasted by `use` */
+    Vec deps;                   /* sema: Decl* this item's SQL needs */
+    union {
+        Column *column;            /* ITEM_COLUMN */
+        Constraint *constraint;    /* ITEM_CONSTRAINT */
+        Index *index;              /* ITEM_INDEX */
+        bool forced;               /* ITEM_RLS */
+        Policy *policy;            /* ITEM_POLICY */
+        Grant *grant;              /* ITEM_GRANT, ITEM_DEFAULT_PRIVS */
+        const char *comment;       /* ITEM_COMMENT */
+        Trigger *trigger;          /* ITEM_TRIGGER */
+        Frag partition_by;         /* ITEM_PARTITION_BY: range (key) */
+        Partition *partition;      /* ITEM_PARTITION */
+        Use *use;                  /* ITEM_USE */
+        Frag options;              /* ITEM_OPTIONS: inside with (...) */
+        Frag query;                /* ITEM_QUERY */
+        Ident language;            /* ITEM_LANGUAGE */
+        Ident attribute;           /* ITEM_ATTRIBUTE: name, folded; may be
+                                      two words ("security definer") */
+        SetParam *set;             /* ITEM_SET */
+        const Token *body;         /* ITEM_BODY: a string token */
+        Vec in_roles;              /* ITEM_IN_ROLE: Ident* */
+    } u;
+} Item;
+
+typedef struct Decl {
+    DeclKind kind;
+    const Token *tok;          /* the keyword that starts it */
+    QName name;                /* platform/extension/role: name only */
+    Vec items;                 /* Item* in written order (templates expanded
+                                  in place by sema) */
+    const Token *end;          /* closing brace or semicolon */
+
+    /* header parts, by kind */
+    Ident ext_schema;          /* extension NAME schema S */
+    bool login;                /* role NAME login */
+    Vec enum_labels;           /* Ident*-like: tok + unescaped value */
+    Frag header;               /* domain: type and constraints; type: the
+                                  composite's (...) inside; function: args */
+    Frag returns;              /* function: return type as written */
+    Vec params;                /* template: Ident* parameter names */
+    Frag template_body;        /* template: text between its braces */
+
+    /* filled in by sema */
+    const char *schema;        /* resolved schema ("public" if unqualified) */
+    bool external;             /* provided by the platform: never emitted */
+    Vec columns;               /* table: Column* in order */
+    Vec deps;                  /* Decl* that must exist before it */
+    Constraint *pkey;          /* table: its primary key, if any */
+    const char *language;      /* function: language, folded */
+    const Token *body;         /* function: the body's string token */
+    const char *argtypes;      /* function: input argument types, SQL */
+    const char *attributes;    /* function: attributes and settings, SQL */
+    struct Unit *unit;         /* order: the statement that creates it */
+    int ordinal;               /* position in the whole program */
+} Decl;
+
+typedef struct Program {
+    Vec sources;               /* Source* */
+    Vec decls;                 /* Decl* from every file, in file order */
+    bool supabase;             /* platform supabase; declared */
+    Vec units;                 /* Unit*, in dependency order (order.c) */
+} Program;
+
+const char *decl_kind_name(DeclKind k);
+const char *item_kind_name(ItemKind k);
+
+/* ---------------------------------------------------------------- parse.c */
+
+/* Parses one file's tokens into p->decls; recovers at `;` or `}`. */
+void parse_file(Arena *a, Program *p, const TokenList *tl, Diag *d);
+/*
+ * Parses table items from a template's expanded text (used by sema for
+ * `use`).  Items are appended to out.
+ */
+void parse_table_items(Arena *a, const TokenList *tl, Vec *out, Diag *d);
+
+/* The parser's cursor and helpers, shared by the parse_*.c files only. */
+typedef struct Parser {
+    Arena *arena;
+    const TokenList *tl;
+    int pos;
+    Diag *diag;
+} Parser;
+
+const Token *parse_cur(Parser *p);
+const Token *parse_peek(Parser *p, int ahead);
+const Token *parse_next(Parser *p);            /* returns the consumed one */
+bool parse_accept(Parser *p, const char *word);  /* keyword, consumed if so */
+bool parse_accept_punct(Parser *p, char c);
+/* Reports "expected WHAT, found 'TOKEN'" at the current token. */
+void parse_error_expected(Parser *p, const char *what);
+bool parse_expect(Parser *p, const char *word);
+bool parse_expect_punct(Parser *p, char c, const char *after);
+/* Skips to the end of the current item: past `;`, or up to `}`. */
+void parse_recover(Parser *p);
+bool parse_ident(Parser *p, Ident *out, const char *what);
+bool parse_qname(Parser *p, QName *out, const char *what);
+/* Ident* list separated by commas. */
+bool parse_ident_list(Parser *p, Vec *out, const char *what);
+/* The text inside balanced parentheses at the cursor; cursor moves past. */
+bool parse_parens(Parser *p, Frag *out, const char *what);
+/*
+ * Tokens from the cursor up to (not including) `;`, `{`, `}` or one of the
+ * stop words at nesting depth 0; false if there are none (reported as
+ * "expected WHAT" unless what is NULL).
+ */
+bool parse_until(Parser *p, const char *const *stops, Frag *out,
+                 const char *what);
+/* Splits a fragment at top-level commas (for `use` arguments). */
+void parse_split_commas(Parser *p, int from, int to, Vec *out);
+Frag parse_frag(Parser *p, int from, int to);   /* tokens [from, to) */
+bool parse_string(Parser *p, const char **out, const Token **tok,
+                  const char *what);
+Item *parse_new_item(Parser *p, ItemKind kind, const Token *tok);
+/* Items shared by several declarations: grant, revoke, comment. */
+bool parse_common_item(Parser *p, Vec *items);
+bool parse_table_item(Parser *p, Vec *items);
+bool parse_view_item(Parser *p, Vec *items, bool materialized);
+bool parse_function_item(Parser *p, Vec *items);
+bool parse_schema_item(Parser *p, Vec *items);
+bool parse_role_item(Parser *p, Vec *items);
+bool parse_index(Parser *p, Vec *items);
+/* The closest word to word among words (edit distance <= 2), or NULL. */
+const char *parse_suggest(const char *word, const char *const *words);
+
+/* ----------------------------------------------------------------- json.c */
+
+/* Just enough JSON to read libpg_query's parse trees. */
+typedef enum { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY,
+               JSON_OBJECT } JsonKind;
+
+typedef struct Json {
+    JsonKind kind;
+    union {
+        bool boolean;              /* JSON_BOOL */
+        double number;             /* JSON_NUMBER */
+        const char *string;        /* JSON_STRING (unescaped, NUL-ended) */
+        struct {                   /* JSON_ARRAY and JSON_OBJECT */
+            struct Json **items;
+            const char **keys;     /* JSON_OBJECT only */
+            int len;
+        } list;
+    } u;
+} Json;
+
+/* NULL and *err set on malformed input or nesting deeper than 4096. */
+Json *json_parse(Arena *a, const char *text, size_t len, const char **err);
+/* Member of an object, NULL if absent or not an object. */
+Json *json_get(const Json *obj, const char *key);
+/* String value, NULL if not a string. */
+const char *json_str(const Json *v);
+/* Integer value, dflt if not a number. */
+int json_int(const Json *v, int dflt);
+int json_len(const Json *v);              /* array or object length, else 0 */
+Json *json_at(const Json *v, int i);      /* array element, NULL if none */
+
+/* ---------------------------------------------------------------- pgsql.c */
+
+/*
+ * PostgreSQL's own parser (libpg_query) applied to SQL fragments.  A
+ * fragment is wrapped in prefix and suffix to form a statement; errors are
+ * mapped back to a byte offset inside the fragment.
+ */
+typedef struct PgParse {
+    Json *tree;            /* {"version":..,"stmts":[..]} or NULL on error */
+    const char *message;   /* NULL on success */
+    long error_off;        /* byte offset within the fragment, or -1 */
+} PgParse;
+
+PgParse pgsql_parse(Arena *a, const char *prefix, const char *frag,
+                    size_t frag_len, const char *suffix);
+/*
+ * Checks a PL/pgSQL body.  sql is a whole CREATE FUNCTION statement whose
+ * body occupies [body_off, body_off + body_len); an error is mapped to a byte
+ * offset within the body (the start of the line PostgreSQL names, or of the
+ * token it names when that token is on that line).
+ */
+PgParse pgsql_parse_plpgsql(Arena *a, const char *sql, size_t body_off,
+                            size_t body_len);
+
+typedef enum {
+    REF_RELATION,   /* a table, view or sequence read or written */
+    REF_FUNCTION,   /* a function called */
+    REF_TYPE,       /* a type named in a cast or declaration */
+    REF_COLUMN      /* a column named without qualification */
+} RefKind;
+
+typedef struct PgRef {
+    RefKind kind;
+    const char *schema;   /* NULL if unqualified */
+    const char *name;
+    int nargs;            /* REF_FUNCTION: argument count */
+    long location;        /* byte offset in the parsed statement, or -1 */
+    int depth;            /* SELECT nesting: 0 = the fragment's own level */
+} PgRef;
+
+/*
+ * Collects every reference in a parse tree (or any subtree), leaving out
+ * names bound by WITH queries.  Sub-statements held as text (PL/pgSQL
+ * queries) are parsed and included.
+ */
+void pgsql_collect_refs(Arena *a, const Json *tree, Vec *out /* PgRef* */);
+
+/* ---------------------------------------------------------------- quote.c */
+
+/* Appends an identifier, double-quoted only when PostgreSQL needs it. */
+void quote_ident(Buf *b, const char *name);
+/* Appends schema.name (schema omitted when NULL). */
+void quote_qname(Buf *b, const char *schema, const char *name);
+/* Appends a standard-conforming literal: 'it''s'. */
+void quote_literal(Buf *b, const char *s);
+/* Appends s as a dollar-quoted string with a tag not found inside it. */
+void quote_dollar(Buf *b, const char *s, size_t len);
+/* Appends a C string literal (for ECPG sources). */
+void quote_c(Buf *b, const char *s, size_t len);
+/* True if word is an SQL keyword that needs quoting as an identifier. */
+bool quote_is_reserved(const char *word);
+
+/* --------------------------------------------------------------- naming.c */
+
+/*
+ * PostgreSQL's makeObjectName: name1[_name2][_label], with name1 and name2
+ * shortened (longest first, at character boundaries) to fit 63 bytes.
+ */
+char *naming_make(Arena *a, const char *name1, const char *name2,
+                  const char *label);
+/* Column names joined by '_' as ChooseIndexNameAddition does. */
+char *naming_join_columns(Arena *a, const char *const *cols, int ncols);
+
+/* The names taken in one schema, to choose new ones as PostgreSQL does. */
+typedef struct NameSet NameSet;
+NameSet *naming_set_new(Arena *a);
+bool naming_taken(const NameSet *s, const char *name);
+void naming_take(NameSet *s, const char *name);
+/*
+ * ChooseRelationName / ChooseConstraintName: the first of label, label1,
+ * label2, ... whose made name is not yet taken in taken; the result is taken.
+ */
+char *naming_choose(Arena *a, NameSet *taken, const char *name1,
+                    const char *name2, const char *label);
+
+/* -------------------------------------------------------------- catalog.c */
+
+/* Names PostgreSQL 15 provides out of the box (generated from pg_catalog). */
+bool catalog_is_builtin_type(const char *name);      /* pg_catalog typname */
+bool catalog_is_builtin_function(const char *name);  /* pg_catalog proname */
+bool catalog_is_builtin_relation(const char *schema, const char *name);
+/* Objects an extension installs, NULL-terminated lists; NULL if unknown. */
+const char *const *catalog_extension_types(const char *extension);
+const char *const *catalog_extension_functions(const char *extension);
+
+/* ----------------------------------------------------------------- sema.c */
+
+/*
+ * Expands templates, resolves every name, chooses the names PostgreSQL would
+ * give unnamed constraints and indexes, checks every SQL fragment with
+ * libpg_query, records dependencies and orders the output.  Errors go to d.
+ */
+void sema_check(Arena *a, Program *p, Diag *d);
+
+/* The checker's state, shared by the sema_*.c files only. */
+typedef struct Sema {
+    Arena *arena;
+    Program *prog;
+    Diag *diag;
+    Map *relations;    /* "schema\x1fname" -> Decl*: table, view, matview */
+    Map *types;        /* "schema\x1fname" -> Decl*: enum, domain, type */
+    Map *functions;    /* "schema\x1fname" -> Vec* of Decl* */
+    Map *templates;    /* name -> Decl* */
+    Map *roles;        /* name -> Decl*, or the platform marker */
+    Map *schemas;      /* name -> Decl*, or the implied/platform marker */
+    Map *extensions;   /* name -> Decl* */
+    Map *rel_names;    /* schema -> NameSet*: relation names taken */
+    Map *con_names;    /* schema -> NameSet*: constraint names taken */
+    const char *search_schema; /* where unqualified names resolve */
+} Sema;
+
+const char *sema_key(Sema *s, const char *schema, const char *name);
+void sema_error(Sema *s, const Token *t, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void sema_note(Sema *s, const Token *t, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Reports names longer than PostgreSQL keeps (63 bytes). */
+void sema_check_length(Sema *s, const Token *t, const char *name,
+                       const char *what);
+/*
+ * Parses prefix + fragment + suffix with libpg_query; a syntax error is
+ * reported at its place in the fragment, naming what the fragment is.
+ */
+Json *sema_parse(Sema *s, const char *prefix, const Frag *f,
+                 const char *suffix, const char *what);
+/* The first statement's node of the given type, e.g. "SelectStmt". */
+Json *sema_stmt(Json *tree, const char *type);
+/*
+ * Resolves the references in a parse tree of fragment f (parsed with
+ * prefix_len bytes before it): tables, functions and types must exist;
+ * found declarations are added to deps.  When table is given, unqualified
+ * columns at the fragment's own level must be columns of it.
+ */
+void sema_resolve_refs(Sema *s, const Json *tree, const Frag *f,
+                       size_t prefix_len, Decl *table, Vec *deps);
+/* Resolves a TypeName node; false (reported) when unknown. */
+bool sema_resolve_type(Sema *s, const Json *type_name, const Frag *f,
+                       size_t prefix_len, Vec *deps);
+Decl *sema_find_relation(Sema *s, const char *schema, const char *name);
+Column *sema_find_column(Decl *table, const char *name);
+bool sema_role_known(Sema *s, const char *name);
+void sema_check_roles(Sema *s, const Vec *roles);
+void sema_expand_templates(Sema *s, Decl *table);
+void sema_table(Sema *s, Decl *table);
+void sema_table_names(Sema *s, Decl *table);
+void sema_take_given_names(Sema *s);
+void sema_view(Sema *s, Decl *view);
+void sema_function(Sema *s, Decl *fn);
+void sema_grant(Sema *s, Grant *g, const char *objkind);
+void sema_index(Sema *s, Decl *table, Index *ix, Vec *deps);
+void sema_find_keys(Sema *s, Decl *table);
+/* An index's elements when all are plain columns (Ident*); else false. */
+bool sema_index_columns(Arena *a, const Index *ix, Vec *out);
+
+/* ---------------------------------------------------------------- order.c */
+
+/* ORDER: also the preference among statements that are ready together. */
+typedef enum {
+    UNIT_ROLE,
+    UNIT_ROLE_MEMBERSHIP,
+    UNIT_SCHEMA,
+    UNIT_EXTENSION,
+    UNIT_TYPE,
+    UNIT_TABLE,
+    UNIT_PARTITION,
+    UNIT_FUNCTION,
+    UNIT_VIEW,
+    UNIT_FOREIGN_KEY,
+    UNIT_INDEX,
+    UNIT_RLS,
+    UNIT_POLICY,
+    UNIT_TRIGGER,
+    UNIT_GRANT,
+    UNIT_DEFAULT_PRIVS,
+    UNIT_COMMENT,
+    UNIT_COLUMN_COMMENT
+} UnitKind;
+
+/* One statement of the output and what must come before it. */
+typedef struct Unit {
+    UnitKind kind;
+    Decl *decl;          /* the object; NULL for an implied schema */
+    const char *name;    /* UNIT_SCHEMA: the schema's name */
+    Item *item;          /* the item it comes from, if any */
+    Constraint *con;     /* UNIT_FOREIGN_KEY */
+    Column *column;      /* UNIT_COLUMN_COMMENT */
+    const Token *at;     /* where it was written, for `-- source:` */
+    int seq;             /* preference among ready units */
+    Vec deps;            /* Unit* that must come first */
+    Vec dependents;      /* Unit* waiting for this one */
+    int waiting;         /* deps not yet placed */
+} Unit;
+
+/*
+ * Builds the statements of a checked program and sorts them by dependency
+ * into p->units; a cycle is reported as an error.
+ */
+void order_units(Arena *a, Program *p, Diag *d);
+const char *unit_kind_name(UnitKind k);
+
+/* ------------------------------------------------------------- emit_sql.c */
+
+/* Appends the canonical SQL of a checked, ordered program. */
+void emit_sql(Buf *out, Arena *a, const Program *p);
+/* Appends one statement (no source line, no trailing newline). */
+void emit_sql_unit(Buf *out, Arena *a, const Unit *u);
+
+#endif

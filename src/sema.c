@@ -1,0 +1,268 @@
+/*
+ * sema.c — the checker's driver: registers every declaration, then runs
+ * the passes (templates, tables, views, functions, names, order) that the
+ * sema_*.c files implement.
+ */
+#include "schemac.h"
+
+#include <string.h>
+
+/* What `platform supabase;` provides, as the compiler needs to know it.
+ * src/platform/supabase.sql installs the same objects. */
+static const char supabase_decls[] =
+    "table auth.users { id uuid primary key; email text; phone text;\n"
+    "  role text; raw_user_meta_data jsonb; raw_app_meta_data jsonb;\n"
+    "  created_at timestamptz; updated_at timestamptz; }\n"
+    "table storage.buckets { id text primary key; name text not null;\n"
+    "  public boolean; file_size_limit bigint; allowed_mime_types text[];\n"
+    "  owner uuid; created_at timestamptz; updated_at timestamptz; }\n"
+    "table storage.objects { id uuid primary key; bucket_id text;\n"
+    "  name text; owner uuid; metadata jsonb; path_tokens text[];\n"
+    "  created_at timestamptz; updated_at timestamptz;\n"
+    "  last_accessed_at timestamptz; }\n"
+    "function auth.uid() returns uuid { language sql; stable;\n"
+    "  as $$ select null::uuid $$; }\n"
+    "function auth.role() returns text { language sql; stable;\n"
+    "  as $$ select null::text $$; }\n"
+    "function auth.jwt() returns jsonb { language sql; stable;\n"
+    "  as $$ select null::jsonb $$; }\n"
+    "function storage.foldername(name text) returns text[] {\n"
+    "  language sql; immutable; as $$ select null::text[] $$; }\n";
+
+static const char *const supabase_roles[] = {"anon", "authenticated",
+                                             "service_role", NULL};
+static const char *const supabase_schemas[] = {"auth", "storage",
+                                               "extensions", NULL};
+
+/* Markers for things that exist without a declaration. */
+static char platform_marker;
+
+const char *sema_key(Sema *s, const char *schema, const char *name)
+{
+    return arena_printf(s->arena, "%s\x1f%s", schema, name);
+}
+
+void sema_error(Sema *s, const Token *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vat(s->diag, DIAG_ERROR, t->src, t->off, t->len, fmt, ap);
+    va_end(ap);
+}
+
+void sema_note(Sema *s, const Token *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vat(s->diag, DIAG_NOTE, t->src, t->off, t->len, fmt, ap);
+    va_end(ap);
+}
+
+void sema_check_length(Sema *s, const Token *t, const char *name,
+                       const char *what)
+{
+    size_t n = strlen(name);
+    if (n > PG_NAME_MAX)
+        sema_error(s, t, "%s name \"%s\" is %zu bytes long; PostgreSQL "
+                   "keeps at most %d", what, name, n, PG_NAME_MAX);
+    else if (n == 0)
+        sema_error(s, t, "%s name is empty", what);
+}
+
+bool sema_role_known(Sema *s, const char *name)
+{
+    return strcmp(name, "public") == 0 || strncmp(name, "pg_", 3) == 0 ||
+           strcmp(name, "current_user") == 0 ||
+           strcmp(name, "session_user") == 0 ||
+           strcmp(name, "current_role") == 0 || map_get(s->roles, name);
+}
+
+void sema_check_roles(Sema *s, const Vec *roles)
+{
+    for (int i = 0; i < roles->len; i++) {
+        const Ident *r = roles->items[i];
+        if (!sema_role_known(s, r->name))
+            sema_error(s, r->tok, "unknown role \"%s\"; declare it with "
+                       "`role %s;`%s", r->name, r->name,
+                       s->prog->supabase ? "" : " or `platform supabase;`");
+    }
+}
+
+/* Parses the platform's declarations and marks them as provided. */
+static void add_platform(Sema *s, Vec *decls)
+{
+    Source *src = source_from_text(s->arena, "<platform supabase>",
+                                   supabase_decls, sizeof supabase_decls - 1);
+    TokenList tl = lex_source(s->arena, src, s->diag);
+    Program stub = {0};
+    parse_file(s->arena, &stub, &tl, s->diag);
+    for (int i = 0; i < stub.decls.len; i++) {
+        Decl *d = stub.decls.items[i];
+        d->external = true;
+        vec_push(s->arena, decls, d);
+    }
+    for (int i = 0; supabase_roles[i]; i++)
+        map_put(s->roles, supabase_roles[i], &platform_marker);
+    for (int i = 0; supabase_schemas[i]; i++)
+        map_put(s->schemas, supabase_schemas[i], &platform_marker);
+}
+
+static void find_platform(Sema *s)
+{
+    Vec decls = {0};
+    for (int i = 0; i < s->prog->decls.len; i++) {
+        Decl *d = s->prog->decls.items[i];
+        if (d->kind != DECL_PLATFORM)
+            continue;
+        if (strcmp(d->name.name, "supabase") != 0)
+            sema_error(s, d->name.tok, "unknown platform \"%s\"; the "
+                       "known platform is \"supabase\"", d->name.name);
+        else if (!s->prog->supabase) {
+            s->prog->supabase = true;
+            add_platform(s, &decls);
+        }
+    }
+    for (int i = 0; i < s->prog->decls.len; i++)
+        vec_push(s->arena, &decls, s->prog->decls.items[i]);
+    s->prog->decls = decls;
+}
+
+static void duplicate(Sema *s, Decl *d, Decl *prev, const char *what)
+{
+    sema_error(s, d->name.tok, "%s \"%s\" is declared twice", what,
+               d->name.name);
+    if (!prev->external)
+        sema_note(s, prev->name.tok, "first declared here");
+}
+
+/* Tables, views and composite types share one name space (pg_class), and
+ * every table is also a type (its row type). */
+static void register_relation(Sema *s, Decl *d)
+{
+    const char *key = sema_key(s, d->schema, d->name.name);
+    Decl *prev = map_get(s->relations, key);
+    if (!prev)
+        prev = map_get(s->types, key);
+    if (prev)
+        duplicate(s, d, prev, decl_kind_name(d->kind));
+    else if (d->kind == DECL_TYPE || d->kind == DECL_ENUM ||
+             d->kind == DECL_DOMAIN)
+        map_put(s->types, key, d);
+    else
+        map_put(s->relations, key, d);
+}
+
+static void register_function(Sema *s, Decl *d)
+{
+    const char *key = sema_key(s, d->schema, d->name.name);
+    Vec *overloads = map_get(s->functions, key);
+    if (!overloads) {
+        overloads = arena_alloc(s->arena, sizeof *overloads);
+        map_put(s->functions, key, overloads);
+    }
+    vec_push(s->arena, overloads, d);
+}
+
+static void register_named(Sema *s, Map *m, Decl *d, const char *what)
+{
+    Decl *prev = map_get(m, d->name.name);
+    if (prev && prev != (void *)&platform_marker)
+        duplicate(s, d, prev, what);
+    else if (!prev || d->kind != DECL_ROLE)
+        map_put(m, d->name.name, d);
+}
+
+static void register_decl(Sema *s, Decl *d)
+{
+    d->schema = d->name.schema ? d->name.schema : "public";
+    if (d->name.schema)
+        sema_check_length(s, d->name.tok, d->name.schema, "schema");
+    sema_check_length(s, d->name.tok, d->name.name, decl_kind_name(d->kind));
+    switch (d->kind) {
+    case DECL_PLATFORM: break;
+    case DECL_EXTENSION: register_named(s, s->extensions, d, "extension");
+        break;
+    case DECL_ROLE: register_named(s, s->roles, d, "role"); break;
+    case DECL_SCHEMA:
+        d->schema = d->name.name;
+        register_named(s, s->schemas, d, "schema");
+        break;
+    case DECL_TEMPLATE: register_named(s, s->templates, d, "template");
+        break;
+    case DECL_FUNCTION: register_function(s, d); break;
+    case DECL_ENUM:
+    case DECL_DOMAIN:
+    case DECL_TYPE:
+    case DECL_TABLE:
+    case DECL_VIEW:
+    case DECL_MATVIEW: register_relation(s, d); break;
+    }
+}
+
+/* Schemas used but not declared are created too; tell them apart. */
+static void imply_schemas(Sema *s)
+{
+    static char implied;
+    for (int i = 0; i < s->prog->decls.len; i++) {
+        Decl *d = s->prog->decls.items[i];
+        if (d->name.schema && !map_get(s->schemas, d->name.schema) &&
+            strcmp(d->name.schema, "public") != 0)
+            map_put(s->schemas, d->name.schema, &implied);
+    }
+}
+
+static void check_decls(Sema *s)
+{
+    Vec *decls = &s->prog->decls;
+    for (int i = 0; i < decls->len; i++)
+        if (((Decl *)decls->items[i])->kind == DECL_TABLE)
+            sema_expand_templates(s, decls->items[i]);
+    for (int i = 0; i < decls->len; i++)
+        if (((Decl *)decls->items[i])->kind == DECL_TABLE)
+            sema_find_keys(s, decls->items[i]);
+    for (int i = 0; i < decls->len; i++) {
+        Decl *d = decls->items[i];
+        if (d->kind == DECL_TABLE)
+            sema_table(s, d);
+    }
+    for (int i = 0; i < decls->len; i++) {
+        Decl *d = decls->items[i];
+        if (d->kind == DECL_VIEW || d->kind == DECL_MATVIEW)
+            sema_view(s, d);
+        else if (d->kind == DECL_FUNCTION)
+            sema_function(s, d);
+    }
+}
+
+/* Names are chosen in declaration order, as PostgreSQL would choose them
+ * for the same statements written in that order. */
+static void choose_names(Sema *s)
+{
+    sema_take_given_names(s);
+    for (int i = 0; i < s->prog->decls.len; i++) {
+        Decl *d = s->prog->decls.items[i];
+        if (d->kind == DECL_TABLE || d->kind == DECL_MATVIEW)
+            sema_table_names(s, d);
+    }
+}
+
+void sema_check(Arena *a, Program *p, Diag *d)
+{
+    Sema s = {a, p, d, map_new(a), map_new(a), map_new(a), map_new(a),
+              map_new(a), map_new(a), map_new(a), map_new(a), map_new(a),
+              "public"};
+    map_put(s.schemas, "public", &platform_marker);
+    find_platform(&s);
+    for (int i = 0; i < p->decls.len; i++) {
+        Decl *decl = p->decls.items[i];
+        decl->ordinal = i;
+        register_decl(&s, decl);
+    }
+    imply_schemas(&s);
+    check_decls(&s);
+    if (d->errors)
+        return;
+    choose_names(&s);
+    if (!d->errors)
+        order_units(a, p, d);
+}

@@ -1,0 +1,375 @@
+/*
+ * sema_routine.c — checks views, materialized views, functions and grants.
+ * Queries and bodies are parsed by PostgreSQL's parser (PL/pgSQL bodies by
+ * its PL/pgSQL parser); the tables and functions they read become
+ * dependencies, so they are created first.
+ */
+#include "schemac.h"
+
+#include <string.h>
+
+static const char *const table_privs[] = {"select", "insert", "update",
+    "delete", "truncate", "references", "trigger", "all", NULL};
+static const char *const column_privs[] = {"select", "insert", "update",
+    "references", NULL};
+static const char *const function_privs[] = {"execute", "all", NULL};
+static const char *const schema_privs[] = {"usage", "create", "all", NULL};
+static const char *const sequence_privs[] = {"usage", "select", "update",
+    "all", NULL};
+static const char *const type_privs[] = {"usage", "all", NULL};
+
+static bool in_list(const char *word, const char *const *list)
+{
+    for (int i = 0; list[i]; i++)
+        if (strcmp(word, list[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Default privileges name the kind of object they apply to. */
+static const char *const *default_privs(Sema *s, Grant *g, const char **kind)
+{
+    static const struct { const char *on; const char *const *privs; } k[] = {
+        {"tables", table_privs}, {"sequences", sequence_privs},
+        {"functions", function_privs}, {"routines", function_privs},
+        {"types", type_privs}, {"schemas", schema_privs},
+    };
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+        if (strcmp(g->on, k[i].on) == 0) {
+            *kind = k[i].on;
+            return k[i].privs;
+        }
+    sema_error(s, g->tok, "default privileges apply to tables, sequences, "
+               "functions, routines, types or schemas, not \"%s\"", g->on);
+    return NULL;
+}
+
+void sema_grant(Sema *s, Grant *g, const char *objkind)
+{
+    const char *const *valid =
+        g->on ? default_privs(s, g, &objkind)
+      : g->cols.len ? column_privs
+      : strcmp(objkind, "function") == 0 ? function_privs
+      : strcmp(objkind, "schema") == 0 ? schema_privs : table_privs;
+    if (g->cols.len && strcmp(objkind, "table") != 0)
+        sema_error(s, g->tok, "column privileges apply only to tables");
+    for (int i = 0; valid && i < g->privs.len; i++) {
+        const Ident *p = g->privs.items[i];
+        if (in_list(p->name, valid))
+            continue;
+        const char *hint = parse_suggest(p->name, valid);
+        sema_error(s, p->tok, "privilege \"%s\" is not valid for %s%s%s%s",
+                   p->name, g->cols.len ? "columns" : objkind,
+                   hint ? "; did you mean \"" : "", hint ? hint : "",
+                   hint ? "\"?" : "");
+    }
+    sema_check_roles(s, &g->roles);
+}
+
+static void once(Sema *s, Item *it, Item **seen, const char *what)
+{
+    if (*seen)
+        sema_error(s, it->tok, "%s is declared twice here", what);
+    *seen = it;
+}
+
+static void check_query(Sema *s, Decl *v, const Frag *q)
+{
+    Json *tree = sema_parse(s, "", q, "", "view query");
+    if (!tree)
+        return;
+    Json *sel = sema_stmt(tree, "SelectStmt");
+    if (!sel || json_get(sel, "intoClause")) {
+        diag_at(s->diag, DIAG_ERROR, q->src, q->off, 1,
+                "a view's query must be one SELECT statement");
+        return;
+    }
+    sema_resolve_refs(s, tree, q, 0, NULL, &v->deps);
+}
+
+void sema_view(Sema *s, Decl *v)
+{
+    Item *query = NULL, *opts = NULL, *comment = NULL;
+    for (int i = 0; i < v->items.len; i++) {
+        Item *it = v->items.items[i];
+        if (it->kind == ITEM_OPTIONS) {
+            once(s, it, &opts, "a with clause");
+            sema_parse(s, "CREATE VIEW v WITH (", &it->u.options,
+                       ") AS SELECT 1", "view options");
+        } else if (it->kind == ITEM_QUERY) {
+            once(s, it, &query, "a query");
+            check_query(s, v, &it->u.query);
+        } else if (it->kind == ITEM_GRANT) {
+            sema_grant(s, it->u.grant, "table");
+        } else if (it->kind == ITEM_COMMENT) {
+            once(s, it, &comment, "a comment");
+        } else if (it->kind == ITEM_INDEX) {
+            sema_index(s, v, it->u.index, &it->deps);
+        }
+    }
+    if (!query)
+        sema_error(s, v->name.tok, "view \"%s\" has no query; add `as "
+                   "SELECT ...;`", v->name.name);
+}
+
+/* ------------------------------------------------------------ functions */
+
+typedef struct FnItems {
+    Item *language, *body, *comment;
+    Item *groups[7];   /* one attribute of each kind */
+    Buf attrs;
+} FnItems;
+
+/* Attributes of one kind exclude each other (stable and immutable...). */
+static int attribute_group(const char *sql)
+{
+    static const char *const groups[][3] = {
+        {"IMMUTABLE", "STABLE", "VOLATILE"},
+        {"SECURITY DEFINER", "SECURITY INVOKER", ""},
+        {"STRICT", "CALLED ON NULL INPUT", "RETURNS NULL ON NULL INPUT"},
+        {"LEAKPROOF", "NOT LEAKPROOF", ""},
+        {"PARALLEL SAFE", "PARALLEL RESTRICTED", "PARALLEL UNSAFE"},
+        {"COST", "", ""}, {"ROWS", "", ""},
+    };
+    for (int g = 0; g < 7; g++)
+        for (int k = 0; k < 3; k++)
+            if (groups[g][k][0] &&
+                strncmp(sql, groups[g][k], strlen(groups[g][k])) == 0)
+                return g;
+    return 0;
+}
+
+static void function_item(Sema *s, Item *it, FnItems *fi)
+{
+    switch (it->kind) {
+    case ITEM_LANGUAGE: once(s, it, &fi->language, "a language"); break;
+    case ITEM_BODY: once(s, it, &fi->body, "a body"); break;
+    case ITEM_COMMENT: once(s, it, &fi->comment, "a comment"); break;
+    case ITEM_GRANT: sema_grant(s, it->u.grant, "function"); break;
+    case ITEM_ATTRIBUTE: {
+        int g = attribute_group(it->u.attribute.name);
+        if (fi->groups[g])
+            sema_error(s, it->tok, "%s conflicts with %s",
+                       it->u.attribute.name,
+                       fi->groups[g]->u.attribute.name);
+        fi->groups[g] = it;
+        buf_printf(&fi->attrs, " %s", it->u.attribute.name);
+        break;
+    }
+    case ITEM_SET: {
+        const SetParam *sp = it->u.set;
+        if (sp->value.len)
+            buf_printf(&fi->attrs, " SET %s = %.*s", sp->name.name,
+                       (int)sp->value.len, sp->value.src->text + sp->value.off);
+        else
+            buf_printf(&fi->attrs, " SET %s FROM CURRENT", sp->name.name);
+        break;
+    }
+    default:
+        sema_error(s, it->tok, "%s is not allowed in a function",
+                   item_kind_name(it->kind));
+    }
+}
+
+/* The text of [first, last] tokens. */
+static const char *tokens_text(Sema *s, const Token *first,
+                               const Token *last)
+{
+    return arena_strndup(s->arena, tok_text(first),
+                         last->off + last->len - first->off);
+}
+
+/* One argument's type as written: after mode and name, before default. */
+static const char *arg_type(Sema *s, const Token *t, const Token *end,
+                            const Json *param)
+{
+    if (tok_is(t, "in") || tok_is(t, "out") || tok_is(t, "inout") ||
+        tok_is(t, "variadic"))
+        t++;
+    if (json_get(param, "name"))
+        t++;
+    const Token *first = t, *last = NULL;
+    int depth = 0;
+    for (; t < end; t++) {
+        if (depth == 0 && (tok_is(t, "default") || tok_op(t, "=")))
+            break;
+        depth += tok_punct(t, '(') - tok_punct(t, ')');
+        last = t;
+    }
+    return last ? tokens_text(s, first, last) : "";
+}
+
+/* Input argument types, comma-separated: the function's identity. */
+static void argument_types(Sema *s, Decl *f, Json *params)
+{
+    Buf b = {0};
+    const Token *t = f->header.first;
+    size_t end_off = f->header.off + f->header.len;
+    for (int i = 0; i < json_len(params) && f->header.len; i++) {
+        Json *p = json_get(json_at(params, i), "FunctionParameter");
+        const char *mode = json_str(json_get(p, "mode"));
+        const Token *start = t;
+        int depth = 0;
+        for (; t->kind != TK_EOF && t->off < end_off; t++) {
+            if (depth == 0 && tok_punct(t, ','))
+                break;
+            depth += tok_punct(t, '(') - tok_punct(t, ')');
+        }
+        bool input = !mode || (strcmp(mode, "FUNC_PARAM_OUT") != 0 &&
+                               strcmp(mode, "FUNC_PARAM_TABLE") != 0);
+        if (input && start < t)
+            buf_printf(&b, "%s%s", b.len ? ", " : "",
+                       arg_type(s, start, t, p));
+        if (tok_punct(t, ','))
+            t++;
+    }
+    f->argtypes = arena_strdup(s->arena, b.data ? b.data : "");
+    buf_free(&b);
+}
+
+static void resolve_param_types(Sema *s, Decl *f, Json *params,
+                                const Frag *frag, size_t prefix)
+{
+    for (int i = 0; i < json_len(params); i++) {
+        Json *p = json_get(json_at(params, i), "FunctionParameter");
+        Json *tn = json_get(p, "argType");
+        if (tn)
+            sema_resolve_type(s, tn, frag, prefix, &f->deps);
+    }
+}
+
+#define ARGS_PREFIX "CREATE FUNCTION f("
+#define RETURNS_PREFIX "CREATE FUNCTION f() RETURNS "
+
+static void check_signature(Sema *s, Decl *f)
+{
+    Json *tree = sema_parse(s, ARGS_PREFIX, &f->header,
+                            ") RETURNS void LANGUAGE sql AS ''", "arguments");
+    Json *stmt = tree ? sema_stmt(tree, "CreateFunctionStmt") : NULL;
+    Json *params = json_get(stmt, "parameters");
+    argument_types(s, f, params);
+    resolve_param_types(s, f, params, &f->header, strlen(ARGS_PREFIX));
+    tree = sema_parse(s, RETURNS_PREFIX, &f->returns,
+                      " LANGUAGE sql AS ''", "return type");
+    stmt = tree ? sema_stmt(tree, "CreateFunctionStmt") : NULL;
+    Json *ret = json_get(stmt, "returnType");
+    if (ret)
+        sema_resolve_type(s, ret, &f->returns, strlen(RETURNS_PREFIX),
+                          &f->deps);
+    resolve_param_types(s, f, json_get(stmt, "parameters"), &f->returns,
+                        strlen(RETURNS_PREFIX));
+}
+
+/* Unqualified names in a body resolve in its `set search_path`. */
+static const char *search_schema(Sema *s, Decl *f)
+{
+    for (int i = 0; i < f->items.len; i++) {
+        Item *it = f->items.items[i];
+        if (it->kind != ITEM_SET || strcmp(it->u.set->name.name,
+                                           "search_path") != 0 ||
+            !it->u.set->value.len)
+            continue;
+        const Token *t = it->u.set->value.first;
+        if (t->kind == TK_STRING)
+            return tok_string(s->arena, t);
+        if (t->kind == TK_IDENT || t->kind == TK_QIDENT)
+            return tok_ident(s->arena, t);
+    }
+    return "public";
+}
+
+static void check_sql_body(Sema *s, Decl *f, const Frag *body)
+{
+    Json *tree = sema_parse(s, "", body, "", "function body");
+    if (tree)
+        sema_resolve_refs(s, tree, body, 0, NULL, &f->deps);
+}
+
+/* PL/pgSQL is checked inside a whole CREATE FUNCTION, so that argument
+ * names are known variables. */
+static void check_plpgsql_body(Sema *s, Decl *f, const Frag *body)
+{
+    Buf sql = {0};
+    buf_printf(&sql, "CREATE FUNCTION f(%.*s) RETURNS %.*s LANGUAGE plpgsql "
+               "AS ", (int)f->header.len, f->header.src->text + f->header.off,
+               (int)f->returns.len, f->returns.src->text + f->returns.off);
+    size_t before = sql.len;
+    quote_dollar(&sql, body->src->text + body->off, body->len);
+    size_t tag = (sql.len - before - body->len) / 2;
+    PgParse r = pgsql_parse_plpgsql(s->arena, sql.data, before + tag,
+                                    body->len);
+    buf_free(&sql);
+    if (!r.tree) {
+        long off = r.error_off < 0 ? 0 : r.error_off;
+        diag_at(s->diag, DIAG_ERROR, body->src, body->off + (size_t)off, 1,
+                "%s in function body", r.message);
+        return;
+    }
+    sema_resolve_refs(s, r.tree, body, 0, NULL, NULL);
+}
+
+static void check_body(Sema *s, Decl *f)
+{
+    const Token *t = f->body;
+    size_t off, len;
+    tok_string_body(t, &off, &len);
+    Frag body = {t->src, off, len, t};
+    if (t->kind == TK_STRING) {  /* escapes: parse the value, point at it */
+        const char *v = tok_string(s->arena, t);
+        Source *src = source_from_text(s->arena, t->src->name, v, strlen(v));
+        body = (Frag){src, 0, strlen(v), t};
+        src->spans = arena_alloc(s->arena, sizeof(SourceSpan));
+        src->spans[0] = (SourceSpan){0, strlen(v) + 1, t->src, t->off};
+        src->nspans = 1;
+    }
+    const char *saved = s->search_schema;
+    s->search_schema = search_schema(s, f);
+    if (strcmp(f->language, "sql") == 0)
+        check_sql_body(s, f, &body);
+    else
+        check_plpgsql_body(s, f, &body);
+    s->search_schema = saved;
+}
+
+static void check_overloads(Sema *s, Decl *f)
+{
+    Vec *ov = map_get(s->functions, sema_key(s, f->schema, f->name.name));
+    for (int i = 0; ov && i < ov->len && ov->items[i] != f; i++) {
+        Decl *other = ov->items[i];
+        if (other->argtypes && strcmp(other->argtypes, f->argtypes) == 0) {
+            sema_error(s, f->name.tok, "function \"%s(%s)\" is declared "
+                       "twice", f->name.name, f->argtypes);
+            sema_note(s, other->name.tok, "first declared here");
+        }
+    }
+}
+
+void sema_function(Sema *s, Decl *f)
+{
+    FnItems fi = {0};
+    for (int i = 0; i < f->items.len; i++)
+        function_item(s, f->items.items[i], &fi);
+    f->attributes = arena_strdup(s->arena, fi.attrs.data ? fi.attrs.data
+                                                         : "");
+    buf_free(&fi.attrs);
+    check_signature(s, f);
+    check_overloads(s, f);
+    if (!fi.language) {
+        sema_error(s, f->name.tok, "function \"%s\" has no language; add "
+                   "`language sql;` or `language plpgsql;`", f->name.name);
+        return;
+    }
+    f->language = fi.language->u.language.name;
+    if (strcmp(f->language, "sql") != 0 && strcmp(f->language, "plpgsql")) {
+        sema_error(s, fi.language->u.language.tok, "unsupported language "
+                   "\"%s\" (supported: sql, plpgsql)", f->language);
+        return;
+    }
+    if (!fi.body) {
+        sema_error(s, f->name.tok, "function \"%s\" has no body; add `as "
+                   "$$ ... $$;`", f->name.name);
+        return;
+    }
+    f->body = fi.body->u.body;
+    check_body(s, f);
+}

@@ -1,0 +1,260 @@
+/*
+ * sema_sql.c — SQL fragments: parsing them with PostgreSQL's own parser,
+ * reporting its errors at their place in the schema file, and resolving
+ * the tables, functions, types and columns they name.
+ */
+#include "schemac.h"
+
+#include <string.h>
+
+/* The length of the word at off, so the caret underlines all of it. */
+static size_t word_len(const Source *src, size_t off, size_t end)
+{
+    size_t n = 0;
+    while (off + n < end) {
+        unsigned char c = (unsigned char)src->text[off + n];
+        if (!(c == '_' || c >= 0x80 || (c >= '0' && c <= '9') ||
+              ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+            break;
+        n++;
+    }
+    return n ? n : 1;
+}
+
+static void error_in_frag(Sema *s, const Frag *f, long off, const char *fmt,
+                          ...) __attribute__((format(printf, 4, 5)));
+
+static void error_in_frag(Sema *s, const Frag *f, long off, const char *fmt,
+                          ...)
+{
+    if (off < 0)
+        off = 0;
+    if ((size_t)off > f->len)
+        off = (long)f->len;
+    size_t at = f->off + (size_t)off;
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vat(s->diag, DIAG_ERROR, f->src, at,
+             word_len(f->src, at, f->off + f->len), fmt, ap);
+    va_end(ap);
+}
+
+Json *sema_parse(Sema *s, const char *prefix, const Frag *f,
+                 const char *suffix, const char *what)
+{
+    PgParse r = pgsql_parse(s->arena, prefix, f->src->text + f->off, f->len,
+                            suffix);
+    if (r.tree)
+        return r.tree;
+    error_in_frag(s, f, r.error_off, "%s in %s", r.message, what);
+    return NULL;
+}
+
+Json *sema_stmt(Json *tree, const char *type)
+{
+    Json *stmts = json_get(tree, "stmts");
+    if (json_len(stmts) != 1)
+        return NULL;
+    return json_get(json_get(json_at(stmts, 0), "stmt"), type);
+}
+
+Decl *sema_find_relation(Sema *s, const char *schema, const char *name)
+{
+    return map_get(s->relations, sema_key(s, schema, name));
+}
+
+Column *sema_find_column(Decl *table, const char *name)
+{
+    for (int i = 0; i < table->columns.len; i++) {
+        Column *c = table->columns.items[i];
+        if (strcmp(c->name.name, name) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static void add_dep(Sema *s, Vec *deps, Decl *d)
+{
+    if (!deps || d->external)
+        return;
+    for (int i = 0; i < deps->len; i++)
+        if (deps->items[i] == d)
+            return;
+    vec_push(s->arena, deps, d);
+}
+
+static bool is_system_schema(const char *schema)
+{
+    return strcmp(schema, "pg_catalog") == 0 ||
+           strcmp(schema, "information_schema") == 0;
+}
+
+static const char *shown(Sema *s, const char *schema, const char *name)
+{
+    return schema ? arena_printf(s->arena, "%s.%s", schema, name) : name;
+}
+
+/* A ref the parse tree places; off is relative to the fragment. */
+typedef struct At {
+    const Frag *f;
+    long off;
+} At;
+
+static void resolve_relation(Sema *s, const PgRef *r, At at, Vec *deps)
+{
+    const char *schema = r->schema ? r->schema : s->search_schema;
+    Decl *d = sema_find_relation(s, schema, r->name);
+    if (!d && !r->schema && strcmp(schema, "public") != 0)
+        d = sema_find_relation(s, "public", r->name);
+    if (d) {
+        add_dep(s, deps, d);
+        return;
+    }
+    if (catalog_is_builtin_relation(r->schema ? r->schema : "pg_catalog",
+                                    r->name))
+        return;
+    if (r->schema && !is_system_schema(r->schema) &&
+        !map_get(s->schemas, r->schema))
+        error_in_frag(s, at.f, at.off, "unknown schema \"%s\"", r->schema);
+    else
+        error_in_frag(s, at.f, at.off, "unknown table or view \"%s\"",
+                      shown(s, r->schema, r->name));
+}
+
+static bool extension_provides(Sema *s, const char *schema,
+                               const char *name, bool type)
+{
+    for (int i = 0; i < s->prog->decls.len; i++) {
+        Decl *d = s->prog->decls.items[i];
+        if (d->kind != DECL_EXTENSION)
+            continue;
+        const char *home = d->ext_schema.name ? d->ext_schema.name : "public";
+        if (schema && strcmp(schema, home) != 0)
+            continue;
+        const char *const *names = type ? catalog_extension_types(d->name.name)
+                                        : catalog_extension_functions(d->name.name);
+        for (int k = 0; names && names[k]; k++)
+            if (strcmp(names[k], name) == 0)
+                return true;
+    }
+    return false;
+}
+
+static bool function_exists(Sema *s, const char *schema, const char *name,
+                            Vec *deps)
+{
+    const char *home = schema ? schema : s->search_schema;
+    Vec *ov = map_get(s->functions, sema_key(s, home, name));
+    if (!ov && !schema)
+        ov = map_get(s->functions, sema_key(s, "public", name));
+    for (int i = 0; ov && i < ov->len; i++)
+        add_dep(s, deps, ov->items[i]);
+    if (ov)
+        return true;
+    if ((!schema || strcmp(schema, "pg_catalog") == 0) &&
+        catalog_is_builtin_function(name))
+        return true;
+    return extension_provides(s, schema, name, false);
+}
+
+static void resolve_function(Sema *s, const PgRef *r, At at, Vec *deps)
+{
+    if (function_exists(s, r->schema, r->name, deps))
+        return;
+    if (r->schema && !is_system_schema(r->schema) &&
+        !map_get(s->schemas, r->schema))
+        error_in_frag(s, at.f, at.off, "unknown schema \"%s\"", r->schema);
+    else
+        error_in_frag(s, at.f, at.off, "unknown function \"%s\"",
+                      shown(s, r->schema, r->name));
+}
+
+static bool is_serial(const char *name)
+{
+    static const char *const serials[] = {"serial", "serial4", "bigserial",
+        "serial8", "smallserial", "serial2", NULL};
+    for (int i = 0; serials[i]; i++)
+        if (strcmp(name, serials[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Declared types first (a table is a type too), then built-in ones. */
+static bool type_exists(Sema *s, const char *schema, const char *name,
+                        Vec *deps)
+{
+    const char *home = schema ? schema : s->search_schema;
+    const char *key = sema_key(s, home, name);
+    Decl *d = map_get(s->types, key);
+    if (!d)
+        d = map_get(s->relations, key);
+    if (!d && !schema)
+        d = map_get(s->types, sema_key(s, "public", name));
+    if (d) {
+        add_dep(s, deps, d);
+        return true;
+    }
+    if (!schema || strcmp(schema, "pg_catalog") == 0)
+        if (catalog_is_builtin_type(name) || (!schema && is_serial(name)))
+            return true;
+    return extension_provides(s, schema, name, true);
+}
+
+static void resolve_type_ref(Sema *s, const char *schema, const char *name,
+                             At at, Vec *deps)
+{
+    if (type_exists(s, schema, name, deps))
+        return;
+    if (schema && !is_system_schema(schema) && !map_get(s->schemas, schema))
+        error_in_frag(s, at.f, at.off, "unknown schema \"%s\"", schema);
+    else
+        error_in_frag(s, at.f, at.off, "unknown type \"%s\"",
+                      shown(s, schema, name));
+}
+
+bool sema_resolve_type(Sema *s, const Json *type_name, const Frag *f,
+                       size_t prefix_len, Vec *deps)
+{
+    Json *names = json_get(type_name, "names");
+    int n = json_len(names);
+    if (n < 1 || n > 2)
+        return false;
+    const char *name = json_str(json_get(json_at(names, n - 1), "sval"));
+    const char *schema = n == 2
+        ? json_str(json_get(json_at(names, 0), "sval")) : NULL;
+    long loc = json_int(json_get(type_name, "location"), -1);
+    At at = {f, loc < 0 ? 0 : loc - (long)prefix_len};
+    int before = s->diag->errors;
+    if (name)
+        resolve_type_ref(s, schema, name, at, deps);
+    return s->diag->errors == before;
+}
+
+static void resolve_column(Sema *s, const PgRef *r, At at, Decl *table)
+{
+    if (r->depth > 0 || sema_find_column(table, r->name))
+        return;
+    error_in_frag(s, at.f, at.off, "unknown column \"%s\" in table \"%s\"",
+                  r->name, table->name.name);
+}
+
+void sema_resolve_refs(Sema *s, const Json *tree, const Frag *f,
+                       size_t prefix_len, Decl *table, Vec *deps)
+{
+    Vec refs = {0};
+    pgsql_collect_refs(s->arena, tree, &refs);
+    for (int i = 0; i < refs.len; i++) {
+        const PgRef *r = refs.items[i];
+        At at = {f, r->location < 0 ? 0 : r->location - (long)prefix_len};
+        switch (r->kind) {
+        case REF_RELATION: resolve_relation(s, r, at, deps); break;
+        case REF_FUNCTION: resolve_function(s, r, at, deps); break;
+        case REF_TYPE: resolve_type_ref(s, r->schema, r->name, at, deps);
+            break;
+        case REF_COLUMN:
+            if (table)
+                resolve_column(s, r, at, table);
+            break;
+        }
+    }
+}

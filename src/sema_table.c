@@ -1,0 +1,462 @@
+/*
+ * sema_table.c — checks a table: column types, defaults, constraints,
+ * foreign keys, policies, triggers and partitions.  Indexes are checked in
+ * sema_index.c; names are chosen in sema_names.c.
+ */
+#include "schemac.h"
+
+#include <string.h>
+
+#define EXPR_PREFIX "SELECT ("
+#define EXPR_SUFFIX "\n)"
+
+/* Parses an expression fragment and resolves what it names. */
+static Json *check_expr(Sema *s, const Frag *f, Decl *table, Vec *deps,
+                        const char *what)
+{
+    Json *tree = sema_parse(s, EXPR_PREFIX, f, EXPR_SUFFIX, what);
+    if (!tree)
+        return NULL;
+    Json *sel = sema_stmt(tree, "SelectStmt");
+    if (!sel || json_len(json_get(sel, "targetList")) != 1 ||
+        json_get(sel, "fromClause") || json_get(sel, "whereClause")) {
+        diag_at(s->diag, DIAG_ERROR, f->src, f->off, f->len > 0 ? 1 : 0,
+                "%s must be one expression", what);
+        return NULL;
+    }
+    sema_resolve_refs(s, tree, f, strlen(EXPR_PREFIX), table, deps);
+    return tree;
+}
+
+static bool is_serial_name(const char *name)
+{
+    return strcmp(name, "serial") == 0 || strcmp(name, "serial4") == 0 ||
+           strcmp(name, "bigserial") == 0 || strcmp(name, "serial8") == 0 ||
+           strcmp(name, "smallserial") == 0 || strcmp(name, "serial2") == 0;
+}
+
+#define TYPE_PREFIX "SELECT CAST(NULL AS "
+
+static void check_type(Sema *s, Decl *t, Column *c)
+{
+    Json *tree = sema_parse(s, TYPE_PREFIX, &c->type, "\n)", "column type");
+    Json *sel = tree ? sema_stmt(tree, "SelectStmt") : NULL;
+    Json *val = json_get(json_get(json_at(json_get(sel, "targetList"), 0),
+                                  "ResTarget"), "val");
+    Json *tn = json_get(json_get(val, "TypeCast"), "typeName");
+    if (!tree)
+        return;
+    if (!tn || json_get(sel, "fromClause") ||
+        json_len(json_get(sel, "targetList")) != 1) {
+        diag_at(s->diag, DIAG_ERROR, c->type.src, c->type.off, 1,
+                "expected a type for column \"%s\"", c->name.name);
+        return;
+    }
+    Json *names = json_get(tn, "names");
+    const char *last = json_str(json_get(json_at(names, json_len(names) - 1),
+                                         "sval"));
+    c->serial = json_len(names) == 1 && last && is_serial_name(last);
+    sema_resolve_type(s, tn, &c->type, strlen(TYPE_PREFIX), &t->deps);
+}
+
+/* Columns of a key list must exist and appear once. */
+static void check_key_columns(Sema *s, Decl *t, Vec *cols, const char *what)
+{
+    for (int i = 0; i < cols->len; i++) {
+        const Ident *id = cols->items[i];
+        if (!sema_find_column(t, id->name))
+            sema_error(s, id->tok, "unknown column \"%s\" in table \"%s\"",
+                       id->name, t->name.name);
+        for (int k = 0; k < i; k++)
+            if (strcmp(((Ident *)cols->items[k])->name, id->name) == 0)
+                sema_error(s, id->tok, "column \"%s\" appears twice in %s",
+                           id->name, what);
+    }
+}
+
+/* Do these columns match a primary key or unique constraint of t? */
+static bool names_match(const Vec *a, const Vec *b)
+{
+    if (a->len != b->len)
+        return false;
+    for (int i = 0; i < a->len; i++) {
+        bool found = false;
+        for (int k = 0; k < b->len && !found; k++)
+            found = strcmp(((Ident *)a->items[i])->name,
+                           ((Ident *)b->items[k])->name) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static bool has_unique_key(Sema *s, Decl *t, const Vec *cols)
+{
+    for (int i = 0; i < t->items.len; i++) {
+        Item *it = t->items.items[i];
+        if (it->kind == ITEM_CONSTRAINT &&
+            (it->u.constraint->kind == CON_PRIMARY_KEY ||
+             it->u.constraint->kind == CON_UNIQUE) &&
+            names_match(cols, &it->u.constraint->cols))
+            return true;
+        if (it->kind == ITEM_INDEX && it->u.index->unique &&
+            it->u.index->where.len == 0) {
+            Vec names = {0};
+            if (sema_index_columns(s->arena, it->u.index, &names) &&
+                names.len == cols->len && names_match(cols, &names))
+                return true;
+        }
+        if (it->kind == ITEM_COLUMN && cols->len == 1) {
+            Column *c = it->u.column;
+            for (int k = 0; k < c->cons.len; k++) {
+                Constraint *con = c->cons.items[k];
+                if ((con->kind == CON_PRIMARY_KEY || con->kind == CON_UNIQUE)
+                    && strcmp(c->name.name,
+                              ((Ident *)cols->items[0])->name) == 0)
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
+static Decl *fk_target(Sema *s, Constraint *c)
+{
+    const char *schema = c->ref_table.schema ? c->ref_table.schema : "public";
+    Decl *target = sema_find_relation(s, schema, c->ref_table.name);
+    if (!target || target->kind != DECL_TABLE) {
+        diag_at(s->diag, DIAG_ERROR, c->ref_table.tok->src,
+                c->ref_table.tok->off, c->ref_table.len,
+                "unknown table \"%s\"%s", c->ref_table.schema
+                ? arena_printf(s->arena, "%s.%s", schema, c->ref_table.name)
+                : c->ref_table.name,
+                c->ref_table.schema ? "" : " (unqualified names are in "
+                "schema public)");
+        return NULL;
+    }
+    return target;
+}
+
+/* The referenced columns: as written, or the target's primary key. */
+static bool fk_ref_columns(Sema *s, Constraint *c, Decl *target)
+{
+    if (c->ref_cols.len)
+        return true;
+    if (!target->pkey) {
+        sema_error(s, c->ref_table.tok, "there is no primary key for "
+                   "referenced table \"%s\"", target->name.name);
+        return false;
+    }
+    c->ref_cols = target->pkey->cols;
+    return true;
+}
+
+static void check_foreign_key(Sema *s, Decl *t, Constraint *c)
+{
+    Decl *target = fk_target(s, c);
+    if (!target)
+        return;
+    c->ref_decl = target;
+    if (!fk_ref_columns(s, c, target))
+        return;
+    for (int i = 0; i < c->ref_cols.len; i++) {
+        const Ident *id = c->ref_cols.items[i];
+        if (!sema_find_column(target, id->name)) {
+            sema_error(s, id->tok, "unknown column \"%s\" in table \"%s\"",
+                       id->name, target->name.name);
+            return;
+        }
+    }
+    if (c->ref_cols.len != c->cols.len) {
+        sema_error(s, c->tok, "number of referencing and referenced columns "
+                   "for foreign key disagree (%d and %d)", c->cols.len,
+                   c->ref_cols.len);
+        return;
+    }
+    if (!has_unique_key(s, target, &c->ref_cols))
+        sema_error(s, c->ref_table.tok, "there is no unique constraint "
+                   "matching given keys for referenced table \"%s\"",
+                   target->name.name);
+    (void)t;
+}
+
+/* The one column a check names, for its name (t_col_check). */
+static void check_check(Sema *s, Decl *t, Constraint *c)
+{
+    Json *tree = check_expr(s, &c->expr, t, &t->deps, "check expression");
+    if (!tree)
+        return;
+    Vec refs = {0};
+    pgsql_collect_refs(s->arena, tree, &refs);
+    const char *only = NULL;
+    for (int i = 0; i < refs.len; i++) {
+        const PgRef *r = refs.items[i];
+        if (r->kind != REF_COLUMN)
+            continue;
+        if (only && strcmp(only, r->name) != 0) {
+            c->only_column = NULL;
+            return;
+        }
+        only = r->name;
+    }
+    c->only_column = only;
+}
+
+/* find_primary_keys chose the first; any other is one too many. */
+static void set_pkey(Sema *s, Decl *t, Constraint *c)
+{
+    if (t->pkey != c) {
+        sema_error(s, c->tok, "multiple primary keys for table \"%s\" are "
+                   "not allowed", t->name.name);
+        sema_note(s, t->pkey->tok, "the first primary key is here");
+        return;
+    }
+    t->pkey = c;
+    for (int i = 0; i < c->cols.len; i++) {
+        Column *col = sema_find_column(t, ((Ident *)c->cols.items[i])->name);
+        if (col)
+            col->not_null = true;
+    }
+}
+
+/* A column constraint becomes a one-column key or check. */
+static void column_constraint(Sema *s, Decl *t, Column *col, Constraint *c,
+                              Constraint **dflt, Constraint **null)
+{
+    if (c->given.name)
+        sema_check_length(s, c->given.tok, c->given.name, "constraint");
+    if (c->cols.len == 0) {
+        Ident *self = arena_alloc(s->arena, sizeof *self);
+        *self = col->name;
+        vec_push(s->arena, &c->cols, self);
+    }
+    switch (c->kind) {
+    case CON_NOT_NULL:
+    case CON_NULL:
+        if (*null && (*null)->kind != c->kind)
+            sema_error(s, c->tok, "conflicting NULL/NOT NULL declarations "
+                       "for column \"%s\"", col->name.name);
+        *null = c;
+        col->not_null |= c->kind == CON_NOT_NULL;
+        break;
+    case CON_DEFAULT:
+        if (*dflt)
+            sema_error(s, c->tok, "multiple default values specified for "
+                       "column \"%s\"", col->name.name);
+        *dflt = c;
+        check_expr(s, &c->expr, NULL, &t->deps, "default value");
+        break;
+    case CON_PRIMARY_KEY: set_pkey(s, t, c); break;
+    case CON_FOREIGN_KEY: check_foreign_key(s, t, c); break;
+    case CON_CHECK: check_check(s, t, c); break;
+    case CON_GENERATED:
+        check_expr(s, &c->expr, t, &t->deps, "generation expression");
+        break;
+    case CON_UNIQUE:
+    case CON_EXCLUDE:
+    case CON_IDENTITY:
+    case CON_COLLATE:
+        break;
+    }
+}
+
+static void check_column(Sema *s, Decl *t, Column *col)
+{
+    sema_check_length(s, col->name.tok, col->name.name, "column");
+    check_type(s, t, col);
+    Constraint *dflt = NULL, *null = NULL;
+    for (int i = 0; i < col->cons.len; i++)
+        column_constraint(s, t, col, col->cons.items[i], &dflt, &null);
+}
+
+static void check_exclude(Sema *s, Decl *t, Constraint *c)
+{
+    const char *prefix = "ALTER TABLE x ADD EXCLUDE ";
+    Json *tree = sema_parse(s, prefix, &c->expr, "", "exclusion constraint");
+    Json *alter = tree ? sema_stmt(tree, "AlterTableStmt") : NULL;
+    Json *cmd = json_get(json_at(json_get(alter, "cmds"), 0), "AlterTableCmd");
+    Json *con = json_get(json_get(cmd, "def"), "Constraint");
+    Json *excl = json_get(con, "exclusions");
+    for (int i = 0; i < json_len(excl); i++) {
+        Json *elem = json_get(json_at(json_get(json_at(excl, i), "List"),
+                                      0), "IndexElem");
+        const char *name = json_str(json_get(elem, "name"));
+        vec_push(s->arena, &c->elem_names,
+                 (void *)(name ? name : "expr"));
+    }
+    (void)t;
+}
+
+static void table_constraint(Sema *s, Decl *t, Constraint *c)
+{
+    if (c->given.name)
+        sema_check_length(s, c->given.tok, c->given.name, "constraint");
+    switch (c->kind) {
+    case CON_PRIMARY_KEY:
+        check_key_columns(s, t, &c->cols, "primary key constraint");
+        set_pkey(s, t, c);
+        break;
+    case CON_UNIQUE:
+        check_key_columns(s, t, &c->cols, "unique constraint");
+        break;
+    case CON_FOREIGN_KEY:
+        check_key_columns(s, t, &c->cols, "foreign key constraint");
+        check_foreign_key(s, t, c);
+        break;
+    case CON_CHECK: check_check(s, t, c); break;
+    case CON_EXCLUDE: check_exclude(s, t, c); break;
+    case CON_NOT_NULL:
+    case CON_NULL:
+    case CON_DEFAULT:
+    case CON_GENERATED:
+    case CON_IDENTITY:
+    case CON_COLLATE:
+        break;
+    }
+}
+
+static void check_policy(Sema *s, Decl *t, Item *it, Map *seen)
+{
+    Policy *p = it->u.policy;
+    sema_check_length(s, p->name.tok, p->name.name, "policy");
+    if (map_get(seen, p->name.name))
+        sema_error(s, p->name.tok, "policy \"%s\" is declared twice on "
+                   "table \"%s\"", p->name.name, t->name.name);
+    map_put(seen, p->name.name, p);
+    if (p->cmd == POL_INSERT && p->using_.len)
+        sema_error(s, p->tok, "only WITH CHECK expression allowed for "
+                   "INSERT");
+    if ((p->cmd == POL_SELECT || p->cmd == POL_DELETE) && p->check.len)
+        sema_error(s, p->tok, "WITH CHECK cannot be applied to SELECT or "
+                   "DELETE");
+    if (p->using_.len)
+        check_expr(s, &p->using_, t, &it->deps, "policy expression");
+    if (p->check.len)
+        check_expr(s, &p->check, t, &it->deps, "policy check expression");
+    sema_check_roles(s, &p->roles);
+}
+
+static void check_trigger(Sema *s, Decl *t, Item *it, Map *seen)
+{
+    Trigger *tg = it->u.trigger;
+    sema_check_length(s, tg->name.tok, tg->name.name, "trigger");
+    if (map_get(seen, tg->name.name))
+        sema_error(s, tg->name.tok, "trigger \"%s\" is declared twice on "
+                   "table \"%s\"", tg->name.name, t->name.name);
+    map_put(seen, tg->name.name, tg);
+    const char *prefix = arena_printf(s->arena, "CREATE TRIGGER x %s ",
+                                      tg->timing);
+    sema_parse(s, prefix, &tg->events, " ON x EXECUTE FUNCTION f()",
+               "trigger events");
+    if (tg->when.len)
+        check_expr(s, &tg->when, NULL, &it->deps, "trigger condition");
+    const char *schema = tg->func.schema ? tg->func.schema : "public";
+    Vec *ov = map_get(s->functions, sema_key(s, schema, tg->func.name));
+    if (ov) {
+        tg->func_decl = ov->items[0];
+        vec_push(s->arena, &it->deps, tg->func_decl);
+    } else if (tg->func.schema || !catalog_is_builtin_function(tg->func.name)) {
+        diag_at(s->diag, DIAG_ERROR, tg->func.tok->src, tg->func.tok->off,
+                tg->func.len, "unknown trigger function \"%s\"",
+                tg->func.name);
+    }
+}
+
+static void check_partitioning(Sema *s, Decl *t, Item *it, bool *by)
+{
+    if (it->kind == ITEM_PARTITION_BY) {
+        if (*by)
+            sema_error(s, it->tok, "table \"%s\" has two partition keys",
+                       t->name.name);
+        *by = true;
+        Json *tree = sema_parse(s, "CREATE TABLE x () PARTITION BY ",
+                                &it->u.partition_by, "", "partition key");
+        if (tree)
+            sema_resolve_refs(s, tree, &it->u.partition_by, 31, t, NULL);
+        return;
+    }
+    Partition *part = it->u.partition;
+    sema_check_length(s, part->name.tok, part->name.name, "partition");
+    if (!*by)
+        sema_error(s, it->tok, "partition \"%s\" of table \"%s\", which has "
+                   "no `partition by`", part->name.name, t->name.name);
+    sema_parse(s, "CREATE TABLE x PARTITION OF y ", &part->bound, "",
+               "partition bound");
+}
+
+/* Items that may appear at most once in a table. */
+static void once(Sema *s, Item *it, Item **seen, const char *what)
+{
+    if (*seen)
+        sema_error(s, it->tok, "%s is declared twice in this table", what);
+    *seen = it;
+}
+
+static void check_item(Sema *s, Decl *t, Item *it, Map *policies,
+                       Map *triggers, Item **rls, Item **comment, bool *by)
+{
+    switch (it->kind) {
+    case ITEM_COLUMN: check_column(s, t, it->u.column); break;
+    case ITEM_CONSTRAINT: table_constraint(s, t, it->u.constraint); break;
+    case ITEM_INDEX: sema_index(s, t, it->u.index, &it->deps); break;
+    case ITEM_RLS: once(s, it, rls, "row level security"); break;
+    case ITEM_POLICY: check_policy(s, t, it, policies); break;
+    case ITEM_GRANT: sema_grant(s, it->u.grant, "table"); break;
+    case ITEM_COMMENT: once(s, it, comment, "a comment"); break;
+    case ITEM_TRIGGER: check_trigger(s, t, it, triggers); break;
+    case ITEM_PARTITION_BY:
+    case ITEM_PARTITION: check_partitioning(s, t, it, by); break;
+    case ITEM_USE:
+    case ITEM_OPTIONS:
+    case ITEM_QUERY:
+    case ITEM_LANGUAGE:
+    case ITEM_ATTRIBUTE:
+    case ITEM_SET:
+    case ITEM_BODY:
+    case ITEM_DEFAULT_PRIVS:
+    case ITEM_IN_ROLE:
+    case ITEM_LOGIN:
+        sema_error(s, it->tok, "%s is not allowed in a table",
+                   item_kind_name(it->kind));
+        break;
+    }
+}
+
+/* Primary keys first: foreign keys anywhere may point at them. */
+static void find_primary_keys(Sema *s, Decl *t)
+{
+    for (int i = 0; i < t->items.len; i++) {
+        Item *it = t->items.items[i];
+        if (it->kind == ITEM_CONSTRAINT &&
+            it->u.constraint->kind == CON_PRIMARY_KEY && !t->pkey)
+            t->pkey = it->u.constraint;
+        if (it->kind != ITEM_COLUMN)
+            continue;
+        for (int k = 0; k < it->u.column->cons.len; k++) {
+            Constraint *c = it->u.column->cons.items[k];
+            if (c->kind == CON_PRIMARY_KEY && !t->pkey) {
+                t->pkey = c;
+                Ident *self = arena_alloc(s->arena, sizeof *self);
+                *self = it->u.column->name;
+                vec_push(s->arena, &c->cols, self);
+            }
+        }
+    }
+}
+
+void sema_table(Sema *s, Decl *t)
+{
+    if (t->external)
+        return;
+    Map *policies = map_new(s->arena), *triggers = map_new(s->arena);
+    Item *rls = NULL, *comment = NULL;
+    bool by = false;
+    for (int i = 0; i < t->items.len; i++)
+        check_item(s, t, t->items.items[i], policies, triggers, &rls,
+                   &comment, &by);
+}
+
+void sema_find_keys(Sema *s, Decl *t)
+{
+    find_primary_keys(s, t);
+}

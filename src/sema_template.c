@@ -1,0 +1,194 @@
+/*
+ * sema_template.c — `use TEMPLATE(ARGS);` pastes the template's items into
+ * the table.  Substitution is textual (`${param}`, `${table}`), so the
+ * expanded text is a new Source whose spans map every byte back to the
+ * template or to the argument it came from: errors in it point at real
+ * files, with a note at the `use`.
+ */
+#include "schemac.h"
+
+#include <string.h>
+
+/* Templates may use templates; deeper than this is a cycle. */
+#define MAX_TEMPLATE_DEPTH 16
+
+typedef struct Expansion {
+    Buf text;
+    SourceSpan *spans;
+    int nspans;
+    int cap;
+} Expansion;
+
+static void add_span(Sema *s, Expansion *e, const Source *origin,
+                     size_t origin_off, const char *bytes, size_t len)
+{
+    if (len == 0)
+        return;
+    if (e->nspans == e->cap) {
+        int cap = e->cap ? e->cap * 2 : 16;
+        SourceSpan *sp = arena_alloc(s->arena, sizeof *sp * (size_t)cap);
+        if (e->nspans)
+            memcpy(sp, e->spans, sizeof *sp * (size_t)e->nspans);
+        e->spans = sp;
+        e->cap = cap;
+    }
+    e->spans[e->nspans++] = (SourceSpan){e->text.len, len, origin,
+                                         origin_off};
+    buf_put(&e->text, bytes, len);
+}
+
+/*
+ * The argument for ${name}, as its source span; false if unknown.  An
+ * argument written as one string literal stands for its value, so that
+ * `use t('appointment services')` can fill in a policy name.
+ */
+static bool argument(Arena *a, Decl *tpl, Use *u, Decl *table,
+                     const char *name, const Source **src, size_t *off,
+                     const char **text, size_t *len)
+{
+    for (int i = 0; i < tpl->params.len && i < u->args.len; i++) {
+        const Ident *p = tpl->params.items[i];
+        if (strcmp(p->name, name) != 0)
+            continue;
+        const Frag *f = u->args.items[i];
+        *src = f->src;
+        *off = f->off;
+        *text = f->src->text + f->off;
+        *len = f->len;
+        const Token *t = f->first;
+        if (t->kind == TK_STRING && t->off == f->off && t->len == f->len) {
+            size_t body_len;
+            tok_string_body(t, off, &body_len);
+            *text = tok_string(a, t);
+            *len = strlen(*text);
+        }
+        return true;
+    }
+    if (strcmp(name, "table") == 0) {
+        *src = u->tok->src;
+        *off = u->tok->off;
+        *text = table->name.name;
+        *len = strlen(table->name.name);
+        return true;
+    }
+    return false;
+}
+
+/* Copies the template body, replacing each ${name}. */
+static bool substitute(Sema *s, Decl *tpl, Use *u, Decl *table,
+                       Expansion *e)
+{
+    const Frag *body = &tpl->template_body;
+    const char *t = body->src->text + body->off;
+    size_t start = 0;
+    bool ok = true;
+    for (size_t i = 0; i + 1 < body->len; i++) {
+        if (t[i] != '$' || t[i + 1] != '{')
+            continue;
+        const char *close = memchr(t + i, '}', body->len - i);
+        if (!close)
+            break;
+        size_t nlen = (size_t)(close - (t + i)) - 2;
+        char *name = arena_strndup(s->arena, t + i + 2, nlen);
+        const Source *src;
+        size_t off, len;
+        const char *text;
+        add_span(s, e, body->src, body->off + start, t + start, i - start);
+        if (argument(s->arena, tpl, u, table, name, &src, &off, &text,
+                     &len)) {
+            add_span(s, e, src, off, text, len);
+        } else {
+            diag_at(s->diag, DIAG_ERROR, body->src, body->off + i, nlen + 3,
+                    "unknown template parameter \"%s\"", name);
+            ok = false;
+        }
+        start = i = (size_t)(close - t) + 1;
+        i--;
+    }
+    add_span(s, e, body->src, body->off + start, t + start,
+             body->len - start);
+    return ok;
+}
+
+static void expand_items(Sema *s, Decl *table, Vec *in, Vec *out, int depth);
+
+static bool check_use(Sema *s, Use *u, Decl *tpl, int depth)
+{
+    if (!tpl) {
+        sema_error(s, u->name.tok, "unknown template \"%s\"", u->name.name);
+        return false;
+    }
+    if (depth >= MAX_TEMPLATE_DEPTH) {
+        sema_error(s, u->name.tok, "template \"%s\" uses itself, directly "
+                   "or through other templates", u->name.name);
+        return false;
+    }
+    if (u->args.len != tpl->params.len) {
+        sema_error(s, u->name.tok, "template \"%s\" takes %d argument%s, "
+                   "%d given", u->name.name, tpl->params.len,
+                   tpl->params.len == 1 ? "" : "s", u->args.len);
+        sema_note(s, tpl->name.tok, "template \"%s\" is declared here",
+                  tpl->name.name);
+        return false;
+    }
+    return true;
+}
+
+static void expand_use(Sema *s, Decl *table, Item *it, Vec *out, int depth)
+{
+    Use *u = it->u.use;
+    Decl *tpl = map_get(s->templates, u->name.name);
+    if (!check_use(s, u, tpl, depth))
+        return;
+    Expansion e = {0};
+    bool ok = substitute(s, tpl, u, table, &e);
+    if (ok) {
+        Source *src = source_from_text(s->arena, tpl->tok->src->name,
+                                       e.text.data ? e.text.data : "",
+                                       e.text.len);
+        src->spans = e.spans;
+        src->nspans = e.nspans;
+        src->expanded_at = u->tok;
+        TokenList tl = lex_source(s->arena, src, s->diag);
+        Vec items = {0};
+        parse_table_items(s->arena, &tl, &items, s->diag);
+        for (int i = 0; i < items.len; i++)
+            ((Item *)items.items[i])->from_template = tpl;
+        expand_items(s, table, &items, out, depth + 1);
+    }
+    buf_free(&e.text);
+}
+
+static void expand_items(Sema *s, Decl *table, Vec *in, Vec *out, int depth)
+{
+    for (int i = 0; i < in->len; i++) {
+        Item *it = in->items[i];
+        if (it->kind == ITEM_USE)
+            expand_use(s, table, it, out, depth);
+        else
+            vec_push(s->arena, out, it);
+    }
+}
+
+/* Expands uses, then lists the table's columns (duplicates are errors). */
+void sema_expand_templates(Sema *s, Decl *table)
+{
+    Vec out = {0};
+    expand_items(s, table, &table->items, &out, 0);
+    table->items = out;
+    for (int i = 0; i < out.len; i++) {
+        Item *it = out.items[i];
+        if (it->kind != ITEM_COLUMN)
+            continue;
+        Column *c = it->u.column;
+        Column *prev = sema_find_column(table, c->name.name);
+        if (prev) {
+            sema_error(s, c->name.tok, "column \"%s\" is declared twice in "
+                       "table \"%s\"", c->name.name, table->name.name);
+            sema_note(s, prev->name.tok, "first declared here");
+            continue;
+        }
+        c->attnum = table->columns.len + 1;
+        vec_push(s->arena, &table->columns, c);
+    }
+}

@@ -1,0 +1,25 @@
+/*
+ * main.c — runs every unit-test suite; one file per area exports
+ * make_AREA_suite().
+ */
+#include <check.h>
+#include <stdlib.h>
+
+Suite *make_catalog_suite(void);
+Suite *make_json_suite(void);
+Suite *make_naming_suite(void);
+Suite *make_pgsql_suite(void);
+Suite *make_quote_suite(void);
+
+int main(void)
+{
+    SRunner *sr = srunner_create(make_json_suite());
+    srunner_add_suite(sr, make_pgsql_suite());
+    srunner_add_suite(sr, make_quote_suite());
+    srunner_add_suite(sr, make_naming_suite());
+    srunner_add_suite(sr, make_catalog_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
