@@ -86,7 +86,8 @@ unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
 
 unit-asan: $(BUILD)/unit-tests-asan
-	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 $(BUILD)/unit-tests-asan
+	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 \
+	  LSAN_OPTIONS=suppressions=tests/unit/lsan.supp $(BUILD)/unit-tests-asan
 
 golden: bin/schemac
 	tests/golden/run.sh

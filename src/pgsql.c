@@ -252,9 +252,10 @@ static PgRef *add_ref(Walker *w, RefKind kind, const char *schema,
     return r;
 }
 
-/* The sval of the i-th String node of a name list, NULL if none. */
-static const char *name_at(const Json *list, int i)
+const char *pgsql_list_string(const Json *list, int i)
 {
+    if (i < 0)
+        i += json_len(list);
     return json_str(json_get(json_get(json_at(list, i), "String"), "sval"));
 }
 
@@ -268,8 +269,8 @@ static PgRef *add_names(Walker *w, RefKind kind, const Json *names,
     int n = json_len(names) - drop;
     if (n < 1)
         return NULL;
-    return add_ref(w, kind, n >= 2 ? name_at(names, n - 2) : NULL,
-                   name_at(names, n - 1), node, depth);
+    return add_ref(w, kind, n >= 2 ? pgsql_list_string(names, n - 2) : NULL,
+                   pgsql_list_string(names, n - 1), node, depth);
 }
 
 static bool cte_visible(const Scope *sc, const char *name)
@@ -364,7 +365,7 @@ static void walk_column_ref(Walker *w, const Json *n, int depth)
 {
     const Json *fields = json_get(n, "fields");
     if (json_len(fields) == 1)
-        add_ref(w, REF_COLUMN, NULL, name_at(fields, 0), n, depth);
+        add_ref(w, REF_COLUMN, NULL, pgsql_list_string(fields, 0), n, depth);
 }
 
 /* ASCII case-insensitive equality with a lower-case word. */

@@ -581,6 +581,9 @@ typedef struct PgRef {
  * queries) are parsed and included.
  */
 void pgsql_collect_refs(Arena *a, const Json *tree, Vec *out /* PgRef* */);
+/* The i-th name of a libpg_query name list ({"String":{"sval":..}}); a
+ * negative i counts from the end.  NULL if there is none. */
+const char *pgsql_list_string(const Json *list, int i);
 
 /* ---------------------------------------------------------------- quote.c */
 

@@ -14,7 +14,7 @@ static const char *const methods[] = {"btree", "hash", "gist", "spgist",
 
 static const char *last_name(const Json *list)
 {
-    return json_str(json_get(json_at(list, json_len(list) - 1), "sval"));
+    return pgsql_list_string(list, -1);
 }
 
 /*

@@ -165,9 +165,23 @@ static void function_item(Sema *s, Item *it, FnItems *fi)
             buf_printf(&fi->attrs, " SET %s FROM CURRENT", sp->name.name);
         break;
     }
-    default:
+    case ITEM_COLUMN:
+    case ITEM_CONSTRAINT:
+    case ITEM_INDEX:
+    case ITEM_RLS:
+    case ITEM_POLICY:
+    case ITEM_TRIGGER:
+    case ITEM_PARTITION_BY:
+    case ITEM_PARTITION:
+    case ITEM_USE:
+    case ITEM_OPTIONS:
+    case ITEM_QUERY:
+    case ITEM_DEFAULT_PRIVS:
+    case ITEM_IN_ROLE:
+    case ITEM_LOGIN:
         sema_error(s, it->tok, "%s is not allowed in a function",
                    item_kind_name(it->kind));
+        break;
     }
 }
 

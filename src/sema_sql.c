@@ -100,6 +100,16 @@ typedef struct At {
     long off;
 } At;
 
+/* Supabase's schemas come with the platform: say how to get them. */
+static void unknown_schema(Sema *s, At at, const char *schema)
+{
+    bool platform = strcmp(schema, "auth") == 0 ||
+                    strcmp(schema, "storage") == 0;
+    error_in_frag(s, at.f, at.off, "unknown schema \"%s\"%s", schema,
+                  platform ? " (declare `platform supabase;` for Supabase's "
+                             "auth and storage)" : "");
+}
+
 static void resolve_relation(Sema *s, const PgRef *r, At at, Vec *deps)
 {
     const char *schema = r->schema ? r->schema : s->search_schema;
@@ -115,7 +125,7 @@ static void resolve_relation(Sema *s, const PgRef *r, At at, Vec *deps)
         return;
     if (r->schema && !is_system_schema(r->schema) &&
         !map_get(s->schemas, r->schema))
-        error_in_frag(s, at.f, at.off, "unknown schema \"%s\"", r->schema);
+        unknown_schema(s, at, r->schema);
     else
         error_in_frag(s, at.f, at.off, "unknown table or view \"%s\"",
                       shown(s, r->schema, r->name));
@@ -163,7 +173,7 @@ static void resolve_function(Sema *s, const PgRef *r, At at, Vec *deps)
         return;
     if (r->schema && !is_system_schema(r->schema) &&
         !map_get(s->schemas, r->schema))
-        error_in_frag(s, at.f, at.off, "unknown schema \"%s\"", r->schema);
+        unknown_schema(s, at, r->schema);
     else
         error_in_frag(s, at.f, at.off, "unknown function \"%s\"",
                       shown(s, r->schema, r->name));
@@ -206,7 +216,7 @@ static void resolve_type_ref(Sema *s, const char *schema, const char *name,
     if (type_exists(s, schema, name, deps))
         return;
     if (schema && !is_system_schema(schema) && !map_get(s->schemas, schema))
-        error_in_frag(s, at.f, at.off, "unknown schema \"%s\"", schema);
+        unknown_schema(s, at, schema);
     else
         error_in_frag(s, at.f, at.off, "unknown type \"%s\"",
                       shown(s, schema, name));
@@ -219,9 +229,9 @@ bool sema_resolve_type(Sema *s, const Json *type_name, const Frag *f,
     int n = json_len(names);
     if (n < 1 || n > 2)
         return false;
-    const char *name = json_str(json_get(json_at(names, n - 1), "sval"));
+    const char *name = pgsql_list_string(names, -1);
     const char *schema = n == 2
-        ? json_str(json_get(json_at(names, 0), "sval")) : NULL;
+        ? pgsql_list_string(names, 0) : NULL;
     long loc = json_int(json_get(type_name, "location"), -1);
     At at = {f, loc < 0 ? 0 : loc - (long)prefix_len};
     int before = s->diag->errors;

@@ -53,8 +53,7 @@ static void check_type(Sema *s, Decl *t, Column *c)
         return;
     }
     Json *names = json_get(tn, "names");
-    const char *last = json_str(json_get(json_at(names, json_len(names) - 1),
-                                         "sval"));
+    const char *last = pgsql_list_string(names, -1);
     c->serial = json_len(names) == 1 && last && is_serial_name(last);
     sema_resolve_type(s, tn, &c->type, strlen(TYPE_PREFIX), &t->deps);
 }
