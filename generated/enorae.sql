@@ -187,9 +187,9 @@ CREATE TABLE catalog.services (
     name varchar(255) NOT NULL,
     description text,
     duration_range interval NOT NULL,
-    is_active boolean NOT NULL DEFAULT true,
-    created_at timestamp with time zone NOT NULL DEFAULT now(),
-    updated_at timestamp with time zone NOT NULL DEFAULT now(),
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT services_pkey PRIMARY KEY (id),
     CONSTRAINT services_duration_range_check CHECK (duration_range > interval '0')
 );
@@ -291,9 +291,9 @@ CREATE TABLE communication.notifications (
     user_id uuid NOT NULL,
     message text NOT NULL,
     notification_type varchar(50) NOT NULL,
-    metadata jsonb NOT NULL DEFAULT '{}'::jsonb,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     read_at timestamp with time zone,
-    created_at timestamp with time zone NOT NULL DEFAULT now(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone,
     CONSTRAINT notifications_pkey PRIMARY KEY (id)
 );
@@ -385,9 +385,9 @@ CREATE TABLE engagement.salon_reviews (
     customer_id uuid NOT NULL,
     rating integer NOT NULL,
     content text,
-    status varchar(20) NOT NULL DEFAULT 'pending',
-    created_at timestamp with time zone NOT NULL DEFAULT now(),
-    updated_at timestamp with time zone NOT NULL DEFAULT now(),
+    status varchar(20) DEFAULT 'pending' NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT salon_reviews_pkey PRIMARY KEY (id),
     CONSTRAINT salon_reviews_rating_check CHECK (rating between 1 and 5),
     CONSTRAINT salon_reviews_status_check CHECK (status in ('pending', 'published', 'hidden'))
@@ -424,9 +424,9 @@ CREATE TABLE identity.profiles (
     email text,
     full_name text,
     avatar_url text,
-    metadata jsonb NOT NULL DEFAULT '{}'::jsonb,
-    created_at timestamp with time zone NOT NULL DEFAULT now(),
-    updated_at timestamp with time zone NOT NULL DEFAULT now(),
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT profiles_pkey PRIMARY KEY (id),
     CONSTRAINT profiles_username_key UNIQUE (username)
 );
@@ -487,8 +487,8 @@ CREATE TABLE organization.salons (
     slug varchar(255) NOT NULL,
     description text,
     image_url text,
-    created_at timestamp with time zone NOT NULL DEFAULT now(),
-    updated_at timestamp with time zone NOT NULL DEFAULT now(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT salons_pkey PRIMARY KEY (id),
     CONSTRAINT salons_slug_key UNIQUE (slug)
 );
@@ -550,8 +550,8 @@ CREATE TABLE organization.staff_profiles (
     salon_id uuid NOT NULL,
     user_id uuid NOT NULL,
     title varchar(100),
-    created_at timestamp with time zone NOT NULL DEFAULT now(),
-    updated_at timestamp with time zone NOT NULL DEFAULT now(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT staff_profiles_pkey PRIMARY KEY (id),
     CONSTRAINT staff_profiles_salon_id_user_id_key UNIQUE (salon_id, user_id)
 );
@@ -647,9 +647,9 @@ CREATE TABLE scheduling.appointments (
     customer_id uuid NOT NULL,
     staff_id uuid,
     scheduled_date date NOT NULL,
-    status varchar(20) NOT NULL DEFAULT 'pending',
-    created_at timestamp with time zone NOT NULL DEFAULT now(),
-    updated_at timestamp with time zone NOT NULL DEFAULT now(),
+    status varchar(20) DEFAULT 'pending' NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT appointments_pkey PRIMARY KEY (id),
     CONSTRAINT appointments_status_check CHECK (status in ('pending', 'confirmed', 'completed', 'cancelled', 'no_show'))
 );
@@ -742,9 +742,9 @@ CREATE TABLE scheduling.blocked_times (
     reason text,
     blocked_from timestamp with time zone NOT NULL,
     blocked_until timestamp with time zone NOT NULL,
-    is_deleted boolean NOT NULL DEFAULT false,
-    created_at timestamp with time zone NOT NULL DEFAULT now(),
-    updated_at timestamp with time zone NOT NULL DEFAULT now(),
+    is_deleted boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT blocked_times_pkey PRIMARY KEY (id),
     CONSTRAINT blocked_times_check CHECK (blocked_until > blocked_from)
 );
@@ -783,14 +783,14 @@ CREATE TABLE scheduling.operating_hours (
     id uuid DEFAULT gen_random_uuid(),
     salon_id uuid NOT NULL,
     day_of_week integer NOT NULL,
-    is_open boolean NOT NULL DEFAULT true,
+    is_open boolean DEFAULT true NOT NULL,
     start_time time without time zone,
     end_time time without time zone,
     break_start time without time zone,
     break_end time without time zone,
-    is_active boolean NOT NULL DEFAULT true,
-    created_at timestamp with time zone NOT NULL DEFAULT now(),
-    updated_at timestamp with time zone NOT NULL DEFAULT now(),
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT operating_hours_pkey PRIMARY KEY (id),
     CONSTRAINT operating_hours_day_of_week_check CHECK (day_of_week between 0 and 6),
     CONSTRAINT operating_hours_check CHECK (break_start is null or break_end is null or break_end > break_start),

@@ -64,36 +64,46 @@ static const char *fk_action(FkAction a)
     return NULL;
 }
 
+static const Constraint *find_con(const Column *c, ConKind kind)
+{
+    for (int i = 0; i < c->cons.len; i++)
+        if (((Constraint *)c->cons.items[i])->kind == kind)
+            return c->cons.items[i];
+    return NULL;
+}
+
+/* Column properties in one fixed order, however they were written. */
 static void put_column(Buf *b, const Column *c)
 {
+    const Constraint *k;
     buf_puts(b, "    ");
     quote_ident(b, c->name.name);
     buf_puts(b, " ");
     put_frag(b, &c->type);
-    for (int i = 0; i < c->cons.len; i++) {
-        const Constraint *k = c->cons.items[i];
-        if (k->kind == CON_COLLATE) {
-            buf_puts(b, " COLLATE ");
+    if ((k = find_con(c, CON_COLLATE))) {
+        buf_puts(b, " COLLATE ");
+        put_frag(b, &k->expr);
+    }
+    if ((k = find_con(c, CON_DEFAULT))) {
+        buf_puts(b, " DEFAULT ");
+        put_frag(b, &k->expr);
+    }
+    if ((k = find_con(c, CON_GENERATED))) {
+        buf_puts(b, " GENERATED ALWAYS AS (");
+        put_frag(b, &k->expr);
+        buf_puts(b, ") STORED");
+    }
+    if ((k = find_con(c, CON_IDENTITY))) {
+        buf_printf(b, " GENERATED %s AS IDENTITY",
+                   k->identity_always ? "ALWAYS" : "BY DEFAULT");
+        if (k->expr.len) {
+            buf_puts(b, " (");
             put_frag(b, &k->expr);
-        } else if (k->kind == CON_DEFAULT) {
-            buf_puts(b, " DEFAULT ");
-            put_frag(b, &k->expr);
-        } else if (k->kind == CON_GENERATED) {
-            buf_puts(b, " GENERATED ALWAYS AS (");
-            put_frag(b, &k->expr);
-            buf_puts(b, ") STORED");
-        } else if (k->kind == CON_IDENTITY) {
-            buf_printf(b, " GENERATED %s AS IDENTITY",
-                       k->identity_always ? "ALWAYS" : "BY DEFAULT");
-            if (k->expr.len) {
-                buf_puts(b, " (");
-                put_frag(b, &k->expr);
-                buf_puts(b, ")");
-            }
-        } else if (k->kind == CON_NOT_NULL) {
-            buf_puts(b, " NOT NULL");
+            buf_puts(b, ")");
         }
     }
+    if (find_con(c, CON_NOT_NULL))
+        buf_puts(b, " NOT NULL");
 }
 
 /* Keys, checks and exclusions live in CREATE TABLE; foreign keys do not. */

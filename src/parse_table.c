@@ -479,8 +479,12 @@ static bool starts_item(Parser *p)
         return tok_punct(parse_peek(p, 2), '(');
     if (tok_is(t, "comment"))
         return n->kind == TK_STRING || n->kind == TK_DOLLAR;
-    if (tok_is(t, "grant") || tok_is(t, "revoke"))
-        return is_privilege(n);
+    if (tok_is(t, "grant") || tok_is(t, "revoke")) {
+        const Token *after = parse_peek(p, 2);
+        return is_privilege(n) ||
+               (n->kind == TK_IDENT && (tok_punct(after, ',') ||
+                tok_is(after, "to") || tok_is(after, "from")));
+    }
     return false;
 }
 

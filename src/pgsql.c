@@ -156,7 +156,9 @@ static size_t line_start(const char *body, size_t len, long n)
 
 /*
  * PL/pgSQL names no position, only "near line N" in its context: the line
- * of the statement it was reading, counted from 1 at the body's first byte.
+ * of the last statement it had placed, counted from 1 at the body's first
+ * byte.  The bad token is there or later, so the first place it occurs
+ * from that line on is the best guess.
  */
 static long plpgsql_offset(Arena *a, const PgQueryError *e, const char *body,
                            size_t len)
@@ -166,10 +168,8 @@ static long plpgsql_offset(Arena *a, const PgQueryError *e, const char *body,
         return -1;
     long n = strtol(near + strlen("near line "), NULL, 10);
     size_t start = line_start(body, len, n);
-    const char *nl = memchr(body + start, '\n', len - start);
-    size_t line_len = nl ? (size_t)(nl - body) - start : len - start;
     char *tok = near_token(a, e->message);
-    long at = tok ? find_token(body + start, line_len, tok) : -1;
+    long at = tok ? find_token(body + start, len - start, tok) : -1;
     return (long)start + (at >= 0 ? at : 0);
 }
 

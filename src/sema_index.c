@@ -66,6 +66,24 @@ static const char *elem_colname(const Json *elem)
     return name ? name : "expr";
 }
 
+/* The token naming column within the fragment (the whole fragment if it
+ * is not there as a word): IndexElem nodes carry no location. */
+static void column_error(Sema *s, Decl *t, const Frag *f, const char *column)
+{
+    size_t off = f->off, len = f->len;
+    Arena *a = s->arena;
+    for (const Token *tk = f->first;
+         tk->kind != TK_EOF && tk->off < f->off + f->len; tk++)
+        if ((tk->kind == TK_IDENT || tk->kind == TK_QIDENT) &&
+            strcmp(tok_ident(a, tk), column) == 0) {
+            off = tk->off;
+            len = tk->len;
+            break;
+        }
+    diag_at(s->diag, DIAG_ERROR, f->src, off, len,
+            "unknown column \"%s\" in table \"%s\"", column, t->name.name);
+}
+
 static void add_elems(Sema *s, Decl *t, Index *ix, Json *params, Vec *deps,
                       const Frag *f)
 {
@@ -76,9 +94,7 @@ static void add_elems(Sema *s, Decl *t, Index *ix, Json *params, Vec *deps,
         e->colname = elem_colname(elem);
         if (e->column && t->kind == DECL_TABLE &&
             !sema_find_column(t, e->column))
-            diag_at(s->diag, DIAG_ERROR, f->src, f->off, f->len,
-                    "unknown column \"%s\" in table \"%s\"", e->column,
-                    t->name.name);
+            column_error(s, t, f, e->column);
         vec_push(s->arena, &ix->elemv, e);
     }
     sema_resolve_refs(s, params, f, strlen(ELEMS_PREFIX),
@@ -96,9 +112,7 @@ static void check_include(Sema *s, Decl *t, Index *ix)
         IndexElem *e = arena_alloc(s->arena, sizeof *e);
         e->column = e->colname = elem_colname(elem);
         if (t->kind == DECL_TABLE && !sema_find_column(t, e->column))
-            diag_at(s->diag, DIAG_ERROR, ix->include.src, ix->include.off,
-                    ix->include.len, "unknown column \"%s\" in table \"%s\"",
-                    e->column, t->name.name);
+            column_error(s, t, &ix->include, e->column);
         vec_push(s->arena, &ix->elemv, e);  /* they are named too */
     }
 }

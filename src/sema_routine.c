@@ -59,7 +59,8 @@ void sema_grant(Sema *s, Grant *g, const char *objkind)
             continue;
         const char *hint = parse_suggest(p->name, valid);
         sema_error(s, p->tok, "privilege \"%s\" is not valid for %s%s%s%s",
-                   p->name, g->cols.len ? "columns" : objkind,
+                   p->name, g->cols.len ? "columns" : g->on ? objkind
+                   : arena_printf(s->arena, "a %s", objkind),
                    hint ? "; did you mean \"" : "", hint ? hint : "",
                    hint ? "\"?" : "");
     }

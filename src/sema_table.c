@@ -368,10 +368,14 @@ static void check_partitioning(Sema *s, Decl *t, Item *it, bool *by)
             sema_error(s, it->tok, "table \"%s\" has two partition keys",
                        t->name.name);
         *by = true;
-        Json *tree = sema_parse(s, "CREATE TABLE x () PARTITION BY ",
-                                &it->u.partition_by, "", "partition key");
-        if (tree)
-            sema_resolve_refs(s, tree, &it->u.partition_by, 31, t, NULL);
+        const char *prefix = "CREATE TABLE x () PARTITION BY ";
+        Json *tree = sema_parse(s, prefix, &it->u.partition_by, "",
+                                "partition key");
+        Json *stmt = tree ? sema_stmt(tree, "CreateStmt") : NULL;
+        Json *spec = json_get(stmt, "partspec");
+        if (spec)
+            sema_resolve_refs(s, spec, &it->u.partition_by, strlen(prefix),
+                              t, NULL);
         return;
     }
     Partition *part = it->u.partition;

@@ -290,10 +290,11 @@ static const struct {
      "syntax error at or near \"2\"", 43},
     {"\nDECLARE\n  y int;\nBEGIN\n  y := (1 + 2;\nEND\n",
      "mismatched parentheses at or near \";\"", 37},
-    /* The line is that of the statement PL/pgSQL was reading: the IF is
-     * on the next line, so the start of the line is the best we know. */
+    /* The line is that of the statement PL/pgSQL was reading (PERFORM 3,
+     * which lacks its ';'); the IF it names is the one of END IF, the
+     * first IF from that line on. */
     {"\nBEGIN\n  PERFORM 1;\n  IF true THEN\n    PERFORM 3\n  END IF;\nEND\n",
-     "syntax error at or near \"IF\"", 35},
+     "syntax error at or near \"IF\"", 55},
     /* A whole-token match only: "1" inside "x1" does not count. */
     {"\nBEGIN\n  x1 := 1;\nEND\n", "\"x1\" is not a known variable", 0},
     {" BEGIN SELECT '\xC3\xA9' ) ; END ", "syntax error at or near \")\"", 19},

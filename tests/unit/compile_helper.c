@@ -1,0 +1,67 @@
+/*
+ * compile_helper.c — the front end end to end, in memory, for tests.
+ */
+#define _GNU_SOURCE
+#include "compile_helper.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *read_all(FILE *f)
+{
+    long n = ftell(f);
+    char *s = malloc((size_t)n + 1);
+    rewind(f);
+    size_t got = fread(s, 1, (size_t)n, f);
+    s[got] = '\0';
+    return s;
+}
+
+Compiled compile_texts(const char *const *texts, int n)
+{
+    Compiled c = {0};
+    Arena *a = arena_new();
+    FILE *out = tmpfile();
+    Diag d;
+    diag_init(&d, out);
+    Program p = {0};
+    for (int i = 0; i < n; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "t%d.schema", i);
+        Source *src = source_from_text(a, name, texts[i], strlen(texts[i]));
+        TokenList tl = lex_source(a, src, &d);
+        parse_file(a, &p, &tl, &d);
+    }
+    if (!d.errors)
+        sema_check(a, &p, &d);
+    if (!d.errors) {
+        Buf b = {0};
+        emit_sql(&b, a, &p);
+        c.sql = strdup(b.data);
+        buf_free(&b);
+    }
+    fflush(out);
+    c.diags = read_all(out);
+    fclose(out);
+    c.errors = d.errors;
+    c.warnings = d.warnings;
+    arena_free(a);
+    return c;
+}
+
+Compiled compile_text(const char *text)
+{
+    return compile_texts(&text, 1);
+}
+
+char *first_line(const Compiled *c)
+{
+    size_t n = strcspn(c->diags, "\n");
+    return strndup(c->diags, n);
+}
+
+void compiled_free(Compiled *c)
+{
+    free(c->diags);
+    free(c->sql);
+}

@@ -1,0 +1,24 @@
+/*
+ * compile_helper.h — runs the whole front end over an in-memory schema for
+ * the sema and emit_sql suites: diagnostics and SQL come back as text.
+ */
+#ifndef COMPILE_HELPER_H
+#define COMPILE_HELPER_H
+
+#include "schemac.h"
+
+typedef struct Compiled {
+    char *diags;   /* everything printed to the diagnostics stream */
+    char *sql;     /* canonical SQL, NULL when there were errors */
+    int errors;
+    int warnings;
+} Compiled;
+
+/* Compiles the given texts as files t0.schema, t1.schema, ... */
+Compiled compile_texts(const char *const *texts, int n);
+Compiled compile_text(const char *text);
+/* The first line of the diagnostics ("" if none). */
+char *first_line(const Compiled *c);
+void compiled_free(Compiled *c);
+
+#endif
