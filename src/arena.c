@@ -43,14 +43,20 @@ Arena *arena_new(void)
     return a;
 }
 
-void arena_free(Arena *a)
+void arena_reset(Arena *a)
 {
-    if (!a)
-        return;
     for (Block *b = a->head, *next; b; b = next) {
         next = b->next;
         free(b);
     }
+    a->head = NULL;
+}
+
+void arena_free(Arena *a)
+{
+    if (!a)
+        return;
+    arena_reset(a);
     free(a);
 }
 
@@ -139,6 +145,11 @@ void buf_put(Buf *b, const char *s, size_t len)
     memcpy(b->data + b->len, s, len);
     b->len += len;
     b->data[b->len] = '\0';
+}
+
+void buf_putc(Buf *b, char c)
+{
+    buf_put(b, &c, 1);
 }
 
 void buf_puts(Buf *b, const char *s)

@@ -47,7 +47,7 @@ static void put_roles(Buf *b, const Vec *roles)
 static void put_upper(Buf *b, const char *s)
 {
     for (; *s; s++)
-        buf_printf(b, "%c", *s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s);
+        buf_putc(b, *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s);
 }
 
 /* ------------------------------------------------------------- tables */
@@ -524,7 +524,7 @@ static void put_source_line(Buf *b, const Unit *u)
     source_locate(u->at->src, u->at->off, &file, &off, &line, &col);
     buf_puts(b, "-- source: ");
     for (const char *p = file->name; *p; p++)
-        buf_printf(b, "%c", (unsigned char)*p < 0x20 ? '?' : *p);
+        buf_putc(b, (unsigned char)*p < 0x20 ? '?' : *p);
     buf_printf(b, ":%d\n", line);
 }
 

@@ -23,6 +23,8 @@ typedef struct Arena Arena;
 
 Arena *arena_new(void);
 void arena_free(Arena *a);
+/* Frees everything allocated so far; the arena stays usable. */
+void arena_reset(Arena *a);
 /* Zeroed memory; aborts with a message when the system is out of memory. */
 void *arena_alloc(Arena *a, size_t size);
 char *arena_strndup(Arena *a, const char *s, size_t len);
@@ -48,6 +50,7 @@ typedef struct Buf {
 
 void buf_put(Buf *b, const char *s, size_t len);
 void buf_puts(Buf *b, const char *s);
+void buf_putc(Buf *b, char c);
 void buf_printf(Buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void buf_free(Buf *b);
@@ -645,6 +648,7 @@ void sema_check(Arena *a, Program *p, Diag *d);
 /* The checker's state, shared by the sema_*.c files only. */
 typedef struct Sema {
     Arena *arena;
+    Arena *trees;      /* parse trees of one declaration, then reset */
     Program *prog;
     Diag *diag;
     Map *relations;    /* "schema\x1fname" -> Decl*: table, view, matview */
@@ -654,9 +658,12 @@ typedef struct Sema {
     Map *roles;        /* name -> Decl*, or the platform marker */
     Map *schemas;      /* name -> Decl*, or the implied/platform marker */
     Map *extensions;   /* name -> Decl* */
+    Vec extension_list; /* Decl*: the declared extensions */
     Map *rel_names;    /* schema -> NameSet*: relation names taken */
     Map *con_names;    /* schema -> NameSet*: constraint names taken */
     const char *search_schema; /* where unqualified names resolve */
+    Map *type_cache;   /* column type text -> what it parsed to */
+    Map *expr_cache;   /* expression text -> its references (Vec*) */
 } Sema;
 
 const char *sema_key(Sema *s, const char *schema, const char *name);
@@ -683,9 +690,15 @@ Json *sema_stmt(Json *tree, const char *type);
  */
 void sema_resolve_refs(Sema *s, const Json *tree, const Frag *f,
                        size_t prefix_len, Decl *table, Vec *deps);
+/* The same for references already collected. */
+void sema_resolve_ref_list(Sema *s, const Vec *refs, const Frag *f,
+                           size_t prefix_len, Decl *table, Vec *deps);
 /* Resolves a TypeName node; false (reported) when unknown. */
 bool sema_resolve_type(Sema *s, const Json *type_name, const Frag *f,
                        size_t prefix_len, Vec *deps);
+/* The same for a name already read; off is its place in f. */
+void sema_resolve_type_name(Sema *s, const char *schema, const char *name,
+                            const Frag *f, long off, Vec *deps);
 Decl *sema_find_relation(Sema *s, const char *schema, const char *name);
 Column *sema_find_column(Decl *table, const char *name);
 bool sema_role_known(Sema *s, const char *name);

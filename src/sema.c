@@ -180,7 +180,9 @@ static void register_decl(Sema *s, Decl *d)
     sema_check_length(s, d->name.tok, d->name.name, decl_kind_name(d->kind));
     switch (d->kind) {
     case DECL_PLATFORM: break;
-    case DECL_EXTENSION: register_named(s, s->extensions, d, "extension");
+    case DECL_EXTENSION:
+        register_named(s, s->extensions, d, "extension");
+        vec_push(s->arena, &s->extension_list, d);
         break;
     case DECL_ROLE: register_named(s, s->roles, d, "role"); break;
     case DECL_SCHEMA:
@@ -224,6 +226,7 @@ static void check_decls(Sema *s)
         Decl *d = decls->items[i];
         if (d->kind == DECL_TABLE)
             sema_table(s, d);
+        arena_reset(s->trees);
     }
     for (int i = 0; i < decls->len; i++) {
         Decl *d = decls->items[i];
@@ -231,6 +234,7 @@ static void check_decls(Sema *s)
             sema_view(s, d);
         else if (d->kind == DECL_FUNCTION)
             sema_function(s, d);
+        arena_reset(s->trees);
     }
 }
 
@@ -248,9 +252,13 @@ static void choose_names(Sema *s)
 
 void sema_check(Arena *a, Program *p, Diag *d)
 {
-    Sema s = {a, p, d, map_new(a), map_new(a), map_new(a), map_new(a),
-              map_new(a), map_new(a), map_new(a), map_new(a), map_new(a),
-              "public"};
+    Sema s = {.arena = a, .trees = arena_new(), .prog = p, .diag = d,
+              .relations = map_new(a), .types = map_new(a),
+              .functions = map_new(a), .templates = map_new(a),
+              .roles = map_new(a), .schemas = map_new(a),
+              .extensions = map_new(a), .rel_names = map_new(a),
+              .con_names = map_new(a), .search_schema = "public",
+              .type_cache = map_new(a), .expr_cache = map_new(a)};
     map_put(s.schemas, "public", &platform_marker);
     find_platform(&s);
     for (int i = 0; i < p->decls.len; i++) {
@@ -260,9 +268,9 @@ void sema_check(Arena *a, Program *p, Diag *d)
     }
     imply_schemas(&s);
     check_decls(&s);
-    if (d->errors)
-        return;
-    choose_names(&s);
+    if (!d->errors)
+        choose_names(&s);
     if (!d->errors)
         order_units(a, p, d);
+    arena_free(s.trees);
 }

@@ -90,8 +90,9 @@ static void add_elems(Sema *s, Decl *t, Index *ix, Json *params, Vec *deps,
     for (int i = 0; i < json_len(params); i++) {
         Json *elem = json_get(json_at(params, i), "IndexElem");
         IndexElem *e = arena_alloc(s->arena, sizeof *e);
-        e->column = json_str(json_get(elem, "name"));
-        e->colname = elem_colname(elem);
+        const char *column = json_str(json_get(elem, "name"));
+        e->column = column ? arena_strdup(s->arena, column) : NULL;
+        e->colname = arena_strdup(s->arena, elem_colname(elem));
         if (e->column && t->kind == DECL_TABLE &&
             !sema_find_column(t, e->column))
             column_error(s, t, f, e->column);
@@ -110,7 +111,7 @@ static void check_include(Sema *s, Decl *t, Index *ix)
     for (int i = 0; i < json_len(inc); i++) {
         Json *elem = json_get(json_at(inc, i), "IndexElem");
         IndexElem *e = arena_alloc(s->arena, sizeof *e);
-        e->column = e->colname = elem_colname(elem);
+        e->column = e->colname = arena_strdup(s->arena, elem_colname(elem));
         if (t->kind == DECL_TABLE && !sema_find_column(t, e->column))
             column_error(s, t, &ix->include, e->column);
         vec_push(s->arena, &ix->elemv, e);  /* they are named too */

@@ -311,7 +311,7 @@ static void check_plpgsql_body(Sema *s, Decl *f, const Frag *body)
     size_t before = sql.len;
     quote_dollar(&sql, body->src->text + body->off, body->len);
     size_t tag = (sql.len - before - body->len) / 2;
-    PgParse r = pgsql_parse_plpgsql(s->arena, sql.data, before + tag,
+    PgParse r = pgsql_parse_plpgsql(s->trees, sql.data, before + tag,
                                     body->len);
     buf_free(&sql);
     if (!r.tree) {

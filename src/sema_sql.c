@@ -42,7 +42,7 @@ static void error_in_frag(Sema *s, const Frag *f, long off, const char *fmt,
 Json *sema_parse(Sema *s, const char *prefix, const Frag *f,
                  const char *suffix, const char *what)
 {
-    PgParse r = pgsql_parse(s->arena, prefix, f->src->text + f->off, f->len,
+    PgParse r = pgsql_parse(s->trees, prefix, f->src->text + f->off, f->len,
                             suffix);
     if (r.tree)
         return r.tree;
@@ -134,10 +134,8 @@ static void resolve_relation(Sema *s, const PgRef *r, At at, Vec *deps)
 static bool extension_provides(Sema *s, const char *schema,
                                const char *name, bool type)
 {
-    for (int i = 0; i < s->prog->decls.len; i++) {
-        Decl *d = s->prog->decls.items[i];
-        if (d->kind != DECL_EXTENSION)
-            continue;
+    for (int i = 0; i < s->extension_list.len; i++) {
+        Decl *d = s->extension_list.items[i];
         const char *home = d->ext_schema.name ? d->ext_schema.name : "public";
         if (schema && strcmp(schema, home) != 0)
             continue;
@@ -240,6 +238,12 @@ bool sema_resolve_type(Sema *s, const Json *type_name, const Frag *f,
     return s->diag->errors == before;
 }
 
+void sema_resolve_type_name(Sema *s, const char *schema, const char *name,
+                            const Frag *f, long off, Vec *deps)
+{
+    resolve_type_ref(s, schema, name, (At){f, off}, deps);
+}
+
 static void resolve_column(Sema *s, const PgRef *r, At at, Decl *table)
 {
     if (r->depth > 0 || sema_find_column(table, r->name))
@@ -252,9 +256,15 @@ void sema_resolve_refs(Sema *s, const Json *tree, const Frag *f,
                        size_t prefix_len, Decl *table, Vec *deps)
 {
     Vec refs = {0};
-    pgsql_collect_refs(s->arena, tree, &refs);
-    for (int i = 0; i < refs.len; i++) {
-        const PgRef *r = refs.items[i];
+    pgsql_collect_refs(s->trees, tree, &refs);
+    sema_resolve_ref_list(s, &refs, f, prefix_len, table, deps);
+}
+
+void sema_resolve_ref_list(Sema *s, const Vec *refs, const Frag *f,
+                           size_t prefix_len, Decl *table, Vec *deps)
+{
+    for (int i = 0; i < refs->len; i++) {
+        const PgRef *r = refs->items[i];
         At at = {f, r->location < 0 ? 0 : r->location - (long)prefix_len};
         switch (r->kind) {
         case REF_RELATION: resolve_relation(s, r, at, deps); break;

@@ -10,10 +10,28 @@
 #define EXPR_PREFIX "SELECT ("
 #define EXPR_SUFFIX "\n)"
 
-/* Parses an expression fragment and resolves what it names. */
-static Json *check_expr(Sema *s, const Frag *f, Decl *table, Vec *deps,
-                        const char *what)
+/* A reference kept beyond its parse tree's life. */
+static PgRef *keep_ref(Sema *s, const PgRef *r)
 {
+    PgRef *k = arena_alloc(s->arena, sizeof *k);
+    *k = *r;
+    k->schema = r->schema ? arena_strdup(s->arena, r->schema) : NULL;
+    k->name = arena_strdup(s->arena, r->name);
+    return k;
+}
+
+/*
+ * The references of a one-expression fragment, NULL (reported) if it is
+ * not one.  The same text always yields the same references, so each
+ * distinct text is parsed once per run (defaults and template policies
+ * repeat across thousands of tables).
+ */
+static Vec *expr_refs(Sema *s, const Frag *f, const char *what)
+{
+    const char *key = arena_strndup(s->trees, f->src->text + f->off, f->len);
+    Vec *refs = map_get(s->expr_cache, key);
+    if (refs)
+        return refs;
     Json *tree = sema_parse(s, EXPR_PREFIX, f, EXPR_SUFFIX, what);
     if (!tree)
         return NULL;
@@ -24,8 +42,23 @@ static Json *check_expr(Sema *s, const Frag *f, Decl *table, Vec *deps,
                 "%s must be one expression", what);
         return NULL;
     }
-    sema_resolve_refs(s, tree, f, strlen(EXPR_PREFIX), table, deps);
-    return tree;
+    Vec found = {0};
+    pgsql_collect_refs(s->trees, tree, &found);
+    refs = arena_alloc(s->arena, sizeof *refs);
+    for (int i = 0; i < found.len; i++)
+        vec_push(s->arena, refs, keep_ref(s, found.items[i]));
+    map_put(s->expr_cache, key, refs);
+    return refs;
+}
+
+/* Parses an expression fragment and resolves what it names. */
+static Vec *check_expr(Sema *s, const Frag *f, Decl *table, Vec *deps,
+                       const char *what)
+{
+    Vec *refs = expr_refs(s, f, what);
+    if (refs)
+        sema_resolve_ref_list(s, refs, f, strlen(EXPR_PREFIX), table, deps);
+    return refs;
 }
 
 static bool is_serial_name(const char *name)
@@ -37,7 +70,16 @@ static bool is_serial_name(const char *name)
 
 #define TYPE_PREFIX "SELECT CAST(NULL AS "
 
-static void check_type(Sema *s, Decl *t, Column *c)
+/* What a column type's text parses to; the same text always parses the
+ * same way, so each distinct text is parsed once per run. */
+typedef struct TypeInfo {
+    const char *schema;
+    const char *name;
+    long off;          /* of the type name within the text */
+    bool serial;
+} TypeInfo;
+
+static TypeInfo *parse_type(Sema *s, Column *c)
 {
     Json *tree = sema_parse(s, TYPE_PREFIX, &c->type, "\n)", "column type");
     Json *sel = tree ? sema_stmt(tree, "SelectStmt") : NULL;
@@ -45,17 +87,37 @@ static void check_type(Sema *s, Decl *t, Column *c)
                                   "ResTarget"), "val");
     Json *tn = json_get(json_get(val, "TypeCast"), "typeName");
     if (!tree)
-        return;
-    if (!tn || json_get(sel, "fromClause") ||
+        return NULL;
+    Json *names = json_get(tn, "names");
+    int n = json_len(names);
+    if (!tn || json_get(sel, "fromClause") || n < 1 || n > 2 ||
         json_len(json_get(sel, "targetList")) != 1) {
         diag_at(s->diag, DIAG_ERROR, c->type.src, c->type.off, 1,
                 "expected a type for column \"%s\"", c->name.name);
-        return;
+        return NULL;
     }
-    Json *names = json_get(tn, "names");
-    const char *last = pgsql_list_string(names, -1);
-    c->serial = json_len(names) == 1 && last && is_serial_name(last);
-    sema_resolve_type(s, tn, &c->type, strlen(TYPE_PREFIX), &t->deps);
+    TypeInfo *ti = arena_alloc(s->arena, sizeof *ti);
+    ti->name = arena_strdup(s->arena, pgsql_list_string(names, -1));
+    ti->schema = n == 2 ? arena_strdup(s->arena, pgsql_list_string(names, 0))
+                        : NULL;
+    ti->off = json_int(json_get(tn, "location"), -1) -
+              (long)strlen(TYPE_PREFIX);
+    ti->serial = n == 1 && is_serial_name(ti->name);
+    return ti;
+}
+
+static void check_type(Sema *s, Decl *t, Column *c)
+{
+    const char *key = arena_strndup(s->trees, c->type.src->text + c->type.off,
+                                    c->type.len);
+    TypeInfo *ti = map_get(s->type_cache, key);
+    if (!ti && (ti = parse_type(s, c)))
+        map_put(s->type_cache, key, ti);
+    if (!ti)
+        return;
+    c->serial = ti->serial;
+    sema_resolve_type_name(s, ti->schema, ti->name, &c->type, ti->off,
+                           &t->deps);
 }
 
 /* Columns of a key list must exist and appear once. */
@@ -182,14 +244,12 @@ static void check_foreign_key(Sema *s, Decl *t, Constraint *c)
 /* The one column a check names, for its name (t_col_check). */
 static void check_check(Sema *s, Decl *t, Constraint *c)
 {
-    Json *tree = check_expr(s, &c->expr, t, &t->deps, "check expression");
-    if (!tree)
+    Vec *refs = check_expr(s, &c->expr, t, &t->deps, "check expression");
+    if (!refs)
         return;
-    Vec refs = {0};
-    pgsql_collect_refs(s->arena, tree, &refs);
     const char *only = NULL;
-    for (int i = 0; i < refs.len; i++) {
-        const PgRef *r = refs.items[i];
+    for (int i = 0; i < refs->len; i++) {
+        const PgRef *r = refs->items[i];
         if (r->kind != REF_COLUMN)
             continue;
         if (only && strcmp(only, r->name) != 0) {
@@ -281,7 +341,7 @@ static void check_exclude(Sema *s, Decl *t, Constraint *c)
                                       0), "IndexElem");
         const char *name = json_str(json_get(elem, "name"));
         vec_push(s->arena, &c->elem_names,
-                 (void *)(name ? name : "expr"));
+                 arena_strdup(s->arena, name ? name : "expr"));
     }
     (void)t;
 }
