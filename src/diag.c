@@ -25,9 +25,22 @@ void diag_init(Diag *d, FILE *out)
     d->limit = DIAG_DEFAULT_LIMIT;
 }
 
+static int limit_of(const Diag *d)
+{
+    return d->limit > 0 ? d->limit : DIAG_DEFAULT_LIMIT;
+}
+
 bool diag_too_many(const Diag *d)
 {
-    return d->printed >= d->limit;
+    return d->printed >= limit_of(d);
+}
+
+void diag_stop(Diag *d)
+{
+    if (d->stopped)
+        return;
+    d->stopped = true;
+    fprintf(d->out, "schemac: too many errors, stopping here\n");
 }
 
 /*
@@ -42,11 +55,11 @@ static bool admit(Diag *d, DiagLevel level)
         d->errors++;
     else
         d->warnings++;
-    d->last_shown = d->printed < d->limit;
+    d->last_shown = d->printed < limit_of(d);
     if (d->last_shown)
         d->printed++;
-    else if (d->printed++ == d->limit)
-        fprintf(d->out, "schemac: too many errors, stopping here\n");
+    else
+        diag_stop(d);
     return d->last_shown;
 }
 
@@ -55,7 +68,7 @@ static void put_line(FILE *out, const char *text, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
-        fputc(c < 0x20 && c != '\t' ? ' ' : c, out);
+        fputc((c < 0x20 && c != '\t') || c == 0x7F ? ' ' : c, out);
     }
 }
 
@@ -84,9 +97,11 @@ static void show_source(Diag *d, const Source *file, size_t off, size_t len,
     size_t line_len;
     const char *text = source_line(file, line, &line_len);
     size_t from = off - file->line_starts[line - 1];
-    fprintf(d->out, "%5d | ", line);
+    int width = snprintf(NULL, 0, "%d", line);
+    width = width < 5 ? 5 : width;
+    fprintf(d->out, "%*d | ", width, line);
     put_line(d->out, text, line_len);
-    fprintf(d->out, "\n      | ");
+    fprintf(d->out, "\n%*s | ", width, "");
     put_caret(d->out, text, line_len, from, len);
 }
 

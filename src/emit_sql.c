@@ -26,6 +26,12 @@ static void put_idents(Buf *b, const Vec *ids)
     }
 }
 
+static void put_upper(Buf *b, const char *s)
+{
+    for (; *s; s++)
+        buf_putc(b, *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s);
+}
+
 /* Role lists: PUBLIC is a key word there, not a role name. */
 static void put_roles(Buf *b, const Vec *roles)
 {
@@ -37,18 +43,14 @@ static void put_roles(Buf *b, const Vec *roles)
         const char *r = ((Ident *)roles->items[i])->name;
         if (i)
             buf_puts(b, ", ");
-        if (strcmp(r, "public") == 0)
-            buf_puts(b, "PUBLIC");
+        if (strcmp(r, "public") == 0 || strcmp(r, "current_user") == 0 ||
+            strcmp(r, "session_user") == 0 || strcmp(r, "current_role") == 0)
+            put_upper(b, r);  /* role specifications, not role names */
         else
             quote_ident(b, r);
     }
 }
 
-static void put_upper(Buf *b, const char *s)
-{
-    for (; *s; s++)
-        buf_putc(b, *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s);
-}
 
 /* ------------------------------------------------------------- tables */
 
@@ -131,6 +133,9 @@ static bool put_constraint(Buf *b, const Constraint *k)
     buf_puts(b, "(");
     put_idents(b, &k->cols);
     buf_puts(b, ")");
+    if (k->deferrable)
+        buf_printf(b, " DEFERRABLE%s", k->initially_deferred
+                                           ? " INITIALLY DEFERRED" : "");
     return true;
 }
 

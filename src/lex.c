@@ -287,7 +287,11 @@ static void lex_number(Lexer *lx)
     push(lx, TK_NUMBER, start, lx->pos - start);
 }
 
-/* Maximal munch, but a comment start ends the operator, as in SQL. */
+/*
+ * Maximal munch, as in SQL, with its two exceptions: a comment start ends
+ * the operator, and an operator of several characters cannot end in + or -
+ * unless it holds one of ~ ! @ # % ^ & | ` ? (so a>-1 is > then -).
+ */
 static void lex_operator(Lexer *lx)
 {
     size_t start = lx->pos;
@@ -298,6 +302,12 @@ static void lex_operator(Lexer *lx)
             break;
         lx->pos++;
     }
+    bool special = false;
+    for (size_t i = start; i < lx->pos; i++)
+        special |= strchr("~!@#%^&|`?", lx->s[i]) != NULL;
+    while (!special && lx->pos - start > 1 &&
+           (lx->s[lx->pos - 1] == '+' || lx->s[lx->pos - 1] == '-'))
+        lx->pos--;
     push(lx, TK_OP, start, lx->pos - start);
 }
 
@@ -308,7 +318,7 @@ static bool lex_punct_or_op(Lexer *lx, int c)
         lx->pos += 2;
         return true;
     }
-    if (strchr("()[]{},;.:", c)) {
+    if (c > 0 && strchr("()[]{},;.:", c)) {
         push(lx, TK_PUNCT, lx->pos, 1);
         lx->pos++;
         return true;
@@ -486,6 +496,8 @@ static size_t unescape_one(const char *s, size_t *i, size_t end, char *out)
             v = v * 16 + (unsigned long)hex_value(s[++*i]);
             k++;
         }
+        if (k == 0)  /* no digits: PostgreSQL keeps the letter */
+            return out[0] = c, 1;
         return c == 'x' ? (out[0] = (char)v, 1) : put_utf8(out, v);
     }
     if (c >= '0' && c <= '7') {

@@ -48,6 +48,9 @@ static const char *describe(Parser *p, const Token *t)
     if (t->kind == TK_EOF)
         return "end of file";
     size_t n = t->len > 24 ? 24 : t->len;
+    const char *nl = memchr(tok_text(t), '\n', n);
+    if (nl)  /* one line per message: cut a multi-line token there */
+        n = (size_t)(nl - tok_text(t));
     return arena_printf(p->arena, "'%.*s%s'", (int)n, tok_text(t),
                         t->len > n ? "..." : "");
 }

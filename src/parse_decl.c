@@ -33,8 +33,10 @@ static bool parse_body(Parser *p, Decl *d, ItemParser item)
         }
         if (!item(p, &d->items))
             parse_recover(p);
-        if (diag_too_many(p->diag))
+        if (diag_too_many(p->diag)) {
+            diag_stop(p->diag);
             return false;
+        }
     }
     d->end = parse_next(p);
     return true;
@@ -276,14 +278,19 @@ static void unknown_decl(Parser *p)
 void parse_file(Arena *a, Program *prog, const TokenList *tl, Diag *d)
 {
     Parser p = {a, tl, 0, d};
-    while (parse_cur(&p)->kind != TK_EOF && !diag_too_many(d)) {
+    while (parse_cur(&p)->kind != TK_EOF) {
+        if (diag_too_many(d)) {
+            diag_stop(d);
+            return;
+        }
         const Token *t = parse_cur(&p);
         bool known;
         DeclKind kind = decl_kind_of(t, &known);
         if (!known) {
             unknown_decl(&p);
-            parse_next(&p);
-            parse_recover(&p);
+            /* a stray ; or } is skipped alone, not with what follows it */
+            if (!tok_punct(parse_next(&p), ';') && !tok_punct(t, '}'))
+                parse_recover(&p);
             continue;
         }
         Decl *decl = new_decl(&p, kind, parse_next(&p));

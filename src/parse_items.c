@@ -134,9 +134,9 @@ static bool unexpected_item(Parser *p, const char *where,
                             const char *const *words)
 {
     const Token *t = parse_cur(p);
-    const char *hint = t->kind == TK_IDENT
-        ? parse_suggest(tok_ident(p->arena, t), words) : NULL;
-    if (hint && t->kind == TK_IDENT)
+    const char *word = t->kind == TK_IDENT ? tok_ident(p->arena, t) : NULL;
+    const char *hint = word ? parse_suggest(word, words) : NULL;
+    if (hint && strcmp(hint, word) != 0)
         diag_at(p->diag, DIAG_ERROR, t->src, t->off, t->len,
                 "unknown item '%.*s' in %s; did you mean '%s'?",
                 (int)t->len, tok_text(t), where, hint);

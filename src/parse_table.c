@@ -40,8 +40,10 @@ static bool parse_fk_action(Parser *p, FkAction *out)
         *out = FK_CASCADE;
     else if (parse_accept(p, "restrict"))
         *out = FK_RESTRICT;
-    else if (parse_accept(p, "no"))
-        *out = FK_NO_ACTION, parse_expect(p, "action");
+    else if (parse_accept(p, "no")) {
+        *out = FK_NO_ACTION;
+        return parse_expect(p, "action");
+    }
     else if (parse_accept(p, "set") && parse_accept(p, "null"))
         *out = FK_SET_NULL;
     else if (tok_is(parse_peek(p, -1), "set") && parse_accept(p, "default"))
@@ -50,6 +52,22 @@ static bool parse_fk_action(Parser *p, FkAction *out)
         parse_error_expected(p, "cascade, restrict, no action, set null "
                                 "or set default");
         return false;
+    }
+    return true;
+}
+
+/* deferrable = [["not"] "deferrable"] ["initially" ("deferred"|"immediate")] */
+static bool parse_deferrable(Parser *p, Constraint *c)
+{
+    if (parse_accept(p, "deferrable"))
+        c->deferrable = true;
+    else if (tok_is(parse_cur(p), "not") &&
+             tok_is(parse_peek(p, 1), "deferrable"))
+        p->pos += 2;
+    if (parse_accept(p, "initially")) {
+        c->initially_deferred = parse_accept(p, "deferred");
+        if (!c->initially_deferred && !parse_expect(p, "immediate"))
+            return false;
     }
     return true;
 }
@@ -77,17 +95,7 @@ static bool parse_references(Parser *p, Constraint *c)
         if (!parse_fk_action(p, del ? &c->on_delete : &c->on_update))
             return false;
     }
-    if (parse_accept(p, "deferrable"))
-        c->deferrable = true;
-    else if (tok_is(parse_cur(p), "not") &&
-             tok_is(parse_peek(p, 1), "deferrable"))
-        p->pos += 2;
-    if (parse_accept(p, "initially")) {
-        c->initially_deferred = parse_accept(p, "deferred");
-        if (!c->initially_deferred && !parse_expect(p, "immediate"))
-            return false;
-    }
-    return true;
+    return parse_deferrable(p, c);
 }
 
 /* The default term: everything up to the next column keyword; the first
@@ -96,7 +104,8 @@ static bool parse_default(Parser *p, Constraint *c)
 {
     int start = p->pos;
     const Token *t = parse_cur(p);
-    if (t->kind == TK_EOF || tok_punct(t, ';') || tok_punct(t, '}')) {
+    if (t->kind == TK_EOF || tok_punct(t, ';') || tok_punct(t, '}') ||
+        tok_punct(t, '{')) {
         parse_error_expected(p, "a default value");
         return false;
     }
@@ -136,13 +145,12 @@ static bool parse_generated(Parser *p, Constraint *c)
 }
 
 /* unique-tail = ["nulls" ["not"] "distinct"] */
-static void parse_nulls_distinct(Parser *p, bool *not_distinct)
+static bool parse_nulls_distinct(Parser *p, bool *not_distinct)
 {
-    if (tok_is(parse_cur(p), "nulls")) {
-        p->pos++;
-        *not_distinct = parse_accept(p, "not");
-        parse_expect(p, "distinct");
-    }
+    if (!parse_accept(p, "nulls"))
+        return true;
+    *not_distinct = parse_accept(p, "not");
+    return parse_expect(p, "distinct");
 }
 
 /* check = "check" "(" expr ")" ["no" "inherit"] */
@@ -159,6 +167,7 @@ static bool parse_check(Parser *p, Constraint *c)
 
 static bool parse_column_constraint(Parser *p, Constraint *c)
 {
+    int start = p->pos;
     const Token *t = parse_next(p);
     if (tok_is(t, "not"))
         return c->kind = CON_NOT_NULL, parse_expect(p, "null");
@@ -167,12 +176,12 @@ static bool parse_column_constraint(Parser *p, Constraint *c)
     if (tok_is(t, "default"))
         return c->kind = CON_DEFAULT, parse_default(p, c);
     if (tok_is(t, "primary"))
-        return c->kind = CON_PRIMARY_KEY, parse_expect(p, "key");
-    if (tok_is(t, "unique")) {
-        c->kind = CON_UNIQUE;
-        parse_nulls_distinct(p, &c->nulls_not_distinct);
-        return true;
-    }
+        return c->kind = CON_PRIMARY_KEY, parse_expect(p, "key") &&
+                                          parse_deferrable(p, c);
+    if (tok_is(t, "unique"))
+        return c->kind = CON_UNIQUE,
+               parse_nulls_distinct(p, &c->nulls_not_distinct) &&
+               parse_deferrable(p, c);
     if (tok_is(t, "references"))
         return c->kind = CON_FOREIGN_KEY, parse_references(p, c);
     if (tok_is(t, "check"))
@@ -188,7 +197,7 @@ static bool parse_column_constraint(Parser *p, Constraint *c)
         c->expr = parse_frag(p, start, p->pos);
         return true;
     }
-    p->pos--;
+    p->pos = start;
     parse_error_expected(p, "a column constraint, 'comment' or ';'");
     return false;
 }
@@ -233,15 +242,19 @@ static bool parse_table_constraint(Parser *p, Vec *items)
     if (parse_accept(p, "constraint") &&
         !parse_ident(p, &c->given, "a constraint name"))
         return false;
+    int start = p->pos;
     const Token *t = parse_next(p);
     bool ok;
     if (tok_is(t, "primary"))
         ok = (c->kind = CON_PRIMARY_KEY, parse_expect(p, "key")) &&
-             parse_columns(p, &c->cols);
+             parse_columns(p, &c->cols) && parse_deferrable(p, c);
     else if (tok_is(t, "unique")) {
+        /* nulls [not] distinct is accepted before or after the columns */
         c->kind = CON_UNIQUE;
-        parse_nulls_distinct(p, &c->nulls_not_distinct);
-        ok = parse_columns(p, &c->cols);
+        ok = parse_nulls_distinct(p, &c->nulls_not_distinct) &&
+             parse_columns(p, &c->cols) &&
+             parse_nulls_distinct(p, &c->nulls_not_distinct) &&
+             parse_deferrable(p, c);
     } else if (tok_is(t, "check"))
         ok = parse_check(p, c);
     else if (tok_is(t, "foreign"))
@@ -252,7 +265,7 @@ static bool parse_table_constraint(Parser *p, Vec *items)
         ok = (c->kind = CON_EXCLUDE,
               parse_until(p, NULL, &c->expr, "'using' and the elements"));
     else {
-        p->pos--;
+        p->pos = start;
         parse_error_expected(p, "primary key, unique, check, foreign key "
                                 "or exclude");
         return false;
@@ -337,9 +350,11 @@ static bool parse_trigger_head(Parser *p, Trigger *tg)
         tg->timing = "BEFORE";
     else if (parse_accept(p, "after"))
         tg->timing = "AFTER";
-    else if (parse_accept(p, "instead") && parse_expect(p, "of"))
+    else if (parse_accept(p, "instead")) {
+        if (!parse_expect(p, "of"))
+            return false;
         tg->timing = "INSTEAD OF";
-    else {
+    } else {
         parse_error_expected(p, "before, after or instead of");
         return false;
     }
@@ -448,12 +463,21 @@ static bool is_privilege(const Token *t)
     return false;
 }
 
+/* Words that may follow a policy's name. */
+static bool policy_clause(const Token *t)
+{
+    return tok_is(t, "as") || tok_is(t, "for") || tok_is(t, "to") ||
+           tok_is(t, "using") || tok_is(t, "with");
+}
+
 /* Does the item keyword at the cursor start that item, not a column? */
 static bool starts_item(Parser *p)
 {
     const Token *t = parse_cur(p), *n = parse_peek(p, 1);
-    if (tok_is(t, "constraint") || tok_is(t, "exclude"))
+    if (tok_is(t, "constraint"))
         return true;
+    if (tok_is(t, "exclude"))
+        return tok_is(n, "using") || tok_punct(n, '(');
     if (tok_is(t, "primary") || tok_is(t, "foreign"))
         return tok_is(n, "key");
     if (tok_is(t, "unique"))
@@ -465,16 +489,19 @@ static bool starts_item(Parser *p)
                tok_punct(parse_peek(p, 2), '(') ||
                tok_is(parse_peek(p, 2), "using");
     if (tok_is(t, "policy"))
-        return n->kind == TK_QIDENT || n->kind == TK_STRING;
+        return n->kind == TK_QIDENT || n->kind == TK_STRING ||
+               (n->kind == TK_IDENT && policy_clause(parse_peek(p, 2)));
     if (tok_is(t, "trigger"))
         return tok_is(parse_peek(p, 2), "before") ||
                tok_is(parse_peek(p, 2), "after") ||
                tok_is(parse_peek(p, 2), "instead");
     if (tok_is(t, "row"))
         return tok_is(n, "level");
-    if (tok_is(t, "partition"))
-        return tok_is(n, "by") || tok_is(parse_peek(p, 2), "for") ||
-               tok_is(parse_peek(p, 2), "default");
+    if (tok_is(t, "partition")) {
+        int after = tok_punct(parse_peek(p, 2), '.') ? 4 : 2;
+        return tok_is(n, "by") || tok_is(parse_peek(p, after), "for") ||
+               tok_is(parse_peek(p, after), "default");
+    }
     if (tok_is(t, "use"))
         return tok_punct(parse_peek(p, 2), '(');
     if (tok_is(t, "comment"))

@@ -115,6 +115,7 @@ typedef struct Diag {
     int limit;      /* stop printing errors after this many (0 = 20) */
     bool werror;    /* --strict: warnings count as errors */
     bool last_shown; /* whether the last error or warning was printed */
+    bool stopped;    /* "too many errors" has been said */
 } Diag;
 
 void diag_init(Diag *d, FILE *out);
@@ -132,6 +133,8 @@ void diag_vat(Diag *d, DiagLevel level, const Source *src, size_t off,
 void diag_plain(Diag *d, DiagLevel level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool diag_too_many(const Diag *d);
+/* Says once that the compiler stops for too many errors. */
+void diag_stop(Diag *d);
 
 /* ------------------------------------------------------------------ lex.c */
 
@@ -260,7 +263,7 @@ typedef struct Constraint {
                                   exclude: everything after `exclude` */
     struct Decl *ref_decl;     /* sema: the fk target table */
     const char *only_column;   /* sema, check: its one column, or NULL */
-    Vec elem_names;            /* sema, exclude: element names (char*) */
+    Vec elems;                 /* sema, exclude: its IndexElem* */
 } Constraint;
 
 typedef struct Column {
@@ -712,6 +715,10 @@ void sema_function(Sema *s, Decl *fn);
 void sema_grant(Sema *s, Grant *g, const char *objkind);
 void sema_index(Sema *s, Decl *table, Index *ix, Vec *deps);
 void sema_find_keys(Sema *s, Decl *table);
+/* The name PostgreSQL gives an index element in index names. */
+const char *sema_index_colname(Sema *s, const Json *index_elem);
+/* "unknown column" at the column's own token inside f. */
+void sema_column_error(Sema *s, Decl *t, const Frag *f, const char *column);
 /* An index's elements when all are plain columns (Ident*); else false. */
 bool sema_index_columns(Arena *a, const Index *ix, Vec *out);
 

@@ -12,63 +12,124 @@
 static const char *const methods[] = {"btree", "hash", "gist", "spgist",
                                       "gin", "brin", NULL};
 
-static const char *last_name(const Json *list)
+/* SVFOP_CURRENT_TIMESTAMP_N -> "current_timestamp" */
+static const char *sql_value_function(Sema *s, const char *op)
 {
-    return pgsql_list_string(list, -1);
+    if (!op || strncmp(op, "SVFOP_", 6) != 0)
+        return NULL;
+    char *name = arena_strdup(s->trees, op + 6);
+    size_t n = strlen(name);
+    if (n > 2 && strcmp(name + n - 2, "_N") == 0)
+        name[n - 2] = '\0';
+    for (char *c = name; *c; c++)
+        *c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+    return name;
+}
+
+static int figure(Sema *s, const Json *node, const char **name);
+
+/* The name of a subquery's first output column. */
+static int figure_sublink(Sema *s, const Json *v, const char **name)
+{
+    const char *kind = json_str(json_get(v, "subLinkType"));
+    if (kind && strcmp(kind, "EXISTS_SUBLINK") == 0)
+        return *name = "exists", 2;
+    if (kind && strcmp(kind, "ARRAY_SUBLINK") == 0)
+        return *name = "array", 2;
+    Json *sel = json_get(json_get(v, "subselect"), "SelectStmt");
+    Json *target = json_get(json_at(json_get(sel, "targetList"), 0),
+                            "ResTarget");
+    if (json_str(json_get(target, "name")))
+        return *name = json_str(json_get(target, "name")), 2;
+    return figure(s, json_get(target, "val"), name);
+}
+
+/* a[1] is named after a; (p).x after x, its last field. */
+static int figure_indirection(Sema *s, const Json *v, const char **name)
+{
+    const Json *ind = json_get(v, "indirection");
+    const char *field = NULL;
+    for (int i = 0; i < json_len(ind); i++)
+        if (json_get(json_at(ind, i), "String"))
+            field = pgsql_list_string(ind, i);
+    if (field)
+        return *name = field, 2;
+    return figure(s, json_get(v, "arg"), name);
+}
+
+static int figure_cast(Sema *s, const Json *v, const char **name)
+{
+    int strength = figure(s, json_get(v, "arg"), name);
+    if (strength > 1)
+        return strength;
+    *name = pgsql_list_string(json_get(json_get(v, "typeName"), "names"), -1);
+    return 1;
 }
 
 /*
- * FigureColname's answer for an index expression, as PostgreSQL uses it
- * for index names: lower(email) is "lower", (a::date) is "a"; NULL when it
- * has none (the caller then says "expr").  Strength 2 beats 1, as there.
+ * PostgreSQL's FigureColname, which names index columns: lower(email) is
+ * "lower", (a::date) is "a", a[1] is "a"; 0 when it has no name (the caller
+ * then says "expr").  A stronger answer (2) beats a weaker one (1).
  */
-static int figure(const Json *node, const char **name)
+static int figure(Sema *s, const Json *node, const char **name)
 {
     Json *v;
     if ((v = json_get(node, "ColumnRef"))) {
-        const char *n = last_name(json_get(v, "fields"));
-        if (n)
-            *name = n;
-        return n ? 2 : 0;
+        const char *n = pgsql_list_string(json_get(v, "fields"), -1);
+        return n ? (*name = n, 2) : 0;
     }
+    if ((v = json_get(node, "A_Indirection")))
+        return figure_indirection(s, v, name);
     if ((v = json_get(node, "FuncCall")))
-        return *name = last_name(json_get(v, "funcname")), 1;
-    if ((v = json_get(node, "TypeCast"))) {
-        int strength = figure(json_get(v, "arg"), name);
-        if (strength <= 1)
-            return *name = last_name(json_get(json_get(v, "typeName"),
-                                              "names")), 1;
-        return strength;
+        return *name = pgsql_list_string(json_get(v, "funcname"), -1), 2;
+    if ((v = json_get(node, "A_Expr"))) {
+        const char *kind = json_str(json_get(v, "kind"));
+        return kind && strcmp(kind, "AEXPR_NULLIF") == 0
+                   ? (*name = "nullif", 2) : 0;
     }
-    if ((v = json_get(node, "CoalesceExpr")))
-        return *name = "coalesce", 1;
+    if ((v = json_get(node, "TypeCast")))
+        return figure_cast(s, v, name);
+    if ((v = json_get(node, "CollateClause")))
+        return figure(s, json_get(v, "arg"), name);
+    if ((v = json_get(node, "CaseExpr"))) {
+        int strength = figure(s, json_get(v, "defresult"), name);
+        return strength > 1 ? strength : (*name = "case", 1);
+    }
+    if ((v = json_get(node, "SubLink")))
+        return figure_sublink(s, v, name);
     if ((v = json_get(node, "MinMaxExpr"))) {
         const char *op = json_str(json_get(v, "op"));
         return *name = op && strcmp(op, "IS_GREATEST") == 0 ? "greatest"
-                                                            : "least", 1;
+                                                            : "least", 2;
     }
-    if (json_get(node, "CaseExpr"))
-        return *name = "case", 1;
-    if (json_get(node, "A_ArrayExpr"))
-        return *name = "array", 1;
-    if (json_get(node, "RowExpr"))
-        return *name = "row", 1;
+    if ((v = json_get(node, "SQLValueFunction"))) {
+        *name = sql_value_function(s, json_str(json_get(v, "op")));
+        return *name ? 2 : 0;
+    }
+    static const char *const fixed[][2] = {
+        {"CoalesceExpr", "coalesce"}, {"A_ArrayExpr", "array"},
+        {"RowExpr", "row"}, {"GroupingFunc", "grouping"},
+    };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (json_get(node, fixed[i][0]))
+            return *name = fixed[i][1], 2;
     return 0;
 }
 
-static const char *elem_colname(const Json *elem)
+const char *sema_index_colname(Sema *s, const Json *elem)
 {
     const char *name = json_str(json_get(elem, "name"));
     if (name)
-        return name;
+        return arena_strdup(s->arena, name);
     name = NULL;
-    figure(json_get(elem, "expr"), &name);
-    return name ? name : "expr";
+    if (!figure(s, json_get(elem, "expr"), &name) || !name)
+        name = "expr";
+    return arena_strdup(s->arena, name);
 }
 
 /* The token naming column within the fragment (the whole fragment if it
  * is not there as a word): IndexElem nodes carry no location. */
-static void column_error(Sema *s, Decl *t, const Frag *f, const char *column)
+void sema_column_error(Sema *s, Decl *t, const Frag *f, const char *column)
 {
     size_t off = f->off, len = f->len;
     Arena *a = s->arena;
@@ -92,10 +153,10 @@ static void add_elems(Sema *s, Decl *t, Index *ix, Json *params, Vec *deps,
         IndexElem *e = arena_alloc(s->arena, sizeof *e);
         const char *column = json_str(json_get(elem, "name"));
         e->column = column ? arena_strdup(s->arena, column) : NULL;
-        e->colname = arena_strdup(s->arena, elem_colname(elem));
+        e->colname = sema_index_colname(s, elem);
         if (e->column && t->kind == DECL_TABLE &&
             !sema_find_column(t, e->column))
-            column_error(s, t, f, e->column);
+            sema_column_error(s, t, f, e->column);
         vec_push(s->arena, &ix->elemv, e);
     }
     sema_resolve_refs(s, params, f, strlen(ELEMS_PREFIX),
@@ -111,9 +172,9 @@ static void check_include(Sema *s, Decl *t, Index *ix)
     for (int i = 0; i < json_len(inc); i++) {
         Json *elem = json_get(json_at(inc, i), "IndexElem");
         IndexElem *e = arena_alloc(s->arena, sizeof *e);
-        e->column = e->colname = arena_strdup(s->arena, elem_colname(elem));
+        e->column = e->colname = sema_index_colname(s, elem);
         if (t->kind == DECL_TABLE && !sema_find_column(t, e->column))
-            column_error(s, t, &ix->include, e->column);
+            sema_column_error(s, t, &ix->include, e->column);
         vec_push(s->arena, &ix->elemv, e);  /* they are named too */
     }
 }

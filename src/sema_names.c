@@ -173,11 +173,9 @@ static void name_constraints(Sema *s, Decl *t, Names n, Vec *cons)
         if (c->kind == CON_UNIQUE)
             c->name = choose_both(s, n, t->name.name, joined(s, &c->cols),
                                   "key");
-        if (c->kind == CON_EXCLUDE) {
-            const char *cols = naming_join_columns(s->arena,
-                (const char *const *)c->elem_names.items, c->elem_names.len);
-            c->name = choose_both(s, n, t->name.name, cols, "excl");
-        }
+        if (c->kind == CON_EXCLUDE)
+            c->name = choose_both(s, n, t->name.name,
+                                  index_colnames(s, &c->elems), "excl");
     }
     for (int i = 0; i < cons->len; i++) {
         Constraint *c = cons->items[i];

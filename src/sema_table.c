@@ -51,6 +51,40 @@ static Vec *expr_refs(Sema *s, const Frag *f, const char *what)
     return refs;
 }
 
+#define DEFAULT_PREFIX "CREATE TABLE x (c int DEFAULT "
+
+/* A default is parsed where PostgreSQL parses it, since its grammar takes
+ * less there than elsewhere (`default not true` is an error). */
+static Vec *default_refs(Sema *s, const Frag *f)
+{
+    const char *text = arena_strndup(s->trees, f->src->text + f->off, f->len);
+    const char *key = arena_printf(s->trees, "default\x1f%s", text);
+    Vec *refs = map_get(s->expr_cache, key);
+    if (refs)
+        return refs;
+    Json *tree = sema_parse(s, DEFAULT_PREFIX, f, "\n)", "default value");
+    Json *stmt = tree ? sema_stmt(tree, "CreateStmt") : NULL;
+    Json *col = json_get(json_at(json_get(stmt, "tableElts"), 0), "ColumnDef");
+    Json *cons = json_get(col, "constraints");
+    Json *expr = json_get(json_get(json_at(cons, 0), "Constraint"),
+                          "raw_expr");
+    if (!tree)
+        return NULL;
+    if (!expr || json_len(cons) != 1 ||
+        json_len(json_get(stmt, "tableElts")) != 1) {
+        diag_at(s->diag, DIAG_ERROR, f->src, f->off, 1,
+                "a default must be one value or expression");
+        return NULL;
+    }
+    Vec found = {0};
+    pgsql_collect_refs(s->trees, expr, &found);
+    refs = arena_alloc(s->arena, sizeof *refs);
+    for (int i = 0; i < found.len; i++)
+        vec_push(s->arena, refs, keep_ref(s, found.items[i]));
+    map_put(s->expr_cache, key, refs);
+    return refs;
+}
+
 /* Parses an expression fragment and resolves what it names. */
 static Vec *check_expr(Sema *s, const Frag *f, Decl *table, Vec *deps,
                        const char *what)
@@ -282,6 +316,7 @@ static void set_pkey(Sema *s, Decl *t, Constraint *c)
 static void column_constraint(Sema *s, Decl *t, Column *col, Constraint *c,
                               Constraint **dflt, Constraint **null)
 {
+    Vec *refs;
     if (c->given.name)
         sema_check_length(s, c->given.tok, c->given.name, "constraint");
     if (c->cols.len == 0) {
@@ -303,7 +338,10 @@ static void column_constraint(Sema *s, Decl *t, Column *col, Constraint *c,
             sema_error(s, c->tok, "multiple default values specified for "
                        "column \"%s\"", col->name.name);
         *dflt = c;
-        check_expr(s, &c->expr, NULL, &t->deps, "default value");
+        refs = default_refs(s, &c->expr);
+        if (refs)
+            sema_resolve_ref_list(s, refs, &c->expr, strlen(DEFAULT_PREFIX),
+                                  NULL, &t->deps);
         break;
     case CON_PRIMARY_KEY: set_pkey(s, t, c); break;
     case CON_FOREIGN_KEY: check_foreign_key(s, t, c); break;
@@ -328,22 +366,33 @@ static void check_column(Sema *s, Decl *t, Column *col)
         column_constraint(s, t, col, col->cons.items[i], &dflt, &null);
 }
 
+#define EXCLUDE_PREFIX "ALTER TABLE x ADD CONSTRAINT c EXCLUDE "
+
+/* Elements of an exclusion constraint: columns of the table, or
+ * expressions; they name the constraint as an index's would. */
 static void check_exclude(Sema *s, Decl *t, Constraint *c)
 {
-    const char *prefix = "ALTER TABLE x ADD EXCLUDE ";
-    Json *tree = sema_parse(s, prefix, &c->expr, "", "exclusion constraint");
+    Json *tree = sema_parse(s, EXCLUDE_PREFIX, &c->expr, "",
+                            "exclusion constraint");
     Json *alter = tree ? sema_stmt(tree, "AlterTableStmt") : NULL;
     Json *cmd = json_get(json_at(json_get(alter, "cmds"), 0), "AlterTableCmd");
     Json *con = json_get(json_get(cmd, "def"), "Constraint");
     Json *excl = json_get(con, "exclusions");
     for (int i = 0; i < json_len(excl); i++) {
-        Json *elem = json_get(json_at(json_get(json_at(excl, i), "List"),
-                                      0), "IndexElem");
-        const char *name = json_str(json_get(elem, "name"));
-        vec_push(s->arena, &c->elem_names,
-                 arena_strdup(s->arena, name ? name : "expr"));
+        Json *pair = json_get(json_get(json_at(excl, i), "List"), "items");
+        Json *elem = json_get(json_at(pair, 0), "IndexElem");
+        IndexElem *e = arena_alloc(s->arena, sizeof *e);
+        e->colname = sema_index_colname(s, elem);
+        if (json_get(elem, "name")) {
+            e->column = e->colname;
+            if (!sema_find_column(t, e->column))
+                sema_column_error(s, t, &c->expr, e->column);
+        }
+        vec_push(s->arena, &c->elems, e);
     }
-    (void)t;
+    if (excl)
+        sema_resolve_refs(s, excl, &c->expr, strlen(EXCLUDE_PREFIX), t,
+                          &t->deps);
 }
 
 static void table_constraint(Sema *s, Decl *t, Constraint *c)

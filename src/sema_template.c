@@ -37,41 +37,76 @@ static void add_span(Sema *s, Expansion *e, const Source *origin,
     buf_put(&e->text, bytes, len);
 }
 
-/*
- * The argument for ${name}, as its source span; false if unknown.  An
- * argument written as one string literal stands for its value, so that
- * `use t('appointment services')` can fill in a policy name.
- */
+/* One ${name}'s replacement: as written, and its value if a literal. */
+typedef struct Arg {
+    const Source *src;
+    size_t off;
+    const char *raw;
+    size_t raw_len;
+    const char *value;   /* NULL unless written as one string literal */
+} Arg;
+
 static bool argument(Arena *a, Decl *tpl, Use *u, Decl *table,
-                     const char *name, const Source **src, size_t *off,
-                     const char **text, size_t *len)
+                     const char *name, Arg *out)
 {
     for (int i = 0; i < tpl->params.len && i < u->args.len; i++) {
         const Ident *p = tpl->params.items[i];
         if (strcmp(p->name, name) != 0)
             continue;
         const Frag *f = u->args.items[i];
-        *src = f->src;
-        *off = f->off;
-        *text = f->src->text + f->off;
-        *len = f->len;
         const Token *t = f->first;
-        if (t->kind == TK_STRING && t->off == f->off && t->len == f->len) {
-            size_t body_len;
-            tok_string_body(t, off, &body_len);
-            *text = tok_string(a, t);
-            *len = strlen(*text);
-        }
+        bool literal = (t->kind == TK_STRING || t->kind == TK_DOLLAR) &&
+                       t->off == f->off && t->len == f->len;
+        *out = (Arg){f->src, f->off, f->src->text + f->off, f->len,
+                     literal ? tok_string(a, t) : NULL};
         return true;
     }
     if (strcmp(name, "table") == 0) {
-        *src = u->tok->src;
-        *off = u->tok->off;
-        *text = table->name.name;
-        *len = strlen(table->name.name);
+        Buf b = {0};
+        quote_ident(&b, table->name.name);
+        *out = (Arg){u->tok->src, u->tok->off, arena_strdup(a, b.data),
+                     b.len, table->name.name};
+        buf_free(&b);
         return true;
     }
     return false;
+}
+
+/* The token of the template body holding offset off (tokens ascend). */
+static const Token *token_at(const Token **cursor, size_t off)
+{
+    const Token *t = *cursor;
+    while (t->kind != TK_EOF && t->off + t->len <= off)
+        t++;
+    *cursor = t;
+    return t->off <= off ? t : NULL;
+}
+
+/*
+ * The text to paste for an argument where ${...} stands: in a string
+ * literal or quoted name, the argument's value with its quote character
+ * doubled; in SQL, the argument as written.
+ */
+static const char *pasted(Arena *a, const Arg *arg, const Token *ctx,
+                          size_t *len)
+{
+    bool in_string = ctx && ctx->kind == TK_STRING;
+    bool in_name = ctx && ctx->kind == TK_QIDENT;
+    bool in_dollar = ctx && ctx->kind == TK_DOLLAR;
+    const char *text = arg->value && (in_string || in_name || in_dollar)
+        ? arg->value : arena_strndup(a, arg->raw, arg->raw_len);
+    char quote = in_string ? '\'' : in_name ? '"' : 0;
+    bool backslash = in_string && (tok_text(ctx)[0] | 0x20) == 'e';
+    Buf b = {0};
+    for (const char *c = text; *c; c++) {
+        if (*c == quote || (backslash && *c == '\\'))
+            buf_putc(&b, *c);
+        buf_putc(&b, *c);
+    }
+    char *out = arena_strndup(a, b.data ? b.data : "", b.len);
+    *len = b.len;
+    buf_free(&b);
+    return out;
 }
 
 /* Copies the template body, replacing each ${name}. */
@@ -80,6 +115,7 @@ static bool substitute(Sema *s, Decl *tpl, Use *u, Decl *table,
 {
     const Frag *body = &tpl->template_body;
     const char *t = body->src->text + body->off;
+    const Token *cursor = body->first;
     size_t start = 0;
     bool ok = true;
     for (size_t i = 0; i + 1 < body->len; i++) {
@@ -90,13 +126,13 @@ static bool substitute(Sema *s, Decl *tpl, Use *u, Decl *table,
             break;
         size_t nlen = (size_t)(close - (t + i)) - 2;
         char *name = arena_strndup(s->arena, t + i + 2, nlen);
-        const Source *src;
-        size_t off, len;
-        const char *text;
+        Arg arg;
         add_span(s, e, body->src, body->off + start, t + start, i - start);
-        if (argument(s->arena, tpl, u, table, name, &src, &off, &text,
-                     &len)) {
-            add_span(s, e, src, off, text, len);
+        if (argument(s->arena, tpl, u, table, name, &arg)) {
+            size_t len;
+            const char *text = pasted(s->arena, &arg,
+                                      token_at(&cursor, body->off + i), &len);
+            add_span(s, e, arg.src, arg.off, text, len);
         } else {
             diag_at(s->diag, DIAG_ERROR, body->src, body->off + i, nlen + 3,
                     "unknown template parameter \"%s\"", name);

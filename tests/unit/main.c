@@ -6,9 +6,12 @@
 #include <stdlib.h>
 
 Suite *make_catalog_suite(void);
+Suite *make_diag_suite(void);
 Suite *make_emit_sql_suite(void);
 Suite *make_json_suite(void);
+Suite *make_lex_suite(void);
 Suite *make_naming_suite(void);
+Suite *make_parse_suite(void);
 Suite *make_pgsql_suite(void);
 Suite *make_quote_suite(void);
 Suite *make_sema_suite(void);
@@ -20,6 +23,9 @@ int main(void)
     srunner_add_suite(sr, make_quote_suite());
     srunner_add_suite(sr, make_naming_suite());
     srunner_add_suite(sr, make_catalog_suite());
+    srunner_add_suite(sr, make_diag_suite());
+    srunner_add_suite(sr, make_lex_suite());
+    srunner_add_suite(sr, make_parse_suite());
     srunner_add_suite(sr, make_sema_suite());
     srunner_add_suite(sr, make_emit_sql_suite());
     srunner_run_all(sr, CK_NORMAL);
