@@ -115,7 +115,7 @@ static bool put_constraint(Buf *b, const Constraint *k)
                    : k->kind == CON_UNIQUE ? "UNIQUE"
                    : k->kind == CON_CHECK ? "CHECK"
                    : k->kind == CON_EXCLUDE ? "EXCLUDE" : NULL;
-    if (!kw)
+    if (!kw || k->redundant)
         return false;
     buf_puts(b, ",\n    CONSTRAINT ");
     quote_ident(b, k->name);
@@ -329,17 +329,18 @@ static void put_object(Buf *b, const Decl *d, bool for_grant)
         buf_printf(b, "(%s)", d->argtypes ? d->argtypes : "");
 }
 
+/* The column list applies to every privilege named before it. */
 static void put_privileges(Buf *b, const Grant *g)
 {
     for (int i = 0; i < g->privs.len; i++) {
         if (i)
             buf_puts(b, ", ");
         put_upper(b, ((Ident *)g->privs.items[i])->name);
-    }
-    if (g->cols.len) {
-        buf_puts(b, " (");
-        put_idents(b, &g->cols);
-        buf_puts(b, ")");
+        if (g->cols.len) {
+            buf_puts(b, " (");
+            put_idents(b, &g->cols);
+            buf_puts(b, ")");
+        }
     }
 }
 

@@ -120,6 +120,7 @@ static Unit *item_unit(Builder *b, UnitKind kind, Decl *d, Item *it)
 {
     Unit *u = new_unit(b, kind, d, it->tok);
     u->item = it;
+    it->unit = u;
     need(b, u, d->unit);
     need_decls(b, u, &it->deps);
     return u;
@@ -344,6 +345,23 @@ static void sort_units(Builder *b)
         }
 }
 
+/* A foreign key may rely on a unique index of its target (not only on a
+ * key constraint): it waits for every unique index there. */
+static void after_unique_indexes(Builder *b)
+{
+    for (int i = 0; i < b->units.len; i++) {
+        Unit *u = b->units.items[i];
+        if (u->kind != UNIT_FOREIGN_KEY || !u->con->ref_decl)
+            continue;
+        Vec *items = &u->con->ref_decl->items;
+        for (int k = 0; k < items->len; k++) {
+            Item *it = items->items[k];
+            if (it->kind == ITEM_INDEX && it->u.index->unique)
+                need(b, u, it->unit);
+        }
+    }
+}
+
 void order_units(Arena *a, Program *p, Diag *d)
 {
     Builder b = {a, p, d, map_new(a), map_new(a), {0}, 0};
@@ -356,5 +374,6 @@ void order_units(Arena *a, Program *p, Diag *d)
     make_main_units(&b, &decls);
     for (int i = 0; i < decls.len; i++)
         link_decl(&b, decls.items[i]);
+    after_unique_indexes(&b);
     sort_units(&b);
 }

@@ -68,6 +68,8 @@ static bool parse_deferrable(Parser *p, Constraint *c)
         c->initially_deferred = parse_accept(p, "deferred");
         if (!c->initially_deferred && !parse_expect(p, "immediate"))
             return false;
+        /* as in PostgreSQL, initially deferred implies deferrable */
+        c->deferrable |= c->initially_deferred;
     }
     return true;
 }
@@ -308,11 +310,15 @@ static bool parse_policy_clauses(Parser *p, Policy *pol)
     }
     if (ok && parse_accept(p, "to"))
         ok = parse_ident_list(p, &pol->roles, "a role name");
-    if (ok && parse_accept(p, "using"))
+    if (ok && tok_is(parse_cur(p), "using")) {
+        pol->using_tok = parse_next(p);
         ok = parse_parens(p, &pol->using_, "'(' and the using expression");
-    if (ok && parse_accept(p, "with"))
+    }
+    if (ok && tok_is(parse_cur(p), "with")) {
+        pol->check_tok = parse_next(p);
         ok = parse_expect(p, "check") &&
              parse_parens(p, &pol->check, "'(' and the check expression");
+    }
     return ok;
 }
 

@@ -263,6 +263,8 @@ typedef struct Constraint {
                                   exclude: everything after `exclude` */
     struct Decl *ref_decl;     /* sema: the fk target table */
     const char *only_column;   /* sema, check: its one column, or NULL */
+    bool redundant;            /* sema: same key as an earlier one, which
+                                  PostgreSQL keeps instead */
     Vec elems;                 /* sema, exclude: its IndexElem* */
 } Constraint;
 
@@ -314,6 +316,8 @@ typedef struct Policy {
     Vec roles;                 /* Ident*; empty means PUBLIC */
     Frag using_;               /* len 0 if absent */
     Frag check;                /* len 0 if absent */
+    const Token *using_tok;    /* the `using` keyword, if any */
+    const Token *check_tok;    /* the `with` of `with check`, if any */
 } Policy;
 
 typedef struct Grant {
@@ -386,6 +390,7 @@ typedef struct Item {
     const Token *tok;
     struct Decl *from_template; /* set when pasted by `use` */
     Vec deps;                   /* sema: Decl* this item's SQL needs */
+    struct Unit *unit;          /* order: the statement it makes, if one */
     union {
         Column *column;            /* ITEM_COLUMN */
         Constraint *constraint;    /* ITEM_CONSTRAINT */
@@ -712,6 +717,8 @@ void sema_table_names(Sema *s, Decl *table);
 void sema_take_given_names(Sema *s);
 void sema_view(Sema *s, Decl *view);
 void sema_function(Sema *s, Decl *fn);
+/* Schemas, roles, enums, domains, composite types, extensions. */
+void sema_decl(Sema *s, Decl *d);
 void sema_grant(Sema *s, Grant *g, const char *objkind);
 void sema_index(Sema *s, Decl *table, Index *ix, Vec *deps);
 void sema_find_keys(Sema *s, Decl *table);

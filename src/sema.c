@@ -234,6 +234,9 @@ static void check_decls(Sema *s)
             sema_view(s, d);
         else if (d->kind == DECL_FUNCTION)
             sema_function(s, d);
+        else if (d->kind != DECL_TABLE && d->kind != DECL_TEMPLATE &&
+                 d->kind != DECL_PLATFORM)
+            sema_decl(s, d);
         arena_reset(s->trees);
     }
 }

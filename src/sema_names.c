@@ -168,7 +168,7 @@ static void name_constraints(Sema *s, Decl *t, Names n, Vec *cons)
         t->pkey->name = choose_both(s, n, t->name.name, NULL, "pkey");
     for (int i = 0; i < cons->len; i++) {
         Constraint *c = cons->items[i];
-        if (c->name)
+        if (c->name || c->redundant)
             continue;
         if (c->kind == CON_UNIQUE)
             c->name = choose_both(s, n, t->name.name, joined(s, &c->cols),

@@ -323,20 +323,46 @@ static void check_plpgsql_body(Sema *s, Decl *f, const Frag *body)
     sema_resolve_refs(s, r.tree, body, 0, NULL, NULL);
 }
 
+/*
+ * A body written as a quoted string is parsed as its value; spans map the
+ * value back to the file, one span per run between '' escapes, so errors
+ * land on the right column.  (E'' bodies map to their first character.)
+ */
+static Frag string_body(Sema *s, const Token *t)
+{
+    size_t off, len;
+    tok_string_body(t, &off, &len);
+    const char *raw = t->src->text;
+    bool escapes = (raw[t->off] | 0x20) == 'e';
+    const char *v = tok_string(s->arena, t);
+    Source *src = source_from_text(s->arena, t->src->name, v, strlen(v));
+    int cap = 1;
+    for (size_t i = off; i < off + len; i++)
+        cap += raw[i] == '\'';
+    src->spans = arena_alloc(s->arena, sizeof(SourceSpan) * (size_t)cap);
+    size_t vstart = 0, rstart = off, vpos = 0;
+    for (size_t i = off; !escapes && i < off + len; i++, vpos++) {
+        if (raw[i] != '\'' || i + 1 >= off + len)
+            continue;
+        src->spans[src->nspans++] = (SourceSpan){vstart, vpos + 1 - vstart,
+                                                 t->src, rstart};
+        i++;  /* the second quote of '' stands for nothing */
+        vstart = vpos + 1;
+        rstart = i + 1;
+    }
+    src->spans[src->nspans++] = (SourceSpan){vstart, strlen(v) - vstart + 1,
+                                             t->src, rstart};
+    return (Frag){src, 0, strlen(v), t};
+}
+
 static void check_body(Sema *s, Decl *f)
 {
     const Token *t = f->body;
     size_t off, len;
     tok_string_body(t, &off, &len);
     Frag body = {t->src, off, len, t};
-    if (t->kind == TK_STRING) {  /* escapes: parse the value, point at it */
-        const char *v = tok_string(s->arena, t);
-        Source *src = source_from_text(s->arena, t->src->name, v, strlen(v));
-        body = (Frag){src, 0, strlen(v), t};
-        src->spans = arena_alloc(s->arena, sizeof(SourceSpan));
-        src->spans[0] = (SourceSpan){0, strlen(v) + 1, t->src, t->off};
-        src->nspans = 1;
-    }
+    if (t->kind == TK_STRING)
+        body = string_body(s, t);
     const char *saved = s->search_schema;
     s->search_schema = search_schema(s, f);
     if (strcmp(f->language, "sql") == 0)

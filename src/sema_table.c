@@ -431,12 +431,12 @@ static void check_policy(Sema *s, Decl *t, Item *it, Map *seen)
         sema_error(s, p->name.tok, "policy \"%s\" is declared twice on "
                    "table \"%s\"", p->name.name, t->name.name);
     map_put(seen, p->name.name, p);
-    if (p->cmd == POL_INSERT && p->using_.len)
-        sema_error(s, p->tok, "only WITH CHECK expression allowed for "
-                   "INSERT");
-    if ((p->cmd == POL_SELECT || p->cmd == POL_DELETE) && p->check.len)
-        sema_error(s, p->tok, "WITH CHECK cannot be applied to SELECT or "
-                   "DELETE");
+    if (p->cmd == POL_INSERT && p->using_tok)
+        sema_error(s, p->using_tok, "only WITH CHECK expression allowed "
+                   "for INSERT");
+    if ((p->cmd == POL_SELECT || p->cmd == POL_DELETE) && p->check_tok)
+        sema_error(s, p->check_tok, "WITH CHECK cannot be applied to SELECT "
+                   "or DELETE");
     if (p->using_.len)
         check_expr(s, &p->using_, t, &it->deps, "policy expression");
     if (p->check.len)
@@ -454,8 +454,14 @@ static void check_trigger(Sema *s, Decl *t, Item *it, Map *seen)
     map_put(seen, tg->name.name, tg);
     const char *prefix = arena_printf(s->arena, "CREATE TRIGGER x %s ",
                                       tg->timing);
-    sema_parse(s, prefix, &tg->events, " ON x EXECUTE FUNCTION f()",
-               "trigger events");
+    Json *tree = sema_parse(s, prefix, &tg->events,
+                            " ON x EXECUTE FUNCTION f()", "trigger events");
+    Json *cols = json_get(sema_stmt(tree, "CreateTrigStmt"), "columns");
+    for (int i = 0; i < json_len(cols); i++) {
+        const char *col = pgsql_list_string(cols, i);
+        if (col && !sema_find_column(t, col))
+            sema_column_error(s, t, &tg->events, col);
+    }
     if (tg->when.len)
         check_expr(s, &tg->when, NULL, &it->deps, "trigger condition");
     const char *schema = tg->func.schema ? tg->func.schema : "public";
@@ -556,6 +562,58 @@ static void find_primary_keys(Sema *s, Decl *t)
     }
 }
 
+static bool same_key(const Constraint *a, const Constraint *b)
+{
+    if (a->cols.len != b->cols.len ||
+        a->nulls_not_distinct != b->nulls_not_distinct ||
+        a->deferrable != b->deferrable ||
+        a->initially_deferred != b->initially_deferred)
+        return false;
+    for (int i = 0; i < a->cols.len; i++)
+        if (strcmp(((Ident *)a->cols.items[i])->name,
+                   ((Ident *)b->cols.items[i])->name) != 0)
+            return false;
+    return true;
+}
+
+/*
+ * PostgreSQL keeps one index for identical keys in a CREATE TABLE: the
+ * primary key first, then earlier unique constraints; a dropped one gives
+ * its name to the kept one if that had none.  So do we, and say so.
+ */
+static void mark_redundant_keys(Sema *s, Decl *t)
+{
+    Vec kept = {0}, all = {0};
+    if (t->pkey)
+        vec_push(s->arena, &kept, t->pkey);
+    for (int i = 0; i < t->items.len; i++) {
+        Item *it = t->items.items[i];
+        if (it->kind == ITEM_CONSTRAINT)
+            vec_push(s->arena, &all, it->u.constraint);
+        for (int k = 0; it->kind == ITEM_COLUMN &&
+                        k < it->u.column->cons.len; k++)
+            vec_push(s->arena, &all, it->u.column->cons.items[k]);
+    }
+    for (int i = 0; i < all.len; i++) {
+        Constraint *c = all.items[i];
+        if (c->kind != CON_UNIQUE)
+            continue;
+        Constraint *prior = NULL;
+        for (int k = 0; k < kept.len && !prior; k++)
+            prior = same_key(kept.items[k], c) ? kept.items[k] : NULL;
+        if (!prior) {
+            vec_push(s->arena, &kept, c);
+            continue;
+        }
+        c->redundant = true;
+        if (!prior->given.name)
+            prior->given = c->given;
+        diag_at(s->diag, DIAG_WARNING, c->tok->src, c->tok->off, c->tok->len,
+                "this unique key repeats an earlier key on the same "
+                "columns; PostgreSQL keeps only the first");
+    }
+}
+
 void sema_table(Sema *s, Decl *t)
 {
     if (t->external)
@@ -566,6 +624,7 @@ void sema_table(Sema *s, Decl *t)
     for (int i = 0; i < t->items.len; i++)
         check_item(s, t, t->items.items[i], policies, triggers, &rls,
                    &comment, &by);
+    mark_redundant_keys(s, t);
 }
 
 void sema_find_keys(Sema *s, Decl *t)
