@@ -114,8 +114,8 @@ void diag_vat(Diag *d, DiagLevel level, const Source *src, size_t off,
     size_t file_off;
     int line, col;
     source_locate(src, off, &file, &file_off, &line, &col);
-    if (src->spans)
-        len = 1;  /* an expanded span need not be contiguous in its file */
+    if (src->spans && !source_contiguous(src, off, len))
+        len = 1;  /* the range spans pieces from different places */
     fprintf(d->out, "%s:%d:%d: %s: ", file->name, line, col,
             level_name(level));
     vfprintf(d->out, fmt, ap);

@@ -369,6 +369,8 @@ TokenList lex_source(Arena *a, const Source *src, Diag *d)
     Lexer lx = {.arena = a, .src = src, .s = src->text, .len = src->len,
                 .diag = d};
     check_encoding(&lx);
+    if (lx.len >= 3 && memcmp(lx.s, "\xEF\xBB\xBF", 3) == 0)
+        lx.pos = 3;  /* a byte order mark some editors write */
     while (lx.pos < lx.len)
         lex_one(&lx);
     push(&lx, TK_EOF, lx.len, 0);

@@ -99,6 +99,9 @@ Source *source_from_text(Arena *a, const char *name, const char *text,
  */
 void source_locate(const Source *s, size_t off, const Source **file,
                    size_t *file_off, int *line, int *col);
+/* True if [off, off + len) was written in one piece (not expanded from
+ * several places). */
+bool source_contiguous(const Source *s, size_t off, size_t len);
 /* The text of the 1-based line, without its newline. */
 const char *source_line(const Source *s, int line, size_t *len);
 

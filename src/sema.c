@@ -129,10 +129,14 @@ static void find_platform(Sema *s)
 
 static void duplicate(Sema *s, Decl *d, Decl *prev, const char *what)
 {
-    sema_error(s, d->name.tok, "%s \"%s\" is declared twice", what,
-               d->name.name);
+    const Token *t = d->name.tok;
+    diag_at(s->diag, DIAG_ERROR, t->src, t->off, d->name.len,
+            "%s \"%s\" is declared twice", what, d->name.schema
+            ? arena_printf(s->arena, "%s.%s", d->name.schema, d->name.name)
+            : d->name.name);
     if (!prev->external)
-        sema_note(s, prev->name.tok, "first declared here");
+        diag_at(s->diag, DIAG_NOTE, prev->name.tok->src, prev->name.tok->off,
+                prev->name.len, "first declared here");
 }
 
 /* Tables, views and composite types share one name space (pg_class), and

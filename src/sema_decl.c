@@ -66,12 +66,30 @@ static void check_domain(Sema *s, Decl *d)
     sema_resolve_type(s, json_get(stmt, "typeName"), &d->header,
                       strlen(DOMAIN_PREFIX), &d->deps);
     Json *cons = json_get(stmt, "constraints");
-    if (cons)
-        sema_resolve_refs(s, cons, &d->header, strlen(DOMAIN_PREFIX), NULL,
+    if (!cons)
+        return;
+    Vec refs = {0};
+    pgsql_collect_refs(s->trees, cons, &refs);
+    sema_resolve_ref_list(s, &refs, &d->header, strlen(DOMAIN_PREFIX), NULL,
                           &d->deps);
+    for (int i = 0; i < refs.len; i++) {
+        const PgRef *r = refs.items[i];
+        if (r->kind == REF_COLUMN && r->depth == 0 &&
+            strcmp(r->name, "value") != 0)
+            diag_at(s->diag, DIAG_ERROR, d->header.src, d->header.off +
+                    (size_t)(r->location - (long)strlen(DOMAIN_PREFIX)),
+                    strlen(r->name), "unknown column \"%s\"; a domain's "
+                    "check can name only VALUE", r->name);
+    }
 }
 
 #define TYPE_PREFIX "CREATE TYPE t AS ("
+
+static size_t field_offset(const Decl *d, const Json *col)
+{
+    return d->header.off + (size_t)(json_int(json_get(col, "location"), 0) -
+                                    (long)strlen(TYPE_PREFIX));
+}
 
 static void check_composite(Sema *s, Decl *d)
 {
@@ -79,10 +97,22 @@ static void check_composite(Sema *s, Decl *d)
                             "composite type");
     Json *stmt = tree ? sema_stmt(tree, "CompositeTypeStmt") : NULL;
     Json *cols = json_get(stmt, "coldeflist");
+    Map *seen = map_new(s->trees);
     for (int i = 0; i < json_len(cols); i++) {
         Json *col = json_get(json_at(cols, i), "ColumnDef");
-        sema_resolve_type(s, json_get(col, "typeName"), &d->header,
-                          strlen(TYPE_PREFIX), &d->deps);
+        const char *name = json_str(json_get(col, "colname"));
+        Json *tn = json_get(col, "typeName");
+        Json *first = name ? map_get(seen, name) : NULL;
+        if (first) {
+            diag_at(s->diag, DIAG_ERROR, d->header.src,
+                    field_offset(d, col), strlen(name), "field \"%s\" is "
+                    "declared twice in type \"%s\"", name, d->name.name);
+            diag_at(s->diag, DIAG_NOTE, d->header.src, field_offset(d, first),
+                    strlen(name), "first declared here");
+        } else if (name) {
+            map_put(seen, name, col);
+        }
+        sema_resolve_type(s, tn, &d->header, strlen(TYPE_PREFIX), &d->deps);
     }
 }
 

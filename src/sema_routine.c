@@ -39,8 +39,8 @@ static const char *const *default_privs(Sema *s, Grant *g, const char **kind)
             *kind = k[i].on;
             return k[i].privs;
         }
-    sema_error(s, g->tok, "default privileges apply to tables, sequences, "
-               "functions, routines, types or schemas, not \"%s\"", g->on);
+    sema_error(s, g->tok, "default privileges apply to tables, "
+               "sequences, functions, routines or types, not \"%s\"", g->on);
     return NULL;
 }
 
@@ -316,7 +316,14 @@ static void check_plpgsql_body(Sema *s, Decl *f, const Frag *body)
     buf_free(&sql);
     if (!r.tree) {
         long off = r.error_off < 0 ? 0 : r.error_off;
-        diag_at(s->diag, DIAG_ERROR, body->src, body->off + (size_t)off, 1,
+        size_t at = body->off + (size_t)off, n = 0;
+        while (at + n < body->off + body->len &&
+               (body->src->text[at + n] == '_' ||
+                (unsigned char)body->src->text[at + n] >= 0x80 ||
+                ((body->src->text[at + n] | 0x20) >= 'a' &&
+                 (body->src->text[at + n] | 0x20) <= 'z')))
+            n++;
+        diag_at(s->diag, DIAG_ERROR, body->src, at, n ? n : 1,
                 "%s in function body", r.message);
         return;
     }

@@ -128,3 +128,11 @@ const char *source_line(const Source *s, int line, size_t *len)
     *len = end - start;
     return s->text + start;
 }
+
+bool source_contiguous(const Source *s, size_t off, size_t len)
+{
+    if (!s->spans || len == 0)
+        return true;
+    const SourceSpan *a = span_of(s, off), *b = span_of(s, off + len - 1);
+    return a == b && off + len <= a->start + a->len;
+}
