@@ -329,8 +329,8 @@ START_TEST(test_locate_nested_expansion)
 }
 END_TEST
 
-/* An error in expanded text points at the file, with a one-character
- * caret, and a note at the `use`. */
+/* An error in expanded text points at the file, underlined whole when
+ * it was written in one piece, and a note at the `use`. */
 START_TEST(test_diag_in_expansion)
 {
     Expanded e = expand();
@@ -340,11 +340,11 @@ START_TEST(test_diag_in_expansion)
     ck_assert_str_eq(output(),
         "app.schema:2:9: error: unknown column \"company_id\"\n"
         "    2 |   use t(company_id);\n"
-        "      |         ^\n"
+        "      |         ^~~~~~~~~~\n"
         "app.schema:2:3: note: in the template used here\n"
         "tpl.schema:2:3: warning: w\n"
         "    2 |   index (${c});\n"
-        "      |   ^\n"
+        "      |   ^~~~~\n"
         "app.schema:2:3: note: in the template used here\n");
     ck_assert_int_eq(diag.errors, 1);
     ck_assert_int_eq(diag.warnings, 1);
