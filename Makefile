@@ -16,15 +16,26 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 SAN_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/san/%.o)
 TEST_SRC := $(wildcard tests/unit/*.c)
 PROJECTS := $(notdir $(patsubst %/,%,$(wildcard schema/*/)))
-GENERATED := $(PROJECTS:%=generated/%.sql)
+PROJECT_BINS := $(PROJECTS:%=bin/%)
+SCHEMA_FILES := $(shell find schema -name '*.schema' 2>/dev/null)
+
+# The runtime linked into every executable schemac builds (src/runtime).
+PGINC    = $(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
+RT_C     := $(wildcard src/runtime/*.c)
+RT_PGC   := $(wildcard src/runtime/*.pgc)
+RT_OBJ   := $(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o) \
+            $(RT_PGC:src/runtime/%.pgc=$(BUILD)/rt/%_pgc.o) \
+            $(BUILD)/rt/supabase_sql.o
 
 .PHONY: all help deps run test unit unit-asan golden bad integration \
-        generated check-generated clean
+        e2e bench check-generated clean
 
-all: bin/schemac generated
+all: bin/schemac $(BUILD)/libschemactl.a $(PROJECT_BINS)
 
 help:
-	@echo "make            build bin/schemac and regenerate generated/*.sql"
+	@echo "make            build bin/schemac, the runtime, and one executable per"
+	@echo "                project in schema/ (bin/NAME), regenerating generated/"
+	@echo "                and pgc/"
 	@echo "make run        the main job: install what is missing, compile every"
 	@echo "                project in schema/, apply it to a throwaway PostgreSQL"
 	@echo "                and print a report"
@@ -36,6 +47,10 @@ help:
 	@echo "make golden     golden tests: tests/golden/*.schema against .sql/.err"
 	@echo "make bad        bad-input corpus: expected positions, no crash"
 	@echo "make integration  compiled SQL vs hand-written SQL, catalogs compared"
+	@echo "make e2e        executables against a real PostgreSQL: apply, verify,"
+	@echo "                tamper, verify again, repair"
+	@echo "make bench      compile/build/apply/verify times for 1,000 and 10,000"
+	@echo "                tables, beside psql -1 -f"
 	@echo "make deps       install missing Debian packages (apt-get)"
 	@echo "make clean      remove build/ and bin/"
 
@@ -59,18 +74,40 @@ $(BUILD)/libschemac.a: $(LIB_OBJ)
 bin/schemac: src/main.c $(BUILD)/libschemac.a | bin
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $< $(BUILD)/libschemac.a $(LIBS) -o $@
 
-# generated/ is committed: written whole, then renamed, never half-written.
-generated/%.sql: bin/schemac $(shell find schema -name '*.schema' 2>/dev/null)
-	@mkdir -p generated
-	bin/schemac sql schema/$* > $@.tmp && mv $@.tmp $@ || { rm -f $@.tmp; exit 1; }
+# `schemac build` finds the runtime in the tree it was built from.
+$(BUILD)/obj/build.o: CPPFLAGS += -DSCHEMAC_HOME='"$(CURDIR)"'
 
-generated: $(GENERATED)
+$(BUILD)/rt:
+	mkdir -p $@
+
+$(BUILD)/rt/%.o: src/runtime/%.c src/runtime/schemactl.h | $(BUILD)/rt
+	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -Isrc/runtime -I$(PGINC) -c $< -o $@
+
+$(BUILD)/rt/%_pgc.c: src/runtime/%.pgc src/runtime/schemactl.h | $(BUILD)/rt
+	ecpg -Isrc/runtime -o $@ $<
+
+# ecpg's own output is not ours to keep warning-free.
+$(BUILD)/rt/%_pgc.o: $(BUILD)/rt/%_pgc.c
+	$(CC) -std=c11 $(CFLAGS) -D_DEFAULT_SOURCE -Isrc/runtime -I$(PGINC) -c $< -o $@
+
+$(BUILD)/rt/supabase_sql.c: src/platform/supabase.sql scripts/embed-text.sh | $(BUILD)/rt
+	scripts/embed-text.sh sctl_supabase_sql $< $@
+
+$(BUILD)/libschemactl.a: $(RT_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+# One executable per project; it also rewrites generated/ and pgc/, which
+# are committed (written whole, then renamed).
+$(PROJECT_BINS): bin/%: bin/schemac $(BUILD)/libschemactl.a $(SCHEMA_FILES)
+	bin/schemac build schema/$* -o $@
 
 check-generated: bin/schemac
 	@for p in $(PROJECTS); do \
 	  bin/schemac sql schema/$$p | cmp -s - generated/$$p.sql || \
 	    { echo "generated/$$p.sql is stale: run make and commit it"; exit 1; }; \
-	done; echo "ok: generated/ is up to date"
+	  bin/schemac pgc schema/$$p -o $$p | cmp -s - pgc/$$p.pgc || \
+	    { echo "pgc/$$p.pgc is stale: run make and commit it"; exit 1; }; \
+	done; echo "ok: generated/ and pgc/ are up to date"
 
 # ------------------------------------------------------------------ tests
 
@@ -99,7 +136,7 @@ integration: bin/schemac
 	env -u PGHOST -u PGPORT tests/integration/run.sh
 
 test: deps
-	$(MAKE) bin/schemac
+	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) unit-asan
 	$(MAKE) golden
@@ -110,8 +147,14 @@ test: deps
 # ------------------------------------------------------------------ main job
 
 run: deps
-	$(MAKE) bin/schemac
+	$(MAKE) all
 	scripts/run-main.sh $(PROJECTS)
+
+e2e: all
+	tests/e2e/run.sh
+
+bench: all
+	tests/bench/run.sh
 
 clean:
 	rm -rf $(BUILD) bin

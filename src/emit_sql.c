@@ -74,11 +74,16 @@ static const Constraint *find_con(const Column *c, ConKind kind)
     return NULL;
 }
 
-/* Column properties in one fixed order, however they were written. */
 static void put_column(Buf *b, const Column *c)
 {
-    const Constraint *k;
     buf_puts(b, "    ");
+    emit_sql_column(b, c);
+}
+
+/* Column properties in one fixed order, however they were written. */
+void emit_sql_column(Buf *b, const Column *c)
+{
+    const Constraint *k;
     quote_ident(b, c->name.name);
     buf_puts(b, " ");
     put_frag(b, &c->type);
@@ -111,13 +116,23 @@ static void put_column(Buf *b, const Column *c)
 /* Keys, checks and exclusions live in CREATE TABLE; foreign keys do not. */
 static bool put_constraint(Buf *b, const Constraint *k)
 {
+    if (!emit_sql_inline_constraint(NULL, k))
+        return false;
+    buf_puts(b, ",\n    ");
+    return emit_sql_inline_constraint(b, k);
+}
+
+bool emit_sql_inline_constraint(Buf *b, const Constraint *k)
+{
     const char *kw = k->kind == CON_PRIMARY_KEY ? "PRIMARY KEY"
                    : k->kind == CON_UNIQUE ? "UNIQUE"
                    : k->kind == CON_CHECK ? "CHECK"
                    : k->kind == CON_EXCLUDE ? "EXCLUDE" : NULL;
     if (!kw || k->redundant)
         return false;
-    buf_puts(b, ",\n    CONSTRAINT ");
+    if (!b)
+        return true;
+    buf_puts(b, "CONSTRAINT ");
     quote_ident(b, k->name);
     buf_printf(b, " %s ", kw);
     if (k->kind == CON_UNIQUE && k->nulls_not_distinct)

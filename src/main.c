@@ -13,13 +13,17 @@
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
 static const char usage[] =
-    "usage: schemac COMMAND [--strict] PATH...\n"
+    "usage: schemac COMMAND [--strict] [-o bin/NAME] PATH...\n"
     "\n"
     "PATH is a .schema file or a directory (every *.schema under it).\n"
     "\n"
     "commands:\n"
     "  check   parse, resolve and check; print diagnostics only\n"
     "  sql     print the canonical SQL to standard output\n"
+    "  pgc     print the ECPG source of the executable (-o names it)\n"
+    "  build   write generated/NAME.sql and pgc/NAME.pgc and link bin/NAME\n"
+    "          (default bin/schemactl), which applies and verifies the\n"
+    "          schema against a database; see bin/NAME --help\n"
     "\n"
     "exit status: 0 success, 1 errors in the input, 2 usage or I/O error\n";
 
@@ -101,7 +105,8 @@ static int finish(Diag *d, int status)
 }
 
 /* The output is built whole before any byte is written: no partial SQL. */
-static int run(Arena *a, const char *command, Vec *paths, Diag *d)
+static int run(Arena *a, const char *command, Vec *paths, const char *bin,
+               Diag *d)
 {
     Vec files = {0};
     for (int i = 0; i < paths->len; i++)
@@ -119,15 +124,28 @@ static int run(Arena *a, const char *command, Vec *paths, Diag *d)
         sema_check(a, &prog, d);
     if (d->errors)
         return finish(d, EXIT_INPUT);
-    if (strcmp(command, "sql") == 0) {
-        Buf out = {0};
-        emit_sql(&out, a, &prog);
-        fwrite(out.data, 1, out.len, stdout);
-        buf_free(&out);
+    if (strcmp(command, "check") == 0)
+        return finish(d, EXIT_SUCCESS);
+    Buf out = {0};
+    emit_sql(&out, a, &prog);
+    int status = EXIT_SUCCESS;
+    if (strcmp(command, "build") == 0) {
+        status = build_project(a, &prog, out.data, bin, d);
+    } else if (strcmp(command, "pgc") == 0) {
+        Buf pgc = {0};
+        const char *base = strrchr(bin, '/');
+        emit_pgc(&pgc, a, &prog, out.data, base ? base + 1 : bin);
+        fwrite(pgc.data, 1, pgc.len, stdout);
+        buf_free(&pgc);
         if (fflush(stdout) != 0)
-            return finish(d, EXIT_USAGE);
+            status = EXIT_USAGE;
+    } else {
+        fwrite(out.data, 1, out.len, stdout);
+        if (fflush(stdout) != 0)
+            status = EXIT_USAGE;
     }
-    return finish(d, EXIT_SUCCESS);
+    buf_free(&out);
+    return finish(d, status);
 }
 
 int main(int argc, char **argv)
@@ -139,7 +157,9 @@ int main(int argc, char **argv)
         return EXIT_SUCCESS;
     }
     if (argc < 2 || (strcmp(argv[1], "check") != 0 &&
-                     strcmp(argv[1], "sql") != 0)) {
+                     strcmp(argv[1], "sql") != 0 &&
+                     strcmp(argv[1], "pgc") != 0 &&
+                     strcmp(argv[1], "build") != 0)) {
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
@@ -147,9 +167,14 @@ int main(int argc, char **argv)
     Diag d;
     diag_init(&d, stderr);
     Vec paths = {0};
+    const char *bin = "bin/schemactl";
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--strict") == 0)
             d.werror = true;
+        else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc &&
+                 (strcmp(argv[1], "build") == 0 ||
+                  strcmp(argv[1], "pgc") == 0))
+            bin = argv[++i];
         else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "schemac: unknown option %s\n%s", argv[i], usage);
             arena_free(a);
@@ -162,7 +187,7 @@ int main(int argc, char **argv)
         arena_free(a);
         return EXIT_USAGE;
     }
-    int status = run(a, argv[1], &paths, &d);
+    int status = run(a, argv[1], &paths, bin, &d);
     arena_free(a);
     return status;
 }

@@ -63,6 +63,11 @@ Map *map_new(Arena *a);
 void *map_get(const Map *m, const char *key);   /* NULL if absent */
 void map_put(Map *m, const char *key, void *value);
 
+/* --------------------------------------------------------------- sha256.c */
+
+/* The SHA-256 of data as 64 lower-case hex digits and a NUL. */
+void sha256_hex(const char *data, size_t len, char out[65]);
+
 /* --------------------------------------------------------------- source.c */
 
 /*
@@ -784,5 +789,32 @@ const char *unit_kind_name(UnitKind k);
 void emit_sql(Buf *out, Arena *a, const Program *p);
 /* Appends one statement (no source line, no trailing newline). */
 void emit_sql_unit(Buf *out, Arena *a, const Unit *u);
+/* A column definition as in CREATE TABLE (name, type, properties). */
+void emit_sql_column(Buf *out, const Column *c);
+/* "CONSTRAINT name PRIMARY KEY (...)" and the like for the constraints
+ * CREATE TABLE holds; false (nothing written) for others.  out may be
+ * NULL to ask only. */
+bool emit_sql_inline_constraint(Buf *out, const Constraint *k);
+
+/* ---------------------------------------------------------------- build.c */
+
+/*
+ * Writes generated/NAME.sql and pgc/NAME.pgc for a checked program (NAME
+ * is bin's last component), then runs ecpg and cc to link bin with the
+ * runtime.  Returns an exit status: 0, or 2 when a file or tool fails.
+ */
+int build_project(Arena *a, const Program *p, const char *sql,
+                  const char *bin, Diag *d);
+
+/* ------------------------------------------------------------- emit_pgc.c */
+
+/*
+ * Appends the ECPG source of a checked program: every declared object,
+ * and one static EXEC SQL function per statement schemactl may run
+ * (creations, repairs, drops), with #line directives to the schema files.
+ * sql is the canonical SQL (embedded whole); project names the executable.
+ */
+void emit_pgc(Buf *out, Arena *a, const Program *p, const char *sql,
+              const char *project);
 
 #endif

@@ -1,0 +1,182 @@
+/*
+ * diff.c — what differs between the declared state and the live catalog:
+ * missing objects, fields that differ, and undeclared parts of declared
+ * tables.  Both sides were read by the same reader, so the comparison is
+ * exact string equality of what PostgreSQL printed.
+ */
+#include "schemactl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void push(SctlDiffs *ds, SctlDiff d)
+{
+    if (ds->len == ds->cap) {
+        ds->cap = ds->cap ? ds->cap * 2 : 64;
+        ds->items = realloc(ds->items, sizeof *ds->items * (size_t)ds->cap);
+        if (!ds->items) {
+            fputs("schemactl: out of memory\n", stderr);
+            exit(SCTL_USAGE);
+        }
+    }
+    ds->items[ds->len++] = d;
+}
+
+static bool same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static const char *field(const SctlFacet *f, const char *name)
+{
+    for (int i = 0; f && i < f->nfields; i++)
+        if (strcmp(f->fields[i].name, name) == 0)
+            return f->fields[i].value;
+    return NULL;
+}
+
+/* Privileges and comments are compared only where the schema manages
+ * them: a platform may grant on its own, and an undeclared comment is no
+ * one's business. */
+static bool managed(const SctlObject *o, const char *name)
+{
+    if (strcmp(name, "acl") == 0 || strcmp(name, "default_acl") == 0)
+        return o->grants_declared;
+    if (strcmp(name, "comment") == 0)
+        return o->comment_declared;
+    return true;
+}
+
+static void compare(int i, const SctlObject *o, const SctlFacet *d,
+                    const SctlFacet *l, SctlDiffs *out)
+{
+    for (int k = 0; k < d->nfields; k++) {
+        const SctlField *f = &d->fields[k];
+        if (!managed(o, f->name))
+            continue;
+        const char *lv = field(l, f->name);
+        if (!same(lv, f->value))
+            push(out, (SctlDiff){i, l, d, f->name, lv, f->value});
+    }
+}
+
+/* Indexes that back a constraint are covered by the constraint. */
+static bool extra_counts(const SctlFacet *f)
+{
+    switch (f->kind) {
+    case SCTL_K_COLUMN:
+    case SCTL_K_CONSTRAINT:
+    case SCTL_K_POLICY:
+    case SCTL_K_TRIGGER:
+        return true;
+    case SCTL_K_INDEX:
+        return field(f, "constraint") == NULL;
+    case SCTL_K_ROLE:
+    case SCTL_K_SCHEMA:
+    case SCTL_K_EXTENSION:
+    case SCTL_K_TYPE:
+    case SCTL_K_TABLE:
+    case SCTL_K_VIEW:
+    case SCTL_K_FUNCTION:
+        return false;
+    }
+    return false;
+}
+
+static void extras(const SctlObject *o, const SctlDeclared *d,
+                   const SctlFacets *live, SctlDiffs *out)
+{
+    const SctlFacet **parts;
+    int n;
+    sctl_facets_of_table(live, o->schema, o->name, &parts, &n);
+    for (int i = 0; i < n; i++)
+        if (extra_counts(parts[i]) && !sctl_facet(d->facets, parts[i]->key))
+            push(out, (SctlDiff){-1, parts[i], NULL, NULL, NULL, NULL});
+}
+
+void sctl_diff(const SctlSchema *s, const SctlDeclared *d,
+               const SctlFacets *live, SctlDiffs *out)
+{
+    bool *missing = calloc((size_t)s->nobjects + 1, 1);
+    for (int i = 0; i < s->nobjects; i++) {
+        const SctlObject *o = &s->objects[i];
+        const SctlFacet *df = sctl_facet(d->facets, d->keys[i]);
+        const SctlFacet *lf = sctl_facet(live, d->keys[i]);
+        if (!df)
+            continue;  /* not something the reader shows (e.g. a role
+                          membership): checked through its owner */
+        if (!lf) {
+            missing[i] = true;
+            if (o->parent < 0 || !missing[o->parent])
+                push(out, (SctlDiff){i, NULL, df, NULL, NULL, NULL});
+            continue;
+        }
+        compare(i, o, df, lf, out);
+        if (o->kind == SCTL_K_TABLE || o->kind == SCTL_K_VIEW)
+            extras(o, d, live, out);
+    }
+    free(missing);
+}
+
+void sctl_diffs_free(SctlDiffs *ds)
+{
+    free(ds->items);
+    ds->items = NULL;
+    ds->len = ds->cap = 0;
+}
+
+static const char *const kind_words[] = {
+    "role", "schema", "extension", "type", "table", "column", "constraint",
+    "index", "policy", "trigger", "view", "function",
+};
+
+static void put_name(const SctlFacet *f, const SctlObject *o, FILE *out)
+{
+    SctlKind kind = o ? o->kind : f->kind;
+    const char *schema = o ? o->schema : f->schema;
+    const char *table = o ? o->table : f->table;
+    const char *name = o ? o->name : f->name;
+    fprintf(out, "%s ", kind_words[kind]);
+    if (table)
+        fprintf(out, "\"%s\" on %s.%s", name, schema, table);
+    else if (schema && kind != SCTL_K_SCHEMA)
+        fprintf(out, "%s.%s", schema, name);
+    else
+        fprintf(out, "%s", name);
+}
+
+/* Values may be long (view definitions): one line each, shortened. */
+static void put_value(const char *v, FILE *out)
+{
+    if (!v) {
+        fputs("(none)", out);
+        return;
+    }
+    size_t n = strlen(v);
+    for (size_t i = 0; i < n && i < 200; i++)
+        fputc(v[i] == '\n' ? ' ' : v[i], out);
+    if (n > 200)
+        fputs("...", out);
+}
+
+void sctl_diffs_print(const SctlSchema *s, const SctlDiffs *ds, FILE *out)
+{
+    for (int i = 0; i < ds->len; i++) {
+        const SctlDiff *d = &ds->items[i];
+        const SctlObject *o = d->object >= 0 ? &s->objects[d->object] : NULL;
+        fputs(!d->live ? "missing: " : !o ? "unexpected: " : "drift: ", out);
+        put_name(d->live ? d->live : d->declared, o, out);
+        if (o)
+            fprintf(out, " (%s:%d)", o->file, o->line);
+        else
+            fputs(" (not declared)", out);
+        fputc('\n', out);
+        if (d->field) {
+            fprintf(out, "    %s: live ", d->field);
+            put_value(d->live_value, out);
+            fputs(", declared ", out);
+            put_value(d->declared_value, out);
+            fputc('\n', out);
+        }
+    }
+}

@@ -1,0 +1,1028 @@
+/*
+ * facets.c — what PostgreSQL itself says each managed object is.
+ *
+ * Verification applies the declared SQL to a scratch database, reads it
+ * and the target database with this same reader, and compares the two maps
+ * key by key, field by field.  So every value is printed by the server
+ * (format_type, pg_get_expr, pg_get_*def) under one pinned set of output
+ * settings, and no value carries what two databases holding the same
+ * definitions may differ in: OIDs, owners, grantors, database names, time.
+ *
+ * One query per kind over all managed schemas; the map is a sorted array
+ * with a hash index on the key and another on the table part.
+ */
+#include "schemactl.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ SQL */
+
+/*
+ * Output settings pinned for the reading.  A database may carry its own
+ * (ALTER DATABASE ... SET), and constants inside expressions print through
+ * them: dates and timestamps (DateStyle, TimeZone), intervals, floats,
+ * bytea, money, backslashes in literals.  pg_temp goes last so a temporary
+ * table can never shadow a built-in type name.
+ *
+ * The planner settings are for speed.  Parallel workers start with cold
+ * catalog caches, so the pg_get_*def calls cost several times more there.
+ * Catalog statistics are often stale (pg_description estimated at 2 rows
+ * when it has 10,000), which led to nested loops that took seconds; every
+ * query here reads in bulk, where hash joins are linear and safe.
+ */
+static const char SQL_SETTINGS[] =
+    "SET LOCAL search_path = pg_catalog, pg_temp;"
+    "SET LOCAL quote_all_identifiers = off;"
+    "SET LOCAL standard_conforming_strings = on;"
+    "SET LOCAL DateStyle = 'ISO, MDY';"
+    "SET LOCAL IntervalStyle = postgres;"
+    "SET LOCAL TimeZone = 'UTC';"
+    "SET LOCAL extra_float_digits = 1;"
+    "SET LOCAL bytea_output = hex;"
+    "SET LOCAL lc_monetary = 'C';"
+    "SET LOCAL max_parallel_workers_per_gather = 0;"
+    "SET LOCAL enable_nestloop = off";
+
+/* One snapshot for all queries, so the kinds agree with each other. */
+static const char SQL_BEGIN[] =
+    "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+static const char SQL_END[] = "ROLLBACK";
+/* Inside the caller's transaction: rolling the savepoint back undoes
+ * SET LOCAL, which RELEASE alone would keep for the rest of it. */
+static const char SQL_SAVEPOINT[] = "SAVEPOINT sctl_facets";
+static const char SQL_SAVEPOINT_END[] =
+    "ROLLBACK TO SAVEPOINT sctl_facets; RELEASE SAVEPOINT sctl_facets";
+
+/* Managed schemas: the caller's list, never schemactl's own state. */
+#define MANAGED(nsp) \
+    nsp ".nspname = ANY ($1::text[]) AND " nsp ".nspname <> 'schemactl'"
+/* Objects that belong to an extension are the extension's business.  The
+ * refclassid condition lets an index find the few extension members. */
+#define NOT_EXT(cat, oid)                                                 \
+    "NOT EXISTS (SELECT FROM pg_depend e WHERE e.refclassid ="           \
+    " 'pg_extension'::regclass AND e.deptype = 'e' AND e.classid = '" cat \
+    "'::regclass AND e.objid = " oid ")"
+#define GRANTEE(g) \
+    "CASE WHEN " g " = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(" g ")::text END"
+/* Sorting in "C": databases may differ in their default collation. */
+#define SORTED_AGG(e) "string_agg(" e ", ',' ORDER BY " e " COLLATE \"C\")"
+/* Owners and grantors differ between databases: drop the owner's own
+ * entries, ignore grantors (DISTINCT merges what they alone told apart). */
+#define ACL_OF(acl, owner)                                               \
+    "(SELECT " SORTED_AGG("e") " FROM (SELECT DISTINCT " GRANTEE(        \
+        "x.grantee") " || ':' || x.privilege_type || CASE WHEN "         \
+    "x.is_grantable THEN '*' ELSE '' END AS e FROM aclexplode(" acl      \
+    ") x WHERE x.grantee <> " owner ") y)"
+/*
+ * A NULL acl means acldefault(kind, owner); what it grants to others than
+ * the owner is spelt out (`none`), sparing a subquery per object.
+ * acldefault: relations and schemas grant only to the owner (NULL),
+ * functions also EXECUTE to PUBLIC.
+ */
+#define FULL_ACL(acl, none, owner) \
+    "CASE WHEN " acl " IS NULL THEN " none " ELSE " ACL_OF(acl, owner) " END"
+#define COMMENT_JOIN(cat, oid, sub)                                      \
+    " LEFT JOIN pg_description d ON d.objoid = " oid " AND d.classoid = '" \
+    cat "'::regclass AND d.objsubid = " sub " "
+
+/*
+ * Every query returns the key parts k_schema, k_table, k_name, then one
+ * column per field, named as the field.
+ */
+static const char SQL_ROLES[] =
+    "SELECT NULL AS k_schema, NULL AS k_table, r.rolname AS k_name,"
+    " r.rolcanlogin AS login,"
+    " (SELECT " SORTED_AGG("g.rolname::text") " FROM pg_auth_members m"
+    "  JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid)"
+    "  AS member_of"
+    " FROM pg_roles r WHERE r.rolname !~ '^pg_'";
+
+/* Letters as in aclitem text, so default privileges read like \ddp. */
+#define PRIV_LETTER(p)                                                    \
+    "CASE " p " WHEN 'SELECT' THEN 'r' WHEN 'INSERT' THEN 'a'"            \
+    " WHEN 'UPDATE' THEN 'w' WHEN 'DELETE' THEN 'd' WHEN 'TRUNCATE'"      \
+    " THEN 'D' WHEN 'REFERENCES' THEN 'x' WHEN 'TRIGGER' THEN 't'"        \
+    " WHEN 'EXECUTE' THEN 'X' WHEN 'USAGE' THEN 'U' WHEN 'CREATE'"        \
+    " THEN 'C' ELSE '?' END"
+
+static const char SQL_SCHEMAS[] =
+    "SELECT n.nspname AS k_schema, NULL AS k_table, n.nspname AS k_name,"
+    " " FULL_ACL("n.nspacl", "NULL", "n.nspowner") " AS acl,"
+    " d.description AS comment,"
+    " (SELECT " SORTED_AGG("z.e") " FROM (SELECT x.objtype || ':' ||"
+    "   x.grantee || ':' || string_agg(x.letter, '' ORDER BY x.letter"
+    "   COLLATE \"C\") AS e FROM (SELECT DISTINCT"
+    "   a.defaclobjtype::text AS objtype, " GRANTEE("p.grantee")
+    "   AS grantee, " PRIV_LETTER("p.privilege_type") " || CASE WHEN"
+    "   p.is_grantable THEN '*' ELSE '' END AS letter"
+    "   FROM pg_default_acl a, aclexplode(a.defaclacl) p"
+    "   WHERE a.defaclnamespace = n.oid) x"
+    "  GROUP BY x.objtype, x.grantee) z) AS default_acl"
+    " FROM pg_namespace n"
+    COMMENT_JOIN("pg_namespace", "n.oid", "0")
+    "WHERE " MANAGED("n") " AND " NOT_EXT("pg_namespace", "n.oid");
+
+static const char SQL_EXTENSIONS[] =
+    "SELECT NULL AS k_schema, NULL AS k_table, x.extname AS k_name,"
+    " n.nspname AS schema"
+    " FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace";
+
+/* A COLLATE clause only where it is not the type's own. */
+#define COLLATE_IF(coll, typcoll)                                          \
+    "CASE WHEN " coll " <> " typcoll " THEN ' COLLATE ' || " coll          \
+    "::regcollation::text ELSE '' END"
+
+static const char SQL_TYPES[] =
+    "SELECT n.nspname AS k_schema, NULL AS k_table, t.typname AS k_name,"
+    " t.typtype::text AS kind,"
+    " CASE WHEN t.typtype = 'e' THEN (SELECT string_agg("
+    "  quote_literal(l.enumlabel), ',' ORDER BY l.enumsortorder)"
+    "  FROM pg_enum l WHERE l.enumtypid = t.oid) END AS labels,"
+    " CASE t.typtype WHEN 'd' THEN format_type(t.typbasetype, t.typtypmod)"
+    "  || " COLLATE_IF("t.typcollation", "b.typcollation")
+    "  || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END"
+    "  || coalesce(' DEFAULT ' || pg_get_expr(t.typdefaultbin, 0), '')"
+    "  || coalesce((SELECT string_agg(' ' || pg_get_constraintdef(k.oid),"
+    "   '' ORDER BY k.conname COLLATE \"C\") FROM pg_constraint k"
+    "   WHERE k.contypid = t.oid), '')"
+    "  WHEN 'c' THEN (SELECT string_agg(quote_ident(a.attname) || ' ' ||"
+    "   format_type(a.atttypid, a.atttypmod) || "
+    COLLATE_IF("a.attcollation", "at.typcollation")
+    "   , ', ' ORDER BY a.attnum) FROM pg_attribute a"
+    "   JOIN pg_type at ON at.oid = a.atttypid"
+    "   WHERE a.attrelid = t.typrelid AND a.attnum > 0"
+    "   AND NOT a.attisdropped) END AS definition,"
+    " d.description AS comment"
+    " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+    " LEFT JOIN pg_type b ON b.oid = t.typbasetype"
+    " LEFT JOIN pg_class c ON c.oid = t.typrelid"
+    COMMENT_JOIN("pg_type", "t.oid", "0")
+    "WHERE " MANAGED("n")
+    " AND (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND c.relkind = 'c'))"
+    " AND " NOT_EXT("pg_type", "t.oid");
+
+/* Relations of a kind in the managed schemas, not an extension's. */
+#define RELS " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+#define RELS_WHERE(kinds)                                               \
+    " c.relkind IN " kinds " AND " MANAGED("n") " AND "                 \
+    NOT_EXT("pg_class", "c.oid")
+
+static const char SQL_TABLES[] =
+    "SELECT n.nspname AS k_schema, NULL AS k_table, c.relname AS k_name,"
+    " c.relkind::text AS kind, c.relrowsecurity AS rls,"
+    " c.relforcerowsecurity AS force_rls,"
+    " CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END"
+    "  AS partition_key,"
+    " (SELECT i.inhparent::regclass::text FROM pg_inherits i"
+    "  WHERE i.inhrelid = c.oid AND c.relispartition) AS partition_of,"
+    " pg_get_expr(c.relpartbound, c.oid) AS partition_bound,"
+    " " FULL_ACL("c.relacl", "NULL", "c.relowner") " AS acl,"
+    " d.description AS comment"
+    RELS COMMENT_JOIN("pg_class", "c.oid", "0")
+    "WHERE" RELS_WHERE("('r', 'p')");
+
+/* A default cannot refer to columns, so it needs no relation to print
+ * against (relid 0), which spares opening every table. */
+static const char SQL_COLUMNS[] =
+    "SELECT n.nspname AS k_schema, c.relname AS k_table,"
+    " a.attname AS k_name, format_type(a.atttypid, a.atttypmod) AS type,"
+    " a.attnotnull AS not_null,"
+    " CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0)"
+    "  END AS \"default\","
+    " CASE WHEN a.attcollation <> t.typcollation"
+    "  THEN a.attcollation::regcollation::text END AS \"collation\","
+    " CASE WHEN a.attidentity <> '' THEN a.attidentity::text END"
+    "  AS identity,"
+    " CASE WHEN a.attgenerated = 's' THEN pg_get_expr(ad.adbin, ad.adrelid)"
+    "  END AS generated,"
+    " CASE WHEN a.attacl IS NOT NULL THEN "
+    ACL_OF("a.attacl", "c.relowner") " END AS acl,"
+    " d.description AS comment"
+    RELS "JOIN pg_attribute a ON a.attrelid = c.oid"
+    " JOIN pg_type t ON t.oid = a.atttypid"
+    " LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid"
+    "  AND ad.adnum = a.attnum"
+    COMMENT_JOIN("pg_class", "c.oid", "a.attnum")
+    "WHERE a.attnum > 0 AND NOT a.attisdropped AND"
+    RELS_WHERE("('r', 'p')");
+
+static const char SQL_CONSTRAINTS[] =
+    "SELECT n.nspname AS k_schema, c.relname AS k_table,"
+    " k.conname AS k_name, k.contype::text AS type,"
+    " pg_get_constraintdef(k.oid) AS definition,"
+    " d.description AS comment"
+    RELS "JOIN pg_constraint k ON k.conrelid = c.oid"
+    COMMENT_JOIN("pg_constraint", "k.oid", "0")
+    "WHERE" RELS_WHERE("('r', 'p')");
+
+/* A foreign key's conindid is the referenced table's index: only the
+ * table's own unique, primary key and exclusion constraints are backed. */
+static const char SQL_INDEXES[] =
+    "SELECT n.nspname AS k_schema, c.relname AS k_table,"
+    " ic.relname AS k_name, pg_get_indexdef(i.indexrelid) AS definition,"
+    " k.conname AS \"constraint\", i.indisvalid AS valid,"
+    " d.description AS comment"
+    RELS "JOIN pg_index i ON i.indrelid = c.oid"
+    " JOIN pg_class ic ON ic.oid = i.indexrelid"
+    " LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid"
+    "  AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')"
+    COMMENT_JOIN("pg_class", "i.indexrelid", "0")
+    "WHERE" RELS_WHERE("('r', 'p', 'm')");
+
+/* Most policies name one role: no subquery for them. */
+#define ROLE_NAME(r) \
+    "CASE WHEN " r " = 0 THEN 'public' ELSE pg_get_userbyid(" r ")::text END"
+
+static const char SQL_POLICIES[] =
+    "SELECT n.nspname AS k_schema, c.relname AS k_table,"
+    " p.polname AS k_name, p.polpermissive AS permissive,"
+    " p.polcmd::text AS command,"
+    " CASE WHEN cardinality(p.polroles) = 1 THEN " ROLE_NAME("p.polroles[1]")
+    "  ELSE (SELECT " SORTED_AGG("s.r") " FROM (SELECT " ROLE_NAME("o")
+    "  AS r FROM unnest(p.polroles) o) s) END AS roles,"
+    " pg_get_expr(p.polqual, p.polrelid) AS \"using\","
+    " pg_get_expr(p.polwithcheck, p.polrelid) AS \"check\""
+    RELS "JOIN pg_policy p ON p.polrelid = c.oid"
+    " WHERE" RELS_WHERE("('r', 'p')");
+
+static const char SQL_TRIGGERS[] =
+    "SELECT n.nspname AS k_schema, c.relname AS k_table,"
+    " g.tgname AS k_name, pg_get_triggerdef(g.oid) AS definition,"
+    " g.tgenabled::text AS enabled"
+    RELS "JOIN pg_trigger g ON g.tgrelid = c.oid"
+    " WHERE NOT g.tgisinternal AND" RELS_WHERE("('r', 'p', 'v', 'f')");
+
+static const char SQL_VIEWS[] =
+    "SELECT n.nspname AS k_schema, NULL AS k_table, c.relname AS k_name,"
+    " c.relkind::text AS kind, pg_get_viewdef(c.oid) AS definition,"
+    " c.reloptions::text AS options,"
+    " " FULL_ACL("c.relacl", "NULL", "c.relowner") " AS acl,"
+    " d.description AS comment"
+    RELS COMMENT_JOIN("pg_class", "c.oid", "0")
+    "WHERE" RELS_WHERE("('v', 'm')");
+
+/* Aggregates have no pg_get_functiondef. */
+static const char SQL_FUNCTIONS[] =
+    "SELECT n.nspname AS k_schema, NULL AS k_table,"
+    " p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'"
+    "  AS k_name, pg_get_functiondef(p.oid) AS definition,"
+    " " FULL_ACL("p.proacl", "'PUBLIC:EXECUTE'", "p.proowner") " AS acl,"
+    " d.description AS comment"
+    " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+    COMMENT_JOIN("pg_proc", "p.oid", "0")
+    "WHERE p.prokind <> 'a' AND " MANAGED("n")
+    " AND " NOT_EXT("pg_proc", "p.oid");
+
+typedef struct Query {
+    SctlKind kind;
+    bool by_schema;         /* takes $1, the managed schemas */
+    const char *sql;
+} Query;
+
+static const Query queries[] = {
+    {SCTL_K_ROLE, false, SQL_ROLES},
+    {SCTL_K_SCHEMA, true, SQL_SCHEMAS},
+    {SCTL_K_EXTENSION, false, SQL_EXTENSIONS},
+    {SCTL_K_TYPE, true, SQL_TYPES},
+    {SCTL_K_TABLE, true, SQL_TABLES},
+    {SCTL_K_COLUMN, true, SQL_COLUMNS},
+    {SCTL_K_CONSTRAINT, true, SQL_CONSTRAINTS},
+    {SCTL_K_INDEX, true, SQL_INDEXES},
+    {SCTL_K_POLICY, true, SQL_POLICIES},
+    {SCTL_K_TRIGGER, true, SQL_TRIGGERS},
+    {SCTL_K_VIEW, true, SQL_VIEWS},
+    {SCTL_K_FUNCTION, true, SQL_FUNCTIONS},
+};
+
+#define NQUERIES (sizeof queries / sizeof queries[0])
+#define KEY_SEP '\x1f'
+
+/* ------------------------------------------------------------ kinds */
+
+/* The first part of every key. */
+static const char *kind_word(SctlKind k)
+{
+    switch (k) {
+    case SCTL_K_ROLE: return "role";
+    case SCTL_K_SCHEMA: return "schema";
+    case SCTL_K_EXTENSION: return "extension";
+    case SCTL_K_TYPE: return "type";
+    case SCTL_K_TABLE: return "table";
+    case SCTL_K_COLUMN: return "column";
+    case SCTL_K_CONSTRAINT: return "constraint";
+    case SCTL_K_INDEX: return "index";
+    case SCTL_K_POLICY: return "policy";
+    case SCTL_K_TRIGGER: return "trigger";
+    case SCTL_K_VIEW: return "view";
+    case SCTL_K_FUNCTION: return "function";
+    }
+    return "?";
+}
+
+/* How many name parts follow the kind word in a key. */
+static int key_parts(SctlKind k)
+{
+    switch (k) {
+    case SCTL_K_ROLE:
+    case SCTL_K_SCHEMA:
+    case SCTL_K_EXTENSION:
+        return 1;
+    case SCTL_K_TYPE:
+    case SCTL_K_TABLE:
+    case SCTL_K_VIEW:
+    case SCTL_K_FUNCTION:
+        return 2;
+    case SCTL_K_COLUMN:
+    case SCTL_K_CONSTRAINT:
+    case SCTL_K_INDEX:
+    case SCTL_K_POLICY:
+    case SCTL_K_TRIGGER:
+        return 3;
+    }
+    return 0;
+}
+
+static bool kind_of_word(const char *w, size_t len, SctlKind *out)
+{
+    for (int k = SCTL_K_ROLE; k <= SCTL_K_FUNCTION; k++) {
+        const char *kw = kind_word((SctlKind)k);
+        if (strlen(kw) == len && memcmp(kw, w, len) == 0) {
+            *out = (SctlKind)k;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------ memory */
+
+/* A map is built once and freed whole, so its strings live in chunks. */
+typedef struct Chunk {
+    struct Chunk *next;
+    size_t used, cap;
+    max_align_t data[];
+} Chunk;
+
+#define CHUNK_SIZE ((size_t)1 << 20)
+
+/* The runtime has no way on without memory; say so and stop. */
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        fputs("schemactl: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) {
+        fputs("schemactl: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+typedef struct Run {        /* the parts of one table in `parts` */
+    const char *schema, *table;
+    int start, count;
+} Run;
+
+struct SctlFacets {
+    Chunk *chunks;
+    SctlFacet *facets;      /* sorted by key once finished */
+    int n, cap;
+    int *slots;             /* key hash -> index in facets, -1 empty */
+    size_t nslots;
+    Run *runs;
+    int nruns;
+    int *run_slots;         /* schema.table hash -> index in runs */
+    size_t nrun_slots;
+    const SctlFacet **parts; /* facets with a table, grouped by it */
+};
+
+static void *pool_alloc(SctlFacets *f, size_t n)
+{
+    const size_t align = sizeof(max_align_t);
+    n = (n + align - 1) / align * align;
+    Chunk *c = f->chunks;
+    if (!c || c->cap - c->used < n) {
+        size_t cap = n > CHUNK_SIZE ? n : CHUNK_SIZE;
+        c = xmalloc(sizeof *c + cap);
+        c->used = 0;
+        c->cap = cap;
+        c->next = f->chunks;
+        f->chunks = c;
+    }
+    void *p = (char *)c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+static char *pool_strndup(SctlFacets *f, const char *s, size_t len)
+{
+    char *p = pool_alloc(f, len + 1);
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+static char *pool_strdup(SctlFacets *f, const char *s)
+{
+    return s ? pool_strndup(f, s, strlen(s)) : NULL;
+}
+
+static SctlFacets *facets_new(void)
+{
+    SctlFacets *f = xmalloc(sizeof *f);
+    memset(f, 0, sizeof *f);
+    return f;
+}
+
+static SctlFacet *facet_add(SctlFacets *f)
+{
+    if (f->n == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 1024;
+        f->facets = xrealloc(f->facets, sizeof *f->facets * (size_t)f->cap);
+    }
+    SctlFacet *fc = &f->facets[f->n++];
+    memset(fc, 0, sizeof *fc);
+    return fc;
+}
+
+void sctl_facets_free(SctlFacets *f)
+{
+    if (!f)
+        return;
+    while (f->chunks) {
+        Chunk *next = f->chunks->next;
+        free(f->chunks);
+        f->chunks = next;
+    }
+    free(f->facets);
+    free(f->slots);
+    free(f->runs);
+    free(f->run_slots);
+    free(f->parts);
+    free(f);
+}
+
+/* ------------------------------------------------------------ keys */
+
+/* By number of key parts: which of schema (0), table (1), name (2) they
+ * are, in key order. */
+static const int key_roles[4][3] = {
+    {0, 0, 0}, {2, 0, 0}, {0, 2, 0}, {0, 1, 2},
+};
+
+/* kind word, then the parts the kind has, joined by KEY_SEP (malloc'd). */
+static char *join_key(SctlKind k, const char *schema, const char *table,
+                      const char *name)
+{
+    const char *part[3] = {schema, table, name};
+    int np = key_parts(k);
+    const char *word = kind_word(k);
+    size_t len = strlen(word) + 1;
+    for (int i = 0; i < np; i++) {
+        const char *s = part[key_roles[np][i]];
+        len += strlen(s ? s : "") + 1;
+    }
+    char *key = xmalloc(len), *p = key;
+    p += strlen(strcpy(p, word));
+    for (int i = 0; i < np; i++) {
+        const char *s = part[key_roles[np][i]];
+        *p++ = KEY_SEP;
+        p += strlen(strcpy(p, s ? s : ""));
+    }
+    return key;
+}
+
+/*
+ * A schema is named by its name alone, like a role; the name falls back
+ * to the schema field when the lead filled only that.
+ */
+char *sctl_object_key(const SctlObject *o)
+{
+    const char *name = o->name;
+    if (o->kind == SCTL_K_SCHEMA && !name)
+        name = o->schema;
+    return join_key(o->kind, o->schema, o->table, name);
+}
+
+static char *pool_key(SctlFacets *f, SctlKind k, const char *schema,
+                      const char *table, const char *name)
+{
+    char *tmp = join_key(k, schema, table, name);
+    char *key = pool_strdup(f, tmp);
+    free(tmp);
+    return key;
+}
+
+/* ------------------------------------------------------------ index */
+
+/* FNV-1a: short keys, no adversary worth a keyed hash. */
+static uint64_t hash_more(uint64_t h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+#define HASH_SEED 1469598103934665603ULL
+
+static size_t pow2_above(size_t n)
+{
+    size_t cap = 16;
+    while (cap < n * 2)
+        cap *= 2;
+    return cap;
+}
+
+static int *new_slots(size_t n)
+{
+    int *slots = xmalloc(sizeof *slots * n);
+    for (size_t i = 0; i < n; i++)
+        slots[i] = -1;
+    return slots;
+}
+
+static size_t key_slot(const SctlFacets *f, const char *key)
+{
+    size_t mask = f->nslots - 1;
+    size_t i = (size_t)hash_more(HASH_SEED, key) & mask;
+    while (f->slots[i] >= 0 && strcmp(f->facets[f->slots[i]].key, key) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static uint64_t table_hash(const char *schema, const char *table)
+{
+    return hash_more(hash_more(HASH_SEED, schema) ^ KEY_SEP, table);
+}
+
+static size_t run_slot(const SctlFacets *f, const char *schema,
+                       const char *table)
+{
+    size_t mask = f->nrun_slots - 1;
+    size_t i = (size_t)table_hash(schema, table) & mask;
+    for (int r; (r = f->run_slots[i]) >= 0; i = (i + 1) & mask)
+        if (strcmp(f->runs[r].schema, schema) == 0
+            && strcmp(f->runs[r].table, table) == 0)
+            break;
+    return i;
+}
+
+static int cmp_facet(const void *a, const void *b)
+{
+    return strcmp(((const SctlFacet *)a)->key, ((const SctlFacet *)b)->key);
+}
+
+/* Sorts by key and drops a repeated key (the catalog allows none). */
+static void sort_facets(SctlFacets *f)
+{
+    qsort(f->facets, (size_t)f->n, sizeof *f->facets, cmp_facet);
+    int w = 0;
+    for (int r = 0; r < f->n; r++)
+        if (w == 0 || strcmp(f->facets[w - 1].key, f->facets[r].key) != 0)
+            f->facets[w++] = f->facets[r];
+    f->n = w;
+}
+
+static void index_keys(SctlFacets *f)
+{
+    f->nslots = pow2_above((size_t)f->n);
+    f->slots = new_slots(f->nslots);
+    for (int i = 0; i < f->n; i++)
+        f->slots[key_slot(f, f->facets[i].key)] = i;
+}
+
+/* First pass: one run per table, counting its parts. */
+static void count_runs(SctlFacets *f)
+{
+    f->nrun_slots = pow2_above((size_t)f->n);
+    f->run_slots = new_slots(f->nrun_slots);
+    f->runs = xmalloc(sizeof *f->runs * (size_t)f->n);
+    for (int i = 0; i < f->n; i++) {
+        const SctlFacet *fc = &f->facets[i];
+        if (!fc->table)
+            continue;
+        size_t s = run_slot(f, fc->schema, fc->table);
+        if (f->run_slots[s] < 0) {
+            f->runs[f->nruns] = (Run){fc->schema, fc->table, 0, 0};
+            f->run_slots[s] = f->nruns++;
+        }
+        f->runs[f->run_slots[s]].count++;
+    }
+}
+
+/* Second pass, in key order, so each table's parts stay in key order. */
+static void index_tables(SctlFacets *f)
+{
+    count_runs(f);
+    int start = 0;
+    for (int r = 0; r < f->nruns; r++) {
+        f->runs[r].start = start;
+        start += f->runs[r].count;
+        f->runs[r].count = 0;
+    }
+    f->parts = xmalloc(sizeof *f->parts * (size_t)(start ? start : 1));
+    for (int i = 0; i < f->n; i++) {
+        const SctlFacet *fc = &f->facets[i];
+        if (!fc->table)
+            continue;
+        Run *run = &f->runs[f->run_slots[run_slot(f, fc->schema, fc->table)]];
+        f->parts[run->start + run->count++] = fc;
+    }
+}
+
+static void finish(SctlFacets *f)
+{
+    sort_facets(f);
+    index_keys(f);
+    index_tables(f);
+}
+
+const SctlFacet *sctl_facet(const SctlFacets *f, const char *key)
+{
+    int i = f->slots[key_slot(f, key)];
+    return i >= 0 ? &f->facets[i] : NULL;
+}
+
+/* *out points into f: valid until sctl_facets_free; NULL when none. */
+void sctl_facets_of_table(const SctlFacets *f, const char *schema,
+                          const char *table, const SctlFacet ***out, int *n)
+{
+    int r = f->run_slots[run_slot(f, schema, table)];
+    *out = r >= 0 ? &f->parts[f->runs[r].start] : NULL;
+    *n = r >= 0 ? f->runs[r].count : 0;
+}
+
+int sctl_facet_count(const SctlFacets *f)
+{
+    return f->n;
+}
+
+const SctlFacet *sctl_facet_at(const SctlFacets *f, int i)
+{
+    return i >= 0 && i < f->n ? &f->facets[i] : NULL;
+}
+
+/* ------------------------------------------------------------ reading */
+
+static void set_err(char **err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *msg = xmalloc((size_t)len + 1);
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    size_t n = strlen(msg);
+    while (n && msg[n - 1] == '\n')     /* libpq ends messages with one */
+        msg[--n] = '\0';
+    free(*err);
+    *err = msg;
+}
+
+/* {"a","b"}: each element quoted, so any name is one element. */
+static char *text_array(const char *const *items, int n)
+{
+    size_t len = 3;
+    for (int i = 0; i < n; i++)
+        len += strlen(items[i]) * 2 + 3;
+    char *s = xmalloc(len), *p = s;
+    *p++ = '{';
+    for (int i = 0; i < n; i++) {
+        if (i)
+            *p++ = ',';
+        *p++ = '"';
+        for (const char *c = items[i]; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                *p++ = '\\';
+            *p++ = *c;
+        }
+        *p++ = '"';
+    }
+    *p++ = '}';
+    *p = '\0';
+    return s;
+}
+
+static bool exec_cmd(PGconn *conn, const char *sql, char **err)
+{
+    PGresult *r = PQexec(conn, sql);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        set_err(err, "facets: %s", PQerrorMessage(conn));
+    PQclear(r);
+    return ok;
+}
+
+/* One facet per row: columns 0-2 are the key parts, the rest fields. */
+static void add_rows(SctlFacets *f, SctlKind kind, PGresult *r)
+{
+    int nf = PQnfields(r) - 3, rows = PQntuples(r);
+    const char **names = pool_alloc(f, sizeof *names * (size_t)(nf + 1));
+    for (int j = 0; j < nf; j++)
+        names[j] = pool_strdup(f, PQfname(r, j + 3));
+    for (int i = 0; i < rows; i++) {
+        const char *part[3];
+        for (int j = 0; j < 3; j++)
+            part[j] = PQgetisnull(r, i, j) ? NULL : PQgetvalue(r, i, j);
+        SctlFacet *fc = facet_add(f);
+        fc->kind = kind;
+        fc->schema = pool_strdup(f, part[0]);
+        fc->table = pool_strdup(f, part[1]);
+        fc->name = pool_strdup(f, part[2]);
+        fc->key = pool_key(f, kind, part[0], part[1], part[2]);
+        fc->nfields = nf;
+        fc->fields = pool_alloc(f, sizeof *fc->fields * (size_t)(nf + 1));
+        for (int j = 0; j < nf; j++) {
+            fc->fields[j].name = names[j];
+            fc->fields[j].value = PQgetisnull(r, i, j + 3)
+                ? NULL : pool_strdup(f, PQgetvalue(r, i, j + 3));
+        }
+    }
+}
+
+static bool run_query(PGconn *conn, const Query *q, const char *schemas,
+                      SctlFacets *f, char **err)
+{
+    const char *params[1] = {schemas};
+    PGresult *r = PQexecParams(conn, q->sql, q->by_schema ? 1 : 0, NULL,
+                               params, NULL, NULL, 0);
+    bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (ok)
+        add_rows(f, q->kind, r);
+    else
+        set_err(err, "facets: reading %ss: %s", kind_word(q->kind),
+                PQerrorMessage(conn));
+    PQclear(r);
+    return ok;
+}
+
+/*
+ * Opens a transaction (own) or a savepoint in the caller's, then pins the
+ * output settings with SET LOCAL.
+ */
+static bool session_begin(PGconn *conn, bool *own, char **err)
+{
+    switch (PQtransactionStatus(conn)) {
+    case PQTRANS_IDLE:
+        *own = true;
+        return exec_cmd(conn, SQL_BEGIN, err);
+    case PQTRANS_INTRANS:
+        *own = false;
+        return exec_cmd(conn, SQL_SAVEPOINT, err);
+    case PQTRANS_INERROR:
+        set_err(err, "facets: the current transaction is aborted");
+        return false;
+    case PQTRANS_ACTIVE:
+    case PQTRANS_UNKNOWN:
+        break;
+    }
+    set_err(err, "facets: the connection is busy or broken");
+    return false;
+}
+
+/* Undoes the settings whatever happened; keeps the first error. */
+static bool session_end(PGconn *conn, bool own, char **err)
+{
+    char *end_err = NULL;
+    bool ok = exec_cmd(conn, own ? SQL_END : SQL_SAVEPOINT_END, &end_err);
+    if (!ok && !*err) {
+        *err = end_err;
+        end_err = NULL;
+    }
+    free(end_err);
+    return ok;
+}
+
+static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
+                     SctlFacets *f, char **err)
+{
+    if (!exec_cmd(conn, SQL_SETTINGS, err))
+        return false;
+    char *arr = text_array(schemas, nschemas);
+    bool ok = true;
+    for (size_t i = 0; ok && i < NQUERIES; i++)
+        ok = run_query(conn, &queries[i], arr, f, err);
+    free(arr);
+    return ok;
+}
+
+/*
+ * The caller owns the map (sctl_facets_free) and, on failure, *err
+ * (free).  The session's settings and transaction state are as before.
+ */
+SctlFacets *sctl_read_facets(PGconn *conn, const char *const *schemas,
+                             int nschemas, char **err)
+{
+    bool own;
+    *err = NULL;
+    if (!session_begin(conn, &own, err))
+        return NULL;
+    SctlFacets *f = facets_new();
+    bool ok = read_all(conn, schemas, nschemas, f, err);
+    ok = session_end(conn, own, err) && ok;
+    if (!ok) {
+        sctl_facets_free(f);
+        return NULL;
+    }
+    finish(f);
+    return f;
+}
+
+/* ------------------------------------------------------------ dump/load */
+
+/*
+ * The cache format, one line per item, text only:
+ *
+ *   sctl-facets 1          header (version)
+ *   K<key>                 a facet; kind and parts are read from the key
+ *   F<name>\t<value>       a field of the facet above, in order
+ *
+ * In keys, names and values a backslash, newline, carriage return and
+ * tab are written \\ \n \r \t; a value that is exactly \N is SQL NULL
+ * (a text "\N" is written \\N).  Facets come in key order.
+ */
+#define DUMP_HEADER "sctl-facets 1\n"
+
+typedef struct Buf {
+    char *data;
+    size_t len, cap;
+} Buf;
+
+static void buf_put(Buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        b->data = xrealloc(b->data, b->cap);
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static void buf_escaped(Buf *b, const char *s)
+{
+    for (;;) {
+        size_t plain = strcspn(s, "\\\n\r\t");
+        buf_put(b, s, plain);
+        s += plain;
+        if (!*s)
+            return;
+        char esc[2] = {'\\', *s == '\\' ? '\\' : *s == '\n' ? 'n'
+                       : *s == '\r' ? 'r' : 't'};
+        buf_put(b, esc, 2);
+        s++;
+    }
+}
+
+/* The map as text (malloc'd); facets in key order. */
+char *sctl_facets_dump(const SctlFacets *f)
+{
+    Buf b = {0};
+    buf_put(&b, DUMP_HEADER, strlen(DUMP_HEADER));
+    for (int i = 0; i < f->n; i++) {
+        const SctlFacet *fc = &f->facets[i];
+        buf_put(&b, "K", 1);
+        buf_escaped(&b, fc->key);
+        buf_put(&b, "\n", 1);
+        for (int j = 0; j < fc->nfields; j++) {
+            buf_put(&b, "F", 1);
+            buf_escaped(&b, fc->fields[j].name);
+            buf_put(&b, "\t", 1);
+            if (fc->fields[j].value)
+                buf_escaped(&b, fc->fields[j].value);
+            else
+                buf_put(&b, "\\N", 2);
+            buf_put(&b, "\n", 1);
+        }
+    }
+    return b.data;
+}
+
+/* Unescapes s[0..len) into the pool; false on an unknown escape. */
+static bool unescape(SctlFacets *f, const char *s, size_t len, char **out)
+{
+    char *d = pool_alloc(f, len + 1);
+    *out = d;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != '\\') {
+            *d++ = s[i];
+            continue;
+        }
+        char c = ++i < len ? s[i] : '\0';
+        if (c != '\\' && c != 'n' && c != 'r' && c != 't')
+            return false;
+        *d++ = c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : '\\';
+    }
+    *d = '\0';
+    return true;
+}
+
+/* Splits a key into kind and parts; false unless it is a valid key. */
+static bool parse_key(SctlFacets *f, SctlFacet *fc, const char *key)
+{
+    const char *sep = strchr(key, KEY_SEP);
+    if (!sep || !kind_of_word(key, (size_t)(sep - key), &fc->kind))
+        return false;
+    int np = key_parts(fc->kind);
+    char *part[3] = {NULL, NULL, NULL};
+    for (int i = 0; i < np; i++) {
+        if (!sep)
+            return false;
+        const char *start = sep + 1;
+        sep = strchr(start, KEY_SEP);
+        size_t len = sep ? (size_t)(sep - start) : strlen(start);
+        part[key_roles[np][i]] = pool_strndup(f, start, len);
+    }
+    if (sep)
+        return false;
+    fc->key = key;
+    fc->schema = fc->kind == SCTL_K_SCHEMA ? part[2] : part[0];
+    fc->table = part[1];
+    fc->name = part[2];
+    return true;
+}
+
+/* How many field lines follow p (which starts a line). */
+static int count_fields(const char *p)
+{
+    int n = 0;
+    while (*p == 'F') {
+        n++;
+        p = strchr(p, '\n');
+        if (!p)
+            break;
+        p++;
+    }
+    return n;
+}
+
+static bool load_field(SctlFacets *f, SctlField *fl, const char *line,
+                       size_t len)
+{
+    const char *tab = memchr(line, '\t', len);
+    if (!tab)
+        return false;
+    char *name, *value = NULL;
+    const char *v = tab + 1;
+    size_t vlen = len - (size_t)(v - line);
+    if (!unescape(f, line, (size_t)(tab - line), &name))
+        return false;
+    if (!(vlen == 2 && memcmp(v, "\\N", 2) == 0)
+        && !unescape(f, v, vlen, &value))
+        return false;
+    fl->name = name;
+    fl->value = value;
+    return true;
+}
+
+/* Reads one K line and its F lines; returns the next line or NULL. */
+static const char *load_facet(SctlFacets *f, const char *p)
+{
+    const char *eol = strchr(p, '\n');
+    char *key;
+    if (*p != 'K' || !eol || !unescape(f, p + 1, (size_t)(eol - p - 1), &key))
+        return NULL;
+    SctlFacet *fc = facet_add(f);
+    if (!parse_key(f, fc, key))
+        return NULL;
+    p = eol + 1;
+    fc->nfields = count_fields(p);
+    fc->fields = pool_alloc(f, sizeof *fc->fields * (size_t)(fc->nfields + 1));
+    for (int j = 0; j < fc->nfields; j++) {
+        eol = strchr(p, '\n');
+        if (!eol || !load_field(f, &fc->fields[j], p + 1,
+                                (size_t)(eol - p - 1)))
+            return NULL;
+        p = eol + 1;
+    }
+    return p;
+}
+
+/* A map from sctl_facets_dump text; NULL if the text is not one. */
+SctlFacets *sctl_facets_load(const char *text)
+{
+    size_t hl = strlen(DUMP_HEADER);
+    if (!text || strncmp(text, DUMP_HEADER, hl) != 0)
+        return NULL;
+    SctlFacets *f = facets_new();
+    for (const char *p = text + hl; p && *p;)
+        if (!(p = load_facet(f, p))) {
+            sctl_facets_free(f);
+            return NULL;
+        }
+    finish(f);
+    return f;
+}

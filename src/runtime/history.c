@@ -1,0 +1,210 @@
+/*
+ * history.c — schemactl's own state, in schema "schemactl": the runs that
+ * applied something (history) and the cache of catalog normal forms
+ * (normal_forms); and the advisory lock that keeps two applies from
+ * interleaving.
+ *
+ * Every statement names its tables and functions with their schema, so a
+ * search_path set by the database or role cannot redirect them.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schemactl.h"
+
+/*
+ * The key every schemactl takes, whatever the project: the ASCII bytes
+ * "schemctl" read as a big-endian 64-bit integer (0x736368656d63746c).
+ * Fixed, so that an apply of one project also waits for another's: they
+ * may share roles and schemas.
+ */
+#define LOCK_KEY "8314604121892287596"
+
+static const char create_sql[] =
+    "CREATE SCHEMA IF NOT EXISTS schemactl;\n"
+    "CREATE TABLE IF NOT EXISTS schemactl.history (\n"
+    "  id bigserial PRIMARY KEY,\n"
+    "  project text NOT NULL,\n"
+    "  checksum text NOT NULL,\n"
+    "  changes int NOT NULL,\n"
+    "  applied_at timestamptz NOT NULL DEFAULT now(),\n"
+    "  applied_by text NOT NULL DEFAULT current_user\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS schemactl.normal_forms (\n"
+    "  checksum text PRIMARY KEY,\n"
+    "  server_version int NOT NULL,\n"
+    "  facets text NOT NULL,\n"
+    "  created_at timestamptz NOT NULL DEFAULT now()\n"
+    ");\n";
+
+/* "LEAD: " and the server's primary message (no "ERROR:  "), else
+ * libpq's, on one line; malloc'd. */
+static char *failure(const char *lead, PGconn *conn, const PGresult *r)
+{
+    const char *why = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+    if (!why)
+        why = PQerrorMessage(conn);
+    size_t n = strcspn(why, "\n"), len = strlen(lead);
+    char *s = malloc(len + n + 1);
+    if (s) {
+        memcpy(s, lead, len);
+        memcpy(s + len, why, n);
+        s[len + n] = '\0';
+    }
+    return s;
+}
+
+/* A query answering one boolean; false on error too. */
+static bool yes(PGconn *conn, const char *sql)
+{
+    PGresult *r = PQexec(conn, sql);
+    bool t = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+             strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    return t;
+}
+
+static bool tables_exist(PGconn *conn)
+{
+    return yes(conn, "SELECT pg_catalog.to_regclass('schemactl.history') "
+                     "IS NOT NULL AND pg_catalog.to_regclass("
+                     "'schemactl.normal_forms') IS NOT NULL");
+}
+
+/*
+ * Runs in the caller's transaction.  The tables are looked for first, so
+ * that the usual run takes no DDL lock and draws no "already exists,
+ * skipping" notices.
+ */
+bool sctl_history_ensure(PGconn *conn, char **err)
+{
+    *err = NULL;
+    if (tables_exist(conn))
+        return true;
+    PGresult *r = PQexec(conn, create_sql);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        *err = failure("cannot create schemactl's history tables: ", conn, r);
+    PQclear(r);
+    return ok;
+}
+
+bool sctl_history_record(PGconn *conn, const char *project,
+                         const char *checksum, int changes, char **err)
+{
+    char count[16];
+    snprintf(count, sizeof count, "%d", changes);
+    const char *params[] = {project, checksum, count};
+    PGresult *r = PQexecParams(conn,
+                               "INSERT INTO schemactl.history "
+                               "(project, checksum, changes) "
+                               "VALUES ($1, $2, $3::int)",
+                               3, NULL, params, NULL, NULL, 0);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    *err = ok ? NULL : failure("cannot record the run: ", conn, r);
+    PQclear(r);
+    return ok;
+}
+
+/* The columns of the history table as printed; ORDER: history_sql. */
+static const struct {
+    const char *title;
+    bool right;           /* numbers line up on the right */
+} columns[] = {
+    {"id", true},
+    {"applied at", false},
+    {"project", false},
+    {"checksum", false},
+    {"changes", true},
+    {"applied by", false},
+};
+enum { NCOLUMNS = sizeof columns / sizeof columns[0] };
+
+static const char history_sql[] =
+    "SELECT id, pg_catalog.to_char(applied_at, 'YYYY-MM-DD HH24:MI:SSOF'), "
+    "project, pg_catalog.left(checksum, 12), changes, applied_by "
+    "FROM schemactl.history ORDER BY id DESC";
+
+/* Width on a terminal: UTF-8 characters, not bytes. */
+static int width(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* One row; the last column is not padded, so no line ends in blanks. */
+static void print_row(FILE *out, const char *const cell[], const int w[])
+{
+    for (int i = 0; i < NCOLUMNS; i++) {
+        int pad = w[i] - width(cell[i]);
+        bool last = i == NCOLUMNS - 1;
+        if (i > 0)
+            fputs("  ", out);
+        fprintf(out, "%*s%s%*s", columns[i].right ? pad : 0, "", cell[i],
+                columns[i].right || last ? 0 : pad, "");
+    }
+    fputc('\n', out);
+}
+
+static void print_table(FILE *out, const PGresult *r)
+{
+    const char *cell[NCOLUMNS];
+    int w[NCOLUMNS];
+    for (int i = 0; i < NCOLUMNS; i++) {
+        w[i] = width(columns[i].title);
+        for (int row = 0; row < PQntuples(r); row++)
+            if (width(PQgetvalue(r, row, i)) > w[i])
+                w[i] = width(PQgetvalue(r, row, i));
+        cell[i] = columns[i].title;
+    }
+    print_row(out, cell, w);
+    for (int row = 0; row < PQntuples(r); row++) {
+        for (int i = 0; i < NCOLUMNS; i++)
+            cell[i] = PQgetvalue(r, row, i);
+        print_row(out, cell, w);
+    }
+}
+
+/* Looks for the table first: a failed query would abort the caller's
+ * transaction. */
+bool sctl_history_print(PGconn *conn, FILE *out)
+{
+    if (!yes(conn, "SELECT pg_catalog.to_regclass('schemactl.history') "
+                   "IS NOT NULL"))
+        return false;
+    PGresult *r = PQexec(conn, history_sql);
+    bool any = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0;
+    if (any)
+        print_table(out, r);
+    PQclear(r);
+    return any;
+}
+
+/*
+ * A transaction-scoped lock, released by COMMIT or ROLLBACK, so that a
+ * crashed apply cannot leave it held.  Outside a transaction it would be
+ * released as soon as it is taken, hence refused there.  Waits for as long
+ * as another apply holds it.
+ */
+bool sctl_lock(PGconn *conn, char **err)
+{
+    *err = NULL;
+    if (PQtransactionStatus(conn) != PQTRANS_INTRANS) {
+        const char *msg = "cannot take the schemactl lock: not in a "
+                          "transaction";
+        *err = malloc(strlen(msg) + 1);
+        if (*err)
+            strcpy(*err, msg);
+        return false;
+    }
+    PGresult *r = PQexec(conn, "SELECT pg_catalog.pg_advisory_xact_lock("
+                               LOCK_KEY ")");
+    bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (!ok)
+        *err = failure("cannot take the schemactl lock: ", conn, r);
+    PQclear(r);
+    return ok;
+}

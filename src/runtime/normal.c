@@ -1,0 +1,220 @@
+/*
+ * normal.c — the declared state in PostgreSQL's own words.  The canonical
+ * SQL is applied to a scratch database of the same server, in a
+ * transaction that is rolled back (so roles it would create are not left
+ * behind), and read with the facet reader.  The result is cached in the
+ * target database, keyed by schema checksum and server version.
+ */
+#include "schemactl.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static char *pq_error(const char *what, PGconn *conn)
+{
+    const char *m = PQerrorMessage(conn);
+    size_t n = strlen(what) + strlen(m) + 3;
+    char *r = malloc(n);
+    snprintf(r, n, "%s: %s", what, m);
+    r[strcspn(r, "\n")] = '\0';
+    return r;
+}
+
+static bool exec_ok(PGconn *conn, const char *sql, const char *what,
+                    char **err)
+{
+    PGresult *r = PQexec(conn, sql);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK ||
+              PQresultStatus(r) == PGRES_TUPLES_OK;
+    PQclear(r);
+    if (!ok)
+        *err = pq_error(what, conn);
+    return ok;
+}
+
+/* Declared functions are known by signature; the reader knows them by
+ * name(identity arguments), which only the server can print. */
+static bool function_keys(PGconn *conn, const SctlSchema *s, char **keys,
+                          char **err)
+{
+    for (int i = 0; i < s->nobjects; i++) {
+        const SctlObject *o = &s->objects[i];
+        if (o->kind != SCTL_K_FUNCTION)
+            continue;
+        const char *params[1] = {o->signature};
+        PGresult *r = PQexecParams(conn,
+            "SELECT p.proname || '(' || "
+            "pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' "
+            "FROM pg_catalog.pg_proc p "
+            "WHERE p.oid = pg_catalog.to_regprocedure($1)",
+            1, NULL, params, NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+            PQclear(r);
+            *err = pq_error(o->signature, conn);
+            return false;
+        }
+        SctlObject named = *o;
+        named.name = PQgetvalue(r, 0, 0);
+        free(keys[i]);
+        keys[i] = sctl_object_key(&named);
+        PQclear(r);
+    }
+    return true;
+}
+
+static char **object_keys(const SctlSchema *s)
+{
+    char **keys = calloc((size_t)s->nobjects + 1, sizeof *keys);
+    for (int i = 0; i < s->nobjects; i++)
+        keys[i] = sctl_object_key(&s->objects[i]);
+    return keys;
+}
+
+/* Applies the declared SQL in scratch and reads it, then rolls back. */
+static bool read_scratch(PGconn *scratch, const SctlSchema *s,
+                         SctlDeclared *d, char **err)
+{
+    if (!exec_ok(scratch, "BEGIN", "scratch database", err))
+        return false;
+    bool ok = (!s->supabase ||
+               exec_ok(scratch, sctl_supabase_sql, "platform stand-in", err))
+           && exec_ok(scratch, s->canonical_sql, "declared schema", err);
+    if (ok) {
+        d->keys = object_keys(s);
+        ok = function_keys(scratch, s, d->keys, err);
+    }
+    if (ok && !(d->facets = sctl_read_facets(scratch, s->schemas,
+                                             s->nschemas, err)))
+        ok = false;
+    PQclear(PQexec(scratch, "ROLLBACK"));
+    return ok;
+}
+
+static bool from_scratch(const SctlConn *c, const SctlSchema *s,
+                         SctlDeclared *d, char **err)
+{
+    char name[96];
+    snprintf(name, sizeof name, "schemactl_scratch_%ld_%ld", (long)getpid(),
+             (long)time(NULL));
+    char sql[192];
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0", name);
+    if (!exec_ok(c->pg, sql, "cannot create a scratch database to normalise "
+                 "the declared schema (needs CREATEDB)", err))
+        return false;
+    PGconn *scratch = sctl_connect_db(c, name, err);
+    bool ok = scratch && read_scratch(scratch, s, d, err);
+    if (scratch)
+        PQfinish(scratch);
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", name);
+    char *drop_err = NULL;
+    if (!exec_ok(c->pg, sql, "cannot drop the scratch database", &drop_err))
+        free(drop_err);  /* the normalisation stands; only cleanup failed */
+    return ok;
+}
+
+/* ------------------------------------------------------------- cache */
+
+/* Keys first, one per line, then the facets: newlines cannot occur in
+ * keys the reader makes (they are escaped by the dump format otherwise). */
+static char *dump_cache(const SctlSchema *s, const SctlDeclared *d)
+{
+    char *facets = sctl_facets_dump(d->facets);
+    size_t n = strlen(facets) + 2;
+    for (int i = 0; i < s->nobjects; i++)
+        n += strlen(d->keys[i]) + 1;
+    char *out = malloc(n), *p = out;
+    for (int i = 0; i < s->nobjects; i++)
+        p += sprintf(p, "%s\n", d->keys[i]);
+    p += sprintf(p, "\n%s", facets);
+    free(facets);
+    return out;
+}
+
+static bool load_cache(const SctlSchema *s, const char *text, SctlDeclared *d)
+{
+    d->keys = calloc((size_t)s->nobjects + 1, sizeof *d->keys);
+    const char *p = text;
+    for (int i = 0; i < s->nobjects; i++) {
+        const char *nl = strchr(p, '\n');
+        if (!nl)
+            return false;
+        d->keys[i] = strndup(p, (size_t)(nl - p));
+        p = nl + 1;
+    }
+    if (*p != '\n')
+        return false;
+    d->facets = sctl_facets_load(p + 1);
+    return d->facets != NULL;
+}
+
+static bool from_cache(PGconn *conn, const SctlSchema *s, SctlDeclared *d)
+{
+    PGresult *r = PQexec(conn, "SELECT pg_catalog.to_regclass("
+                         "'schemactl.normal_forms') IS NOT NULL");
+    bool has = PQresultStatus(r) == PGRES_TUPLES_OK &&
+               strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    if (!has)
+        return false;
+    char version[16];
+    snprintf(version, sizeof version, "%d", PQserverVersion(conn));
+    const char *params[2] = {s->checksum, version};
+    r = PQexecParams(conn, "SELECT facets FROM schemactl.normal_forms "
+                     "WHERE checksum = $1 AND server_version = $2::int",
+                     2, NULL, params, NULL, NULL, 0);
+    bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+              load_cache(s, PQgetvalue(r, 0, 0), d);
+    PQclear(r);
+    if (!ok)
+        sctl_declared_free(d, s->nobjects);
+    return ok;
+}
+
+bool sctl_declared(const SctlConn *c, const SctlSchema *s, SctlDeclared *d,
+                   char **err)
+{
+    memset(d, 0, sizeof *d);
+    if (from_cache(c->pg, s, d)) {
+        d->from_cache = true;
+        return true;
+    }
+    if (from_scratch(c, s, d, err))
+        return true;
+    sctl_declared_free(d, s->nobjects);
+    return false;
+}
+
+bool sctl_declared_store(PGconn *conn, const SctlSchema *s,
+                         const SctlDeclared *d, char **err)
+{
+    if (d->from_cache)
+        return true;
+    char *text = dump_cache(s, d);
+    char version[16];
+    snprintf(version, sizeof version, "%d", PQserverVersion(conn));
+    const char *params[3] = {s->checksum, version, text};
+    PGresult *r = PQexecParams(conn,
+        "INSERT INTO schemactl.normal_forms (checksum, server_version, facets)"
+        " VALUES ($1, $2::int, $3) ON CONFLICT (checksum) DO UPDATE SET"
+        " server_version = EXCLUDED.server_version, facets = EXCLUDED.facets",
+        3, NULL, params, NULL, NULL, 0);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    free(text);
+    if (!ok)
+        *err = pq_error("cannot store normal forms", conn);
+    return ok;
+}
+
+void sctl_declared_free(SctlDeclared *d, int nobjects)
+{
+    for (int i = 0; d->keys && i < nobjects; i++)
+        free(d->keys[i]);
+    free(d->keys);
+    if (d->facets)
+        sctl_facets_free(d->facets);
+    d->keys = NULL;
+    d->facets = NULL;
+}

@@ -1,0 +1,285 @@
+/*
+ * schemactl.h — the runtime linked into every executable `schemac build`
+ * makes.  The generated ECPG source (pgc/NAME.pgc) defines `sctl_schema`:
+ * what was declared, and one static EXEC SQL statement per change the
+ * executable may need to make.  This runtime connects, reads the catalog,
+ * compares, and runs those statements.
+ *
+ * Sections are named after the file that owns them.
+ */
+#ifndef SCHEMACTL_H
+#define SCHEMACTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <libpq-fe.h>
+
+/* Exit status of every command (DESIGN.md). */
+enum {
+    SCTL_OK = 0,
+    SCTL_DRIFT = 1,       /* verification or test failure */
+    SCTL_USAGE = 2,       /* usage or connection error */
+    SCTL_APPLY_FAILED = 3 /* apply failed and was rolled back */
+};
+
+/* ------------------------------------------ generated code (pgc/NAME.pgc) */
+
+/*
+ * What a statement does to the object it names.  ORDER: sctl_action_name
+ * in plan.c follows this enum.
+ */
+typedef enum {
+    SCTL_CREATE,          /* make the object (ALTER TABLE ADD ... for parts
+                             of a table that exists) */
+    SCTL_DROP,            /* remove the declared object (to re-create) */
+    SCTL_REPLACE,         /* CREATE OR REPLACE (functions, views) */
+    SCTL_SET_DEFAULT,
+    SCTL_DROP_DEFAULT,
+    SCTL_SET_NOT_NULL,
+    SCTL_DROP_NOT_NULL,
+    SCTL_ALTER_TYPE,
+    SCTL_ENABLE_RLS,
+    SCTL_DISABLE_RLS,
+    SCTL_FORCE_RLS,
+    SCTL_NO_FORCE_RLS,
+    SCTL_GRANT,           /* one declared grant or revoke of the object */
+    SCTL_COMMENT,         /* COMMENT ON ... IS '...' */
+    SCTL_CREATE_CONCURRENTLY /* an index built outside the transaction */
+} SctlAction;
+
+/* One static statement.  run() executes it with EXEC SQL on the current
+ * connection and returns false (sqlca set) on failure. */
+typedef struct SctlStatement {
+    int object;           /* index into SctlSchema.objects */
+    SctlAction action;
+    const char *sql;      /* its text, for plan and reports */
+    bool (*run)(void);
+} SctlStatement;
+
+/* Object kinds: also the first part of every facet key. */
+typedef enum {
+    SCTL_K_ROLE,
+    SCTL_K_SCHEMA,
+    SCTL_K_EXTENSION,
+    SCTL_K_TYPE,          /* enum, domain or composite */
+    SCTL_K_TABLE,
+    SCTL_K_COLUMN,
+    SCTL_K_CONSTRAINT,
+    SCTL_K_INDEX,
+    SCTL_K_POLICY,
+    SCTL_K_TRIGGER,
+    SCTL_K_VIEW,          /* views and materialized views */
+    SCTL_K_FUNCTION
+} SctlKind;
+
+/*
+ * One declared object.  Its key is what the facet reader calls it (see
+ * facets.c): kind, schema, table (for parts of a table) and name.
+ */
+typedef struct SctlObject {
+    SctlKind kind;
+    const char *schema;
+    const char *table;      /* columns, constraints, policies, triggers,
+                               indexes: their table; else NULL */
+    const char *name;
+    const char *signature;  /* functions: "schema.name(types)" for
+                               ::regprocedure; else NULL */
+    int parent;             /* index of the table, or -1 */
+    const char *file;       /* where it was declared */
+    int line;
+    bool grants_declared;   /* its privileges are managed (any grant) */
+    bool comment_declared;  /* its comment is managed */
+    bool inline_in_parent;  /* made by its table's CREATE TABLE (columns,
+                               keys, checks): CREATE only if the table is
+                               there already */
+} SctlObject;
+
+typedef struct SctlSchema {
+    const char *project;        /* e.g. "enorae" */
+    const char *checksum;       /* of the canonical SQL */
+    const char *canonical_sql;  /* generated/NAME.sql, whole */
+    bool supabase;              /* platform supabase; declared */
+    const char *const *schemas; /* every schema it manages */
+    int nschemas;
+    const SctlObject *objects;
+    int nobjects;
+    const SctlStatement *statements; /* in dependency order */
+    int nstatements;
+} SctlSchema;
+
+extern const SctlSchema sctl_schema;
+
+/* ------------------------------------------------------------ facets.c */
+
+/*
+ * A facet is one object's definition as PostgreSQL prints it: a key
+ * ("column\x1fpublic\x1ft\x1fid") and named fields (type, not_null,
+ * default, ...) whose values come from the server's own functions
+ * (format_type, pg_get_expr, pg_get_constraintdef, pg_get_indexdef, ...),
+ * read with search_path = pg_catalog so every name is qualified.
+ */
+typedef struct SctlField {
+    const char *name;
+    const char *value;      /* NULL for SQL NULL */
+} SctlField;
+
+typedef struct SctlFacet {
+    const char *key;
+    SctlKind kind;
+    const char *schema, *table, *name;
+    SctlField *fields;
+    int nfields;
+} SctlFacet;
+
+typedef struct SctlFacets SctlFacets;   /* a map key -> facet */
+
+/*
+ * Reads every facet in the given schemas (and the roles, extensions,
+ * memberships they involve) in a few batched queries.  NULL and *err set
+ * on failure.
+ */
+SctlFacets *sctl_read_facets(PGconn *conn, const char *const *schemas,
+                             int nschemas, char **err);
+const SctlFacet *sctl_facet(const SctlFacets *f, const char *key);
+/* The facets whose table is schema.table (columns, constraints, ...);
+ * *out points into f (not to be freed), NULL when there are none. */
+void sctl_facets_of_table(const SctlFacets *f, const char *schema,
+                          const char *table, const SctlFacet ***out, int *n);
+int sctl_facet_count(const SctlFacets *f);
+const SctlFacet *sctl_facet_at(const SctlFacets *f, int i);
+void sctl_facets_free(SctlFacets *f);
+/* The key of a declared object (malloc'd). */
+char *sctl_object_key(const SctlObject *o);
+/* Serialises facets to text and back (the normal-form cache). */
+char *sctl_facets_dump(const SctlFacets *f);
+SctlFacets *sctl_facets_load(const char *text);
+
+/* ----------------------------------------------------------- connect.c */
+
+typedef struct SctlConn {
+    PGconn *pg;             /* libpq view of the ECPG connection */
+    char *target;           /* ECPG target, for messages */
+    char *conninfo;         /* libpq conninfo string of the same server;
+                               holds the password: never print it */
+} SctlConn;
+
+/*
+ * Connects from --db URL, else DATABASE_URL, else the PG* variables.
+ * Standard postgresql:// and postgres:// URIs and unix-socket hosts work.
+ * On failure returns false with a message in *err (exit status 2).
+ */
+bool sctl_connect(const char *url, SctlConn *c, char **err);
+void sctl_disconnect(SctlConn *c);
+/* A second libpq connection to another database of the same server. */
+PGconn *sctl_connect_db(const SctlConn *c, const char *dbname, char **err);
+
+/* ---------------------------------------------------------- embedded.c */
+
+typedef struct SctlEmbedded {
+    char *dir;              /* temporary directory, removed at stop */
+    char *url;              /* postgresql:// URL of its unix socket */
+    int port;
+} SctlEmbedded;
+
+/*
+ * Starts a throwaway PostgreSQL: initdb into a temporary directory, unix
+ * socket only, as the postgres user when run as root.  false and *err on
+ * failure.
+ */
+bool sctl_embedded_start(SctlEmbedded *e, char **err);
+void sctl_embedded_stop(SctlEmbedded *e);
+
+/* ---------------------------------------------------------- platform.c */
+
+/* The Supabase stand-in (src/platform/supabase.sql), installed when
+ * `platform supabase;` is declared. */
+extern const char sctl_supabase_sql[];
+bool sctl_has_platform(PGconn *conn);
+bool sctl_install_platform(PGconn *conn, char **err);
+
+/* ----------------------------------------------------------- history.c */
+
+/* schemactl's own state lives in schema "schemactl": run history and the
+ * cache of normal forms.  Created on first apply. */
+bool sctl_history_ensure(PGconn *conn, char **err);
+bool sctl_history_record(PGconn *conn, const char *project,
+                         const char *checksum, int changes, char **err);
+/* Prints applied runs; false if none or no history table. */
+bool sctl_history_print(PGconn *conn, FILE *out);
+/* An advisory lock that serialises applies of any schemactl. */
+bool sctl_lock(PGconn *conn, char **err);
+
+/* ------------------------------------------------------------ normal.c */
+
+/*
+ * The declared state as PostgreSQL prints it: the canonical SQL applied
+ * to a scratch database of the same server inside a transaction that is
+ * rolled back, read with the same reader as the target.  The result is
+ * cached in the target's schemactl.normal_forms by checksum and server
+ * version, so a later verify needs no scratch database.
+ */
+typedef struct SctlDeclared {
+    SctlFacets *facets;
+    char **keys;          /* the facet key of each declared object */
+    bool from_cache;
+} SctlDeclared;
+
+bool sctl_declared(const SctlConn *c, const SctlSchema *s, SctlDeclared *d,
+                   char **err);
+/* Stores d in the target's cache (inside the caller's transaction). */
+bool sctl_declared_store(PGconn *conn, const SctlSchema *s,
+                         const SctlDeclared *d, char **err);
+void sctl_declared_free(SctlDeclared *d, int nobjects);
+
+/* -------------------------------------------------------------- diff.c */
+
+/* One way the live catalog differs from the declaration. */
+typedef struct SctlDiff {
+    int object;               /* declared object, or -1 for an extra */
+    const SctlFacet *live;    /* NULL if missing */
+    const SctlFacet *declared;/* NULL for an extra */
+    const char *field;        /* NULL: the whole object is missing/extra */
+    const char *live_value;
+    const char *declared_value;
+} SctlDiff;
+
+typedef struct SctlDiffs {
+    SctlDiff *items;
+    int len, cap;
+} SctlDiffs;
+
+/* Every difference, declared objects in order, then extras on declared
+ * tables (columns, constraints, indexes, policies, triggers). */
+void sctl_diff(const SctlSchema *s, const SctlDeclared *d,
+               const SctlFacets *live, SctlDiffs *out);
+void sctl_diffs_free(SctlDiffs *ds);
+/* Prints each difference with the object's name and DSL file:line. */
+void sctl_diffs_print(const SctlSchema *s, const SctlDiffs *ds, FILE *out);
+
+/* -------------------------------------------------------------- plan.c */
+
+/* One step of an apply: a generated statement, or SQL made here (drops
+ * of undeclared objects, privilege and enum fixes). */
+typedef struct SctlStep {
+    int statement;            /* index into statements, or -1 */
+    char *sql;                /* dynamic SQL (owned), or NULL */
+    int object;               /* declared object, or -1 */
+    bool data_loss;           /* needs --allow-data-loss */
+    bool after_commit;        /* CREATE INDEX CONCURRENTLY */
+    char *why;                /* why it cannot run, or NULL */
+} SctlStep;
+
+typedef struct SctlPlan {
+    SctlStep *steps;
+    int len, cap;
+} SctlPlan;
+
+void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
+               const SctlFacets *live, const SctlDiffs *diffs,
+               PGconn *conn, SctlPlan *out);
+void sctl_plan_free(SctlPlan *p);
+const char *sctl_step_sql(const SctlSchema *s, const SctlStep *st);
+
+#endif
