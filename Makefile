@@ -76,6 +76,7 @@ bin/schemac: src/main.c $(BUILD)/libschemac.a | bin
 
 # `schemac build` finds the runtime in the tree it was built from.
 $(BUILD)/obj/build.o: CPPFLAGS += -DSCHEMAC_HOME='"$(CURDIR)"'
+$(BUILD)/obj/build.o: Makefile
 
 $(BUILD)/rt:
 	mkdir -p $@
@@ -143,6 +144,7 @@ test: deps
 	$(MAKE) bad
 	$(MAKE) check-generated
 	$(MAKE) integration
+	$(MAKE) e2e
 
 # ------------------------------------------------------------------ main job
 

@@ -102,9 +102,10 @@ void sctl_diff(const SctlSchema *s, const SctlDeclared *d,
         const SctlObject *o = &s->objects[i];
         const SctlFacet *df = sctl_facet(d->facets, d->keys[i]);
         const SctlFacet *lf = sctl_facet(live, d->keys[i]);
-        if (!df)
-            continue;  /* not something the reader shows (e.g. a role
-                          membership): checked through its owner */
+        if (!df) {  /* a bug between compiler and reader: say so */
+            push(out, (SctlDiff){i, NULL, NULL, "unreadable", NULL, NULL});
+            continue;
+        }
         if (!lf) {
             missing[i] = true;
             if (o->parent < 0 || !missing[o->parent])
@@ -129,6 +130,19 @@ static const char *const kind_words[] = {
     "role", "schema", "extension", "type", "table", "column", "constraint",
     "index", "policy", "trigger", "view", "function",
 };
+
+/* Where an undeclared part's table was declared. */
+static const SctlObject *table_of(const SctlSchema *s, const SctlFacet *f)
+{
+    for (int i = 0; f && f->table && i < s->nobjects; i++) {
+        const SctlObject *o = &s->objects[i];
+        if ((o->kind == SCTL_K_TABLE || o->kind == SCTL_K_VIEW) &&
+            strcmp(o->schema, f->schema) == 0 &&
+            strcmp(o->name, f->table) == 0)
+            return o;
+    }
+    return NULL;
+}
 
 static void put_name(const SctlFacet *f, const SctlObject *o, FILE *out)
 {
@@ -164,10 +178,19 @@ void sctl_diffs_print(const SctlSchema *s, const SctlDiffs *ds, FILE *out)
     for (int i = 0; i < ds->len; i++) {
         const SctlDiff *d = &ds->items[i];
         const SctlObject *o = d->object >= 0 ? &s->objects[d->object] : NULL;
+        if (!d->live && !d->declared) {
+            fprintf(out, "internal error: %s:%d declares an object the "
+                    "catalog reader cannot find even where it was made\n",
+                    o->file, o->line);
+            continue;
+        }
         fputs(!d->live ? "missing: " : !o ? "unexpected: " : "drift: ", out);
         put_name(d->live ? d->live : d->declared, o, out);
+        const SctlObject *t = o ? NULL : table_of(s, d->live);
         if (o)
             fprintf(out, " (%s:%d)", o->file, o->line);
+        else if (t)
+            fprintf(out, " (not declared; table at %s:%d)", t->file, t->line);
         else
             fputs(" (not declared)", out);
         fputc('\n', out);

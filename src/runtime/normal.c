@@ -39,6 +39,10 @@ static bool exec_ok(PGconn *conn, const char *sql, const char *what,
 static bool function_keys(PGconn *conn, const SctlSchema *s, char **keys,
                           char **err)
 {
+    /* as the reader prints them: every type name qualified */
+    if (!exec_ok(conn, "SET LOCAL search_path = pg_catalog", "search_path",
+                 err))
+        return false;
     for (int i = 0; i < s->nobjects; i++) {
         const SctlObject *o = &s->objects[i];
         if (o->kind != SCTL_K_FUNCTION)
@@ -83,7 +87,8 @@ static bool read_scratch(PGconn *scratch, const SctlSchema *s,
            && exec_ok(scratch, s->canonical_sql, "declared schema", err);
     if (ok) {
         d->keys = object_keys(s);
-        ok = function_keys(scratch, s, d->keys, err);
+        ok = function_keys(scratch, s, d->keys, err) &&
+             exec_ok(scratch, "RESET search_path", "search_path", err);
     }
     if (ok && !(d->facets = sctl_read_facets(scratch, s->schemas,
                                              s->nschemas, err)))
