@@ -135,6 +135,8 @@ static const char SQL_EXTENSIONS[] =
     "CASE WHEN " coll " <> " typcoll " THEN ' COLLATE ' || " coll          \
     "::regcollation::text ELSE '' END"
 
+/* A composite type is its pg_class row as much as its pg_type row: an
+ * extension's membership may be recorded on either. */
 static const char SQL_TYPES[] =
     "SELECT n.nspname AS k_schema, NULL AS k_table, t.typname AS k_name,"
     " t.typtype::text AS kind,"
@@ -162,7 +164,8 @@ static const char SQL_TYPES[] =
     COMMENT_JOIN("pg_type", "t.oid", "0")
     "WHERE " MANAGED("n")
     " AND (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND c.relkind = 'c'))"
-    " AND " NOT_EXT("pg_type", "t.oid");
+    " AND " NOT_EXT("pg_type", "t.oid")
+    " AND " NOT_EXT("pg_class", "c.oid");
 
 /* Relations of a kind in the managed schemas, not an extension's. */
 #define RELS " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -411,12 +414,13 @@ struct SctlFacets {
     int nresults;
 };
 
-static void *pool_alloc(SctlFacets *f, size_t n)
+/* n bytes from the current chunk at a multiple of align (a power of 2). */
+static void *pool_take(SctlFacets *f, size_t n, size_t align)
 {
-    const size_t align = sizeof(max_align_t);
-    n = (n + align - 1) / align * align;
     Chunk *c = f->chunks;
-    if (!c || c->cap - c->used < n) {
+    if (c)
+        c->used = (c->used + align - 1) & ~(align - 1);
+    if (!c || c->used > c->cap || c->cap - c->used < n) {
         size_t cap = n > CHUNK_SIZE ? n : CHUNK_SIZE;
         c = xmalloc(sizeof *c + cap);
         c->used = 0;
@@ -429,9 +433,15 @@ static void *pool_alloc(SctlFacets *f, size_t n)
     return p;
 }
 
+/* Room for arrays (of fields): aligned for anything. */
+static void *pool_alloc(SctlFacets *f, size_t n)
+{
+    return pool_take(f, n, _Alignof(max_align_t));
+}
+
 static char *pool_strndup(SctlFacets *f, const char *s, size_t len)
 {
-    char *p = pool_alloc(f, len + 1);
+    char *p = pool_take(f, len + 1, 1);
     memcpy(p, s, len);
     p[len] = '\0';
     return p;
@@ -531,7 +541,7 @@ char *sctl_object_key(const SctlObject *o)
 
 static char *pool_key(SctlFacets *f, SctlKind k, const char *const part[3])
 {
-    char *key = pool_alloc(f, key_len(k, part) + 1);
+    char *key = pool_take(f, key_len(k, part) + 1, 1);
     write_key(key, k, part);
     return key;
 }
@@ -792,22 +802,63 @@ static void add_rows(SctlFacets *f, SctlKind kind, PGresult *r)
     }
 }
 
-static bool run_query(PGconn *conn, const Query *q, const char *schemas,
-                      SctlFacets *f, char **err)
+/* Sends the queries; returns how many went. */
+static int send_queries(PGconn *conn, const char *schemas, char **err)
 {
     const char *params[1] = {schemas};
-    PGresult *r = PQexecParams(conn, q->sql, q->by_schema ? 1 : 0, NULL,
-                               params, NULL, NULL, 0);
-    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+    for (size_t i = 0; i < NQUERIES; i++) {
+        const Query *q = &queries[i];
+        if (!PQsendQueryParams(conn, q->sql, q->by_schema ? 1 : 0, NULL,
+                               params, NULL, NULL, 0)) {
+            set_err(err, "facets: %s", PQerrorMessage(conn));
+            return (int)i;
+        }
+    }
+    return (int)NQUERIES;
+}
+
+/* Files one query's rows; after the first error only drains (later
+ * queries come back PGRES_PIPELINE_ABORTED). */
+static void take_result(PGconn *conn, const Query *q, SctlFacets *f,
+                        char **err)
+{
+    PGresult *r = PQgetResult(conn);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && !*err) {
         int from = f->n;
         add_rows(f, q->kind, r);
         sort_range(f, from);
-        return true;
+        r = NULL;
+    } else if (!*err) {
+        set_err(err, "facets: reading %ss: %s", kind_word(q->kind),
+                r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
     }
-    set_err(err, "facets: reading %ss: %s", kind_word(q->kind),
-            PQerrorMessage(conn));
     PQclear(r);
-    return false;
+    PQclear(PQgetResult(conn));     /* the NULL that ends its results */
+}
+
+/*
+ * All queries go at once (pipeline mode), so the server runs the next
+ * while this side files the rows of the last.  They are a few kilobytes,
+ * so blocking sends cannot fill the socket and deadlock.
+ */
+static bool run_queries(PGconn *conn, const char *schemas, SctlFacets *f,
+                        char **err)
+{
+    if (!PQenterPipelineMode(conn)) {
+        set_err(err, "facets: %s", PQerrorMessage(conn));
+        return false;
+    }
+    int sent = send_queries(conn, schemas, err);
+    if (PQpipelineSync(conn)) {
+        for (int i = 0; i < sent; i++)
+            take_result(conn, &queries[i], f, err);
+        PQclear(PQgetResult(conn));     /* PGRES_PIPELINE_SYNC */
+    } else if (!*err) {
+        set_err(err, "facets: %s", PQerrorMessage(conn));
+    }
+    if (!PQexitPipelineMode(conn) && !*err)
+        set_err(err, "facets: %s", PQerrorMessage(conn));
+    return !*err;
 }
 
 /*
@@ -853,9 +904,7 @@ static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
     if (!exec_cmd(conn, SQL_SETTINGS, err))
         return false;
     char *arr = text_array(schemas, nschemas);
-    bool ok = true;
-    for (size_t i = 0; ok && i < NQUERIES; i++)
-        ok = run_query(conn, &queries[i], arr, f, err);
+    bool ok = run_queries(conn, arr, f, err);
     free(arr);
     return ok;
 }
@@ -955,7 +1004,7 @@ char *sctl_facets_dump(const SctlFacets *f)
 /* Unescapes s[0..len) into the pool; false on an unknown escape. */
 static bool unescape(SctlFacets *f, const char *s, size_t len, char **out)
 {
-    char *d = pool_alloc(f, len + 1);
+    char *d = pool_take(f, len + 1, 1);
     *out = d;
     for (size_t i = 0; i < len; i++) {
         if (s[i] != '\\') {
@@ -1010,16 +1059,33 @@ static int count_fields(const char *p)
     return n;
 }
 
+/* The name at line[0..len), reusing `prev` (the previous facet's name
+ * for this field) when equal: a kind's facets share their names. */
+static bool load_name(SctlFacets *f, const char *line, size_t len,
+                      const char *prev, const char **out)
+{
+    if (prev && strncmp(prev, line, len) == 0 && prev[len] == '\0'
+        && !memchr(line, '\\', len)) {
+        *out = prev;
+        return true;
+    }
+    char *name;
+    bool ok = unescape(f, line, len, &name);
+    *out = name;
+    return ok;
+}
+
 static bool load_field(SctlFacets *f, SctlField *fl, const char *line,
-                       size_t len)
+                       size_t len, const char *prev_name)
 {
     const char *tab = memchr(line, '\t', len);
     if (!tab)
         return false;
-    char *name, *value = NULL;
+    const char *name;
+    char *value = NULL;
     const char *v = tab + 1;
     size_t vlen = len - (size_t)(v - line);
-    if (!unescape(f, line, (size_t)(tab - line), &name))
+    if (!load_name(f, line, (size_t)(tab - line), prev_name, &name))
         return false;
     if (!(vlen == 2 && memcmp(v, "\\N", 2) == 0)
         && !unescape(f, v, vlen, &value))
@@ -1037,15 +1103,18 @@ static const char *load_facet(SctlFacets *f, const char *p)
     if (*p != 'K' || !eol || !unescape(f, p + 1, (size_t)(eol - p - 1), &key))
         return NULL;
     SctlFacet *fc = facet_add(f);
+    const SctlFacet *prev = f->n > 1 ? fc - 1 : NULL;
     if (!parse_key(f, fc, key))
         return NULL;
     p = eol + 1;
     fc->nfields = count_fields(p);
     fc->fields = pool_alloc(f, sizeof *fc->fields * (size_t)(fc->nfields + 1));
     for (int j = 0; j < fc->nfields; j++) {
+        const char *pn = prev && j < prev->nfields ? prev->fields[j].name
+                                                   : NULL;
         eol = strchr(p, '\n');
         if (!eol || !load_field(f, &fc->fields[j], p + 1,
-                                (size_t)(eol - p - 1)))
+                                (size_t)(eol - p - 1), pn))
             return NULL;
         p = eol + 1;
     }

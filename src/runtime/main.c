@@ -193,7 +193,7 @@ static bool refused(const Ctx *c, const SctlPlan *p)
 static bool run_step(Ctx *c, const SctlStep *st)
 {
     if (st->statement >= 0)
-        return c->s->statements[st->statement].run();
+        return c->s->run(st->statement);
     PGresult *r = PQexec(c->conn.pg, st->sql);
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);

@@ -49,13 +49,11 @@ typedef enum {
     SCTL_CREATE_CONCURRENTLY /* an index built outside the transaction */
 } SctlAction;
 
-/* One static statement.  run() executes it with EXEC SQL on the current
- * connection and returns false (sqlca set) on failure. */
+/* One static statement; SctlSchema.run executes it. */
 typedef struct SctlStatement {
     int object;           /* index into SctlSchema.objects */
     SctlAction action;
     const char *sql;      /* its text, for plan and reports */
-    bool (*run)(void);
 } SctlStatement;
 
 /* Object kinds: also the first part of every facet key. */
@@ -107,6 +105,9 @@ typedef struct SctlSchema {
     int nobjects;
     const SctlStatement *statements; /* in dependency order */
     int nstatements;
+    /* Runs statement k with its static EXEC SQL on the current
+     * connection; false (sqlca set) on failure. */
+    bool (*run)(int k);
 } SctlSchema;
 
 extern const SctlSchema sctl_schema;
