@@ -26,6 +26,7 @@ typedef struct PgcStmt {
     const char *action;      /* SctlAction constant name */
     char *sql;
     const Token *at;
+    bool canonical;          /* part of making the schema from nothing */
 } PgcStmt;
 
 typedef struct Pgc {
@@ -71,6 +72,11 @@ static void add_stmt(Pgc *g, int obj, const char *action, Buf *sql,
     st->action = action;
     st->sql = arena_strndup(g->a, sql->data ? sql->data : "", sql->len);
     st->at = at;
+    bool create = strcmp(action, "SCTL_CREATE") == 0 ||
+                  strcmp(action, "SCTL_CREATE_CONCURRENTLY") == 0;
+    st->canonical = (create && !object(g, obj)->in_parent) ||
+                    strcmp(action, "SCTL_GRANT") == 0 ||
+                    strcmp(action, "SCTL_COMMENT") == 0;
     vec_push(g->a, &g->stmts, st);
     buf_free(sql);
 }
@@ -192,6 +198,8 @@ static void constraint_statements(Pgc *g, const Decl *t, int table,
     drop_constraint(g, t, o, k);
 }
 
+/* All four switches exist for repairs; the declared ones are also part of
+ * making the table. */
 static void rls_statements(Pgc *g, const Decl *t, int table)
 {
     static const char *const what[][2] = {
@@ -200,9 +208,17 @@ static void rls_statements(Pgc *g, const Decl *t, int table)
         {"FORCE ROW LEVEL SECURITY", "SCTL_FORCE_RLS"},
         {"NO FORCE ROW LEVEL SECURITY", "SCTL_NO_FORCE_RLS"},
     };
+    bool rls = false, forced = false;
+    for (int i = 0; i < t->items.len; i++) {
+        const Item *it = t->items.items[i];
+        rls |= it->kind == ITEM_RLS;
+        forced |= it->kind == ITEM_RLS && it->u.forced;
+    }
     for (int i = 0; i < 4; i++) {
         Buf b = alter_table(t, what[i][0]);
         add_stmt(g, table, what[i][1], &b, t->name.tok);
+        PgcStmt *st = g->stmts.items[g->stmts.len - 1];
+        st->canonical = (i == 0 && rls) || (i == 2 && forced);
     }
 }
 
@@ -567,7 +583,7 @@ static void put_statements(Buf *b, Pgc *g)
         const PgcStmt *st = g->stmts.items[i];
         buf_printf(b, "    {%d, %s, ", st->object, st->action);
         put_c_string(b, st->sql);
-        buf_puts(b, "},\n");
+        buf_printf(b, ", %s},\n", st->canonical ? "true" : "false");
     }
     buf_puts(b, "};\n\n");
 }

@@ -242,7 +242,9 @@ static int changed_objects(const SctlSchema *s, const SctlDeclared *d,
     return n;
 }
 
-static int apply_locked(Ctx *c, const SctlDeclared *d, SctlPlan *plan)
+/* The usual apply: declared state known, live state read under the lock,
+ * differences planned and run. */
+static int attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
 {
     char *err = NULL;
     SctlFacets *live;
@@ -268,18 +270,97 @@ static int apply_locked(Ctx *c, const SctlDeclared *d, SctlPlan *plan)
     return status;
 }
 
-static int cmd_apply(Ctx *c, const SctlDeclared *d)
+/*
+ * A database holding none of the declared schemas, relations, types or
+ * functions (roles and extensions may exist: they are made only if
+ * missing).  Then apply is the canonical statements in order, and what
+ * they made is the declared state in PostgreSQL's words: read back and
+ * cached, with no scratch database.
+ */
+static bool fresh(const SctlSchema *s, const SctlFacets *live)
+{
+    for (int i = 0; i < s->nobjects; i++) {
+        const SctlObject *o = &s->objects[i];
+        if (o->kind == SCTL_K_ROLE || o->kind == SCTL_K_EXTENSION ||
+            (o->kind == SCTL_K_SCHEMA && strcmp(o->name, "public") == 0))
+            continue;
+        char *key = sctl_object_key(o);
+        bool there = sctl_facet(live, key) != NULL;
+        free(key);
+        if (there)
+            return false;
+    }
+    return !sctl_has_function_named(s, live);
+}
+
+static void add_step(SctlPlan *p, SctlStep st)
+{
+    if (p->len == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 256;
+        p->steps = realloc(p->steps, sizeof *p->steps * (size_t)p->cap);
+    }
+    p->steps[p->len++] = st;
+}
+
+static bool is_fresh(Ctx *c, int *status)
+{
+    char *err = NULL;
+    SctlFacets *live = sctl_read_facets(c->conn.pg, c->s->schemas,
+                                        c->s->nschemas, &err);
+    if (!live) {
+        *status = fail(SCTL_APPLY_FAILED, err);
+        return false;
+    }
+    bool yes = fresh(c->s, live);
+    sctl_facets_free(live);
+    return yes;
+}
+
+/* Returns -1 when the database is not fresh after all (someone else
+ * applied meanwhile): the caller takes the usual way. */
+static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
+{
+    char *err = NULL;
+    int status = SCTL_OK;
+    if (!sctl_lock(c->conn.pg, &err) ||
+        !sctl_history_ensure(c->conn.pg, &err))
+        return fail(SCTL_APPLY_FAILED, err);
+    if (!is_fresh(c, &status))
+        return status == SCTL_OK ? -1 : status;
+    for (int k = 0; k < c->s->nstatements; k++)
+        if (c->s->statements[k].canonical)
+            add_step(plan, (SctlStep){k, NULL, c->s->statements[k].object,
+                false, c->s->statements[k].action ==
+                       SCTL_CREATE_CONCURRENTLY, NULL});
+    status = run_steps(c, plan, false);
+    if (status != SCTL_OK)
+        return status;
+    if (!sctl_declared_here(&c->conn, c->s, d, &err) ||
+        !sctl_history_record(c->conn.pg, c->s->project, c->s->checksum,
+                             plan->len, &err) ||
+        !sctl_declared_store(c->conn.pg, c->s, d, &err))
+        return fail(SCTL_APPLY_FAILED, err);
+    c->applied = declared_count(d, c->s->nobjects);
+    return SCTL_OK;
+}
+
+typedef int (*Attempt)(Ctx *c, SctlDeclared *d, SctlPlan *plan);
+
+/* One apply: BEGIN, the attempt under the lock, COMMIT or ROLLBACK; then
+ * the indexes built concurrently, which cannot run in a transaction. */
+static int transaction(Ctx *c, Attempt attempt, SctlDeclared *d)
 {
     SctlPlan plan = {0};
     if (!exec(c->conn.pg, "BEGIN"))
         return fail(SCTL_APPLY_FAILED, strdup(PQerrorMessage(c->conn.pg)));
-    int status = apply_locked(c, d, &plan);
+    int status = attempt(c, d, &plan);
     if (status == SCTL_OK && !exec(c->conn.pg, "COMMIT"))
         status = fail(SCTL_APPLY_FAILED, strdup(PQerrorMessage(c->conn.pg)));
     if (status != SCTL_OK) {
         exec(c->conn.pg, "ROLLBACK");
-        fprintf(stderr, "schemactl: apply rolled back; the database is as "
-                "it was\n");
+        if (status > 0)
+            fprintf(stderr, "schemactl: apply rolled back; the database is "
+                    "as it was\n");
     } else {
         status = run_steps(c, &plan, true);
         c->did_apply = true;
@@ -289,6 +370,29 @@ static int cmd_apply(Ctx *c, const SctlDeclared *d)
     }
     sctl_plan_free(&plan);
     return status;
+}
+
+static int cmd_apply(Ctx *c, SctlDeclared *d, bool *have)
+{
+    char *err = NULL;
+    int status = SCTL_OK;
+    if (!*have && is_fresh(c, &status)) {
+        status = transaction(c, attempt_fresh, d);
+        if (status != -1) {
+            *have = status == SCTL_OK;
+            if (!*have)
+                sctl_declared_free(d, c->s->nobjects);
+            return status;
+        }
+        sctl_declared_free(d, c->s->nobjects);  /* not fresh after all */
+        status = SCTL_OK;
+    }
+    if (status != SCTL_OK)
+        return status;
+    if (!*have && !sctl_declared(&c->conn, c->s, d, &err))
+        return fail(SCTL_USAGE, err);
+    *have = true;
+    return transaction(c, attempt_declared, d);
 }
 
 static int cmd_status(Ctx *c, const SctlDeclared *d)
@@ -392,17 +496,24 @@ static int ensure_platform(Ctx *c, bool embedded)
     return SCTL_OK;
 }
 
+/* The declared state is worked out once, when a command first needs it
+ * (apply on a fresh database needs none). */
 static int run_commands(Ctx *c, const Args *a)
 {
-    SctlDeclared d;
+    SctlDeclared d = {0};
+    bool have = false;
     char *err = NULL;
-    if (!sctl_declared(&c->conn, c->s, &d, &err))
-        return fail(SCTL_USAGE, err);
     int worst = SCTL_OK;
     for (int i = 0; i < a->ncommands; i++) {
         const char *cmd = a->commands[i];
-        int status = strcmp(cmd, "plan") == 0 ? cmd_plan(c, &d)
-                   : strcmp(cmd, "apply") == 0 ? cmd_apply(c, &d)
+        bool apply = strcmp(cmd, "apply") == 0;
+        if (!apply && !have) {
+            if (!sctl_declared(&c->conn, c->s, &d, &err))
+                return fail(SCTL_USAGE, err);
+            have = true;
+        }
+        int status = apply ? cmd_apply(c, &d, &have)
+                   : strcmp(cmd, "plan") == 0 ? cmd_plan(c, &d)
                    : strcmp(cmd, "verify") == 0 ? cmd_verify(c, &d)
                    : cmd_status(c, &d);
         if (status > worst)

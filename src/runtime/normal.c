@@ -119,6 +119,36 @@ static bool from_scratch(const SctlConn *c, const SctlSchema *s,
     return ok;
 }
 
+bool sctl_declared_here(const SctlConn *c, const SctlSchema *s,
+                        SctlDeclared *d, char **err)
+{
+    memset(d, 0, sizeof *d);
+    d->keys = object_keys(s);
+    if (!function_keys(c->pg, s, d->keys, err) ||
+        !exec_ok(c->pg, "RESET search_path", "search_path", err))
+        return false;
+    d->facets = sctl_read_facets(c->pg, s->schemas, s->nschemas, err);
+    return d->facets != NULL;
+}
+
+bool sctl_has_function_named(const SctlSchema *s, const SctlFacets *live)
+{
+    for (int i = 0; i < sctl_facet_count(live); i++) {
+        const SctlFacet *f = sctl_facet_at(live, i);
+        if (f->kind != SCTL_K_FUNCTION)
+            continue;
+        for (int k = 0; k < s->nobjects; k++) {
+            const SctlObject *o = &s->objects[k];
+            size_t n = strcspn(o->name, "(");
+            if (o->kind == SCTL_K_FUNCTION &&
+                strcmp(o->schema, f->schema) == 0 &&
+                strncmp(o->name, f->name, n) == 0 && f->name[n] == '(')
+                return true;
+        }
+    }
+    return false;
+}
+
 /* ------------------------------------------------------------- cache */
 
 /* Keys first, one per line, then the facets: newlines cannot occur in

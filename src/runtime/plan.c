@@ -48,6 +48,7 @@ typedef struct State {
     bool *missing;       /* absent from the live catalog */
     bool *recreate;      /* dropped below, to be made again */
     bool *acl_done;      /* privileges already repaired */
+    int *drop;           /* each object's SCTL_DROP statement, or -1 */
     SctlPlan *out;
 } State;
 
@@ -150,15 +151,6 @@ static bool definition_differs(State *st, int i)
     return false;
 }
 
-static int statement_of(State *st, int object, SctlAction action)
-{
-    for (int k = 0; k < st->s->nstatements; k++)
-        if (st->s->statements[k].object == object &&
-            st->s->statements[k].action == action)
-            return k;
-    return -1;
-}
-
 /* Parts PostgreSQL cannot alter in place are dropped and made again. */
 static void drop_changed(State *st)
 {
@@ -168,7 +160,7 @@ static void drop_changed(State *st)
                       k == SCTL_K_POLICY || k == SCTL_K_TRIGGER ||
                       (k == SCTL_K_VIEW &&
                        same(field(decl_of(st, i), "kind"), "m"));
-        int drop = statement_of(st, i, SCTL_DROP);
+        int drop = st->drop[i];
         if (!remade || st->missing[i] || drop < 0 || !decl_of(st, i) ||
             !definition_differs(st, i))
             continue;
@@ -463,7 +455,12 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
 {
     size_t n = (size_t)s->nobjects + 1;
     State st = {s, d, live, conn, calloc(n, 1), calloc(n, 1), calloc(n, 1),
-                out};
+                malloc(n * sizeof(int)), out};
+    for (int i = 0; i < s->nobjects; i++)
+        st.drop[i] = -1;
+    for (int k = 0; k < s->nstatements; k++)
+        if (s->statements[k].action == SCTL_DROP)
+            st.drop[s->statements[k].object] = k;
     for (int i = 0; i < s->nobjects; i++)
         st.missing[i] = decl_of(&st, i) && !live_of(&st, i);
     for (int pass = 0; pass < 6; pass++)
@@ -477,6 +474,7 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
     free(st.missing);
     free(st.recreate);
     free(st.acl_done);
+    free(st.drop);
 }
 
 void sctl_plan_free(SctlPlan *p)

@@ -54,6 +54,8 @@ typedef struct SctlStatement {
     int object;           /* index into SctlSchema.objects */
     SctlAction action;
     const char *sql;      /* its text, for plan and reports */
+    bool canonical;       /* one of the canonical SQL's statements: run in
+                             order, they make the schema from nothing */
 } SctlStatement;
 
 /* Object kinds: also the first part of every facet key. */
@@ -229,6 +231,12 @@ typedef struct SctlDeclared {
 
 bool sctl_declared(const SctlConn *c, const SctlSchema *s, SctlDeclared *d,
                    char **err);
+/* The declared state read from the target itself, right after the
+ * canonical statements made it there (inside the caller's transaction). */
+bool sctl_declared_here(const SctlConn *c, const SctlSchema *s,
+                        SctlDeclared *d, char **err);
+/* True if live has a function with the name of a declared one. */
+bool sctl_has_function_named(const SctlSchema *s, const SctlFacets *live);
 /* Stores d in the target's cache (inside the caller's transaction). */
 bool sctl_declared_store(PGconn *conn, const SctlSchema *s,
                          const SctlDeclared *d, char **err);
