@@ -28,7 +28,7 @@ RT_OBJ   := $(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o) \
             $(BUILD)/rt/supabase_sql.o
 
 .PHONY: all help deps run test unit unit-asan golden bad integration \
-        e2e bench check-generated clean
+        runtime-tests e2e bench check-generated clean
 
 all: bin/schemac $(BUILD)/libschemactl.a $(PROJECT_BINS)
 
@@ -47,6 +47,7 @@ help:
 	@echo "make golden     golden tests: tests/golden/*.schema against .sql/.err"
 	@echo "make bad        bad-input corpus: expected positions, no crash"
 	@echo "make integration  compiled SQL vs hand-written SQL, catalogs compared"
+	@echo "make runtime-tests  the runtime's Check tests against real servers"
 	@echo "make e2e        executables against a real PostgreSQL: apply, verify,"
 	@echo "                tamper, verify again, repair"
 	@echo "make bench      compile/build/apply/verify times for 1,000 and 10,000"
@@ -123,6 +124,24 @@ $(BUILD)/unit-tests-asan: $(TEST_SRC) $(SAN_OBJ)
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
 
+# The runtime against real servers (they start their own).
+$(BUILD)/rt/probe_test.c: tests/runtime/probe.pgc | $(BUILD)/rt
+	ecpg -o $@ $<
+
+$(BUILD)/runtime-tests: tests/runtime/test_runtime.c $(BUILD)/rt/probe_test.c \
+                        $(BUILD)/libschemactl.a
+	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -Isrc/runtime -I$(PGINC) \
+	  tests/runtime/test_runtime.c $(BUILD)/rt/probe_test.c \
+	  $(BUILD)/libschemactl.a -lecpg -lpq $(CHECK_LIBS) -o $@
+
+$(BUILD)/facets-tests: tests/runtime/test_facets.c src/runtime/facets.c
+	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -Isrc/runtime -I$(PGINC) \
+	  src/runtime/facets.c tests/runtime/test_facets.c -lpq $(CHECK_LIBS) -o $@
+
+runtime-tests: $(BUILD)/runtime-tests $(BUILD)/facets-tests
+	$(BUILD)/runtime-tests
+	$(BUILD)/facets-tests
+
 unit-asan: $(BUILD)/unit-tests-asan
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 \
 	  LSAN_OPTIONS=suppressions=tests/unit/lsan.supp $(BUILD)/unit-tests-asan
@@ -144,6 +163,7 @@ test: deps
 	$(MAKE) bad
 	$(MAKE) check-generated
 	$(MAKE) integration
+	$(MAKE) runtime-tests
 	$(MAKE) e2e
 
 # ------------------------------------------------------------------ main job

@@ -133,7 +133,7 @@ max_wal_senders = 0
 autovacuum = off
 jit = off
 # big schemas are applied in one transaction
-max_locks_per_transaction = 256
+max_locks_per_transaction = 1024
 log_min_messages = warning
 EOF
 	if ! as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -s start >/dev/null 2>&1; then

@@ -105,6 +105,23 @@ static void show_source(Diag *d, const Source *file, size_t off, size_t len,
     put_caret(d->out, text, line_len, from, len);
 }
 
+/* A message quotes names from the input, which may be huge: it is cut,
+ * at a character boundary, to one screenful. */
+#define MESSAGE_MAX 400
+
+static void put_message(FILE *out, const char *fmt, va_list ap)
+{
+    char text[MESSAGE_MAX + 1];
+    int n = vsnprintf(text, sizeof text, fmt, ap);
+    size_t len = strlen(text);
+    if (n > MESSAGE_MAX) {
+        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+            len--;
+        text[len] = '\0';
+    }
+    fprintf(out, "%s%s\n", text, n > MESSAGE_MAX ? "..." : "");
+}
+
 void diag_vat(Diag *d, DiagLevel level, const Source *src, size_t off,
               size_t len, const char *fmt, va_list ap)
 {
@@ -118,8 +135,7 @@ void diag_vat(Diag *d, DiagLevel level, const Source *src, size_t off,
         len = 1;  /* the range spans pieces from different places */
     fprintf(d->out, "%s:%d:%d: %s: ", file->name, line, col,
             level_name(level));
-    vfprintf(d->out, fmt, ap);
-    fputc('\n', d->out);
+    put_message(d->out, fmt, ap);
     show_source(d, file, file_off, len, line);
     if (src->expanded_at) {
         const Token *use = src->expanded_at;
@@ -145,7 +161,6 @@ void diag_plain(Diag *d, DiagLevel level, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fprintf(d->out, "schemac: %s: ", level_name(level));
-    vfprintf(d->out, fmt, ap);
-    fputc('\n', d->out);
+    put_message(d->out, fmt, ap);
     va_end(ap);
 }

@@ -163,6 +163,8 @@ int main(int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
+    /* diagnostics are many small writes: buffer them (flushed at exit) */
+    setvbuf(stderr, NULL, _IOFBF, 1 << 16);
     Arena *a = arena_new();
     Diag d;
     diag_init(&d, stderr);

@@ -299,7 +299,7 @@ static bool configure(SctlEmbedded *e, char **err)
                    "port = %d\nfsync = off\nsynchronous_commit = off\n"
                    "full_page_writes = off\nwal_level = minimal\n"
                    "max_wal_senders = 0\nautovacuum = off\njit = off\n"
-                   "max_locks_per_transaction = 256\n"
+                   "max_locks_per_transaction = 1024\n"
                    "log_min_messages = warning\n", e->dir, e->port);
     if (!f || fclose(f) != 0) {
         *err = fmt("cannot configure the embedded server: %s",

@@ -802,69 +802,27 @@ static void add_rows(SctlFacets *f, SctlKind kind, PGresult *r)
     }
 }
 
-/* Sends the queries; returns how many went. */
-static int send_queries(PGconn *conn, const char *schemas, char **err)
+/* Runs one query and files its rows, sorted: queries come in key order. */
+static bool run_query(PGconn *conn, const Query *q, const char *schemas,
+                      SctlFacets *f, char **err)
 {
     const char *params[1] = {schemas};
-    for (size_t i = 0; i < NQUERIES; i++) {
-        const Query *q = &queries[i];
-        if (!PQsendQueryParams(conn, q->sql, q->by_schema ? 1 : 0, NULL,
-                               params, NULL, NULL, 0)) {
-            set_err(err, "facets: %s", PQerrorMessage(conn));
-            return (int)i;
-        }
-    }
-    return (int)NQUERIES;
-}
-
-/* Files one query's rows; after the first error only drains (later
- * queries come back PGRES_PIPELINE_ABORTED). */
-static void take_result(PGconn *conn, const Query *q, SctlFacets *f,
-                        char **err)
-{
-    PGresult *r = PQgetResult(conn);
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && !*err) {
-        int from = f->n;
-        add_rows(f, q->kind, r);
-        sort_range(f, from);
-        r = NULL;
-    } else if (!*err) {
+    PGresult *r = PQexecParams(conn, q->sql, q->by_schema ? 1 : 0, NULL,
+                               params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         set_err(err, "facets: reading %ss: %s", kind_word(q->kind),
-                r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
-    }
-    PQclear(r);
-    PQclear(PQgetResult(conn));     /* the NULL that ends its results */
-}
-
-/*
- * All queries go at once (pipeline mode), so the server runs the next
- * while this side files the rows of the last.  They are a few kilobytes,
- * so blocking sends cannot fill the socket and deadlock.
- */
-static bool run_queries(PGconn *conn, const char *schemas, SctlFacets *f,
-                        char **err)
-{
-    if (!PQenterPipelineMode(conn)) {
-        set_err(err, "facets: %s", PQerrorMessage(conn));
+                PQerrorMessage(conn));
+        PQclear(r);
         return false;
     }
-    int sent = send_queries(conn, schemas, err);
-    if (PQpipelineSync(conn)) {
-        for (int i = 0; i < sent; i++)
-            take_result(conn, &queries[i], f, err);
-        PQclear(PQgetResult(conn));     /* PGRES_PIPELINE_SYNC */
-    } else if (!*err) {
-        set_err(err, "facets: %s", PQerrorMessage(conn));
-    }
-    if (!PQexitPipelineMode(conn) && !*err)
-        set_err(err, "facets: %s", PQerrorMessage(conn));
-    return !*err;
+    int from = f->n;
+    add_rows(f, q->kind, r);
+    sort_range(f, from);
+    return true;
 }
 
-/*
- * Opens a transaction (own) or a savepoint in the caller's, then pins the
- * output settings with SET LOCAL.
- */
+/* Opens a transaction (own) or a savepoint in the caller's, for the
+ * SET LOCALs of read_all to live in. */
 static bool session_begin(PGconn *conn, bool *own, char **err)
 {
     switch (PQtransactionStatus(conn)) {
@@ -904,7 +862,9 @@ static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
     if (!exec_cmd(conn, SQL_SETTINGS, err))
         return false;
     char *arr = text_array(schemas, nschemas);
-    bool ok = run_queries(conn, arr, f, err);
+    bool ok = true;
+    for (size_t i = 0; ok && i < NQUERIES; i++)
+        ok = run_query(conn, &queries[i], arr, f, err);
     free(arr);
     return ok;
 }
