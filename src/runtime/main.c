@@ -8,9 +8,27 @@
 #include "schemactl.h"
 
 #include <ecpglib.h>
+#include <signal.h>
 #include <sqlca.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
+#include <time.h>
+
+/* --timing: each phase's duration, on stderr. */
+static bool timing;
+
+static void phase(const char *what)
+{
+    static struct timespec last;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (timing && last.tv_sec)
+        fprintf(stderr, "timing: %-24s %7.3f s\n", what,
+                (double)(now.tv_sec - last.tv_sec) +
+                (double)(now.tv_nsec - last.tv_nsec) / 1e9);
+    last = now;
+}
 
 typedef struct Ctx {
     const SctlSchema *s;
@@ -40,6 +58,7 @@ static const char *const usage =
     "                           database is named)\n"
     "  --allow-data-loss        let apply drop columns and narrow types\n"
     "  --install-platform-shim  install the Supabase stand-in if missing\n"
+    "  --timing                 print how long each phase takes\n"
     "  COMMAND --help           help for one command\n"
     "\n"
     "exit status: 0 ok, 1 drift found, 2 usage or connection error,\n"
@@ -85,11 +104,14 @@ static int compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
                    SctlDiffs *diffs)
 {
     char *err = NULL;
+    phase("(before reading)");
     *live = sctl_read_facets(c->conn.pg, c->s->schemas, c->s->nschemas, &err);
     if (!*live)
         return fail(SCTL_USAGE, err);
+    phase("read the catalog");
     memset(diffs, 0, sizeof *diffs);
     sctl_diff(c->s, d, *live, diffs);
+    phase("compare");
     return SCTL_OK;
 }
 
@@ -447,6 +469,8 @@ static int parse_args(Ctx *c, int argc, char **argv, Args *a)
             c->allow_data_loss = true;
         else if (strcmp(w, "--install-platform-shim") == 0)
             c->install_shim = true;
+        else if (strcmp(w, "--timing") == 0)
+            timing = true;
         else if (known_command(w) && a->ncommands < 8)
             a->commands[a->ncommands++] = w;
         else {
@@ -508,8 +532,11 @@ static int run_commands(Ctx *c, const Args *a)
         const char *cmd = a->commands[i];
         bool apply = strcmp(cmd, "apply") == 0;
         if (!apply && !have) {
+            phase("(connected)");
             if (!sctl_declared(&c->conn, c->s, &d, &err))
                 return fail(SCTL_USAGE, err);
+            phase(d.from_cache ? "normal forms (cache)"
+                               : "normal forms (scratch)");
             have = true;
         }
         int status = apply ? cmd_apply(c, &d, &have)
@@ -532,6 +559,24 @@ static void summary(const Ctx *c)
                c->verified, c->drifted);
 }
 
+/* An interrupted run must not leave its throwaway server behind. */
+static SctlEmbedded *running;
+
+static void on_signal(int sig)
+{
+    if (running)
+        sctl_embedded_stop(running);
+    _exit(128 + sig);
+}
+
+static void stop_on_signals(SctlEmbedded *e)
+{
+    running = e;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
+}
+
 static int connect_and_run(Ctx *c, Args *a)
 {
     SctlEmbedded emb = {0};
@@ -539,6 +584,8 @@ static int connect_and_run(Ctx *c, Args *a)
     bool embedded = a->embedded || !database_named(a);
     if (embedded && !sctl_embedded_start(&emb, &err))
         return fail(SCTL_USAGE, err);
+    if (embedded)
+        stop_on_signals(&emb);
     const char *url = embedded ? emb.url : a->db;
     int status = SCTL_USAGE;
     if (!sctl_connect(url, &c->conn, &err)) {
@@ -551,8 +598,10 @@ static int connect_and_run(Ctx *c, Args *a)
         summary(c);
         sctl_disconnect(&c->conn);
     }
-    if (embedded)
+    if (embedded) {
+        running = NULL;
         sctl_embedded_stop(&emb);
+    }
     return status;
 }
 
