@@ -26,3 +26,11 @@ const char *item_kind_name(ItemKind k)
 {
     return item_names[k];
 }
+
+const Constraint *ast_column_constraint(const Column *c, ConKind kind)
+{
+    for (int i = 0; i < c->cons.len; i++)
+        if (((Constraint *)c->cons.items[i])->kind == kind)
+            return c->cons.items[i];
+    return NULL;
+}

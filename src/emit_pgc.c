@@ -136,14 +136,6 @@ static Buf alter_column(const Decl *t, const Column *c, const char *what)
     return b;
 }
 
-static const Constraint *column_con(const Column *c, ConKind kind)
-{
-    for (int i = 0; i < c->cons.len; i++)
-        if (((Constraint *)c->cons.items[i])->kind == kind)
-            return c->cons.items[i];
-    return NULL;
-}
-
 /* Adding a column, and every change of its definition that keeps data. */
 static void column_statements(Pgc *g, const Decl *t, int table, Column *c)
 {
@@ -154,7 +146,7 @@ static void column_statements(Pgc *g, const Decl *t, int table, Column *c)
     Buf b = alter_table(t, "ADD COLUMN ");
     emit_sql_column(&b, c);
     add_stmt(g, o, "SCTL_CREATE", &b, c->name.tok);
-    const Constraint *dflt = column_con(c, CON_DEFAULT);
+    const Constraint *dflt = ast_column_constraint(c, CON_DEFAULT);
     if (dflt) {
         b = alter_column(t, c, "SET DEFAULT ");
         buf_put(&b, dflt->expr.src->text + dflt->expr.off, dflt->expr.len);
@@ -168,7 +160,7 @@ static void column_statements(Pgc *g, const Decl *t, int table, Column *c)
     add_stmt(g, o, "SCTL_DROP_NOT_NULL", &b, c->name.tok);
     b = alter_column(t, c, "TYPE ");
     buf_put(&b, c->type.src->text + c->type.off, c->type.len);
-    const Constraint *coll = column_con(c, CON_COLLATE);
+    const Constraint *coll = ast_column_constraint(c, CON_COLLATE);
     if (coll) {
         buf_puts(&b, " COLLATE ");
         buf_put(&b, coll->expr.src->text + coll->expr.off, coll->expr.len);

@@ -66,14 +66,6 @@ static const char *fk_action(FkAction a)
     return NULL;
 }
 
-static const Constraint *find_con(const Column *c, ConKind kind)
-{
-    for (int i = 0; i < c->cons.len; i++)
-        if (((Constraint *)c->cons.items[i])->kind == kind)
-            return c->cons.items[i];
-    return NULL;
-}
-
 static void put_column(Buf *b, const Column *c)
 {
     buf_puts(b, "    ");
@@ -87,20 +79,20 @@ void emit_sql_column(Buf *b, const Column *c)
     quote_ident(b, c->name.name);
     buf_puts(b, " ");
     put_frag(b, &c->type);
-    if ((k = find_con(c, CON_COLLATE))) {
+    if ((k = ast_column_constraint(c, CON_COLLATE))) {
         buf_puts(b, " COLLATE ");
         put_frag(b, &k->expr);
     }
-    if ((k = find_con(c, CON_DEFAULT))) {
+    if ((k = ast_column_constraint(c, CON_DEFAULT))) {
         buf_puts(b, " DEFAULT ");
         put_frag(b, &k->expr);
     }
-    if ((k = find_con(c, CON_GENERATED))) {
+    if ((k = ast_column_constraint(c, CON_GENERATED))) {
         buf_puts(b, " GENERATED ALWAYS AS (");
         put_frag(b, &k->expr);
         buf_puts(b, ") STORED");
     }
-    if ((k = find_con(c, CON_IDENTITY))) {
+    if ((k = ast_column_constraint(c, CON_IDENTITY))) {
         buf_printf(b, " GENERATED %s AS IDENTITY",
                    k->identity_always ? "ALWAYS" : "BY DEFAULT");
         if (k->expr.len) {
@@ -109,7 +101,7 @@ void emit_sql_column(Buf *b, const Column *c)
             buf_puts(b, ")");
         }
     }
-    if (find_con(c, CON_NOT_NULL))
+    if (ast_column_constraint(c, CON_NOT_NULL))
         buf_puts(b, " NOT NULL");
 }
 

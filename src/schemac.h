@@ -463,6 +463,8 @@ typedef struct Program {
 
 const char *decl_kind_name(DeclKind k);
 const char *item_kind_name(ItemKind k);
+/* The column's first constraint of a kind, NULL if none. */
+const Constraint *ast_column_constraint(const Column *c, ConKind kind);
 
 /* ---------------------------------------------------------------- parse.c */
 

@@ -20,6 +20,18 @@ static PgRef *keep_ref(Sema *s, const PgRef *r)
     return k;
 }
 
+/* The references of a parse tree, kept in the run's arena under key. */
+static Vec *cache_refs(Sema *s, const char *key, const Json *tree)
+{
+    Vec found = {0};
+    pgsql_collect_refs(s->trees, tree, &found);
+    Vec *refs = arena_alloc(s->arena, sizeof *refs);
+    for (int i = 0; i < found.len; i++)
+        vec_push(s->arena, refs, keep_ref(s, found.items[i]));
+    map_put(s->expr_cache, key, refs);
+    return refs;
+}
+
 /*
  * The references of a one-expression fragment, NULL (reported) if it is
  * not one.  The same text always yields the same references, so each
@@ -42,13 +54,7 @@ static Vec *expr_refs(Sema *s, const Frag *f, const char *what)
                 "%s must be one expression", what);
         return NULL;
     }
-    Vec found = {0};
-    pgsql_collect_refs(s->trees, tree, &found);
-    refs = arena_alloc(s->arena, sizeof *refs);
-    for (int i = 0; i < found.len; i++)
-        vec_push(s->arena, refs, keep_ref(s, found.items[i]));
-    map_put(s->expr_cache, key, refs);
-    return refs;
+    return cache_refs(s, key, tree);
 }
 
 #define DEFAULT_PREFIX "CREATE TABLE x (c int DEFAULT "
@@ -76,13 +82,7 @@ static Vec *default_refs(Sema *s, const Frag *f)
                 "a default must be one value or expression");
         return NULL;
     }
-    Vec found = {0};
-    pgsql_collect_refs(s->trees, expr, &found);
-    refs = arena_alloc(s->arena, sizeof *refs);
-    for (int i = 0; i < found.len; i++)
-        vec_push(s->arena, refs, keep_ref(s, found.items[i]));
-    map_put(s->expr_cache, key, refs);
-    return refs;
+    return cache_refs(s, key, expr);
 }
 
 /* Parses an expression fragment and resolves what it names. */

@@ -22,19 +22,6 @@ static void push(SctlDiffs *ds, SctlDiff d)
     ds->items[ds->len++] = d;
 }
 
-static bool same(const char *a, const char *b)
-{
-    return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-static const char *field(const SctlFacet *f, const char *name)
-{
-    for (int i = 0; f && i < f->nfields; i++)
-        if (strcmp(f->fields[i].name, name) == 0)
-            return f->fields[i].value;
-    return NULL;
-}
-
 /* Privileges and comments are compared only where the schema manages
  * them: a platform may grant on its own, and an undeclared comment is no
  * one's business. */
@@ -54,8 +41,8 @@ static void compare(int i, const SctlObject *o, const SctlFacet *d,
         const SctlField *f = &d->fields[k];
         if (!managed(o, f->name))
             continue;
-        const char *lv = field(l, f->name);
-        if (!same(lv, f->value))
+        const char *lv = sctl_field(l, f->name);
+        if (!sctl_same(lv, f->value))
             push(out, (SctlDiff){i, l, d, f->name, lv, f->value});
     }
 }
@@ -70,7 +57,7 @@ static bool extra_counts(const SctlFacet *f)
     case SCTL_K_TRIGGER:
         return true;
     case SCTL_K_INDEX:
-        return field(f, "constraint") == NULL;
+        return sctl_field(f, "constraint") == NULL;
     case SCTL_K_ROLE:
     case SCTL_K_SCHEMA:
     case SCTL_K_EXTENSION:

@@ -708,6 +708,19 @@ void sctl_facets_of_table(const SctlFacets *f, const char *schema,
     *n = r >= 0 ? f->runs[r].count : 0;
 }
 
+const char *sctl_field(const SctlFacet *f, const char *name)
+{
+    for (int i = 0; f && i < f->nfields; i++)
+        if (strcmp(f->fields[i].name, name) == 0)
+            return f->fields[i].value;
+    return NULL;
+}
+
+bool sctl_same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 int sctl_facet_count(const SctlFacets *f)
 {
     return f->n;

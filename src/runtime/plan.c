@@ -64,19 +64,6 @@ static SctlStep *add(State *st, int statement, char *sql, int object)
     return step;
 }
 
-static const char *field(const SctlFacet *f, const char *name)
-{
-    for (int i = 0; f && i < f->nfields; i++)
-        if (strcmp(f->fields[i].name, name) == 0)
-            return f->fields[i].value;
-    return NULL;
-}
-
-static bool same(const char *a, const char *b)
-{
-    return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 static const SctlFacet *live_of(State *st, int i)
 {
     return sctl_facet(st->live, st->d->keys[i]);
@@ -89,7 +76,7 @@ static const SctlFacet *decl_of(State *st, int i)
 
 static bool differs(State *st, int i, const char *name)
 {
-    return !same(field(live_of(st, i), name), field(decl_of(st, i), name));
+    return !sctl_same(sctl_field(live_of(st, i), name), sctl_field(decl_of(st, i), name));
 }
 
 /* A quoted identifier (PostgreSQL's own quoting), appended to b. */
@@ -115,7 +102,7 @@ static void drop_extra(State *st, const SctlFacet *f, int pass)
     static const SctlKind order[] = {SCTL_K_TRIGGER, SCTL_K_POLICY,
                                      SCTL_K_CONSTRAINT, SCTL_K_CONSTRAINT,
                                      SCTL_K_INDEX, SCTL_K_COLUMN};
-    bool fkey = same(field(f, "type"), "f");
+    bool fkey = sctl_same(sctl_field(f, "type"), "f");
     if (f->kind != order[pass] || (pass == 2 && !fkey) || (pass == 3 && fkey))
         return;
     Str b = {0};
@@ -159,7 +146,7 @@ static void drop_changed(State *st)
         bool remade = k == SCTL_K_CONSTRAINT || k == SCTL_K_INDEX ||
                       k == SCTL_K_POLICY || k == SCTL_K_TRIGGER ||
                       (k == SCTL_K_VIEW &&
-                       same(field(decl_of(st, i), "kind"), "m"));
+                       sctl_same(sctl_field(decl_of(st, i), "kind"), "m"));
         int drop = st->drop[i];
         if (!remade || st->missing[i] || drop < 0 || !decl_of(st, i) ||
             !definition_differs(st, i))
@@ -240,8 +227,8 @@ static void fix_acl(State *st, int i)
         st->missing[i] || !differs(st, i, "acl"))
         return;
     st->acl_done[i] = true;
-    const char *live = field(live_of(st, i), "acl");
-    const char *decl = field(decl_of(st, i), "acl");
+    const char *live = sctl_field(live_of(st, i), "acl");
+    const char *decl = sctl_field(decl_of(st, i), "acl");
     acl_items(st, i, live, decl, false);
     acl_items(st, i, decl, live, true);
 }
@@ -252,8 +239,8 @@ static void fix_membership(State *st, int i)
     if (st->acl_done[i] || st->missing[i] || !differs(st, i, "member_of"))
         return;
     st->acl_done[i] = true;
-    const char *lists[2] = {field(live_of(st, i), "member_of"),
-                            field(decl_of(st, i), "member_of")};
+    const char *lists[2] = {sctl_field(live_of(st, i), "member_of"),
+                            sctl_field(decl_of(st, i), "member_of")};
     for (int side = 0; side < 2; side++)
         for (const char *p = lists[side]; p && *p;) {
             size_t n = strcspn(p, ",");
@@ -307,16 +294,16 @@ static bool widening(const char *from, const char *to)
 static void column_step(State *st, int k, int i, SctlAction a)
 {
     const SctlFacet *d = decl_of(st, i);
-    const char *dflt = field(d, "default"), *nn = field(d, "not_null");
+    const char *dflt = sctl_field(d, "default"), *nn = sctl_field(d, "not_null");
     bool want = false;
     switch (a) {
     case SCTL_SET_DEFAULT: want = differs(st, i, "default") && dflt; break;
     case SCTL_DROP_DEFAULT: want = differs(st, i, "default") && !dflt; break;
     case SCTL_SET_NOT_NULL:
-        want = differs(st, i, "not_null") && same(nn, "t");
+        want = differs(st, i, "not_null") && sctl_same(nn, "t");
         break;
     case SCTL_DROP_NOT_NULL:
-        want = differs(st, i, "not_null") && same(nn, "f");
+        want = differs(st, i, "not_null") && sctl_same(nn, "f");
         break;
     default: break;
     }
@@ -331,9 +318,9 @@ static void alter_type_step(State *st, int k, int i)
             "identity or generation of a column cannot change in place");
     if (!differs(st, i, "type") && !differs(st, i, "collation"))
         return;
-    const char *from = field(live_of(st, i), "type");
-    const char *to = field(decl_of(st, i), "type");
-    add(st, k, NULL, i)->data_loss = !same(from, to) &&
+    const char *from = sctl_field(live_of(st, i), "type");
+    const char *to = sctl_field(decl_of(st, i), "type");
+    add(st, k, NULL, i)->data_loss = !sctl_same(from, to) &&
                                      !(from && to && widening(from, to));
 }
 
@@ -342,8 +329,8 @@ static void fix_type(State *st, int i)
 {
     if (!differs(st, i, "labels") && !differs(st, i, "definition"))
         return;
-    const char *live = field(live_of(st, i), "labels");
-    const char *decl = field(decl_of(st, i), "labels");
+    const char *live = sctl_field(live_of(st, i), "labels");
+    const char *decl = sctl_field(decl_of(st, i), "labels");
     if (!live || !decl || differs(st, i, "definition")) {
         add(st, -1, NULL, i)->why = strdup("the type's definition changed; "
                                            "it cannot be altered in place");
@@ -376,10 +363,10 @@ static bool rls_wanted(State *st, int i, SctlAction a)
 {
     const char *name = a == SCTL_ENABLE_RLS || a == SCTL_DISABLE_RLS
                        ? "rls" : "force_rls";
-    const char *want = field(decl_of(st, i), name);
-    const char *have = st->missing[i] ? "f" : field(live_of(st, i), name);
+    const char *want = sctl_field(decl_of(st, i), name);
+    const char *have = st->missing[i] ? "f" : sctl_field(live_of(st, i), name);
     bool on = a == SCTL_ENABLE_RLS || a == SCTL_FORCE_RLS;
-    return same(want, on ? "t" : "f") && !same(have, want);
+    return sctl_same(want, on ? "t" : "f") && !sctl_same(have, want);
 }
 
 static void statement_step(State *st, int k)

@@ -151,6 +151,10 @@ const SctlFacet *sctl_facet(const SctlFacets *f, const char *key);
 void sctl_facets_of_table(const SctlFacets *f, const char *schema,
                           const char *table, const SctlFacet ***out, int *n);
 int sctl_facet_count(const SctlFacets *f);
+/* A field's value (NULL when absent or SQL NULL; f may be NULL). */
+const char *sctl_field(const SctlFacet *f, const char *name);
+/* Equal values, NULL equal to NULL only. */
+bool sctl_same(const char *a, const char *b);
 const SctlFacet *sctl_facet_at(const SctlFacets *f, int i);
 void sctl_facets_free(SctlFacets *f);
 /* The key of a declared object (malloc'd). */
