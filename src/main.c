@@ -148,6 +148,32 @@ static int run(Arena *a, const char *command, Vec *paths, const char *bin,
     return finish(d, status);
 }
 
+/* Options and paths; false on an unknown option (usage printed). */
+static bool parse_options(int argc, char **argv, Arena *a, Diag *d,
+                          Vec *paths, const char **bin)
+{
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--strict") == 0)
+            d->werror = true;
+        else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc &&
+                 (strcmp(argv[1], "build") == 0 ||
+                  strcmp(argv[1], "pgc") == 0))
+            *bin = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "schemac: unknown option %s\n%s", argv[i], usage);
+            return false;
+        } else
+            vec_push(a, paths, argv[i]);
+    }
+    return true;
+}
+
+static bool known_command(const char *c)
+{
+    return strcmp(c, "check") == 0 || strcmp(c, "sql") == 0 ||
+           strcmp(c, "pgc") == 0 || strcmp(c, "build") == 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
@@ -156,10 +182,7 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return EXIT_SUCCESS;
     }
-    if (argc < 2 || (strcmp(argv[1], "check") != 0 &&
-                     strcmp(argv[1], "sql") != 0 &&
-                     strcmp(argv[1], "pgc") != 0 &&
-                     strcmp(argv[1], "build") != 0)) {
+    if (argc < 2 || !known_command(argv[1])) {
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
@@ -170,26 +193,13 @@ int main(int argc, char **argv)
     diag_init(&d, stderr);
     Vec paths = {0};
     const char *bin = "bin/schemactl";
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--strict") == 0)
-            d.werror = true;
-        else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc &&
-                 (strcmp(argv[1], "build") == 0 ||
-                  strcmp(argv[1], "pgc") == 0))
-            bin = argv[++i];
-        else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "schemac: unknown option %s\n%s", argv[i], usage);
-            arena_free(a);
-            return EXIT_USAGE;
-        } else
-            vec_push(a, &paths, argv[i]);
-    }
-    if (paths.len == 0) {
+    int status = EXIT_USAGE;
+    if (!parse_options(argc, argv, a, &d, &paths, &bin))
+        status = EXIT_USAGE;
+    else if (paths.len == 0)
         fputs(usage, stderr);
-        arena_free(a);
-        return EXIT_USAGE;
-    }
-    int status = run(a, argv[1], &paths, bin, &d);
+    else
+        status = run(a, argv[1], &paths, bin, &d);
     arena_free(a);
     return status;
 }

@@ -369,63 +369,77 @@ static bool rls_wanted(State *st, int i, SctlAction a)
     return sctl_same(want, on ? "t" : "f") && !sctl_same(have, want);
 }
 
-static void statement_step(State *st, int k)
+/* Creations: what is missing, or was dropped to be made again; parts of a
+ * table that CREATE TABLE makes only when the table was there. */
+static void create_step(State *st, int k, bool after_commit)
 {
-    const SctlStatement *stmt = &st->s->statements[k];
-    int i = stmt->object;
+    int i = st->s->statements[k].object;
     const SctlObject *o = &st->s->objects[i];
     bool making = st->missing[i] || st->recreate[i];
     bool parent_missing = o->parent >= 0 && st->missing[o->parent];
-    if (!decl_of(st, i) && !making && stmt->action != SCTL_GRANT)
-        return;
-    switch (stmt->action) {
-    case SCTL_CREATE:
-        if (making && !(o->inline_in_parent && parent_missing))
-            add(st, k, NULL, i);
-        else if (!making && o->kind == SCTL_K_TYPE)
-            fix_type(st, i);
-        break;
-    case SCTL_CREATE_CONCURRENTLY:
-        if (making)
-            add(st, k, NULL, i)->after_commit = true;
-        break;
+    if (making && !(o->inline_in_parent && parent_missing))
+        add(st, k, NULL, i)->after_commit = after_commit;
+    else if (!making && !after_commit && o->kind == SCTL_K_TYPE)
+        fix_type(st, i);
+}
+
+/* Changes in place of what exists. */
+static void change_step(State *st, int k, SctlAction a, int i)
+{
+    switch (a) {
     case SCTL_REPLACE:
-        if (!st->missing[i] && definition_differs(st, i))
+        if (definition_differs(st, i))
             add(st, k, NULL, i);
         break;
+    case SCTL_ALTER_TYPE: alter_type_step(st, k, i); break;
     case SCTL_SET_DEFAULT:
     case SCTL_DROP_DEFAULT:
     case SCTL_SET_NOT_NULL:
-    case SCTL_DROP_NOT_NULL:
-        if (!making)
-            column_step(st, k, i, stmt->action);
-        break;
-    case SCTL_ALTER_TYPE:
-        if (!making)
-            alter_type_step(st, k, i);
-        break;
+    case SCTL_DROP_NOT_NULL: column_step(st, k, i, a); break;
+    case SCTL_CREATE:
+    case SCTL_DROP:
     case SCTL_ENABLE_RLS:
     case SCTL_DISABLE_RLS:
     case SCTL_FORCE_RLS:
     case SCTL_NO_FORCE_RLS:
-        if (rls_wanted(st, i, stmt->action))
-            add(st, k, NULL, i);
-        break;
     case SCTL_GRANT:
-        if (making)
-            add(st, k, NULL, i);
-        else if (o->kind == SCTL_K_ROLE)
-            fix_membership(st, i);
-        else
-            fix_acl(st, i);
-        break;
     case SCTL_COMMENT:
-        if (making || (o->comment_declared && differs(st, i, "comment")))
-            add(st, k, NULL, i);
-        break;
-    case SCTL_DROP:
-        break;  /* drop_changed decided */
+    case SCTL_CREATE_CONCURRENTLY: break;
     }
+}
+
+static void grant_step(State *st, int k, int i, bool making)
+{
+    if (making)
+        add(st, k, NULL, i);
+    else if (st->s->objects[i].kind == SCTL_K_ROLE)
+        fix_membership(st, i);
+    else
+        fix_acl(st, i);
+}
+
+static void statement_step(State *st, int k)
+{
+    const SctlStatement *stmt = &st->s->statements[k];
+    int i = stmt->object;
+    bool making = st->missing[i] || st->recreate[i];
+    if (!decl_of(st, i) && !making && stmt->action != SCTL_GRANT)
+        return;
+    SctlAction a = stmt->action;
+    if (a == SCTL_CREATE || a == SCTL_CREATE_CONCURRENTLY)
+        create_step(st, k, a == SCTL_CREATE_CONCURRENTLY);
+    else if (a == SCTL_ENABLE_RLS || a == SCTL_DISABLE_RLS ||
+             a == SCTL_FORCE_RLS || a == SCTL_NO_FORCE_RLS) {
+        if (rls_wanted(st, i, a))
+            add(st, k, NULL, i);
+    } else if (a == SCTL_GRANT)
+        grant_step(st, k, i, making);
+    else if (a == SCTL_COMMENT) {
+        if (making || (st->s->objects[i].comment_declared &&
+                       differs(st, i, "comment")))
+            add(st, k, NULL, i);
+    } else if (!making && !st->missing[i])
+        change_step(st, k, a, i);
 }
 
 /* Privileges of columns are repaired with their table's grants. */
