@@ -18,7 +18,8 @@ static const char usage[] =
     "PATH is a .schema file or a directory (every *.schema under it).\n"
     "\n"
     "commands:\n"
-    "  check   parse, resolve and check; print diagnostics only\n"
+    "  check   parse, resolve, check and lint; print diagnostics only\n"
+    "          (--strict: lint warnings are errors)\n"
     "  sql     print the canonical SQL to standard output\n"
     "  pgc     print the ECPG source of the executable (-o names it)\n"
     "  build   write generated/NAME.sql and pgc/NAME.pgc and link bin/NAME\n"
@@ -124,8 +125,10 @@ static int run(Arena *a, const char *command, Vec *paths, const char *bin,
         sema_check(a, &prog, d);
     if (d->errors)
         return finish(d, EXIT_INPUT);
-    if (strcmp(command, "check") == 0)
-        return finish(d, EXIT_SUCCESS);
+    if (strcmp(command, "check") == 0) {
+        lint_program(a, &prog, d, d->out);
+        return finish(d, d->errors ? EXIT_INPUT : EXIT_SUCCESS);
+    }
     Buf out = {0};
     emit_sql(&out, a, &prog);
     int status = EXIT_SUCCESS;

@@ -297,6 +297,8 @@ bool parse_function_item(Parser *p, Vec *items)
     }
     if (tok_is(t, "set"))
         return parse_set(p, items);
+    if (tok_is(t, "allow"))
+        return parse_allow(p, items);
     if (tok_is(t, "grant") || tok_is(t, "revoke") || tok_is(t, "comment"))
         return parse_common_item(p, items);
     int before = p->pos;
@@ -353,4 +355,15 @@ bool parse_role_item(Parser *p, Vec *items)
     if (tok_is(t, "comment"))
         return parse_common_item(p, items);
     return unexpected_item(p, "a role", words);
+}
+
+/* allow = "allow" ident string ";" -- the reason must be written */
+bool parse_allow(Parser *p, Vec *items)
+{
+    Item *it = parse_new_item(p, ITEM_ALLOW, parse_next(p));
+    if (!parse_ident(p, &it->u.allow.rule, "a lint rule name") ||
+        !parse_string(p, &it->u.allow.reason, NULL, "the reason, quoted"))
+        return false;
+    vec_push(p->arena, items, it);
+    return parse_expect_punct(p, ';', "the reason");
 }

@@ -512,6 +512,8 @@ static bool starts_item(Parser *p)
         return tok_punct(parse_peek(p, 2), '(');
     if (tok_is(t, "comment"))
         return n->kind == TK_STRING || n->kind == TK_DOLLAR;
+    if (tok_is(t, "allow"))
+        return n->kind == TK_IDENT && parse_peek(p, 2)->kind == TK_STRING;
     if (tok_is(t, "grant") || tok_is(t, "revoke")) {
         const Token *after = parse_peek(p, 2);
         return is_privilege(n) ||
@@ -542,6 +544,8 @@ bool parse_table_item(Parser *p, Vec *items)
         return parse_partition(p, items);
     if (tok_is(t, "use"))
         return parse_use(p, items);
+    if (tok_is(t, "allow"))
+        return parse_allow(p, items);
     if (tok_is(t, "comment") || tok_is(t, "grant") || tok_is(t, "revoke"))
         return parse_common_item(p, items);
     return parse_table_constraint(p, items);

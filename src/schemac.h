@@ -390,7 +390,8 @@ typedef enum {
     ITEM_BODY,            /* function: as $$ ... $$ */
     ITEM_DEFAULT_PRIVS,   /* schema: default privileges grant ... */
     ITEM_IN_ROLE,         /* role: in role r, ... */
-    ITEM_LOGIN            /* role: login */
+    ITEM_LOGIN,           /* role: login */
+    ITEM_ALLOW            /* allow RULE 'reason': silences one lint rule */
 } ItemKind;
 
 typedef struct Item {
@@ -419,6 +420,10 @@ typedef struct Item {
         SetParam *set;             /* ITEM_SET */
         const Token *body;         /* ITEM_BODY: a string token */
         Vec in_roles;              /* ITEM_IN_ROLE: Ident* */
+        struct {                   /* ITEM_ALLOW */
+            Ident rule;
+            const char *reason;
+        } allow;
     } u;
 } Item;
 
@@ -738,6 +743,20 @@ const char *sema_index_colname(Sema *s, const Json *index_elem);
 void sema_column_error(Sema *s, Decl *t, const Frag *f, const char *column);
 /* An index's elements when all are plain columns (Ident*); else false. */
 bool sema_index_columns(Arena *a, const Index *ix, Vec *out);
+
+/* ----------------------------------------------------------------- lint.c */
+
+/*
+ * Warnings about a checked program (schemac check): tables without row
+ * level security, row level security without a policy, foreign keys
+ * without a covering index, security definer functions without a fixed
+ * search_path, policies that depend on nothing the caller controls.
+ * `allow RULE 'reason';` in an object silences one rule there.  Ends with
+ * a summary line on out.
+ */
+void lint_program(Arena *a, const Program *p, Diag *d, FILE *out);
+/* Parses `allow RULE 'reason';` (shared by the item parsers). */
+bool parse_allow(Parser *p, Vec *items);
 
 /* ---------------------------------------------------------------- order.c */
 

@@ -147,6 +147,7 @@ static void function_item(Sema *s, Item *it, FnItems *fi)
     case ITEM_BODY: once(s, it, &fi->body, "a body"); break;
     case ITEM_COMMENT: once(s, it, &fi->comment, "a comment"); break;
     case ITEM_GRANT: sema_grant(s, it->u.grant, "function"); break;
+    case ITEM_ALLOW: break;  /* lint checks the rule's name */
     case ITEM_ATTRIBUTE: {
         int g = attribute_group(it->u.attribute.name);
         if (fi->groups[g])

@@ -17,7 +17,7 @@ static char *read_all(FILE *f)
     return s;
 }
 
-Compiled compile_texts(const char *const *texts, int n)
+static Compiled run(const char *const *texts, int n, bool lint)
 {
     Compiled c = {0};
     Arena *a = arena_new();
@@ -34,7 +34,9 @@ Compiled compile_texts(const char *const *texts, int n)
     }
     if (!d.errors)
         sema_check(a, &p, &d);
-    if (!d.errors) {
+    if (!d.errors && lint)
+        lint_program(a, &p, &d, out);
+    if (!d.errors && !lint) {
         Buf b = {0};
         emit_sql(&b, a, &p);
         c.sql = strdup(b.data);
@@ -49,9 +51,19 @@ Compiled compile_texts(const char *const *texts, int n)
     return c;
 }
 
+Compiled compile_texts(const char *const *texts, int n)
+{
+    return run(texts, n, false);
+}
+
 Compiled compile_text(const char *text)
 {
     return compile_texts(&text, 1);
+}
+
+Compiled lint_text(const char *text)
+{
+    return run(&text, 1, true);
 }
 
 char *first_line(const Compiled *c)

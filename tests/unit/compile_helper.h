@@ -17,6 +17,8 @@ typedef struct Compiled {
 /* Compiles the given texts as files t0.schema, t1.schema, ... */
 Compiled compile_texts(const char *const *texts, int n);
 Compiled compile_text(const char *text);
+/* Checks, then lints (schemac check): diags hold the lint output too. */
+Compiled lint_text(const char *text);
 /* The first line of the diagnostics ("" if none). */
 char *first_line(const Compiled *c);
 void compiled_free(Compiled *c);

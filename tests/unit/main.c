@@ -10,6 +10,7 @@ Suite *make_diag_suite(void);
 Suite *make_emit_sql_suite(void);
 Suite *make_json_suite(void);
 Suite *make_lex_suite(void);
+Suite *make_lint_suite(void);
 Suite *make_naming_suite(void);
 Suite *make_parse_suite(void);
 Suite *make_pgsql_suite(void);
@@ -28,6 +29,7 @@ int main(void)
     srunner_add_suite(sr, make_parse_suite());
     srunner_add_suite(sr, make_sema_suite());
     srunner_add_suite(sr, make_emit_sql_suite());
+    srunner_add_suite(sr, make_lint_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
