@@ -497,19 +497,12 @@ static void emit_membership(Buf *b, const Unit *u)
     quote_ident(b, u->decl->name.name);
 }
 
-static bool schema_exists(const Unit *u)
-{
-    return strcmp(u->name, "public") == 0 ||
-           strcmp(u->name, "auth") == 0 || strcmp(u->name, "storage") == 0 ||
-           strcmp(u->name, "extensions") == 0;
-}
-
 void emit_sql_unit(Buf *b, Arena *a, const Unit *u)
 {
     switch (u->kind) {
     case UNIT_ROLE: emit_role(b, u->decl); break;
     case UNIT_ROLE_MEMBERSHIP: emit_membership(b, u); break;
-    case UNIT_SCHEMA: emit_schema(b, u, schema_exists(u)); break;
+    case UNIT_SCHEMA: emit_schema(b, u, u->exists); break;
     case UNIT_EXTENSION: emit_extension(b, u->decl); break;
     case UNIT_TYPE: emit_type(b, u->decl); break;
     case UNIT_TABLE: emit_table(b, u->decl); break;

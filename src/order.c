@@ -25,19 +25,6 @@ typedef struct Builder {
     int seq;
 } Builder;
 
-/* ORDER: follows UnitKind. */
-static const char *const unit_names[] = {
-    "role", "role membership", "schema", "extension", "type", "table",
-    "partition", "function", "view", "foreign key", "index",
-    "row level security", "policy", "trigger", "grant",
-    "default privileges", "comment", "column comment",
-};
-
-const char *unit_kind_name(UnitKind k)
-{
-    return unit_names[k];
-}
-
 static Unit *new_unit(Builder *b, UnitKind kind, Decl *d, const Token *at)
 {
     Unit *u = arena_alloc(b->arena, sizeof *u);
@@ -91,12 +78,8 @@ static int compare_decls(const void *pa, const void *pb)
  * NULL for schemas that already exist (public, the platform's). */
 static Unit *schema_unit(Builder *b, const char *name, const Token *at)
 {
-    if (strcmp(name, "public") == 0)
-        return NULL;
     Unit *u = map_get(b->schemas, name);
-    if (u || (b->prog->supabase && (strcmp(name, "auth") == 0 ||
-                                    strcmp(name, "storage") == 0 ||
-                                    strcmp(name, "extensions") == 0)))
+    if (u || sema_platform_schema(b->prog, name))
         return u;
     u = new_unit(b, UNIT_SCHEMA, NULL, at);
     u->name = name;
@@ -229,6 +212,7 @@ static void make_main_units(Builder *b, Vec *decls)
         d->unit = new_unit(b, main_kind(d->kind), d, d->name.tok);
         if (d->kind == DECL_SCHEMA) {
             d->unit->name = d->name.name;
+            d->unit->exists = sema_platform_schema(b->prog, d->name.name);
             map_put(b->schemas, d->name.name, d->unit);
         }
         if (d->kind == DECL_ROLE)

@@ -667,6 +667,9 @@ const char *const *catalog_extension_functions(const char *extension);
  * libpg_query, records dependencies and orders the output.  Errors go to d.
  */
 void sema_check(Arena *a, Program *p, Diag *d);
+/* True for schemas that exist without being created: public, and the
+ * platform's own (auth, storage, extensions with platform supabase). */
+bool sema_platform_schema(const Program *p, const char *name);
 
 /* The checker's state, shared by the sema_*.c files only. */
 typedef struct Sema {
@@ -760,7 +763,7 @@ bool parse_allow(Parser *p, Vec *items);
 
 /* ---------------------------------------------------------------- order.c */
 
-/* ORDER: also the preference among statements that are ready together. */
+/* Also the preference among statements that are ready together. */
 typedef enum {
     UNIT_ROLE,
     UNIT_ROLE_MEMBERSHIP,
@@ -787,6 +790,7 @@ typedef struct Unit {
     UnitKind kind;
     Decl *decl;          /* the object; NULL for an implied schema */
     const char *name;    /* UNIT_SCHEMA: the schema's name */
+    bool exists;         /* UNIT_SCHEMA: there already (IF NOT EXISTS) */
     Item *item;          /* the item it comes from, if any */
     Constraint *con;     /* UNIT_FOREIGN_KEY */
     Column *column;      /* UNIT_COLUMN_COMMENT */
@@ -802,7 +806,6 @@ typedef struct Unit {
  * into p->units; a cycle is reported as an error.
  */
 void order_units(Arena *a, Program *p, Diag *d);
-const char *unit_kind_name(UnitKind k);
 
 /* ------------------------------------------------------------- emit_sql.c */
 

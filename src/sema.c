@@ -34,6 +34,16 @@ static const char *const supabase_roles[] = {"anon", "authenticated",
 static const char *const supabase_schemas[] = {"auth", "storage",
                                                "extensions", NULL};
 
+bool sema_platform_schema(const Program *p, const char *name)
+{
+    if (strcmp(name, "public") == 0)
+        return true;
+    for (int i = 0; p->supabase && supabase_schemas[i]; i++)
+        if (strcmp(name, supabase_schemas[i]) == 0)
+            return true;
+    return false;
+}
+
 /* Markers for things that exist without a declaration. */
 static char platform_marker;
 

@@ -246,7 +246,7 @@ static bool fk_ref_columns(Sema *s, Constraint *c, Decl *target)
     return true;
 }
 
-static void check_foreign_key(Sema *s, Decl *t, Constraint *c)
+static void check_foreign_key(Sema *s, Constraint *c)
 {
     Decl *target = fk_target(s, c);
     if (!target)
@@ -272,7 +272,6 @@ static void check_foreign_key(Sema *s, Decl *t, Constraint *c)
         sema_error(s, c->ref_table.tok, "there is no unique constraint "
                    "matching given keys for referenced table \"%s\"",
                    target->name.name);
-    (void)t;
 }
 
 /* The one column a check names, for its name (t_col_check). */
@@ -344,7 +343,7 @@ static void column_constraint(Sema *s, Decl *t, Column *col, Constraint *c,
                                   NULL, &t->deps);
         break;
     case CON_PRIMARY_KEY: set_pkey(s, t, c); break;
-    case CON_FOREIGN_KEY: check_foreign_key(s, t, c); break;
+    case CON_FOREIGN_KEY: check_foreign_key(s, c); break;
     case CON_CHECK: check_check(s, t, c); break;
     case CON_GENERATED:
         check_expr(s, &c->expr, t, &t->deps, "generation expression");
@@ -409,7 +408,7 @@ static void table_constraint(Sema *s, Decl *t, Constraint *c)
         break;
     case CON_FOREIGN_KEY:
         check_key_columns(s, t, &c->cols, "foreign key constraint");
-        check_foreign_key(s, t, c);
+        check_foreign_key(s, c);
         break;
     case CON_CHECK: check_check(s, t, c); break;
     case CON_EXCLUDE: check_exclude(s, t, c); break;

@@ -158,8 +158,9 @@ static void drop_changed(State *st)
 
 /* ------------------------------------------------------ privileges */
 
-/* "a:SELECT,b:INSERT*" holds item? */
-static bool acl_has(const char *acl, const char *item, size_t len)
+/* Does a comma-separated list ("a:SELECT,b:INSERT*", enum labels,
+ * role names) hold item? */
+static bool list_has(const char *acl, const char *item, size_t len)
 {
     for (const char *p = acl; p && *p;) {
         size_t n = strcspn(p, ",");
@@ -198,7 +199,7 @@ static void acl_items(State *st, int i, const char *from, const char *other,
     const SctlObject *o = &st->s->objects[i];
     for (const char *p = from; p && *p;) {
         size_t n = strcspn(p, ",");
-        if (!acl_has(other, p, n)) {
+        if (!list_has(other, p, n)) {
             char *item = strndup(p, n);
             char *colon = strrchr(item, ':');
             bool option = item[n - 1] == '*';
@@ -244,7 +245,7 @@ static void fix_membership(State *st, int i)
     for (int side = 0; side < 2; side++)
         for (const char *p = lists[side]; p && *p;) {
             size_t n = strcspn(p, ",");
-            if (!acl_has(lists[!side], p, n)) {
+            if (!list_has(lists[!side], p, n)) {
                 char *role = strndup(p, n);
                 Str b = {0};
                 str_add(&b, side ? "GRANT " : "REVOKE ");
@@ -340,7 +341,7 @@ static void fix_type(State *st, int i)
     for (const char *p = decl; *p;) {
         size_t n = strcspn(p, ",");
         char *label = strndup(p, n);
-        if (!acl_has(live, p, n)) {
+        if (!list_has(live, p, n)) {
             const SctlObject *o = &st->s->objects[i];
             Str b = {0};
             str_add(&b, "ALTER TYPE ");

@@ -43,6 +43,10 @@ static const struct {
      "CREATE DOMAIN public.d AS text check (value <> '');\n"},
     {"type pair as (a int, b text);",
      "CREATE TYPE public.pair AS (a int, b text);\n"},
+    /* a platform's schema exists already; elsewhere it is made */
+    {"schema auth;", "CREATE SCHEMA auth;\n"},
+    {"platform supabase;\nschema auth { comment 'x'; }",
+     "CREATE SCHEMA IF NOT EXISTS auth;\n"},
     {"extension pg_trgm schema extensions;",
      "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA extensions;\n"},
     {"table p { id int primary key; }\n"
