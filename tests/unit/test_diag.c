@@ -4,44 +4,15 @@
  * diagnostic (position, source line, caret), notes, warnings, --strict and
  * the error limit.
  */
-#include "schemac.h"
+#include "fixture.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static Arena *arena;
-static FILE *out;
-static char *out_buf;
-static size_t out_len;
-static Diag diag;
-
-static void setup(void)
-{
-    arena = arena_new();
-    out_buf = NULL;
-    out_len = 0;
-    out = open_memstream(&out_buf, &out_len);
-    ck_assert_ptr_nonnull(out);
-    diag_init(&diag, out);
-}
-
-static void teardown(void)
-{
-    fclose(out);
-    free(out_buf);
-    arena_free(arena);
-    arena = NULL;
-}
 
 /* Everything printed so far. */
-static const char *output(void)
-{
-    fflush(out);
-    return out_buf ? out_buf : "";
-}
-
 static Source *text_source(const char *name, const char *text)
 {
     return source_from_text(arena, name, text, strlen(text));
@@ -337,7 +308,7 @@ START_TEST(test_diag_in_expansion)
     diag_at(&diag, DIAG_ERROR, e.text, 7, 10, "unknown column \"%s\"",
             "company_id");
     diag_at(&diag, DIAG_WARNING, e.text, 0, 5, "w");
-    ck_assert_str_eq(output(),
+    ck_assert_str_eq(fixture_output(),
         "app.schema:2:9: error: unknown column \"company_id\"\n"
         "    2 |   use t(company_id);\n"
         "      |         ^~~~~~~~~~\n"
@@ -375,7 +346,7 @@ START_TEST(test_error_format)
                             "table t {\n  id intt;\n}\n");
     diag_at(&diag, DIAG_ERROR, s, at(s, "intt"), 4, "unknown type \"%s\"",
             "intt");
-    ck_assert_str_eq(output(),
+    ck_assert_str_eq(fixture_output(),
         "schema/app.schema:2:6: error: unknown type \"intt\"\n"
         "    2 |   id intt;\n"
         "      |      ^~~~\n");
@@ -392,7 +363,7 @@ START_TEST(test_caret_lengths)
     diag_at(&diag, DIAG_ERROR, s, 4, 0, "zero");
     diag_at(&diag, DIAG_ERROR, s, 4, 1, "one");
     diag_at(&diag, DIAG_ERROR, s, 0, 7, "all");
-    ck_assert_str_eq(output(),
+    ck_assert_str_eq(fixture_output(),
         "a.schema:1:5: error: zero\n"
         "    1 | abc def\n"
         "      |     ^\n"
@@ -411,7 +382,7 @@ START_TEST(test_caret_stops_at_line_end)
 {
     Source *s = text_source("a.schema", "x = 'ab\ncd';\n");
     diag_at(&diag, DIAG_ERROR, s, 4, 7, "long");
-    ck_assert_str_eq(output(),
+    ck_assert_str_eq(fixture_output(),
         "a.schema:1:5: error: long\n"
         "    1 | x = 'ab\n"
         "      |     ^~~\n");
@@ -425,7 +396,7 @@ START_TEST(test_caret_multibyte)
                             "\xC3\xA9 := 'h\xC3\xA9llo' \xE2\x82\xAC;");
     error_at(s, "'h", "a string");
     diag_at(&diag, DIAG_ERROR, s, at(s, "\xE2\x82\xAC"), 3, "euro");
-    ck_assert_str_eq(output(),
+    ck_assert_str_eq(fixture_output(),
         "a.schema:1:6: error: a string\n"
         "    1 | \xC3\xA9 := 'h\xC3\xA9llo' \xE2\x82\xAC;\n"
         "      |      ^~\n"
@@ -441,7 +412,7 @@ START_TEST(test_caret_whole_multibyte_token)
     Source *s = text_source("a.schema",
                             "\xC3\xA9 := 'h\xC3\xA9llo' \xE2\x82\xAC;");
     diag_at(&diag, DIAG_ERROR, s, at(s, "'h"), 8, "whole");
-    ck_assert_str_eq(output(),
+    ck_assert_str_eq(fixture_output(),
         "a.schema:1:6: error: whole\n"
         "    1 | \xC3\xA9 := 'h\xC3\xA9llo' \xE2\x82\xAC;\n"
         "      |      ^~~~~~~\n");
@@ -453,7 +424,7 @@ START_TEST(test_caret_tabs)
 {
     Source *s = text_source("a.schema", "table t {\n\tid\tintt;\n}");
     error_at(s, "intt", "tab");
-    ck_assert_str_eq(output(),
+    ck_assert_str_eq(fixture_output(),
         "a.schema:2:5: error: tab\n"
         "    2 | \tid\tintt;\n"
         "      | \t  \t^~~~\n");
@@ -464,7 +435,7 @@ START_TEST(test_crlf_lines)
 {
     Source *s = text_source("a.schema", "a\r\nbad x\r\n");
     error_at(s, "x", "crlf");
-    ck_assert_str_eq(output(),
+    ck_assert_str_eq(fixture_output(),
         "a.schema:2:5: error: crlf\n"
         "    2 | bad x\n"
         "      |     ^\n");
@@ -476,7 +447,7 @@ START_TEST(test_control_characters_hidden)
 {
     Source *s = source_from_text(arena, "a.schema", "a\x01\x1b[2Jb\0c\rd", 11);
     diag_at(&diag, DIAG_ERROR, s, 10, 1, "d");
-    ck_assert_str_eq(output(),
+    ck_assert_str_eq(fixture_output(),
         "a.schema:1:11: error: d\n"
         "    1 | a  [2Jb c d\n"
         "      |           ^\n");
@@ -491,7 +462,7 @@ START_TEST(test_line_number_width)
     strcat(text, "bad");
     Source *s = text_source("a.schema", text);
     error_at(s, "bad", "twelve");
-    ck_assert_str_eq(output(),
+    ck_assert_str_eq(fixture_output(),
         "a.schema:12:1: error: twelve\n"
         "   12 | bad\n"
         "      | ^~~\n");
@@ -504,13 +475,13 @@ START_TEST(test_error_at_end_of_file)
 {
     Source *s = text_source("a.schema", "table t {\n");
     diag_at(&diag, DIAG_ERROR, s, s->len, 0, "expected '}'");
-    ck_assert_str_eq(output(),
+    ck_assert_str_eq(fixture_output(),
         "a.schema:2:1: error: expected '}'\n"
         "    2 | \n"
         "      | ^\n");
     s = text_source("b.schema", "table t {");
     diag_at(&diag, DIAG_ERROR, s, s->len, 0, "expected '}'");
-    ck_assert_ptr_nonnull(strstr(output(),
+    ck_assert_ptr_nonnull(strstr(fixture_output(),
         "b.schema:1:10: error: expected '}'\n"
         "    1 | table t {\n"
         "      |          ^\n"));
@@ -521,7 +492,7 @@ START_TEST(test_warning)
 {
     Source *s = text_source("a.schema", "x y");
     diag_at(&diag, DIAG_WARNING, s, 2, 1, "unused %d", 1);
-    ck_assert_str_eq(output(),
+    ck_assert_str_eq(fixture_output(),
         "a.schema:1:3: warning: unused 1\n"
         "    1 | x y\n"
         "      |   ^\n");
@@ -540,8 +511,8 @@ START_TEST(test_werror)
     diag_at(&diag, DIAG_ERROR, s, 2, 1, "e");
     ck_assert_int_eq(diag.errors, 2);
     ck_assert_int_eq(diag.warnings, 0);
-    ck_assert_int_eq(count_lines(output(), "a.schema:1:1: warning: w"), 1);
-    ck_assert_int_eq(count_lines(output(), "a.schema:1:3: error: e"), 1);
+    ck_assert_int_eq(count_lines(fixture_output(), "a.schema:1:1: warning: w"), 1);
+    ck_assert_int_eq(count_lines(fixture_output(), "a.schema:1:3: error: e"), 1);
 }
 END_TEST
 
@@ -550,7 +521,7 @@ START_TEST(test_note_after_error)
     Source *s = text_source("a.schema", "table t {}\ntable t {}\n");
     diag_at(&diag, DIAG_ERROR, s, 17, 1, "table \"t\" is declared twice");
     diag_at(&diag, DIAG_NOTE, s, 6, 1, "first declared here");
-    ck_assert_str_eq(output(),
+    ck_assert_str_eq(fixture_output(),
         "a.schema:2:7: error: table \"t\" is declared twice\n"
         "    2 | table t {}\n"
         "      |       ^\n"
@@ -569,7 +540,7 @@ START_TEST(test_note_after_warning)
     diag_at(&diag, DIAG_WARNING, s, 0, 1, "w");
     diag_at(&diag, DIAG_NOTE, s, 1, 1, "n1");
     diag_at(&diag, DIAG_NOTE, s, 1, 1, "n2");
-    ck_assert_int_eq(count_lines(output(), "a.schema:1:2: note: n"), 2);
+    ck_assert_int_eq(count_lines(fixture_output(), "a.schema:1:2: note: n"), 2);
 }
 END_TEST
 
@@ -578,7 +549,7 @@ START_TEST(test_note_alone_not_printed)
     Source *s = text_source("a.schema", "ab");
     diag_at(&diag, DIAG_NOTE, s, 0, 1, "orphan");
     diag_plain(&diag, DIAG_NOTE, "orphan too");
-    ck_assert_str_eq(output(), "");
+    ck_assert_str_eq(fixture_output(), "");
     ck_assert_int_eq(diag.errors, 0);
     ck_assert_int_eq(diag.warnings, 0);
     ck_assert_int_eq(diag.printed, 0);
@@ -595,7 +566,7 @@ START_TEST(test_error_limit)
         diag_at(&diag, DIAG_ERROR, s, 0, 1, "error %d", i);
         diag_at(&diag, DIAG_NOTE, s, 0, 1, "note %d", i);
     }
-    const char *o = output();
+    const char *o = fixture_output();
     ck_assert_int_eq(count_lines(o, "a.schema:1:1: error: "), 20);
     ck_assert_int_eq(count_lines(o, "a.schema:1:1: note: "), 20);
     ck_assert_int_eq(count_lines(o, "a.schema:1:1: error: error 20"), 1);
@@ -622,7 +593,7 @@ START_TEST(test_custom_limit)
     ck_assert(diag_too_many(&diag));
     diag_at(&diag, DIAG_WARNING, s, 0, 1, "w2");
     diag_plain(&diag, DIAG_ERROR, "e2");
-    const char *o = output();
+    const char *o = fixture_output();
     ck_assert_int_eq(count_lines(o, "a.schema:"), 2);
     ck_assert_int_eq(count_lines(o, "schemac: too many errors"), 1);
     ck_assert_int_eq(count_lines(o, "schemac: error: e2"), 0);
@@ -637,7 +608,7 @@ START_TEST(test_plain)
                "Permission denied");
     diag_plain(&diag, DIAG_NOTE, "see %d", 1);
     diag_plain(&diag, DIAG_WARNING, "no tables");
-    ck_assert_str_eq(output(),
+    ck_assert_str_eq(fixture_output(),
         "schemac: error: cannot read x.schema: Permission denied\n"
         "schemac: note: see 1\n"
         "schemac: warning: no tables\n");
@@ -660,7 +631,7 @@ START_TEST(test_vat)
 {
     Source *s = text_source("a.schema", "abc");
     report(s, "%s has %d %s", "t", 2, "columns");
-    ck_assert_str_eq(output(),
+    ck_assert_str_eq(fixture_output(),
         "a.schema:1:1: error: t has 2 columns\n"
         "    1 | abc\n"
         "      | ^~~\n");
@@ -676,7 +647,7 @@ START_TEST(test_bug_limit_zero_means_default)
     Source *s = text_source("a.schema", "x");
     diag.limit = 0;
     diag_at(&diag, DIAG_ERROR, s, 0, 1, "first");
-    ck_assert_str_eq(output(),
+    ck_assert_str_eq(fixture_output(),
         "a.schema:1:1: error: first\n"
         "    1 | x\n"
         "      | ^\n");
@@ -687,7 +658,7 @@ END_TEST
 static TCase *source_tcase(void)
 {
     TCase *tc = tcase_create("source");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
     tcase_add_test(tc, test_line_table);
     tcase_add_test(tc, test_source_from_text_copies);
     tcase_add_loop_test(tc, test_locate_lines, 0,
@@ -707,7 +678,7 @@ static TCase *source_tcase(void)
 static TCase *diag_tcase(void)
 {
     TCase *tc = tcase_create("diag");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
     tcase_add_test(tc, test_init);
     tcase_add_test(tc, test_error_format);
     tcase_add_test(tc, test_caret_lengths);
@@ -739,7 +710,7 @@ Suite *make_diag_suite(void)
     suite_add_tcase(s, source_tcase());
     suite_add_tcase(s, diag_tcase());
     TCase *bugs = tcase_create("regressions");
-    tcase_add_checked_fixture(bugs, setup, teardown);
+    tcase_add_checked_fixture(bugs, fixture_setup, fixture_teardown);
     tcase_add_test(bugs, test_bug_limit_zero_means_default);
     suite_add_tcase(s, bugs);
     return s;

@@ -3,36 +3,13 @@
  * identifier values, string values with their escapes, and every lexical
  * error with its message and position.
  */
-#include "schemac.h"
+#include "fixture.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-static Arena *arena;
-static FILE *out;
-static char *out_buf;
-static size_t out_len;
-static Diag diag;
 static TokenList toks;
-
-static void setup(void)
-{
-    arena = arena_new();
-    out_buf = NULL;
-    out_len = 0;
-    out = open_memstream(&out_buf, &out_len);
-    ck_assert_ptr_nonnull(out);
-    diag_init(&diag, out);
-}
-
-static void teardown(void)
-{
-    fclose(out);
-    free(out_buf);
-    arena_free(arena);
-    arena = NULL;
-}
 
 /* Lexes len bytes (which may hold NULs) as the file "t.schema". */
 static void lexn(const char *text, size_t len)
@@ -44,22 +21,6 @@ static void lexn(const char *text, size_t len)
 static void lex(const char *text)
 {
     lexn(text, strlen(text));
-}
-
-/* The message lines of the diagnostics printed so far, without the source
- * and caret lines (which start with a space), joined by newlines. */
-static const char *messages(void)
-{
-    fflush(out);
-    char *r = arena_strdup(arena, "");
-    const char *s = out_buf ? out_buf : "";
-    while (*s) {
-        size_t n = strcspn(s, "\n");
-        if (s[0] != ' ')
-            r = arena_printf(arena, "%s%s%.*s", r, *r ? "\n" : "", (int)n, s);
-        s += n + (s[n] == '\n');
-    }
-    return r;
 }
 
 /* ORDER: follows TokenKind. */
@@ -151,7 +112,7 @@ START_TEST(test_tokens)
 {
     lex(valid[_i].text);
     ck_assert_str_eq(render(), valid[_i].tokens);
-    ck_assert_str_eq(messages(), "");
+    ck_assert_str_eq(fixture_messages(), "");
     ck_assert_int_eq(diag.errors, 0);
 }
 END_TEST
@@ -272,7 +233,7 @@ START_TEST(test_tok_ident)
     lex(idents[_i].text);
     ck_assert_int_eq(toks.len, 2);
     ck_assert_str_eq(tok_ident(arena, tok(0)), idents[_i].value);
-    ck_assert_str_eq(messages(), "");
+    ck_assert_str_eq(fixture_messages(), "");
 }
 END_TEST
 
@@ -313,7 +274,7 @@ START_TEST(test_tok_string)
     lex(strings[_i].text);
     ck_assert_int_eq(toks.len, 2);
     ck_assert_str_eq(tok_string(arena, tok(0)), strings[_i].value);
-    ck_assert_str_eq(messages(), "");
+    ck_assert_str_eq(fixture_messages(), "");
 }
 END_TEST
 
@@ -429,7 +390,7 @@ START_TEST(test_errors)
 {
     size_t len = errors[_i].len ? errors[_i].len : strlen(errors[_i].text);
     lexn(errors[_i].text, len);
-    ck_assert_str_eq(messages(), errors[_i].messages);
+    ck_assert_str_eq(fixture_messages(), errors[_i].messages);
     if (errors[_i].tokens)
         ck_assert_str_eq(render(), errors[_i].tokens);
     ck_assert_int_gt(diag.errors, 0);
@@ -442,14 +403,12 @@ END_TEST
 START_TEST(test_error_caret)
 {
     lex("table t {\n  a text default 'oops;\n}\n");
-    fflush(out);
-    ck_assert_str_eq(out_buf,
+    ck_assert_str_eq(fixture_output(),
         "t.schema:2:18: error: unterminated string literal\n"
         "    2 |   a text default 'oops;\n"
         "      |                  ^\n");
     lex("x /* never closed");
-    fflush(out);
-    ck_assert_str_eq(strstr(out_buf, "t.schema:1:3"),
+    ck_assert_str_eq(strstr(fixture_output(), "t.schema:1:3"),
         "t.schema:1:3: error: unterminated comment\n"
         "    1 | x /* never closed\n"
         "      |   ^~\n");
@@ -460,7 +419,7 @@ END_TEST
 START_TEST(test_lexing_continues)
 {
     lex("a \\ b ` c \"\" d\n$ e ${} f");
-    ck_assert_str_eq(messages(),
+    ck_assert_str_eq(fixture_messages(),
         "t.schema:1:3: error: unexpected character\n"
         "t.schema:1:11: error: zero-length quoted identifier\n"
         "t.schema:2:1: error: unexpected character '$'\n"
@@ -510,7 +469,7 @@ Suite *make_lex_suite(void)
 {
     Suite *s = suite_create("lex");
     TCase *tc = tcase_create("lex");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
     tcase_add_loop_test(tc, test_tokens, 0, sizeof valid / sizeof valid[0]);
     tcase_add_test(tc, test_token_offsets);
     tcase_add_test(tc, test_empty_source_has_eof);
@@ -531,7 +490,7 @@ Suite *make_lex_suite(void)
     suite_add_tcase(s, tc);
 
     TCase *bugs = tcase_create("regressions");
-    tcase_add_checked_fixture(bugs, setup, teardown);
+    tcase_add_checked_fixture(bugs, fixture_setup, fixture_teardown);
     tcase_add_test(bugs, test_nul_is_error_token);
     tcase_add_test(bugs, test_operator_trailing_minus);
     tcase_add_test(bugs, test_escape_x_without_digits);

@@ -3,52 +3,18 @@
  * syntax tree (names folded, fragments exactly as written), the item-keyword
  * rule, every error message it gives and how it recovers.
  */
-#include "schemac.h"
+#include "fixture.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-static Arena *arena;
-static FILE *out;
-static char *out_buf;
-static size_t out_len;
-static Diag diag;
 static Program prog;
 
 static void setup(void)
 {
-    arena = arena_new();
-    out_buf = NULL;
-    out_len = 0;
-    out = open_memstream(&out_buf, &out_len);
-    ck_assert_ptr_nonnull(out);
-    diag_init(&diag, out);
+    fixture_setup();
     memset(&prog, 0, sizeof prog);
-}
-
-static void teardown(void)
-{
-    fclose(out);
-    free(out_buf);
-    arena_free(arena);
-    arena = NULL;
-}
-
-/* The message lines printed so far (not the source and caret lines, which
- * start with a space), joined by newlines. */
-static const char *messages(void)
-{
-    fflush(out);
-    char *r = arena_strdup(arena, "");
-    const char *s = out_buf ? out_buf : "";
-    while (*s) {
-        size_t n = strcspn(s, "\n");
-        if (s[0] != ' ')
-            r = arena_printf(arena, "%s%s%.*s", r, *r ? "\n" : "", (int)n, s);
-        s += n + (s[n] == '\n');
-    }
-    return r;
 }
 
 static const TokenList *lex(const char *text)
@@ -63,7 +29,7 @@ static const TokenList *lex(const char *text)
 static const char *parse(const char *text)
 {
     parse_file(arena, &prog, lex(text), &diag);
-    return messages();
+    return fixture_messages();
 }
 
 /* Parses text that must be one declaration without errors. */
@@ -986,7 +952,7 @@ START_TEST(test_parse_table_items)
     Vec items = {0};
     parse_table_items(arena, lex("row level security;\nindex (a);\n"
                                  "b int not null;"), &items, &diag);
-    ck_assert_str_eq(messages(), "");
+    ck_assert_str_eq(fixture_messages(), "");
     ck_assert_int_eq(items.len, 3);
     ck_assert_int_eq(((Item *)items.items[0])->kind, ITEM_RLS);
     ck_assert_int_eq(((Item *)items.items[1])->kind, ITEM_INDEX);
@@ -999,7 +965,7 @@ START_TEST(test_parse_table_items_errors)
     Vec items = {0};
     parse_table_items(arena, lex("a int; } b int not null x; c int;"), &items,
                       &diag);
-    ck_assert_str_eq(messages(),
+    ck_assert_str_eq(fixture_messages(),
         "t.schema:1:8: error: expected a table item, found '}'\n"
         "t.schema:1:25: error: expected a column constraint, 'comment' or "
         "';', found 'x'");
@@ -1237,8 +1203,7 @@ END_TEST
 START_TEST(test_error_output)
 {
     parse("table t {\n  id uuid primary key foo;\n}\n");
-    fflush(out);
-    ck_assert_str_eq(out_buf,
+    ck_assert_str_eq(fixture_output(),
         "t.schema:2:23: error: expected a column constraint, 'comment' or "
         "';', found 'foo'\n"
         "    2 |   id uuid primary key foo;\n"
@@ -1555,7 +1520,7 @@ START_TEST(test_bug_nul_reported_twice)
     Source *src = source_from_text(arena, "t.schema", text, sizeof text - 1);
     TokenList tl = lex_source(arena, src, &diag);
     parse_file(arena, &prog, &tl, &diag);
-    ck_assert_str_eq(messages(), "t.schema:1:17: error: NUL byte in source");
+    ck_assert_str_eq(fixture_messages(), "t.schema:1:17: error: NUL byte in source");
     ck_assert_int_eq(diag.errors, 1);
 }
 END_TEST
@@ -1574,7 +1539,7 @@ END_TEST
 static TCase *regressions_tcase(void)
 {
     TCase *tc = tcase_create("regressions");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, fixture_teardown);
     tcase_add_test(tc, test_bug_column_at_eof);
     tcase_add_test(tc, test_bug_table_constraint_at_eof);
     tcase_add_test(tc, test_bug_trigger_instead_without_of);
@@ -1593,7 +1558,7 @@ static TCase *regressions_tcase(void)
 static TCase *decls_tcase(void)
 {
     TCase *tc = tcase_create("declarations");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, fixture_teardown);
     tcase_add_test(tc, test_platform);
     tcase_add_test(tc, test_extension);
     tcase_add_test(tc, test_role);
@@ -1616,7 +1581,7 @@ static TCase *decls_tcase(void)
 static TCase *items_tcase(void)
 {
     TCase *tc = tcase_create("table_items");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, fixture_teardown);
     tcase_add_loop_test(tc, test_column_types, 0,
                         sizeof columns / sizeof columns[0]);
     tcase_add_test(tc, test_column_constraints_in_order);
@@ -1653,7 +1618,7 @@ static TCase *items_tcase(void)
 static TCase *errors_tcase(void)
 {
     TCase *tc = tcase_create("errors");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, fixture_teardown);
     tcase_add_loop_test(tc, test_errors, 0, sizeof errors / sizeof errors[0]);
     tcase_add_test(tc, test_error_output);
     tcase_add_test(tc, test_no_error_after_lex_error);
