@@ -14,7 +14,8 @@ static const char *const item_names[] = {
     "column", "constraint", "index", "row level security", "policy",
     "grant", "comment", "trigger", "partition by", "partition", "use",
     "view options", "query", "language", "attribute", "set", "body",
-    "default privileges", "in role", "login", "allow",
+    "default privileges", "in role", "login", "allow", "audit",
+    "transitions", "retain", "partitions",
 };
 
 const char *decl_kind_name(DeclKind k)

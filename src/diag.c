@@ -140,8 +140,9 @@ void diag_vat(Diag *d, DiagLevel level, const Source *src, size_t off,
     if (src->expanded_at) {
         const Token *use = src->expanded_at;
         source_locate(use->src, use->off, &file, &file_off, &line, &col);
-        fprintf(d->out, "%s:%d:%d: note: in the template used here\n",
-                file->name, line, col);
+        fprintf(d->out, "%s:%d:%d: note: in %s\n", file->name, line, col,
+                src->expanded_what ? src->expanded_what
+                                   : "the template used here");
     }
 }
 

@@ -176,6 +176,11 @@ static void table_item_units(Builder *b, Decl *d, Item *it)
         break;  /* part of the object's own statement */
     case ITEM_ALLOW:
         break;  /* for lint only */
+    case ITEM_AUDIT:
+    case ITEM_TRANSITIONS:
+    case ITEM_RETAIN:
+    case ITEM_PARTITIONS:
+        break;  /* replaced by what they generate (sema_generate.c) */
     }
 }
 

@@ -8,7 +8,7 @@
 
 static const char *const decl_words[] = {
     "platform", "extension", "role", "schema", "enum", "domain", "type",
-    "table", "view", "materialized", "function", "template", NULL,
+    "table", "view", "materialized", "function", "template", "audit", NULL,
 };
 
 static Decl *new_decl(Parser *p, DeclKind kind, const Token *tok)
@@ -145,11 +145,17 @@ static bool parse_type(Parser *p, Decl *d)
     return parse_end(p, d, comment_item);
 }
 
-/* table = "table" qname "{" table-item* "}" */
+/* table = "table" qname "{" table-item* "}"
+ * audit-log = "audit" "into" qname ("{" table-item* "}" | ";") */
 static bool parse_table(Parser *p, Decl *d)
 {
+    d->audit_log = tok_is(d->tok, "audit");
+    if (d->audit_log && !parse_expect(p, "into"))
+        return false;
     if (!parse_qname(p, &d->name, "a table name"))
         return false;
+    if (d->audit_log)
+        return parse_end(p, d, parse_table_item);
     return parse_body(p, d, parse_table_item);
 }
 
@@ -228,6 +234,7 @@ static DeclKind decl_kind_of(const Token *t, bool *ok)
         {"platform", DECL_PLATFORM}, {"extension", DECL_EXTENSION},
         {"role", DECL_ROLE}, {"schema", DECL_SCHEMA}, {"enum", DECL_ENUM},
         {"domain", DECL_DOMAIN}, {"type", DECL_TYPE}, {"table", DECL_TABLE},
+        {"audit", DECL_TABLE},
         {"view", DECL_VIEW}, {"materialized", DECL_MATVIEW},
         {"function", DECL_FUNCTION}, {"template", DECL_TEMPLATE},
     };

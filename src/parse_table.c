@@ -480,7 +480,7 @@ static bool policy_clause(const Token *t)
 static bool starts_item(Parser *p)
 {
     const Token *t = parse_cur(p), *n = parse_peek(p, 1);
-    if (tok_is(t, "constraint"))
+    if (tok_is(t, "constraint") || parse_starts_generated_item(p))
         return true;
     if (tok_is(t, "exclude"))
         return tok_is(n, "using") || tok_punct(n, '(');
@@ -548,5 +548,7 @@ bool parse_table_item(Parser *p, Vec *items)
         return parse_allow(p, items);
     if (tok_is(t, "comment") || tok_is(t, "grant") || tok_is(t, "revoke"))
         return parse_common_item(p, items);
+    if (parse_starts_generated_item(p))
+        return parse_generated_item(p, items);
     return parse_table_constraint(p, items);
 }

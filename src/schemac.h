@@ -80,6 +80,8 @@ typedef struct SourceSpan {
     size_t len;
     const struct Source *origin;  /* where these bytes were written */
     size_t origin_off;
+    bool pinned;                  /* every byte maps to origin_off itself
+                                     (code generated for one item) */
 } SourceSpan;
 
 typedef struct Source {
@@ -91,6 +93,7 @@ typedef struct Source {
     SourceSpan *spans;     /* NULL for a file read from disk */
     int nspans;
     const struct Token *expanded_at; /* the `use` that made this text */
+    const char *expanded_what;    /* note at expanded_at; NULL: a template */
 } Source;
 
 /* Reads a whole file; NULL (and *err set to strerror text) on I/O failure. */
@@ -363,6 +366,33 @@ typedef struct Use {
     const Token *end;          /* the closing parenthesis */
 } Use;
 
+/* transitions COLUMN { 'a' -> 'b', 'c'; ... }: one rule per `from`. */
+typedef struct TransitionRule {
+    const Token *from;         /* string token */
+    Vec to;                    /* const Token*: string tokens */
+} TransitionRule;
+
+typedef struct Transitions {
+    const Token *tok;
+    Ident column;
+    Vec rules;                 /* TransitionRule* */
+} Transitions;
+
+/* retain N days by COLUMN; */
+typedef struct Retain {
+    const Token *tok;
+    const Token *count;        /* the number */
+    long days;
+    Ident column;
+} Retain;
+
+/* partitions monthly from 'YYYY-MM-01' to 'YYYY-MM-01'; */
+typedef struct Partitions {
+    const Token *tok;
+    Ident every;               /* "monthly" */
+    const Token *from, *to;    /* string tokens */
+} Partitions;
+
 typedef struct SetParam {
     const Token *tok;
     Ident name;
@@ -391,7 +421,11 @@ typedef enum {
     ITEM_DEFAULT_PRIVS,   /* schema: default privileges grant ... */
     ITEM_IN_ROLE,         /* role: in role r, ... */
     ITEM_LOGIN,           /* role: login */
-    ITEM_ALLOW            /* allow RULE 'reason': silences one lint rule */
+    ITEM_ALLOW,           /* allow RULE 'reason': silences one lint rule */
+    ITEM_AUDIT,           /* audit: the project's row-audit trigger */
+    ITEM_TRANSITIONS,     /* transitions COLUMN { 'a' -> 'b'; } */
+    ITEM_RETAIN,          /* retain N days by COLUMN */
+    ITEM_PARTITIONS       /* partitions monthly from ... to ... */
 } ItemKind;
 
 typedef struct Item {
@@ -424,6 +458,9 @@ typedef struct Item {
             Ident rule;
             const char *reason;
         } allow;
+        Transitions *transitions;  /* ITEM_TRANSITIONS */
+        Retain *retain;            /* ITEM_RETAIN */
+        Partitions *partitions;    /* ITEM_PARTITIONS */
     } u;
 } Item;
 
@@ -438,6 +475,7 @@ typedef struct Decl {
     /* header parts, by kind */
     Ident ext_schema;          /* extension NAME schema S */
     bool login;                /* role NAME login */
+    bool audit_log;            /* table declared as `audit into NAME` */
     Vec enum_labels;           /* Ident*-like: tok + unescaped value */
     Frag header;               /* domain: type and constraints; type: the
                                   composite's (...) inside; function: args */
@@ -527,6 +565,9 @@ bool parse_function_item(Parser *p, Vec *items);
 bool parse_schema_item(Parser *p, Vec *items);
 bool parse_role_item(Parser *p, Vec *items);
 bool parse_index(Parser *p, Vec *items);
+/* parse_generated.c: audit, transitions, retain, partitions. */
+bool parse_starts_generated_item(Parser *p);
+bool parse_generated_item(Parser *p, Vec *items);
 /* The closest word to word among words (edit distance <= 2), or NULL. */
 const char *parse_suggest(const char *word, const char *const *words);
 
@@ -690,6 +731,7 @@ typedef struct Sema {
     const char *search_schema; /* where unqualified names resolve */
     Map *type_cache;   /* column type text -> what it parsed to */
     Map *expr_cache;   /* expression text -> its references (Vec*) */
+    Decl *audit_log;   /* the `audit into` table, if declared */
 } Sema;
 
 const char *sema_key(Sema *s, const char *schema, const char *name);
@@ -730,6 +772,13 @@ Column *sema_find_column(Decl *table, const char *name);
 bool sema_role_known(Sema *s, const char *name);
 void sema_check_roles(Sema *s, const Vec *roles);
 void sema_expand_templates(Sema *s, Decl *table);
+void sema_register_decl(Sema *s, Decl *d);
+/* sema_generate.c: `audit into` gets its columns and trigger function
+ * (before templates are expanded); audit, transitions, retain and
+ * partitions items become the triggers, functions and partitions they
+ * stand for (after). */
+void sema_generate_audit_log(Sema *s);
+void sema_generate_items(Sema *s, Decl *table);
 void sema_table(Sema *s, Decl *table);
 void sema_table_names(Sema *s, Decl *table);
 void sema_take_given_names(Sema *s);

@@ -186,7 +186,7 @@ static void register_named(Sema *s, Map *m, Decl *d, const char *what)
         map_put(m, d->name.name, d);
 }
 
-static void register_decl(Sema *s, Decl *d)
+void sema_register_decl(Sema *s, Decl *d)
 {
     d->schema = d->name.schema ? d->name.schema : "public";
     if (d->name.schema)
@@ -230,9 +230,14 @@ static void imply_schemas(Sema *s)
 static void check_decls(Sema *s)
 {
     Vec *decls = &s->prog->decls;
+    sema_generate_audit_log(s);
     for (int i = 0; i < decls->len; i++)
         if (((Decl *)decls->items[i])->kind == DECL_TABLE)
             sema_expand_templates(s, decls->items[i]);
+    int ndecls = decls->len;  /* generated ones come after, complete */
+    for (int i = 0; i < ndecls; i++)
+        if (((Decl *)decls->items[i])->kind == DECL_TABLE)
+            sema_generate_items(s, decls->items[i]);
     for (int i = 0; i < decls->len; i++)
         if (((Decl *)decls->items[i])->kind == DECL_TABLE)
             sema_find_keys(s, decls->items[i]);
@@ -281,7 +286,7 @@ void sema_check(Arena *a, Program *p, Diag *d)
     for (int i = 0; i < p->decls.len; i++) {
         Decl *decl = p->decls.items[i];
         decl->ordinal = i;
-        register_decl(&s, decl);
+        sema_register_decl(&s, decl);
     }
     imply_schemas(&s);
     check_decls(&s);

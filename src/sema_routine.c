@@ -173,6 +173,10 @@ static void function_item(Sema *s, Item *it, FnItems *fi)
     case ITEM_RLS:
     case ITEM_POLICY:
     case ITEM_TRIGGER:
+    case ITEM_AUDIT:
+    case ITEM_TRANSITIONS:
+    case ITEM_RETAIN:
+    case ITEM_PARTITIONS:
     case ITEM_PARTITION_BY:
     case ITEM_PARTITION:
     case ITEM_USE:
@@ -353,13 +357,13 @@ static Frag string_body(Sema *s, const Token *t)
         if (raw[i] != '\'' || i + 1 >= off + len)
             continue;
         src->spans[src->nspans++] = (SourceSpan){vstart, vpos + 1 - vstart,
-                                                 t->src, rstart};
+                                                 t->src, rstart, false};
         i++;  /* the second quote of '' stands for nothing */
         vstart = vpos + 1;
         rstart = i + 1;
     }
     src->spans[src->nspans++] = (SourceSpan){vstart, strlen(v) - vstart + 1,
-                                             t->src, rstart};
+                                             t->src, rstart, false};
     return (Frag){src, 0, strlen(v), t};
 }
 

@@ -534,6 +534,10 @@ static void check_item(Sema *s, Decl *t, Item *it, Map *policies,
     case ITEM_DEFAULT_PRIVS:
     case ITEM_IN_ROLE:
     case ITEM_LOGIN:
+    case ITEM_AUDIT:        /* replaced before this (sema_generate.c) */
+    case ITEM_TRANSITIONS:
+    case ITEM_RETAIN:
+    case ITEM_PARTITIONS:
         sema_error(s, it->tok, "%s is not allowed in a table",
                    item_kind_name(it->kind));
         break;

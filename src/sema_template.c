@@ -33,7 +33,7 @@ static void add_span(Sema *s, Expansion *e, const Source *origin,
         e->cap = cap;
     }
     e->spans[e->nspans++] = (SourceSpan){e->text.len, len, origin,
-                                         origin_off};
+                                         origin_off, false};
     buf_put(&e->text, bytes, len);
 }
 

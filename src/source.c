@@ -99,8 +99,8 @@ void source_locate(const Source *s, size_t off, const Source **file,
     while (s->spans) {
         const SourceSpan *sp = span_of(s, off);
         size_t rel = off > sp->start ? off - sp->start : 0;
-        if (rel > sp->len)
-            rel = sp->len;
+        if (rel > sp->len || sp->pinned)
+            rel = sp->pinned ? 0 : sp->len;
         off = sp->origin_off + rel;
         s = sp->origin;
     }

@@ -224,9 +224,9 @@ static Expanded expand(void)
     e.app = text_source("app.schema", "table x {\n  use t(company_id);\n}\n");
     e.text = text_source("tpl.schema", "index (company_id);");
     SourceSpan *sp = arena_alloc(arena, sizeof *sp * 3);
-    sp[0] = (SourceSpan){0, 7, e.tpl, at(e.tpl, "index")};
-    sp[1] = (SourceSpan){7, 10, e.app, at(e.app, "company_id")};
-    sp[2] = (SourceSpan){17, 2, e.tpl, at(e.tpl, "${c}") + 4};
+    sp[0] = (SourceSpan){0, 7, e.tpl, at(e.tpl, "index"), false};
+    sp[1] = (SourceSpan){7, 10, e.app, at(e.app, "company_id"), false};
+    sp[2] = (SourceSpan){17, 2, e.tpl, at(e.tpl, "${c}") + 4, false};
     e.text->spans = sp;
     e.text->nspans = 3;
     e.use = (Token){TK_IDENT, e.app, at(e.app, "use"), 3};
@@ -283,7 +283,7 @@ START_TEST(test_locate_nested_expansion)
     Expanded e = expand();
     Source *outer = text_source("tpl.schema", "(company_id)");
     SourceSpan *sp = arena_alloc(arena, sizeof *sp);
-    sp[0] = (SourceSpan){0, 12, e.text, 6};
+    sp[0] = (SourceSpan){0, 12, e.text, 6, false};
     outer->spans = sp;
     outer->nspans = 1;
     const Source *file;
