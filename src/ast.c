@@ -6,7 +6,7 @@
 /* ORDER: follows DeclKind. */
 static const char *const decl_names[] = {
     "platform", "extension", "role", "schema", "enum", "domain", "type",
-    "table", "view", "materialized view", "function", "template",
+    "table", "view", "materialized view", "function", "template", "bucket",
 };
 
 /* ORDER: follows ItemKind. */
@@ -15,7 +15,7 @@ static const char *const item_names[] = {
     "grant", "comment", "trigger", "partition by", "partition", "use",
     "view options", "query", "language", "attribute", "set", "body",
     "default privileges", "in role", "login", "allow", "audit",
-    "transitions", "retain", "partitions",
+    "transitions", "retain", "partitions", "bucket setting",
 };
 
 const char *decl_kind_name(DeclKind k)

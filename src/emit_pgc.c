@@ -110,6 +110,9 @@ static int decl_object(Pgc *g, const Decl *d)
         return add_object(g, "SCTL_K_FUNCTION", d->schema, NULL,
                           arena_printf(g->a, "%s(%s)", d->name.name,
                                        d->argtypes), d->name.tok);
+    case DECL_BUCKET:
+        return add_object(g, "SCTL_K_BUCKET", "storage", NULL, d->name.name,
+                          d->name.tok);
     case DECL_PLATFORM:
     case DECL_TEMPLATE:
         break;
@@ -289,6 +292,31 @@ static void named_part(Pgc *g, const Unit *u, Buf *create, const char *kind,
     drop_statement(g, o, what, name, u->decl, u->at);
 }
 
+/* A bucket's policy is on storage.objects, which the schema does not
+ * manage: no parent. */
+static void bucket_policy(Pgc *g, const Unit *u, Buf *create)
+{
+    const char *name = u->item->u.policy->name.name;
+    int o = add_object(g, "SCTL_K_POLICY", "storage", "objects", name,
+                       u->at);
+    add_stmt(g, o, "SCTL_CREATE", create, u->at);
+    Buf b = {0};
+    buf_puts(&b, "DROP POLICY ");
+    quote_ident(&b, name);
+    buf_puts(&b, " ON storage.objects");
+    add_stmt(g, o, "SCTL_DROP", &b, u->at);
+}
+
+/* The upsert makes the row, and run again repairs it. */
+static void bucket_statements(Pgc *g, const Unit *u, Buf *upsert)
+{
+    int o = decl_object(g, u->decl);
+    Buf again = {0};
+    buf_put(&again, upsert->data, upsert->len);
+    add_stmt(g, o, "SCTL_CREATE", upsert, u->at);
+    add_stmt(g, o, "SCTL_REPLACE", &again, u->at);
+}
+
 static void foreign_key_statements(Pgc *g, const Unit *u, Buf *create)
 {
     int o = add_object(g, "SCTL_K_CONSTRAINT", u->decl->schema,
@@ -377,9 +405,13 @@ static void unit_statements(Pgc *g, const Unit *u)
     case UNIT_FOREIGN_KEY: foreign_key_statements(g, u, &sql); break;
     case UNIT_INDEX: index_statements(g, u, &sql); break;
     case UNIT_POLICY:
-        named_part(g, u, &sql, "SCTL_K_POLICY", "POLICY",
-                   u->item->u.policy->name.name);
+        if (u->decl->kind == DECL_BUCKET)
+            bucket_policy(g, u, &sql);
+        else
+            named_part(g, u, &sql, "SCTL_K_POLICY", "POLICY",
+                       u->item->u.policy->name.name);
         break;
+    case UNIT_BUCKET: bucket_statements(g, u, &sql); break;
     case UNIT_TRIGGER:
         named_part(g, u, &sql, "SCTL_K_TRIGGER", "TRIGGER",
                    u->item->u.trigger->name.name);

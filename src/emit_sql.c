@@ -240,6 +240,36 @@ static void emit_rls(Buf *b, const Unit *u)
     }
 }
 
+/*
+ * A bucket's policy is on storage.objects, limited to the bucket's objects
+ * in every clause it has; USING (or WITH CHECK for inserts) is added when
+ * the policy has none, so it can never reach another bucket.
+ */
+static void emit_bucket_policy(Buf *b, const Decl *d, const Policy *p)
+{
+    static const char *const cmds[] = {"ALL", "SELECT", "INSERT", "UPDATE",
+                                       "DELETE"};
+    buf_puts(b, "storage.objects");
+    if (p->restrictive)
+        buf_puts(b, " AS RESTRICTIVE");
+    if (p->cmd_tok)
+        buf_printf(b, " FOR %s", cmds[p->cmd]);
+    if (p->roles.len) {
+        buf_puts(b, " TO ");
+        put_roles(b, &p->roles);
+    }
+    if (p->cmd != POL_INSERT) {
+        buf_puts(b, " USING (");
+        emit_sql_bucket_condition(b, d, &p->using_);
+        buf_puts(b, ")");
+    }
+    if (p->cmd == POL_INSERT || p->check.len) {
+        buf_puts(b, " WITH CHECK (");
+        emit_sql_bucket_condition(b, d, &p->check);
+        buf_puts(b, ")");
+    }
+}
+
 static void emit_policy(Buf *b, const Unit *u)
 {
     static const char *const cmds[] = {"ALL", "SELECT", "INSERT", "UPDATE",
@@ -248,6 +278,10 @@ static void emit_policy(Buf *b, const Unit *u)
     buf_puts(b, "CREATE POLICY ");
     quote_ident(b, p->name.name);
     buf_puts(b, " ON ");
+    if (u->decl->kind == DECL_BUCKET) {
+        emit_bucket_policy(b, u->decl, p);
+        return;
+    }
     put_qname(b, u->decl);
     if (p->restrictive)
         buf_puts(b, " AS RESTRICTIVE");
@@ -325,7 +359,8 @@ static void put_object(Buf *b, const Decl *d, bool for_grant)
     case DECL_EXTENSION: buf_puts(b, "EXTENSION "); break;
     case DECL_ROLE: buf_puts(b, "ROLE "); break;
     case DECL_PLATFORM:
-    case DECL_TEMPLATE: break;
+    case DECL_TEMPLATE:
+    case DECL_BUCKET: break;
     }
     if (d->kind == DECL_SCHEMA || d->kind == DECL_EXTENSION ||
         d->kind == DECL_ROLE)
@@ -518,6 +553,7 @@ void emit_sql_unit(Buf *b, Arena *a, const Unit *u)
     case UNIT_DEFAULT_PRIVS: emit_grant(b, u); break;
     case UNIT_COMMENT:
     case UNIT_COLUMN_COMMENT: emit_comment(b, u); break;
+    case UNIT_BUCKET: emit_sql_bucket(b, a, u->decl); break;
     }
 }
 

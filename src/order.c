@@ -55,10 +55,11 @@ static int kind_rank(DeclKind k)
     case DECL_FUNCTION: return 5;
     case DECL_VIEW: return 6;
     case DECL_MATVIEW: return 7;
+    case DECL_BUCKET: return 8;
     case DECL_PLATFORM:
-    case DECL_TEMPLATE: return 8;
+    case DECL_TEMPLATE: return 9;
     }
-    return 8;
+    return 9;
 }
 
 static int compare_decls(const void *pa, const void *pb)
@@ -181,6 +182,8 @@ static void table_item_units(Builder *b, Decl *d, Item *it)
     case ITEM_RETAIN:
     case ITEM_PARTITIONS:
         break;  /* replaced by what they generate (sema_generate.c) */
+    case ITEM_BUCKET_SETTING:
+        break;  /* part of the bucket's row */
     }
 }
 
@@ -197,6 +200,7 @@ static UnitKind main_kind(DeclKind k)
     case DECL_FUNCTION: return UNIT_FUNCTION;
     case DECL_VIEW:
     case DECL_MATVIEW: return UNIT_VIEW;
+    case DECL_BUCKET: return UNIT_BUCKET;
     case DECL_PLATFORM:
     case DECL_TEMPLATE: return UNIT_TABLE;
     }

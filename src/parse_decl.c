@@ -8,7 +8,8 @@
 
 static const char *const decl_words[] = {
     "platform", "extension", "role", "schema", "enum", "domain", "type",
-    "table", "view", "materialized", "function", "template", "audit", NULL,
+    "table", "view", "materialized", "function", "template", "audit",
+    "bucket", NULL,
 };
 
 static Decl *new_decl(Parser *p, DeclKind kind, const Token *tok)
@@ -159,6 +160,17 @@ static bool parse_table(Parser *p, Decl *d)
     return parse_body(p, d, parse_table_item);
 }
 
+/* bucket = "bucket" name "{" bucket-item* "}"; the name is the bucket's
+ * id, so a quoted name keeps dashes: bucket "equipment-media" { ... } */
+static bool parse_bucket(Parser *p, Decl *d)
+{
+    Ident id;
+    if (!parse_ident(p, &id, "a bucket name"))
+        return false;
+    d->name = (QName){id.tok, id.tok->len, NULL, id.name};
+    return parse_body(p, d, parse_bucket_item);
+}
+
 static bool view_item(Parser *p, Vec *items)
 {
     return parse_view_item(p, items, false);
@@ -234,7 +246,7 @@ static DeclKind decl_kind_of(const Token *t, bool *ok)
         {"platform", DECL_PLATFORM}, {"extension", DECL_EXTENSION},
         {"role", DECL_ROLE}, {"schema", DECL_SCHEMA}, {"enum", DECL_ENUM},
         {"domain", DECL_DOMAIN}, {"type", DECL_TYPE}, {"table", DECL_TABLE},
-        {"audit", DECL_TABLE},
+        {"audit", DECL_TABLE}, {"bucket", DECL_BUCKET},
         {"view", DECL_VIEW}, {"materialized", DECL_MATVIEW},
         {"function", DECL_FUNCTION}, {"template", DECL_TEMPLATE},
     };
@@ -262,6 +274,7 @@ static bool parse_decl_body(Parser *p, Decl *d)
     case DECL_MATVIEW: return parse_view(p, d);
     case DECL_FUNCTION: return parse_function(p, d);
     case DECL_TEMPLATE: return parse_template(p, d);
+    case DECL_BUCKET: return parse_bucket(p, d);
     }
     return false;
 }

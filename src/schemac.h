@@ -227,7 +227,8 @@ typedef enum {
     DECL_VIEW,
     DECL_MATVIEW,
     DECL_FUNCTION,
-    DECL_TEMPLATE
+    DECL_TEMPLATE,
+    DECL_BUCKET           /* Supabase storage bucket */
 } DeclKind;
 
 typedef enum {
@@ -393,6 +394,20 @@ typedef struct Partitions {
     const Token *from, *to;    /* string tokens */
 } Partitions;
 
+/* A bucket's row in storage.buckets, one column per setting. */
+typedef enum {
+    BUCKET_PUBLIC,            /* public true|false */
+    BUCKET_SIZE_LIMIT,        /* file size limit N [kb|mb|gb] */
+    BUCKET_MIME_TYPES         /* allowed mime types 'a', ... */
+} BucketSettingKind;
+
+typedef struct BucketSetting {
+    BucketSettingKind kind;
+    bool on;                   /* public */
+    long long bytes;           /* file size limit */
+    Vec types;                 /* const Token*: mime type strings */
+} BucketSetting;
+
 typedef struct SetParam {
     const Token *tok;
     Ident name;
@@ -425,7 +440,8 @@ typedef enum {
     ITEM_AUDIT,           /* audit: the project's row-audit trigger */
     ITEM_TRANSITIONS,     /* transitions COLUMN { 'a' -> 'b'; } */
     ITEM_RETAIN,          /* retain N days by COLUMN */
-    ITEM_PARTITIONS       /* partitions monthly from ... to ... */
+    ITEM_PARTITIONS,      /* partitions monthly from ... to ... */
+    ITEM_BUCKET_SETTING   /* bucket: public, file size limit, mime types */
 } ItemKind;
 
 typedef struct Item {
@@ -461,6 +477,7 @@ typedef struct Item {
         Transitions *transitions;  /* ITEM_TRANSITIONS */
         Retain *retain;            /* ITEM_RETAIN */
         Partitions *partitions;    /* ITEM_PARTITIONS */
+        BucketSetting *setting;    /* ITEM_BUCKET_SETTING */
     } u;
 } Item;
 
@@ -568,6 +585,7 @@ bool parse_index(Parser *p, Vec *items);
 /* parse_generated.c: audit, transitions, retain, partitions. */
 bool parse_starts_generated_item(Parser *p);
 bool parse_generated_item(Parser *p, Vec *items);
+bool parse_bucket_item(Parser *p, Vec *items);
 /* The closest word to word among words (edit distance <= 2), or NULL. */
 const char *parse_suggest(const char *word, const char *const *words);
 
@@ -732,6 +750,8 @@ typedef struct Sema {
     Map *type_cache;   /* column type text -> what it parsed to */
     Map *expr_cache;   /* expression text -> its references (Vec*) */
     Decl *audit_log;   /* the `audit into` table, if declared */
+    Map *buckets;      /* bucket id -> Decl* */
+    Map *bucket_policies; /* policy name -> Policy*: all on storage.objects */
 } Sema;
 
 const char *sema_key(Sema *s, const char *schema, const char *name);
@@ -780,6 +800,9 @@ void sema_register_decl(Sema *s, Decl *d);
 void sema_generate_audit_log(Sema *s);
 void sema_generate_items(Sema *s, Decl *table);
 void sema_table(Sema *s, Decl *table);
+/* A policy of table t; seen holds the names taken on t. */
+void sema_policy(Sema *s, Decl *t, Item *it, Map *seen);
+void sema_bucket(Sema *s, Decl *bucket);
 void sema_table_names(Sema *s, Decl *table);
 void sema_take_given_names(Sema *s);
 void sema_view(Sema *s, Decl *view);
@@ -831,7 +854,8 @@ typedef enum {
     UNIT_GRANT,
     UNIT_DEFAULT_PRIVS,
     UNIT_COMMENT,
-    UNIT_COLUMN_COMMENT
+    UNIT_COLUMN_COMMENT,
+    UNIT_BUCKET
 } UnitKind;
 
 /* One statement of the output and what must come before it. */
@@ -861,6 +885,10 @@ void order_units(Arena *a, Program *p, Diag *d);
 /* Appends the canonical SQL of a checked, ordered program. */
 void emit_sql(Buf *out, Arena *a, const Program *p);
 /* Appends one statement (no source line, no trailing newline). */
+/* emit_bucket.c: a bucket's upsert into storage.buckets, and the
+ * condition limiting its policies to its objects (f may be empty). */
+void emit_sql_bucket(Buf *b, Arena *a, const Decl *bucket);
+void emit_sql_bucket_condition(Buf *b, const Decl *bucket, const Frag *f);
 void emit_sql_unit(Buf *out, Arena *a, const Unit *u);
 /* A column definition as in CREATE TABLE (name, type, properties). */
 void emit_sql_column(Buf *out, const Column *c);

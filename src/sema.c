@@ -205,6 +205,10 @@ void sema_register_decl(Sema *s, Decl *d)
         break;
     case DECL_TEMPLATE: register_named(s, s->templates, d, "template");
         break;
+    case DECL_BUCKET:
+        d->schema = "storage";
+        register_named(s, s->buckets, d, "bucket");
+        break;
     case DECL_FUNCTION: register_function(s, d); break;
     case DECL_ENUM:
     case DECL_DOMAIN:
@@ -251,6 +255,8 @@ static void check_decls(Sema *s)
         Decl *d = decls->items[i];
         if (d->kind == DECL_VIEW || d->kind == DECL_MATVIEW)
             sema_view(s, d);
+        else if (d->kind == DECL_BUCKET)
+            sema_bucket(s, d);
         else if (d->kind == DECL_FUNCTION)
             sema_function(s, d);
         else if (d->kind != DECL_TABLE && d->kind != DECL_TEMPLATE &&
@@ -280,7 +286,8 @@ void sema_check(Arena *a, Program *p, Diag *d)
               .roles = map_new(a), .schemas = map_new(a),
               .extensions = map_new(a), .rel_names = map_new(a),
               .con_names = map_new(a), .search_schema = "public",
-              .type_cache = map_new(a), .expr_cache = map_new(a)};
+              .type_cache = map_new(a), .expr_cache = map_new(a),
+              .buckets = map_new(a), .bucket_policies = map_new(a)};
     map_put(s.schemas, "public", &platform_marker);
     find_platform(&s);
     for (int i = 0; i < p->decls.len; i++) {

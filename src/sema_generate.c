@@ -497,7 +497,8 @@ void sema_generate_items(Sema *s, Decl *table)
         case ITEM_DEFAULT_PRIVS:
         case ITEM_IN_ROLE:
         case ITEM_LOGIN:
-        case ITEM_ALLOW: vec_push(s->arena, &out, it); break;
+        case ITEM_ALLOW:
+        case ITEM_BUCKET_SETTING: vec_push(s->arena, &out, it); break;
         }
     }
     table->items = out;

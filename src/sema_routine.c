@@ -177,6 +177,7 @@ static void function_item(Sema *s, Item *it, FnItems *fi)
     case ITEM_TRANSITIONS:
     case ITEM_RETAIN:
     case ITEM_PARTITIONS:
+    case ITEM_BUCKET_SETTING:
     case ITEM_PARTITION_BY:
     case ITEM_PARTITION:
     case ITEM_USE:

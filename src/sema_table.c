@@ -422,7 +422,7 @@ static void table_constraint(Sema *s, Decl *t, Constraint *c)
     }
 }
 
-static void check_policy(Sema *s, Decl *t, Item *it, Map *seen)
+void sema_policy(Sema *s, Decl *t, Item *it, Map *seen)
 {
     Policy *p = it->u.policy;
     sema_check_length(s, p->name.tok, p->name.name, "policy");
@@ -517,7 +517,7 @@ static void check_item(Sema *s, Decl *t, Item *it, Map *policies,
     case ITEM_CONSTRAINT: table_constraint(s, t, it->u.constraint); break;
     case ITEM_INDEX: sema_index(s, t, it->u.index, &it->deps); break;
     case ITEM_RLS: once(s, it, rls, "row level security"); break;
-    case ITEM_POLICY: check_policy(s, t, it, policies); break;
+    case ITEM_POLICY: sema_policy(s, t, it, policies); break;
     case ITEM_GRANT: sema_grant(s, it->u.grant, "table"); break;
     case ITEM_COMMENT: once(s, it, comment, "a comment"); break;
     case ITEM_TRIGGER: check_trigger(s, t, it, triggers); break;
@@ -538,6 +538,7 @@ static void check_item(Sema *s, Decl *t, Item *it, Map *policies,
     case ITEM_TRANSITIONS:
     case ITEM_RETAIN:
     case ITEM_PARTITIONS:
+    case ITEM_BUCKET_SETTING:
         sema_error(s, it->tok, "%s is not allowed in a table",
                    item_kind_name(it->kind));
         break;

@@ -65,6 +65,7 @@ static bool extra_counts(const SctlFacet *f)
     case SCTL_K_TABLE:
     case SCTL_K_VIEW:
     case SCTL_K_FUNCTION:
+    case SCTL_K_BUCKET:
         return false;
     }
     return false;
@@ -113,9 +114,10 @@ void sctl_diffs_free(SctlDiffs *ds)
     ds->len = ds->cap = 0;
 }
 
+/* ORDER: follows SctlKind. */
 static const char *const kind_words[] = {
     "role", "schema", "extension", "type", "table", "column", "constraint",
-    "index", "policy", "trigger", "view", "function",
+    "index", "policy", "trigger", "view", "function", "bucket",
 };
 
 /* Where an undeclared part's table was declared. */

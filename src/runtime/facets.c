@@ -279,27 +279,41 @@ static const char SQL_FUNCTIONS[] =
     "WHERE p.prokind <> 'a' AND " MANAGED("n")
     " AND " NOT_EXT("pg_proc", "p.oid");
 
+/* Buckets are rows, read only where the schema declares some (storage
+ * is then a managed schema) and the table is there. */
+static const char SQL_BUCKETS[] =
+    "SELECT 'storage' AS k_schema, NULL AS k_table, b.id AS k_name,"
+    " b.name, b.public::text AS public,"
+    " b.file_size_limit::text AS file_size_limit,"
+    " b.allowed_mime_types::text AS allowed_mime_types"
+    " FROM storage.buckets b";
+static const char SQL_HAS_BUCKETS[] =
+    "SELECT 'storage' = ANY ($1::text[])"
+    " AND to_regclass('storage.buckets') IS NOT NULL";
+
 typedef struct Query {
     SctlKind kind;
     bool by_schema;         /* takes $1, the managed schemas */
     const char *sql;
+    const char *only_if;    /* a test of $1 that must be true, or NULL */
 } Query;
 
 /* ORDER: by kind word, so that sorting each kind's facets on arrival
  * leaves the whole map in key order (sort_facets checks). */
 static const Query queries[] = {
-    {SCTL_K_COLUMN, true, SQL_COLUMNS},
-    {SCTL_K_CONSTRAINT, true, SQL_CONSTRAINTS},
-    {SCTL_K_EXTENSION, false, SQL_EXTENSIONS},
-    {SCTL_K_FUNCTION, true, SQL_FUNCTIONS},
-    {SCTL_K_INDEX, true, SQL_INDEXES},
-    {SCTL_K_POLICY, true, SQL_POLICIES},
-    {SCTL_K_ROLE, false, SQL_ROLES},
-    {SCTL_K_SCHEMA, true, SQL_SCHEMAS},
-    {SCTL_K_TABLE, true, SQL_TABLES},
-    {SCTL_K_TRIGGER, true, SQL_TRIGGERS},
-    {SCTL_K_TYPE, true, SQL_TYPES},
-    {SCTL_K_VIEW, true, SQL_VIEWS},
+    {SCTL_K_BUCKET, false, SQL_BUCKETS, SQL_HAS_BUCKETS},
+    {SCTL_K_COLUMN, true, SQL_COLUMNS, NULL},
+    {SCTL_K_CONSTRAINT, true, SQL_CONSTRAINTS, NULL},
+    {SCTL_K_EXTENSION, false, SQL_EXTENSIONS, NULL},
+    {SCTL_K_FUNCTION, true, SQL_FUNCTIONS, NULL},
+    {SCTL_K_INDEX, true, SQL_INDEXES, NULL},
+    {SCTL_K_POLICY, true, SQL_POLICIES, NULL},
+    {SCTL_K_ROLE, false, SQL_ROLES, NULL},
+    {SCTL_K_SCHEMA, true, SQL_SCHEMAS, NULL},
+    {SCTL_K_TABLE, true, SQL_TABLES, NULL},
+    {SCTL_K_TRIGGER, true, SQL_TRIGGERS, NULL},
+    {SCTL_K_TYPE, true, SQL_TYPES, NULL},
+    {SCTL_K_VIEW, true, SQL_VIEWS, NULL},
 };
 
 #define NQUERIES (sizeof queries / sizeof queries[0])
@@ -323,6 +337,7 @@ static const char *kind_word(SctlKind k)
     case SCTL_K_TRIGGER: return "trigger";
     case SCTL_K_VIEW: return "view";
     case SCTL_K_FUNCTION: return "function";
+    case SCTL_K_BUCKET: return "bucket";
     }
     return "?";
 }
@@ -339,6 +354,7 @@ static int key_parts(SctlKind k)
     case SCTL_K_TABLE:
     case SCTL_K_VIEW:
     case SCTL_K_FUNCTION:
+    case SCTL_K_BUCKET:
         return 2;
     case SCTL_K_COLUMN:
     case SCTL_K_CONSTRAINT:
@@ -352,7 +368,7 @@ static int key_parts(SctlKind k)
 
 static bool kind_of_word(const char *w, size_t len, SctlKind *out)
 {
-    for (int k = SCTL_K_ROLE; k <= SCTL_K_FUNCTION; k++) {
+    for (int k = SCTL_K_ROLE; k <= SCTL_K_BUCKET; k++) {
         const char *kw = kind_word((SctlKind)k);
         if (strlen(kw) == len && memcmp(kw, w, len) == 0) {
             *out = (SctlKind)k;
@@ -816,9 +832,33 @@ static void add_rows(SctlFacets *f, SctlKind kind, PGresult *r)
 }
 
 /* Runs one query and files its rows, sorted: queries come in key order. */
+static bool wanted(PGconn *conn, const Query *q, const char *schemas,
+                   bool *yes, char **err)
+{
+    const char *params[1] = {schemas};
+    *yes = true;
+    if (!q->only_if)
+        return true;
+    PGresult *r = PQexecParams(conn, q->only_if, 1, NULL, params, NULL,
+                               NULL, 0);
+    bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    if (!ok)
+        set_err(err, "facets: looking for %ss: %s", kind_word(q->kind),
+                PQerrorMessage(conn));
+    else
+        *yes = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    return ok;
+}
+
 static bool run_query(PGconn *conn, const Query *q, const char *schemas,
                       SctlFacets *f, char **err)
 {
+    bool yes;
+    if (!wanted(conn, q, schemas, &yes, err))
+        return false;
+    if (!yes)
+        return true;
     const char *params[1] = {schemas};
     PGresult *r = PQexecParams(conn, q->sql, q->by_schema ? 1 : 0, NULL,
                                params, NULL, NULL, 0);

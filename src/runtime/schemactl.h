@@ -71,7 +71,8 @@ typedef enum {
     SCTL_K_POLICY,
     SCTL_K_TRIGGER,
     SCTL_K_VIEW,          /* views and materialized views */
-    SCTL_K_FUNCTION
+    SCTL_K_FUNCTION,
+    SCTL_K_BUCKET         /* a row of Supabase's storage.buckets */
 } SctlKind;
 
 /*
