@@ -1266,3 +1266,21 @@ GRANT SELECT ON TABLE scheduling.view_blocked_times_with_relations TO authentica
 
 -- source: schema/enorae/scheduling.schema:243
 COMMENT ON VIEW scheduling.view_blocked_times_with_relations IS 'Blocked times with related staff and appointment information.';
+
+-- source: schema/enorae/storage.schema:4
+INSERT INTO storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
+    VALUES ('avatars', 'avatars', false, 5242880, ARRAY['image/png', 'image/jpeg', 'image/webp', 'image/gif']::text[])
+    ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, public = EXCLUDED.public,
+    file_size_limit = EXCLUDED.file_size_limit, allowed_mime_types = EXCLUDED.allowed_mime_types;
+
+-- source: schema/enorae/storage.schema:9
+CREATE POLICY "Authenticated users can view avatars" ON storage.objects FOR SELECT USING (bucket_id = 'avatars' AND (auth.role() = 'authenticated'));
+
+-- source: schema/enorae/storage.schema:11
+CREATE POLICY "Users can upload their own avatars" ON storage.objects FOR INSERT WITH CHECK (bucket_id = 'avatars' AND (auth.uid()::text = (storage.foldername(name))[1]));
+
+-- source: schema/enorae/storage.schema:13
+CREATE POLICY "Users can update their own avatars" ON storage.objects FOR UPDATE USING (bucket_id = 'avatars' AND (auth.uid()::text = (storage.foldername(name))[1]));
+
+-- source: schema/enorae/storage.schema:15
+CREATE POLICY "Users can delete their own avatars" ON storage.objects FOR DELETE USING (bucket_id = 'avatars' AND (auth.uid()::text = (storage.foldername(name))[1]));

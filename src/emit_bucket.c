@@ -53,14 +53,12 @@ void emit_sql_bucket(Buf *b, Arena *a, const Decl *d)
                 "EXCLUDED.allowed_mime_types");
 }
 
-/* bucket_id = 'id', and the policy's own condition if it has one. */
+/* bucket_id = 'id' and (the policy's condition). */
 void emit_sql_bucket_condition(Buf *b, const Decl *d, const Frag *f)
 {
     buf_puts(b, "bucket_id = ");
     quote_literal(b, d->name.name);
-    if (f->len) {
-        buf_puts(b, " AND (");
-        buf_put(b, f->src->text + f->off, f->len);
-        buf_puts(b, ")");
-    }
+    buf_puts(b, " AND (");
+    buf_put(b, f->src->text + f->off, f->len);
+    buf_puts(b, ")");
 }

@@ -241,9 +241,9 @@ static void emit_rls(Buf *b, const Unit *u)
 }
 
 /*
- * A bucket's policy is on storage.objects, limited to the bucket's objects
- * in every clause it has; USING (or WITH CHECK for inserts) is added when
- * the policy has none, so it can never reach another bucket.
+ * A bucket's policy is on storage.objects, with bucket_id = 'NAME' around
+ * each clause it has.  A clause it lacks stays absent: PostgreSQL then
+ * grants nothing through it, and adding one would grant more.
  */
 static void emit_bucket_policy(Buf *b, const Decl *d, const Policy *p)
 {
@@ -258,12 +258,12 @@ static void emit_bucket_policy(Buf *b, const Decl *d, const Policy *p)
         buf_puts(b, " TO ");
         put_roles(b, &p->roles);
     }
-    if (p->cmd != POL_INSERT) {
+    if (p->using_.len) {
         buf_puts(b, " USING (");
         emit_sql_bucket_condition(b, d, &p->using_);
         buf_puts(b, ")");
     }
-    if (p->cmd == POL_INSERT || p->check.len) {
+    if (p->check.len) {
         buf_puts(b, " WITH CHECK (");
         emit_sql_bucket_condition(b, d, &p->check);
         buf_puts(b, ")");

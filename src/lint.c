@@ -88,11 +88,23 @@ static bool leads_with(const Vec *cols, const Vec *leading, bool elems)
     return true;
 }
 
+/* `col type unique` (or primary key) indexes that one column. */
+static bool column_key(const Column *c, const Constraint *fk)
+{
+    if (fk->cols.len != 1 ||
+        strcmp(((Ident *)fk->cols.items[0])->name, c->name.name) != 0)
+        return false;
+    return ast_column_constraint(c, CON_UNIQUE) ||
+           ast_column_constraint(c, CON_PRIMARY_KEY);
+}
+
 /* An index (or key) whose first columns are the foreign key's. */
 static bool covered(const Decl *t, const Constraint *fk)
 {
     for (int i = 0; i < t->items.len; i++) {
         const Item *it = t->items.items[i];
+        if (it->kind == ITEM_COLUMN && column_key(it->u.column, fk))
+            return true;
         if (it->kind == ITEM_INDEX &&
             leads_with(&fk->cols, &it->u.index->elemv, true))
             return true;

@@ -886,7 +886,7 @@ void order_units(Arena *a, Program *p, Diag *d);
 void emit_sql(Buf *out, Arena *a, const Program *p);
 /* Appends one statement (no source line, no trailing newline). */
 /* emit_bucket.c: a bucket's upsert into storage.buckets, and the
- * condition limiting its policies to its objects (f may be empty). */
+ * condition limiting a policy's clause f to its objects. */
 void emit_sql_bucket(Buf *b, Arena *a, const Decl *bucket);
 void emit_sql_bucket_condition(Buf *b, const Decl *bucket, const Frag *f);
 void emit_sql_unit(Buf *out, Arena *a, const Unit *u);

@@ -26,6 +26,8 @@ static const char supabase_decls[] =
     "  as $$ select null::text $$; }\n"
     "function auth.jwt() returns jsonb { language sql; stable;\n"
     "  as $$ select null::jsonb $$; }\n"
+    "function auth.email() returns text { language sql; stable;\n"
+    "  as $$ select null::text $$; }\n"
     "function storage.foldername(name text) returns text[] {\n"
     "  language sql; immutable; as $$ select null::text[] $$; }\n";
 

@@ -81,6 +81,22 @@ START_TEST(test_covered_by_key)
 }
 END_TEST
 
+/* A column's own unique key indexes that column, for a one-column key
+ * only. */
+START_TEST(test_covered_by_column_unique)
+{
+    Compiled c = lint_text(
+        "table p { id int primary key; k int; unique (id, k); owner text; " SECURE " }\n"
+        "table c { id int primary key; p_id int unique references p;\n"
+        "  owner text; " SECURE " }\n"
+        "table d { id int primary key; a int unique; b int;\n"
+        "  foreign key (a, b) references p (id, k); owner text; " SECURE " }\n");
+    ck_assert_int_eq(c.warnings, 1);
+    ck_assert_ptr_nonnull(strstr(c.diags, "1 of 2 foreign keys indexed"));
+    compiled_free(&c);
+}
+END_TEST
+
 /* allow RULE 'reason' silences one rule on one object, and is counted. */
 START_TEST(test_silenced)
 {
@@ -116,6 +132,7 @@ Suite *make_lint_suite(void)
                         (int)(sizeof findings / sizeof findings[0]));
     tcase_add_test(tc, test_clean);
     tcase_add_test(tc, test_covered_by_key);
+    tcase_add_test(tc, test_covered_by_column_unique);
     tcase_add_test(tc, test_silenced);
     tcase_add_test(tc, test_policy_uses_caller);
     suite_add_tcase(s, tc);

@@ -1303,3 +1303,35 @@ COMMENT ON VIEW identity.view_user_preferences IS
   'User preferences extracted from profile metadata for easy querying.';
 
 GRANT SELECT ON identity.view_user_preferences TO authenticated;
+
+-- 1.5 The avatars bucket and its policies, as the seed writes them but
+-- with USING on the update policy (the seed's WITH CHECK alone lets no
+-- row be updated).
+INSERT INTO storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
+VALUES ('avatars', 'avatars', false, 5242880,
+        ARRAY['image/png', 'image/jpeg', 'image/webp', 'image/gif']);
+
+CREATE POLICY "Authenticated users can view avatars"
+  ON storage.objects FOR SELECT
+  USING (bucket_id = 'avatars' AND (auth.role() = 'authenticated'));
+
+CREATE POLICY "Users can upload their own avatars"
+  ON storage.objects FOR INSERT
+  WITH CHECK (
+    bucket_id = 'avatars'
+    AND (auth.uid()::text = (storage.foldername(name))[1])
+  );
+
+CREATE POLICY "Users can update their own avatars"
+  ON storage.objects FOR UPDATE
+  USING (
+    bucket_id = 'avatars'
+    AND (auth.uid()::text = (storage.foldername(name))[1])
+  );
+
+CREATE POLICY "Users can delete their own avatars"
+  ON storage.objects FOR DELETE
+  USING (
+    bucket_id = 'avatars'
+    AND (auth.uid()::text = (storage.foldername(name))[1])
+  );
