@@ -307,6 +307,21 @@ static void bucket_policy(Pgc *g, const Unit *u, Buf *create)
     add_stmt(g, o, "SCTL_DROP", &b, u->at);
 }
 
+/* A partition is made with its parent, or attached to it again after a
+ * DETACH (plan runs that only when it is detached). */
+static void partition_statements(Pgc *g, const Unit *u, Buf *create)
+{
+    const Partition *p = u->item->u.partition;
+    const char *schema = p->name.schema ? p->name.schema : u->decl->schema;
+    int o = add_object(g, "SCTL_K_TABLE", schema, NULL, p->name.name, u->at);
+    add_stmt(g, o, "SCTL_CREATE", create, u->at);
+    Buf b = alter_table(u->decl, "ATTACH PARTITION ");
+    quote_qname(&b, schema, p->name.name);
+    buf_puts(&b, " ");
+    buf_put(&b, p->bound.src->text + p->bound.off, p->bound.len);
+    add_stmt(g, o, "SCTL_REPLACE", &b, u->at);
+}
+
 /* The upsert makes the row, and run again repairs it. */
 static void bucket_statements(Pgc *g, const Unit *u, Buf *upsert)
 {
@@ -389,13 +404,9 @@ static void unit_statements(Pgc *g, const Unit *u)
     case UNIT_ROLE:
     case UNIT_EXTENSION:
     case UNIT_TYPE:
-    case UNIT_PARTITION:
-        add_stmt(g, u->kind == UNIT_PARTITION
-                 ? add_object(g, "SCTL_K_TABLE", u->item->u.partition->name.schema
-                              ? u->item->u.partition->name.schema : u->decl->schema,
-                              NULL, u->item->u.partition->name.name, u->at)
-                 : decl_object(g, u->decl), "SCTL_CREATE", &sql, u->at);
+        add_stmt(g, decl_object(g, u->decl), "SCTL_CREATE", &sql, u->at);
         break;
+    case UNIT_PARTITION: partition_statements(g, u, &sql); break;
     case UNIT_ROLE_MEMBERSHIP:
         add_stmt(g, decl_object(g, u->decl), "SCTL_GRANT", &sql, u->at);
         break;

@@ -389,7 +389,11 @@ static void change_step(State *st, int k, SctlAction a, int i)
 {
     switch (a) {
     case SCTL_REPLACE:
-        if (definition_differs(st, i))
+        /* a table's only replacement is re-attaching it as a partition */
+        if (st->s->objects[i].kind == SCTL_K_TABLE
+                ? differs(st, i, "partition_of") &&
+                  !sctl_field(live_of(st, i), "partition_of")
+                : definition_differs(st, i))
             add(st, k, NULL, i);
         break;
     case SCTL_ALTER_TYPE: alter_type_step(st, k, i); break;

@@ -155,5 +155,61 @@ out=$("$work/bin/clinic" apply --db "$(url plain)" 2>&1); st=$?
 out=$("$work/bin/clinic" apply verify --install-platform-shim --db "$(url plain)" 2>&1); st=$?
 [ $st -eq 0 ] && ok "--install-platform-shim then apply and verify" || bad "shim install (exit $st): $out"
 
+# --- generated code and storage buckets ------------------------------
+build features tests/e2e/features || { cat "$work/build-features.log"; exit 1; }
+feat="$work/bin/features"
+createdb -T template0 feat
+out=$("$feat" apply verify --install-platform-shim --db "$(url feat)" 2>&1); st=$?
+[ $st -eq 0 ] && grep -q ' 0 drifted' <<<"$out" && ok "features: apply and verify" \
+  || bad "features apply (exit $st): $out"
+user=00000000-0000-0000-0000-000000000001
+as_user="set role authenticated; select set_config('request.jwt.claims', '{\"sub\": \"$user\"}', false);"
+sql feat "insert into shop.orders (owner) values ('$user')"
+out=$(sql feat "update shop.orders set status = 'shipped'" 2>&1); st=$?
+[ $st -ne 0 ] && grep -q 'shop.orders.status cannot change from pending to shipped' <<<"$out" \
+  && ok "transitions: a change not listed is refused, with the values" \
+  || bad "transitions refusal (exit $st): $out"
+state=$(psql -X -q -At -d feat -c "do \$\$ begin update shop.orders set status = 'shipped'; exception when check_violation then raise notice 'sqlstate ok'; end \$\$" 2>&1)
+grep -q 'sqlstate ok' <<<"$state" && ok "transitions: SQLSTATE 23514" || bad "transitions sqlstate: $state"
+sql feat "update shop.orders set status = 'paid'" && sql feat "update shop.orders set status = 'shipped'" \
+  && ok "transitions: listed changes pass" || bad "transitions: listed changes refused"
+n=$(sql feat "select count(*) from shop.changes where table_name = 'orders' and operation = 'UPDATE' and new_row->>'status' = 'shipped'")
+[ "$n" = 1 ] && ok "audit: the change is logged" || bad "audit rows for shipped: $n"
+actor=$(psql -X -q -At -d feat -c "$as_user insert into shop.orders default values; reset role; select actor || ' ' || actor_role from shop.changes order by id desc limit 1" 2>&1 | tail -n 1)
+[ "$actor" = "$user authenticated" ] && ok "audit: actor and role of an API user" || bad "audit actor: $actor"
+sql feat "insert into shop.orders (owner, created_at) values ('$user', now() - interval '40 days')"
+gone=$(sql feat "select shop.orders_retention()")
+left=$(sql feat "select count(*) from shop.orders where created_at < now() - interval '30 days'")
+[ "$gone" = 1 ] && [ "$left" = 0 ] && ok "retain: old rows deleted and counted" || bad "retention: $gone deleted, $left left"
+part=$(sql feat "insert into shop.readings values (1, '2025-12-24 10:00+00', 1) returning tableoid::regclass")
+[ "$part" = "shop.readings_p2025_12" ] && ok "partitions: a row lands in its month" || bad "partition: $part"
+out=$(psql -X -q -At -d feat -c "$as_user insert into storage.objects (bucket_id, name) values ('avatars', '$user/me.png')" 2>&1); st=$?
+[ $st -eq 0 ] && ok "bucket: a user uploads into their folder" || bad "bucket upload (exit $st): $out"
+out=$(psql -X -q -At -d feat -c "$as_user insert into storage.objects (bucket_id, name) values ('public-media', '$user/x.png')" 2>&1); st=$?
+[ $st -ne 0 ] && grep -q 'row-level security' <<<"$out" \
+  && ok "bucket: policies do not reach another bucket" || bad "cross-bucket insert (exit $st): $out"
+
+ftamper() {  # DESCRIPTION SQL PATTERN
+  sql feat "$2" || { bad "$1: tampering SQL failed"; return; }
+  local out st
+  out=$("$feat" verify --db "$(url feat)" 2>&1); st=$?
+  [ $st -eq 1 ] && grep -Eq "$3" <<<"$out" && grep -q 'features.schema:[0-9]' <<<"$out" \
+    && ok "verify names: $1" || bad "verify after $1 (exit $st): $out"
+  out=$("$feat" apply verify --db "$(url feat)" 2>&1); st=$?
+  [ $st -eq 0 ] && ok "apply repairs: $1" || bad "still drifting after repair of $1 (exit $st): $out"
+}
+ftamper "a bucket made public" "update storage.buckets set public = true where id = 'avatars'" \
+  "bucket storage.avatars.*|public: live true, declared false"
+ftamper "a bucket's MIME types" "update storage.buckets set allowed_mime_types = null where id = 'avatars'" \
+  "allowed_mime_types: live \(none\)"
+ftamper "a dropped bucket policy" "drop policy \"anyone reads public media\" on storage.objects" \
+  "missing: policy \"anyone reads public media\" on storage.objects"
+ftamper "a bucket policy widened" "alter policy \"users read their own folder\" on storage.objects using (true)" \
+  "using: live true"
+ftamper "a transition trigger dropped" "drop trigger status_transitions on shop.orders" \
+  "missing: trigger \"status_transitions\""
+ftamper "a monthly partition detached" "alter table shop.readings detach partition shop.readings_p2026_01" \
+  "partition_of|partition_bound"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
