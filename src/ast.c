@@ -6,7 +6,7 @@
 /* ORDER: follows DeclKind. */
 static const char *const decl_names[] = {
     "platform", "extension", "role", "schema", "enum", "domain", "type",
-    "table", "view", "materialized view", "function", "template",
+    "table", "view", "materialized view", "function", "template", "test",
 };
 
 /* ORDER: follows ItemKind. */

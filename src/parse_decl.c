@@ -8,7 +8,7 @@
 
 static const char *const decl_words[] = {
     "platform", "extension", "role", "schema", "enum", "domain", "type",
-    "table", "view", "materialized", "function", "template", NULL,
+    "table", "view", "materialized", "function", "template", "test", NULL,
 };
 
 static Decl *new_decl(Parser *p, DeclKind kind, const Token *tok)
@@ -230,6 +230,7 @@ static DeclKind decl_kind_of(const Token *t, bool *ok)
         {"domain", DECL_DOMAIN}, {"type", DECL_TYPE}, {"table", DECL_TABLE},
         {"view", DECL_VIEW}, {"materialized", DECL_MATVIEW},
         {"function", DECL_FUNCTION}, {"template", DECL_TEMPLATE},
+        {"test", DECL_TEST},
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (tok_is(t, kinds[i].word)) {
@@ -255,6 +256,7 @@ static bool parse_decl_body(Parser *p, Decl *d)
     case DECL_MATVIEW: return parse_view(p, d);
     case DECL_FUNCTION: return parse_function(p, d);
     case DECL_TEMPLATE: return parse_template(p, d);
+    case DECL_TEST: return parse_test(p, d);
     }
     return false;
 }
