@@ -15,7 +15,7 @@ passed=0 failed=0
 ok()   { passed=$((passed + 1)); echo "ok: $*"; }
 bad()  { failed=$((failed + 1)); echo "FAIL: $*"; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/schemac-access.XXXXXX")
+work=$(mktemp -d -t schemac-access.XXXXXX)
 chmod 755 "$work"
 cleanup() {
   scripts/pg-tmp.sh stop "$work/pg" >/dev/null 2>&1 || true
