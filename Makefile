@@ -49,7 +49,7 @@ help:
 	@echo "make integration  compiled SQL vs hand-written SQL, catalogs compared"
 	@echo "make runtime-tests  the runtime's Check tests against real servers"
 	@echo "make e2e        executables against a real PostgreSQL: apply, verify,"
-	@echo "                tamper, verify again, repair"
+	@echo "                tamper, verify again, repair; access tests"
 	@echo "make bench      compile/build/apply/verify times for 1,000 and 10,000"
 	@echo "                tables, beside psql -1 -f"
 	@echo "make deps       install missing Debian packages (apt-get)"
@@ -174,6 +174,7 @@ run: deps
 
 e2e: all
 	tests/e2e/run.sh
+	tests/e2e/access.sh
 
 bench: all
 	tests/bench/run.sh

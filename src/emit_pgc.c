@@ -115,6 +115,7 @@ static int decl_object(Pgc *g, const Decl *d)
                           d->name.tok);
     case DECL_PLATFORM:
     case DECL_TEMPLATE:
+    case DECL_TEST:
         break;
     }
     return -1;
@@ -529,7 +530,7 @@ static size_t put_string(Buf *b, const char *s, bool after_e)
     return n;
 }
 
-static char *ecpg_sql(Arena *a, const char *sql)
+char *emit_pgc_sql(Arena *a, const char *sql)
 {
     Buf b = {0};
     for (size_t i = 0; sql[i];) {
@@ -578,7 +579,7 @@ static void put_functions(Buf *b, Pgc *g)
             buf_printf(b, "    case %d:\n", i);
             put_location(b, st->at, true);
             buf_printf(b, "        EXEC SQL %s;\n        break;\n",
-                       ecpg_sql(g->a, st->sql));
+                       emit_pgc_sql(g->a, st->sql));
         }
         buf_puts(b, "    }\n    return sqlca.sqlcode >= 0;\n}\n\n");
     }
@@ -631,7 +632,8 @@ static void put_schemas(Buf *b, const Program *p, Arena *a)
     for (int i = 0; i < p->decls.len; i++) {
         const Decl *d = p->decls.items[i];
         if (d->external || d->kind == DECL_PLATFORM ||
-            d->kind == DECL_TEMPLATE || d->kind == DECL_ROLE ||
+            d->kind == DECL_TEMPLATE || d->kind == DECL_TEST ||
+            d->kind == DECL_ROLE ||
             d->kind == DECL_EXTENSION || map_get(seen, d->schema))
             continue;
         map_put(seen, d->schema, (void *)d);
@@ -659,6 +661,7 @@ void emit_pgc(Buf *out, Arena *a, const Program *p, const char *sql,
     put_objects(out, &g);
     put_statements(out, &g);
     put_schemas(out, p, a);
+    emit_test_pgc(out, a, p);
     buf_puts(out, "static const char canonical_sql[] =\n    ");
     quote_c(out, sql, strlen(sql));
     buf_puts(out, ";\n\nconst SctlSchema sctl_schema = {\n    ");

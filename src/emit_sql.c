@@ -360,7 +360,8 @@ static void put_object(Buf *b, const Decl *d, bool for_grant)
     case DECL_ROLE: buf_puts(b, "ROLE "); break;
     case DECL_PLATFORM:
     case DECL_TEMPLATE:
-    case DECL_BUCKET: break;
+    case DECL_BUCKET:
+    case DECL_TEST: break;
     }
     if (d->kind == DECL_SCHEMA || d->kind == DECL_EXTENSION ||
         d->kind == DECL_ROLE)

@@ -57,7 +57,8 @@ static int kind_rank(DeclKind k)
     case DECL_MATVIEW: return 7;
     case DECL_BUCKET: return 8;
     case DECL_PLATFORM:
-    case DECL_TEMPLATE: return 9;
+    case DECL_TEMPLATE:
+    case DECL_TEST: return 9;
     }
     return 9;
 }
@@ -202,7 +203,8 @@ static UnitKind main_kind(DeclKind k)
     case DECL_MATVIEW: return UNIT_VIEW;
     case DECL_BUCKET: return UNIT_BUCKET;
     case DECL_PLATFORM:
-    case DECL_TEMPLATE: return UNIT_TABLE;
+    case DECL_TEMPLATE:
+    case DECL_TEST: return UNIT_TABLE;
     }
     return UNIT_TABLE;
 }
@@ -210,7 +212,7 @@ static UnitKind main_kind(DeclKind k)
 static bool emitted(const Decl *d)
 {
     return !d->external && d->kind != DECL_PLATFORM &&
-           d->kind != DECL_TEMPLATE;
+           d->kind != DECL_TEMPLATE && d->kind != DECL_TEST;
 }
 
 /* Main units first, so that dependencies on any object can be linked. */

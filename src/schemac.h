@@ -228,7 +228,8 @@ typedef enum {
     DECL_MATVIEW,
     DECL_FUNCTION,
     DECL_TEMPLATE,
-    DECL_BUCKET           /* Supabase storage bucket */
+    DECL_BUCKET,          /* Supabase storage bucket */
+    DECL_TEST             /* access test: steps, no database object */
 } DeclKind;
 
 typedef enum {
@@ -481,6 +482,36 @@ typedef struct Item {
     } u;
 } Item;
 
+/* A test's steps (parse_test.c, sema_test.c, emit_test.c). */
+typedef enum {
+    STEP_SETUP,           /* setup SQL; */
+    STEP_EXPECT_ROWS,     /* [as R [claims J]] expect N rows from SQL; */
+    STEP_EXPECT_ERROR     /* [as R [claims J]] expect error [S] from SQL; */
+} StepKind;
+
+/* How a step's statement runs (sema, from its parse tree). */
+typedef enum {
+    STEP_RUN_AS_IS,       /* utility statements; DML in setup */
+    STEP_RUN_QUERY,       /* SELECT count(*) FROM (Q) AS q */
+    STEP_RUN_DML,         /* WITH q AS (Q RETURNING 1) SELECT count(*) ... */
+    STEP_RUN_RETURNING    /* WITH q AS (Q) SELECT count(*) FROM q */
+} StepRun;
+
+typedef struct TestStep {
+    StepKind kind;
+    const Token *tok;          /* its first token: setup, as or expect */
+    Ident role;                /* `as ROLE`, name NULL if absent */
+    const Token *claims;       /* `claims '...'`, NULL if absent */
+    const char *claims_json;   /* the claims' value */
+    const Token *count;        /* STEP_EXPECT_ROWS: the number */
+    long rows;
+    const Token *sqlstate;     /* STEP_EXPECT_ERROR: NULL for any error */
+    const char *state;         /* its value */
+    const Token *sql;          /* the statement's string token */
+    StepRun run;               /* sema */
+    const char *stmt;          /* sema: the statement, without a ';' */
+} TestStep;
+
 typedef struct Decl {
     DeclKind kind;
     const Token *tok;          /* the keyword that starts it */
@@ -499,6 +530,7 @@ typedef struct Decl {
     Frag returns;              /* function: return type as written */
     Vec params;                /* template: Ident* parameter names */
     Frag template_body;        /* template: text between its braces */
+    Vec steps;                 /* test: TestStep* in written order */
 
     /* filled in by sema */
     const char *schema;        /* resolved schema ("public" if unqualified) */
@@ -586,6 +618,8 @@ bool parse_index(Parser *p, Vec *items);
 bool parse_starts_generated_item(Parser *p);
 bool parse_generated_item(Parser *p, Vec *items);
 bool parse_bucket_item(Parser *p, Vec *items);
+/* test = "test" NAME "{" step* "}" (parse_test.c); d->tok is `test`. */
+bool parse_test(Parser *p, Decl *d);
 /* The closest word to word among words (edit distance <= 2), or NULL. */
 const char *parse_suggest(const char *word, const char *const *words);
 
@@ -812,6 +846,14 @@ void sema_decl(Sema *s, Decl *d);
 void sema_grant(Sema *s, Grant *g, const char *objkind);
 void sema_index(Sema *s, Decl *table, Index *ix, Vec *deps);
 void sema_find_keys(Sema *s, Decl *table);
+/*
+ * A string token's value as a fragment: a dollar-quoted body is a slice of
+ * its file; a quoted one is its unescaped value, mapped back to the file.
+ */
+Frag sema_string_frag(Sema *s, const Token *t);
+/* Every test: unique names, roles, claims, SQLSTATEs, each statement
+ * parsed and resolved (sema_test.c). */
+void sema_tests(Sema *s);
 /* The name PostgreSQL gives an index element in index names. */
 const char *sema_index_colname(Sema *s, const Json *index_elem);
 /* "unknown column" at the column's own token inside f. */
@@ -917,5 +959,18 @@ int build_project(Arena *a, const Program *p, const char *sql,
  */
 void emit_pgc(Buf *out, Arena *a, const Program *p, const char *sql,
               const char *project);
+/* SQL made safe for an EXEC SQL statement (comments dropped, strings with
+ * newlines as E'' literals). */
+char *emit_pgc_sql(Arena *a, const char *sql);
+
+/* ------------------------------------------------------------ emit_test.c */
+
+/*
+ * Appends the tests of a checked program to its ECPG source: a table of
+ * tests and steps, and static EXEC SQL functions that take a step's role
+ * and claims and run its statement (the runtime's `test` command).
+ * Defines sctl_tests even when there are none.
+ */
+void emit_test_pgc(Buf *out, Arena *a, const Program *p);
 
 #endif

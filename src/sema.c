@@ -191,11 +191,14 @@ static void register_named(Sema *s, Map *m, Decl *d, const char *what)
 void sema_register_decl(Sema *s, Decl *d)
 {
     d->schema = d->name.schema ? d->name.schema : "public";
+    if (d->kind == DECL_TEST)
+        return;  /* names no database object: sema_tests checks it */
     if (d->name.schema)
         sema_check_length(s, d->name.tok, d->name.schema, "schema");
     sema_check_length(s, d->name.tok, d->name.name, decl_kind_name(d->kind));
     switch (d->kind) {
-    case DECL_PLATFORM: break;
+    case DECL_PLATFORM:
+    case DECL_TEST: break;
     case DECL_EXTENSION:
         register_named(s, s->extensions, d, "extension");
         vec_push(s->arena, &s->extension_list, d);
@@ -262,10 +265,11 @@ static void check_decls(Sema *s)
         else if (d->kind == DECL_FUNCTION)
             sema_function(s, d);
         else if (d->kind != DECL_TABLE && d->kind != DECL_TEMPLATE &&
-                 d->kind != DECL_PLATFORM)
+                 d->kind != DECL_PLATFORM && d->kind != DECL_TEST)
             sema_decl(s, d);
         arena_reset(s->trees);
     }
+    sema_tests(s);
 }
 
 /* Names are chosen in declaration order, as PostgreSQL would choose them

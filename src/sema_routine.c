@@ -341,10 +341,12 @@ static void check_plpgsql_body(Sema *s, Decl *f, const Frag *body)
  * value back to the file, one span per run between '' escapes, so errors
  * land on the right column.  (E'' bodies map to their first character.)
  */
-static Frag string_body(Sema *s, const Token *t)
+Frag sema_string_frag(Sema *s, const Token *t)
 {
     size_t off, len;
     tok_string_body(t, &off, &len);
+    if (t->kind == TK_DOLLAR)
+        return (Frag){t->src, off, len, t};
     const char *raw = t->src->text;
     bool escapes = (raw[t->off] | 0x20) == 'e';
     const char *v = tok_string(s->arena, t);
@@ -370,12 +372,7 @@ static Frag string_body(Sema *s, const Token *t)
 
 static void check_body(Sema *s, Decl *f)
 {
-    const Token *t = f->body;
-    size_t off, len;
-    tok_string_body(t, &off, &len);
-    Frag body = {t->src, off, len, t};
-    if (t->kind == TK_STRING)
-        body = string_body(s, t);
+    Frag body = sema_string_frag(s, f->body);
     const char *saved = s->search_schema;
     s->search_schema = search_schema(s, f);
     if (strcmp(f->language, "sql") == 0)

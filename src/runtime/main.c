@@ -1,5 +1,5 @@
 /*
- * main.c — the schemactl command line: plan, apply, verify and status,
+ * main.c — the schemactl command line: plan, apply, verify, status and test,
  * against the database named by --db / DATABASE_URL / PG*, or against a
  * throwaway server (--embedded, the default when none is named).  Several
  * commands may run in one invocation (`apply verify status`), in order, on
@@ -51,6 +51,7 @@ static const char *const usage =
     "  apply    bring the database to the declared state in one transaction\n"
     "  verify   check every declared object against the catalog\n"
     "  status   applied runs, and whether the database matches\n"
+    "  test     run the schema's access tests, each rolled back (after apply)\n"
     "\n"
     "options:\n"
     "  --db URL                 postgresql:// URL; else DATABASE_URL, else PG*\n"
@@ -61,7 +62,8 @@ static const char *const usage =
     "  --timing                 print how long each phase takes\n"
     "  COMMAND --help           help for one command\n"
     "\n"
-    "exit status: 0 ok, 1 drift found, 2 usage or connection error,\n"
+    "exit status: 0 ok, 1 drift found or a test failed, 2 usage or connection\n"
+    "error (or test on a database that does not hold this schema),\n"
     "3 apply failed (and was rolled back)\n";
 
 static const char *const command_help[][2] = {
@@ -82,6 +84,13 @@ static const char *const command_help[][2] = {
                "object's name and file:line. Exit 1 if anything differs.\n"},
     {"status", "status: lists the applied runs from schemactl.history and says\n"
                "whether the database matches the schema now.\n"},
+    {"test", "test: runs the schema's `test` blocks. Each test is one\n"
+             "transaction, always rolled back; each step runs under a\n"
+             "savepoint, `as ROLE` with SET LOCAL ROLE and the claims in\n"
+             "request.jwt.claims for that step only. Prints PASS or FAIL\n"
+             "file:line:col per test and \"N tests, N passed, N failed\".\n"
+             "Exit 1 if any test fails; exit 2 if the last apply recorded\n"
+             "here was not of this schema (run apply first: `apply test`).\n"},
 };
 
 static int fail(int status, char *err)
@@ -451,7 +460,8 @@ typedef struct Args {
 static bool known_command(const char *w)
 {
     return strcmp(w, "plan") == 0 || strcmp(w, "apply") == 0 ||
-           strcmp(w, "verify") == 0 || strcmp(w, "status") == 0;
+           strcmp(w, "verify") == 0 || strcmp(w, "status") == 0 ||
+           strcmp(w, "test") == 0;
 }
 
 static int parse_args(Ctx *c, int argc, char **argv, Args *a)
@@ -531,7 +541,8 @@ static int run_commands(Ctx *c, const Args *a)
     for (int i = 0; i < a->ncommands; i++) {
         const char *cmd = a->commands[i];
         bool apply = strcmp(cmd, "apply") == 0;
-        if (!apply && !have) {
+        bool test = strcmp(cmd, "test") == 0;  /* needs no declared state */
+        if (!apply && !test && !have) {
             phase("(connected)");
             if (!sctl_declared(&c->conn, c->s, &d, &err))
                 return fail(SCTL_USAGE, err);
@@ -540,6 +551,8 @@ static int run_commands(Ctx *c, const Args *a)
             have = true;
         }
         int status = apply ? cmd_apply(c, &d, &have)
+                   : test ? sctl_run_tests(c->conn.pg, c->s, &sctl_tests,
+                                           stdout)
                    : strcmp(cmd, "plan") == 0 ? cmd_plan(c, &d)
                    : strcmp(cmd, "verify") == 0 ? cmd_verify(c, &d)
                    : cmd_status(c, &d);

@@ -296,4 +296,51 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
 void sctl_plan_free(SctlPlan *p);
 const char *sctl_step_sql(const SctlSchema *s, const SctlStep *st);
 
+/* -------------------------------------------------------------- test.c */
+
+/* What a test step expects; the generated code defines sctl_tests. */
+typedef enum {
+    SCTL_STEP_SETUP,      /* succeeds; else the test stops there */
+    SCTL_STEP_ROWS,       /* returns or affects `rows` rows */
+    SCTL_STEP_ERROR       /* fails, with `sqlstate` unless it is NULL */
+} SctlStepKind;
+
+typedef struct SctlTestStep {
+    SctlStepKind kind;
+    const char *role;       /* `as ROLE`: set for the step only; or NULL */
+    bool counted;           /* the statement yields its row count */
+    long rows;
+    const char *sqlstate;
+    const char *file;       /* where the step is written */
+    int line, col;
+} SctlTestStep;
+
+typedef struct SctlTest {
+    const char *name;
+    int first, nsteps;      /* its steps in SctlTests.steps */
+} SctlTest;
+
+typedef struct SctlTests {
+    const SctlTest *tests;
+    int ntests;
+    const SctlTestStep *steps;
+    /* Each a static EXEC SQL; false (sqlca set) on failure.  enter sets
+     * step k's role and claims (SET LOCAL); run runs its statement,
+     * setting *rows when counted; leave resets role and claims. */
+    bool (*enter)(int k);
+    bool (*run)(int k, long *rows);
+    bool (*leave)(void);
+} SctlTests;
+
+extern const SctlTests sctl_tests;
+
+/*
+ * Runs every test, each in its own transaction that is always rolled back,
+ * each step under a savepoint; prints PASS or FAIL lines and a summary to
+ * out.  SCTL_OK when all pass, SCTL_DRIFT when any fails, SCTL_USAGE when
+ * the database does not hold this schema (no apply of it recorded last).
+ */
+int sctl_run_tests(PGconn *conn, const SctlSchema *s, const SctlTests *t,
+                   FILE *out);
+
 #endif

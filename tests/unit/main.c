@@ -18,6 +18,7 @@ Suite *make_parse_suite(void);
 Suite *make_pgsql_suite(void);
 Suite *make_quote_suite(void);
 Suite *make_sema_suite(void);
+Suite *make_tests_suite(void);
 
 int main(void)
 {
@@ -34,6 +35,7 @@ int main(void)
     srunner_add_suite(sr, make_bucket_suite());
     srunner_add_suite(sr, make_emit_sql_suite());
     srunner_add_suite(sr, make_lint_suite());
+    srunner_add_suite(sr, make_tests_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -1,0 +1,323 @@
+/*
+ * test_tests.c — access tests (`test` blocks): every parse and sema error
+ * pinned with its position, the steps as the checker leaves them, and what
+ * the emitters make of them (nothing in the SQL; static, located EXEC SQL
+ * in the ECPG source).
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile_helper.h"
+
+/* Each case: a schema and the exact first line of its diagnostics. */
+static const struct {
+    const char *schema;
+    const char *first;
+} errors[] = {
+    /* syntax */
+    {"test 42 { }",
+     "t0.schema:1:6: error: expected a test name in double quotes, found '42'"},
+    {"test \"t\" { expect rows from $$ select 1 $$; }",
+     "t0.schema:1:19: error: expected a row count or 'error' after 'expect', found 'rows'"},
+    {"test \"t\" { expect 1 from $$ select 1 $$; }",
+     "t0.schema:1:21: error: expected 'rows' after the row count, found 'from'"},
+    {"test \"t\" { as expect 1 rows from $$ select 1 $$; }",
+     "t0.schema:1:15: error: expected a role name after 'as', found 'expect'"},
+    {"test \"t\" { expect 1 rows $$ select 1 $$; }",
+     "t0.schema:1:26: error: expected 'from', found '$$ select 1 $$'"},
+    {"test \"t\" { expect 1 rows from select 1; }",
+     "t0.schema:1:31: error: expected an SQL statement as a string ($$...$$ or '...'), found 'select'"},
+    {"test \"t\" { check $$ select 1 $$; }",
+     "t0.schema:1:12: error: expected a test step ('setup', 'as' or 'expect'), found 'check'"},
+    {"test \"t\" { setup $$ select 1 $$ }",
+     "t0.schema:1:33: error: expected ';' after the test step, found '}'"},
+    {"test \"t\" { setup $$ select 1 $$;",
+     "t0.schema:1:33: error: expected '}', found end of file"},
+    {"tset \"t\" { }",
+     "t0.schema:1:1: error: unknown declaration 'tset'; did you mean 'test'?"},
+    /* meaning */
+    {"test \"t\" { }",
+     "t0.schema:1:6: error: test \"t\" has no steps; add `setup $$...$$;` or `expect N rows from $$...$$;`"},
+    {"test \"t\" { as ghost expect 0 rows from $$ select 1 $$; }",
+     "t0.schema:1:15: error: unknown role \"ghost\"; declare it with `role ghost;` or `platform supabase;`"},
+    {"test \"t\" { as anon expect error from $$ select 1 $$; }",
+     "t0.schema:1:15: error: unknown role \"anon\"; declare it with `role anon;` or `platform supabase;`"},
+    {"role r;\ntest \"t\" { as r claims '[1]' expect 1 rows from $$ select 1 $$; }",
+     "t0.schema:2:24: error: claims must be a JSON object, like '{\"sub\": \"...\"}'"},
+    {"role r;\ntest \"t\" { as r claims '{\"sub\": ' expect 1 rows from $$ select 1 $$; }",
+     "t0.schema:2:24: error: claims are not valid JSON: unexpected end of input at byte 8"},
+    {"test \"t\" { expect error '4250' from $$ select 1 $$; }",
+     "t0.schema:1:25: error: an SQLSTATE is 5 characters of 0-9 and A-Z, like '42501'; not '4250'"},
+    {"test \"t\" { expect error '4250a' from $$ select 1 $$; }",
+     "t0.schema:1:25: error: an SQLSTATE is 5 characters of 0-9 and A-Z, like '42501'; not '4250a'"},
+    {"test \"t\" { expect 1.5 rows from $$ select 1 $$; }",
+     "t0.schema:1:19: error: the row count must be a whole number below 1000000000, not '1.5'"},
+    {"test \"t\" {\n  expect 1 rows from $$\n    selec 1 $$; }",
+     "t0.schema:3:5: error: syntax error at or near \"selec\" in test statement"},
+    {"test \"t\" { expect 1 rows from 'select ''a'' from t where frob ('; }",
+     "t0.schema:1:64: error: syntax error at end of input in test statement"},
+    {"test \"t\" { expect 1 rows from 'select ''a'', nope()'; }",
+     "t0.schema:1:46: error: unknown function \"nope\""},
+    {"test \"t\" { expect 1 rows from $$ select 1; select 2 $$; }",
+     "t0.schema:1:31: error: a test step runs exactly one SQL statement; this string holds 2"},
+    {"test \"t\" { setup $$ $$; }",
+     "t0.schema:1:18: error: a test step runs exactly one SQL statement; this string holds 0"},
+    {"test \"t\" { expect 1 rows from $$ create table x (a int) $$; }",
+     "t0.schema:1:31: error: `expect N rows` needs a query (SELECT, VALUES, WITH) or an INSERT, UPDATE or DELETE"},
+    {"test \"t\" { setup $$ commit $$; }",
+     "t0.schema:1:18: error: transaction control cannot run in a test step: each test is one transaction, rolled back at its end"},
+    {"test \"t\" { expect error from $$ show work_mem $$; }",
+     "t0.schema:1:30: error: SHOW cannot run in a test step; use a statement whose rows can be counted"},
+    {"test \"t\" { setup $$ select 1 into x $$; }",
+     "t0.schema:1:18: error: SELECT INTO cannot run in a test step; use CREATE TABLE AS"},
+    {"table a { id int; }\ntest \"t\" { expect 0 rows from $$ delete from b $$; }",
+     "t0.schema:2:46: error: unknown table or view \"b\""},
+};
+
+START_TEST(test_error_messages)
+{
+    Compiled c = compile_text(errors[_i].schema);
+    char *first = first_line(&c);
+    ck_assert_int_ge(c.errors, 1);
+    ck_assert_ptr_null(c.sql);
+    ck_assert_str_eq(first, errors[_i].first);
+    free(first);
+    compiled_free(&c);
+}
+END_TEST
+
+START_TEST(test_duplicate_name)
+{
+    Compiled c = compile_text("test \"same\" { setup $$ select 1 $$; }\n"
+                              "test \"same\" { setup $$ select 2 $$; }\n");
+    ck_assert_int_eq(c.errors, 1);
+    ck_assert_ptr_nonnull(strstr(c.diags,
+        "t0.schema:2:6: error: test \"same\" is declared twice\n"));
+    ck_assert_ptr_nonnull(strstr(c.diags,
+        "t0.schema:1:6: note: first declared here\n"));
+    compiled_free(&c);
+}
+END_TEST
+
+/* A name PostgreSQL could not keep is fine: a test is no object. */
+START_TEST(test_long_name_and_other_files)
+{
+    const char *texts[] = {
+        "platform supabase;\nrole app;\ntable t { a int; }\n",
+        "test \"a test name far longer than the sixty-three bytes "
+        "PostgreSQL keeps for names\" {\n"
+        "  as app expect 0 rows from $$ select * from t $$;\n"
+        "  as service_role claims '{}' expect error from $$ delete from t $$;\n"
+        "}\n",
+    };
+    Compiled c = compile_texts(texts, 2);
+    ck_assert_msg(c.errors == 0, "%s", c.diags);
+    compiled_free(&c);
+}
+END_TEST
+
+/* ------------------------------------------------------ the front end */
+
+typedef struct Front {
+    Arena *a;
+    Program p;
+    Diag d;
+    FILE *out;
+} Front;
+
+static void front(Front *f, const char *text)
+{
+    f->a = arena_new();
+    f->out = tmpfile();
+    diag_init(&f->d, f->out);
+    memset(&f->p, 0, sizeof f->p);
+    Source *src = source_from_text(f->a, "t0.schema", text, strlen(text));
+    TokenList tl = lex_source(f->a, src, &f->d);
+    parse_file(f->a, &f->p, &tl, &f->d);
+    if (!f->d.errors)
+        sema_check(f->a, &f->p, &f->d);
+}
+
+static void front_free(Front *f)
+{
+    fclose(f->out);
+    arena_free(f->a);
+}
+
+static const Decl *only_test(const Front *f)
+{
+    for (int i = 0; i < f->p.decls.len; i++) {
+        const Decl *d = f->p.decls.items[i];
+        if (d->kind == DECL_TEST)
+            return d;
+    }
+    return NULL;
+}
+
+static const TestStep *step(const Decl *t, int i)
+{
+    return t->steps.items[i];
+}
+
+START_TEST(test_steps_as_checked)
+{
+    Front f;
+    front(&f, "platform supabase;\ntable t { a int; }\n"
+              "test \"steps\" {\n"
+              "  setup $$ insert into t values (1) $$;\n"
+              "  as authenticated claims '{\"sub\": \"x\"}'\n"
+              "    expect 1 row from 'select * from t;';\n"
+              "  as anon expect error '42501' from $$ update t set a = 2 $$;\n"
+              "  expect 2 rows from $$ delete from t returning a $$;\n"
+              "  expect error from $$ drop table t $$;\n"
+              "}\n");
+    ck_assert_int_eq(f.d.errors, 0);
+    const Decl *t = only_test(&f);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_str_eq(t->name.name, "steps");
+    ck_assert_int_eq(t->steps.len, 5);
+    ck_assert_int_eq(step(t, 0)->kind, STEP_SETUP);
+    ck_assert_int_eq(step(t, 0)->run, STEP_RUN_AS_IS);
+    ck_assert_ptr_null(step(t, 0)->role.name);
+    ck_assert_int_eq(step(t, 1)->kind, STEP_EXPECT_ROWS);
+    ck_assert_int_eq(step(t, 1)->run, STEP_RUN_QUERY);
+    ck_assert_str_eq(step(t, 1)->role.name, "authenticated");
+    ck_assert_str_eq(step(t, 1)->claims_json, "{\"sub\": \"x\"}");
+    ck_assert_int_eq(step(t, 1)->rows, 1);
+    ck_assert_str_eq(step(t, 1)->stmt, "select * from t");  /* no ';' */
+    ck_assert_int_eq(step(t, 2)->kind, STEP_EXPECT_ERROR);
+    ck_assert_int_eq(step(t, 2)->run, STEP_RUN_DML);
+    ck_assert_str_eq(step(t, 2)->state, "42501");
+    ck_assert_ptr_null(step(t, 2)->claims);
+    ck_assert_int_eq(step(t, 3)->run, STEP_RUN_RETURNING);
+    ck_assert_int_eq(step(t, 3)->rows, 2);
+    ck_assert_int_eq(step(t, 4)->run, STEP_RUN_AS_IS);
+    ck_assert_ptr_null(step(t, 4)->sqlstate);
+    front_free(&f);
+}
+END_TEST
+
+/* --------------------------------------------------------- emission */
+
+static char *sql_of(const char *text)
+{
+    Compiled c = compile_text(text);
+    ck_assert_msg(c.sql != NULL, "%s", c.diags);
+    char *sql = c.sql;
+    c.sql = NULL;
+    compiled_free(&c);
+    return sql;
+}
+
+static const char schema[] =
+    "platform supabase;\ntable t { a int; }\n";
+static const char with_test[] =
+    "platform supabase;\ntable t { a int; }\n"
+    "test \"t\" {\n"
+    "  as anon claims '{\"sub\": \"it''s\"}'\n"
+    "    expect 1 rows from $$ select * from t -- all\n$$;\n"
+    "  expect 0 rows from $$ update t set a = 1 $$;\n"
+    "  setup $$ insert into t values (1) returning a $$;\n"
+    "}\n";
+
+START_TEST(test_sql_unchanged)
+{
+    char *without = sql_of(schema), *with = sql_of(with_test);
+    ck_assert_str_eq(with, without);
+    free(without);
+    free(with);
+}
+END_TEST
+
+static char *pgc_of(const char *text)
+{
+    Front f;
+    front(&f, text);
+    ck_assert_int_eq(f.d.errors, 0);
+    Buf sql = {0}, pgc = {0};
+    emit_sql(&sql, f.a, &f.p);
+    emit_pgc(&pgc, f.a, &f.p, sql.data, "x");
+    char *out = strdup(pgc.data);
+    buf_free(&sql);
+    buf_free(&pgc);
+    front_free(&f);
+    return out;
+}
+
+static const char *const pgc_has[] = {
+    "#line 4 \"t0.schema\"\n"
+    "        EXEC SQL SET LOCAL ROLE anon;\n"
+    "        if (sqlca.sqlcode < 0)\n            return false;\n"
+    "        EXEC SQL SET LOCAL request.jwt.claims = '{\"sub\": \"it''s\"}';\n",
+    "#line 4 \"t0.schema\"\n"
+    "        EXEC SQL SELECT count(*) INTO :n FROM (\n select * from t \n\n) AS q;\n",
+    "#line 7 \"t0.schema\"\n"
+    "        EXEC SQL WITH q AS (\n update t set a = 1 \nRETURNING 1) "
+    "SELECT count(*) INTO :n FROM q;\n",
+    "#line 8 \"t0.schema\"\n"
+    "        EXEC SQL WITH q AS (\n insert into t values (1) returning a \n) "
+    "SELECT count(*) INTO :n FROM q;\n",
+    "    EXEC SQL RESET ROLE;\n    EXEC SQL RESET request.jwt.claims;\n",
+    "static const SctlTest tests[] = {\n    {\"t\", 0, 3},\n};\n",
+    "    {SCTL_STEP_ROWS, \"anon\", true, 1, NULL, \"t0.schema\", 4, 3},\n"
+    "    {SCTL_STEP_ROWS, NULL, true, 0, NULL, \"t0.schema\", 7, 3},\n"
+    "    {SCTL_STEP_SETUP, NULL, true, 0, NULL, \"t0.schema\", 8, 3},\n",
+    "const SctlTests sctl_tests = {\n    tests, 1, test_steps, "
+    "test_enter, test_run, test_leave,\n};\n",
+};
+
+START_TEST(test_pgc_statements)
+{
+    char *pgc = pgc_of(with_test);
+    ck_assert_msg(strstr(pgc, pgc_has[_i]) != NULL, "missing:\n%.600s",
+                  pgc_has[_i]);
+    free(pgc);
+}
+END_TEST
+
+/* The line after "sctl_schema = {" names the project and the checksum. */
+static char *checksum_line(const char *pgc)
+{
+    const char *at = strstr(pgc, "sctl_schema = {\n");
+    ck_assert_ptr_nonnull(at);
+    at += strlen("sctl_schema = {\n");
+    return strndup(at, strcspn(at, "\n"));
+}
+
+START_TEST(test_pgc_without_tests)
+{
+    char *plain = pgc_of(schema), *tested = pgc_of(with_test);
+    ck_assert_ptr_nonnull(strstr(plain, "const SctlTests sctl_tests = {\n"
+        "    NULL, 0, NULL, test_enter, test_run, test_leave,\n};\n"));
+    ck_assert_ptr_null(strstr(plain, "SctlTestStep"));
+    char *a = checksum_line(plain), *b = checksum_line(tested);
+    ck_assert_str_eq(a, b);
+    free(a);
+    free(b);
+    free(plain);
+    free(tested);
+}
+END_TEST
+
+Suite *make_tests_suite(void)
+{
+    Suite *s = suite_create("tests");
+    TCase *tc = tcase_create("errors");
+    tcase_add_loop_test(tc, test_error_messages, 0,
+                        (int)(sizeof errors / sizeof errors[0]));
+    tcase_add_test(tc, test_duplicate_name);
+    tcase_add_test(tc, test_long_name_and_other_files);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("steps");
+    tcase_add_test(tc, test_steps_as_checked);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("emit");
+    tcase_add_test(tc, test_sql_unchanged);
+    tcase_add_loop_test(tc, test_pgc_statements, 0,
+                        (int)(sizeof pgc_has / sizeof pgc_has[0]));
+    tcase_add_test(tc, test_pgc_without_tests);
+    suite_add_tcase(s, tc);
+    return s;
+}
