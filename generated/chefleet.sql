@@ -107,10 +107,10 @@ CREATE TABLE audit.audit_logs (
 );
 
 -- source: schema/chefleet/project.schema:32
-ALTER TABLE audit.audit_logs ENABLE ROW LEVEL SECURITY;
+CREATE INDEX audit_logs_table_schema_table_name_at_idx ON audit.audit_logs (table_schema, table_name, at);
 
 -- source: schema/chefleet/project.schema:32
-CREATE INDEX audit_logs_table_schema_table_name_at_idx ON audit.audit_logs (table_schema, table_name, at);
+ALTER TABLE audit.audit_logs ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/chefleet/project.schema:34
 GRANT SELECT ON TABLE audit.audit_logs TO authenticated;

@@ -41,10 +41,10 @@ CREATE TABLE audit.audit_logs (
 );
 
 -- source: schema/rental/project.schema:30
-ALTER TABLE audit.audit_logs ENABLE ROW LEVEL SECURITY;
+CREATE INDEX audit_logs_table_schema_table_name_at_idx ON audit.audit_logs (table_schema, table_name, at);
 
 -- source: schema/rental/project.schema:30
-CREATE INDEX audit_logs_table_schema_table_name_at_idx ON audit.audit_logs (table_schema, table_name, at);
+ALTER TABLE audit.audit_logs ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/rental/project.schema:32
 GRANT SELECT ON TABLE audit.audit_logs TO authenticated;

@@ -41,10 +41,10 @@ CREATE TABLE audit.row_changes (
 );
 
 -- source: schema/thorbis/thorbis.schema:51
-ALTER TABLE audit.row_changes ENABLE ROW LEVEL SECURITY;
+CREATE INDEX row_changes_table_schema_table_name_at_idx ON audit.row_changes (table_schema, table_name, at);
 
 -- source: schema/thorbis/thorbis.schema:51
-CREATE INDEX row_changes_table_schema_table_name_at_idx ON audit.row_changes (table_schema, table_name, at);
+ALTER TABLE audit.row_changes ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/thorbis/thorbis.schema:52
 CREATE POLICY "Users read the changes they made" ON audit.row_changes FOR SELECT TO authenticated USING (actor = auth.uid());

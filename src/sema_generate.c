@@ -132,8 +132,16 @@ static const char audit_columns[] =
     "actor uuid;\n"
     "actor_role text not null;\n"
     "at timestamptz not null default now();\n"
-    "row level security;\n"
     "index (table_schema, table_name, at);\n";
+
+/* The log is under row level security unless its items say how. */
+static bool has_rls(const Decl *d)
+{
+    for (int i = 0; i < d->items.len; i++)
+        if (((Item *)d->items.items[i])->kind == ITEM_RLS)
+            return true;
+    return false;
+}
 
 void sema_generate_audit_log(Sema *s)
 {
@@ -150,6 +158,8 @@ void sema_generate_audit_log(Sema *s)
         s->audit_log = d;
         Buf text = {0};
         buf_puts(&text, audit_columns);
+        if (!has_rls(d))
+            buf_puts(&text, "row level security;\n");
         Vec items = {0};
         add_items(s, d->tok, &text, "the audit log declared here", &items);
         for (int k = 0; k < d->items.len; k++)

@@ -117,36 +117,60 @@ static bool choose_run(Sema *s, TestStep *st, const char *type,
     return true;
 }
 
-/* One statement, whose text is kept without a trailing ';' so that it
- * can be wrapped. */
-static void check_sql(Sema *s, TestStep *st)
+/* Statement i of a parsed string, kept without its ';' so that it can be
+ * wrapped; true (and st->stmt, st->run set) if it can run in a test. */
+static bool take_statement(Sema *s, TestStep *st, const Frag *f, Json *tree,
+                           int i)
+{
+    Json *raw = json_at(json_get(tree, "stmts"), i);
+    Json *stmt = json_get(raw, "stmt");
+    if (!stmt || stmt->kind != JSON_OBJECT || json_len(stmt) != 1)
+        return false;
+    const char *type = stmt->u.list.keys[0];
+    if (!choose_run(s, st, type, stmt->u.list.items[0]))
+        return false;
+    long loc = json_int(json_get(raw, "stmt_location"), 0);
+    long len = json_int(json_get(raw, "stmt_len"), 0);
+    if (loc < 0 || (size_t)loc > f->len)
+        loc = 0;
+    if (len <= 0 || (size_t)(loc + len) > f->len)
+        len = (long)f->len - loc;
+    st->stmt = arena_strndup(s->arena, f->src->text + f->off + loc,
+                             (size_t)len);
+    return true;
+}
+
+/*
+ * A step's SQL; a setup may hold several statements, each of which
+ * becomes a step of its own (out gets them all), any other step exactly
+ * one.
+ */
+static void check_sql(Sema *s, TestStep *st, Vec *out)
 {
     Frag f = sema_string_frag(s, st->sql);
     Json *tree = sema_parse(s, "", &f, "", "test statement");
     if (!tree)
         return;
-    Json *stmts = json_get(tree, "stmts");
-    if (json_len(stmts) != 1) {
+    int n = json_len(json_get(tree, "stmts"));
+    if (n == 0 || (n != 1 && st->kind != STEP_SETUP)) {
         sema_error(s, st->sql, "a test step runs exactly one SQL statement; "
-                   "this string holds %d", json_len(stmts));
+                   "this string holds %d", n);
         return;
     }
-    Json *raw = json_at(stmts, 0), *stmt = json_get(raw, "stmt");
-    if (!stmt || stmt->kind != JSON_OBJECT || json_len(stmt) != 1)
-        return;
-    const char *type = stmt->u.list.keys[0];
-    if (!choose_run(s, st, type, stmt->u.list.items[0]))
-        return;
-    long loc = json_int(json_get(raw, "stmt_location"), 0);
-    long len = json_int(json_get(raw, "stmt_len"), 0);
-    if (loc < 0 || (size_t)loc > f.len)
-        loc = 0;
-    if (len <= 0 || (size_t)(loc + len) > f.len)
-        len = (long)f.len - loc;
-    st->stmt = arena_strndup(s->arena, f.src->text + f.off + loc,
-                             (size_t)len);
-    /* Other statements may make what they name (create temp table). */
-    if (strcmp(type, "SelectStmt") == 0 || is_dml(type))
+    bool resolve = true;
+    for (int i = 0; i < n; i++) {
+        TestStep *one = st;
+        if (i) {
+            one = arena_alloc(s->arena, sizeof *one);
+            *one = *st;
+        }
+        if (!take_statement(s, one, &f, tree, i))
+            return;
+        vec_push(s->arena, out, one);
+        /* a setup's other statements may make what later ones name */
+        resolve = resolve && one->run != STEP_RUN_AS_IS;
+    }
+    if (resolve)
         sema_resolve_refs(s, tree, &f, 0, NULL, NULL);
 }
 
@@ -155,14 +179,16 @@ static void check_test(Sema *s, Decl *t)
     if (t->steps.len == 0)
         sema_error(s, t->name.tok, "test \"%s\" has no steps; add `setup "
                    "$$...$$;` or `expect N rows from $$...$$;`", t->name.name);
+    Vec steps = {0};
     for (int i = 0; i < t->steps.len; i++) {
         TestStep *st = t->steps.items[i];
         check_role(s, &st->role);
         check_claims(s, st);
         check_sqlstate(s, st);
         check_count(s, st);
-        check_sql(s, st);
+        check_sql(s, st, &steps);
     }
+    t->steps = steps;
 }
 
 void sema_tests(Sema *s)

@@ -252,7 +252,7 @@ static const char *const pgc_has[] = {
     "        if (sqlca.sqlcode < 0)\n            return false;\n"
     "        EXEC SQL SET LOCAL request.jwt.claims = '{\"sub\": \"it''s\"}';\n",
     "#line 4 \"t0.schema\"\n"
-    "        EXEC SQL SELECT count(*) INTO :n FROM (\n select * from t \n\n) AS q;\n",
+    "        EXEC SQL SELECT count(q::text) INTO :n FROM (\n select * from t \n\n) AS q;\n",
     "#line 7 \"t0.schema\"\n"
     "        EXEC SQL WITH q AS (\n update t set a = 1 \nRETURNING 1) "
     "SELECT count(*) INTO :n FROM q;\n",
@@ -267,6 +267,22 @@ static const char *const pgc_has[] = {
     "const SctlTests sctl_tests = {\n    tests, 1, test_steps, "
     "test_enter, test_run, test_leave,\n};\n",
 };
+
+/* A setup may hold several statements: each runs as a step of its own,
+ * all at the setup's place. */
+START_TEST(test_setup_statements)
+{
+    char *pgc = pgc_of("platform supabase;\ntable t { a int; }\n"
+                       "test \"t\" {\n"
+                       "  setup $$ insert into t values (1); insert into t values (2) $$;\n"
+                       "  expect 2 rows from $$ select * from t $$;\n}\n");
+    ck_assert_msg(strstr(pgc, "EXEC SQL  insert into t values (1);") != NULL,
+                  "%.2000s", pgc);
+    ck_assert_ptr_nonnull(strstr(pgc, "EXEC SQL  insert into t values (2) ;"));
+    ck_assert_ptr_nonnull(strstr(pgc, "{\"t\", 0, 3}"));
+    free(pgc);
+}
+END_TEST
 
 START_TEST(test_pgc_statements)
 {
@@ -315,6 +331,7 @@ Suite *make_tests_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("emit");
     tcase_add_test(tc, test_sql_unchanged);
+    tcase_add_test(tc, test_setup_statements);
     tcase_add_loop_test(tc, test_pgc_statements, 0,
                         (int)(sizeof pgc_has / sizeof pgc_has[0]));
     tcase_add_test(tc, test_pgc_without_tests);
