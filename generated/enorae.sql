@@ -355,27 +355,33 @@ CREATE INDEX idx_customer_favorites_salon ON engagement.customer_favorites (salo
 CREATE INDEX idx_customer_favorites_created_at ON engagement.customer_favorites (created_at desc);
 
 -- source: schema/enorae/engagement.schema:56
-ALTER TABLE engagement.customer_favorites ENABLE ROW LEVEL SECURITY;
+CREATE INDEX idx_customer_favorites_created_by ON engagement.customer_favorites (created_by_id);
 
 -- source: schema/enorae/engagement.schema:57
-CREATE POLICY "Customers can view their own favorites" ON engagement.customer_favorites FOR SELECT USING (customer_id = auth.uid());
+CREATE INDEX idx_customer_favorites_updated_by ON engagement.customer_favorites (updated_by_id);
+
+-- source: schema/enorae/engagement.schema:59
+ALTER TABLE engagement.customer_favorites ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/enorae/engagement.schema:60
-CREATE POLICY "Customers can add favorites" ON engagement.customer_favorites FOR INSERT WITH CHECK (customer_id = auth.uid());
+CREATE POLICY "Customers can view their own favorites" ON engagement.customer_favorites FOR SELECT USING (customer_id = auth.uid());
 
 -- source: schema/enorae/engagement.schema:63
-CREATE POLICY "Customers can update their own favorites" ON engagement.customer_favorites FOR UPDATE USING (customer_id = auth.uid());
+CREATE POLICY "Customers can add favorites" ON engagement.customer_favorites FOR INSERT WITH CHECK (customer_id = auth.uid());
 
 -- source: schema/enorae/engagement.schema:66
+CREATE POLICY "Customers can update their own favorites" ON engagement.customer_favorites FOR UPDATE USING (customer_id = auth.uid());
+
+-- source: schema/enorae/engagement.schema:69
 CREATE POLICY "Customers can remove their own favorites" ON engagement.customer_favorites FOR DELETE USING (customer_id = auth.uid());
 
 -- source: schema/enorae/project.schema:55
 CREATE POLICY "Anon cannot access favorites" ON engagement.customer_favorites FOR ALL USING (auth.role() != 'anon');
 
--- source: schema/enorae/engagement.schema:71
+-- source: schema/enorae/engagement.schema:74
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE engagement.customer_favorites TO authenticated;
 
--- source: schema/enorae/engagement.schema:72
+-- source: schema/enorae/engagement.schema:75
 COMMENT ON TABLE engagement.customer_favorites IS 'Stores which salons customers have favorited, with optional notes.';
 
 -- source: schema/enorae/engagement.schema:5
@@ -629,15 +635,21 @@ CREATE INDEX idx_appointment_services_staff_id ON scheduling.appointment_service
 CREATE INDEX idx_appointment_services_created_at ON scheduling.appointment_services (created_at desc);
 
 -- source: schema/enorae/scheduling.schema:128
+CREATE INDEX idx_appointment_services_created_by ON scheduling.appointment_services (created_by_id);
+
+-- source: schema/enorae/scheduling.schema:129
+CREATE INDEX idx_appointment_services_updated_by ON scheduling.appointment_services (updated_by_id);
+
+-- source: schema/enorae/scheduling.schema:131
 ALTER TABLE scheduling.appointment_services ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/enorae/project.schema:55
 CREATE POLICY "Anon cannot access appointment services" ON scheduling.appointment_services FOR ALL USING (auth.role() != 'anon');
 
--- source: schema/enorae/scheduling.schema:171
+-- source: schema/enorae/scheduling.schema:174
 GRANT SELECT, INSERT, UPDATE ON TABLE scheduling.appointment_services TO authenticated;
 
--- source: schema/enorae/scheduling.schema:172
+-- source: schema/enorae/scheduling.schema:175
 COMMENT ON TABLE scheduling.appointment_services IS 'Maps services to appointments. Required for booking system.';
 
 -- source: schema/enorae/scheduling.schema:6
@@ -660,7 +672,7 @@ ALTER TABLE communication.message_threads ADD CONSTRAINT message_threads_appoint
 -- source: schema/enorae/scheduling.schema:108
 ALTER TABLE scheduling.appointment_services ADD CONSTRAINT appointment_services_appointment_id_fkey FOREIGN KEY (appointment_id) REFERENCES scheduling.appointments (id) ON DELETE CASCADE;
 
--- source: schema/enorae/scheduling.schema:129
+-- source: schema/enorae/scheduling.schema:132
 CREATE POLICY "Users view appointment services for their appointments" ON scheduling.appointment_services FOR SELECT USING (appointment_id in (
         select a.id from scheduling.appointments a
         where a.customer_id = auth.uid()
@@ -680,14 +692,14 @@ CREATE POLICY "Users view appointment services for their appointments" ON schedu
         )
       ));
 
--- source: schema/enorae/scheduling.schema:151
+-- source: schema/enorae/scheduling.schema:154
 CREATE POLICY "Staff can insert appointment services" ON scheduling.appointment_services FOR INSERT WITH CHECK (exists (
         select 1 from scheduling.appointments a
         inner join organization.staff_profiles sp on a.salon_id = sp.salon_id
         where a.id = appointment_id and sp.user_id = auth.uid()
       ));
 
--- source: schema/enorae/scheduling.schema:160
+-- source: schema/enorae/scheduling.schema:163
 CREATE POLICY "Staff can update appointment services" ON scheduling.appointment_services FOR UPDATE USING (appointment_id in (
         select a.id from scheduling.appointments a
         inner join organization.staff_profiles sp on a.salon_id = sp.salon_id
@@ -821,14 +833,14 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE scheduling.operating_hours TO auth
 -- source: schema/enorae/scheduling.schema:71
 COMMENT ON TABLE scheduling.operating_hours IS 'Weekly opening hours of a salon; only is_active rows apply';
 
--- source: schema/enorae/audit.schema:70
+-- source: schema/enorae/audit.schema:71
 CREATE FUNCTION audit.log_action(p_entity_type varchar,
   p_entity_id uuid,
   p_action varchar,
   p_old_values jsonb default null,
   p_new_values jsonb default null,
   p_reason text default null) RETURNS uuid
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
 DECLARE
   v_log_id UUID;
@@ -860,7 +872,7 @@ BEGIN
 END;
 $$;
 
--- source: schema/enorae/audit.schema:110
+-- source: schema/enorae/audit.schema:112
 GRANT EXECUTE ON FUNCTION audit.log_action(varchar, uuid, varchar, jsonb, jsonb, text) TO authenticated;
 
 -- source: schema/enorae/catalog.schema:73
@@ -1050,7 +1062,7 @@ GRANT EXECUTE ON FUNCTION communication.send_notification(uuid, text, varchar, j
 -- source: schema/enorae/communication.schema:145
 COMMENT ON FUNCTION communication.send_notification(uuid, text, varchar, jsonb) IS 'Send a notification to a user. Returns created notification as JSON.';
 
--- source: schema/enorae/scheduling.schema:176
+-- source: schema/enorae/scheduling.schema:179
 CREATE FUNCTION scheduling.calculate_business_hours(p_salon_id uuid, p_date date) RETURNS table(
     day_name varchar,
     is_open boolean,
@@ -1087,10 +1099,10 @@ BEGIN
 END;
 $$;
 
--- source: schema/enorae/scheduling.schema:215
+-- source: schema/enorae/scheduling.schema:218
 GRANT EXECUTE ON FUNCTION scheduling.calculate_business_hours(uuid, date) TO authenticated;
 
--- source: schema/enorae/scheduling.schema:216
+-- source: schema/enorae/scheduling.schema:219
 COMMENT ON FUNCTION scheduling.calculate_business_hours(uuid, date) IS 'Get business hours for a salon on a specific date.';
 
 -- source: schema/enorae/audit.schema:48
@@ -1140,7 +1152,7 @@ GRANT SELECT ON TABLE communication.view_notifications TO authenticated;
 -- source: schema/enorae/communication.schema:271
 COMMENT ON VIEW communication.view_notifications IS 'User notifications with recipient profile information.';
 
--- source: schema/enorae/engagement.schema:76
+-- source: schema/enorae/engagement.schema:79
 CREATE VIEW engagement.customer_favorites_view AS
 SELECT
        cf.id,
@@ -1158,10 +1170,10 @@ SELECT
      LEFT JOIN organization.salons s ON s.id = cf.salon_id
      WHERE cf.is_favorite = TRUE;
 
--- source: schema/enorae/engagement.schema:92
+-- source: schema/enorae/engagement.schema:95
 GRANT SELECT ON TABLE engagement.customer_favorites_view TO authenticated;
 
--- source: schema/enorae/engagement.schema:96
+-- source: schema/enorae/engagement.schema:99
 CREATE VIEW engagement.salon_reviews_with_counts_view AS
 SELECT
        sr.id,
@@ -1181,10 +1193,10 @@ SELECT
        COUNT(*) FILTER (WHERE sr.rating = 1) OVER (PARTITION BY sr.salon_id) as one_star_count
      FROM engagement.salon_reviews sr;
 
--- source: schema/enorae/engagement.schema:118
+-- source: schema/enorae/engagement.schema:121
 GRANT SELECT ON TABLE engagement.salon_reviews_with_counts_view TO authenticated;
 
--- source: schema/enorae/engagement.schema:119
+-- source: schema/enorae/engagement.schema:122
 COMMENT ON VIEW engagement.salon_reviews_with_counts_view IS 'Salon reviews with aggregated statistics (counts, average rating).';
 
 -- source: schema/enorae/identity.schema:31
@@ -1237,7 +1249,7 @@ GRANT SELECT ON TABLE identity.view_user_preferences TO authenticated;
 -- source: schema/enorae/identity.schema:71
 COMMENT ON VIEW identity.view_user_preferences IS 'User preferences extracted from profile metadata for easy querying.';
 
--- source: schema/enorae/scheduling.schema:220
+-- source: schema/enorae/scheduling.schema:223
 CREATE VIEW scheduling.view_blocked_times_with_relations AS
 SELECT
        bt.id,
@@ -1261,10 +1273,10 @@ SELECT
      LEFT JOIN scheduling.appointments a ON bt.appointment_id = a.id
      WHERE bt.is_deleted = FALSE;
 
--- source: schema/enorae/scheduling.schema:242
+-- source: schema/enorae/scheduling.schema:245
 GRANT SELECT ON TABLE scheduling.view_blocked_times_with_relations TO authenticated;
 
--- source: schema/enorae/scheduling.schema:243
+-- source: schema/enorae/scheduling.schema:246
 COMMENT ON VIEW scheduling.view_blocked_times_with_relations IS 'Blocked times with related staff and appointment information.';
 
 -- source: schema/enorae/storage.schema:4

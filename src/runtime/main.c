@@ -426,8 +426,22 @@ static int cmd_apply(Ctx *c, SctlDeclared *d, bool *have)
     return transaction(c, attempt_declared, d);
 }
 
+/* What the schema declares, by the kinds a reviewer counts first. */
+static void print_contents(const SctlSchema *s)
+{
+    int tables = 0, indexes = 0, policies = 0;
+    for (int i = 0; i < s->nobjects; i++) {
+        tables += s->objects[i].kind == SCTL_K_TABLE;
+        indexes += s->objects[i].kind == SCTL_K_INDEX;
+        policies += s->objects[i].kind == SCTL_K_POLICY;
+    }
+    printf("schema %s: %d tables, %d indexes, %d policies, %d tests\n",
+           s->project, tables, indexes, policies, sctl_tests.ntests);
+}
+
 static int cmd_status(Ctx *c, const SctlDeclared *d)
 {
+    print_contents(c->s);
     if (!sctl_history_print(c->conn.pg, stdout))
         printf("status: no applied runs recorded\n");
     SctlFacets *live;

@@ -822,7 +822,7 @@ BEGIN
 
   RETURN v_log_id;
 END;
-$$ LANGUAGE plpgsql SECURITY DEFINER;
+$$ LANGUAGE plpgsql SECURITY DEFINER SET search_path = '';
 
 GRANT EXECUTE ON FUNCTION audit.log_action TO authenticated;
 
@@ -1335,3 +1335,13 @@ CREATE POLICY "Users can delete their own avatars"
     bucket_id = 'avatars'
     AND (auth.uid()::text = (storage.foldername(name))[1])
   );
+
+-- The review's fixes: an index on each foreign key.
+CREATE INDEX idx_customer_favorites_created_by
+  ON engagement.customer_favorites (created_by_id);
+CREATE INDEX idx_customer_favorites_updated_by
+  ON engagement.customer_favorites (updated_by_id);
+CREATE INDEX idx_appointment_services_created_by
+  ON scheduling.appointment_services (created_by_id);
+CREATE INDEX idx_appointment_services_updated_by
+  ON scheduling.appointment_services (updated_by_id);
