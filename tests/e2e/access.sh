@@ -51,7 +51,7 @@ sum() { grep -o '"[0-9a-f]\{64\}"' "$work/pgc/$1.pgc" | head -n 1; }
 [ -n "$(sum access)" ] && [ "$(sum access)" = "$(sum access_fail)" ] \
   && ok "a test block leaves the checksum alone" \
   || bad "checksums differ: $(sum access) $(sum access_fail)"
-grep -q 'EXEC SQL SELECT count(\*) INTO :n FROM (' "$work/pgc/access.pgc" \
+grep -q 'EXEC SQL SELECT count(q::text) INTO :n FROM (' "$work/pgc/access.pgc" \
   && grep -q '^#line 6 "access/schema/tests.schema"' "$work/pgc/access.pgc" \
   && ok "test statements are static EXEC SQL with #line to the step" \
   || bad "no static, located test statement in pgc/access.pgc"

@@ -23,10 +23,10 @@ CREATE TABLE audit.logs (
 );
 
 -- source: tests/golden/generated-items.schema:3
-ALTER TABLE audit.logs ENABLE ROW LEVEL SECURITY;
+CREATE INDEX logs_table_schema_table_name_at_idx ON audit.logs (table_schema, table_name, at);
 
 -- source: tests/golden/generated-items.schema:3
-CREATE INDEX logs_table_schema_table_name_at_idx ON audit.logs (table_schema, table_name, at);
+ALTER TABLE audit.logs ENABLE ROW LEVEL SECURITY;
 
 -- source: tests/golden/generated-items.schema:4
 CREATE POLICY "service reads" ON audit.logs FOR SELECT TO service_role USING (true);
