@@ -120,16 +120,16 @@ CREATE TABLE public.cart_items (
     CONSTRAINT cart_items_cart_id_spare_part_id_key UNIQUE (cart_id, spare_part_id)
 );
 
--- source: schema/spareparts/carts.schema:48
+-- source: schema/spareparts/carts.schema:47
 CREATE INDEX idx_cart_items_cart_id ON public.cart_items (cart_id);
 
--- source: schema/spareparts/carts.schema:49
+-- source: schema/spareparts/carts.schema:48
 CREATE INDEX cart_items_spare_part_id_idx ON public.cart_items (spare_part_id);
 
--- source: schema/spareparts/carts.schema:51
+-- source: schema/spareparts/carts.schema:50
 ALTER TABLE public.cart_items ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/carts.schema:58
+-- source: schema/spareparts/carts.schema:57
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.cart_items TO authenticated;
 
 -- source: schema/spareparts/project.schema:162
@@ -141,7 +141,7 @@ REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE pu
 -- source: schema/spareparts/project.schema:174
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.cart_items FROM authenticated;
 
--- source: schema/spareparts/carts.schema:63
+-- source: schema/spareparts/carts.schema:62
 COMMENT ON TABLE public.cart_items IS 'A part and quantity in a user cart (realtime-synced by the PWA)';
 
 -- source: schema/spareparts/catalog.schema:8
@@ -237,7 +237,7 @@ REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.conversations FROM authenti
 -- source: schema/spareparts/messaging.schema:39
 COMMENT ON TABLE public.conversations IS 'A message thread between a buyer and a vendor, optionally about a part or an order';
 
--- source: schema/spareparts/carts.schema:93
+-- source: schema/spareparts/carts.schema:92
 CREATE TABLE public.guest_cart_items (
     id uuid DEFAULT gen_random_uuid(),
     guest_cart_id uuid NOT NULL,
@@ -250,19 +250,19 @@ CREATE TABLE public.guest_cart_items (
     CONSTRAINT guest_cart_items_guest_cart_id_spare_part_id_key UNIQUE (guest_cart_id, spare_part_id)
 );
 
--- source: schema/spareparts/carts.schema:105
+-- source: schema/spareparts/carts.schema:103
 CREATE INDEX idx_guest_cart_items_guest_cart_id ON public.guest_cart_items (guest_cart_id);
 
--- source: schema/spareparts/carts.schema:106
+-- source: schema/spareparts/carts.schema:104
 CREATE INDEX guest_cart_items_spare_part_id_idx ON public.guest_cart_items (spare_part_id);
 
--- source: schema/spareparts/carts.schema:108
+-- source: schema/spareparts/carts.schema:106
 ALTER TABLE public.guest_cart_items ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/carts.schema:117
+-- source: schema/spareparts/carts.schema:115
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.guest_cart_items TO anon;
 
--- source: schema/spareparts/carts.schema:118
+-- source: schema/spareparts/carts.schema:116
 GRANT SELECT ON TABLE public.guest_cart_items TO authenticated;
 
 -- source: schema/spareparts/project.schema:162
@@ -271,13 +271,13 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.guest_cart_items TO service
 -- source: schema/spareparts/project.schema:174
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.guest_cart_items FROM authenticated;
 
--- source: schema/spareparts/carts.schema:121
+-- source: schema/spareparts/carts.schema:119
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.guest_cart_items FROM anon;
 
--- source: schema/spareparts/carts.schema:123
+-- source: schema/spareparts/carts.schema:121
 COMMENT ON TABLE public.guest_cart_items IS 'A part and quantity in a guest cart';
 
--- source: schema/spareparts/carts.schema:68
+-- source: schema/spareparts/carts.schema:67
 CREATE TABLE public.guest_carts (
     id uuid DEFAULT gen_random_uuid(),
     session_token uuid NOT NULL,
@@ -287,22 +287,22 @@ CREATE TABLE public.guest_carts (
     CONSTRAINT guest_carts_session_token_key UNIQUE (session_token)
 );
 
--- source: schema/spareparts/carts.schema:95
+-- source: schema/spareparts/carts.schema:94
 ALTER TABLE public.guest_cart_items ADD CONSTRAINT guest_cart_items_guest_cart_id_fkey FOREIGN KEY (guest_cart_id) REFERENCES public.guest_carts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/carts.schema:70
+-- source: schema/spareparts/carts.schema:69
 COMMENT ON COLUMN public.guest_carts.session_token IS 'The guest token from the PWA''s localStorage';
 
--- source: schema/spareparts/carts.schema:74
+-- source: schema/spareparts/carts.schema:73
 CREATE INDEX guest_carts_updated_at_idx ON public.guest_carts (updated_at);
 
--- source: schema/spareparts/carts.schema:76
+-- source: schema/spareparts/carts.schema:75
 ALTER TABLE public.guest_carts ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/carts.schema:83
+-- source: schema/spareparts/carts.schema:82
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.guest_carts TO anon;
 
--- source: schema/spareparts/carts.schema:84
+-- source: schema/spareparts/carts.schema:83
 GRANT SELECT ON TABLE public.guest_carts TO authenticated;
 
 -- source: schema/spareparts/project.schema:162
@@ -311,10 +311,10 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.guest_carts TO service_role
 -- source: schema/spareparts/project.schema:174
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.guest_carts FROM authenticated;
 
--- source: schema/spareparts/carts.schema:87
+-- source: schema/spareparts/carts.schema:86
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.guest_carts FROM anon;
 
--- source: schema/spareparts/carts.schema:90
+-- source: schema/spareparts/carts.schema:89
 COMMENT ON TABLE public.guest_carts IS 'Cart of a guest (no account), found by the guest token; purged after 30 idle days';
 
 -- source: schema/spareparts/catalog.schema:227
@@ -490,7 +490,7 @@ REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.notifications FROM authenti
 -- source: schema/spareparts/messaging.schema:145
 COMMENT ON TABLE public.notifications IS 'In-app notification for one user (orders, payments, messages, stock)';
 
--- source: schema/spareparts/orders.schema:170
+-- source: schema/spareparts/orders.schema:169
 CREATE TABLE public.order_items (
     id uuid DEFAULT gen_random_uuid(),
     order_id uuid NOT NULL,
@@ -507,19 +507,19 @@ CREATE TABLE public.order_items (
     CONSTRAINT order_items_quantity_check CHECK (quantity between 1 and 999)
 );
 
--- source: schema/spareparts/orders.schema:187
+-- source: schema/spareparts/orders.schema:186
 CREATE INDEX order_items_order_id_idx ON public.order_items (order_id);
 
--- source: schema/spareparts/orders.schema:188
+-- source: schema/spareparts/orders.schema:187
 CREATE INDEX order_items_vendor_id_created_at_idx ON public.order_items (vendor_id, created_at desc);
 
--- source: schema/spareparts/orders.schema:189
+-- source: schema/spareparts/orders.schema:188
 CREATE INDEX order_items_spare_part_id_idx ON public.order_items (spare_part_id);
 
--- source: schema/spareparts/orders.schema:191
+-- source: schema/spareparts/orders.schema:190
 ALTER TABLE public.order_items ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/orders.schema:220
+-- source: schema/spareparts/orders.schema:219
 CREATE POLICY "Vendors read their own order lines" ON public.order_items FOR SELECT TO authenticated USING (vendor_id = (select auth.uid()));
 
 -- source: schema/spareparts/project.schema:179
@@ -528,7 +528,7 @@ GRANT SELECT ON TABLE public.order_items TO anon;
 -- source: schema/spareparts/project.schema:180
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.order_items FROM anon;
 
--- source: schema/spareparts/orders.schema:226
+-- source: schema/spareparts/orders.schema:225
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.order_items TO authenticated;
 
 -- source: schema/spareparts/project.schema:162
@@ -537,7 +537,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.order_items TO service_role
 -- source: schema/spareparts/project.schema:174
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.order_items FROM authenticated;
 
--- source: schema/spareparts/orders.schema:234
+-- source: schema/spareparts/orders.schema:233
 COMMENT ON TABLE public.order_items IS 'A line of an order: part, vendor, price and quantity as sold';
 
 -- source: schema/spareparts/orders.schema:80
@@ -578,10 +578,10 @@ CREATE TABLE public.orders (
 -- source: schema/spareparts/messaging.schema:10
 ALTER TABLE public.conversations ADD CONSTRAINT conversations_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/orders.schema:185
+-- source: schema/spareparts/orders.schema:184
 ALTER TABLE public.order_items ADD CONSTRAINT fk_order_items_order FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/orders.schema:196
+-- source: schema/spareparts/orders.schema:195
 CREATE POLICY "Customers read items of their own orders" ON public.order_items FOR SELECT TO authenticated USING (order_id in (select o.id from public.orders o where o.customer_id = (select auth.uid())));
 
 -- source: schema/spareparts/orders.schema:82
@@ -596,31 +596,31 @@ COMMENT ON COLUMN public.orders.tj IS 'Raw TJ payment state as last reported by 
 -- source: schema/spareparts/orders.schema:98
 COMMENT ON COLUMN public.orders.subtotal IS 'Sum of order_items.line_total, kept by a trigger';
 
--- source: schema/spareparts/orders.schema:115
+-- source: schema/spareparts/orders.schema:114
 CREATE INDEX idx_orders_payment_intent ON public.orders (payment_intent_id);
 
--- source: schema/spareparts/orders.schema:116
+-- source: schema/spareparts/orders.schema:115
 CREATE INDEX orders_customer_id_created_at_idx ON public.orders (customer_id, created_at desc);
 
--- source: schema/spareparts/orders.schema:117
+-- source: schema/spareparts/orders.schema:116
 CREATE INDEX orders_guest_token_idx ON public.orders (guest_token) WHERE guest_token is not null;
 
--- source: schema/spareparts/orders.schema:118
+-- source: schema/spareparts/orders.schema:117
 CREATE INDEX orders_payment_method_id_idx ON public.orders (payment_method_id) WHERE payment_method_id is not null;
 
--- source: schema/spareparts/orders.schema:119
+-- source: schema/spareparts/orders.schema:118
 CREATE INDEX orders_shipping_zone_id_idx ON public.orders (shipping_zone_id) WHERE shipping_zone_id is not null;
 
--- source: schema/spareparts/orders.schema:120
+-- source: schema/spareparts/orders.schema:119
 CREATE INDEX orders_status_created_at_idx ON public.orders (status, created_at desc);
 
--- source: schema/spareparts/orders.schema:121
+-- source: schema/spareparts/orders.schema:120
 CREATE INDEX orders_payment_status_idx ON public.orders (payment_status) WHERE payment_status in ('pending', 'processing', 'authorised');
 
--- source: schema/spareparts/orders.schema:123
+-- source: schema/spareparts/orders.schema:122
 ALTER TABLE public.orders ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/orders.schema:127
+-- source: schema/spareparts/orders.schema:126
 CREATE POLICY "Customers read their own orders" ON public.orders FOR SELECT TO authenticated USING (customer_id = (select auth.uid()));
 
 -- source: schema/spareparts/project.schema:179
@@ -629,7 +629,7 @@ GRANT SELECT ON TABLE public.orders TO anon;
 -- source: schema/spareparts/project.schema:180
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.orders FROM anon;
 
--- source: schema/spareparts/orders.schema:158
+-- source: schema/spareparts/orders.schema:157
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.orders TO authenticated;
 
 -- source: schema/spareparts/project.schema:162
@@ -638,7 +638,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.orders TO service_role;
 -- source: schema/spareparts/project.schema:174
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.orders FROM authenticated;
 
--- source: schema/spareparts/orders.schema:167
+-- source: schema/spareparts/orders.schema:166
 COMMENT ON TABLE public.orders IS 'A purchase by a customer or a guest (matrix column Orders); totals kept by triggers';
 
 -- source: schema/spareparts/payments.schema:49
@@ -875,13 +875,13 @@ ALTER TABLE public.cart_items ADD CONSTRAINT cart_items_spare_part_id_fkey FOREI
 -- source: schema/spareparts/messaging.schema:9
 ALTER TABLE public.conversations ADD CONSTRAINT conversations_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/carts.schema:96
+-- source: schema/spareparts/carts.schema:95
 ALTER TABLE public.guest_cart_items ADD CONSTRAINT guest_cart_items_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE CASCADE;
 
 -- source: schema/spareparts/catalog.schema:229
 ALTER TABLE public.inventory_alerts ADD CONSTRAINT inventory_alerts_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/orders.schema:175
+-- source: schema/spareparts/orders.schema:174
 ALTER TABLE public.order_items ADD CONSTRAINT order_items_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE SET NULL;
 
 -- source: schema/spareparts/catalog.schema:167
@@ -1127,7 +1127,7 @@ CREATE TABLE public.user_carts (
 -- source: schema/spareparts/carts.schema:42
 ALTER TABLE public.cart_items ADD CONSTRAINT fk_cart_items_cart FOREIGN KEY (cart_id) REFERENCES public.user_carts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/carts.schema:52
+-- source: schema/spareparts/carts.schema:51
 CREATE POLICY "Users manage items of their own cart" ON public.cart_items FOR ALL TO authenticated USING (cart_id in (select c.id from public.user_carts c where c.user_id = (select auth.uid()))) WITH CHECK (cart_id in (select c.id from public.user_carts c where c.user_id = (select auth.uid())));
 
 -- source: schema/spareparts/carts.schema:17
@@ -1187,7 +1187,7 @@ ALTER TABLE public.messages ADD CONSTRAINT messages_sender_id_fkey FOREIGN KEY (
 -- source: schema/spareparts/messaging.schema:112
 ALTER TABLE public.notifications ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/orders.schema:176
+-- source: schema/spareparts/orders.schema:175
 ALTER TABLE public.order_items ADD CONSTRAINT order_items_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.user_profiles (id) ON DELETE SET NULL;
 
 -- source: schema/spareparts/orders.schema:84
@@ -1406,19 +1406,19 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/carts.schema:109
+-- source: schema/spareparts/carts.schema:107
 CREATE POLICY "Guests manage items of their own cart" ON public.guest_cart_items FOR ALL TO anon USING (guest_cart_id in (select g.id from public.guest_carts g
                               where g.session_token = (select private.current_guest_token()))) WITH CHECK (guest_cart_id in (select g.id from public.guest_carts g
                                    where g.session_token = (select private.current_guest_token())));
 
--- source: schema/spareparts/carts.schema:77
+-- source: schema/spareparts/carts.schema:76
 CREATE POLICY "Guests manage their own cart" ON public.guest_carts FOR ALL TO anon USING (session_token = (select private.current_guest_token())) WITH CHECK (session_token = (select private.current_guest_token()));
 
--- source: schema/spareparts/orders.schema:192
+-- source: schema/spareparts/orders.schema:191
 CREATE POLICY "Guests read items of their own orders" ON public.order_items FOR SELECT TO anon USING (order_id in (select o.id from public.orders o
                          where o.guest_token = (select private.current_guest_token())));
 
--- source: schema/spareparts/orders.schema:124
+-- source: schema/spareparts/orders.schema:123
 CREATE POLICY "Guests read their own orders" ON public.orders FOR SELECT TO anon USING (guest_token = (select private.current_guest_token()));
 
 -- source: schema/spareparts/project.schema:137
@@ -1430,7 +1430,7 @@ GRANT EXECUTE ON FUNCTION private.current_guest_token() TO anon, authenticated, 
 -- source: schema/spareparts/project.schema:139
 COMMENT ON FUNCTION private.current_guest_token() IS 'The guest token of the request (x-guest-token header or guest_token claim), NULL when absent or malformed';
 
--- source: schema/spareparts/orders.schema:292
+-- source: schema/spareparts/orders.schema:291
 CREATE FUNCTION private.fill_order_item() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1455,16 +1455,16 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/orders.schema:229
+-- source: schema/spareparts/orders.schema:228
 CREATE TRIGGER fill_order_item BEFORE insert or update of spare_part_id, quantity ON public.order_items FOR EACH ROW EXECUTE FUNCTION private.fill_order_item();
 
--- source: schema/spareparts/orders.schema:317
+-- source: schema/spareparts/orders.schema:316
 REVOKE EXECUTE ON FUNCTION private.fill_order_item() FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:318
+-- source: schema/spareparts/orders.schema:317
 COMMENT ON FUNCTION private.fill_order_item() IS 'BEFORE trigger on order_items: copies vendor, name, SKU and current price from the part, so buyers cannot set prices';
 
--- source: schema/spareparts/orders.schema:254
+-- source: schema/spareparts/orders.schema:253
 CREATE FUNCTION private.guard_order_write() RETURNS trigger
     LANGUAGE plpgsql SET search_path = ''
     AS $$
@@ -1499,13 +1499,13 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/orders.schema:162
+-- source: schema/spareparts/orders.schema:161
 CREATE TRIGGER guard_order_write BEFORE insert or update ON public.orders FOR EACH ROW EXECUTE FUNCTION private.guard_order_write();
 
--- source: schema/spareparts/orders.schema:288
+-- source: schema/spareparts/orders.schema:287
 REVOKE EXECUTE ON FUNCTION private.guard_order_write() FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:289
+-- source: schema/spareparts/orders.schema:288
 COMMENT ON FUNCTION private.guard_order_write() IS 'BEFORE trigger on orders: customers cannot set amounts, payment state or status other than cancelled';
 
 -- source: schema/spareparts/identity.schema:71
@@ -1540,13 +1540,13 @@ CREATE FUNCTION private.has_app_role(p_role public.app_role) RETURNS boolean
   select coalesce(private.current_app_role() = p_role, false)
 $$;
 
--- source: schema/spareparts/orders.schema:199
+-- source: schema/spareparts/orders.schema:198
 CREATE POLICY "Customers add items to their own pending orders" ON public.order_items FOR INSERT TO authenticated WITH CHECK ((select private.has_app_role('customer'))
                 and order_id in (select o.id from public.orders o
                                   where o.customer_id = (select auth.uid())
                                     and o.status = 'pending' and o.payment_status = 'pending'));
 
--- source: schema/spareparts/orders.schema:205
+-- source: schema/spareparts/orders.schema:204
 CREATE POLICY "Customers change items of their own pending orders" ON public.order_items FOR UPDATE TO authenticated USING ((select private.has_app_role('customer'))
            and order_id in (select o.id from public.orders o
                              where o.customer_id = (select auth.uid())
@@ -1554,20 +1554,20 @@ CREATE POLICY "Customers change items of their own pending orders" ON public.ord
                               where o.customer_id = (select auth.uid())
                                 and o.status = 'pending' and o.payment_status = 'pending'));
 
--- source: schema/spareparts/orders.schema:214
+-- source: schema/spareparts/orders.schema:213
 CREATE POLICY "Customers remove items from their own pending orders" ON public.order_items FOR DELETE TO authenticated USING ((select private.has_app_role('customer'))
            and order_id in (select o.id from public.orders o
                              where o.customer_id = (select auth.uid())
                                and o.status = 'pending' and o.payment_status = 'pending'));
 
--- source: schema/spareparts/orders.schema:130
+-- source: schema/spareparts/orders.schema:129
 CREATE POLICY "Customers create their own orders" ON public.orders FOR INSERT TO authenticated WITH CHECK (customer_id = (select auth.uid())
                 and (select private.has_app_role('customer'))
                 and guest_token is null
                 and (payment_method_id is null or payment_method_id in
                      (select m.id from public.tj_payment_methods m where m.user_id = (select auth.uid()))));
 
--- source: schema/spareparts/orders.schema:137
+-- source: schema/spareparts/orders.schema:136
 CREATE POLICY "Customers update their own pending orders" ON public.orders FOR UPDATE TO authenticated USING (customer_id = (select auth.uid())
            and (select private.has_app_role('customer'))
            and status = 'pending') WITH CHECK (customer_id = (select auth.uid())
@@ -1575,7 +1575,7 @@ CREATE POLICY "Customers update their own pending orders" ON public.orders FOR U
                 and (payment_method_id is null or payment_method_id in
                      (select m.id from public.tj_payment_methods m where m.user_id = (select auth.uid()))));
 
--- source: schema/spareparts/orders.schema:146
+-- source: schema/spareparts/orders.schema:145
 CREATE POLICY "Customers delete their own unpaid orders" ON public.orders FOR DELETE TO authenticated USING (customer_id = (select auth.uid())
            and (select private.has_app_role('customer'))
            and status in ('pending', 'cancelled')
@@ -1818,7 +1818,7 @@ CREATE TRIGGER set_updated_at BEFORE update ON public.user_profiles FOR EACH ROW
 -- source: schema/spareparts/project.schema:153
 COMMENT ON FUNCTION private.set_updated_at() IS 'BEFORE UPDATE trigger: keeps updated_at current';
 
--- source: schema/spareparts/orders.schema:321
+-- source: schema/spareparts/orders.schema:320
 CREATE FUNCTION private.sync_order_subtotal() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1839,16 +1839,16 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/orders.schema:231
+-- source: schema/spareparts/orders.schema:230
 CREATE TRIGGER sync_order_subtotal AFTER insert or update or delete ON public.order_items FOR EACH ROW EXECUTE FUNCTION private.sync_order_subtotal();
 
--- source: schema/spareparts/orders.schema:342
+-- source: schema/spareparts/orders.schema:341
 REVOKE EXECUTE ON FUNCTION private.sync_order_subtotal() FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:343
+-- source: schema/spareparts/orders.schema:342
 COMMENT ON FUNCTION private.sync_order_subtotal() IS 'AFTER trigger on order_items: keeps orders.subtotal equal to the sum of its lines (security definer: past the order guard)';
 
--- source: schema/spareparts/orders.schema:238
+-- source: schema/spareparts/orders.schema:237
 CREATE FUNCTION private.vendor_has_order(p_order_id uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1858,16 +1858,16 @@ CREATE FUNCTION private.vendor_has_order(p_order_id uuid) RETURNS boolean
   )
 $$;
 
--- source: schema/spareparts/orders.schema:152
+-- source: schema/spareparts/orders.schema:151
 CREATE POLICY "Vendors read orders that hold their parts" ON public.orders FOR SELECT TO authenticated USING ((select private.has_app_role('vendor')) and private.vendor_has_order(id));
 
--- source: schema/spareparts/orders.schema:249
+-- source: schema/spareparts/orders.schema:248
 REVOKE EXECUTE ON FUNCTION private.vendor_has_order(uuid) FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:250
+-- source: schema/spareparts/orders.schema:249
 GRANT EXECUTE ON FUNCTION private.vendor_has_order(uuid) TO authenticated, service_role;
 
--- source: schema/spareparts/orders.schema:251
+-- source: schema/spareparts/orders.schema:250
 COMMENT ON FUNCTION private.vendor_has_order(uuid) IS 'True when the order holds a line of the calling vendor (security definer: reads order_items past its RLS)';
 
 -- source: schema/spareparts/security.schema:35
@@ -1902,10 +1902,10 @@ begin
 end
 $$;
 
--- source: schema/spareparts/orders.schema:233
+-- source: schema/spareparts/orders.schema:232
 CREATE TRIGGER audit AFTER insert or update or delete ON public.order_items FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
 
--- source: schema/spareparts/orders.schema:166
+-- source: schema/spareparts/orders.schema:165
 CREATE TRIGGER audit AFTER insert or update or delete ON public.orders FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
 
 -- source: schema/spareparts/payments.schema:90
@@ -1923,7 +1923,7 @@ CREATE TRIGGER audit AFTER insert or update or delete ON public.user_profiles FO
 -- source: schema/spareparts/project.schema:52
 COMMENT ON FUNCTION public.audit_logs_record() IS 'Writes a row of public.audit_logs for each change to an audited table (generated by audit;)';
 
--- source: schema/spareparts/carts.schema:89
+-- source: schema/spareparts/carts.schema:88
 CREATE FUNCTION public.guest_carts_retention() RETURNS bigint
     LANGUAGE sql
     AS $$
@@ -1932,10 +1932,10 @@ CREATE FUNCTION public.guest_carts_retention() RETURNS bigint
   select count(*) from gone
   $$;
 
--- source: schema/spareparts/carts.schema:89
+-- source: schema/spareparts/carts.schema:88
 REVOKE EXECUTE ON FUNCTION public.guest_carts_retention() FROM PUBLIC;
 
--- source: schema/spareparts/carts.schema:89
+-- source: schema/spareparts/carts.schema:88
 COMMENT ON FUNCTION public.guest_carts_retention() IS 'Deletes rows of guest_carts older than 30 days by updated_at; returns how many (generated by retain)';
 
 -- source: schema/spareparts/catalog.schema:260
@@ -2019,7 +2019,7 @@ REVOKE EXECUTE ON FUNCTION public.notifications_retention() FROM PUBLIC;
 -- source: schema/spareparts/messaging.schema:144
 COMMENT ON FUNCTION public.notifications_retention() IS 'Deletes rows of notifications older than 90 days by created_at; returns how many (generated by retain)';
 
--- source: schema/spareparts/orders.schema:165
+-- source: schema/spareparts/orders.schema:164
 CREATE FUNCTION public.orders_payment_status_transition() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -2033,13 +2033,13 @@ begin
 end
 $$;
 
--- source: schema/spareparts/orders.schema:165
+-- source: schema/spareparts/orders.schema:164
 CREATE TRIGGER payment_status_transitions BEFORE update of payment_status ON public.orders FOR EACH ROW WHEN (old.payment_status is distinct from new.payment_status) EXECUTE FUNCTION public.orders_payment_status_transition();
 
--- source: schema/spareparts/orders.schema:165
+-- source: schema/spareparts/orders.schema:164
 COMMENT ON FUNCTION public.orders_payment_status_transition() IS 'Allows only the listed changes of orders.payment_status (generated by transitions)';
 
--- source: schema/spareparts/orders.schema:164
+-- source: schema/spareparts/orders.schema:163
 CREATE FUNCTION public.orders_status_transition() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -2053,10 +2053,10 @@ begin
 end
 $$;
 
--- source: schema/spareparts/orders.schema:164
+-- source: schema/spareparts/orders.schema:163
 CREATE TRIGGER status_transitions BEFORE update of status ON public.orders FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.orders_status_transition();
 
--- source: schema/spareparts/orders.schema:164
+-- source: schema/spareparts/orders.schema:163
 COMMENT ON FUNCTION public.orders_status_transition() IS 'Allows only the listed changes of orders.status (generated by transitions)';
 
 -- source: schema/spareparts/payments.schema:89

@@ -403,11 +403,21 @@ static int transaction(Ctx *c, Attempt attempt, SctlDeclared *d)
     return status;
 }
 
+/* Indexes built concurrently come after the commit, so the state read
+ * back inside a fresh apply's transaction would lack them. */
+static bool builds_concurrently(const SctlSchema *s)
+{
+    for (int k = 0; k < s->nstatements; k++)
+        if (s->statements[k].action == SCTL_CREATE_CONCURRENTLY)
+            return true;
+    return false;
+}
+
 static int cmd_apply(Ctx *c, SctlDeclared *d, bool *have)
 {
     char *err = NULL;
     int status = SCTL_OK;
-    if (!*have && is_fresh(c, &status)) {
+    if (!*have && !builds_concurrently(c->s) && is_fresh(c, &status)) {
         status = transaction(c, attempt_fresh, d);
         if (status != -1) {
             *have = status == SCTL_OK;
