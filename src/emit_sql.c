@@ -240,16 +240,11 @@ static void emit_rls(Buf *b, const Unit *u)
     }
 }
 
-/*
- * A bucket's policy is on storage.objects, with bucket_id = 'NAME' around
- * each clause it has.  A clause it lacks stays absent: PostgreSQL then
- * grants nothing through it, and adding one would grant more.
- */
-static void emit_bucket_policy(Buf *b, const Decl *d, const Policy *p)
+/* AS, FOR and TO, as written. */
+static void put_policy_head(Buf *b, const Policy *p)
 {
     static const char *const cmds[] = {"ALL", "SELECT", "INSERT", "UPDATE",
                                        "DELETE"};
-    buf_puts(b, "storage.objects");
     if (p->restrictive)
         buf_puts(b, " AS RESTRICTIVE");
     if (p->cmd_tok)
@@ -258,49 +253,38 @@ static void emit_bucket_policy(Buf *b, const Decl *d, const Policy *p)
         buf_puts(b, " TO ");
         put_roles(b, &p->roles);
     }
-    if (p->using_.len) {
-        buf_puts(b, " USING (");
-        emit_sql_bucket_condition(b, d, &p->using_);
-        buf_puts(b, ")");
-    }
-    if (p->check.len) {
-        buf_puts(b, " WITH CHECK (");
-        emit_sql_bucket_condition(b, d, &p->check);
-        buf_puts(b, ")");
-    }
+}
+
+/* A clause's expression; a bucket's policy (on storage.objects) gets
+ * bucket_id = 'NAME' around it.  A clause not written stays absent:
+ * PostgreSQL then grants nothing through it, and adding one would grant
+ * more. */
+static void put_policy_clause(Buf *b, const Decl *d, const char *clause,
+                              const Frag *f)
+{
+    if (!f->len)
+        return;
+    buf_printf(b, " %s (", clause);
+    if (d->kind == DECL_BUCKET)
+        emit_sql_bucket_condition(b, d, f);
+    else
+        put_frag(b, f);
+    buf_puts(b, ")");
 }
 
 static void emit_policy(Buf *b, const Unit *u)
 {
-    static const char *const cmds[] = {"ALL", "SELECT", "INSERT", "UPDATE",
-                                       "DELETE"};
     const Policy *p = u->item->u.policy;
     buf_puts(b, "CREATE POLICY ");
     quote_ident(b, p->name.name);
     buf_puts(b, " ON ");
-    if (u->decl->kind == DECL_BUCKET) {
-        emit_bucket_policy(b, u->decl, p);
-        return;
-    }
-    put_qname(b, u->decl);
-    if (p->restrictive)
-        buf_puts(b, " AS RESTRICTIVE");
-    if (p->cmd_tok)
-        buf_printf(b, " FOR %s", cmds[p->cmd]);
-    if (p->roles.len) {
-        buf_puts(b, " TO ");
-        put_roles(b, &p->roles);
-    }
-    if (p->using_.len) {
-        buf_puts(b, " USING (");
-        put_frag(b, &p->using_);
-        buf_puts(b, ")");
-    }
-    if (p->check.len) {
-        buf_puts(b, " WITH CHECK (");
-        put_frag(b, &p->check);
-        buf_puts(b, ")");
-    }
+    if (u->decl->kind == DECL_BUCKET)
+        buf_puts(b, "storage.objects");
+    else
+        put_qname(b, u->decl);
+    put_policy_head(b, p);
+    put_policy_clause(b, u->decl, "USING", &p->using_);
+    put_policy_clause(b, u->decl, "WITH CHECK", &p->check);
 }
 
 static void emit_trigger(Buf *b, const Unit *u)

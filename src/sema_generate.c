@@ -58,23 +58,19 @@ static const char *qname(Sema *s, const char *schema, const char *name)
     return out;
 }
 
-static const char *ident(Sema *s, const char *name)
+/* A name or a value, quoted for SQL text. */
+static const char *quoted(Sema *s, void (*quote)(Buf *, const char *),
+                          const char *text)
 {
     Buf b = {0};
-    quote_ident(&b, name);
+    quote(&b, text);
     const char *out = arena_strdup(s->arena, b.data);
     buf_free(&b);
     return out;
 }
 
-static const char *literal(Sema *s, const char *value)
-{
-    Buf b = {0};
-    quote_literal(&b, value);
-    const char *out = arena_strdup(s->arena, b.data);
-    buf_free(&b);
-    return out;
-}
+#define ident(s, name) quoted(s, quote_ident, name)
+#define literal(s, value) quoted(s, quote_literal, value)
 
 /* ------------------------------------------------------------ audit */
 

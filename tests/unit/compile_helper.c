@@ -2,6 +2,8 @@
  * compile_helper.c — the front end end to end, in memory, for tests.
  */
 #define _GNU_SOURCE
+#include <check.h>
+
 #include "compile_helper.h"
 
 #include <stdlib.h>
@@ -76,4 +78,22 @@ void compiled_free(Compiled *c)
 {
     free(c->diags);
     free(c->sql);
+}
+
+void assert_first_error(const char *schema, const char *first)
+{
+    Compiled c = compile_text(schema);
+    char *line = first_line(&c);
+    ck_assert_int_ge(c.errors, 1);
+    ck_assert_ptr_null(c.sql);
+    ck_assert_str_eq(line, first);
+    free(line);
+    compiled_free(&c);
+}
+
+void assert_sql_has(const Compiled *c, const char *text)
+{
+    ck_assert_msg(c->sql != NULL, "%s", c->diags);
+    ck_assert_msg(strstr(c->sql, text) != NULL, "missing: %s\nin:\n%s",
+                  text, c->sql);
 }

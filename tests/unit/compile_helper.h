@@ -22,5 +22,9 @@ Compiled lint_text(const char *text);
 /* The first line of the diagnostics ("" if none). */
 char *first_line(const Compiled *c);
 void compiled_free(Compiled *c);
+/* Asserts (Check) that schema fails with first as its first diagnostic. */
+void assert_first_error(const char *schema, const char *first);
+/* Asserts that c compiled and its SQL holds text. */
+void assert_sql_has(const Compiled *c, const char *text);
 
 #endif

@@ -57,37 +57,24 @@ static const struct {
 
 START_TEST(test_errors)
 {
-    Compiled c = compile_text(errors[_i].schema);
-    char *first = first_line(&c);
-    ck_assert_int_ge(c.errors, 1);
-    ck_assert_ptr_null(c.sql);
-    ck_assert_str_eq(first, errors[_i].first);
-    free(first);
-    compiled_free(&c);
+    assert_first_error(errors[_i].schema, errors[_i].first);
 }
 END_TEST
-
-static void assert_has(const Compiled *c, const char *text)
-{
-    ck_assert_msg(c->sql != NULL, "%s", c->diags);
-    ck_assert_msg(strstr(c->sql, text) != NULL, "missing: %s\nin:\n%s",
-                  text, c->sql);
-}
 
 START_TEST(test_audit)
 {
     Compiled c = compile_text(
         "audit into logs.changes { policy \"r\" for select using (true); }\n"
         "table t { id int primary key; audit; }\n");
-    assert_has(&c, "CREATE TABLE logs.changes (\n"
+    assert_sql_has(&c, "CREATE TABLE logs.changes (\n"
                    "    id bigint GENERATED ALWAYS AS IDENTITY,");
-    assert_has(&c, "ALTER TABLE logs.changes ENABLE ROW LEVEL SECURITY;");
-    assert_has(&c, "CREATE POLICY r ON logs.changes FOR SELECT USING (true);");
-    assert_has(&c, "CREATE FUNCTION logs.changes_record() RETURNS trigger\n"
+    assert_sql_has(&c, "ALTER TABLE logs.changes ENABLE ROW LEVEL SECURITY;");
+    assert_sql_has(&c, "CREATE POLICY r ON logs.changes FOR SELECT USING (true);");
+    assert_sql_has(&c, "CREATE FUNCTION logs.changes_record() RETURNS trigger\n"
                    "    LANGUAGE plpgsql SECURITY DEFINER SET search_path = "
                    "pg_catalog, pg_temp");
-    assert_has(&c, "null::uuid,");  /* no platform: no JWT subject */
-    assert_has(&c, "CREATE TRIGGER audit AFTER insert or update or delete "
+    assert_sql_has(&c, "null::uuid,");  /* no platform: no JWT subject */
+    assert_sql_has(&c, "CREATE TRIGGER audit AFTER insert or update or delete "
                    "ON public.t FOR EACH ROW EXECUTE FUNCTION "
                    "logs.changes_record();");
     compiled_free(&c);
@@ -98,13 +85,13 @@ START_TEST(test_transitions)
 {
     Compiled c = compile_text(ORDERS
         "transitions s { 'new' -> 'paid', 'shipped'; 'paid' -> 'shipped'; } }");
-    assert_has(&c, "CREATE FUNCTION public.orders_s_transition() RETURNS "
+    assert_sql_has(&c, "CREATE FUNCTION public.orders_s_transition() RETURNS "
                    "trigger");
-    assert_has(&c, "(old.s::text, new.s::text) in (('new', 'paid'), "
+    assert_sql_has(&c, "(old.s::text, new.s::text) in (('new', 'paid'), "
                    "('new', 'shipped'), ('paid', 'shipped'))");
-    assert_has(&c, "hint = 'allowed changes: new -> paid, shipped; "
+    assert_sql_has(&c, "hint = 'allowed changes: new -> paid, shipped; "
                    "paid -> shipped'");
-    assert_has(&c, "CREATE TRIGGER s_transitions BEFORE update of s ON "
+    assert_sql_has(&c, "CREATE TRIGGER s_transitions BEFORE update of s ON "
                    "public.orders FOR EACH ROW WHEN (old.s is distinct from "
                    "new.s) EXECUTE FUNCTION public.orders_s_transition();");
     compiled_free(&c);
@@ -115,10 +102,10 @@ START_TEST(test_retain)
 {
     Compiled c = compile_text(
         "table logs.events { at timestamptz not null; retain 90 days by at; }");
-    assert_has(&c, "CREATE FUNCTION logs.events_retention() RETURNS bigint");
-    assert_has(&c, "delete from logs.events where at < now() - "
+    assert_sql_has(&c, "CREATE FUNCTION logs.events_retention() RETURNS bigint");
+    assert_sql_has(&c, "delete from logs.events where at < now() - "
                    "interval '90 days'");
-    assert_has(&c, "REVOKE EXECUTE ON FUNCTION logs.events_retention() "
+    assert_sql_has(&c, "REVOKE EXECUTE ON FUNCTION logs.events_retention() "
                    "FROM PUBLIC;");
     compiled_free(&c);
 }
@@ -130,11 +117,11 @@ START_TEST(test_partitions)
     Compiled c = compile_text(
         "table r { at date not null; partition by range (at);\n"
         "  partitions monthly from '2025-11-01' to '2026-02-01'; }");
-    assert_has(&c, "CREATE TABLE public.r_p2025_11 PARTITION OF public.r for "
+    assert_sql_has(&c, "CREATE TABLE public.r_p2025_11 PARTITION OF public.r for "
                    "values from ('2025-11-01') to ('2025-12-01');");
-    assert_has(&c, "CREATE TABLE public.r_p2025_12 PARTITION OF public.r for "
+    assert_sql_has(&c, "CREATE TABLE public.r_p2025_12 PARTITION OF public.r for "
                    "values from ('2025-12-01') to ('2026-01-01');");
-    assert_has(&c, "CREATE TABLE public.r_p2026_01 PARTITION OF public.r for "
+    assert_sql_has(&c, "CREATE TABLE public.r_p2026_01 PARTITION OF public.r for "
                    "values from ('2026-01-01') to ('2026-02-01');");
     ck_assert_ptr_null(strstr(c.sql, "r_p2026_02"));
     compiled_free(&c);

@@ -85,13 +85,7 @@ static const struct {
 
 START_TEST(test_error_messages)
 {
-    Compiled c = compile_text(errors[_i].schema);
-    char *first = first_line(&c);
-    ck_assert_int_ge(c.errors, 1);
-    ck_assert_ptr_null(c.sql);
-    ck_assert_str_eq(first, errors[_i].first);
-    free(first);
-    compiled_free(&c);
+    assert_first_error(errors[_i].schema, errors[_i].first);
 }
 END_TEST
 
