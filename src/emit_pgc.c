@@ -446,7 +446,7 @@ static void put_c_string(Buf *b, const char *s)
         buf_puts(b, "NULL");
 }
 
-static void put_location(Buf *b, const Token *at, bool directive)
+void emit_pgc_location(Buf *b, const Token *at, bool directive, bool column)
 {
     const Source *file;
     size_t off;
@@ -456,10 +456,12 @@ static void put_location(Buf *b, const Token *at, bool directive)
         buf_printf(b, "#line %d ", line);
         quote_c(b, file->name, strlen(file->name));
         buf_puts(b, "\n");
-    } else {
-        quote_c(b, file->name, strlen(file->name));
-        buf_printf(b, ", %d", line);
+        return;
     }
+    quote_c(b, file->name, strlen(file->name));
+    buf_printf(b, ", %d", line);
+    if (column)
+        buf_printf(b, ", %d", col);
 }
 
 /* ------------------------------------------------- ECPG-safe SQL */
@@ -577,7 +579,7 @@ static void put_functions(Buf *b, Pgc *g)
              i < g->stmts.len && i < (c + 1) * PER_FUNCTION; i++) {
             const PgcStmt *st = g->stmts.items[i];
             buf_printf(b, "    case %d:\n", i);
-            put_location(b, st->at, true);
+            emit_pgc_location(b, st->at, true, false);
             buf_printf(b, "        EXEC SQL %s;\n        break;\n",
                        emit_pgc_sql(g->a, st->sql));
         }
@@ -604,7 +606,7 @@ static void put_objects(Buf *b, Pgc *g)
         buf_puts(b, ", ");
         put_c_string(b, o->signature);
         buf_printf(b, ", %d, ", o->parent);
-        put_location(b, o->at, false);
+        emit_pgc_location(b, o->at, false, false);
         buf_printf(b, ", %s, %s, %s},\n", o->grants ? "true" : "false",
                    o->comment ? "true" : "false",
                    o->in_parent ? "true" : "false");

@@ -12,21 +12,6 @@
 
 #include <string.h>
 
-static void put_location(Buf *b, const Token *at, bool directive)
-{
-    const Source *file;
-    size_t off;
-    int line, col;
-    source_locate(at->src, at->off, &file, &off, &line, &col);
-    if (directive) {
-        buf_printf(b, "#line %d ", line);
-        quote_c(b, file->name, strlen(file->name));
-        buf_puts(b, "\n");
-    } else {
-        quote_c(b, file->name, strlen(file->name));
-        buf_printf(b, ", %d, %d", line, col);
-    }
-}
 
 /* One EXEC SQL statement; ecpg sees its text made safe for it. */
 static void put_exec(Buf *b, Arena *a, const char *sql)
@@ -71,7 +56,7 @@ static void each_step(Buf *b, Arena *a, const Program *p, StepFn fn)
 static void put_run_case(Buf *b, Arena *a, const TestStep *st, int k)
 {
     buf_printf(b, "    case %d:\n", k);
-    put_location(b, st->tok, true);
+    emit_pgc_location(b, st->tok, true, false);
     put_exec(b, a, step_sql(a, st));
     buf_puts(b, "        break;\n");
 }
@@ -82,7 +67,7 @@ static void put_enter_case(Buf *b, Arena *a, const TestStep *st, int k)
     if (!st->role.name)
         return;
     buf_printf(b, "    case %d:\n", k);
-    put_location(b, st->tok, true);
+    emit_pgc_location(b, st->tok, true, false);
     Buf sql = {0};
     buf_puts(&sql, "SET LOCAL ROLE ");
     quote_ident(&sql, st->role.name);
@@ -131,7 +116,7 @@ static void put_step(Buf *b, Arena *a, const TestStep *st, int k)
     else
         buf_puts(b, "NULL");
     buf_puts(b, ", ");
-    put_location(b, st->tok, false);
+    emit_pgc_location(b, st->tok, false, true);
     buf_puts(b, "},\n");
 }
 

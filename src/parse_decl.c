@@ -22,9 +22,11 @@ static Decl *new_decl(Parser *p, DeclKind kind, const Token *tok)
 
 typedef bool (*ItemParser)(Parser *p, Vec *items);
 
-/* body = "{" item* "}" ; each item recovers on its own */
+/* body = "{" item* "}" ; each item recovers on its own.  Items go to
+ * d->items, or d->steps for a test. */
 static bool parse_body(Parser *p, Decl *d, ItemParser item)
 {
+    Vec *into = d->kind == DECL_TEST ? &d->steps : &d->items;
     if (!parse_expect_punct(p, '{', NULL))
         return false;
     while (!tok_punct(parse_cur(p), '}')) {
@@ -32,7 +34,7 @@ static bool parse_body(Parser *p, Decl *d, ItemParser item)
             parse_error_expected(p, "'}'");
             return false;
         }
-        if (!item(p, &d->items))
+        if (!item(p, into))
             parse_recover(p);
         if (diag_too_many(p->diag)) {
             diag_stop(p->diag);
@@ -169,6 +171,16 @@ static bool parse_bucket(Parser *p, Decl *d)
         return false;
     d->name = (QName){id.tok, id.tok->len, NULL, id.name};
     return parse_body(p, d, parse_bucket_item);
+}
+
+/* test = "test" ident "{" step* "}" */
+static bool parse_test(Parser *p, Decl *d)
+{
+    Ident id;
+    if (!parse_ident(p, &id, "a test name in double quotes"))
+        return false;
+    d->name = (QName){id.tok, id.tok->len, NULL, id.name};
+    return parse_body(p, d, parse_test_step);
 }
 
 static bool view_item(Parser *p, Vec *items)

@@ -75,7 +75,7 @@ static bool parse_expect_step(Parser *p, TestStep *st)
 }
 
 /* step = ("setup" sql | expect) ";" */
-static bool parse_step(Parser *p, Vec *steps)
+bool parse_test_step(Parser *p, Vec *steps)
 {
     TestStep *st = arena_alloc(p->arena, sizeof *st);
     st->tok = parse_cur(p);
@@ -93,30 +93,5 @@ static bool parse_step(Parser *p, Vec *steps)
     if (!parse_expect_punct(p, ';', "the test step"))
         return false;
     vec_push(p->arena, steps, st);
-    return true;
-}
-
-/* test = "test" ident "{" step* "}" ; each step recovers on its own */
-bool parse_test(Parser *p, Decl *d)
-{
-    Ident id;
-    if (!parse_ident(p, &id, "a test name in double quotes"))
-        return false;
-    d->name = (QName){id.tok, id.tok->len, NULL, id.name};
-    if (!parse_expect_punct(p, '{', "the test name"))
-        return false;
-    while (!tok_punct(parse_cur(p), '}')) {
-        if (parse_cur(p)->kind == TK_EOF) {
-            parse_error_expected(p, "'}'");
-            return false;
-        }
-        if (!parse_step(p, &d->steps))
-            parse_recover(p);
-        if (diag_too_many(p->diag)) {
-            diag_stop(p->diag);
-            return false;
-        }
-    }
-    d->end = parse_next(p);
     return true;
 }

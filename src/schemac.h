@@ -618,8 +618,8 @@ bool parse_index(Parser *p, Vec *items);
 bool parse_starts_generated_item(Parser *p);
 bool parse_generated_item(Parser *p, Vec *items);
 bool parse_bucket_item(Parser *p, Vec *items);
-/* test = "test" NAME "{" step* "}" (parse_test.c); d->tok is `test`. */
-bool parse_test(Parser *p, Decl *d);
+/* One step of a test's body (parse_test.c). */
+bool parse_test_step(Parser *p, Vec *steps);
 /* The closest word to word among words (edit distance <= 2), or NULL. */
 const char *parse_suggest(const char *word, const char *const *words);
 
@@ -930,6 +930,9 @@ void emit_sql(Buf *out, Arena *a, const Program *p);
 /* emit_bucket.c: a bucket's upsert into storage.buckets, and the
  * condition limiting a policy's clause f to its objects. */
 void emit_sql_bucket(Buf *b, Arena *a, const Decl *bucket);
+/* Where at was written, for the pgc: a `#line` directive and newline, or
+ * the C values "FILE", LINE (and , COLUMN when column is set). */
+void emit_pgc_location(Buf *b, const Token *at, bool directive, bool column);
 void emit_sql_bucket_condition(Buf *b, const Decl *bucket, const Frag *f);
 void emit_sql_unit(Buf *out, Arena *a, const Unit *u);
 /* A column definition as in CREATE TABLE (name, type, properties). */

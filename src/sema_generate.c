@@ -436,14 +436,13 @@ static bool partition_range(Sema *s, Partitions *ps, long *from, long *to)
     return true;
 }
 
-static bool range_partitioned(Sema *s, Decl *t)
+static bool range_partitioned(const Decl *t)
 {
     for (int i = 0; i < t->items.len; i++) {
         Item *it = t->items.items[i];
         if (it->kind == ITEM_PARTITION_BY)
             return tok_is(it->u.partition_by.first, "range");
     }
-    (void)s;
     return false;
 }
 
@@ -451,7 +450,7 @@ static void partition_items(Sema *s, Decl *t, Item *it, Vec *out)
 {
     Partitions *ps = it->u.partitions;
     long from, to;
-    if (!range_partitioned(s, t)) {
+    if (!range_partitioned(t)) {
         sema_error(s, it->tok, "partitions need `partition by range "
                    "(COLUMN);` in this table");
         return;
