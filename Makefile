@@ -3,7 +3,7 @@
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Werror -Wswitch
-CPPFLAGS := -Isrc -D_DEFAULT_SOURCE
+CPPFLAGS := -Isrc -Isrc/common -D_DEFAULT_SOURCE
 LIBS     := -lpg_query
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
@@ -11,9 +11,14 @@ BUILD    := build
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
 
+# src/common: what the compiler and the runtime share (object kinds,
+# statement shapes, identifier quoting), compiled into both.
+COMMON_SRC := $(wildcard src/common/*.c)
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
-LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
-SAN_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/san/%.o)
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) \
+            $(COMMON_SRC:src/common/%.c=$(BUILD)/obj/common_%.o)
+SAN_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/san/%.o) \
+            $(COMMON_SRC:src/common/%.c=$(BUILD)/san/common_%.o)
 TEST_SRC := $(wildcard tests/unit/*.c)
 PROJECTS := $(notdir $(patsubst %/,%,$(wildcard schema/*/)))
 PROJECT_BINS := $(PROJECTS:%=bin/%)
@@ -25,6 +30,7 @@ RT_C     := $(wildcard src/runtime/*.c)
 RT_PGC   := $(wildcard src/runtime/*.pgc)
 RT_OBJ   := $(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o) \
             $(RT_PGC:src/runtime/%.pgc=$(BUILD)/rt/%_pgc.o) \
+            $(COMMON_SRC:src/common/%.c=$(BUILD)/rt/common_%.o) \
             $(BUILD)/rt/supabase_sql.o
 
 .PHONY: all help deps run test unit unit-asan golden bad integration \
@@ -66,6 +72,12 @@ $(BUILD)/obj/%.o: src/%.c src/schemac.h | $(BUILD)/obj
 $(BUILD)/san/%.o: src/%.c src/schemac.h | $(BUILD)/san
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
 
+$(BUILD)/obj/common_%.o: src/common/%.c src/common/objects.h | $(BUILD)/obj
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+
+$(BUILD)/san/common_%.o: src/common/%.c src/common/objects.h | $(BUILD)/san
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
+
 $(BUILD)/obj $(BUILD)/san bin:
 	mkdir -p $@
 
@@ -82,15 +94,21 @@ $(BUILD)/obj/build.o: Makefile
 $(BUILD)/rt:
 	mkdir -p $@
 
-$(BUILD)/rt/%.o: src/runtime/%.c src/runtime/schemactl.h | $(BUILD)/rt
-	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -Isrc/runtime -I$(PGINC) -c $< -o $@
+RT_INC   = -Isrc/runtime -Isrc/common -I$(PGINC)
+RT_HDR   := src/runtime/schemactl.h src/common/objects.h
 
-$(BUILD)/rt/%_pgc.c: src/runtime/%.pgc src/runtime/schemactl.h | $(BUILD)/rt
-	ecpg -Isrc/runtime -o $@ $<
+$(BUILD)/rt/%.o: src/runtime/%.c $(RT_HDR) | $(BUILD)/rt
+	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE $(RT_INC) -c $< -o $@
+
+$(BUILD)/rt/common_%.o: src/common/%.c $(RT_HDR) | $(BUILD)/rt
+	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE $(RT_INC) -c $< -o $@
+
+$(BUILD)/rt/%_pgc.c: src/runtime/%.pgc $(RT_HDR) | $(BUILD)/rt
+	ecpg -Isrc/runtime -Isrc/common -o $@ $<
 
 # ecpg's own output is not ours to keep warning-free.
 $(BUILD)/rt/%_pgc.o: $(BUILD)/rt/%_pgc.c
-	$(CC) -std=c11 $(CFLAGS) -D_DEFAULT_SOURCE -Isrc/runtime -I$(PGINC) -c $< -o $@
+	$(CC) -std=c11 $(CFLAGS) -D_DEFAULT_SOURCE $(RT_INC) -c $< -o $@
 
 $(BUILD)/rt/supabase_sql.c: src/platform/supabase.sql scripts/embed-text.sh | $(BUILD)/rt
 	scripts/embed-text.sh sctl_supabase_sql $< $@
@@ -130,13 +148,14 @@ $(BUILD)/rt/probe_test.c: tests/runtime/probe.pgc | $(BUILD)/rt
 
 $(BUILD)/runtime-tests: tests/runtime/test_runtime.c $(BUILD)/rt/probe_test.c \
                         $(BUILD)/libschemactl.a
-	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -Isrc/runtime -I$(PGINC) \
+	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE $(RT_INC) \
 	  tests/runtime/test_runtime.c $(BUILD)/rt/probe_test.c \
 	  $(BUILD)/libschemactl.a -lecpg -lpq $(CHECK_LIBS) -o $@
 
-$(BUILD)/facets-tests: tests/runtime/test_facets.c src/runtime/facets.c
-	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -Isrc/runtime -I$(PGINC) \
-	  src/runtime/facets.c tests/runtime/test_facets.c -lpq $(CHECK_LIBS) -o $@
+$(BUILD)/facets-tests: tests/runtime/test_facets.c $(BUILD)/libschemactl.a
+	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE $(RT_INC) \
+	  tests/runtime/test_facets.c $(BUILD)/libschemactl.a -lecpg -lpq \
+	  $(CHECK_LIBS) -o $@
 
 runtime-tests: $(BUILD)/runtime-tests $(BUILD)/facets-tests
 	$(BUILD)/runtime-tests

@@ -100,7 +100,9 @@ static bool compile_and_link(Arena *a, const char *pgc, const char *bin,
     if (!make_dirs(c_file, d) || !make_dirs(bin, d))
         return false;
     char *ecpg[] = {"ecpg", "-o", (char *)c_file,
-                    (char *)arena_printf(a, "-I%s", rt), (char *)pgc, NULL};
+                    (char *)arena_printf(a, "-I%s", rt),
+                    (char *)arena_printf(a, "-I%s/src/common", home()),
+                    (char *)pgc, NULL};
     if (!run(ecpg, d))
         return false;
     const char *cc = getenv("CC") && *getenv("CC") ? getenv("CC") : "cc";
@@ -108,6 +110,7 @@ static bool compile_and_link(Arena *a, const char *pgc, const char *bin,
     char *link[] = {(char *)cc, (char *)(cflags && *cflags ? cflags : "-O0"),
                     "-g", "-w", "-o", (char *)bin, (char *)c_file,
                     (char *)arena_printf(a, "-I%s", rt),
+                    (char *)arena_printf(a, "-I%s/src/common", home()),
                     (char *)arena_printf(a, "-I%s", pg_includedir(a)),
                     (char *)arena_printf(a, "%s/build/libschemactl.a",
                                          home()),

@@ -13,11 +13,8 @@ static void push(SctlDiffs *ds, SctlDiff d)
 {
     if (ds->len == ds->cap) {
         ds->cap = ds->cap ? ds->cap * 2 : 64;
-        ds->items = realloc(ds->items, sizeof *ds->items * (size_t)ds->cap);
-        if (!ds->items) {
-            fputs("schemactl: out of memory\n", stderr);
-            exit(SCTL_USAGE);
-        }
+        ds->items = sctl_xrealloc(ds->items,
+                                  sizeof *ds->items * (size_t)ds->cap);
     }
     ds->items[ds->len++] = d;
 }
@@ -114,12 +111,6 @@ void sctl_diffs_free(SctlDiffs *ds)
     ds->len = ds->cap = 0;
 }
 
-/* ORDER: follows SctlKind. */
-static const char *const kind_words[] = {
-    "role", "schema", "extension", "type", "table", "column", "constraint",
-    "index", "policy", "trigger", "view", "function", "bucket",
-};
-
 /* Where an undeclared part's table was declared. */
 static const SctlObject *table_of(const SctlSchema *s, const SctlFacet *f)
 {
@@ -139,7 +130,7 @@ static void put_name(const SctlFacet *f, const SctlObject *o, FILE *out)
     const char *schema = o ? o->schema : f->schema;
     const char *table = o ? o->table : f->table;
     const char *name = o ? o->name : f->name;
-    fprintf(out, "%s ", kind_words[kind]);
+    fprintf(out, "%s ", sctl_kind_words[kind]);
     if (table)
         fprintf(out, "\"%s\" on %s.%s", name, schema, table);
     else if (schema && kind != SCTL_K_SCHEMA)

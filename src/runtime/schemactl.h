@@ -10,11 +10,14 @@
 #ifndef SCHEMACTL_H
 #define SCHEMACTL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include <libpq-fe.h>
+
+#include "objects.h"   /* SctlKind, shared with the compiler */
 
 /* Exit status of every command (DESIGN.md). */
 enum {
@@ -23,6 +26,41 @@ enum {
     SCTL_USAGE = 2,       /* usage or connection error */
     SCTL_APPLY_FAILED = 3 /* apply failed and was rolled back */
 };
+
+/* -------------------------------------------------------------- util.c */
+
+/* Memory: NULL never comes back; out of memory prints and exits 2. */
+void *sctl_xmalloc(size_t n);
+void *sctl_xcalloc(size_t n, size_t size);
+void *sctl_xrealloc(void *p, size_t n);
+char *sctl_xstrdup(const char *s);
+char *sctl_xstrndup(const char *s, size_t n);
+/* printf into new memory (malloc'd). */
+char *sctl_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *sctl_vprintf(const char *fmt, va_list ap);
+
+/* A growable string, always NUL-terminated once anything is put. */
+typedef struct SctlBuf {
+    char *data;
+    size_t len, cap;
+} SctlBuf;
+
+void sctl_buf_put(SctlBuf *b, const char *s, size_t n);
+void sctl_buf_puts(SctlBuf *b, const char *s);
+void sctl_buf_printf(SctlBuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The text (malloc'd, "" when empty); b is empty again. */
+char *sctl_buf_take(SctlBuf *b);
+void sctl_buf_free(SctlBuf *b);
+
+/* "LEAD: reason" on one line: the server's primary message from r, else
+ * libpq's (malloc'd). */
+char *sctl_failure(PGconn *conn, const PGresult *r, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Runs sql, rows ignored; on failure *err (if err) is "WHAT: reason". */
+bool sctl_exec(PGconn *conn, const char *sql, const char *what, char **err);
+/* A query answering one boolean; false on error too. */
+bool sctl_query_bool(PGconn *conn, const char *sql);
 
 /* ------------------------------------------ generated code (pgc/NAME.pgc) */
 
@@ -57,23 +95,6 @@ typedef struct SctlStatement {
     bool canonical;       /* one of the canonical SQL's statements: run in
                              order, they make the schema from nothing */
 } SctlStatement;
-
-/* Object kinds: also the first part of every facet key. */
-typedef enum {
-    SCTL_K_ROLE,
-    SCTL_K_SCHEMA,
-    SCTL_K_EXTENSION,
-    SCTL_K_TYPE,          /* enum, domain or composite */
-    SCTL_K_TABLE,
-    SCTL_K_COLUMN,
-    SCTL_K_CONSTRAINT,
-    SCTL_K_INDEX,
-    SCTL_K_POLICY,
-    SCTL_K_TRIGGER,
-    SCTL_K_VIEW,          /* views and materialized views */
-    SCTL_K_FUNCTION,
-    SCTL_K_BUCKET         /* a row of Supabase's storage.buckets */
-} SctlKind;
 
 /*
  * One declared object.  Its key is what the facet reader calls it (see

@@ -1,0 +1,17 @@
+/*
+ * objects.c — the tables objects.h declares, made from its lists so they
+ * cannot fall out of step with the enums.
+ */
+#include "objects.h"
+
+const char *const sctl_kind_words[SCTL_NKINDS] = {
+#define SCTL_KIND_WORD(name, word, parts) word,
+    SCTL_KIND_LIST(SCTL_KIND_WORD)
+#undef SCTL_KIND_WORD
+};
+
+const int sctl_kind_key_parts[SCTL_NKINDS] = {
+#define SCTL_KIND_PARTS(name, word, parts) parts,
+    SCTL_KIND_LIST(SCTL_KIND_PARTS)
+#undef SCTL_KIND_PARTS
+};
