@@ -194,6 +194,7 @@ run: deps
 e2e: all
 	tests/e2e/run.sh
 	tests/e2e/access.sh
+	tests/e2e/names.sh
 
 bench: all
 	tests/bench/run.sh

@@ -5,7 +5,8 @@
 # information_schema relations) and the types and functions each available
 # extension adds.
 #
-# Usage: scripts/gen-catalog.sh [OUTPUT]     (default: src/catalog_data.c)
+# Usage: scripts/gen-catalog.sh [OUTPUT [KEYWORDS]]
+#        (defaults: src/catalog_data.c and src/common/keywords.c)
 #
 # It starts a throwaway cluster in a temporary directory, reads the catalogs,
 # stops the server and removes the directory.  The build never needs a
@@ -25,6 +26,8 @@ die() { echo "gen-catalog.sh: $*" >&2; exit 1; }
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../src/catalog_data.c}
 out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
+kwout=${2:-$here/../src/common/keywords.c}
+kwout=$(cd "$(dirname "$kwout")" && pwd)/$(basename "$kwout")
 
 # The server binaries: PGBIN, then pg_config's, then Debian's layout; each
 # must be major version 15 since the lists describe PostgreSQL 15.
@@ -59,7 +62,7 @@ cleanup() {
         as_pg "$bin/pg_ctl" -D "$work/data" -m fast -w stop >/dev/null || true
     fi
     rm -rf "$work"
-    rm -f "$out.tmp.$$"
+    rm -f "$out.tmp.$$" "$kwout.tmp.$$"
 }
 trap cleanup EXIT
 
@@ -112,13 +115,17 @@ emit_array() {
 version=$(q postgres "select current_setting('server_version')")
 in_ns() { echo "where $1 = '$2'::regnamespace"; }
 
-builtin_arrays() {
+# The keywords go to src/common/keywords.c: the runtime quotes with them too.
+keyword_arrays() {
     local cat
     for cat in U:unreserved C:col_name T:type_func_name R:reserved; do
         names postgres "select word from pg_get_keywords()
                         where catcode = '${cat%%:*}'" |
-            emit_array "catalog_data_keywords_${cat#*:}"
+            emit_array "sctl_keywords_${cat#*:}"
     done
+}
+
+builtin_arrays() {
     names postgres "select typname from pg_type
                     $(in_ns typnamespace pg_catalog)" |
         emit_array catalog_data_types
@@ -259,5 +266,19 @@ done
     builtin_arrays
     extension_arrays
 } >"$out.tmp.$$"
+{
+    cat <<HEAD
+/*
+ * keywords.c — PostgreSQL's keywords by category, as pg_get_keywords()
+ * lists them: what decides whether an identifier must be quoted.  Written
+ * by scripts/gen-catalog.sh from PostgreSQL $version; do not edit.  Shared
+ * by the compiler and the runtime (ident.c).
+ */
+#include <stddef.h>
+
+HEAD
+    keyword_arrays
+} >"$kwout.tmp.$$"
 mv "$out.tmp.$$" "$out"
-echo "gen-catalog.sh: wrote $out" >&2
+mv "$kwout.tmp.$$" "$kwout"
+echo "gen-catalog.sh: wrote $out and $kwout" >&2

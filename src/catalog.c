@@ -14,14 +14,6 @@
  * catalog_data.c's arrays.  schemac.h does not declare them because nothing
  * but this file reads them; each X comes with X_len.
  */
-extern const char *const catalog_data_keywords_unreserved[];
-extern const size_t catalog_data_keywords_unreserved_len;
-extern const char *const catalog_data_keywords_col_name[];
-extern const size_t catalog_data_keywords_col_name_len;
-extern const char *const catalog_data_keywords_type_func_name[];
-extern const size_t catalog_data_keywords_type_func_name_len;
-extern const char *const catalog_data_keywords_reserved[];
-extern const size_t catalog_data_keywords_reserved_len;
 extern const char *const catalog_data_types[];
 extern const size_t catalog_data_types_len;
 extern const char *const catalog_data_functions[];
@@ -55,29 +47,6 @@ static long find(const char *const *list, size_t len, const char *name)
 static bool has(const char *const *list, size_t len, const char *name)
 {
     return name && find(list, len, name) >= 0;
-}
-
-/*
- * The category pg_get_keywords() gives an exact, lower-case word: 'U'
- * (unreserved), 'C' (column name), 'T' (type or function name), 'R'
- * (reserved); 0 when it is no keyword.  Used by quote.c; see the report on
- * moving its declaration into schemac.h.
- */
-char catalog_keyword_category(const char *word)
-{
-    if (has(catalog_data_keywords_unreserved,
-            catalog_data_keywords_unreserved_len, word))
-        return 'U';
-    if (has(catalog_data_keywords_col_name,
-            catalog_data_keywords_col_name_len, word))
-        return 'C';
-    if (has(catalog_data_keywords_type_func_name,
-            catalog_data_keywords_type_func_name_len, word))
-        return 'T';
-    if (has(catalog_data_keywords_reserved,
-            catalog_data_keywords_reserved_len, word))
-        return 'R';
-    return 0;
 }
 
 /* Exact pg_type.typname in pg_catalog, array types ("_int4") included. */

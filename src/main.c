@@ -6,6 +6,7 @@
 #include "schemac.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,7 +25,9 @@ static const char usage[] =
     "  pgc     print the ECPG source of the executable (-o names it)\n"
     "  build   write generated/NAME.sql and pgc/NAME.pgc and link bin/NAME\n"
     "          (default bin/schemactl), which applies and verifies the\n"
-    "          schema against a database; see bin/NAME --help\n"
+    "          schema against a database; see bin/NAME --help.  Files go\n"
+    "          beside -o (above bin/ for bin/NAME): --sql-dir, --pgc-dir\n"
+    "          and --build-dir DIR put them elsewhere\n"
     "\n"
     "exit status: 0 success, 1 errors in the input, 2 usage or I/O error\n";
 
@@ -105,9 +108,25 @@ static int finish(Diag *d, int status)
     return status;
 }
 
+/* The executable's source, checked whole before any byte is written. */
+static int print_pgc(Arena *a, const Program *prog, const char *bin, Diag *d)
+{
+    const char *base = strrchr(bin, '/');
+    BuildOutputs o;
+    int status = build_outputs(a, prog, base ? base + 1 : bin, &o, d);
+    buf_free(&o.sql);
+    if (status != 0)
+        return status;
+    Buf pgc = {0};
+    emit_pgc(&pgc, o.model);
+    fwrite(pgc.data, 1, pgc.len, stdout);
+    buf_free(&pgc);
+    return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_USAGE;
+}
+
 /* The output is built whole before any byte is written: no partial SQL. */
 static int run(Arena *a, const char *command, Vec *paths, const char *bin,
-               Diag *d)
+               const BuildDirs *dirs, Diag *d)
 {
     Vec files = {0};
     for (int i = 0; i < paths->len; i++)
@@ -129,20 +148,14 @@ static int run(Arena *a, const char *command, Vec *paths, const char *bin,
         lint_program(a, &prog, d, d->out);
         return finish(d, d->errors ? EXIT_INPUT : EXIT_SUCCESS);
     }
+    if (strcmp(command, "build") == 0)
+        return finish(d, build_project(a, &prog, bin, dirs, d));
+    if (strcmp(command, "pgc") == 0)
+        return finish(d, print_pgc(a, &prog, bin, d));
     Buf out = {0};
     emit_sql(&out, a, &prog);
     int status = EXIT_SUCCESS;
-    if (strcmp(command, "build") == 0) {
-        status = build_project(a, &prog, out.data, bin, d);
-    } else if (strcmp(command, "pgc") == 0) {
-        Buf pgc = {0};
-        const char *base = strrchr(bin, '/');
-        emit_pgc(&pgc, a, &prog, out.data, base ? base + 1 : bin);
-        fwrite(pgc.data, 1, pgc.len, stdout);
-        buf_free(&pgc);
-        if (fflush(stdout) != 0)
-            status = EXIT_USAGE;
-    } else {
+    {
         fwrite(out.data, 1, out.len, stdout);
         if (fflush(stdout) != 0)
             status = EXIT_USAGE;
@@ -153,9 +166,27 @@ static int run(Arena *a, const char *command, Vec *paths, const char *bin,
 
 /* Options and paths; false on an unknown option (usage printed). */
 static bool parse_options(int argc, char **argv, Arena *a, Diag *d,
-                          Vec *paths, const char **bin)
+                          Vec *paths, const char **bin, BuildDirs *dirs)
 {
+    static const struct {
+        const char *name;
+        size_t off;
+    } dir_options[] = {
+        {"--sql-dir", offsetof(BuildDirs, sql_dir)},
+        {"--pgc-dir", offsetof(BuildDirs, pgc_dir)},
+        {"--build-dir", offsetof(BuildDirs, work_dir)},
+    };
     for (int i = 2; i < argc; i++) {
+        bool dir = false;
+        for (size_t k = 0; k < 3 && i + 1 < argc; k++)
+            if (strcmp(argv[i], dir_options[k].name) == 0 &&
+                strcmp(argv[1], "build") == 0) {
+                *(const char **)((char *)dirs + dir_options[k].off) =
+                    argv[++i];
+                dir = true;
+            }
+        if (dir)
+            continue;
         if (strcmp(argv[i], "--strict") == 0)
             d->werror = true;
         else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc &&
@@ -196,13 +227,14 @@ int main(int argc, char **argv)
     diag_init(&d, stderr);
     Vec paths = {0};
     const char *bin = "bin/schemactl";
+    BuildDirs dirs = {0};
     int status = EXIT_USAGE;
-    if (!parse_options(argc, argv, a, &d, &paths, &bin))
+    if (!parse_options(argc, argv, a, &d, &paths, &bin, &dirs))
         status = EXIT_USAGE;
     else if (paths.len == 0)
         fputs(usage, stderr);
     else
-        status = run(a, argv[1], &paths, bin, &d);
+        status = run(a, argv[1], &paths, bin, &dirs, &d);
     arena_free(a);
     return status;
 }

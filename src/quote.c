@@ -2,71 +2,30 @@
  * quote.c — the one place where identifiers, literals and C strings are
  * quoted for output.
  *
- * quote_ident follows PostgreSQL 15's quote_ident() exactly, so that the SQL
- * we emit reads like pg_dump's and a name round-trips through the server
- * unchanged.  The keyword categories come from catalog_data.c, generated
- * from the server's pg_get_keywords().
+ * Identifiers and literals go through src/common/ident.c, which the
+ * runtime shares: it follows PostgreSQL 15's quote_ident() exactly, so that
+ * the SQL we emit reads like pg_dump's and a name round-trips through the
+ * server unchanged.
  */
 #include "schemac.h"
 
 #include <string.h>
 
-/*
- * Defined in catalog.c: 'U', 'C', 'T', 'R' or 0 for an exact lower-case
- * word.  Declared here until schemac.h carries it (see catalog.c).
- */
-char catalog_keyword_category(const char *word);
-
-static bool is_lower_start(char c)
+/* The compiler's buffer behind the shared writer (src/common). */
+static void put_buf(void *to, const char *s, size_t n)
 {
-    return (c >= 'a' && c <= 'z') || c == '_';
+    buf_put(to, s, n);
 }
 
-static bool is_lower_rest(char c)
+SctlOut quote_out(Buf *b)
 {
-    return is_lower_start(c) || (c >= '0' && c <= '9');
+    return (SctlOut){put_buf, b};
 }
 
-/*
- * The server leaves a name bare only when the lexer would read it back as
- * the same identifier: lower-case ASCII letters, digits and underscores, no
- * leading digit, and no keyword other than an unreserved one.  Any other
- * byte, non-ASCII letters included, forces quotes.
- */
-static bool is_bare(const char *name)
-{
-    if (!is_lower_start(name[0]))
-        return false;
-    for (const char *p = name + 1; *p; p++)
-        if (!is_lower_rest(*p))
-            return false;
-    char cat = catalog_keyword_category(name);
-    return cat == 0 || cat == 'U';
-}
-
-/* Appends s with every occurrence of q written twice, as SQL escapes it. */
-static void put_doubling(Buf *b, const char *s, char q)
-{
-    const char *run = s;
-    for (const char *p = s; *p; p++) {
-        if (*p == q) {
-            buf_put(b, run, (size_t)(p - run + 1));
-            run = p;   /* the quote is written again with the next run */
-        }
-    }
-    buf_puts(b, run);
-}
-
-/* Appends name, in double quotes (inner " doubled) unless it can be bare. */
+/* The one quoting function, shared with the runtime's repairs. */
 void quote_ident(Buf *b, const char *name)
 {
-    if (is_bare(name)) {
-        buf_puts(b, name);
-        return;
-    }
-    buf_put(b, "\"", 1);
-    put_doubling(b, name, '"');
-    buf_put(b, "\"", 1);
+    sctl_quote_ident(quote_out(b), name);
 }
 
 /* Appends schema.name, each part quoted alone; no schema when NULL. */
@@ -86,9 +45,7 @@ void quote_qname(Buf *b, const char *schema, const char *name)
  */
 void quote_literal(Buf *b, const char *s)
 {
-    buf_put(b, "'", 1);
-    put_doubling(b, s, '\'');
-    buf_put(b, "'", 1);
+    sctl_quote_literal(quote_out(b), s);
 }
 
 /*
@@ -161,6 +118,6 @@ bool quote_is_reserved(const char *word)
         char c = word[i];
         low[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
     }
-    char cat = catalog_keyword_category(low);
+    char cat = sctl_keyword_category(low);
     return cat != 0 && cat != 'U';
 }

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "objects.h"   /* shared with the runtime: kinds, shapes, quoting */
+
 /* PostgreSQL's NAMEDATALEN - 1: the longest identifier the server keeps. */
 #define PG_NAME_MAX 63
 
@@ -706,6 +708,8 @@ const char *pgsql_list_string(const Json *list, int i);
 
 /* ---------------------------------------------------------------- quote.c */
 
+/* The shared writer (src/common) appending to b. */
+SctlOut quote_out(Buf *b);
 /* Appends an identifier, double-quoted only when PostgreSQL needs it. */
 void quote_ident(Buf *b, const char *name);
 /* Appends schema.name (schema omitted when NULL). */
@@ -924,15 +928,26 @@ void order_units(Arena *a, Program *p, Diag *d);
 
 /* ------------------------------------------------------------- emit_sql.c */
 
-/* Appends the canonical SQL of a checked, ordered program. */
+/* One statement of the canonical SQL, without its ';'. */
+typedef struct EmitStmt {
+    const Unit *unit;      /* the unit it comes from */
+    const char *sql;
+    bool continues;        /* a second statement of the unit: no source
+                              line of its own */
+} EmitStmt;
+
+/* The canonical SQL of a checked, ordered program, statement by statement
+ * (EmitStmt*, in the arena). */
+void emit_sql_statements(Arena *a, const Program *p, Vec *out);
+/* generated/NAME.sql: the header, then each statement after its
+ * `-- source:` line. */
+void emit_sql_write(Buf *out, const Vec *statements);
+/* Both of the above. */
 void emit_sql(Buf *out, Arena *a, const Program *p);
 /* Appends one statement (no source line, no trailing newline). */
 /* emit_bucket.c: a bucket's upsert into storage.buckets, and the
  * condition limiting a policy's clause f to its objects. */
 void emit_sql_bucket(Buf *b, Arena *a, const Decl *bucket);
-/* Where at was written, for the pgc: a `#line` directive and newline, or
- * the C values "FILE", LINE (and , COLUMN when column is set). */
-void emit_pgc_location(Buf *b, const Token *at, bool directive, bool column);
 void emit_sql_bucket_condition(Buf *b, const Decl *bucket, const Frag *f);
 void emit_sql_unit(Buf *out, Arena *a, const Unit *u);
 /* A column definition as in CREATE TABLE (name, type, properties). */
@@ -944,36 +959,88 @@ bool emit_sql_inline_constraint(Buf *out, const Constraint *k);
 
 /* ---------------------------------------------------------------- build.c */
 
+/* Where each object and statement of a model was written, for errors. */
+typedef struct ModelTokens {
+    const Token *const *objects;
+    const Token *const *statements;
+} ModelTokens;
+
+/* Where build writes; NULL members take their place beside -o. */
+typedef struct BuildDirs {
+    const char *sql_dir;      /* generated/NAME.sql */
+    const char *pgc_dir;      /* pgc/NAME.pgc */
+    const char *work_dir;     /* NAME/partK.{pgc,c,o} and the stamp */
+} BuildDirs;
+
+typedef struct BuildOutputs {
+    Buf sql;                  /* generated/NAME.sql (the caller frees) */
+    SctlSchema *model;        /* in the arena */
+    ModelTokens at;
+    long parsed;              /* statements shape_check parsed */
+} BuildOutputs;
+
+/*
+ * The canonical SQL and the model of a checked program, and every
+ * statement the executable can run parsed (shape_check).  Returns 0, or 1
+ * with the errors in d.
+ */
+int build_outputs(Arena *a, const Program *p, const char *project,
+                  BuildOutputs *out, Diag *d);
 /*
  * Writes generated/NAME.sql and pgc/NAME.pgc for a checked program (NAME
- * is bin's last component), then runs ecpg and cc to link bin with the
- * runtime.  Returns an exit status: 0, or 2 when a file or tool fails.
+ * is bin's last component), then compiles and links bin with the runtime,
+ * unless the last build made this very binary.  Returns an exit status:
+ * 0; 1 when a statement does not parse (nothing written); 2 when a file
+ * or tool fails.
  */
-int build_project(Arena *a, const Program *p, const char *sql,
-                  const char *bin, Diag *d);
+int build_project(Arena *a, const Program *p, const char *bin,
+                  const BuildDirs *dirs, Diag *d);
+
+/* ---------------------------------------------------------------- model.c */
+
+/* File names of a model, each once, in the order first seen. */
+typedef struct ModelFiles {
+    Arena *a;
+    Vec names;             /* const char* */
+    Map *index;            /* name -> index + 1 */
+} ModelFiles;
+
+/*
+ * What the executable carries (src/common/objects.h), built from a checked
+ * program and its canonical statements (emit_sql_statements); sql is the
+ * whole canonical text (its SHA-256 is the checksum).  In the arena.
+ */
+SctlSchema *model_build(Arena *a, const Program *p, const Vec *statements,
+                        const char *sql, const char *project,
+                        ModelTokens *at);
+/* The index in f of the file at was written in; *line, *col 1-based. */
+int model_file(ModelFiles *f, const Token *at, int *line, int *col);
+
+/* ----------------------------------------------------------- model_test.c */
+
+/* The tests and steps of p into s (SctlSchema.tests, .steps). */
+void model_tests(ModelFiles *f, const Program *p, SctlSchema *s);
+
+/* ------------------------------------------------------------ shape_check.c */
+
+/*
+ * Parses, with PostgreSQL's parser, every statement the executable can
+ * run: each canonical statement, and each repair shape instantiated for
+ * every object it can apply to.  A failure is an error at the object's
+ * .schema position (d).  Returns the number of statements parsed.
+ */
+long shape_check(Arena *a, const SctlSchema *s, const ModelTokens *at,
+                 Diag *d);
 
 /* ------------------------------------------------------------- emit_pgc.c */
 
-/*
- * Appends the ECPG source of a checked program: every declared object,
- * and one static EXEC SQL function per statement schemactl may run
- * (creations, repairs, drops), with #line directives to the schema files.
- * sql is the canonical SQL (embedded whole); project names the executable.
- */
-void emit_pgc(Buf *out, Arena *a, const Program *p, const char *sql,
-              const char *project);
-/* SQL made safe for an EXEC SQL statement (comments dropped, strings with
- * newlines as E'' literals). */
-char *emit_pgc_sql(Arena *a, const char *sql);
+/* The translation units of an executable's source: objects, statements,
+ * tests and schema. */
+enum { EMIT_PGC_PARTS = 3 };
 
-/* ------------------------------------------------------------ emit_test.c */
-
-/*
- * Appends the tests of a checked program to its ECPG source: a table of
- * tests and steps, and static EXEC SQL functions that take a step's role
- * and claims and run its statement (the runtime's `test` command).
- * Defines sctl_tests even when there are none.
- */
-void emit_test_pgc(Buf *out, Arena *a, const Program *p);
+/* Writes each part into parts[k] (the caller frees them). */
+void emit_pgc_parts(Buf parts[EMIT_PGC_PARTS], const SctlSchema *s);
+/* pgc/NAME.pgc: the parts one after the other. */
+void emit_pgc(Buf *out, const SctlSchema *s);
 
 #endif

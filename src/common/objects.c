@@ -15,3 +15,15 @@ const int sctl_kind_key_parts[SCTL_NKINDS] = {
     SCTL_KIND_LIST(SCTL_KIND_PARTS)
 #undef SCTL_KIND_PARTS
 };
+
+const char *const sctl_shape_templates[SCTL_NSHAPES] = {
+#define SCTL_SHAPE_TEXT(name, text) text,
+    SCTL_SHAPE_LIST(SCTL_SHAPE_TEXT)
+#undef SCTL_SHAPE_TEXT
+};
+
+const char *const sctl_shape_names[SCTL_NSHAPES] = {
+#define SCTL_SHAPE_NAME(name, text) #name,
+    SCTL_SHAPE_LIST(SCTL_SHAPE_NAME)
+#undef SCTL_SHAPE_NAME
+};

@@ -8,6 +8,9 @@
 #ifndef SCTL_OBJECTS_H
 #define SCTL_OBJECTS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /*
  * X(NAME, word, parts): SCTL_K_NAME, the word that starts its facet key
  * and names it in messages, and how many name parts follow the word in a
@@ -44,5 +47,199 @@ enum {
 /* Indexed by SctlKind (objects.c). */
 extern const char *const sctl_kind_words[SCTL_NKINDS];
 extern const int sctl_kind_key_parts[SCTL_NKINDS];
+
+/*
+ * What a canonical statement (one of generated/NAME.sql's, carried byte
+ * for byte) does for its object.  X(NAME, word).
+ */
+#define SCTL_ROLE_LIST(X)                                              \
+    X(MAKE, "make")         /* makes the object from nothing */          \
+    X(GRANT, "grant")       /* one declared grant or revoke */            \
+    X(COMMENT, "comment")   /* COMMENT ON the object */                  \
+    X(SWITCH, "switch")     /* a declared row level security switch */
+
+typedef enum {
+#define SCTL_ROLE_ENUM(name, word) SCTL_STMT_##name,
+    SCTL_ROLE_LIST(SCTL_ROLE_ENUM)
+#undef SCTL_ROLE_ENUM
+} SctlStatementRole;
+
+/*
+ * Repairs whose shape is fixed: the statement is made at run time from
+ * identifiers, literals and text the compiler checked, by sctl_shape_write.
+ * In a template, %I is an identifier, %Q a qualified name (two arguments,
+ * schema and name), %L a literal, %P privilege words (letters, spaces and
+ * commas only), %R a role (PUBLIC, else an identifier) and %s text the
+ * compiler checked (a column definition, a default, a type, ...).
+ * The compiler parses every shape it can instantiate for every object
+ * (shape_check.c), so a shape that does not parse fails the build.
+ */
+#define SCTL_SHAPE_LIST(X)                                                   \
+    X(ADD_COLUMN, "ALTER TABLE %Q ADD COLUMN %s")                            \
+    X(SET_DEFAULT, "ALTER TABLE %Q ALTER COLUMN %I SET DEFAULT %s")          \
+    X(DROP_DEFAULT, "ALTER TABLE %Q ALTER COLUMN %I DROP DEFAULT")           \
+    X(SET_NOT_NULL, "ALTER TABLE %Q ALTER COLUMN %I SET NOT NULL")           \
+    X(DROP_NOT_NULL, "ALTER TABLE %Q ALTER COLUMN %I DROP NOT NULL")         \
+    X(ALTER_TYPE, "ALTER TABLE %Q ALTER COLUMN %I TYPE %s")                  \
+    X(DROP_COLUMN, "ALTER TABLE %Q DROP COLUMN %I")                          \
+    X(ADD_CONSTRAINT, "ALTER TABLE %Q ADD %s")                               \
+    X(DROP_CONSTRAINT, "ALTER TABLE %Q DROP CONSTRAINT %I")                  \
+    X(DROP_INDEX, "DROP INDEX %Q")                                           \
+    X(DROP_POLICY, "DROP POLICY %I ON %Q")                                   \
+    X(DROP_TRIGGER, "DROP TRIGGER %I ON %Q")                                 \
+    X(DROP_VIEW, "DROP VIEW %Q")                                             \
+    X(DROP_MATVIEW, "DROP MATERIALIZED VIEW %Q")                             \
+    X(ENABLE_RLS, "ALTER TABLE %Q ENABLE ROW LEVEL SECURITY")                \
+    X(DISABLE_RLS, "ALTER TABLE %Q DISABLE ROW LEVEL SECURITY")              \
+    X(FORCE_RLS, "ALTER TABLE %Q FORCE ROW LEVEL SECURITY")                  \
+    X(NO_FORCE_RLS, "ALTER TABLE %Q NO FORCE ROW LEVEL SECURITY")            \
+    X(REPLACE, "CREATE OR REPLACE %s")                                       \
+    X(CREATE_INDEX_CONCURRENTLY, "CREATE INDEX CONCURRENTLY %s")             \
+    X(CREATE_UNIQUE_INDEX_CONCURRENTLY, "CREATE UNIQUE INDEX CONCURRENTLY %s") \
+    X(ATTACH_PARTITION, "ALTER TABLE %Q ATTACH PARTITION %Q %s")             \
+    X(ADD_ENUM_VALUE, "ALTER TYPE %Q ADD VALUE %L")                          \
+    X(ADD_ENUM_VALUE_AFTER, "ALTER TYPE %Q ADD VALUE %L AFTER %L")           \
+    X(GRANT_ROLE, "GRANT %I TO %I")                                          \
+    X(REVOKE_ROLE, "REVOKE %I FROM %I")                                      \
+    X(GRANT_TABLE, "GRANT %P ON TABLE %Q TO %R")                             \
+    X(GRANT_TABLE_OPTION, "GRANT %P ON TABLE %Q TO %R WITH GRANT OPTION")    \
+    X(REVOKE_TABLE, "REVOKE %P ON TABLE %Q FROM %R")                         \
+    X(GRANT_COLUMN, "GRANT %P (%I) ON TABLE %Q TO %R")                       \
+    X(GRANT_COLUMN_OPTION,                                                   \
+      "GRANT %P (%I) ON TABLE %Q TO %R WITH GRANT OPTION")                   \
+    X(REVOKE_COLUMN, "REVOKE %P (%I) ON TABLE %Q FROM %R")                   \
+    X(GRANT_SCHEMA, "GRANT %P ON SCHEMA %I TO %R")                           \
+    X(GRANT_SCHEMA_OPTION, "GRANT %P ON SCHEMA %I TO %R WITH GRANT OPTION")  \
+    X(REVOKE_SCHEMA, "REVOKE %P ON SCHEMA %I FROM %R")                       \
+    X(GRANT_FUNCTION, "GRANT %P ON FUNCTION %s TO %R")                       \
+    X(GRANT_FUNCTION_OPTION,                                                 \
+      "GRANT %P ON FUNCTION %s TO %R WITH GRANT OPTION")                     \
+    X(REVOKE_FUNCTION, "REVOKE %P ON FUNCTION %s FROM %R")
+
+typedef enum {
+#define SCTL_SHAPE_ENUM(name, text) SCTL_SHAPE_##name,
+    SCTL_SHAPE_LIST(SCTL_SHAPE_ENUM)
+#undef SCTL_SHAPE_ENUM
+} SctlShape;
+
+enum {
+#define SCTL_SHAPE_ONE(name, text) +1
+    SCTL_NSHAPES = 0 SCTL_SHAPE_LIST(SCTL_SHAPE_ONE)
+#undef SCTL_SHAPE_ONE
+};
+
+/* Indexed by SctlShape (objects.c). */
+extern const char *const sctl_shape_templates[SCTL_NSHAPES];
+extern const char *const sctl_shape_names[SCTL_NSHAPES];
+
+/* ------------------------------------------- what an executable carries */
+
+/*
+ * One declared object.  Its key is what the facet reader calls it:
+ * kind, schema, table (for parts of a table) and name.
+ */
+typedef struct SctlObject {
+    SctlKind kind;
+    const char *schema;
+    const char *table;      /* columns, constraints, policies, triggers,
+                               indexes: their table; else NULL */
+    const char *name;
+    const char *signature;  /* functions: "schema.name(types)", quoted, for
+                               ::regprocedure and GRANT ... ON FUNCTION */
+    int parent;             /* its table (a partition: the partitioned
+                               table), or -1 */
+    int file, line, col;    /* where it is declared (SctlSchema.files) */
+    int make;               /* its MAKE statement, or -1 (parts made by
+                               their table's CREATE TABLE) */
+    /* Text the compiler checked, for the repairs' %s holes: */
+    const char *definition; /* column: as in CREATE TABLE; table
+                               constraint: as in CREATE TABLE; partition:
+                               its bound */
+    const char *default_expr;  /* column: DEFAULT's expression, or NULL */
+    const char *type;       /* column: its type [COLLATE c] */
+    bool grants_declared;   /* its privileges are managed (any grant) */
+    bool comment_declared;  /* its comment is managed */
+    bool inline_in_parent;  /* made by its table's CREATE TABLE */
+    bool concurrently;      /* an index built outside the transaction */
+} SctlObject;
+
+/* One statement of generated/NAME.sql, byte for byte (no ';'). */
+typedef struct SctlStatement {
+    int object;
+    SctlStatementRole role;
+    int file, line;         /* its `-- source:` line */
+    bool continues;         /* shares the previous statement's source line */
+    const char *sql;
+} SctlStatement;
+
+/* What a test step expects. */
+typedef enum {
+    SCTL_STEP_SETUP,      /* succeeds; else the test stops there */
+    SCTL_STEP_ROWS,       /* returns or affects `rows` rows */
+    SCTL_STEP_ERROR       /* fails, with `sqlstate` unless it is NULL */
+} SctlStepKind;
+
+typedef struct SctlTestStep {
+    SctlStepKind kind;
+    const char *role;       /* `as ROLE`: taken for the step only; or NULL */
+    const char *claims;     /* request.jwt.claims with a role ("" if none) */
+    bool counted;           /* sql yields one row: the count */
+    long rows;
+    const char *sqlstate;
+    int file, line, col;    /* where the step is written */
+    const char *sql;        /* the step's statement, wrapped to count */
+} SctlTestStep;
+
+typedef struct SctlTest {
+    const char *name;
+    int first, nsteps;      /* its steps in SctlSchema.steps */
+} SctlTest;
+
+/* Everything the executable knows about its schema: tables of data. */
+typedef struct SctlSchema {
+    const char *project;        /* e.g. "enorae" */
+    const char *checksum;       /* SHA-256 of generated/NAME.sql */
+    bool supabase;              /* platform supabase; declared */
+    const char *const *files;   /* .schema paths, as given */
+    int nfiles;
+    const char *const *schemas; /* every schema it manages */
+    int nschemas;
+    const SctlObject *objects;
+    int nobjects;
+    const SctlStatement *statements; /* in dependency order */
+    int nstatements;
+    const SctlTest *tests;
+    int ntests;
+    const SctlTestStep *steps;
+    int nsteps;
+} SctlSchema;
+
+/* ------------------------------------------------ ident.c and shape.c */
+
+/* Where shared code writes text: the compiler's buffer and the runtime's
+ * both fit behind put. */
+typedef struct SctlOut {
+    void (*put)(void *to, const char *s, size_t n);
+    void *to;
+} SctlOut;
+
+/* 'U', 'C', 'T', 'R' (pg_get_keywords' categories), or 0: no keyword. */
+char sctl_keyword_category(const char *word);
+/* Whether quote_ident() would leave the name as it is. */
+bool sctl_ident_is_bare(const char *name);
+/* name as PostgreSQL's quote_ident() writes it. */
+void sctl_quote_ident(SctlOut o, const char *name);
+/* 'text' with ' doubled (standard_conforming_strings = on). */
+void sctl_quote_literal(SctlOut o, const char *s);
+
+/* How many arguments a shape takes. */
+int sctl_shape_arity(SctlShape sh);
+/*
+ * Writes the shape with its arguments (exactly sctl_shape_arity of them;
+ * a NULL schema in %Q leaves the name unqualified).  false, with nothing
+ * written, when an argument cannot fill its hole (%P that is not
+ * privilege words, a NULL identifier).
+ */
+bool sctl_shape_write(SctlOut o, SctlShape sh, const char *const *args);
 
 #endif

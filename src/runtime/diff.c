@@ -161,16 +161,17 @@ void sctl_diffs_print(const SctlSchema *s, const SctlDiffs *ds, FILE *out)
         if (!d->live && !d->declared) {
             fprintf(out, "internal error: %s:%d declares an object the "
                     "catalog reader cannot find even where it was made\n",
-                    o->file, o->line);
+                    sctl_file(s, o->file), o->line);
             continue;
         }
         fputs(!d->live ? "missing: " : !o ? "unexpected: " : "drift: ", out);
         put_name(d->live ? d->live : d->declared, o, out);
         const SctlObject *t = o ? NULL : table_of(s, d->live);
         if (o)
-            fprintf(out, " (%s:%d)", o->file, o->line);
+            fprintf(out, " (%s:%d)", sctl_file(s, o->file), o->line);
         else if (t)
-            fprintf(out, " (not declared; table at %s:%d)", t->file, t->line);
+            fprintf(out, " (not declared; table at %s:%d)",
+                    sctl_file(s, t->file), t->line);
         else
             fputs(" (not declared)", out);
         fputc('\n', out);

@@ -5,41 +5,14 @@
  * commands may run in one invocation (`apply verify status`), in order, on
  * the same connection.
  */
-#include "schemactl.h"
+#include "commands.h"
 
-#include <ecpglib.h>
 #include <signal.h>
-#include <sqlca.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
-#include <time.h>
 
-/* --timing: each phase's duration, on stderr. */
-static bool timing;
-
-static void phase(const char *what)
-{
-    static struct timespec last;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (timing && last.tv_sec)
-        fprintf(stderr, "timing: %-24s %7.3f s\n", what,
-                (double)(now.tv_sec - last.tv_sec) +
-                (double)(now.tv_nsec - last.tv_nsec) / 1e9);
-    last = now;
-}
-
-typedef struct Ctx {
-    const SctlSchema *s;
-    SctlConn conn;
-    bool allow_data_loss;
-    bool install_shim;
-    int applied;        /* objects made or repaired by apply */
-    int verified;       /* objects compared by verify */
-    int drifted;        /* of those, how many differ */
-    bool did_apply, did_verify;
-} Ctx;
+extern bool sctl_timing;
 
 static const char *const usage =
     "usage: %s COMMAND... [--db URL] [--embedded] [options]\n"
@@ -93,383 +66,7 @@ static const char *const command_help[][2] = {
              "here was not of this schema (run apply first: `apply test`).\n"},
 };
 
-static int fail(int status, char *err)
-{
-    fprintf(stderr, "schemactl: %s\n", err ? err : "failed");
-    free(err);
-    return status;
-}
 
-static bool exec(PGconn *pg, const char *sql)
-{
-    PGresult *r = PQexec(pg, sql);
-    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    PQclear(r);
-    return ok;
-}
-
-/* The live catalog, compared with the declaration. */
-static int compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
-                   SctlDiffs *diffs)
-{
-    char *err = NULL;
-    phase("(before reading)");
-    *live = sctl_read_facets(c->conn.pg, c->s->schemas, c->s->nschemas, &err);
-    if (!*live)
-        return fail(SCTL_USAGE, err);
-    phase("read the catalog");
-    memset(diffs, 0, sizeof *diffs);
-    sctl_diff(c->s, d, *live, diffs);
-    phase("compare");
-    return SCTL_OK;
-}
-
-static int count_drifted(const SctlDiffs *ds)
-{
-    int n = 0, last = -2;
-    for (int i = 0; i < ds->len; i++) {
-        if (ds->items[i].object != last || ds->items[i].object < 0)
-            n++;
-        last = ds->items[i].object;
-    }
-    return n;
-}
-
-static int declared_count(const SctlDeclared *d, int n)
-{
-    int k = 0;
-    for (int i = 0; i < n; i++)
-        k += sctl_facet(d->facets, d->keys[i]) != NULL;
-    return k;
-}
-
-static int cmd_verify(Ctx *c, const SctlDeclared *d)
-{
-    SctlFacets *live;
-    SctlDiffs diffs;
-    int status = compare(c, d, &live, &diffs);
-    if (status != SCTL_OK)
-        return status;
-    sctl_diffs_print(c->s, &diffs, stdout);
-    c->verified = declared_count(d, c->s->nobjects);
-    c->drifted = count_drifted(&diffs);
-    c->did_verify = true;
-    printf("verify: %d objects checked, %d differ%s\n", c->verified,
-           c->drifted, d->from_cache ? "" : " (normal forms from a scratch "
-           "database)");
-    sctl_diffs_free(&diffs);
-    sctl_facets_free(live);
-    return c->drifted ? SCTL_DRIFT : SCTL_OK;
-}
-
-static void print_plan(const SctlSchema *s, const SctlPlan *p, FILE *out)
-{
-    for (int i = 0; i < p->len; i++) {
-        const SctlStep *st = &p->steps[i];
-        const SctlObject *o = st->object >= 0 ? &s->objects[st->object] : NULL;
-        if (st->why)
-            fprintf(out, "-- cannot: %s", st->why);
-        else
-            fprintf(out, "%s;%s", sctl_step_sql(s, st),
-                    st->data_loss ? "  -- loses data: needs "
-                                    "--allow-data-loss" : "");
-        if (o)
-            fprintf(out, "  -- %s:%d", o->file, o->line);
-        fputc('\n', out);
-    }
-}
-
-static int cmd_plan(Ctx *c, const SctlDeclared *d)
-{
-    SctlFacets *live;
-    SctlDiffs diffs;
-    if (!exec(c->conn.pg, "BEGIN READ ONLY"))
-        return fail(SCTL_USAGE, strdup(PQerrorMessage(c->conn.pg)));
-    int status = compare(c, d, &live, &diffs);
-    if (status == SCTL_OK) {
-        SctlPlan plan = {0};
-        sctl_plan(c->s, d, live, &diffs, c->conn.pg, &plan);
-        print_plan(c->s, &plan, stdout);
-        printf("-- plan: %d statement%s\n", plan.len, plan.len == 1 ? "" : "s");
-        sctl_plan_free(&plan);
-        sctl_diffs_free(&diffs);
-        sctl_facets_free(live);
-    }
-    exec(c->conn.pg, "ROLLBACK");
-    return status;
-}
-
-/* -------------------------------------------------------------- apply */
-
-static bool refused(const Ctx *c, const SctlPlan *p)
-{
-    bool any = false;
-    for (int i = 0; i < p->len; i++) {
-        const SctlStep *st = &p->steps[i];
-        if (!st->why && !(st->data_loss && !c->allow_data_loss))
-            continue;
-        const SctlObject *o = st->object >= 0 ? &c->s->objects[st->object]
-                                              : NULL;
-        fprintf(stderr, "schemactl: refusing: %s%s", st->why ? st->why
-                : sctl_step_sql(c->s, st), st->why ? "" : " (loses data; "
-                "--allow-data-loss permits it)");
-        if (o)
-            fprintf(stderr, " -- %s:%d", o->file, o->line);
-        fputc('\n', stderr);
-        any = true;
-    }
-    return any;
-}
-
-static bool run_step(Ctx *c, const SctlStep *st)
-{
-    if (st->statement >= 0)
-        return c->s->run(st->statement);
-    PGresult *r = PQexec(c->conn.pg, st->sql);
-    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    PQclear(r);
-    return ok;
-}
-
-static const char *step_error(Ctx *c, const SctlStep *st)
-{
-    if (st->statement >= 0)
-        return sqlca.sqlerrm.sqlerrmc;
-    return PQerrorMessage(c->conn.pg);
-}
-
-static int run_steps(Ctx *c, const SctlPlan *p, bool after_commit)
-{
-    for (int i = 0; i < p->len; i++) {
-        const SctlStep *st = &p->steps[i];
-        if (st->after_commit != after_commit || run_step(c, st))
-            continue;
-        const SctlObject *o = st->object >= 0 ? &c->s->objects[st->object]
-                                              : NULL;
-        fprintf(stderr, "schemactl: apply failed: %s\n  statement: %s\n",
-                step_error(c, st), sctl_step_sql(c->s, st));
-        if (o)
-            fprintf(stderr, "  declared at %s:%d\n", o->file, o->line);
-        return SCTL_APPLY_FAILED;
-    }
-    return SCTL_OK;
-}
-
-/* Declared objects that were missing or differed: what apply changes. */
-static int changed_objects(const SctlSchema *s, const SctlDeclared *d,
-                           const SctlFacets *live, const SctlDiffs *diffs)
-{
-    char *changed = calloc((size_t)s->nobjects + 1, 1);
-    for (int i = 0; i < diffs->len; i++)
-        if (diffs->items[i].object >= 0)
-            changed[diffs->items[i].object] = 1;
-    int n = 0;
-    for (int i = 0; i < s->nobjects; i++) {
-        if (!sctl_facet(d->facets, d->keys[i]))
-            continue;
-        n += changed[i] || !sctl_facet(live, d->keys[i]);
-    }
-    free(changed);
-    return n;
-}
-
-/* The usual apply: declared state known, live state read under the lock,
- * differences planned and run. */
-static int attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
-{
-    char *err = NULL;
-    SctlFacets *live;
-    SctlDiffs diffs;
-    if (!sctl_lock(c->conn.pg, &err) ||
-        !sctl_history_ensure(c->conn.pg, &err))
-        return fail(SCTL_APPLY_FAILED, err);
-    int status = compare(c, d, &live, &diffs);
-    if (status != SCTL_OK)
-        return SCTL_APPLY_FAILED;
-    sctl_plan(c->s, d, live, &diffs, c->conn.pg, plan);
-    c->applied = changed_objects(c->s, d, live, &diffs);
-    sctl_diffs_free(&diffs);
-    sctl_facets_free(live);
-    if (refused(c, plan))
-        return SCTL_APPLY_FAILED;
-    status = run_steps(c, plan, false);
-    if (status == SCTL_OK &&
-        (!sctl_history_record(c->conn.pg, c->s->project, c->s->checksum,
-                              plan->len, &err) ||
-         !sctl_declared_store(c->conn.pg, c->s, d, &err)))
-        return fail(SCTL_APPLY_FAILED, err);
-    return status;
-}
-
-/*
- * A database holding none of the declared schemas, relations, types or
- * functions (roles and extensions may exist: they are made only if
- * missing).  Then apply is the canonical statements in order, and what
- * they made is the declared state in PostgreSQL's words: read back and
- * cached, with no scratch database.
- */
-static bool fresh(const SctlSchema *s, const SctlFacets *live)
-{
-    for (int i = 0; i < s->nobjects; i++) {
-        const SctlObject *o = &s->objects[i];
-        if (o->kind == SCTL_K_ROLE || o->kind == SCTL_K_EXTENSION ||
-            (o->kind == SCTL_K_SCHEMA && strcmp(o->name, "public") == 0))
-            continue;
-        char *key = sctl_object_key(o);
-        bool there = sctl_facet(live, key) != NULL;
-        free(key);
-        if (there)
-            return false;
-    }
-    return !sctl_has_function_named(s, live);
-}
-
-static void add_step(SctlPlan *p, SctlStep st)
-{
-    if (p->len == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 256;
-        p->steps = realloc(p->steps, sizeof *p->steps * (size_t)p->cap);
-    }
-    p->steps[p->len++] = st;
-}
-
-static bool is_fresh(Ctx *c, int *status)
-{
-    char *err = NULL;
-    SctlFacets *live = sctl_read_facets(c->conn.pg, c->s->schemas,
-                                        c->s->nschemas, &err);
-    if (!live) {
-        *status = fail(SCTL_APPLY_FAILED, err);
-        return false;
-    }
-    bool yes = fresh(c->s, live);
-    sctl_facets_free(live);
-    return yes;
-}
-
-/* Returns -1 when the database is not fresh after all (someone else
- * applied meanwhile): the caller takes the usual way. */
-static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
-{
-    char *err = NULL;
-    int status = SCTL_OK;
-    if (!sctl_lock(c->conn.pg, &err) ||
-        !sctl_history_ensure(c->conn.pg, &err))
-        return fail(SCTL_APPLY_FAILED, err);
-    if (!is_fresh(c, &status))
-        return status == SCTL_OK ? -1 : status;
-    for (int k = 0; k < c->s->nstatements; k++)
-        if (c->s->statements[k].canonical)
-            add_step(plan, (SctlStep){k, NULL, c->s->statements[k].object,
-                false, c->s->statements[k].action ==
-                       SCTL_CREATE_CONCURRENTLY, NULL});
-    status = run_steps(c, plan, false);
-    if (status != SCTL_OK)
-        return status;
-    if (!sctl_declared_here(&c->conn, c->s, d, &err) ||
-        !sctl_history_record(c->conn.pg, c->s->project, c->s->checksum,
-                             plan->len, &err) ||
-        !sctl_declared_store(c->conn.pg, c->s, d, &err))
-        return fail(SCTL_APPLY_FAILED, err);
-    c->applied = declared_count(d, c->s->nobjects);
-    return SCTL_OK;
-}
-
-typedef int (*Attempt)(Ctx *c, SctlDeclared *d, SctlPlan *plan);
-
-/* One apply: BEGIN, the attempt under the lock, COMMIT or ROLLBACK; then
- * the indexes built concurrently, which cannot run in a transaction. */
-static int transaction(Ctx *c, Attempt attempt, SctlDeclared *d)
-{
-    SctlPlan plan = {0};
-    if (!exec(c->conn.pg, "BEGIN"))
-        return fail(SCTL_APPLY_FAILED, strdup(PQerrorMessage(c->conn.pg)));
-    int status = attempt(c, d, &plan);
-    if (status == SCTL_OK && !exec(c->conn.pg, "COMMIT"))
-        status = fail(SCTL_APPLY_FAILED, strdup(PQerrorMessage(c->conn.pg)));
-    if (status != SCTL_OK) {
-        exec(c->conn.pg, "ROLLBACK");
-        if (status > 0)
-            fprintf(stderr, "schemactl: apply rolled back; the database is "
-                    "as it was\n");
-    } else {
-        status = run_steps(c, &plan, true);
-        c->did_apply = true;
-        printf("apply: %d statement%s run, %d object%s changed\n", plan.len,
-               plan.len == 1 ? "" : "s", c->applied,
-               c->applied == 1 ? "" : "s");
-    }
-    sctl_plan_free(&plan);
-    return status;
-}
-
-/* Indexes built concurrently come after the commit, so the state read
- * back inside a fresh apply's transaction would lack them. */
-static bool builds_concurrently(const SctlSchema *s)
-{
-    for (int k = 0; k < s->nstatements; k++)
-        if (s->statements[k].action == SCTL_CREATE_CONCURRENTLY)
-            return true;
-    return false;
-}
-
-static int cmd_apply(Ctx *c, SctlDeclared *d, bool *have)
-{
-    char *err = NULL;
-    int status = SCTL_OK;
-    if (!*have && !builds_concurrently(c->s) && is_fresh(c, &status)) {
-        status = transaction(c, attempt_fresh, d);
-        if (status != -1) {
-            *have = status == SCTL_OK;
-            if (!*have)
-                sctl_declared_free(d, c->s->nobjects);
-            return status;
-        }
-        sctl_declared_free(d, c->s->nobjects);  /* not fresh after all */
-        status = SCTL_OK;
-    }
-    if (status != SCTL_OK)
-        return status;
-    if (!*have && !sctl_declared(&c->conn, c->s, d, &err))
-        return fail(SCTL_USAGE, err);
-    *have = true;
-    return transaction(c, attempt_declared, d);
-}
-
-/* What the schema declares, by the kinds a reviewer counts first. */
-static void print_contents(const SctlSchema *s)
-{
-    int tables = 0, indexes = 0, policies = 0;
-    for (int i = 0; i < s->nobjects; i++) {
-        tables += s->objects[i].kind == SCTL_K_TABLE;
-        indexes += s->objects[i].kind == SCTL_K_INDEX;
-        policies += s->objects[i].kind == SCTL_K_POLICY;
-    }
-    printf("schema %s: %d tables, %d indexes, %d policies, %d tests\n",
-           s->project, tables, indexes, policies, sctl_tests.ntests);
-}
-
-static int cmd_status(Ctx *c, const SctlDeclared *d)
-{
-    print_contents(c->s);
-    if (!sctl_history_print(c->conn.pg, stdout))
-        printf("status: no applied runs recorded\n");
-    SctlFacets *live;
-    SctlDiffs diffs;
-    int status = compare(c, d, &live, &diffs);
-    if (status != SCTL_OK)
-        return status;
-    int n = count_drifted(&diffs);
-    if (n)
-        printf("status: %d object%s differ from the schema (run verify)\n",
-               n, n == 1 ? "" : "s");
-    else
-        printf("status: the database matches the schema (%s)\n",
-               c->s->checksum);
-    sctl_diffs_free(&diffs);
-    sctl_facets_free(live);
-    return SCTL_OK;
-}
 
 /* ------------------------------------------------------ the program */
 
@@ -504,7 +101,7 @@ static int parse_args(Ctx *c, int argc, char **argv, Args *a)
         else if (strcmp(w, "--install-platform-shim") == 0)
             c->install_shim = true;
         else if (strcmp(w, "--timing") == 0)
-            timing = true;
+            sctl_timing = true;
         else if (known_command(w) && a->ncommands < 8)
             a->commands[a->ncommands++] = w;
         else {
@@ -545,12 +142,12 @@ static int ensure_platform(Ctx *c, bool embedded)
     if (!c->s->supabase || sctl_has_platform(c->conn.pg))
         return SCTL_OK;
     if (!embedded && !c->install_shim)
-        return fail(SCTL_USAGE, strdup("this schema declares `platform "
+        return cmd_fail(SCTL_USAGE, strdup("this schema declares `platform "
             "supabase;` but the database has no Supabase auth schema (no "
             "auth.uid()); run it against Supabase, or pass "
             "--install-platform-shim to install a minimal stand-in"));
     if (!sctl_install_platform(c->conn.pg, &err))
-        return fail(SCTL_USAGE, err);
+        return cmd_fail(SCTL_USAGE, err);
     return SCTL_OK;
 }
 
@@ -567,16 +164,15 @@ static int run_commands(Ctx *c, const Args *a)
         bool apply = strcmp(cmd, "apply") == 0;
         bool test = strcmp(cmd, "test") == 0;  /* needs no declared state */
         if (!apply && !test && !have) {
-            phase("(connected)");
+            cmd_phase("(connected)");
             if (!sctl_declared(&c->conn, c->s, &d, &err))
-                return fail(SCTL_USAGE, err);
-            phase(d.from_cache ? "normal forms (cache)"
-                               : "normal forms (scratch)");
+                return cmd_fail(SCTL_USAGE, err);
+            cmd_phase(d.from_cache ? "normal forms (cache)"
+                                   : "normal forms (scratch)");
             have = true;
         }
         int status = apply ? cmd_apply(c, &d, &have)
-                   : test ? sctl_run_tests(c->conn.pg, c->s, &sctl_tests,
-                                           stdout)
+                   : test ? sctl_run_tests(c->conn.pg, c->s, stdout)
                    : strcmp(cmd, "plan") == 0 ? cmd_plan(c, &d)
                    : strcmp(cmd, "verify") == 0 ? cmd_verify(c, &d)
                    : cmd_status(c, &d);
@@ -620,15 +216,14 @@ static int connect_and_run(Ctx *c, Args *a)
     char *err = NULL;
     bool embedded = a->embedded || !database_named(a);
     if (embedded && !sctl_embedded_start(&emb, &err))
-        return fail(SCTL_USAGE, err);
+        return cmd_fail(SCTL_USAGE, err);
     if (embedded)
         stop_on_signals(&emb);
     const char *url = embedded ? emb.url : a->db;
     int status = SCTL_USAGE;
     if (!sctl_connect(url, &c->conn, &err)) {
-        status = fail(SCTL_USAGE, err);
+        status = cmd_fail(SCTL_USAGE, err);
     } else {
-        ECPGsetcommit(__LINE__, "on", NULL);  /* we open transactions */
         status = ensure_platform(c, embedded);
         if (status == SCTL_OK)
             status = run_commands(c, a);
@@ -645,6 +240,8 @@ static int connect_and_run(Ctx *c, Args *a)
 int main(int argc, char **argv)
 {
     Ctx c = {.s = &sctl_schema};
+    const char *slash = strrchr(argv[0], '/');
+    sctl_progname = slash ? slash + 1 : argv[0];
     Args a = {0};
     int status = parse_args(&c, argc, argv, &a);
     if (status != SCTL_OK)

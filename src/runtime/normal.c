@@ -34,38 +34,62 @@ static bool exec_ok(PGconn *conn, const char *sql, const char *what,
     return ok;
 }
 
-/* Declared functions are known by signature; the reader knows them by
- * name(identity arguments), which only the server can print. */
+/* One text value of a one-parameter query, malloc'd; NULL and *err on
+ * failure or when the query finds nothing. */
+static char *one_value(PGconn *conn, const char *sql, const char *param,
+                       const char *what, char **err)
+{
+    const char *params[1] = {param};
+    PGresult *r = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
+    char *v = NULL;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+        !PQgetisnull(r, 0, 0))
+        v = sctl_xstrdup(PQgetvalue(r, 0, 0));
+    else
+        *err = sctl_failure(conn, r, "cannot find the function %s", what);
+    PQclear(r);
+    return v;
+}
+
+/*
+ * Declared functions are known by signature; the reader knows them by
+ * name(identity arguments), which only the server can print.  Signatures
+ * are resolved under the search path the canonical SQL ran with (an
+ * unqualified argument type may name a type of public), then printed
+ * under pg_catalog alone, as the reader prints every name.
+ */
 static bool function_keys(PGconn *conn, const SctlSchema *s, char **keys,
                           char **err)
 {
-    /* as the reader prints them: every type name qualified */
-    if (!exec_ok(conn, "SET LOCAL search_path = pg_catalog", "search_path",
-                 err))
-        return false;
-    for (int i = 0; i < s->nobjects; i++) {
-        const SctlObject *o = &s->objects[i];
-        if (o->kind != SCTL_K_FUNCTION)
+    char **oids = sctl_xcalloc((size_t)s->nobjects + 1, sizeof *oids);
+    bool ok = true;
+    for (int i = 0; ok && i < s->nobjects; i++)
+        if (s->objects[i].kind == SCTL_K_FUNCTION)
+            ok = (oids[i] = one_value(conn, "SELECT pg_catalog."
+                      "to_regprocedure($1)::pg_catalog.oid::pg_catalog.text",
+                      s->objects[i].signature, s->objects[i].signature,
+                      err)) != NULL;
+    ok = ok && exec_ok(conn, "SET LOCAL search_path = pg_catalog",
+                       "search_path", err);
+    for (int i = 0; ok && i < s->nobjects; i++) {
+        if (!oids[i])
             continue;
-        const char *params[1] = {o->signature};
-        PGresult *r = PQexecParams(conn,
-            "SELECT p.proname || '(' || "
-            "pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' "
-            "FROM pg_catalog.pg_proc p "
-            "WHERE p.oid = pg_catalog.to_regprocedure($1)",
-            1, NULL, params, NULL, NULL, 0);
-        if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
-            PQclear(r);
-            *err = pq_error(o->signature, conn);
-            return false;
+        char *name = one_value(conn, "SELECT p.proname || '(' || "
+            "pg_get_function_identity_arguments(p.oid) || ')' FROM pg_proc p "
+            "WHERE p.oid = $1::oid", oids[i], s->objects[i].signature, err);
+        SctlObject named = s->objects[i];
+        named.name = name;
+        ok = name != NULL;
+        if (ok) {
+            free(keys[i]);
+            keys[i] = sctl_object_key(&named);
         }
-        SctlObject named = *o;
-        named.name = PQgetvalue(r, 0, 0);
-        free(keys[i]);
-        keys[i] = sctl_object_key(&named);
-        PQclear(r);
+        free(name);
     }
-    return true;
+    for (int i = 0; i < s->nobjects; i++)
+        free(oids[i]);
+    free(oids);
+    return ok;
 }
 
 static char **object_keys(const SctlSchema *s)
@@ -82,9 +106,11 @@ static bool read_scratch(PGconn *scratch, const SctlSchema *s,
 {
     if (!exec_ok(scratch, "BEGIN", "scratch database", err))
         return false;
+    char *sql = sctl_canonical_sql(s);
     bool ok = (!s->supabase ||
                exec_ok(scratch, sctl_supabase_sql, "platform stand-in", err))
-           && exec_ok(scratch, s->canonical_sql, "declared schema", err);
+           && exec_ok(scratch, sql, "declared schema", err);
+    free(sql);
     if (ok) {
         d->keys = object_keys(s);
         ok = function_keys(scratch, s, d->keys, err) &&

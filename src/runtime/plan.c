@@ -4,51 +4,28 @@
  * First the drops: undeclared parts of declared tables (triggers,
  * policies, constraints, indexes; columns only with --allow-data-loss),
  * then declared parts whose definition changed and that PostgreSQL cannot
- * alter in place (they are made again below).  Then every generated
- * statement, in dependency order, that its object needs: creation of what
- * is missing, column changes, row level security switches, replacements,
- * grants and comments.  Privileges, enum labels and role memberships are
- * repaired from the exact difference, with SQL made here.
+ * alter in place (they are made again below).  Then, in the canonical
+ * statements' order (dependency order), what each object needs: its own
+ * canonical statements when it is missing, else the repairs of what
+ * differs.  A canonical statement runs as the very bytes auditors read in
+ * generated/NAME.sql; a repair is one of the fixed shapes of
+ * src/common/objects.h, written from names and checked text through the
+ * one quoting function (the compiler parsed each one at build time).
  */
 #include "schemactl.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct Str {
-    char *s;
-    size_t len, cap;
-} Str;
-
-static void str_add(Str *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void str_add(Str *b, const char *fmt, ...)
-{
-    va_list ap, ap2;
-    va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (b->len + (size_t)n + 1 > b->cap) {
-        b->cap = (b->len + (size_t)n + 1) * 2;
-        b->s = realloc(b->s, b->cap);
-    }
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
-    b->len += (size_t)n;
-}
 
 typedef struct State {
     const SctlSchema *s;
     const SctlDeclared *d;
     const SctlFacets *live;
-    PGconn *conn;
     bool *missing;       /* absent from the live catalog */
     bool *recreate;      /* dropped below, to be made again */
     bool *acl_done;      /* privileges already repaired */
-    int *drop;           /* each object's SCTL_DROP statement, or -1 */
+    int *first_child;    /* a table's first part made by CREATE TABLE */
+    int *next_child;     /* the next part of the same table, or -1 */
     SctlPlan *out;
 } State;
 
@@ -57,12 +34,35 @@ static SctlStep *add(State *st, int statement, char *sql, int object)
     SctlPlan *p = st->out;
     if (p->len == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 64;
-        p->steps = realloc(p->steps, sizeof *p->steps * (size_t)p->cap);
+        p->steps = sctl_xrealloc(p->steps, sizeof *p->steps * (size_t)p->cap);
     }
     SctlStep *step = &p->steps[p->len++];
     *step = (SctlStep){statement, sql, object, false, false, NULL};
     return step;
 }
+
+static void put_buf(void *to, const char *s, size_t n)
+{
+    sctl_buf_put(to, s, n);
+}
+
+/* A repair of fixed shape for object (or -1: an undeclared one). */
+static SctlStep *add_shape(State *st, int object, SctlShape sh,
+                           const char *const *args)
+{
+    SctlBuf b = {0};
+    if (!sctl_shape_write((SctlOut){put_buf, &b}, sh, args)) {
+        SctlStep *step = add(st, -1, NULL, object);
+        step->why = sctl_printf("cannot write the repair %s for these names",
+                                sctl_shape_names[sh]);
+        sctl_buf_free(&b);
+        return step;
+    }
+    return add(st, -1, sctl_buf_take(&b), object);
+}
+
+#define SHAPE(st, o, sh, ...) \
+    add_shape(st, o, sh, (const char *const[]){__VA_ARGS__, NULL})
 
 static const SctlFacet *live_of(State *st, int i)
 {
@@ -76,22 +76,19 @@ static const SctlFacet *decl_of(State *st, int i)
 
 static bool differs(State *st, int i, const char *name)
 {
-    return !sctl_same(sctl_field(live_of(st, i), name), sctl_field(decl_of(st, i), name));
+    return !sctl_same(sctl_field(live_of(st, i), name),
+                      sctl_field(decl_of(st, i), name));
 }
 
-/* A quoted identifier (PostgreSQL's own quoting), appended to b. */
-static void ident(State *st, Str *b, const char *name)
+static const SctlObject *obj(State *st, int i)
 {
-    char *q = PQescapeIdentifier(st->conn, name, strlen(name));
-    str_add(b, "%s", q ? q : "\"\"");
-    PQfreemem(q);
+    return &st->s->objects[i];
 }
 
-static void qname(State *st, Str *b, const char *schema, const char *name)
+/* The text of object i's MAKE statement after "CREATE ". */
+static const char *after_create(State *st, int i)
 {
-    ident(st, b, schema);
-    str_add(b, ".");
-    ident(st, b, name);
+    return st->s->statements[obj(st, i)->make].sql + strlen("CREATE ");
 }
 
 /* ----------------------------------------------------------- drops */
@@ -105,24 +102,17 @@ static void drop_extra(State *st, const SctlFacet *f, int pass)
     bool fkey = sctl_same(sctl_field(f, "type"), "f");
     if (f->kind != order[pass] || (pass == 2 && !fkey) || (pass == 3 && fkey))
         return;
-    Str b = {0};
-    if (f->kind == SCTL_K_TRIGGER || f->kind == SCTL_K_POLICY) {
-        str_add(&b, "DROP %s ", f->kind == SCTL_K_TRIGGER ? "TRIGGER"
-                                                          : "POLICY");
-        ident(st, &b, f->name);
-        str_add(&b, " ON ");
-        qname(st, &b, f->schema, f->table);
-    } else if (f->kind == SCTL_K_INDEX) {
-        str_add(&b, "DROP INDEX ");
-        qname(st, &b, f->schema, f->name);
-    } else {
-        str_add(&b, "ALTER TABLE ");
-        qname(st, &b, f->schema, f->table);
-        str_add(&b, " DROP %s ", f->kind == SCTL_K_COLUMN ? "COLUMN"
-                                                        : "CONSTRAINT");
-        ident(st, &b, f->name);
-    }
-    add(st, -1, b.s, -1)->data_loss = f->kind == SCTL_K_COLUMN;
+    const char *sch = f->schema, *t = f->table, *n = f->name;
+    if (f->kind == SCTL_K_TRIGGER)
+        SHAPE(st, -1, SCTL_SHAPE_DROP_TRIGGER, n, sch, t);
+    else if (f->kind == SCTL_K_POLICY)
+        SHAPE(st, -1, SCTL_SHAPE_DROP_POLICY, n, sch, t);
+    else if (f->kind == SCTL_K_INDEX)
+        SHAPE(st, -1, SCTL_SHAPE_DROP_INDEX, sch, n);
+    else if (f->kind == SCTL_K_CONSTRAINT)
+        SHAPE(st, -1, SCTL_SHAPE_DROP_CONSTRAINT, sch, t, n);
+    else
+        SHAPE(st, -1, SCTL_SHAPE_DROP_COLUMN, sch, t, n)->data_loss = true;
 }
 
 /* Fields that are the object's definition (not grants, not comments). */
@@ -138,31 +128,66 @@ static bool definition_differs(State *st, int i)
     return false;
 }
 
-/* Parts PostgreSQL cannot alter in place are dropped and made again. */
+static bool is_matview(State *st, int i)
+{
+    return obj(st, i)->kind == SCTL_K_VIEW &&
+           sctl_same(sctl_field(decl_of(st, i), "kind"), "m");
+}
+
+/* The drop that makes way for object i to be made again, or false. */
+static bool drop_for_remake(State *st, int i)
+{
+    const SctlObject *o = obj(st, i);
+    const char *s = o->schema, *t = o->table, *n = o->name;
+    switch (o->kind) {
+    case SCTL_K_CONSTRAINT: SHAPE(st, i, SCTL_SHAPE_DROP_CONSTRAINT, s, t, n);
+        return true;
+    case SCTL_K_INDEX: SHAPE(st, i, SCTL_SHAPE_DROP_INDEX, s, n); return true;
+    case SCTL_K_POLICY: SHAPE(st, i, SCTL_SHAPE_DROP_POLICY, n, s, t);
+        return true;
+    case SCTL_K_TRIGGER: SHAPE(st, i, SCTL_SHAPE_DROP_TRIGGER, n, s, t);
+        return true;
+    case SCTL_K_VIEW:
+        if (!is_matview(st, i))
+            return false;
+        SHAPE(st, i, SCTL_SHAPE_DROP_MATVIEW, s, n);
+        return true;
+    case SCTL_K_ROLE:
+    case SCTL_K_SCHEMA:
+    case SCTL_K_EXTENSION:
+    case SCTL_K_TYPE:
+    case SCTL_K_TABLE:
+    case SCTL_K_COLUMN:
+    case SCTL_K_FUNCTION:
+    case SCTL_K_BUCKET:
+        break;
+    }
+    return false;
+}
+
+/* Parts PostgreSQL cannot alter in place are dropped and made again.  An
+ * inline constraint is made again by ADD, so it needs its definition. */
 static void drop_changed(State *st)
 {
     for (int i = 0; i < st->s->nobjects; i++) {
-        SctlKind k = st->s->objects[i].kind;
-        bool remade = k == SCTL_K_CONSTRAINT || k == SCTL_K_INDEX ||
-                      k == SCTL_K_POLICY || k == SCTL_K_TRIGGER ||
-                      (k == SCTL_K_VIEW &&
-                       sctl_same(sctl_field(decl_of(st, i), "kind"), "m"));
-        int drop = st->drop[i];
-        if (!remade || st->missing[i] || drop < 0 || !decl_of(st, i) ||
-            !definition_differs(st, i))
+        const SctlObject *o = obj(st, i);
+        if (st->missing[i] || !decl_of(st, i) || !definition_differs(st, i) ||
+            (o->inline_in_parent && !o->definition))
             continue;
-        st->recreate[i] = true;
-        add(st, drop, NULL, i);
+        if (o->make < 0 && !o->inline_in_parent)
+            continue;
+        if (drop_for_remake(st, i))
+            st->recreate[i] = true;
     }
 }
 
 /* ------------------------------------------------------ privileges */
 
-/* Does a comma-separated list ("a:SELECT,b:INSERT*", enum labels,
- * role names) hold item? */
-static bool list_has(const char *acl, const char *item, size_t len)
+/* Does a comma-separated list ("a:SELECT,b:INSERT*", role names) hold
+ * item? */
+static bool list_has(const char *list, const char *item, size_t len)
 {
-    for (const char *p = acl; p && *p;) {
+    for (const char *p = list; p && *p;) {
         size_t n = strcspn(p, ",");
         if (n == len && strncmp(p, item, len) == 0)
             return true;
@@ -171,51 +196,65 @@ static bool list_has(const char *acl, const char *item, size_t len)
     return false;
 }
 
-static void acl_target(State *st, const SctlObject *o, Str *b,
-                       const char *priv)
+/* The GRANT, GRANT ... WITH GRANT OPTION and REVOKE shapes of a kind. */
+static bool acl_shapes(SctlKind k, SctlShape out[3])
 {
-    str_add(b, "%s", priv);
-    if (o->kind == SCTL_K_COLUMN) {
-        str_add(b, " (");
-        ident(st, b, o->name);
-        str_add(b, ") ON TABLE ");
-        qname(st, b, o->schema, o->table);
-    } else if (o->kind == SCTL_K_FUNCTION) {
-        str_add(b, " ON FUNCTION %s", o->signature);
-    } else if (o->kind == SCTL_K_SCHEMA) {
-        str_add(b, " ON SCHEMA ");
-        ident(st, b, o->name);
-    } else {
-        str_add(b, " ON TABLE ");
-        qname(st, b, o->schema, o->name);
+    static const SctlShape table[3] = {SCTL_SHAPE_GRANT_TABLE,
+        SCTL_SHAPE_GRANT_TABLE_OPTION, SCTL_SHAPE_REVOKE_TABLE};
+    static const SctlShape column[3] = {SCTL_SHAPE_GRANT_COLUMN,
+        SCTL_SHAPE_GRANT_COLUMN_OPTION, SCTL_SHAPE_REVOKE_COLUMN};
+    static const SctlShape schema[3] = {SCTL_SHAPE_GRANT_SCHEMA,
+        SCTL_SHAPE_GRANT_SCHEMA_OPTION, SCTL_SHAPE_REVOKE_SCHEMA};
+    static const SctlShape function[3] = {SCTL_SHAPE_GRANT_FUNCTION,
+        SCTL_SHAPE_GRANT_FUNCTION_OPTION, SCTL_SHAPE_REVOKE_FUNCTION};
+    const SctlShape *s = k == SCTL_K_COLUMN ? column
+                       : k == SCTL_K_SCHEMA ? schema
+                       : k == SCTL_K_FUNCTION ? function
+                       : k == SCTL_K_TABLE || k == SCTL_K_VIEW ? table
+                       : NULL;
+    if (s)
+        memcpy(out, s, sizeof table);
+    return s != NULL;
+}
+
+/* One GRANT or REVOKE of privilege priv to or from grantee. */
+static void acl_step(State *st, int i, SctlShape sh, const char *priv,
+                     const char *grantee)
+{
+    const SctlObject *o = obj(st, i);
+    switch (o->kind) {
+    case SCTL_K_COLUMN:
+        SHAPE(st, i, sh, priv, o->name, o->schema, o->table, grantee);
+        break;
+    case SCTL_K_SCHEMA: SHAPE(st, i, sh, priv, o->name, grantee); break;
+    case SCTL_K_FUNCTION: SHAPE(st, i, sh, priv, o->signature, grantee);
+        break;
+    default: SHAPE(st, i, sh, priv, o->schema, o->name, grantee); break;
     }
 }
 
-/* One GRANT or REVOKE for an item "grantee:PRIV[*]" of `from` not in
+/* A GRANT or REVOKE for each item "grantee:PRIV[*]" of `from` not in
  * `other`. */
 static void acl_items(State *st, int i, const char *from, const char *other,
                       bool grant)
 {
-    const SctlObject *o = &st->s->objects[i];
+    SctlShape shapes[3];
+    if (!acl_shapes(obj(st, i)->kind, shapes))
+        return;
     for (const char *p = from; p && *p;) {
         size_t n = strcspn(p, ",");
         if (!list_has(other, p, n)) {
-            char *item = strndup(p, n);
+            char *item = sctl_xstrndup(p, n);
             char *colon = strrchr(item, ':');
             bool option = item[n - 1] == '*';
             if (option)
                 item[n - 1] = '\0';
-            *colon = '\0';
-            Str b = {0};
-            str_add(&b, grant ? "GRANT " : "REVOKE ");
-            acl_target(st, o, &b, colon + 1);
-            str_add(&b, grant ? " TO " : " FROM ");
-            if (strcmp(item, "PUBLIC") == 0)
-                str_add(&b, "PUBLIC");
-            else
-                ident(st, &b, item);
-            str_add(&b, "%s", grant && option ? " WITH GRANT OPTION" : "");
-            add(st, -1, b.s, i);
+            if (colon) {
+                *colon = '\0';
+                acl_step(st, i, !grant ? shapes[2] : option ? shapes[1]
+                                                           : shapes[0],
+                         colon + 1, item);
+            }
             free(item);
         }
         p += n + (p[n] == ',');
@@ -224,8 +263,8 @@ static void acl_items(State *st, int i, const char *from, const char *other,
 
 static void fix_acl(State *st, int i)
 {
-    if (st->acl_done[i] || !st->s->objects[i].grants_declared ||
-        st->missing[i] || !differs(st, i, "acl"))
+    if (st->acl_done[i] || !obj(st, i)->grants_declared || st->missing[i] ||
+        !decl_of(st, i) || !differs(st, i, "acl"))
         return;
     st->acl_done[i] = true;
     const char *live = sctl_field(live_of(st, i), "acl");
@@ -246,13 +285,10 @@ static void fix_membership(State *st, int i)
         for (const char *p = lists[side]; p && *p;) {
             size_t n = strcspn(p, ",");
             if (!list_has(lists[!side], p, n)) {
-                char *role = strndup(p, n);
-                Str b = {0};
-                str_add(&b, side ? "GRANT " : "REVOKE ");
-                ident(st, &b, role);
-                str_add(&b, side ? " TO " : " FROM ");
-                ident(st, &b, st->s->objects[i].name);
-                add(st, -1, b.s, i);
+                char *role = sctl_xstrndup(p, n);
+                SHAPE(st, i, side ? SCTL_SHAPE_GRANT_ROLE
+                                  : SCTL_SHAPE_REVOKE_ROLE,
+                      role, obj(st, i)->name);
                 free(role);
             }
             p += n + (p[n] == ',');
@@ -292,37 +328,65 @@ static bool widening(const char *from, const char *to)
            strcmp(to, "text") == 0;
 }
 
-static void column_step(State *st, int k, int i, SctlAction a)
+/* Default, nullability and type of a column that exists. */
+static void change_column(State *st, int i)
 {
+    const SctlObject *o = obj(st, i);
     const SctlFacet *d = decl_of(st, i);
-    const char *dflt = sctl_field(d, "default"), *nn = sctl_field(d, "not_null");
-    bool want = false;
-    switch (a) {
-    case SCTL_SET_DEFAULT: want = differs(st, i, "default") && dflt; break;
-    case SCTL_DROP_DEFAULT: want = differs(st, i, "default") && !dflt; break;
-    case SCTL_SET_NOT_NULL:
-        want = differs(st, i, "not_null") && sctl_same(nn, "t");
-        break;
-    case SCTL_DROP_NOT_NULL:
-        want = differs(st, i, "not_null") && sctl_same(nn, "f");
-        break;
-    default: break;
+    const char *s = o->schema, *t = o->table, *n = o->name;
+    if (differs(st, i, "identity") || differs(st, i, "generated"))
+        add(st, -1, NULL, i)->why = sctl_xstrdup(
+            "identity or generation of a column cannot change in place");
+    if (differs(st, i, "default")) {
+        if (sctl_field(d, "default") && o->default_expr)
+            SHAPE(st, i, SCTL_SHAPE_SET_DEFAULT, s, t, n, o->default_expr);
+        else if (!sctl_field(d, "default"))
+            SHAPE(st, i, SCTL_SHAPE_DROP_DEFAULT, s, t, n);
     }
-    if (want)
-        add(st, k, NULL, i);
+    if (differs(st, i, "not_null"))
+        SHAPE(st, i, sctl_same(sctl_field(d, "not_null"), "t")
+                     ? SCTL_SHAPE_SET_NOT_NULL : SCTL_SHAPE_DROP_NOT_NULL,
+              s, t, n);
+    if ((differs(st, i, "type") || differs(st, i, "collation")) && o->type) {
+        const char *from = sctl_field(live_of(st, i), "type");
+        const char *to = sctl_field(d, "type");
+        SHAPE(st, i, SCTL_SHAPE_ALTER_TYPE, s, t, n, o->type)->data_loss =
+            !sctl_same(from, to) && !(from && to && widening(from, to));
+    }
 }
 
-static void alter_type_step(State *st, int k, int i)
+/*
+ * An enum's labels as the reader prints them: quote_literal of each,
+ * joined by ','.  Returns the next label (malloc'd) and advances *p, or
+ * NULL at the end.  E'' literals are what quote_literal makes of a label
+ * with a backslash.
+ */
+static char *next_label(const char **p)
 {
-    if (differs(st, i, "identity") || differs(st, i, "generated"))
-        add(st, -1, NULL, i)->why = strdup(
-            "identity or generation of a column cannot change in place");
-    if (!differs(st, i, "type") && !differs(st, i, "collation"))
-        return;
-    const char *from = sctl_field(live_of(st, i), "type");
-    const char *to = sctl_field(decl_of(st, i), "type");
-    add(st, k, NULL, i)->data_loss = !sctl_same(from, to) &&
-                                     !(from && to && widening(from, to));
+    const char *s = *p;
+    if (!s || !*s)
+        return NULL;
+    bool e = *s == 'E';
+    s += e + 1;                       /* the opening quote */
+    SctlBuf b = {0};
+    sctl_buf_put(&b, "", 0);
+    while (*s && !(*s == '\'' && s[1] != '\'')) {
+        if (*s == '\'' || (e && *s == '\\'))
+            s++;
+        sctl_buf_put(&b, s, 1);
+        s++;
+    }
+    s += *s == '\'';
+    *p = s + (*s == ',');
+    return sctl_buf_take(&b);
+}
+
+static bool has_label(const char *labels, const char *label)
+{
+    bool found = false;
+    for (char *l; !found && (l = next_label(&labels)); free(l))
+        found = strcmp(l, label) == 0;
+    return found;
 }
 
 /* Enum labels may be added (at their place); never removed. */
@@ -333,94 +397,106 @@ static void fix_type(State *st, int i)
     const char *live = sctl_field(live_of(st, i), "labels");
     const char *decl = sctl_field(decl_of(st, i), "labels");
     if (!live || !decl || differs(st, i, "definition")) {
-        add(st, -1, NULL, i)->why = strdup("the type's definition changed; "
-                                           "it cannot be altered in place");
+        add(st, -1, NULL, i)->why = sctl_xstrdup(
+            "the type's definition changed; it cannot be altered in place");
         return;
     }
-    const char *prev = NULL;
-    for (const char *p = decl; *p;) {
-        size_t n = strcspn(p, ",");
-        char *label = strndup(p, n);
-        if (!list_has(live, p, n)) {
-            const SctlObject *o = &st->s->objects[i];
-            Str b = {0};
-            str_add(&b, "ALTER TYPE ");
-            qname(st, &b, o->schema, o->name);
-            str_add(&b, " ADD VALUE %s", label);
+    const SctlObject *o = obj(st, i);
+    char *prev = NULL, *label;
+    for (const char *p = decl; (label = next_label(&p)); prev = label) {
+        if (!has_label(live, label)) {
             if (prev)
-                str_add(&b, " AFTER %s", prev);
-            add(st, -1, b.s, i);
+                SHAPE(st, i, SCTL_SHAPE_ADD_ENUM_VALUE_AFTER, o->schema,
+                      o->name, label, prev);
+            else
+                SHAPE(st, i, SCTL_SHAPE_ADD_ENUM_VALUE, o->schema, o->name,
+                      label);
         }
-        free((char *)prev);
-        prev = label;
-        p += n + (p[n] == ',');
+        free(prev);
     }
-    free((char *)prev);
+    free(prev);
 }
 
-/* -------------------------------------------------- the statements */
+/* -------------------------------------------------- tables in place */
 
-static bool rls_wanted(State *st, int i, SctlAction a)
+/* Row level security on or off, forced or not, where it differs. */
+static void fix_rls(State *st, int i)
 {
-    const char *name = a == SCTL_ENABLE_RLS || a == SCTL_DISABLE_RLS
-                       ? "rls" : "force_rls";
-    const char *want = sctl_field(decl_of(st, i), name);
-    const char *have = st->missing[i] ? "f" : sctl_field(live_of(st, i), name);
-    bool on = a == SCTL_ENABLE_RLS || a == SCTL_FORCE_RLS;
-    return sctl_same(want, on ? "t" : "f") && !sctl_same(have, want);
+    const SctlObject *o = obj(st, i);
+    if (differs(st, i, "rls"))
+        SHAPE(st, i, sctl_same(sctl_field(decl_of(st, i), "rls"), "t")
+                     ? SCTL_SHAPE_ENABLE_RLS : SCTL_SHAPE_DISABLE_RLS,
+              o->schema, o->name);
+    if (differs(st, i, "force_rls"))
+        SHAPE(st, i, sctl_same(sctl_field(decl_of(st, i), "force_rls"), "t")
+                     ? SCTL_SHAPE_FORCE_RLS : SCTL_SHAPE_NO_FORCE_RLS,
+              o->schema, o->name);
 }
 
-/* Creations: what is missing, or was dropped to be made again; parts of a
- * table that CREATE TABLE makes only when the table was there. */
-static void create_step(State *st, int k, bool after_commit)
+/* A table that exists: its columns and constraints made or changed, its
+ * row level security switched; a partition attached again. */
+static void change_table(State *st, int i)
 {
-    int i = st->s->statements[k].object;
-    const SctlObject *o = &st->s->objects[i];
-    bool making = st->missing[i] || st->recreate[i];
-    bool parent_missing = o->parent >= 0 && st->missing[o->parent];
-    if (making && !(o->inline_in_parent && parent_missing))
-        add(st, k, NULL, i)->after_commit = after_commit;
-    else if (!making && !after_commit && o->kind == SCTL_K_TYPE)
-        fix_type(st, i);
+    const SctlObject *o = obj(st, i);
+    if (o->parent >= 0 && o->definition && differs(st, i, "partition_of") &&
+        !sctl_field(live_of(st, i), "partition_of")) {
+        const SctlObject *p = obj(st, o->parent);
+        SHAPE(st, i, SCTL_SHAPE_ATTACH_PARTITION, p->schema, p->name,
+              o->schema, o->name, o->definition);
+    }
+    for (int c = st->first_child[i]; c >= 0; c = st->next_child[c]) {
+        const SctlObject *k = obj(st, c);
+        bool make = (st->missing[c] || st->recreate[c]) && k->definition;
+        if (make)
+            SHAPE(st, c, k->kind == SCTL_K_COLUMN ? SCTL_SHAPE_ADD_COLUMN
+                                                  : SCTL_SHAPE_ADD_CONSTRAINT,
+                  k->schema, k->table, k->definition);
+        else if (k->kind == SCTL_K_COLUMN && !st->missing[c] && decl_of(st, c))
+            change_column(st, c);
+    }
+    fix_rls(st, i);
 }
 
-/* Changes in place of what exists. */
-static void change_step(State *st, int k, SctlAction a, int i)
+/* What an object that exists needs at its place in the order. */
+static void change(State *st, int k, int i)
 {
-    switch (a) {
-    case SCTL_REPLACE:
-        /* a table's only replacement is re-attaching it as a partition */
-        if (st->s->objects[i].kind == SCTL_K_TABLE
-                ? differs(st, i, "partition_of") &&
-                  !sctl_field(live_of(st, i), "partition_of")
-                : definition_differs(st, i))
+    switch (obj(st, i)->kind) {
+    case SCTL_K_TABLE: change_table(st, i); break;
+    case SCTL_K_TYPE: fix_type(st, i); break;
+    case SCTL_K_FUNCTION:
+    case SCTL_K_VIEW:
+        if (definition_differs(st, i))
+            SHAPE(st, i, SCTL_SHAPE_REPLACE, after_create(st, i));
+        break;
+    case SCTL_K_BUCKET:     /* its upsert repairs the row */
+        if (definition_differs(st, i))
             add(st, k, NULL, i);
         break;
-    case SCTL_ALTER_TYPE: alter_type_step(st, k, i); break;
-    case SCTL_SET_DEFAULT:
-    case SCTL_DROP_DEFAULT:
-    case SCTL_SET_NOT_NULL:
-    case SCTL_DROP_NOT_NULL: column_step(st, k, i, a); break;
-    case SCTL_CREATE:
-    case SCTL_DROP:
-    case SCTL_ENABLE_RLS:
-    case SCTL_DISABLE_RLS:
-    case SCTL_FORCE_RLS:
-    case SCTL_NO_FORCE_RLS:
-    case SCTL_GRANT:
-    case SCTL_COMMENT:
-    case SCTL_CREATE_CONCURRENTLY: break;
+    case SCTL_K_ROLE:
+    case SCTL_K_SCHEMA:
+    case SCTL_K_EXTENSION:
+    case SCTL_K_COLUMN:
+    case SCTL_K_CONSTRAINT:
+    case SCTL_K_INDEX:
+    case SCTL_K_POLICY:
+    case SCTL_K_TRIGGER:
+        break;
     }
 }
 
-static void grant_step(State *st, int k, int i, bool making)
+/* An index declared `concurrently` is built after the commit. */
+static void make(State *st, int k, int i)
 {
-    if (making)
+    const SctlObject *o = obj(st, i);
+    const char *sql = st->s->statements[k].sql;
+    if (!o->concurrently) {
         add(st, k, NULL, i);
-    else if (st->s->objects[i].kind == SCTL_K_ROLE)
-        fix_membership(st, i);
-    else
-        fix_acl(st, i);
+        return;
+    }
+    bool unique = strncmp(sql, "CREATE UNIQUE INDEX ", 20) == 0;
+    SHAPE(st, i, unique ? SCTL_SHAPE_CREATE_UNIQUE_INDEX_CONCURRENTLY
+                        : SCTL_SHAPE_CREATE_INDEX_CONCURRENTLY,
+          sql + (unique ? 20 : 13))->after_commit = true;
 }
 
 static void statement_step(State *st, int k)
@@ -428,45 +504,72 @@ static void statement_step(State *st, int k)
     const SctlStatement *stmt = &st->s->statements[k];
     int i = stmt->object;
     bool making = st->missing[i] || st->recreate[i];
-    if (!decl_of(st, i) && !making && stmt->action != SCTL_GRANT)
-        return;
-    SctlAction a = stmt->action;
-    if (a == SCTL_CREATE || a == SCTL_CREATE_CONCURRENTLY)
-        create_step(st, k, a == SCTL_CREATE_CONCURRENTLY);
-    else if (a == SCTL_ENABLE_RLS || a == SCTL_DISABLE_RLS ||
-             a == SCTL_FORCE_RLS || a == SCTL_NO_FORCE_RLS) {
-        if (rls_wanted(st, i, a))
+    if (!decl_of(st, i))
+        return;             /* unreadable: diff reports it */
+    switch (stmt->role) {
+    case SCTL_STMT_MAKE:
+        if (making)
+            make(st, k, i);
+        else
+            change(st, k, i);
+        break;
+    case SCTL_STMT_GRANT:
+        if (making)
             add(st, k, NULL, i);
-    } else if (a == SCTL_GRANT)
-        grant_step(st, k, i, making);
-    else if (a == SCTL_COMMENT) {
-        if (making || (st->s->objects[i].comment_declared &&
+        else if (obj(st, i)->kind == SCTL_K_ROLE)
+            fix_membership(st, i);
+        else
+            fix_acl(st, i);
+        break;
+    case SCTL_STMT_COMMENT:
+        if (making || (obj(st, i)->comment_declared &&
                        differs(st, i, "comment")))
             add(st, k, NULL, i);
-    } else if (!making && !st->missing[i])
-        change_step(st, k, a, i);
+        break;
+    case SCTL_STMT_SWITCH:
+        if (st->missing[i])
+            add(st, k, NULL, i);
+        break;
+    }
 }
 
 /* Privileges of columns are repaired with their table's grants. */
 static void column_acls(State *st)
 {
     for (int i = 0; i < st->s->nobjects; i++)
-        if (st->s->objects[i].kind == SCTL_K_COLUMN)
+        if (obj(st, i)->kind == SCTL_K_COLUMN)
             fix_acl(st, i);
+}
+
+/* Each table's parts that its CREATE TABLE makes, in declared order. */
+static void link_children(State *st)
+{
+    int n = st->s->nobjects;
+    int *last = sctl_xmalloc(sizeof *last * (size_t)(n + 1));
+    for (int i = 0; i < n; i++)
+        st->first_child[i] = st->next_child[i] = last[i] = -1;
+    for (int i = 0; i < n; i++) {
+        int p = obj(st, i)->parent;
+        if (p < 0 || !obj(st, i)->inline_in_parent)
+            continue;
+        if (last[p] < 0)
+            st->first_child[p] = i;
+        else
+            st->next_child[last[p]] = i;
+        last[p] = i;
+    }
+    free(last);
 }
 
 void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
                const SctlFacets *live, const SctlDiffs *diffs,
-               PGconn *conn, SctlPlan *out)
+               SctlPlan *out)
 {
     size_t n = (size_t)s->nobjects + 1;
-    State st = {s, d, live, conn, calloc(n, 1), calloc(n, 1), calloc(n, 1),
-                malloc(n * sizeof(int)), out};
-    for (int i = 0; i < s->nobjects; i++)
-        st.drop[i] = -1;
-    for (int k = 0; k < s->nstatements; k++)
-        if (s->statements[k].action == SCTL_DROP)
-            st.drop[s->statements[k].object] = k;
+    State st = {s, d, live, sctl_xcalloc(n, 1), sctl_xcalloc(n, 1),
+                sctl_xcalloc(n, 1), sctl_xmalloc(n * sizeof(int)),
+                sctl_xmalloc(n * sizeof(int)), out};
+    link_children(&st);
     for (int i = 0; i < s->nobjects; i++)
         st.missing[i] = decl_of(&st, i) && !live_of(&st, i);
     for (int pass = 0; pass < 6; pass++)
@@ -480,7 +583,8 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
     free(st.missing);
     free(st.recreate);
     free(st.acl_done);
-    free(st.drop);
+    free(st.first_child);
+    free(st.next_child);
 }
 
 void sctl_plan_free(SctlPlan *p)

@@ -65,76 +65,19 @@ bool sctl_query_bool(PGconn *conn, const char *sql);
 /* ------------------------------------------ generated code (pgc/NAME.pgc) */
 
 /*
- * What a statement does to the object it names.  ORDER: sctl_action_name
- * in plan.c follows this enum.
+ * The generated source defines sctl_schema: the tables of objects,
+ * canonical statements and tests that src/common/objects.h describes.
+ * It holds no code: the runtime runs the statements as they are.
  */
-typedef enum {
-    SCTL_CREATE,          /* make the object (ALTER TABLE ADD ... for parts
-                             of a table that exists) */
-    SCTL_DROP,            /* remove the declared object (to re-create) */
-    SCTL_REPLACE,         /* CREATE OR REPLACE (functions, views) */
-    SCTL_SET_DEFAULT,
-    SCTL_DROP_DEFAULT,
-    SCTL_SET_NOT_NULL,
-    SCTL_DROP_NOT_NULL,
-    SCTL_ALTER_TYPE,
-    SCTL_ENABLE_RLS,
-    SCTL_DISABLE_RLS,
-    SCTL_FORCE_RLS,
-    SCTL_NO_FORCE_RLS,
-    SCTL_GRANT,           /* one declared grant or revoke of the object */
-    SCTL_COMMENT,         /* COMMENT ON ... IS '...' */
-    SCTL_CREATE_CONCURRENTLY /* an index built outside the transaction */
-} SctlAction;
-
-/* One static statement; SctlSchema.run executes it. */
-typedef struct SctlStatement {
-    int object;           /* index into SctlSchema.objects */
-    SctlAction action;
-    const char *sql;      /* its text, for plan and reports */
-    bool canonical;       /* one of the canonical SQL's statements: run in
-                             order, they make the schema from nothing */
-} SctlStatement;
-
-/*
- * One declared object.  Its key is what the facet reader calls it (see
- * facets.c): kind, schema, table (for parts of a table) and name.
- */
-typedef struct SctlObject {
-    SctlKind kind;
-    const char *schema;
-    const char *table;      /* columns, constraints, policies, triggers,
-                               indexes: their table; else NULL */
-    const char *name;
-    const char *signature;  /* functions: "schema.name(types)" for
-                               ::regprocedure; else NULL */
-    int parent;             /* index of the table, or -1 */
-    const char *file;       /* where it was declared */
-    int line;
-    bool grants_declared;   /* its privileges are managed (any grant) */
-    bool comment_declared;  /* its comment is managed */
-    bool inline_in_parent;  /* made by its table's CREATE TABLE (columns,
-                               keys, checks): CREATE only if the table is
-                               there already */
-} SctlObject;
-
-typedef struct SctlSchema {
-    const char *project;        /* e.g. "enorae" */
-    const char *checksum;       /* of the canonical SQL */
-    const char *canonical_sql;  /* generated/NAME.sql, whole */
-    bool supabase;              /* platform supabase; declared */
-    const char *const *schemas; /* every schema it manages */
-    int nschemas;
-    const SctlObject *objects;
-    int nobjects;
-    const SctlStatement *statements; /* in dependency order */
-    int nstatements;
-    /* Runs statement k with its static EXEC SQL on the current
-     * connection; false (sqlca set) on failure. */
-    bool (*run)(int k);
-} SctlSchema;
-
 extern const SctlSchema sctl_schema;
+
+/* ------------------------------------------------------------ schema.c */
+
+/* The file an object or step was declared in. */
+const char *sctl_file(const SctlSchema *s, int file);
+/* generated/NAME.sql put back together from the statements, byte for
+ * byte (malloc'd). */
+char *sctl_canonical_sql(const SctlSchema *s);
 
 /* ------------------------------------------------------------ facets.c */
 
@@ -295,11 +238,11 @@ void sctl_diffs_print(const SctlSchema *s, const SctlDiffs *ds, FILE *out);
 
 /* -------------------------------------------------------------- plan.c */
 
-/* One step of an apply: a generated statement, or SQL made here (drops
- * of undeclared objects, privilege and enum fixes). */
+/* One step of an apply: a canonical statement, or a repair of fixed
+ * shape written here (objects.h). */
 typedef struct SctlStep {
     int statement;            /* index into statements, or -1 */
-    char *sql;                /* dynamic SQL (owned), or NULL */
+    char *sql;                /* a repair (owned), or NULL */
     int object;               /* declared object, or -1 */
     bool data_loss;           /* needs --allow-data-loss */
     bool after_commit;        /* CREATE INDEX CONCURRENTLY */
@@ -313,47 +256,11 @@ typedef struct SctlPlan {
 
 void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
                const SctlFacets *live, const SctlDiffs *diffs,
-               PGconn *conn, SctlPlan *out);
+               SctlPlan *out);
 void sctl_plan_free(SctlPlan *p);
 const char *sctl_step_sql(const SctlSchema *s, const SctlStep *st);
 
 /* -------------------------------------------------------------- test.c */
-
-/* What a test step expects; the generated code defines sctl_tests. */
-typedef enum {
-    SCTL_STEP_SETUP,      /* succeeds; else the test stops there */
-    SCTL_STEP_ROWS,       /* returns or affects `rows` rows */
-    SCTL_STEP_ERROR       /* fails, with `sqlstate` unless it is NULL */
-} SctlStepKind;
-
-typedef struct SctlTestStep {
-    SctlStepKind kind;
-    const char *role;       /* `as ROLE`: set for the step only; or NULL */
-    bool counted;           /* the statement yields its row count */
-    long rows;
-    const char *sqlstate;
-    const char *file;       /* where the step is written */
-    int line, col;
-} SctlTestStep;
-
-typedef struct SctlTest {
-    const char *name;
-    int first, nsteps;      /* its steps in SctlTests.steps */
-} SctlTest;
-
-typedef struct SctlTests {
-    const SctlTest *tests;
-    int ntests;
-    const SctlTestStep *steps;
-    /* Each a static EXEC SQL; false (sqlca set) on failure.  enter sets
-     * step k's role and claims (SET LOCAL); run runs its statement,
-     * setting *rows when counted; leave resets role and claims. */
-    bool (*enter)(int k);
-    bool (*run)(int k, long *rows);
-    bool (*leave)(void);
-} SctlTests;
-
-extern const SctlTests sctl_tests;
 
 /*
  * Runs every test, each in its own transaction that is always rolled back,
@@ -361,7 +268,6 @@ extern const SctlTests sctl_tests;
  * out.  SCTL_OK when all pass, SCTL_DRIFT when any fails, SCTL_USAGE when
  * the database does not hold this schema (no apply of it recorded last).
  */
-int sctl_run_tests(PGconn *conn, const SctlSchema *s, const SctlTests *t,
-                   FILE *out);
+int sctl_run_tests(PGconn *conn, const SctlSchema *s, FILE *out);
 
 #endif

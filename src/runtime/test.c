@@ -4,14 +4,12 @@
  * Each test is one transaction, always rolled back, so that a test leaves
  * nothing behind and sees nothing another test did.  Each step runs under
  * a savepoint: an expected error rolls back to it and the test goes on.
- * The statements themselves are the generated static EXEC SQL (sctl_tests);
- * only the transaction control is here.
+ * A step's role and claims are taken with set_config(..., true), which is
+ * SET LOCAL with its values as parameters; its statement is the one the
+ * executable carries (sctl_schema.steps), run as it is.
  */
 #include "schemactl.h"
 
-#include <ecpgerrno.h>
-#include <ecpglib.h>
-#include <sqlca.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,42 +22,56 @@ typedef struct Outcome {
     char message[512];  /* the server's message, one line */
 } Outcome;
 
-static bool exec(PGconn *conn, const char *sql)
+static void capture(PGconn *conn, const PGresult *r, Outcome *o)
 {
-    PGresult *r = PQexec(conn, sql);
-    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    snprintf(o->state, sizeof o->state, "%s", state ? state : "");
+    char *why = sctl_failure(conn, r, "%s", "");
+    snprintf(o->message, sizeof o->message, "%s", why);
+    free(why);
+}
+
+/* Takes the step's role and claims for the rest of the savepoint. */
+static bool enter(PGconn *conn, const SctlTestStep *st, Outcome *o)
+{
+    const char *params[2] = {st->role, st->claims ? st->claims : ""};
+    PGresult *r = PQexecParams(conn, "SELECT pg_catalog.set_config('role', "
+                               "$1, true), pg_catalog.set_config("
+                               "'request.jwt.claims', $2, true)", 2, NULL,
+                               params, NULL, NULL, 0);
+    bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (!ok)
+        capture(conn, r, o);
     PQclear(r);
     return ok;
 }
 
-/* The server's own message (without "ERROR:  "), else ecpg's. */
-static void capture(PGconn *conn, Outcome *o)
+static bool run(PGconn *conn, const SctlTestStep *st, Outcome *o)
 {
-    memcpy(o->state, sqlca.sqlstate, 5);
-    o->state[5] = '\0';
-    const char *why = sqlca.sqlerrm.sqlerrmc;
-    if (sqlca.sqlcode == ECPG_PGSQL && *PQerrorMessage(conn))
-        why = PQerrorMessage(conn);
-    if (strncmp(why, "ERROR:  ", 8) == 0)
-        why += 8;
-    snprintf(o->message, sizeof o->message, "%.*s",
-             (int)strcspn(why, "\n"), why);
+    PGresult *r = PQexec(conn, st->sql);
+    ExecStatusType rs = PQresultStatus(r);
+    bool ok = rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK;
+    if (!ok)
+        capture(conn, r, o);
+    else if (st->counted && rs == PGRES_TUPLES_OK && PQntuples(r) == 1)
+        o->rows = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+    else
+        o->rows = -1;
+    PQclear(r);
+    return ok;
 }
 
-static Outcome run_step(PGconn *conn, const SctlTests *t, int k)
+static Outcome run_step(PGconn *conn, const SctlTestStep *st)
 {
     Outcome o = {0};
-    const SctlTestStep *st = &t->steps[k];
-    exec(conn, "SAVEPOINT sctl_step");
-    o.entered = !st->role || t->enter(k);
-    o.ok = o.entered && t->run(k, &o.rows);
-    if (!o.ok) {
-        capture(conn, &o);
-        exec(conn, "ROLLBACK TO SAVEPOINT sctl_step");
-    }
-    exec(conn, "RELEASE SAVEPOINT sctl_step");
-    if (o.ok && st->role)
-        t->leave();  /* a released savepoint keeps SET LOCAL */
+    sctl_exec(conn, "SAVEPOINT sctl_step", NULL, NULL);
+    o.entered = !st->role || enter(conn, st, &o);
+    o.ok = o.entered && run(conn, st, &o);
+    if (!o.ok)
+        sctl_exec(conn, "ROLLBACK TO SAVEPOINT sctl_step", NULL, NULL);
+    sctl_exec(conn, "RELEASE SAVEPOINT sctl_step", NULL, NULL);
+    if (o.ok && st->role)   /* a released savepoint keeps SET LOCAL */
+        sctl_exec(conn, "RESET ROLE; RESET request.jwt.claims", NULL, NULL);
     return o;
 }
 
@@ -108,18 +120,18 @@ static const char *judge(const SctlTestStep *st, const Outcome *o)
 }
 
 /* Runs one test's steps; a failed setup ends the test. */
-static bool run_test(PGconn *conn, const SctlTests *t, const SctlTest *test,
+static bool run_test(PGconn *conn, const SctlSchema *s, const SctlTest *test,
                      FILE *out)
 {
     bool passed = true;
     for (int k = test->first; k < test->first + test->nsteps; k++) {
-        const SctlTestStep *st = &t->steps[k];
-        Outcome o = run_step(conn, t, k);
+        const SctlTestStep *st = &s->steps[k];
+        Outcome o = run_step(conn, st);
         const char *why = judge(st, &o);
         if (!why)
             continue;
-        fprintf(out, "FAIL %s:%d:%d: test \"%s\": %s\n", st->file, st->line,
-                st->col, test->name, why);
+        fprintf(out, "FAIL %s:%d:%d: test \"%s\": %s\n", sctl_file(s, st->file),
+                st->line, st->col, test->name, why);
         passed = false;
         if (st->kind == SCTL_STEP_SETUP)
             break;
@@ -165,21 +177,22 @@ static bool schema_here(PGconn *conn, const SctlSchema *s)
     return false;
 }
 
-int sctl_run_tests(PGconn *conn, const SctlSchema *s, const SctlTests *t,
-                   FILE *out)
+int sctl_run_tests(PGconn *conn, const SctlSchema *s, FILE *out)
 {
-    if (t->ntests > 0 && !schema_here(conn, s))
+    if (s->ntests > 0 && !schema_here(conn, s))
         return SCTL_USAGE;
     int passed = 0;
-    for (int i = 0; i < t->ntests; i++) {
-        if (!exec(conn, "BEGIN")) {
-            fprintf(stderr, "schemactl: test: %s", PQerrorMessage(conn));
+    for (int i = 0; i < s->ntests; i++) {
+        char *err = NULL;
+        if (!sctl_exec(conn, "BEGIN", "test", &err)) {
+            fprintf(stderr, "schemactl: %s\n", err);
+            free(err);
             return SCTL_USAGE;
         }
-        passed += run_test(conn, t, &t->tests[i], out);
-        exec(conn, "ROLLBACK");
+        passed += run_test(conn, s, &s->tests[i], out);
+        sctl_exec(conn, "ROLLBACK", NULL, NULL);
     }
-    fprintf(out, "%d test%s, %d passed, %d failed\n", t->ntests,
-            t->ntests == 1 ? "" : "s", passed, t->ntests - passed);
-    return passed == t->ntests ? SCTL_OK : SCTL_DRIFT;
+    fprintf(out, "%d test%s, %d passed, %d failed\n", s->ntests,
+            s->ntests == 1 ? "" : "s", passed, s->ntests - passed);
+    return passed == s->ntests ? SCTL_OK : SCTL_DRIFT;
 }

@@ -51,10 +51,11 @@ sum() { grep -o '"[0-9a-f]\{64\}"' "$work/pgc/$1.pgc" | head -n 1; }
 [ -n "$(sum access)" ] && [ "$(sum access)" = "$(sum access_fail)" ] \
   && ok "a test block leaves the checksum alone" \
   || bad "checksums differ: $(sum access) $(sum access_fail)"
-grep -q 'EXEC SQL SELECT count(q::text) INTO :n FROM (' "$work/pgc/access.pgc" \
-  && grep -q '^#line 6 "access/schema/tests.schema"' "$work/pgc/access.pgc" \
-  && ok "test statements are static EXEC SQL with #line to the step" \
-  || bad "no static, located test statement in pgc/access.pgc"
+grep -q '^     "SELECT count(q::text) FROM (\\n"$' "$work/pgc/access.pgc" \
+  && grep -q '^    "access/schema/tests.schema",$' "$work/pgc/access.pgc" \
+  && grep -Eq '^    \{SCTL_STEP_ROWS, .*, [0-9]+, 6, 3,$' "$work/pgc/access.pgc" \
+  && ok "test statements are carried as data, located at the step" \
+  || bad "no carried, located test statement in pgc/access.pgc"
 
 # --- before apply: refused --------------------------------------------
 out=$("$work/bin/access" test --install-platform-shim --db "$(url acc)" 2>&1); st=$?

@@ -11,17 +11,16 @@
 #define NCASES(t) ((int)(sizeof t / sizeof t[0]))
 
 /* catalog.c, not yet in schemac.h. */
-char catalog_keyword_category(const char *word);
 
 /* catalog_data.c, to check that every list is sorted. */
-extern const char *const catalog_data_keywords_unreserved[];
-extern const size_t catalog_data_keywords_unreserved_len;
-extern const char *const catalog_data_keywords_col_name[];
-extern const size_t catalog_data_keywords_col_name_len;
-extern const char *const catalog_data_keywords_type_func_name[];
-extern const size_t catalog_data_keywords_type_func_name_len;
-extern const char *const catalog_data_keywords_reserved[];
-extern const size_t catalog_data_keywords_reserved_len;
+extern const char *const sctl_keywords_unreserved[];
+extern const size_t sctl_keywords_unreserved_len;
+extern const char *const sctl_keywords_col_name[];
+extern const size_t sctl_keywords_col_name_len;
+extern const char *const sctl_keywords_type_func_name[];
+extern const size_t sctl_keywords_type_func_name_len;
+extern const char *const sctl_keywords_reserved[];
+extern const size_t sctl_keywords_reserved_len;
 extern const char *const catalog_data_types[];
 extern const size_t catalog_data_types_len;
 extern const char *const catalog_data_functions[];
@@ -112,17 +111,17 @@ static const KeywordCase keyword_cases[] = {
 START_TEST(test_keyword_category)
 {
     const KeywordCase *c = &keyword_cases[_i];
-    ck_assert_int_eq(catalog_keyword_category(c->word), c->category);
+    ck_assert_int_eq(sctl_keyword_category(c->word), c->category);
 }
 END_TEST
 
 /* PostgreSQL 15's keyword list, counted by category. */
 START_TEST(test_keyword_counts)
 {
-    ck_assert_uint_eq(catalog_data_keywords_unreserved_len, 309);
-    ck_assert_uint_eq(catalog_data_keywords_col_name_len, 51);
-    ck_assert_uint_eq(catalog_data_keywords_type_func_name_len, 23);
-    ck_assert_uint_eq(catalog_data_keywords_reserved_len, 77);
+    ck_assert_uint_eq(sctl_keywords_unreserved_len, 309);
+    ck_assert_uint_eq(sctl_keywords_col_name_len, 51);
+    ck_assert_uint_eq(sctl_keywords_type_func_name_len, 23);
+    ck_assert_uint_eq(sctl_keywords_reserved_len, 77);
 }
 END_TEST
 
@@ -213,14 +212,14 @@ static size_t null_terminated_len(const char *const *list)
 
 START_TEST(test_lists_sorted)
 {
-    check_sorted("unreserved", catalog_data_keywords_unreserved,
-                 catalog_data_keywords_unreserved_len);
-    check_sorted("col_name", catalog_data_keywords_col_name,
-                 catalog_data_keywords_col_name_len);
-    check_sorted("type_func_name", catalog_data_keywords_type_func_name,
-                 catalog_data_keywords_type_func_name_len);
-    check_sorted("reserved", catalog_data_keywords_reserved,
-                 catalog_data_keywords_reserved_len);
+    check_sorted("unreserved", sctl_keywords_unreserved,
+                 sctl_keywords_unreserved_len);
+    check_sorted("col_name", sctl_keywords_col_name,
+                 sctl_keywords_col_name_len);
+    check_sorted("type_func_name", sctl_keywords_type_func_name,
+                 sctl_keywords_type_func_name_len);
+    check_sorted("reserved", sctl_keywords_reserved,
+                 sctl_keywords_reserved_len);
     check_sorted("types", catalog_data_types, catalog_data_types_len);
     check_sorted("functions", catalog_data_functions,
                  catalog_data_functions_len);

@@ -9,14 +9,14 @@
 #include <string.h>
 
 /* catalog_data.c, to check every keyword of every category. */
-extern const char *const catalog_data_keywords_unreserved[];
-extern const size_t catalog_data_keywords_unreserved_len;
-extern const char *const catalog_data_keywords_col_name[];
-extern const size_t catalog_data_keywords_col_name_len;
-extern const char *const catalog_data_keywords_type_func_name[];
-extern const size_t catalog_data_keywords_type_func_name_len;
-extern const char *const catalog_data_keywords_reserved[];
-extern const size_t catalog_data_keywords_reserved_len;
+extern const char *const sctl_keywords_unreserved[];
+extern const size_t sctl_keywords_unreserved_len;
+extern const char *const sctl_keywords_col_name[];
+extern const size_t sctl_keywords_col_name_len;
+extern const char *const sctl_keywords_type_func_name[];
+extern const size_t sctl_keywords_type_func_name_len;
+extern const char *const sctl_keywords_reserved[];
+extern const size_t sctl_keywords_reserved_len;
 
 typedef struct StrCase {
     const char *in;
@@ -97,14 +97,14 @@ static void check_all_keywords(const char *const *words, size_t n,
 
 START_TEST(test_ident_every_keyword)
 {
-    check_all_keywords(catalog_data_keywords_unreserved,
-                       catalog_data_keywords_unreserved_len, true);
-    check_all_keywords(catalog_data_keywords_col_name,
-                       catalog_data_keywords_col_name_len, false);
-    check_all_keywords(catalog_data_keywords_type_func_name,
-                       catalog_data_keywords_type_func_name_len, false);
-    check_all_keywords(catalog_data_keywords_reserved,
-                       catalog_data_keywords_reserved_len, false);
+    check_all_keywords(sctl_keywords_unreserved,
+                       sctl_keywords_unreserved_len, true);
+    check_all_keywords(sctl_keywords_col_name,
+                       sctl_keywords_col_name_len, false);
+    check_all_keywords(sctl_keywords_type_func_name,
+                       sctl_keywords_type_func_name_len, false);
+    check_all_keywords(sctl_keywords_reserved,
+                       sctl_keywords_reserved_len, false);
 }
 END_TEST
 

@@ -225,89 +225,111 @@ START_TEST(test_sql_unchanged)
 }
 END_TEST
 
-static char *pgc_of(const char *text)
-{
+/* The model an executable would carry, with its pgc text. */
+typedef struct Carried {
     Front f;
-    front(&f, text);
-    ck_assert_int_eq(f.d.errors, 0);
-    Buf sql = {0}, pgc = {0};
-    emit_sql(&sql, f.a, &f.p);
-    emit_pgc(&pgc, f.a, &f.p, sql.data, "x");
-    char *out = strdup(pgc.data);
-    buf_free(&sql);
+    BuildOutputs o;
+    char *pgc;
+} Carried;
+
+static void carried(Carried *c, const char *text)
+{
+    front(&c->f, text);
+    ck_assert_int_eq(c->f.d.errors, 0);
+    ck_assert_int_eq(build_outputs(c->f.a, &c->f.p, "x", &c->o, &c->f.d), 0);
+    Buf pgc = {0};
+    emit_pgc(&pgc, c->o.model);
+    c->pgc = strdup(pgc.data);
     buf_free(&pgc);
-    front_free(&f);
-    return out;
 }
 
-static const char *const pgc_has[] = {
-    "#line 4 \"t0.schema\"\n"
-    "        EXEC SQL SET LOCAL ROLE anon;\n"
-    "        if (sqlca.sqlcode < 0)\n            return false;\n"
-    "        EXEC SQL SET LOCAL request.jwt.claims = '{\"sub\": \"it''s\"}';\n",
-    "#line 4 \"t0.schema\"\n"
-    "        EXEC SQL SELECT count(q::text) INTO :n FROM (\n select * from t \n\n) AS q;\n",
-    "#line 7 \"t0.schema\"\n"
-    "        EXEC SQL WITH q AS (\n update t set a = 1 \nRETURNING 1) "
-    "SELECT count(*) INTO :n FROM q;\n",
-    "#line 8 \"t0.schema\"\n"
-    "        EXEC SQL WITH q AS (\n insert into t values (1) returning a \n) "
-    "SELECT count(*) INTO :n FROM q;\n",
-    "    EXEC SQL RESET ROLE;\n    EXEC SQL RESET request.jwt.claims;\n",
-    "static const SctlTest tests[] = {\n    {\"t\", 0, 3},\n};\n",
-    "    {SCTL_STEP_ROWS, \"anon\", true, 1, NULL, \"t0.schema\", 4, 3},\n"
-    "    {SCTL_STEP_ROWS, NULL, true, 0, NULL, \"t0.schema\", 7, 3},\n"
-    "    {SCTL_STEP_SETUP, NULL, true, 0, NULL, \"t0.schema\", 8, 3},\n",
-    "const SctlTests sctl_tests = {\n    tests, 1, test_steps, "
-    "test_enter, test_run, test_leave,\n};\n",
-};
+static void carried_free(Carried *c)
+{
+    free(c->pgc);
+    buf_free(&c->o.sql);
+    front_free(&c->f);
+}
+
+/* Each step as carried: its kind, role and claims, whether it counts,
+ * rows, its place, and its statement wrapped to yield the count. */
+START_TEST(test_steps_carried)
+{
+    Carried c;
+    carried(&c, with_test);
+    const SctlSchema *s = c.o.model;
+    ck_assert_int_eq(s->ntests, 1);
+    ck_assert_str_eq(s->tests[0].name, "t");
+    ck_assert_int_eq(s->tests[0].first, 0);
+    ck_assert_int_eq(s->tests[0].nsteps, 3);
+    ck_assert_int_eq(s->nsteps, 3);
+    const SctlTestStep *st = s->steps;
+    ck_assert_int_eq(st[0].kind, SCTL_STEP_ROWS);
+    ck_assert_str_eq(st[0].role, "anon");
+    ck_assert_str_eq(st[0].claims, "{\"sub\": \"it's\"}");
+    ck_assert(st[0].counted);
+    ck_assert_int_eq(st[0].rows, 1);
+    ck_assert_int_eq(st[0].line, 4);
+    ck_assert_int_eq(st[0].col, 3);
+    ck_assert_str_eq(st[0].sql, "SELECT count(q::text) FROM (\n select * "
+                                "from t -- all\n\n) AS q");
+    ck_assert_ptr_null(st[1].role);
+    ck_assert_ptr_null(st[1].claims);
+    ck_assert_str_eq(st[1].sql, "WITH q AS (\n update t set a = 1 \n"
+                                "RETURNING 1) SELECT count(*) FROM q");
+    ck_assert_int_eq(st[2].kind, SCTL_STEP_SETUP);
+    ck_assert_str_eq(st[2].sql, "WITH q AS (\n insert into t values (1) "
+                                "returning a \n) SELECT count(*) FROM q");
+    ck_assert_str_eq(s->files[st[2].file], "t0.schema");
+    ck_assert_int_eq(st[2].line, 8);
+    carried_free(&c);
+}
+END_TEST
 
 /* A setup may hold several statements: each runs as a step of its own,
  * all at the setup's place. */
 START_TEST(test_setup_statements)
 {
-    char *pgc = pgc_of("platform supabase;\ntable t { a int; }\n"
-                       "test \"t\" {\n"
-                       "  setup $$ insert into t values (1); insert into t values (2) $$;\n"
-                       "  expect 2 rows from $$ select * from t $$;\n}\n");
-    ck_assert_msg(strstr(pgc, "EXEC SQL  insert into t values (1);") != NULL,
-                  "%.2000s", pgc);
-    ck_assert_ptr_nonnull(strstr(pgc, "EXEC SQL  insert into t values (2) ;"));
-    ck_assert_ptr_nonnull(strstr(pgc, "{\"t\", 0, 3}"));
-    free(pgc);
+    Carried c;
+    carried(&c, "platform supabase;\ntable t { a int; }\n"
+                "test \"t\" {\n"
+                "  setup $$ insert into t values (1); insert into t values (2) $$;\n"
+                "  expect 2 rows from $$ select * from t $$;\n}\n");
+    const SctlSchema *s = c.o.model;
+    ck_assert_int_eq(s->tests[0].nsteps, 3);
+    ck_assert_str_eq(s->steps[0].sql, " insert into t values (1)");
+    ck_assert_str_eq(s->steps[1].sql, " insert into t values (2) ");
+    ck_assert_int_eq(s->steps[0].line, s->steps[1].line);
+    ck_assert_ptr_nonnull(strstr(c.pgc, "{\"t\", 0, 3},"));
+    carried_free(&c);
 }
 END_TEST
 
-START_TEST(test_pgc_statements)
+/* The pgc carries each step's statement as C strings, line by line. */
+START_TEST(test_pgc_steps)
 {
-    char *pgc = pgc_of(with_test);
-    ck_assert_msg(strstr(pgc, pgc_has[_i]) != NULL, "missing:\n%.600s",
-                  pgc_has[_i]);
-    free(pgc);
+    Carried c;
+    carried(&c, with_test);
+    ck_assert_msg(strstr(c.pgc, "    {SCTL_STEP_ROWS, \"anon\", \"{\\\"sub\\\": "
+                                "\\\"it's\\\"}\", true, 1, NULL, 0, 4, 3,\n"
+                                "     \"SELECT count(q::text) FROM (\\n\"\n"
+                                "     \" select * from t -- all\\n\"\n")
+                  != NULL, "%.3000s", c.pgc);
+    carried_free(&c);
 }
 END_TEST
 
-/* The line after "sctl_schema = {" names the project and the checksum. */
-static char *checksum_line(const char *pgc)
-{
-    const char *at = strstr(pgc, "sctl_schema = {\n");
-    ck_assert_ptr_nonnull(at);
-    at += strlen("sctl_schema = {\n");
-    return strndup(at, strcspn(at, "\n"));
-}
-
+/* Tests change neither the canonical SQL nor its checksum. */
 START_TEST(test_pgc_without_tests)
 {
-    char *plain = pgc_of(schema), *tested = pgc_of(with_test);
-    ck_assert_ptr_nonnull(strstr(plain, "const SctlTests sctl_tests = {\n"
-        "    NULL, 0, NULL, test_enter, test_run, test_leave,\n};\n"));
-    ck_assert_ptr_null(strstr(plain, "SctlTestStep"));
-    char *a = checksum_line(plain), *b = checksum_line(tested);
-    ck_assert_str_eq(a, b);
-    free(a);
-    free(b);
-    free(plain);
-    free(tested);
+    Carried plain, tested;
+    carried(&plain, schema);
+    carried(&tested, with_test);
+    ck_assert_int_eq(plain.o.model->ntests, 0);
+    ck_assert_int_eq(plain.o.model->nsteps, 0);
+    ck_assert_ptr_nonnull(strstr(plain.pgc, "    tests, 0, steps, 0,\n"));
+    ck_assert_str_eq(plain.o.model->checksum, tested.o.model->checksum);
+    carried_free(&plain);
+    carried_free(&tested);
 }
 END_TEST
 
@@ -326,8 +348,8 @@ Suite *make_tests_suite(void)
     tc = tcase_create("emit");
     tcase_add_test(tc, test_sql_unchanged);
     tcase_add_test(tc, test_setup_statements);
-    tcase_add_loop_test(tc, test_pgc_statements, 0,
-                        (int)(sizeof pgc_has / sizeof pgc_has[0]));
+    tcase_add_test(tc, test_steps_carried);
+    tcase_add_test(tc, test_pgc_steps);
     tcase_add_test(tc, test_pgc_without_tests);
     suite_add_tcase(s, tc);
     return s;

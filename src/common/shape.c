@@ -1,0 +1,90 @@
+/*
+ * shape.c — repairs of fixed shape, written from their arguments through
+ * the one quoting function.  The compiler instantiates every shape an
+ * object can need and parses it at build time; the runtime writes the same
+ * text when the repair is needed.  So no repair text is carried per
+ * object, and none reaches the server unchecked.
+ */
+#include "objects.h"
+
+#include <string.h>
+
+/* Arguments each hole takes: %Q is a schema and a name. */
+static int hole_args(char hole)
+{
+    return hole == 'Q' ? 2 : 1;
+}
+
+int sctl_shape_arity(SctlShape sh)
+{
+    int n = 0;
+    for (const char *p = sctl_shape_templates[sh]; *p; p++)
+        if (p[0] == '%' && p[1])
+            n += hole_args(*++p);
+    return n;
+}
+
+/* SELECT, INSERT, "UPDATE, DELETE": upper-case words, spaces, commas. */
+static bool privilege_words(const char *s)
+{
+    if (!s || !*s)
+        return false;
+    return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ ,") == strlen(s);
+}
+
+/* Every argument fits its hole: checked first, so that nothing half
+ * written ever leaves. */
+static bool fits(const char *t, const char *const *args)
+{
+    for (int i = 0; *t; t++) {
+        if (t[0] != '%' || !t[1])
+            continue;
+        char hole = *++t;
+        if ((hole == 'P' && !privilege_words(args[i])) ||
+            (hole != 'Q' && hole != 'P' && !args[i]) ||
+            (hole == 'Q' && !args[i + 1]))
+            return false;
+        i += hole_args(hole);
+    }
+    return true;
+}
+
+static void put_hole(SctlOut o, char hole, const char *const *a)
+{
+    switch (hole) {
+    case 'Q':
+        if (a[0]) {
+            sctl_quote_ident(o, a[0]);
+            o.put(o.to, ".", 1);
+        }
+        sctl_quote_ident(o, a[1]);
+        break;
+    case 'I': sctl_quote_ident(o, a[0]); break;
+    case 'L': sctl_quote_literal(o, a[0]); break;
+    case 'R':
+        if (strcmp(a[0], "PUBLIC") == 0)
+            o.put(o.to, "PUBLIC", 6);
+        else
+            sctl_quote_ident(o, a[0]);
+        break;
+    default: o.put(o.to, a[0], strlen(a[0])); break;   /* %s, %P */
+    }
+}
+
+bool sctl_shape_write(SctlOut o, SctlShape sh, const char *const *args)
+{
+    const char *t = sctl_shape_templates[sh];
+    if (!fits(t, args))
+        return false;
+    for (int i = 0; *t;) {
+        size_t plain = strcspn(t, "%");
+        o.put(o.to, t, plain);
+        t += plain;
+        if (!*t)
+            break;
+        put_hole(o, t[1], args + i);
+        i += hole_args(t[1]);
+        t += 2;
+    }
+    return true;
+}

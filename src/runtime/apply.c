@@ -1,0 +1,264 @@
+/*
+ * apply.c — bringing the database to the declared state: one
+ * transaction under the advisory lock, the planned steps run in order,
+ * the run recorded in history and the normal forms cached; then the
+ * indexes built concurrently, which cannot run in a transaction.
+ *
+ * Statements run through libpq on ECPG's own connection, as they are:
+ * ECPG's EXECUTE IMMEDIATE refuses a statement that holds `$1` outside
+ * single quotes (an SQL function's body, a comment), so it cannot carry
+ * every statement byte for byte.
+ */
+#include "commands.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Lists every step that cannot run, or would lose data unasked. */
+static bool refused(const Ctx *c, const SctlPlan *p)
+{
+    bool any = false;
+    for (int i = 0; i < p->len; i++) {
+        const SctlStep *st = &p->steps[i];
+        if (!st->why && !(st->data_loss && !c->allow_data_loss))
+            continue;
+        const SctlObject *o = st->object >= 0 ? &c->s->objects[st->object]
+                                              : NULL;
+        fprintf(stderr, "%s: refusing: %s%s", sctl_progname,
+                st->why ? st->why : sctl_step_sql(c->s, st),
+                st->why ? "" : " (loses data; --allow-data-loss permits it)");
+        if (o)
+            fprintf(stderr, " -- %s:%d", sctl_file(c->s, o->file), o->line);
+        fputc('\n', stderr);
+        any = true;
+    }
+    return any;
+}
+
+/* The server's message, with its detail and hint, as indented lines. */
+static void print_error(const PGresult *r, PGconn *conn)
+{
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+                        : NULL;
+    const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL)
+                           : NULL;
+    const char *hint = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_HINT)
+                         : NULL;
+    if (!msg)
+        msg = PQerrorMessage(conn);
+    fprintf(stderr, "%s: apply failed: %.*s\n", sctl_progname,
+            (int)strcspn(msg, "\n"), msg);
+    if (detail)
+        fprintf(stderr, "  detail: %.*s\n", (int)strcspn(detail, "\n"),
+                detail);
+    if (hint)
+        fprintf(stderr, "  hint: %.*s\n", (int)strcspn(hint, "\n"), hint);
+}
+
+static int run_steps(Ctx *c, const SctlPlan *p, bool after_commit)
+{
+    for (int i = 0; i < p->len; i++) {
+        const SctlStep *st = &p->steps[i];
+        if (st->after_commit != after_commit)
+            continue;
+        const char *sql = sctl_step_sql(c->s, st);
+        PGresult *r = PQexec(c->conn.pg, sql);
+        ExecStatusType rs = PQresultStatus(r);
+        if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK) {
+            PQclear(r);
+            continue;
+        }
+        print_error(r, c->conn.pg);
+        PQclear(r);
+        fprintf(stderr, "  statement: %s\n", sql);
+        if (st->object >= 0) {
+            const SctlObject *o = &c->s->objects[st->object];
+            fprintf(stderr, "  declared at %s:%d\n", sctl_file(c->s, o->file),
+                    o->line);
+        }
+        return SCTL_APPLY_FAILED;
+    }
+    return SCTL_OK;
+}
+
+/* Declared objects that were missing or differed: what apply changes. */
+static int changed_objects(const SctlSchema *s, const SctlDeclared *d,
+                           const SctlFacets *live, const SctlDiffs *diffs)
+{
+    char *changed = sctl_xcalloc((size_t)s->nobjects + 1, 1);
+    for (int i = 0; i < diffs->len; i++)
+        if (diffs->items[i].object >= 0)
+            changed[diffs->items[i].object] = 1;
+    int n = 0;
+    for (int i = 0; i < s->nobjects; i++) {
+        if (!sctl_facet(d->facets, d->keys[i]))
+            continue;
+        n += changed[i] || !sctl_facet(live, d->keys[i]);
+    }
+    free(changed);
+    return n;
+}
+
+static bool record(Ctx *c, const SctlDeclared *d, int changes, char **err)
+{
+    return sctl_history_record(c->conn.pg, c->s->project, c->s->checksum,
+                               changes, err) &&
+           sctl_declared_store(c->conn.pg, c->s, d, err);
+}
+
+/* The usual apply: declared state known, live state read under the lock,
+ * differences planned and run. */
+static int attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
+{
+    char *err = NULL;
+    SctlFacets *live;
+    SctlDiffs diffs;
+    if (!sctl_lock(c->conn.pg, &err) ||
+        !sctl_history_ensure(c->conn.pg, &err))
+        return cmd_fail(SCTL_APPLY_FAILED, err);
+    int status = cmd_compare(c, d, &live, &diffs);
+    if (status != SCTL_OK)
+        return SCTL_APPLY_FAILED;
+    sctl_plan(c->s, d, live, &diffs, plan);
+    c->applied = changed_objects(c->s, d, live, &diffs);
+    sctl_diffs_free(&diffs);
+    sctl_facets_free(live);
+    if (refused(c, plan))
+        return SCTL_APPLY_FAILED;
+    status = run_steps(c, plan, false);
+    if (status == SCTL_OK && !record(c, d, plan->len, &err))
+        return cmd_fail(SCTL_APPLY_FAILED, err);
+    return status;
+}
+
+/*
+ * A database holding none of the declared schemas, relations, types or
+ * functions (roles and extensions may exist: they are made only if
+ * missing).  Then apply is the canonical statements in order, and what
+ * they made is the declared state in PostgreSQL's words: read back and
+ * cached, with no scratch database.
+ */
+static bool fresh(const SctlSchema *s, const SctlFacets *live)
+{
+    for (int i = 0; i < s->nobjects; i++) {
+        const SctlObject *o = &s->objects[i];
+        if (o->kind == SCTL_K_ROLE || o->kind == SCTL_K_EXTENSION ||
+            (o->kind == SCTL_K_SCHEMA && strcmp(o->name, "public") == 0))
+            continue;
+        char *key = sctl_object_key(o);
+        bool there = sctl_facet(live, key) != NULL;
+        free(key);
+        if (there)
+            return false;
+    }
+    return !sctl_has_function_named(s, live);
+}
+
+static bool is_fresh(Ctx *c, int *status)
+{
+    char *err = NULL;
+    SctlFacets *live = sctl_read_facets(c->conn.pg, c->s->schemas,
+                                        c->s->nschemas, &err);
+    if (!live) {
+        *status = cmd_fail(SCTL_APPLY_FAILED, err);
+        return false;
+    }
+    bool yes = fresh(c->s, live);
+    sctl_facets_free(live);
+    return yes;
+}
+
+static void add_step(SctlPlan *p, SctlStep st)
+{
+    if (p->len == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 256;
+        p->steps = sctl_xrealloc(p->steps, sizeof *p->steps * (size_t)p->cap);
+    }
+    p->steps[p->len++] = st;
+}
+
+/* Returns -1 when the database is not fresh after all (someone else
+ * applied meanwhile): the caller takes the usual way. */
+static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
+{
+    char *err = NULL;
+    int status = SCTL_OK;
+    if (!sctl_lock(c->conn.pg, &err) ||
+        !sctl_history_ensure(c->conn.pg, &err))
+        return cmd_fail(SCTL_APPLY_FAILED, err);
+    if (!is_fresh(c, &status))
+        return status == SCTL_OK ? -1 : status;
+    for (int k = 0; k < c->s->nstatements; k++)
+        add_step(plan, (SctlStep){k, NULL, c->s->statements[k].object,
+                                  false, false, NULL});
+    status = run_steps(c, plan, false);
+    if (status != SCTL_OK)
+        return status;
+    if (!sctl_declared_here(&c->conn, c->s, d, &err) ||
+        !record(c, d, plan->len, &err))
+        return cmd_fail(SCTL_APPLY_FAILED, err);
+    c->applied = cmd_declared_count(d, c->s->nobjects);
+    return SCTL_OK;
+}
+
+typedef int (*Attempt)(Ctx *c, SctlDeclared *d, SctlPlan *plan);
+
+/* One apply: BEGIN, the attempt under the lock, COMMIT or ROLLBACK; then
+ * the indexes built concurrently, which cannot run in a transaction. */
+static int transaction(Ctx *c, Attempt attempt, SctlDeclared *d)
+{
+    SctlPlan plan = {0};
+    char *err = NULL;
+    if (!sctl_exec(c->conn.pg, "BEGIN", "apply", &err))
+        return cmd_fail(SCTL_APPLY_FAILED, err);
+    int status = attempt(c, d, &plan);
+    if (status == SCTL_OK && !sctl_exec(c->conn.pg, "COMMIT", "apply", &err))
+        status = cmd_fail(SCTL_APPLY_FAILED, err);
+    if (status != SCTL_OK) {
+        sctl_exec(c->conn.pg, "ROLLBACK", NULL, NULL);
+        if (status > 0)
+            fprintf(stderr, "%s: apply rolled back; the database is as it "
+                    "was\n", sctl_progname);
+    } else {
+        status = run_steps(c, &plan, true);
+        c->did_apply = true;
+        printf("apply: %d statement%s run, %d object%s changed\n", plan.len,
+               plan.len == 1 ? "" : "s", c->applied,
+               c->applied == 1 ? "" : "s");
+    }
+    sctl_plan_free(&plan);
+    return status;
+}
+
+/* Indexes built concurrently come after the commit, so the state read
+ * back inside a fresh apply's transaction would lack them. */
+static bool builds_concurrently(const SctlSchema *s)
+{
+    for (int i = 0; i < s->nobjects; i++)
+        if (s->objects[i].concurrently)
+            return true;
+    return false;
+}
+
+int cmd_apply(Ctx *c, SctlDeclared *d, bool *have)
+{
+    char *err = NULL;
+    int status = SCTL_OK;
+    if (!*have && !builds_concurrently(c->s) && is_fresh(c, &status)) {
+        status = transaction(c, attempt_fresh, d);
+        if (status != -1) {
+            *have = status == SCTL_OK;
+            if (!*have)
+                sctl_declared_free(d, c->s->nobjects);
+            return status;
+        }
+        sctl_declared_free(d, c->s->nobjects);  /* not fresh after all */
+        status = SCTL_OK;
+    }
+    if (status != SCTL_OK)
+        return status;
+    if (!*have && !sctl_declared(&c->conn, c->s, d, &err))
+        return cmd_fail(SCTL_USAGE, err);
+    *have = true;
+    return transaction(c, attempt_declared, d);
+}

@@ -1,0 +1,160 @@
+/*
+ * commands.c — the commands that read and report: verify, plan, status;
+ * and what every command shares (timing, failure messages, the
+ * comparison of the live catalog with the declaration).
+ */
+#include "commands.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *sctl_progname = "schemactl";
+
+bool sctl_timing;
+
+void cmd_phase(const char *what)
+{
+    static struct timespec last;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (sctl_timing && last.tv_sec)
+        fprintf(stderr, "timing: %-24s %7.3f s\n", what,
+                (double)(now.tv_sec - last.tv_sec) +
+                (double)(now.tv_nsec - last.tv_nsec) / 1e9);
+    last = now;
+}
+
+int cmd_fail(int status, char *err)
+{
+    fprintf(stderr, "%s: %s\n", sctl_progname, err ? err : "failed");
+    free(err);
+    return status;
+}
+
+int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
+                SctlDiffs *diffs)
+{
+    char *err = NULL;
+    cmd_phase("(before reading)");
+    *live = sctl_read_facets(c->conn.pg, c->s->schemas, c->s->nschemas, &err);
+    if (!*live)
+        return cmd_fail(SCTL_USAGE, err);
+    cmd_phase("read the catalog");
+    memset(diffs, 0, sizeof *diffs);
+    sctl_diff(c->s, d, *live, diffs);
+    cmd_phase("compare");
+    return SCTL_OK;
+}
+
+static int count_drifted(const SctlDiffs *ds)
+{
+    int n = 0, last = -2;
+    for (int i = 0; i < ds->len; i++) {
+        if (ds->items[i].object != last || ds->items[i].object < 0)
+            n++;
+        last = ds->items[i].object;
+    }
+    return n;
+}
+
+int cmd_declared_count(const SctlDeclared *d, int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += sctl_facet(d->facets, d->keys[i]) != NULL;
+    return k;
+}
+
+int cmd_verify(Ctx *c, const SctlDeclared *d)
+{
+    SctlFacets *live;
+    SctlDiffs diffs;
+    int status = cmd_compare(c, d, &live, &diffs);
+    if (status != SCTL_OK)
+        return status;
+    sctl_diffs_print(c->s, &diffs, stdout);
+    c->verified = cmd_declared_count(d, c->s->nobjects);
+    c->drifted = count_drifted(&diffs);
+    c->did_verify = true;
+    printf("verify: %d objects checked, %d differ%s\n", c->verified,
+           c->drifted, d->from_cache ? "" : " (normal forms from a scratch "
+           "database)");
+    sctl_diffs_free(&diffs);
+    sctl_facets_free(live);
+    return c->drifted ? SCTL_DRIFT : SCTL_OK;
+}
+
+static void print_plan(const SctlSchema *s, const SctlPlan *p, FILE *out)
+{
+    for (int i = 0; i < p->len; i++) {
+        const SctlStep *st = &p->steps[i];
+        const SctlObject *o = st->object >= 0 ? &s->objects[st->object] : NULL;
+        if (st->why)
+            fprintf(out, "-- cannot: %s", st->why);
+        else
+            fprintf(out, "%s;%s", sctl_step_sql(s, st),
+                    st->data_loss ? "  -- loses data: needs "
+                                    "--allow-data-loss" : "");
+        if (o)
+            fprintf(out, "  -- %s:%d", sctl_file(s, o->file), o->line);
+        fputc('\n', out);
+    }
+}
+
+int cmd_plan(Ctx *c, const SctlDeclared *d)
+{
+    SctlFacets *live;
+    SctlDiffs diffs;
+    char *err = NULL;
+    if (!sctl_exec(c->conn.pg, "BEGIN READ ONLY", "plan", &err))
+        return cmd_fail(SCTL_USAGE, err);
+    int status = cmd_compare(c, d, &live, &diffs);
+    if (status == SCTL_OK) {
+        SctlPlan plan = {0};
+        sctl_plan(c->s, d, live, &diffs, &plan);
+        print_plan(c->s, &plan, stdout);
+        printf("-- plan: %d statement%s\n", plan.len, plan.len == 1 ? "" : "s");
+        sctl_plan_free(&plan);
+        sctl_diffs_free(&diffs);
+        sctl_facets_free(live);
+    }
+    sctl_exec(c->conn.pg, "ROLLBACK", NULL, NULL);
+    return status;
+}
+
+/* What the schema declares, by the kinds a reviewer counts first. */
+static void print_contents(const SctlSchema *s)
+{
+    int tables = 0, indexes = 0, policies = 0;
+    for (int i = 0; i < s->nobjects; i++) {
+        tables += s->objects[i].kind == SCTL_K_TABLE;
+        indexes += s->objects[i].kind == SCTL_K_INDEX;
+        policies += s->objects[i].kind == SCTL_K_POLICY;
+    }
+    printf("schema %s: %d tables, %d indexes, %d policies, %d test%s\n",
+           s->project, tables, indexes, policies, s->ntests,
+           s->ntests == 1 ? "" : "s");
+}
+
+int cmd_status(Ctx *c, const SctlDeclared *d)
+{
+    print_contents(c->s);
+    if (!sctl_history_print(c->conn.pg, stdout))
+        printf("status: no applied runs recorded\n");
+    SctlFacets *live;
+    SctlDiffs diffs;
+    int status = cmd_compare(c, d, &live, &diffs);
+    if (status != SCTL_OK)
+        return status;
+    int n = count_drifted(&diffs);
+    if (n)
+        printf("status: %d object%s differ from the schema (run verify)\n",
+               n, n == 1 ? "" : "s");
+    else
+        printf("status: the database matches the schema (%s)\n",
+               c->s->checksum);
+    sctl_diffs_free(&diffs);
+    sctl_facets_free(live);
+    return SCTL_OK;
+}

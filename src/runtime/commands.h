@@ -1,0 +1,41 @@
+/*
+ * commands.h — what the command files of the runtime share (main.c,
+ * commands.c, apply.c): the state of one invocation and the commands.
+ * Not part of the runtime's interface (schemactl.h).
+ */
+#ifndef SCTL_COMMANDS_H
+#define SCTL_COMMANDS_H
+
+#include "schemactl.h"
+
+typedef struct Ctx {
+    const SctlSchema *s;
+    SctlConn conn;
+    bool allow_data_loss;
+    bool install_shim;
+    int applied;        /* objects made or repaired by apply */
+    int verified;       /* objects compared by verify */
+    int drifted;        /* of those, how many differ */
+    bool did_apply, did_verify;
+} Ctx;
+
+/* The executable's name, for the start of its messages. */
+extern const char *sctl_progname;
+
+/* --timing: how long the phase that ends now took, on stderr. */
+void cmd_phase(const char *what);
+/* Prints "NAME: err" (err freed) and returns status. */
+int cmd_fail(int status, char *err);
+/* The live catalog read and compared with the declaration. */
+int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
+                SctlDiffs *diffs);
+/* Declared objects the declared state holds (what verify counts). */
+int cmd_declared_count(const SctlDeclared *d, int n);
+
+int cmd_verify(Ctx *c, const SctlDeclared *d);
+int cmd_plan(Ctx *c, const SctlDeclared *d);
+int cmd_status(Ctx *c, const SctlDeclared *d);
+/* *have: whether d holds the declared state (apply may make it). */
+int cmd_apply(Ctx *c, SctlDeclared *d, bool *have);
+
+#endif

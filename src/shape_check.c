@@ -1,0 +1,204 @@
+/*
+ * shape_check.c — nothing reaches the server that the compiler did not
+ * parse.  Every canonical statement, and every repair shape instantiated
+ * for every object it can apply to (with the object's own names and
+ * checked text, through the same sctl_shape_write the runtime uses), is
+ * parsed by PostgreSQL's parser at build time.  A failure is reported at
+ * the object's .schema position and stops the build before any file is
+ * written.
+ */
+#include "schemac.h"
+
+#include <pg_query.h>
+#include <string.h>
+
+typedef struct Check {
+    Arena *a;
+    const SctlSchema *s;
+    const ModelTokens *at;
+    Diag *d;
+    long parsed;
+    Buf b;
+} Check;
+
+/* Parses sql; on failure, an error at tok naming what it is. */
+static void parse(Check *c, const char *sql, const Token *tok,
+                  const char *what)
+{
+    PgQuerySplitResult r = pg_query_split_with_parser(sql);
+    c->parsed++;
+    if (r.error)
+        diag_at(c->d, DIAG_ERROR, tok->src, tok->off, tok->len,
+                "%s does not parse: %s (the statement: %.200s)", what,
+                r.error->message, sql);
+    pg_query_free_split_result(r);
+}
+
+static void shape(Check *c, int i, SctlShape sh, const char *const *args)
+{
+    c->b.len = 0;
+    if (!sctl_shape_write(quote_out(&c->b), sh, args)) {
+        const Token *t = c->at->objects[i];
+        diag_at(c->d, DIAG_ERROR, t->src, t->off, t->len,
+                "internal error: repair %s cannot be written for this "
+                "object", sctl_shape_names[sh]);
+        return;
+    }
+    buf_putc(&c->b, '\0');
+    c->b.len--;
+    parse(c, c->b.data, c->at->objects[i],
+          arena_printf(c->a, "the repair %s", sctl_shape_names[sh]));
+}
+
+#define SHAPE(c, i, sh, ...) \
+    shape(c, i, sh, (const char *const[]){__VA_ARGS__, NULL})
+
+static const char *make_sql(Check *c, const SctlObject *o)
+{
+    return o->make >= 0 ? c->s->statements[o->make].sql : NULL;
+}
+
+static void column(Check *c, int i, const SctlObject *o)
+{
+    const char *s = o->schema, *t = o->table, *n = o->name;
+    if (o->definition)
+        SHAPE(c, i, SCTL_SHAPE_ADD_COLUMN, s, t, o->definition);
+    if (o->default_expr)
+        SHAPE(c, i, SCTL_SHAPE_SET_DEFAULT, s, t, n, o->default_expr);
+    if (o->type)
+        SHAPE(c, i, SCTL_SHAPE_ALTER_TYPE, s, t, n, o->type);
+    SHAPE(c, i, SCTL_SHAPE_DROP_DEFAULT, s, t, n);
+    SHAPE(c, i, SCTL_SHAPE_SET_NOT_NULL, s, t, n);
+    SHAPE(c, i, SCTL_SHAPE_DROP_NOT_NULL, s, t, n);
+    SHAPE(c, i, SCTL_SHAPE_DROP_COLUMN, s, t, n);
+    if (o->grants_declared) {
+        SHAPE(c, i, SCTL_SHAPE_GRANT_COLUMN_OPTION, "SELECT", n, s, t,
+              "PUBLIC");
+        SHAPE(c, i, SCTL_SHAPE_REVOKE_COLUMN, "UPDATE", n, s, t, n);
+    }
+}
+
+/* CREATE [UNIQUE] INDEX name ...: the text after INDEX. */
+static void concurrent_index(Check *c, int i, const char *make)
+{
+    bool unique = strncmp(make, "CREATE UNIQUE INDEX ", 20) == 0;
+    const char *rest = make + (unique ? 20 : 13);
+    SHAPE(c, i, unique ? SCTL_SHAPE_CREATE_UNIQUE_INDEX_CONCURRENTLY
+                       : SCTL_SHAPE_CREATE_INDEX_CONCURRENTLY, rest);
+}
+
+static void table(Check *c, int i, const SctlObject *o)
+{
+    SHAPE(c, i, SCTL_SHAPE_ENABLE_RLS, o->schema, o->name);
+    SHAPE(c, i, SCTL_SHAPE_DISABLE_RLS, o->schema, o->name);
+    SHAPE(c, i, SCTL_SHAPE_FORCE_RLS, o->schema, o->name);
+    SHAPE(c, i, SCTL_SHAPE_NO_FORCE_RLS, o->schema, o->name);
+    if (o->parent >= 0 && o->definition) {
+        const SctlObject *p = &c->s->objects[o->parent];
+        SHAPE(c, i, SCTL_SHAPE_ATTACH_PARTITION, p->schema, p->name,
+              o->schema, o->name, o->definition);
+    }
+    if (o->grants_declared) {
+        SHAPE(c, i, SCTL_SHAPE_GRANT_TABLE, "SELECT, INSERT", o->schema,
+              o->name, "PUBLIC");
+        SHAPE(c, i, SCTL_SHAPE_GRANT_TABLE_OPTION, "DELETE", o->schema,
+              o->name, o->name);
+        SHAPE(c, i, SCTL_SHAPE_REVOKE_TABLE, "TRUNCATE", o->schema,
+              o->name, o->name);
+    }
+}
+
+static void view(Check *c, int i, const SctlObject *o, const char *make)
+{
+    bool mat = make && strncmp(make, "CREATE MATERIALIZED", 19) == 0;
+    SHAPE(c, i, mat ? SCTL_SHAPE_DROP_MATVIEW : SCTL_SHAPE_DROP_VIEW,
+          o->schema, o->name);
+    if (make && !mat)
+        SHAPE(c, i, SCTL_SHAPE_REPLACE, make + 7);
+    if (o->grants_declared)
+        SHAPE(c, i, SCTL_SHAPE_GRANT_TABLE, "SELECT", o->schema, o->name,
+              "PUBLIC");
+}
+
+static void function(Check *c, int i, const SctlObject *o, const char *make)
+{
+    if (make)
+        SHAPE(c, i, SCTL_SHAPE_REPLACE, make + 7);
+    SHAPE(c, i, SCTL_SHAPE_GRANT_FUNCTION, "EXECUTE", o->signature,
+          "PUBLIC");
+    SHAPE(c, i, SCTL_SHAPE_GRANT_FUNCTION_OPTION, "EXECUTE", o->signature,
+          o->name);
+    SHAPE(c, i, SCTL_SHAPE_REVOKE_FUNCTION, "EXECUTE", o->signature,
+          "PUBLIC");
+}
+
+static void object(Check *c, int i)
+{
+    const SctlObject *o = &c->s->objects[i];
+    const char *make = make_sql(c, o);
+    switch (o->kind) {
+    case SCTL_K_COLUMN: column(c, i, o); break;
+    case SCTL_K_CONSTRAINT:
+        if (o->definition)
+            SHAPE(c, i, SCTL_SHAPE_ADD_CONSTRAINT, o->schema, o->table,
+                  o->definition);
+        SHAPE(c, i, SCTL_SHAPE_DROP_CONSTRAINT, o->schema, o->table,
+              o->name);
+        break;
+    case SCTL_K_INDEX:
+        SHAPE(c, i, SCTL_SHAPE_DROP_INDEX, o->schema, o->name);
+        if (o->concurrently && make)
+            concurrent_index(c, i, make);
+        break;
+    case SCTL_K_POLICY:
+        SHAPE(c, i, SCTL_SHAPE_DROP_POLICY, o->name, o->schema, o->table);
+        break;
+    case SCTL_K_TRIGGER:
+        SHAPE(c, i, SCTL_SHAPE_DROP_TRIGGER, o->name, o->schema, o->table);
+        break;
+    case SCTL_K_TABLE: table(c, i, o); break;
+    case SCTL_K_VIEW: view(c, i, o, make); break;
+    case SCTL_K_FUNCTION: function(c, i, o, make); break;
+    case SCTL_K_TYPE:
+        SHAPE(c, i, SCTL_SHAPE_ADD_ENUM_VALUE_AFTER, o->schema, o->name,
+              "new label", "it's");
+        break;
+    case SCTL_K_ROLE:
+        SHAPE(c, i, SCTL_SHAPE_GRANT_ROLE, o->name, o->name);
+        SHAPE(c, i, SCTL_SHAPE_REVOKE_ROLE, o->name, o->name);
+        break;
+    case SCTL_K_SCHEMA:
+        SHAPE(c, i, SCTL_SHAPE_GRANT_SCHEMA, "USAGE", o->name, "PUBLIC");
+        SHAPE(c, i, SCTL_SHAPE_GRANT_SCHEMA_OPTION, "CREATE", o->name,
+              o->name);
+        SHAPE(c, i, SCTL_SHAPE_REVOKE_SCHEMA, "USAGE", o->name, o->name);
+        break;
+    case SCTL_K_EXTENSION:
+    case SCTL_K_BUCKET: break;      /* made again by their own statement */
+    }
+}
+
+long shape_check(Arena *a, const SctlSchema *s, const ModelTokens *at,
+                 Diag *d)
+{
+    Check c = {a, s, at, d, 0, {0}};
+    for (int k = 0; k < s->nstatements; k++)
+        parse(&c, s->statements[k].sql, at->statements[k],
+              "the canonical statement");
+    for (int i = 0; i < s->nobjects; i++)
+        object(&c, i);
+    for (int k = 0; k < s->nsteps; k++) {
+        /* steps are located by file:line only; sema parsed them already,
+         * so a failure here is the wrapper's */
+        PgQuerySplitResult r = pg_query_split_with_parser(s->steps[k].sql);
+        c.parsed++;
+        if (r.error)
+            diag_plain(d, DIAG_ERROR, "%s:%d:%d: internal error: a test "
+                       "step's wrapped statement does not parse: %s",
+                       s->files[s->steps[k].file], s->steps[k].line,
+                       s->steps[k].col, r.error->message);
+        pg_query_free_split_result(r);
+    }
+    buf_free(&c.b);
+    return c.parsed;
+}

@@ -1,0 +1,302 @@
+/*
+ * test_shape.c — the table of repair shapes and the one quoting function
+ * they share with the compiler: every shape written with hostile names
+ * parses, and parses back to those very names; bad arguments write
+ * nothing; the model carries canonical statements byte for byte; and the
+ * build-time check reports a repair that cannot parse at its object.
+ */
+#include <check.h>
+#include <pg_query.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schemac.h"
+
+/* Names that break naive quoting: keywords of SQL, of ECPG and of C,
+ * and every byte that has a meaning to a lexer. */
+static const char *const hostile[] = {
+    "plain", "select", "user", "allocate", "descriptor", "reference",
+    "bool", "long", "struct", "unsigned", "Mixed Case", "a\nb", "a\rb",
+    "tab\there", "quote\"d", "it's", "back\\slash", "$$", "$1", "?",
+    "-- not a comment", "/* nor this */", "ünïcödé",
+};
+#define NHOSTILE ((int)(sizeof hostile / sizeof hostile[0]))
+
+static char *shape_text(SctlShape sh, const char *const *args)
+{
+    Buf b = {0};
+    if (!sctl_shape_write(quote_out(&b), sh, args)) {
+        buf_free(&b);
+        return NULL;
+    }
+    buf_putc(&b, '\0');
+    return b.data;
+}
+
+static bool parses(const char *sql)
+{
+    PgQuerySplitResult r = pg_query_split_with_parser(sql);
+    bool ok = !r.error && r.n_stmts == 1;
+    pg_query_free_split_result(r);
+    return ok;
+}
+
+/* Arguments for shape sh: the hostile name everywhere a name goes, and a
+ * valid fragment, privilege or role elsewhere. */
+static void fill_args(SctlShape sh, const char *name, const char **args)
+{
+    const char *t = sctl_shape_templates[sh];
+    int i = 0;
+    for (; *t; t++) {
+        if (t[0] != '%' || !t[1])
+            continue;
+        switch (*++t) {
+        case 'Q': args[i++] = name; args[i++] = name; break;
+        case 'I':
+        case 'L': args[i++] = name; break;
+        case 'R':
+            args[i] = i % 2 ? "PUBLIC" : name;
+            i++;
+            break;
+        case 'P': args[i++] = "SELECT, UPDATE"; break;
+        default: args[i++] = sh == SCTL_SHAPE_REPLACE
+                                 ? "VIEW v AS SELECT 1"
+                             : sh == SCTL_SHAPE_ATTACH_PARTITION
+                                 ? "FOR VALUES IN (1)"
+                             : sh == SCTL_SHAPE_ADD_CONSTRAINT
+                                 ? "CONSTRAINT c CHECK (a > 0)"
+                             : sh == SCTL_SHAPE_GRANT_FUNCTION ||
+                               sh == SCTL_SHAPE_GRANT_FUNCTION_OPTION ||
+                               sh == SCTL_SHAPE_REVOKE_FUNCTION
+                                 ? "public.f(integer)"
+                             : sh == SCTL_SHAPE_SET_DEFAULT ? "now()"
+                             : sh == SCTL_SHAPE_ALTER_TYPE ? "bigint"
+                             : sh == SCTL_SHAPE_CREATE_INDEX_CONCURRENTLY ||
+                               sh == SCTL_SHAPE_CREATE_UNIQUE_INDEX_CONCURRENTLY
+                                 ? "i ON t (a)"
+                                 : "a integer";
+            break;
+        }
+    }
+    args[i] = NULL;
+}
+
+START_TEST(test_every_shape_parses_with_hostile_names)
+{
+    SctlShape sh = (SctlShape)(_i / NHOSTILE);
+    const char *args[16];
+    fill_args(sh, hostile[_i % NHOSTILE], args);
+    char *sql = shape_text(sh, args);
+    ck_assert_msg(sql != NULL, "%s not written", sctl_shape_names[sh]);
+    ck_assert_msg(parses(sql), "%s: %s", sctl_shape_names[sh], sql);
+    free(sql);
+}
+END_TEST
+
+START_TEST(test_arity_counts_holes)
+{
+    ck_assert_int_eq(sctl_shape_arity(SCTL_SHAPE_DROP_INDEX), 2);
+    ck_assert_int_eq(sctl_shape_arity(SCTL_SHAPE_SET_DEFAULT), 4);
+    ck_assert_int_eq(sctl_shape_arity(SCTL_SHAPE_ATTACH_PARTITION), 5);
+    ck_assert_int_eq(sctl_shape_arity(SCTL_SHAPE_GRANT_COLUMN), 5);
+    for (int sh = 0; sh < SCTL_NSHAPES; sh++) {
+        const char *args[16];
+        fill_args((SctlShape)sh, "x", args);
+        int n = 0;
+        while (args[n])
+            n++;
+        ck_assert_int_eq(n, sctl_shape_arity((SctlShape)sh));
+    }
+}
+END_TEST
+
+/* s as a JSON string, the way libpg_query writes it. */
+static void json_quote(Buf *b, const char *s)
+{
+    buf_putc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            buf_printf(b, "\\%c", c);
+        else if (c == '\n')
+            buf_puts(b, "\\n");
+        else if (c == '\r')
+            buf_puts(b, "\\r");
+        else if (c == '\t')
+            buf_puts(b, "\\t");
+        else if (c < 0x20)
+            buf_printf(b, "\\u%04x", c);
+        else
+            buf_putc(b, (char)c);
+    }
+    buf_putc(b, '"');
+}
+
+/* The identifier comes back from the parser exactly: quoting is right. */
+START_TEST(test_quoted_name_round_trips)
+{
+    const char *name = hostile[_i];
+    char *sql = shape_text(SCTL_SHAPE_DROP_POLICY,
+                           (const char *const[]){name, "s", "t"});
+    PgQueryParseResult r = pg_query_parse(sql);
+    ck_assert_ptr_null(r.error);
+    Buf want = {0};
+    buf_puts(&want, "{\"String\":{\"sval\":");
+    /* the JSON string of the name, as libpg_query prints it */
+    Buf js = {0};
+    json_quote(&js, name);
+    buf_put(&want, js.data, js.len);
+    buf_puts(&want, "}}]}}]");    /* the last name: the policy's */
+    ck_assert_msg(strstr(r.parse_tree, want.data) != NULL, "%s\n%s", sql,
+                  r.parse_tree);
+    buf_free(&js);
+    buf_free(&want);
+    pg_query_free_parse_result(r);
+    free(sql);
+}
+END_TEST
+
+START_TEST(test_bad_arguments_write_nothing)
+{
+    ck_assert_ptr_null(shape_text(SCTL_SHAPE_GRANT_TABLE,
+        (const char *const[]){"SELECT; DROP TABLE x", "s", "t", "r"}));
+    ck_assert_ptr_null(shape_text(SCTL_SHAPE_GRANT_TABLE,
+        (const char *const[]){"select", "s", "t", "r"}));
+    ck_assert_ptr_null(shape_text(SCTL_SHAPE_DROP_INDEX,
+        (const char *const[]){"s", NULL}));
+    ck_assert_ptr_null(shape_text(SCTL_SHAPE_DROP_COLUMN,
+        (const char *const[]){"s", "t", NULL}));
+    char *ok = shape_text(SCTL_SHAPE_DROP_INDEX,
+                          (const char *const[]){NULL, "i"});
+    ck_assert_str_eq(ok, "DROP INDEX i");
+    free(ok);
+}
+END_TEST
+
+START_TEST(test_quoting_follows_quote_ident)
+{
+    static const char *const cases[][2] = {
+        {"plain", "plain"}, {"select", "\"select\""}, {"user", "\"user\""},
+        {"name", "name"},   /* unreserved */
+        {"allocate", "allocate"}, {"Mixed", "\"Mixed\""},
+        {"quote\"d", "\"quote\"\"d\""}, {"1a", "\"1a\""}, {"_a1", "_a1"},
+        {"a\nb", "\"a\nb\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Buf b = {0};
+        sctl_quote_ident(quote_out(&b), cases[i][0]);
+        buf_putc(&b, '\0');
+        ck_assert_str_eq(b.data, cases[i][1]);
+        buf_free(&b);
+    }
+}
+END_TEST
+
+/* ------------------------------------------------------------ model */
+
+static void checked(Arena *a, Program *p, Diag *d, const char *text,
+                    FILE *out)
+{
+    diag_init(d, out);
+    memset(p, 0, sizeof *p);
+    Source *src = source_from_text(a, "m.schema", text, strlen(text));
+    TokenList tl = lex_source(a, src, d);
+    parse_file(a, p, &tl, d);
+    if (!d->errors)
+        sema_check(a, p, d);
+    ck_assert_int_eq(d->errors, 0);
+}
+
+/* The carried statements put together are generated/NAME.sql itself. */
+START_TEST(test_model_carries_the_canonical_bytes)
+{
+    Arena *a = arena_new();
+    FILE *out = tmpfile();
+    Program p;
+    Diag d;
+    checked(a, &p, &d, "table \"a\nb\" { \"allocate\" int default 1;\n"
+            "  \"reference\" text check (\"reference\" <> '$1');\n"
+            "  row level security forced; }\n"
+            "function f(x int) returns int { language sql;\n"
+            "  as $$ select $1 + 1 -- ?\n$$; }\n", out);
+    BuildOutputs o;
+    ck_assert_int_eq(build_outputs(a, &p, "m", &o, &d), 0);
+    const SctlSchema *s = o.model;
+    Buf again = {0};
+    buf_puts(&again, "-- generated by schemac; do not edit\n"
+                     "-- apply with: psql -v ON_ERROR_STOP=1 -1 -f FILE\n");
+    for (int k = 0; k < s->nstatements; k++) {
+        if (!s->statements[k].continues)
+            buf_printf(&again, "\n-- source: %s:%d\n",
+                       s->files[s->statements[k].file],
+                       s->statements[k].line);
+        buf_printf(&again, "%s;\n", s->statements[k].sql);
+    }
+    ck_assert_str_eq(again.data, o.sql.data);
+    ck_assert_int_gt(o.parsed, s->nstatements);
+    /* the forced switch is a second statement of its unit */
+    bool forced = false;
+    for (int k = 0; k < s->nstatements; k++)
+        forced |= s->statements[k].continues &&
+                  s->statements[k].role == SCTL_STMT_SWITCH;
+    ck_assert(forced);
+    buf_free(&again);
+    buf_free(&o.sql);
+    fclose(out);
+    arena_free(a);
+}
+END_TEST
+
+/* A repair whose text does not parse stops the build at its object. */
+START_TEST(test_check_reports_a_repair_at_its_object)
+{
+    Arena *a = arena_new();
+    FILE *out = tmpfile();
+    Program p;
+    Diag d;
+    checked(a, &p, &d, "table t {\n  a int default 1;\n}\n", out);
+    BuildOutputs o;
+    ck_assert_int_eq(build_outputs(a, &p, "m", &o, &d), 0);
+    SctlSchema broken = *o.model;
+    SctlObject *objs = arena_alloc(a, sizeof *objs * (size_t)broken.nobjects);
+    memcpy(objs, broken.objects, sizeof *objs * (size_t)broken.nobjects);
+    int col = -1;
+    for (int i = 0; i < broken.nobjects; i++)
+        if (objs[i].kind == SCTL_K_COLUMN)
+            col = i;
+    ck_assert_int_ge(col, 0);
+    objs[col].default_expr = "1 +";
+    broken.objects = objs;
+    ck_assert_int_gt(shape_check(a, &broken, &o.at, &d), 0);
+    ck_assert_int_eq(d.errors, 1);
+    fflush(out);
+    char text[2048] = "";
+    rewind(out);
+    size_t n = fread(text, 1, sizeof text - 1, out);
+    text[n] = '\0';
+    ck_assert_msg(strstr(text, "m.schema:2:3: error: the repair SET_DEFAULT "
+                               "does not parse: syntax error at end of "
+                               "input") != NULL, "%s", text);
+    buf_free(&o.sql);
+    fclose(out);
+    arena_free(a);
+}
+END_TEST
+
+Suite *make_shape_suite(void)
+{
+    Suite *s = suite_create("shape");
+    TCase *tc = tcase_create("shapes");
+    tcase_add_loop_test(tc, test_every_shape_parses_with_hostile_names, 0,
+                        SCTL_NSHAPES * NHOSTILE);
+    tcase_add_test(tc, test_arity_counts_holes);
+    tcase_add_loop_test(tc, test_quoted_name_round_trips, 0, NHOSTILE);
+    tcase_add_test(tc, test_bad_arguments_write_nothing);
+    tcase_add_test(tc, test_quoting_follows_quote_ident);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("model");
+    tcase_add_test(tc, test_model_carries_the_canonical_bytes);
+    tcase_add_test(tc, test_check_reports_a_repair_at_its_object);
+    suite_add_tcase(s, tc);
+    return s;
+}
