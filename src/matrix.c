@@ -36,7 +36,8 @@ static int compare_strings(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Declared roles, the platform's, and "public" (every role), sorted. */
+/* Declared roles, the platform's, "public" (every role) and the owner,
+ * sorted (the owner's "(" comes first). */
 static void collect_roles(Arena *a, const Program *p, Vec *roles)
 {
     for (int i = 0; i < p->decls.len; i++) {
@@ -47,6 +48,7 @@ static void collect_roles(Arena *a, const Program *p, Vec *roles)
     for (int i = 0; p->supabase && platform_roles[i]; i++)
         vec_push(a, roles, (void *)platform_roles[i]);
     vec_push(a, roles, "public");
+    vec_push(a, roles, MATRIX_OWNER);
     qsort(roles->items, (size_t)roles->len, sizeof(void *), compare_strings);
 }
 
@@ -218,8 +220,12 @@ static void fill_cells(Arena *a, const Program *p, const Vec *roles,
     int n = commands_of(o->kind, cmds);
     for (int r = 0; r < roles->len; r++) {
         const char *role = roles->items[r];
+        bool owner = strcmp(role, MATRIX_OWNER) == 0;
+        if (owner && o->kind == MOBJ_BUCKET)
+            continue;  /* storage.objects belongs to the platform */
         Vec closure = matrix_acl_closure(a, p, role);
-        bool usage = matrix_acl_schema_usage(a, p, o->schema, &closure);
+        bool usage = owner ||
+                     matrix_acl_schema_usage(a, p, o->schema, &closure);
         for (int c = 0; c < n; c++) {
             MatrixCell *cell = arena_alloc(a, sizeof *cell);
             cell->role = role;

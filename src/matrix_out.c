@@ -79,14 +79,12 @@ static void md_rls(Buf *b, const MatrixObject *o)
         buf_puts(b, " Row level security: off.");
     else if (o->forced)
         buf_puts(b, " Row level security: on and forced (the owner too is "
-                    "held to the policies for PUBLIC).");
+                    "held to the policies).");
     else
-        buf_puts(b, " Row level security: on, not forced (the owner reads "
-                    "and writes all rows).");
+        buf_puts(b, " Row level security: on, not forced.");
 }
 
-/* Row level security and what the owner gets: the facts of the object
- * that no role's line shows. */
+/* The facts of the object that no role's line shows. */
 static void md_facts(Buf *b, const MatrixObject *o)
 {
     switch (o->kind) {
@@ -128,8 +126,10 @@ static void md_object(Buf *b, const MatrixObject *o)
     md_location(b, o->decl);
     md_facts(b, o);
     bool open = false;
-    for (int i = 0; i < o->cells.len; i++)
-        open |= ((MatrixCell *)o->cells.items[i])->open;
+    for (int i = 0; i < o->cells.len; i++) {
+        const MatrixCell *c = o->cells.items[i];
+        open |= c->open && strcmp(c->role, MATRIX_OWNER) != 0;
+    }
     if (!open)
         buf_puts(b, " Owner only: no role but the owner reaches it.");
     buf_puts(b, "\n\n| role | command | granted | policies | restrictive "
@@ -150,7 +150,8 @@ void matrix_markdown(Buf *out, const Matrix *m, const char *from)
         buf_puts(out, i ? ", " : "");
         md_text(out, m->roles.items[i]);
     }
-    buf_puts(out, "; `public` is any role at all (PUBLIC). Access: `none`, "
+    buf_puts(out, "; `public` is any role at all (PUBLIC), `(owner)` the "
+                  "role that applies the schema. Access: `none`, "
                   "`all rows`, `rows:` the permissive policies that let "
                   "rows through (a restrictive one must pass as well), "
                   "or `execute`.\n");

@@ -1000,8 +1000,12 @@ typedef enum {
     MCMD_EXECUTE
 } MatrixCommand;
 
+/* The row of the objects' owner: the role that applies the schema. */
+#define MATRIX_OWNER "(owner)"
+
 typedef struct MatrixCell {
-    const char *role;      /* a role, or "public" for every role */
+    const char *role;      /* a role, "public" for every role, or
+                              MATRIX_OWNER */
     MatrixCommand cmd;
     bool granted;          /* on the object, or on some of its columns */
     Vec columns;           /* const char*: those columns, when not all */
@@ -1024,7 +1028,8 @@ typedef struct MatrixObject {
 } MatrixObject;
 
 typedef struct Matrix {
-    Vec roles;             /* const char*, sorted, with "public" */
+    Vec roles;             /* const char*, sorted, with "public" and
+                              MATRIX_OWNER (first) */
     Vec objects;           /* MatrixObject*: by kind, then name */
 } Matrix;
 

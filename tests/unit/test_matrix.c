@@ -103,6 +103,25 @@ static const struct {
      "{\"role\": \"a\", \"table\": \"public.t\", \"command\": \"delete\", "
      "\"granted\": true, \"policies\": [\"p\"], \"restrictive\": [], "
      "\"access\": \"rows: \\\"p\\\"\"}"},
+    {"the owner bypasses row level security that is not forced",
+     ROLES "table t { id int; row level security;\n"
+     "  policy \"p\" for select to a using (true); }",
+     "{\"role\": \"(owner)\", \"table\": \"public.t\", \"command\": "
+     "\"select\", \"granted\": true, \"policies\": [], \"restrictive\": [], "
+     "\"access\": \"all rows (bypasses row level security)\"}"},
+    {"forced: the owner is held to the policies for PUBLIC",
+     ROLES "table t { id int; row level security forced;\n"
+     "  policy \"p\" for select to a using (true);\n"
+     "  policy \"anyone\" for select using (id > 0); }",
+     "{\"role\": \"(owner)\", \"table\": \"public.t\", \"command\": "
+     "\"select\", \"granted\": true, \"policies\": [\"anyone\"], "
+     "\"restrictive\": [], \"access\": \"rows: \\\"anyone\\\"\"}"},
+    {"forced without a policy for PUBLIC: not even the owner",
+     ROLES "table t { id int; row level security forced;\n"
+     "  policy \"p\" for update to a using (true); }",
+     "{\"role\": \"(owner)\", \"table\": \"public.t\", \"command\": "
+     "\"update\", \"granted\": true, \"policies\": [], \"restrictive\": [], "
+     "\"access\": \"none (row level security, no policy)\"}"},
     {"row level security without a policy: granted, no rows",
      ROLES "table t { id int; grant select to a; row level security; }",
      "{\"role\": \"a\", \"table\": \"public.t\", \"command\": \"select\", "
@@ -224,7 +243,7 @@ START_TEST(test_json_shape)
 {
     char *json = matrix_of("role a;\ntable t { id int; }", "json");
     ck_assert_ptr_nonnull(json);
-    ck_assert_msg(strncmp(json, "{\"cells\": [\n    {\"role\": \"a\", "
+    ck_assert_msg(strncmp(json, "{\"cells\": [\n    {\"role\": \"(owner)\", "
                   "\"table\": \"public.t\", \"command\": \"select\", ", 60) == 0,
                   "%s", json);
     ck_assert_ptr_nonnull(strstr(json, "}\n]}\n"));
@@ -243,13 +262,16 @@ START_TEST(test_markdown)
     ck_assert_ptr_nonnull(md);
     ck_assert_ptr_nonnull(strstr(md, "\n## table public.t\n\nDeclared at "
                                  "t0.schema:2. Row level security: on and "
-                                 "forced"));
+                                 "forced (the owner too is held to the "
+                                 "policies). Owner only"));
     ck_assert_ptr_nonnull(strstr(md, "| a | select | no | \"a\\|b\" |  | "
                                  "none |\n"));
-    ck_assert_ptr_nonnull(strstr(md, "Row level security: on, not forced "
-                                 "(the owner reads and writes all rows). "
+    ck_assert_ptr_nonnull(strstr(md, "Row level security: on, not forced. "
                                  "Owner only: no role but the owner "
-                                 "reaches it."));
+                                 "reaches it.\n"));
+    ck_assert_ptr_nonnull(strstr(md, "| (owner) | delete | yes |  |  | "
+                                 "all rows (bypasses row level security) "
+                                 "|\n"));
     free(md);
 }
 END_TEST
@@ -284,6 +306,7 @@ START_TEST(test_emitted_tests_compile)
                                  "$$insert into storage.objects (bucket_id, "
                                  "name) values ('avatars', 'matrix-probe')$$;"));
     ck_assert_ptr_null(strstr(tests, "as public"));
+    ck_assert_ptr_null(strstr(tests, "(owner)"));
     char *both;
     ck_assert_int_gt(asprintf(&both, "%s\n%s", schema, tests), 0);
     Compiled c = compile_text(both);
