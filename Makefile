@@ -22,6 +22,7 @@ SAN_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/san/%.o) \
 TEST_SRC := $(wildcard tests/unit/*.c)
 PROJECTS := $(notdir $(patsubst %/,%,$(wildcard schema/*/)))
 PROJECT_BINS := $(PROJECTS:%=bin/%)
+ACCESS_MDS := $(PROJECTS:%=generated/%.access.md)
 SCHEMA_FILES := $(shell find schema -name '*.schema' 2>/dev/null)
 
 # The runtime linked into every executable schemac builds (src/runtime).
@@ -36,18 +37,19 @@ RT_OBJ   := $(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o) \
 .PHONY: all help deps run test unit unit-asan golden bad integration \
         runtime-tests e2e bench check-generated clean
 
-all: bin/schemac $(BUILD)/libschemactl.a $(PROJECT_BINS)
+all: bin/schemac $(BUILD)/libschemactl.a $(PROJECT_BINS) $(ACCESS_MDS)
 
 help:
 	@echo "make            build bin/schemac, the runtime, and one executable per"
 	@echo "                project in schema/ (bin/NAME), regenerating generated/"
-	@echo "                and pgc/"
+	@echo "                (NAME.sql and the access matrix NAME.access.md) and pgc/"
 	@echo "make run        the main job: install what is missing, compile every"
 	@echo "                project in schema/, apply, verify and test it on a"
 	@echo "                throwaway PostgreSQL, and print a report per project"
 	@echo "make test       install what is missing, then every test: unit tests"
 	@echo "                (plain and under ASan/UBSan), golden files, the bad-input"
-	@echo "                corpus, stale generated/ check, catalog comparisons"
+	@echo "                corpus, stale generated/ check (SQL, access matrices,"
+	@echo "                pgc), catalog comparisons, e2e"
 	@echo "make unit       unit tests only (Check)"
 	@echo "make unit-asan  unit tests under AddressSanitizer and UBSan"
 	@echo "make golden     golden tests: tests/golden/*.schema against .sql/.err"
@@ -55,7 +57,8 @@ help:
 	@echo "make integration  compiled SQL vs hand-written SQL, catalogs compared"
 	@echo "make runtime-tests  the runtime's Check tests against real servers"
 	@echo "make e2e        executables against a real PostgreSQL: apply, verify,"
-	@echo "                tamper, verify again, repair; access tests"
+	@echo "                tamper, verify again, repair; access tests; the access"
+	@echo "                matrix of each project proven by the tests it emits"
 	@echo "make bench      compile/build/apply/verify times for 1,000 and 10,000"
 	@echo "                tables, beside psql -1 -f"
 	@echo "make deps       install missing Debian packages (apt-get)"
@@ -121,10 +124,18 @@ $(BUILD)/libschemactl.a: $(RT_OBJ)
 $(PROJECT_BINS): bin/%: bin/schemac $(BUILD)/libschemactl.a $(SCHEMA_FILES)
 	bin/schemac build schema/$* -o $@
 
+# The access matrix of each project, for review beside its SQL.
+$(ACCESS_MDS): generated/%.access.md: bin/schemac $(SCHEMA_FILES)
+	@t=$$(mktemp generated/.$*.XXXXXX) && \
+	  { bin/schemac matrix schema/$* > $$t && chmod 644 $$t && mv $$t $@; } || \
+	  { rm -f $$t; exit 1; }
+
 check-generated: bin/schemac
 	@for p in $(PROJECTS); do \
 	  bin/schemac sql schema/$$p | cmp -s - generated/$$p.sql || \
 	    { echo "generated/$$p.sql is stale: run make and commit it"; exit 1; }; \
+	  bin/schemac matrix schema/$$p | cmp -s - generated/$$p.access.md || \
+	    { echo "generated/$$p.access.md is stale: run make and commit it"; exit 1; }; \
 	  bin/schemac pgc schema/$$p -o $$p | cmp -s - pgc/$$p.pgc || \
 	    { echo "pgc/$$p.pgc is stale: run make and commit it"; exit 1; }; \
 	done; echo "ok: generated/ and pgc/ are up to date"
@@ -195,6 +206,7 @@ e2e: all
 	tests/e2e/run.sh
 	tests/e2e/access.sh
 	tests/e2e/names.sh
+	tests/e2e/matrix.sh
 
 bench: all
 	tests/bench/run.sh

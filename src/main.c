@@ -13,8 +13,12 @@
 
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
+/* matrix: markdown, json, or tests (--emit-tests) */
+static const char *matrix_format = "markdown";
+
 static const char usage[] =
     "usage: schemac COMMAND [--strict] [-o bin/NAME] PATH...\n"
+    "       schemac matrix [--format markdown|json] [--emit-tests] PATH...\n"
     "\n"
     "PATH is a .schema file or a directory (every *.schema under it).\n"
     "\n"
@@ -28,6 +32,9 @@ static const char usage[] =
     "          schema against a database; see bin/NAME --help.  Files go\n"
     "          beside -o (above bin/ for bin/NAME): --sql-dir, --pgc-dir\n"
     "          and --build-dir DIR put them elsewhere\n"
+    "  matrix  print the access matrix: role x object x command, whether\n"
+    "          granted, the policies that apply, the resulting access\n"
+    "          (--emit-tests: access tests that check it; docs/matrix.md)\n"
     "\n"
     "exit status: 0 success, 1 errors in the input, 2 usage or I/O error\n";
 
@@ -144,6 +151,9 @@ static int run(Arena *a, const char *command, Vec *paths, const char *bin,
         sema_check(a, &prog, d);
     if (d->errors)
         return finish(d, EXIT_INPUT);
+    if (strcmp(command, "matrix") == 0)
+        return finish(d, matrix_command(a, &prog, matrix_format,
+                                        paths->items[0]));
     if (strcmp(command, "check") == 0) {
         lint_program(a, &prog, d, d->out);
         return finish(d, d->errors ? EXIT_INPUT : EXIT_SUCCESS);
@@ -162,6 +172,20 @@ static int run(Arena *a, const char *command, Vec *paths, const char *bin,
     }
     buf_free(&out);
     return finish(d, status);
+}
+
+/* --format markdown|json and --emit-tests; false if argv[*i] is none. */
+static bool matrix_option(int argc, char **argv, int *i)
+{
+    if (strcmp(argv[*i], "--emit-tests") == 0)
+        matrix_format = "tests";
+    else if (strcmp(argv[*i], "--format") == 0 && *i + 1 < argc &&
+             (strcmp(argv[*i + 1], "markdown") == 0 ||
+              strcmp(argv[*i + 1], "json") == 0))
+        matrix_format = argv[++*i];
+    else
+        return false;
+    return true;
 }
 
 /* Options and paths; false on an unknown option (usage printed). */
@@ -193,6 +217,8 @@ static bool parse_options(int argc, char **argv, Arena *a, Diag *d,
                  (strcmp(argv[1], "build") == 0 ||
                   strcmp(argv[1], "pgc") == 0))
             *bin = argv[++i];
+        else if (strcmp(argv[1], "matrix") == 0 && matrix_option(argc, argv, &i))
+            continue;
         else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "schemac: unknown option %s\n%s", argv[i], usage);
             return false;
@@ -205,7 +231,8 @@ static bool parse_options(int argc, char **argv, Arena *a, Diag *d,
 static bool known_command(const char *c)
 {
     return strcmp(c, "check") == 0 || strcmp(c, "sql") == 0 ||
-           strcmp(c, "pgc") == 0 || strcmp(c, "build") == 0;
+           strcmp(c, "pgc") == 0 || strcmp(c, "build") == 0 ||
+           strcmp(c, "matrix") == 0;
 }
 
 int main(int argc, char **argv)

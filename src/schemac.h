@@ -1043,4 +1043,102 @@ void emit_pgc_parts(Buf parts[EMIT_PGC_PARTS], const SctlSchema *s);
 /* pgc/NAME.pgc: the parts one after the other. */
 void emit_pgc(Buf *out, const SctlSchema *s);
 
+/* --------------------------------------------------------------- matrix.c */
+
+/*
+ * The access matrix of a checked program (schemac matrix): role x object x
+ * command, computed from the declarations alone (docs/matrix.md).
+ */
+/* ORDER: kind_names in matrix.c follows this enum. */
+typedef enum {
+    MOBJ_TABLE,
+    MOBJ_VIEW,
+    MOBJ_MATVIEW,
+    MOBJ_FUNCTION,
+    MOBJ_BUCKET           /* the bucket's objects in storage.objects */
+} MatrixKind;
+
+/* ORDER: command_names in matrix.c follows this enum. */
+typedef enum {
+    MCMD_SELECT,
+    MCMD_INSERT,
+    MCMD_UPDATE,
+    MCMD_DELETE,
+    MCMD_EXECUTE
+} MatrixCommand;
+
+/* The row of the objects' owner: the role that applies the schema. */
+#define MATRIX_OWNER "(owner)"
+
+typedef struct MatrixCell {
+    const char *role;      /* a role, "public" for every role, or
+                              MATRIX_OWNER */
+    MatrixCommand cmd;
+    bool granted;          /* on the object, or on some of its columns */
+    Vec columns;           /* const char*: those columns, when not all */
+    bool usage;            /* USAGE on the object's schema */
+    Vec policies;          /* const char*: permissive policies that apply */
+    Vec restrictive;       /* const char*: restrictive ones */
+    bool bypass;           /* the role bypasses row level security */
+    bool open;             /* the role reaches rows, or may execute */
+    const char *access;    /* "none", "all rows", "rows: ...", "execute" */
+} MatrixCell;
+
+typedef struct MatrixObject {
+    MatrixKind kind;
+    const Decl *decl;
+    const char *schema;    /* storage for a bucket */
+    const char *name;      /* schema.name, schema.f(types), or bucket id */
+    bool rls, forced;
+    bool invoker;          /* view: security_invoker */
+    Vec cells;             /* MatrixCell*: roles sorted, then commands */
+} MatrixObject;
+
+typedef struct Matrix {
+    Vec roles;             /* const char*, sorted, with "public" and
+                              MATRIX_OWNER (first) */
+    Vec objects;           /* MatrixObject*: by kind, then name */
+} Matrix;
+
+Matrix matrix_build(Arena *a, const Program *p);
+const char *matrix_kind_name(MatrixKind k);
+const char *matrix_command_name(MatrixCommand c);
+
+/* ----------------------------------------------------------- matrix_acl.c */
+
+/* Privileges of one object: its defaults, then its grants and revokes. */
+typedef struct MatrixAcl MatrixAcl;
+
+MatrixAcl *matrix_acl_object(Arena *a, const Program *p,
+                             const MatrixObject *o);
+/* The roles whose privileges role holds: itself, what it is a member of
+ * (through `in role`, transitively), and public. */
+Vec matrix_acl_closure(Arena *a, const Program *p, const char *role);
+bool matrix_acl_schema_usage(Arena *a, const Program *p, const char *schema,
+                             const Vec *closure);
+/* Fills granted, columns, policies, restrictive and bypass of a cell. */
+void matrix_acl_cell(Arena *a, const Program *p, const MatrixAcl *acl,
+                     const MatrixObject *o, const Vec *closure,
+                     MatrixCell *cell);
+
+/* ----------------------------------------------------------- matrix_out.c */
+
+/* Markdown, one section per object (from names the PATH, for the banner). */
+void matrix_markdown(Buf *out, const Matrix *m, const char *from);
+/* {"cells": [{"role", "table", "command", "granted", "policies",
+ * "restrictive", "access"}]} */
+void matrix_json(Buf *out, const Matrix *m);
+/* `schemac matrix` on a checked program: format is markdown, json or
+ * tests; prints to standard output; returns an exit status (0, or 2 when
+ * the output cannot be written). */
+int matrix_command(Arena *a, const Program *p, const char *format,
+                   const char *from);
+
+/* --------------------------------------------------------- matrix_tests.c */
+
+/* `test` blocks asserting what the matrix decides without row data: one
+ * per object and role (docs/matrix.md lists the assertions). */
+void matrix_emit_tests(Buf *out, Arena *a, const Matrix *m,
+                       const char *from);
+
 #endif

@@ -13,6 +13,7 @@ Suite *make_bucket_suite(void);
 Suite *make_json_suite(void);
 Suite *make_lex_suite(void);
 Suite *make_lint_suite(void);
+Suite *make_matrix_suite(void);
 Suite *make_naming_suite(void);
 Suite *make_parse_suite(void);
 Suite *make_pgsql_suite(void);
@@ -38,6 +39,7 @@ int main(void)
     srunner_add_suite(sr, make_lint_suite());
     srunner_add_suite(sr, make_tests_suite());
     srunner_add_suite(sr, make_shape_suite());
+    srunner_add_suite(sr, make_matrix_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
