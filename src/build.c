@@ -153,13 +153,27 @@ static void default_dirs(Arena *a, const char *bin, BuildDirs *out)
 
 /* ------------------------------------------------------------ compile */
 
-/* What the executable's binary depends on: its source and the runtime it
- * links.  Equal keys mean the last build's binary is this one's. */
+static const char *cc(void)
+{
+    const char *v = getenv("CC");
+    return v && *v ? v : "cc";
+}
+
+static const char *cflags(void)
+{
+    const char *v = getenv("SCHEMAC_CFLAGS");
+    return v && *v ? v : "-O0";
+}
+
+/* What the executable's binary depends on: its source, the runtime it
+ * links and how it is compiled.  Equal keys mean the last build's binary
+ * is this one's. */
 static char *build_key(Arena *a, const Buf *pgc, const char *runtime)
 {
     struct stat st;
     Buf b = {0};
     buf_put(&b, pgc->data, pgc->len);
+    buf_printf(&b, "\n%s %s", cc(), cflags());
     if (stat(runtime, &st) == 0)
         buf_printf(&b, "\n%s %lld %lld", runtime, (long long)st.st_size,
                    (long long)st.st_mtime);
@@ -169,8 +183,7 @@ static char *build_key(Arena *a, const Buf *pgc, const char *runtime)
     return arena_strdup(a, hex);
 }
 
-static bool up_to_date(Arena *a, const char *stamp, const char *key,
-                       const char *bin)
+static bool up_to_date(const char *stamp, const char *key, const char *bin)
 {
     char line[80] = "";
     FILE *f = fopen(stamp, "r");
@@ -179,7 +192,6 @@ static bool up_to_date(Arena *a, const char *stamp, const char *key,
             line[0] = '\0';
         fclose(f);
     }
-    (void)a;
     return access(bin, X_OK) == 0 && strncmp(line, key, 64) == 0;
 }
 
@@ -203,12 +215,10 @@ static char **ecpg_argv(Compile *c, int k)
 
 static char **cc_argv(Compile *c, int k)
 {
-    const char *cc = getenv("CC") && *getenv("CC") ? getenv("CC") : "cc";
-    const char *cflags = getenv("SCHEMAC_CFLAGS");
     char **v = arena_alloc(c->a, sizeof *v * 12);
     char **p = v;
-    *p++ = (char *)cc;
-    *p++ = (char *)(cflags && *cflags ? cflags : "-O0");
+    *p++ = (char *)cc();
+    *p++ = (char *)cflags();
     *p++ = "-w";
     *p++ = "-c";
     *p++ = arena_printf(c->a, "-I%s", c->rt);
@@ -222,10 +232,9 @@ static char **cc_argv(Compile *c, int k)
 
 static char **link_argv(Compile *c, const char *out, const char *runtime)
 {
-    const char *cc = getenv("CC") && *getenv("CC") ? getenv("CC") : "cc";
     char **v = arena_alloc(c->a, sizeof *v * (EMIT_PGC_PARTS + 8));
     char **p = v;
-    *p++ = (char *)cc;
+    *p++ = (char *)cc();
     *p++ = "-o";
     *p++ = (char *)out;
     for (int k = 0; k < EMIT_PGC_PARTS; k++)
@@ -268,7 +277,7 @@ static bool compile_and_link(Arena *a, const Buf *pgc,
     const char *runtime = arena_printf(a, "%s/build/libschemactl.a", home());
     const char *stamp = arena_printf(a, "%s/stamp", work);
     char *key = build_key(a, pgc, runtime);
-    if (up_to_date(a, stamp, key, bin))
+    if (up_to_date(stamp, key, bin))
         return true;
     for (int k = 0; k < EMIT_PGC_PARTS; k++)
         if (!write_whole(a, arena_printf(a, "%s/part%d.pgc", work, k + 1),

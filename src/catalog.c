@@ -27,26 +27,9 @@ extern const size_t catalog_data_extensions_len;
 extern const char *const *const catalog_data_extension_types[];
 extern const char *const *const catalog_data_extension_functions[];
 
-/* Index of name in a sorted list, or -1. */
-static long find(const char *const *list, size_t len, const char *name)
-{
-    size_t lo = 0, hi = len;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(name, list[mid]);
-        if (c == 0)
-            return (long)mid;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return -1;
-}
-
 static bool has(const char *const *list, size_t len, const char *name)
 {
-    return name && find(list, len, name) >= 0;
+    return name && sctl_sorted_find(list, len, name) >= 0;
 }
 
 /* Exact pg_type.typname in pg_catalog, array types ("_int4") included. */
@@ -84,7 +67,7 @@ bool catalog_is_builtin_relation(const char *schema, const char *name)
  */
 const char *const *catalog_extension_types(const char *extension)
 {
-    long i = extension ? find(catalog_data_extensions,
+    long i = extension ? sctl_sorted_find(catalog_data_extensions,
                               catalog_data_extensions_len, extension) : -1;
     return i < 0 ? NULL : catalog_data_extension_types[i];
 }
@@ -92,7 +75,7 @@ const char *const *catalog_extension_types(const char *extension)
 /* As catalog_extension_types, for function names (each name once). */
 const char *const *catalog_extension_functions(const char *extension)
 {
-    long i = extension ? find(catalog_data_extensions,
+    long i = extension ? sctl_sorted_find(catalog_data_extensions,
                               catalog_data_extensions_len, extension) : -1;
     return i < 0 ? NULL : catalog_data_extension_functions[i];
 }

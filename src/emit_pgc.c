@@ -59,8 +59,11 @@ static const char *const role_names[] = {
 #undef ROLE_NAME
 };
 
+/* ORDER: SctlStepKind (objects.h). */
 static const char *const step_kinds[] = {"SCTL_STEP_SETUP", "SCTL_STEP_ROWS",
                                          "SCTL_STEP_ERROR"};
+_Static_assert(sizeof step_kinds / sizeof *step_kinds == SCTL_STEP_ERROR + 1,
+               "step_kinds follows SctlStepKind");
 
 static void put_object(Buf *b, const SctlObject *o)
 {

@@ -58,6 +58,23 @@ static const char *make_sql(Check *c, const SctlObject *o)
     return o->make >= 0 ? c->s->statements[o->make].sql : NULL;
 }
 
+/* The privilege repairs of an object whose grants are managed, with a
+ * privilege of its kind, to PUBLIC and to a role named like itself. */
+static void grants(Check *c, int i, const SctlObject *o)
+{
+    SctlShape shapes[3];
+    if (!o->grants_declared || !sctl_acl_shapes(o->kind, shapes))
+        return;
+    const char *priv = o->kind == SCTL_K_FUNCTION ? "EXECUTE"
+                     : o->kind == SCTL_K_SCHEMA ? "USAGE, CREATE"
+                     : "SELECT, INSERT";
+    const char *args[6];
+    for (int k = 0; k < 3; k++) {
+        sctl_acl_args(o, priv, k ? o->name : "PUBLIC", args);
+        shape(c, i, shapes[k], args);
+    }
+}
+
 static void column(Check *c, int i, const SctlObject *o)
 {
     const char *s = o->schema, *t = o->table, *n = o->name;
@@ -71,20 +88,13 @@ static void column(Check *c, int i, const SctlObject *o)
     SHAPE(c, i, SCTL_SHAPE_SET_NOT_NULL, s, t, n);
     SHAPE(c, i, SCTL_SHAPE_DROP_NOT_NULL, s, t, n);
     SHAPE(c, i, SCTL_SHAPE_DROP_COLUMN, s, t, n);
-    if (o->grants_declared) {
-        SHAPE(c, i, SCTL_SHAPE_GRANT_COLUMN_OPTION, "SELECT", n, s, t,
-              "PUBLIC");
-        SHAPE(c, i, SCTL_SHAPE_REVOKE_COLUMN, "UPDATE", n, s, t, n);
-    }
 }
 
-/* CREATE [UNIQUE] INDEX name ...: the text after INDEX. */
 static void concurrent_index(Check *c, int i, const char *make)
 {
-    bool unique = strncmp(make, "CREATE UNIQUE INDEX ", 20) == 0;
-    const char *rest = make + (unique ? 20 : 13);
-    SHAPE(c, i, unique ? SCTL_SHAPE_CREATE_UNIQUE_INDEX_CONCURRENTLY
-                       : SCTL_SHAPE_CREATE_INDEX_CONCURRENTLY, rest);
+    const char *rest;
+    SctlShape sh = sctl_concurrent_index(make, &rest);
+    SHAPE(c, i, sh, rest);
 }
 
 static void table(Check *c, int i, const SctlObject *o)
@@ -98,14 +108,6 @@ static void table(Check *c, int i, const SctlObject *o)
         SHAPE(c, i, SCTL_SHAPE_ATTACH_PARTITION, p->schema, p->name,
               o->schema, o->name, o->definition);
     }
-    if (o->grants_declared) {
-        SHAPE(c, i, SCTL_SHAPE_GRANT_TABLE, "SELECT, INSERT", o->schema,
-              o->name, "PUBLIC");
-        SHAPE(c, i, SCTL_SHAPE_GRANT_TABLE_OPTION, "DELETE", o->schema,
-              o->name, o->name);
-        SHAPE(c, i, SCTL_SHAPE_REVOKE_TABLE, "TRUNCATE", o->schema,
-              o->name, o->name);
-    }
 }
 
 static void view(Check *c, int i, const SctlObject *o, const char *make)
@@ -114,22 +116,7 @@ static void view(Check *c, int i, const SctlObject *o, const char *make)
     SHAPE(c, i, mat ? SCTL_SHAPE_DROP_MATVIEW : SCTL_SHAPE_DROP_VIEW,
           o->schema, o->name);
     if (make && !mat)
-        SHAPE(c, i, SCTL_SHAPE_REPLACE, make + 7);
-    if (o->grants_declared)
-        SHAPE(c, i, SCTL_SHAPE_GRANT_TABLE, "SELECT", o->schema, o->name,
-              "PUBLIC");
-}
-
-static void function(Check *c, int i, const SctlObject *o, const char *make)
-{
-    if (make)
-        SHAPE(c, i, SCTL_SHAPE_REPLACE, make + 7);
-    SHAPE(c, i, SCTL_SHAPE_GRANT_FUNCTION, "EXECUTE", o->signature,
-          "PUBLIC");
-    SHAPE(c, i, SCTL_SHAPE_GRANT_FUNCTION_OPTION, "EXECUTE", o->signature,
-          o->name);
-    SHAPE(c, i, SCTL_SHAPE_REVOKE_FUNCTION, "EXECUTE", o->signature,
-          "PUBLIC");
+        SHAPE(c, i, SCTL_SHAPE_REPLACE, sctl_after_create(make));
 }
 
 static void object(Check *c, int i)
@@ -158,7 +145,10 @@ static void object(Check *c, int i)
         break;
     case SCTL_K_TABLE: table(c, i, o); break;
     case SCTL_K_VIEW: view(c, i, o, make); break;
-    case SCTL_K_FUNCTION: function(c, i, o, make); break;
+    case SCTL_K_FUNCTION:
+        if (make)
+            SHAPE(c, i, SCTL_SHAPE_REPLACE, sctl_after_create(make));
+        break;
     case SCTL_K_TYPE:
         SHAPE(c, i, SCTL_SHAPE_ADD_ENUM_VALUE_AFTER, o->schema, o->name,
               "new label", "it's");
@@ -168,14 +158,10 @@ static void object(Check *c, int i)
         SHAPE(c, i, SCTL_SHAPE_REVOKE_ROLE, o->name, o->name);
         break;
     case SCTL_K_SCHEMA:
-        SHAPE(c, i, SCTL_SHAPE_GRANT_SCHEMA, "USAGE", o->name, "PUBLIC");
-        SHAPE(c, i, SCTL_SHAPE_GRANT_SCHEMA_OPTION, "CREATE", o->name,
-              o->name);
-        SHAPE(c, i, SCTL_SHAPE_REVOKE_SCHEMA, "USAGE", o->name, o->name);
-        break;
     case SCTL_K_EXTENSION:
     case SCTL_K_BUCKET: break;      /* made again by their own statement */
     }
+    grants(c, i, o);
 }
 
 long shape_check(Arena *a, const SctlSchema *s, const ModelTokens *at,

@@ -8,30 +8,25 @@
 
 #include <string.h>
 
-/* keywords.c, sorted in byte order. */
-extern const char *const sctl_keywords_unreserved[];
-extern const size_t sctl_keywords_unreserved_len;
-extern const char *const sctl_keywords_col_name[];
-extern const size_t sctl_keywords_col_name_len;
-extern const char *const sctl_keywords_type_func_name[];
-extern const size_t sctl_keywords_type_func_name_len;
-extern const char *const sctl_keywords_reserved[];
-extern const size_t sctl_keywords_reserved_len;
-
-static bool listed(const char *const *list, size_t len, const char *word)
+long sctl_sorted_find(const char *const *list, size_t len, const char *name)
 {
     size_t lo = 0, hi = len;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(word, list[mid]);
+        int c = strcmp(name, list[mid]);
         if (c == 0)
-            return true;
+            return (long)mid;
         if (c < 0)
             hi = mid;
         else
             lo = mid + 1;
     }
-    return false;
+    return -1;
+}
+
+static bool listed(const char *const *list, size_t len, const char *word)
+{
+    return sctl_sorted_find(list, len, word) >= 0;
 }
 
 char sctl_keyword_category(const char *word)

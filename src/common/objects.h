@@ -214,7 +214,22 @@ typedef struct SctlSchema {
     int nsteps;
 } SctlSchema;
 
+/* ---------------------------------------------------------- keywords.c */
+
+/* PostgreSQL's keywords by category, each list sorted in byte order. */
+extern const char *const sctl_keywords_unreserved[];
+extern const size_t sctl_keywords_unreserved_len;
+extern const char *const sctl_keywords_col_name[];
+extern const size_t sctl_keywords_col_name_len;
+extern const char *const sctl_keywords_type_func_name[];
+extern const size_t sctl_keywords_type_func_name_len;
+extern const char *const sctl_keywords_reserved[];
+extern const size_t sctl_keywords_reserved_len;
+
 /* ------------------------------------------------ ident.c and shape.c */
+
+/* The index of name in a list sorted in byte order, or -1. */
+long sctl_sorted_find(const char *const *list, size_t len, const char *name);
 
 /* Where shared code writes text: the compiler's buffer and the runtime's
  * both fit behind put. */
@@ -241,5 +256,20 @@ int sctl_shape_arity(SctlShape sh);
  * privilege words, a NULL identifier).
  */
 bool sctl_shape_write(SctlOut o, SctlShape sh, const char *const *args);
+/*
+ * The GRANT, GRANT ... WITH GRANT OPTION and REVOKE shapes of objects of
+ * kind k (in that order); false for a kind whose privileges are not
+ * managed.
+ */
+bool sctl_acl_shapes(SctlKind k, SctlShape out[3]);
+/* The arguments of o's ACL shapes: privilege words, o's names, grantee;
+ * NULL-terminated in args. */
+void sctl_acl_args(const SctlObject *o, const char *priv, const char *grantee,
+                   const char *args[6]);
+/* For a CREATE [UNIQUE] INDEX statement: the shape that builds it
+ * concurrently, and in *rest the text that follows INDEX. */
+SctlShape sctl_concurrent_index(const char *create_index, const char **rest);
+/* A CREATE statement without its "CREATE " (what REPLACE takes). */
+const char *sctl_after_create(const char *create);
 
 #endif

@@ -88,3 +88,61 @@ bool sctl_shape_write(SctlOut o, SctlShape sh, const char *const *args)
     }
     return true;
 }
+
+bool sctl_acl_shapes(SctlKind k, SctlShape out[3])
+{
+    static const SctlShape table[3] = {SCTL_SHAPE_GRANT_TABLE,
+        SCTL_SHAPE_GRANT_TABLE_OPTION, SCTL_SHAPE_REVOKE_TABLE};
+    static const SctlShape column[3] = {SCTL_SHAPE_GRANT_COLUMN,
+        SCTL_SHAPE_GRANT_COLUMN_OPTION, SCTL_SHAPE_REVOKE_COLUMN};
+    static const SctlShape schema[3] = {SCTL_SHAPE_GRANT_SCHEMA,
+        SCTL_SHAPE_GRANT_SCHEMA_OPTION, SCTL_SHAPE_REVOKE_SCHEMA};
+    static const SctlShape function[3] = {SCTL_SHAPE_GRANT_FUNCTION,
+        SCTL_SHAPE_GRANT_FUNCTION_OPTION, SCTL_SHAPE_REVOKE_FUNCTION};
+    const SctlShape *s = k == SCTL_K_COLUMN ? column
+                       : k == SCTL_K_SCHEMA ? schema
+                       : k == SCTL_K_FUNCTION ? function
+                       : k == SCTL_K_TABLE || k == SCTL_K_VIEW ? table
+                       : NULL;
+    if (s)
+        memcpy(out, s, sizeof table);
+    return s != NULL;
+}
+
+void sctl_acl_args(const SctlObject *o, const char *priv, const char *grantee,
+                   const char *args[6])
+{
+    int n = 0;
+    args[n++] = priv;
+    if (o->kind == SCTL_K_COLUMN) {
+        args[n++] = o->name;
+        args[n++] = o->schema;
+        args[n++] = o->table;
+    } else if (o->kind == SCTL_K_SCHEMA) {
+        args[n++] = o->name;
+    } else if (o->kind == SCTL_K_FUNCTION) {
+        args[n++] = o->signature;
+    } else {
+        args[n++] = o->schema;
+        args[n++] = o->name;
+    }
+    args[n++] = grantee;
+    args[n] = NULL;
+}
+
+SctlShape sctl_concurrent_index(const char *create_index, const char **rest)
+{
+    static const char unique[] = "CREATE UNIQUE INDEX ";
+    static const char plain[] = "CREATE INDEX ";
+    bool u = strncmp(create_index, unique, sizeof unique - 1) == 0;
+    *rest = create_index + (u ? sizeof unique : sizeof plain) - 1;
+    return u ? SCTL_SHAPE_CREATE_UNIQUE_INDEX_CONCURRENTLY
+             : SCTL_SHAPE_CREATE_INDEX_CONCURRENTLY;
+}
+
+const char *sctl_after_create(const char *create)
+{
+    static const char word[] = "CREATE ";
+    return strncmp(create, word, sizeof word - 1) == 0
+           ? create + sizeof word - 1 : create;
+}

@@ -168,15 +168,6 @@ static bool is_fresh(Ctx *c, int *status)
     return yes;
 }
 
-static void add_step(SctlPlan *p, SctlStep st)
-{
-    if (p->len == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 256;
-        p->steps = sctl_xrealloc(p->steps, sizeof *p->steps * (size_t)p->cap);
-    }
-    p->steps[p->len++] = st;
-}
-
 /* Returns -1 when the database is not fresh after all (someone else
  * applied meanwhile): the caller takes the usual way. */
 static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
@@ -189,8 +180,7 @@ static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
     if (!is_fresh(c, &status))
         return status == SCTL_OK ? -1 : status;
     for (int k = 0; k < c->s->nstatements; k++)
-        add_step(plan, (SctlStep){k, NULL, c->s->statements[k].object,
-                                  false, false, NULL});
+        sctl_plan_add(plan, k, NULL, c->s->statements[k].object);
     status = run_steps(c, plan, false);
     if (status != SCTL_OK)
         return status;

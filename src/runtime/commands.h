@@ -21,6 +21,8 @@ typedef struct Ctx {
 
 /* The executable's name, for the start of its messages. */
 extern const char *sctl_progname;
+/* --timing was given. */
+extern bool sctl_timing;
 
 /* --timing: how long the phase that ends now took, on stderr. */
 void cmd_phase(const char *what);

@@ -38,36 +38,9 @@ static const char create_sql[] =
     "  created_at timestamptz NOT NULL DEFAULT now()\n"
     ");\n";
 
-/* "LEAD: " and the server's primary message (no "ERROR:  "), else
- * libpq's, on one line; malloc'd. */
-static char *failure(const char *lead, PGconn *conn, const PGresult *r)
-{
-    const char *why = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-    if (!why)
-        why = PQerrorMessage(conn);
-    size_t n = strcspn(why, "\n"), len = strlen(lead);
-    char *s = malloc(len + n + 1);
-    if (s) {
-        memcpy(s, lead, len);
-        memcpy(s + len, why, n);
-        s[len + n] = '\0';
-    }
-    return s;
-}
-
-/* A query answering one boolean; false on error too. */
-static bool yes(PGconn *conn, const char *sql)
-{
-    PGresult *r = PQexec(conn, sql);
-    bool t = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
-             strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-    PQclear(r);
-    return t;
-}
-
 static bool tables_exist(PGconn *conn)
 {
-    return yes(conn, "SELECT pg_catalog.to_regclass('schemactl.history') "
+    return sctl_query_bool(conn, "SELECT pg_catalog.to_regclass('schemactl.history') "
                      "IS NOT NULL AND pg_catalog.to_regclass("
                      "'schemactl.normal_forms') IS NOT NULL");
 }
@@ -82,12 +55,8 @@ bool sctl_history_ensure(PGconn *conn, char **err)
     *err = NULL;
     if (tables_exist(conn))
         return true;
-    PGresult *r = PQexec(conn, create_sql);
-    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    if (!ok)
-        *err = failure("cannot create schemactl's history tables: ", conn, r);
-    PQclear(r);
-    return ok;
+    return sctl_exec(conn, create_sql, "cannot create schemactl's history "
+                     "tables", err);
 }
 
 bool sctl_history_record(PGconn *conn, const char *project,
@@ -102,7 +71,7 @@ bool sctl_history_record(PGconn *conn, const char *project,
                                "VALUES ($1, $2, $3::int)",
                                3, NULL, params, NULL, NULL, 0);
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    *err = ok ? NULL : failure("cannot record the run: ", conn, r);
+    *err = ok ? NULL : sctl_failure(conn, r, "cannot record the run");
     PQclear(r);
     return ok;
 }
@@ -172,7 +141,7 @@ static void print_table(FILE *out, const PGresult *r)
  * transaction. */
 bool sctl_history_print(PGconn *conn, FILE *out)
 {
-    if (!yes(conn, "SELECT pg_catalog.to_regclass('schemactl.history') "
+    if (!sctl_query_bool(conn, "SELECT pg_catalog.to_regclass('schemactl.history') "
                    "IS NOT NULL"))
         return false;
     PGresult *r = PQexec(conn, history_sql);
@@ -193,18 +162,15 @@ bool sctl_lock(PGconn *conn, char **err)
 {
     *err = NULL;
     if (PQtransactionStatus(conn) != PQTRANS_INTRANS) {
-        const char *msg = "cannot take the schemactl lock: not in a "
-                          "transaction";
-        *err = malloc(strlen(msg) + 1);
-        if (*err)
-            strcpy(*err, msg);
+        *err = sctl_xstrdup("cannot take the schemactl lock: not in a "
+                            "transaction");
         return false;
     }
     PGresult *r = PQexec(conn, "SELECT pg_catalog.pg_advisory_xact_lock("
                                LOCK_KEY ")");
     bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
     if (!ok)
-        *err = failure("cannot take the schemactl lock: ", conn, r);
+        *err = sctl_failure(conn, r, "cannot take the schemactl lock");
     PQclear(r);
     return ok;
 }

@@ -12,7 +12,6 @@
 #include <unistd.h>
 #include <string.h>
 
-extern bool sctl_timing;
 
 static const char *const usage =
     "usage: %s COMMAND... [--db URL] [--embedded] [options]\n"

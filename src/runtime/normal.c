@@ -12,28 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static char *pq_error(const char *what, PGconn *conn)
-{
-    const char *m = PQerrorMessage(conn);
-    size_t n = strlen(what) + strlen(m) + 3;
-    char *r = malloc(n);
-    snprintf(r, n, "%s: %s", what, m);
-    r[strcspn(r, "\n")] = '\0';
-    return r;
-}
-
-static bool exec_ok(PGconn *conn, const char *sql, const char *what,
-                    char **err)
-{
-    PGresult *r = PQexec(conn, sql);
-    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK ||
-              PQresultStatus(r) == PGRES_TUPLES_OK;
-    PQclear(r);
-    if (!ok)
-        *err = pq_error(what, conn);
-    return ok;
-}
-
 /* One text value of a one-parameter query, malloc'd; NULL and *err on
  * failure or when the query finds nothing. */
 static char *one_value(PGconn *conn, const char *sql, const char *param,
@@ -69,7 +47,7 @@ static bool function_keys(PGconn *conn, const SctlSchema *s, char **keys,
                       "to_regprocedure($1)::pg_catalog.oid::pg_catalog.text",
                       s->objects[i].signature, s->objects[i].signature,
                       err)) != NULL;
-    ok = ok && exec_ok(conn, "SET LOCAL search_path = pg_catalog",
+    ok = ok && sctl_exec(conn, "SET LOCAL search_path = pg_catalog",
                        "search_path", err);
     for (int i = 0; ok && i < s->nobjects; i++) {
         if (!oids[i])
@@ -104,17 +82,17 @@ static char **object_keys(const SctlSchema *s)
 static bool read_scratch(PGconn *scratch, const SctlSchema *s,
                          SctlDeclared *d, char **err)
 {
-    if (!exec_ok(scratch, "BEGIN", "scratch database", err))
+    if (!sctl_exec(scratch, "BEGIN", "scratch database", err))
         return false;
     char *sql = sctl_canonical_sql(s);
     bool ok = (!s->supabase ||
-               exec_ok(scratch, sctl_supabase_sql, "platform stand-in", err))
-           && exec_ok(scratch, sql, "declared schema", err);
+               sctl_exec(scratch, sctl_supabase_sql, "platform stand-in", err))
+           && sctl_exec(scratch, sql, "declared schema", err);
     free(sql);
     if (ok) {
         d->keys = object_keys(s);
         ok = function_keys(scratch, s, d->keys, err) &&
-             exec_ok(scratch, "RESET search_path", "search_path", err);
+             sctl_exec(scratch, "RESET search_path", "search_path", err);
     }
     if (ok && !(d->facets = sctl_read_facets(scratch, s->schemas,
                                              s->nschemas, err)))
@@ -131,7 +109,7 @@ static bool from_scratch(const SctlConn *c, const SctlSchema *s,
              (long)time(NULL));
     char sql[192];
     snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0", name);
-    if (!exec_ok(c->pg, sql, "cannot create a scratch database to normalise "
+    if (!sctl_exec(c->pg, sql, "cannot create a scratch database to normalise "
                  "the declared schema (needs CREATEDB)", err))
         return false;
     PGconn *scratch = sctl_connect_db(c, name, err);
@@ -140,7 +118,7 @@ static bool from_scratch(const SctlConn *c, const SctlSchema *s,
         PQfinish(scratch);
     snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", name);
     char *drop_err = NULL;
-    if (!exec_ok(c->pg, sql, "cannot drop the scratch database", &drop_err))
+    if (!sctl_exec(c->pg, sql, "cannot drop the scratch database", &drop_err))
         free(drop_err);  /* the normalisation stands; only cleanup failed */
     return ok;
 }
@@ -151,7 +129,7 @@ bool sctl_declared_here(const SctlConn *c, const SctlSchema *s,
     memset(d, 0, sizeof *d);
     d->keys = object_keys(s);
     if (!function_keys(c->pg, s, d->keys, err) ||
-        !exec_ok(c->pg, "RESET search_path", "search_path", err))
+        !sctl_exec(c->pg, "RESET search_path", "search_path", err))
         return false;
     d->facets = sctl_read_facets(c->pg, s->schemas, s->nschemas, err);
     return d->facets != NULL;
@@ -262,10 +240,10 @@ bool sctl_declared_store(PGconn *conn, const SctlSchema *s,
         " server_version = EXCLUDED.server_version, facets = EXCLUDED.facets",
         3, NULL, params, NULL, NULL, 0);
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        *err = sctl_failure(conn, r, "cannot store normal forms");
     PQclear(r);
     free(text);
-    if (!ok)
-        *err = pq_error("cannot store normal forms", conn);
     return ok;
 }
 

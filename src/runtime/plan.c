@@ -29,9 +29,8 @@ typedef struct State {
     SctlPlan *out;
 } State;
 
-static SctlStep *add(State *st, int statement, char *sql, int object)
+SctlStep *sctl_plan_add(SctlPlan *p, int statement, char *sql, int object)
 {
-    SctlPlan *p = st->out;
     if (p->len == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 64;
         p->steps = sctl_xrealloc(p->steps, sizeof *p->steps * (size_t)p->cap);
@@ -39,6 +38,11 @@ static SctlStep *add(State *st, int statement, char *sql, int object)
     SctlStep *step = &p->steps[p->len++];
     *step = (SctlStep){statement, sql, object, false, false, NULL};
     return step;
+}
+
+static SctlStep *add(State *st, int statement, char *sql, int object)
+{
+    return sctl_plan_add(st->out, statement, sql, object);
 }
 
 static void put_buf(void *to, const char *s, size_t n)
@@ -88,7 +92,7 @@ static const SctlObject *obj(State *st, int i)
 /* The text of object i's MAKE statement after "CREATE ". */
 static const char *after_create(State *st, int i)
 {
-    return st->s->statements[obj(st, i)->make].sql + strlen("CREATE ");
+    return sctl_after_create(st->s->statements[obj(st, i)->make].sql);
 }
 
 /* ----------------------------------------------------------- drops */
@@ -196,41 +200,13 @@ static bool list_has(const char *list, const char *item, size_t len)
     return false;
 }
 
-/* The GRANT, GRANT ... WITH GRANT OPTION and REVOKE shapes of a kind. */
-static bool acl_shapes(SctlKind k, SctlShape out[3])
-{
-    static const SctlShape table[3] = {SCTL_SHAPE_GRANT_TABLE,
-        SCTL_SHAPE_GRANT_TABLE_OPTION, SCTL_SHAPE_REVOKE_TABLE};
-    static const SctlShape column[3] = {SCTL_SHAPE_GRANT_COLUMN,
-        SCTL_SHAPE_GRANT_COLUMN_OPTION, SCTL_SHAPE_REVOKE_COLUMN};
-    static const SctlShape schema[3] = {SCTL_SHAPE_GRANT_SCHEMA,
-        SCTL_SHAPE_GRANT_SCHEMA_OPTION, SCTL_SHAPE_REVOKE_SCHEMA};
-    static const SctlShape function[3] = {SCTL_SHAPE_GRANT_FUNCTION,
-        SCTL_SHAPE_GRANT_FUNCTION_OPTION, SCTL_SHAPE_REVOKE_FUNCTION};
-    const SctlShape *s = k == SCTL_K_COLUMN ? column
-                       : k == SCTL_K_SCHEMA ? schema
-                       : k == SCTL_K_FUNCTION ? function
-                       : k == SCTL_K_TABLE || k == SCTL_K_VIEW ? table
-                       : NULL;
-    if (s)
-        memcpy(out, s, sizeof table);
-    return s != NULL;
-}
-
 /* One GRANT or REVOKE of privilege priv to or from grantee. */
 static void acl_step(State *st, int i, SctlShape sh, const char *priv,
                      const char *grantee)
 {
-    const SctlObject *o = obj(st, i);
-    switch (o->kind) {
-    case SCTL_K_COLUMN:
-        SHAPE(st, i, sh, priv, o->name, o->schema, o->table, grantee);
-        break;
-    case SCTL_K_SCHEMA: SHAPE(st, i, sh, priv, o->name, grantee); break;
-    case SCTL_K_FUNCTION: SHAPE(st, i, sh, priv, o->signature, grantee);
-        break;
-    default: SHAPE(st, i, sh, priv, o->schema, o->name, grantee); break;
-    }
+    const char *args[6];
+    sctl_acl_args(obj(st, i), priv, grantee, args);
+    add_shape(st, i, sh, args);
 }
 
 /* A GRANT or REVOKE for each item "grantee:PRIV[*]" of `from` not in
@@ -239,7 +215,7 @@ static void acl_items(State *st, int i, const char *from, const char *other,
                       bool grant)
 {
     SctlShape shapes[3];
-    if (!acl_shapes(obj(st, i)->kind, shapes))
+    if (!sctl_acl_shapes(obj(st, i)->kind, shapes))
         return;
     for (const char *p = from; p && *p;) {
         size_t n = strcspn(p, ",");
@@ -487,16 +463,13 @@ static void change(State *st, int k, int i)
 /* An index declared `concurrently` is built after the commit. */
 static void make(State *st, int k, int i)
 {
-    const SctlObject *o = obj(st, i);
-    const char *sql = st->s->statements[k].sql;
-    if (!o->concurrently) {
+    if (!obj(st, i)->concurrently) {
         add(st, k, NULL, i);
         return;
     }
-    bool unique = strncmp(sql, "CREATE UNIQUE INDEX ", 20) == 0;
-    SHAPE(st, i, unique ? SCTL_SHAPE_CREATE_UNIQUE_INDEX_CONCURRENTLY
-                        : SCTL_SHAPE_CREATE_INDEX_CONCURRENTLY,
-          sql + (unique ? 20 : 13))->after_commit = true;
+    const char *rest;
+    SctlShape sh = sctl_concurrent_index(st->s->statements[k].sql, &rest);
+    SHAPE(st, i, sh, rest)->after_commit = true;
 }
 
 static void statement_step(State *st, int k)

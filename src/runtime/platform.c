@@ -3,50 +3,20 @@
  * sctl_supabase_sql, is src/platform/supabase.sql turned into a C string
  * at build time by scripts/embed-text.sh, so the two never drift apart.
  */
-#include <stdlib.h>
-#include <string.h>
-
 #include "schemactl.h"
 
 /* auth.uid() is what schemas written for Supabase call first; the shim
  * creates everything else alongside it. */
 bool sctl_has_platform(PGconn *conn)
 {
-    PGresult *r = PQexec(conn, "SELECT pg_catalog.to_regprocedure("
-                               "'auth.uid()') IS NOT NULL");
-    bool yes = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
-               strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-    PQclear(r);
-    return yes;
-}
-
-/* The server's primary message (no "ERROR:  "), else libpq's; one line,
- * after the fixed text, malloc'd. */
-static char *failure(PGconn *conn, const PGresult *r)
-{
-    const char *lead = "cannot install the supabase platform shim: ";
-    const char *why = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-    if (!why)
-        why = PQerrorMessage(conn);
-    size_t n = strcspn(why, "\n"), len = strlen(lead);
-    char *s = malloc(len + n + 1);
-    if (s) {
-        memcpy(s, lead, len);
-        memcpy(s + len, why, n);
-        s[len + n] = '\0';
-    }
-    return s;
+    return sctl_query_bool(conn, "SELECT pg_catalog.to_regprocedure("
+                                 "'auth.uid()') IS NOT NULL");
 }
 
 static bool run(PGconn *conn, const char *sql, char **err)
 {
-    PGresult *r = PQexec(conn, sql);
-    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK ||
-              PQresultStatus(r) == PGRES_TUPLES_OK;
-    if (!ok && !*err)
-        *err = failure(conn, r);
-    PQclear(r);
-    return ok;
+    return sctl_exec(conn, sql, "cannot install the supabase platform shim",
+                     *err ? NULL : err);
 }
 
 /*

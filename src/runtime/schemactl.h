@@ -258,6 +258,8 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
                const SctlFacets *live, const SctlDiffs *diffs,
                SctlPlan *out);
 void sctl_plan_free(SctlPlan *p);
+/* Appends a step (sql owned by the plan, may be NULL); returns it. */
+SctlStep *sctl_plan_add(SctlPlan *p, int statement, char *sql, int object);
 const char *sctl_step_sql(const SctlSchema *s, const SctlStep *st);
 
 /* -------------------------------------------------------------- test.c */

@@ -10,17 +10,8 @@
 
 #define NCASES(t) ((int)(sizeof t / sizeof t[0]))
 
-/* catalog.c, not yet in schemac.h. */
-
-/* catalog_data.c, to check that every list is sorted. */
-extern const char *const sctl_keywords_unreserved[];
-extern const size_t sctl_keywords_unreserved_len;
-extern const char *const sctl_keywords_col_name[];
-extern const size_t sctl_keywords_col_name_len;
-extern const char *const sctl_keywords_type_func_name[];
-extern const size_t sctl_keywords_type_func_name_len;
-extern const char *const sctl_keywords_reserved[];
-extern const size_t sctl_keywords_reserved_len;
+/* catalog_data.c, to check that every list is sorted (the keyword
+ * lists are declared in src/common/objects.h). */
 extern const char *const catalog_data_types[];
 extern const size_t catalog_data_types_len;
 extern const char *const catalog_data_functions[];

@@ -8,16 +8,6 @@
 #include <check.h>
 #include <string.h>
 
-/* catalog_data.c, to check every keyword of every category. */
-extern const char *const sctl_keywords_unreserved[];
-extern const size_t sctl_keywords_unreserved_len;
-extern const char *const sctl_keywords_col_name[];
-extern const size_t sctl_keywords_col_name_len;
-extern const char *const sctl_keywords_type_func_name[];
-extern const size_t sctl_keywords_type_func_name_len;
-extern const char *const sctl_keywords_reserved[];
-extern const size_t sctl_keywords_reserved_len;
-
 typedef struct StrCase {
     const char *in;
     const char *want;
