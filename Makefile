@@ -207,6 +207,7 @@ e2e: all
 	tests/e2e/access.sh
 	tests/e2e/names.sh
 	tests/e2e/matrix.sh
+	tests/e2e/evolve.sh
 
 bench: all
 	tests/bench/run.sh

@@ -148,6 +148,8 @@ static void object(Check *c, int i)
     case SCTL_K_FUNCTION:
         if (make)
             SHAPE(c, i, SCTL_SHAPE_REPLACE, sctl_after_create(make));
+        if (o->signature)
+            SHAPE(c, i, SCTL_SHAPE_DROP_FUNCTION, o->signature);
         break;
     case SCTL_K_TYPE:
         SHAPE(c, i, SCTL_SHAPE_ADD_ENUM_VALUE_AFTER, o->schema, o->name,

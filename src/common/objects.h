@@ -89,6 +89,7 @@ typedef enum {
     X(DROP_TRIGGER, "DROP TRIGGER %I ON %Q")                                 \
     X(DROP_VIEW, "DROP VIEW %Q")                                             \
     X(DROP_MATVIEW, "DROP MATERIALIZED VIEW %Q")                             \
+    X(DROP_FUNCTION, "DROP FUNCTION %s")                                     \
     X(ENABLE_RLS, "ALTER TABLE %Q ENABLE ROW LEVEL SECURITY")                \
     X(DISABLE_RLS, "ALTER TABLE %Q DISABLE ROW LEVEL SECURITY")              \
     X(FORCE_RLS, "ALTER TABLE %Q FORCE ROW LEVEL SECURITY")                  \

@@ -119,7 +119,12 @@ static int attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
     int status = cmd_compare(c, d, &live, &diffs);
     if (status != SCTL_OK)
         return SCTL_APPLY_FAILED;
-    sctl_plan(c->s, d, live, &diffs, plan);
+    status = cmd_make_plan(c, d, live, &diffs, plan);
+    if (status != SCTL_OK) {
+        sctl_diffs_free(&diffs);
+        sctl_facets_free(live);
+        return SCTL_APPLY_FAILED;
+    }
     c->applied = changed_objects(c->s, d, live, &diffs);
     sctl_diffs_free(&diffs);
     sctl_facets_free(live);

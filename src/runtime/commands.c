@@ -47,6 +47,20 @@ int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
     return SCTL_OK;
 }
 
+int cmd_make_plan(Ctx *c, const SctlDeclared *d, const SctlFacets *live,
+                  const SctlDiffs *diffs, SctlPlan *plan)
+{
+    char *err = NULL;
+    SctlDepends *deps = sctl_read_depends(c->conn.pg, c->s->schemas,
+                                          c->s->nschemas, &err);
+    if (!deps)
+        return cmd_fail(SCTL_USAGE, err);
+    sctl_plan(c->s, d, live, deps, diffs, plan);
+    sctl_depends_free(deps);
+    cmd_phase("plan");
+    return SCTL_OK;
+}
+
 static int count_drifted(const SctlDiffs *ds)
 {
     int n = 0, last = -2;
@@ -112,9 +126,12 @@ int cmd_plan(Ctx *c, const SctlDeclared *d)
     int status = cmd_compare(c, d, &live, &diffs);
     if (status == SCTL_OK) {
         SctlPlan plan = {0};
-        sctl_plan(c->s, d, live, &diffs, &plan);
-        print_plan(c->s, &plan, stdout);
-        printf("-- plan: %d statement%s\n", plan.len, plan.len == 1 ? "" : "s");
+        status = cmd_make_plan(c, d, live, &diffs, &plan);
+        if (status == SCTL_OK) {
+            print_plan(c->s, &plan, stdout);
+            printf("-- plan: %d statement%s\n", plan.len,
+                   plan.len == 1 ? "" : "s");
+        }
         sctl_plan_free(&plan);
         sctl_diffs_free(&diffs);
         sctl_facets_free(live);

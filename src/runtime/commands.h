@@ -31,6 +31,9 @@ int cmd_fail(int status, char *err);
 /* The live catalog read and compared with the declaration. */
 int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
                 SctlDiffs *diffs);
+/* The plan from the comparison: reads what depends on what, plans. */
+int cmd_make_plan(Ctx *c, const SctlDeclared *d, const SctlFacets *live,
+                  const SctlDiffs *diffs, SctlPlan *plan);
 /* Declared objects the declared state holds (what verify counts). */
 int cmd_declared_count(const SctlDeclared *d, int n);
 

@@ -12,22 +12,10 @@
  * src/common/objects.h, written from names and checked text through the
  * one quoting function (the compiler parsed each one at build time).
  */
-#include "schemactl.h"
+#include "plan.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct State {
-    const SctlSchema *s;
-    const SctlDeclared *d;
-    const SctlFacets *live;
-    bool *missing;       /* absent from the live catalog */
-    bool *recreate;      /* dropped below, to be made again */
-    bool *acl_done;      /* privileges already repaired */
-    int *first_child;    /* a table's first part made by CREATE TABLE */
-    int *next_child;     /* the next part of the same table, or -1 */
-    SctlPlan *out;
-} State;
 
 SctlStep *sctl_plan_add(SctlPlan *p, int statement, char *sql, int object)
 {
@@ -36,57 +24,8 @@ SctlStep *sctl_plan_add(SctlPlan *p, int statement, char *sql, int object)
         p->steps = sctl_xrealloc(p->steps, sizeof *p->steps * (size_t)p->cap);
     }
     SctlStep *step = &p->steps[p->len++];
-    *step = (SctlStep){statement, sql, object, false, false, NULL};
+    *step = (SctlStep){.statement = statement, .sql = sql, .object = object};
     return step;
-}
-
-static SctlStep *add(State *st, int statement, char *sql, int object)
-{
-    return sctl_plan_add(st->out, statement, sql, object);
-}
-
-static void put_buf(void *to, const char *s, size_t n)
-{
-    sctl_buf_put(to, s, n);
-}
-
-/* A repair of fixed shape for object (or -1: an undeclared one). */
-static SctlStep *add_shape(State *st, int object, SctlShape sh,
-                           const char *const *args)
-{
-    SctlBuf b = {0};
-    if (!sctl_shape_write((SctlOut){put_buf, &b}, sh, args)) {
-        SctlStep *step = add(st, -1, NULL, object);
-        step->why = sctl_printf("cannot write the repair %s for these names",
-                                sctl_shape_names[sh]);
-        sctl_buf_free(&b);
-        return step;
-    }
-    return add(st, -1, sctl_buf_take(&b), object);
-}
-
-#define SHAPE(st, o, sh, ...) \
-    add_shape(st, o, sh, (const char *const[]){__VA_ARGS__, NULL})
-
-static const SctlFacet *live_of(State *st, int i)
-{
-    return sctl_facet(st->live, st->d->keys[i]);
-}
-
-static const SctlFacet *decl_of(State *st, int i)
-{
-    return sctl_facet(st->d->facets, st->d->keys[i]);
-}
-
-static bool differs(State *st, int i, const char *name)
-{
-    return !sctl_same(sctl_field(live_of(st, i), name),
-                      sctl_field(decl_of(st, i), name));
-}
-
-static const SctlObject *obj(State *st, int i)
-{
-    return &st->s->objects[i];
 }
 
 /* The text of object i's MAKE statement after "CREATE ". */
@@ -107,6 +46,8 @@ static void drop_extra(State *st, const SctlFacet *f, int pass)
     if (f->kind != order[pass] || (pass == 2 && !fkey) || (pass == 3 && fkey))
         return;
     const char *sch = f->schema, *t = f->table, *n = f->name;
+    if (plan_gone(st, f->key))
+        return;
     if (f->kind == SCTL_K_TRIGGER)
         SHAPE(st, -1, SCTL_SHAPE_DROP_TRIGGER, n, sch, t);
     else if (f->kind == SCTL_K_POLICY)
@@ -115,8 +56,10 @@ static void drop_extra(State *st, const SctlFacet *f, int pass)
         SHAPE(st, -1, SCTL_SHAPE_DROP_INDEX, sch, n);
     else if (f->kind == SCTL_K_CONSTRAINT)
         SHAPE(st, -1, SCTL_SHAPE_DROP_CONSTRAINT, sch, t, n);
-    else
+    else {
+        plan_dependents_of_extra_column(st, f);
         SHAPE(st, -1, SCTL_SHAPE_DROP_COLUMN, sch, t, n)->data_loss = true;
+    }
 }
 
 /* Fields that are the object's definition (not grants, not comments). */
@@ -132,12 +75,6 @@ static bool definition_differs(State *st, int i)
     return false;
 }
 
-static bool is_matview(State *st, int i)
-{
-    return obj(st, i)->kind == SCTL_K_VIEW &&
-           sctl_same(sctl_field(decl_of(st, i), "kind"), "m");
-}
-
 /* The drop that makes way for object i to be made again, or false. */
 static bool drop_for_remake(State *st, int i)
 {
@@ -151,11 +88,7 @@ static bool drop_for_remake(State *st, int i)
         return true;
     case SCTL_K_TRIGGER: SHAPE(st, i, SCTL_SHAPE_DROP_TRIGGER, n, s, t);
         return true;
-    case SCTL_K_VIEW:
-        if (!is_matview(st, i))
-            return false;
-        SHAPE(st, i, SCTL_SHAPE_DROP_MATVIEW, s, n);
-        return true;
+    case SCTL_K_VIEW:       /* made way for with their dependents */
     case SCTL_K_ROLE:
     case SCTL_K_SCHEMA:
     case SCTL_K_EXTENSION:
@@ -175,7 +108,8 @@ static void drop_changed(State *st)
 {
     for (int i = 0; i < st->s->nobjects; i++) {
         const SctlObject *o = obj(st, i);
-        if (st->missing[i] || !decl_of(st, i) || !definition_differs(st, i) ||
+        if (st->missing[i] || st->recreate[i] || !decl_of(st, i) ||
+            !definition_differs(st, i) ||
             (o->inline_in_parent && !o->definition))
             continue;
         if (o->make < 0 && !o->inline_in_parent)
@@ -313,7 +247,7 @@ static void change_column(State *st, int i)
     if (differs(st, i, "identity") || differs(st, i, "generated"))
         add(st, -1, NULL, i)->why = sctl_xstrdup(
             "identity or generation of a column cannot change in place");
-    if (differs(st, i, "default")) {
+    if (differs(st, i, "default") || st->redefault[i]) {
         if (sctl_field(d, "default") && o->default_expr)
             SHAPE(st, i, SCTL_SHAPE_SET_DEFAULT, s, t, n, o->default_expr);
         else if (!sctl_field(d, "default"))
@@ -534,27 +468,43 @@ static void link_children(State *st)
     free(last);
 }
 
+/* Undeclared parts of declared tables, pass by pass (see drop_extra). */
+static void drop_extras(State *st, const SctlDiffs *diffs, int from, int to)
+{
+    for (int pass = from; pass < to; pass++)
+        for (int k = 0; k < diffs->len; k++)
+            if (diffs->items[k].object < 0)
+                drop_extra(st, diffs->items[k].live, pass);
+}
+
 void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
-               const SctlFacets *live, const SctlDiffs *diffs,
-               SctlPlan *out)
+               const SctlFacets *live, const SctlDepends *deps,
+               const SctlDiffs *diffs, SctlPlan *out)
 {
     size_t n = (size_t)s->nobjects + 1;
-    State st = {s, d, live, sctl_xcalloc(n, 1), sctl_xcalloc(n, 1),
-                sctl_xcalloc(n, 1), sctl_xmalloc(n * sizeof(int)),
-                sctl_xmalloc(n * sizeof(int)), out};
+    State st = {.s = s, .d = d, .live = live, .deps = deps,
+                .missing = sctl_xcalloc(n, 1), .recreate = sctl_xcalloc(n, 1),
+                .redefault = sctl_xcalloc(n, 1),
+                .acl_done = sctl_xcalloc(n, 1),
+                .first_child = sctl_xmalloc(n * sizeof(int)),
+                .next_child = sctl_xmalloc(n * sizeof(int)), .out = out};
     link_children(&st);
     for (int i = 0; i < s->nobjects; i++)
         st.missing[i] = decl_of(&st, i) && !live_of(&st, i);
-    for (int pass = 0; pass < 6; pass++)
-        for (int k = 0; k < diffs->len; k++)
-            if (diffs->items[k].object < 0)
-                drop_extra(&st, diffs->items[k].live, pass);
+    drop_extras(&st, diffs, 0, 5);
+    plan_dependents(&st);
+    drop_extras(&st, diffs, 5, 6);
     drop_changed(&st);
     for (int k = 0; k < s->nstatements; k++)
         statement_step(&st, k);
     column_acls(&st);
+    for (int i = 0; i < st.ngone; i++)
+        free(st.gone[i]);
+    free(st.gone);
+    free(st.by_key);
     free(st.missing);
     free(st.recreate);
+    free(st.redefault);
     free(st.acl_done);
     free(st.first_child);
     free(st.next_child);

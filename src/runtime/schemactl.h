@@ -211,6 +211,32 @@ bool sctl_declared_store(PGconn *conn, const SctlSchema *s,
                          const SctlDeclared *d, char **err);
 void sctl_declared_free(SctlDeclared *d, int nobjects);
 
+/* ----------------------------------------------------------- depends.c */
+
+/* One object that depends on another in the live database (pg_depend). */
+typedef struct SctlDependent {
+    char *referenced;         /* facet key of what it depends on */
+    SctlKind kind;            /* its kind */
+    char *key;                /* its facet key (a default: its column's) */
+    bool is_default;          /* a column's default, not the column */
+} SctlDependent;
+
+typedef struct SctlDepends SctlDepends;
+
+/* The dependencies on objects of the managed schemas.  NULL and *err on
+ * failure; inside a transaction, its state is kept. */
+SctlDepends *sctl_read_depends(PGconn *conn, const char *const *schemas,
+                               int nschemas, char **err);
+/* What depends on referenced: *out points into d, *n of them. */
+void sctl_depends_on(const SctlDepends *d, const char *referenced,
+                     const SctlDependent **out, int *n);
+/* Built by hand (tests): add, then finish before asking. */
+SctlDepends *sctl_depends_new(void);
+void sctl_depends_add(SctlDepends *d, const char *referenced, SctlKind kind,
+                      const char *key, bool is_default);
+void sctl_depends_finish(SctlDepends *d);
+void sctl_depends_free(SctlDepends *d);
+
 /* -------------------------------------------------------------- diff.c */
 
 /* One way the live catalog differs from the declaration. */
@@ -254,9 +280,10 @@ typedef struct SctlPlan {
     int len, cap;
 } SctlPlan;
 
+/* deps may be NULL (nothing is known to depend on anything). */
 void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
-               const SctlFacets *live, const SctlDiffs *diffs,
-               SctlPlan *out);
+               const SctlFacets *live, const SctlDepends *deps,
+               const SctlDiffs *diffs, SctlPlan *out);
 void sctl_plan_free(SctlPlan *p);
 /* Appends a step (sql owned by the plan, may be NULL); returns it. */
 SctlStep *sctl_plan_add(SctlPlan *p, int statement, char *sql, int object);

@@ -1,0 +1,99 @@
+/*
+ * plan.h — what the parts of the planner share (plan.c, plan_depends.c,
+ * plan_rows.c): the state of one planning and the small helpers that add
+ * steps to it.  Private to the planner; schemactl.h is the interface.
+ */
+#ifndef SCTL_PLAN_H
+#define SCTL_PLAN_H
+
+#include "schemactl.h"
+
+typedef struct Declared {
+    const char *key;
+    int object;
+} Declared;
+
+typedef struct State {
+    const SctlSchema *s;
+    const SctlDeclared *d;
+    const SctlFacets *live;
+    const SctlDepends *deps;  /* NULL: nothing known to depend on anything */
+    bool *missing;       /* absent from the live catalog */
+    bool *recreate;      /* dropped below, to be made again */
+    bool *redefault;     /* its default dropped below, to be set again */
+    bool *acl_done;      /* privileges already repaired */
+    int *first_child;    /* a table's first part made by CREATE TABLE */
+    int *next_child;     /* the next part of the same table, or -1 */
+    Declared *by_key;    /* declared objects sorted by key */
+    int nby_key;
+    char **gone;         /* keys of undeclared objects dropped so far */
+    int ngone, capgone;
+    SctlPlan *out;
+} State;
+
+static inline SctlStep *add(State *st, int statement, char *sql, int object)
+{
+    return sctl_plan_add(st->out, statement, sql, object);
+}
+
+static inline void put_buf(void *to, const char *s, size_t n)
+{
+    sctl_buf_put(to, s, n);
+}
+
+/* A repair of fixed shape for object (or -1: an undeclared one). */
+static inline SctlStep *add_shape(State *st, int object, SctlShape sh,
+                           const char *const *args)
+{
+    SctlBuf b = {0};
+    if (!sctl_shape_write((SctlOut){put_buf, &b}, sh, args)) {
+        SctlStep *step = add(st, -1, NULL, object);
+        step->why = sctl_printf("cannot write the repair %s for these names",
+                                sctl_shape_names[sh]);
+        sctl_buf_free(&b);
+        return step;
+    }
+    return add(st, -1, sctl_buf_take(&b), object);
+}
+
+#define SHAPE(st, o, sh, ...) \
+    add_shape(st, o, sh, (const char *const[]){__VA_ARGS__, NULL})
+
+static inline const SctlFacet *live_of(State *st, int i)
+{
+    return sctl_facet(st->live, st->d->keys[i]);
+}
+
+static inline const SctlFacet *decl_of(State *st, int i)
+{
+    return sctl_facet(st->d->facets, st->d->keys[i]);
+}
+
+static inline bool differs(State *st, int i, const char *name)
+{
+    return !sctl_same(sctl_field(live_of(st, i), name),
+                      sctl_field(decl_of(st, i), name));
+}
+
+static inline const SctlObject *obj(State *st, int i)
+{
+    return &st->s->objects[i];
+}
+
+
+/* ------------------------------------------------------ plan_depends.c */
+
+/* Whether key was dropped (or found in the way) already; from now on it
+ * is. */
+bool plan_gone(State *st, const char *key);
+/* The declared object with facet key key, or -1. */
+int plan_declared(const State *st, const char *key);
+/* Drops what depends on the live objects that are about to change in a
+ * way PostgreSQL refuses while anything depends on them (a column's type,
+ * a view or function made again, a column dropped), deepest first; the
+ * declared ones are marked to be made again. */
+void plan_dependents(State *st);
+/* The same for an undeclared column about to be dropped. */
+void plan_dependents_of_extra_column(State *st, const SctlFacet *f);
+
+#endif

@@ -1,0 +1,1 @@
+select n, total from item_totals;

@@ -1,0 +1,1 @@
+select sum(owner_id), count(*) from docs;

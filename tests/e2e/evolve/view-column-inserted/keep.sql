@@ -1,0 +1,1 @@
+select sum(qty), count(*) from items;
