@@ -88,6 +88,13 @@ static void column(Check *c, int i, const SctlObject *o)
     SHAPE(c, i, SCTL_SHAPE_SET_NOT_NULL, s, t, n);
     SHAPE(c, i, SCTL_SHAPE_DROP_NOT_NULL, s, t, n);
     SHAPE(c, i, SCTL_SHAPE_DROP_COLUMN, s, t, n);
+    SHAPE(c, i, SCTL_SHAPE_COUNT_NULLS, s, t, n);
+    if (o->backfill) {
+        SHAPE(c, i, SCTL_SHAPE_BACKFILL, s, t, n, o->backfill);
+        SHAPE(c, i, SCTL_SHAPE_BACKFILL_NULLS, s, t, n, o->backfill, n);
+    }
+    if (o->nullable_definition)
+        SHAPE(c, i, SCTL_SHAPE_ADD_COLUMN, s, t, o->nullable_definition);
 }
 
 static void concurrent_index(Check *c, int i, const char *make)
@@ -99,6 +106,7 @@ static void concurrent_index(Check *c, int i, const char *make)
 
 static void table(Check *c, int i, const SctlObject *o)
 {
+    SHAPE(c, i, SCTL_SHAPE_COUNT_ROWS, o->schema, o->name);
     SHAPE(c, i, SCTL_SHAPE_ENABLE_RLS, o->schema, o->name);
     SHAPE(c, i, SCTL_SHAPE_DISABLE_RLS, o->schema, o->name);
     SHAPE(c, i, SCTL_SHAPE_FORCE_RLS, o->schema, o->name);
@@ -164,6 +172,8 @@ static void object(Check *c, int i)
     case SCTL_K_BUCKET: break;      /* made again by their own statement */
     }
     grants(c, i, o);
+    if (o->probe)
+        parse(c, o->probe, c->at->objects[i], "the row check");
 }
 
 long shape_check(Arena *a, const SctlSchema *s, const ModelTokens *at,

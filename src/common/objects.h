@@ -89,6 +89,10 @@ typedef enum {
     X(DROP_TRIGGER, "DROP TRIGGER %I ON %Q")                                 \
     X(DROP_VIEW, "DROP VIEW %Q")                                             \
     X(DROP_MATVIEW, "DROP MATERIALIZED VIEW %Q")                             \
+    X(BACKFILL, "UPDATE %Q SET %I = %s")                                     \
+    X(BACKFILL_NULLS, "UPDATE %Q SET %I = %s WHERE %I IS NULL")              \
+    X(COUNT_ROWS, "SELECT count(*) FROM %Q")                                 \
+    X(COUNT_NULLS, "SELECT count(*) FROM %Q WHERE %I IS NULL")               \
     X(DROP_FUNCTION, "DROP FUNCTION %s")                                     \
     X(ENABLE_RLS, "ALTER TABLE %Q ENABLE ROW LEVEL SECURITY")                \
     X(DISABLE_RLS, "ALTER TABLE %Q DISABLE ROW LEVEL SECURITY")              \
@@ -162,6 +166,12 @@ typedef struct SctlObject {
     bool comment_declared;  /* its comment is managed */
     bool inline_in_parent;  /* made by its table's CREATE TABLE */
     bool concurrently;      /* an index built outside the transaction */
+    const char *probe;      /* constraint, unique index: a query counting
+                               the rows that break it, or NULL */
+    const char *backfill;   /* column: the value rows that have none get
+                               when it becomes required, or NULL */
+    const char *nullable_definition; /* column with backfill: definition
+                               without NOT NULL */
 } SctlObject;
 
 /* One statement of generated/NAME.sql, byte for byte (no ';'). */

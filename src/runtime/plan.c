@@ -238,6 +238,30 @@ static bool widening(const char *from, const char *to)
            strcmp(to, "text") == 0;
 }
 
+/* The row check of a step, written from a shape. */
+static void set_probe(SctlStep *step, SctlProbeKind kind, SctlShape sh,
+                      const char *const *args)
+{
+    SctlBuf b = {0};
+    if (sctl_shape_write((SctlOut){put_buf, &b}, sh, args)) {
+        step->probe = sctl_buf_take(&b);
+        step->probe_kind = kind;
+    }
+    sctl_buf_free(&b);
+}
+
+#define PROBE(step, kind, sh, ...) \
+    set_probe(step, kind, sh, (const char *const[]){__VA_ARGS__, NULL})
+
+/* A check written by the compiler (a constraint's or unique index's). */
+static void set_checked_probe(SctlStep *step, const SctlObject *o)
+{
+    if (o->probe) {
+        step->probe = sctl_xstrdup(o->probe);
+        step->probe_kind = SCTL_PROBE_BREAKS;
+    }
+}
+
 /* Default, nullability and type of a column that exists. */
 static void change_column(State *st, int i)
 {
@@ -253,10 +277,17 @@ static void change_column(State *st, int i)
         else if (!sctl_field(d, "default"))
             SHAPE(st, i, SCTL_SHAPE_DROP_DEFAULT, s, t, n);
     }
-    if (differs(st, i, "not_null"))
-        SHAPE(st, i, sctl_same(sctl_field(d, "not_null"), "t")
-                     ? SCTL_SHAPE_SET_NOT_NULL : SCTL_SHAPE_DROP_NOT_NULL,
-              s, t, n);
+    if (differs(st, i, "not_null") &&
+        !sctl_same(sctl_field(d, "not_null"), "t"))
+        SHAPE(st, i, SCTL_SHAPE_DROP_NOT_NULL, s, t, n);
+    else if (differs(st, i, "not_null")) {
+        /* rows holding NULL get the backfill, or stop the plan */
+        if (o->backfill)
+            SHAPE(st, i, SCTL_SHAPE_BACKFILL_NULLS, s, t, n, o->backfill, n);
+        SctlStep *step = SHAPE(st, i, SCTL_SHAPE_SET_NOT_NULL, s, t, n);
+        if (!o->backfill)
+            PROBE(step, SCTL_PROBE_NULLS, SCTL_SHAPE_COUNT_NULLS, s, t, n);
+    }
     if ((differs(st, i, "type") || differs(st, i, "collation")) && o->type) {
         const char *from = sctl_field(live_of(st, i), "type");
         const char *to = sctl_field(d, "type");
@@ -343,6 +374,36 @@ static void fix_rls(State *st, int i)
               o->schema, o->name);
 }
 
+/* Does a new column need a value in rows that are there: required, and
+ * nothing (default, identity, generation) to give it one? */
+static bool needs_value(State *st, int c)
+{
+    const SctlFacet *d = decl_of(st, c);
+    return sctl_same(sctl_field(d, "not_null"), "t") &&
+           !sctl_field(d, "default") && !sctl_field(d, "identity") &&
+           !sctl_field(d, "generated");
+}
+
+/* A column added to a table that exists.  A required one without a value
+ * of its own is filled from its backfill before it becomes required, or
+ * counted: rows that would have no value stop the plan. */
+static void add_column(State *st, int c)
+{
+    const SctlObject *k = obj(st, c);
+    const char *s = k->schema, *t = k->table, *n = k->name;
+    if (!needs_value(st, c)) {
+        SHAPE(st, c, SCTL_SHAPE_ADD_COLUMN, s, t, k->definition);
+    } else if (k->backfill && k->nullable_definition) {
+        SHAPE(st, c, SCTL_SHAPE_ADD_COLUMN, s, t, k->nullable_definition);
+        SHAPE(st, c, SCTL_SHAPE_BACKFILL, s, t, n, k->backfill);
+        SHAPE(st, c, SCTL_SHAPE_SET_NOT_NULL, s, t, n);
+    } else {
+        SctlStep *step = SHAPE(st, c, SCTL_SHAPE_ADD_COLUMN, s, t,
+                               k->definition);
+        PROBE(step, SCTL_PROBE_ROWS, SCTL_SHAPE_COUNT_ROWS, s, t);
+    }
+}
+
 /* A table that exists: its columns and constraints made or changed, its
  * row level security switched; a partition attached again. */
 static void change_table(State *st, int i)
@@ -357,10 +418,11 @@ static void change_table(State *st, int i)
     for (int c = st->first_child[i]; c >= 0; c = st->next_child[c]) {
         const SctlObject *k = obj(st, c);
         bool make = (st->missing[c] || st->recreate[c]) && k->definition;
-        if (make)
-            SHAPE(st, c, k->kind == SCTL_K_COLUMN ? SCTL_SHAPE_ADD_COLUMN
-                                                  : SCTL_SHAPE_ADD_CONSTRAINT,
-                  k->schema, k->table, k->definition);
+        if (make && k->kind == SCTL_K_COLUMN)
+            add_column(st, c);
+        else if (make)
+            set_checked_probe(SHAPE(st, c, SCTL_SHAPE_ADD_CONSTRAINT,
+                                    k->schema, k->table, k->definition), k);
         else if (k->kind == SCTL_K_COLUMN && !st->missing[c] && decl_of(st, c))
             change_column(st, c);
     }
@@ -397,13 +459,20 @@ static void change(State *st, int k, int i)
 /* An index declared `concurrently` is built after the commit. */
 static void make(State *st, int k, int i)
 {
-    if (!obj(st, i)->concurrently) {
-        add(st, k, NULL, i);
+    const SctlObject *o = obj(st, i);
+    bool on_rows = o->parent >= 0 && !st->missing[o->parent];
+    if (!o->concurrently) {
+        SctlStep *step = add(st, k, NULL, i);
+        if (on_rows)
+            set_checked_probe(step, o);
         return;
     }
     const char *rest;
     SctlShape sh = sctl_concurrent_index(st->s->statements[k].sql, &rest);
-    SHAPE(st, i, sh, rest)->after_commit = true;
+    SctlStep *step = SHAPE(st, i, sh, rest);
+    step->after_commit = true;
+    if (on_rows)
+        set_checked_probe(step, o);
 }
 
 static void statement_step(State *st, int k)
@@ -515,6 +584,7 @@ void sctl_plan_free(SctlPlan *p)
     for (int i = 0; i < p->len; i++) {
         free(p->steps[i].sql);
         free(p->steps[i].why);
+        free(p->steps[i].probe);
     }
     free(p->steps);
     p->steps = NULL;

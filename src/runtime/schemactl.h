@@ -266,6 +266,15 @@ void sctl_diffs_print(const SctlSchema *s, const SctlDiffs *ds, FILE *out);
 
 /* One step of an apply: a canonical statement, or a repair of fixed
  * shape written here (objects.h). */
+/* What a step's row check counts (plan_rows.c). */
+typedef enum {
+    SCTL_PROBE_NONE,
+    SCTL_PROBE_NULLS,         /* rows with NULL in a column made NOT NULL */
+    SCTL_PROBE_ROWS,          /* rows that get no value for a new required
+                                 column */
+    SCTL_PROBE_BREAKS         /* rows that break a new key, check or fk */
+} SctlProbeKind;
+
 typedef struct SctlStep {
     int statement;            /* index into statements, or -1 */
     char *sql;                /* a repair (owned), or NULL */
@@ -273,6 +282,8 @@ typedef struct SctlStep {
     bool data_loss;           /* needs --allow-data-loss */
     bool after_commit;        /* CREATE INDEX CONCURRENTLY */
     char *why;                /* why it cannot run, or NULL */
+    SctlProbeKind probe_kind; /* its row check, if any: */
+    char *probe;              /* a query counting the rows in the way */
 } SctlStep;
 
 typedef struct SctlPlan {
@@ -288,6 +299,17 @@ void sctl_plan_free(SctlPlan *p);
 /* Appends a step (sql owned by the plan, may be NULL); returns it. */
 SctlStep *sctl_plan_add(SctlPlan *p, int statement, char *sql, int object);
 const char *sctl_step_sql(const SctlSchema *s, const SctlStep *st);
+
+/* --------------------------------------------------------- plan_rows.c */
+
+/*
+ * Runs the row check of every step that has one, each under a savepoint
+ * (a check whose table is not there yet is left to the server); a step
+ * whose check finds rows in the way gets a why that says how many.
+ * Inside the caller's transaction, read only.  The number of steps so
+ * stopped.
+ */
+int sctl_plan_check_rows(PGconn *conn, const SctlSchema *s, SctlPlan *p);
 
 /* -------------------------------------------------------------- test.c */
 
