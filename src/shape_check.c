@@ -82,8 +82,12 @@ static void column(Check *c, int i, const SctlObject *o)
         SHAPE(c, i, SCTL_SHAPE_ADD_COLUMN, s, t, o->definition);
     if (o->default_expr)
         SHAPE(c, i, SCTL_SHAPE_SET_DEFAULT, s, t, n, o->default_expr);
-    if (o->type)
+    if (o->type) {
         SHAPE(c, i, SCTL_SHAPE_ALTER_TYPE, s, t, n, o->type);
+        SHAPE(c, i, SCTL_SHAPE_ALTER_TYPE_VIA_TEXT, s, t, n, o->type, n,
+              "{\"a\"}", n, o->type);
+        SHAPE(c, i, SCTL_SHAPE_COUNT_LABELS_OUTSIDE, s, t, n, "{\"a\"}");
+    }
     SHAPE(c, i, SCTL_SHAPE_DROP_DEFAULT, s, t, n);
     SHAPE(c, i, SCTL_SHAPE_SET_NOT_NULL, s, t, n);
     SHAPE(c, i, SCTL_SHAPE_DROP_NOT_NULL, s, t, n);
@@ -162,6 +166,11 @@ static void object(Check *c, int i)
     case SCTL_K_TYPE:
         SHAPE(c, i, SCTL_SHAPE_ADD_ENUM_VALUE_AFTER, o->schema, o->name,
               "new label", "it's");
+        SHAPE(c, i, SCTL_SHAPE_ADD_ENUM_VALUE_BEFORE, o->schema, o->name,
+              "new label", "it's");
+        SHAPE(c, i, SCTL_SHAPE_RENAME_TYPE, o->schema, o->name,
+              arena_printf(c->a, "%.40s_schemac_old", o->name));
+        SHAPE(c, i, SCTL_SHAPE_DROP_TYPE, o->schema, o->name);
         break;
     case SCTL_K_ROLE:
         SHAPE(c, i, SCTL_SHAPE_GRANT_ROLE, o->name, o->name);

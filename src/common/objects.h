@@ -104,6 +104,13 @@ typedef enum {
     X(ATTACH_PARTITION, "ALTER TABLE %Q ATTACH PARTITION %Q %s")             \
     X(ADD_ENUM_VALUE, "ALTER TYPE %Q ADD VALUE %L")                          \
     X(ADD_ENUM_VALUE_AFTER, "ALTER TYPE %Q ADD VALUE %L AFTER %L")           \
+    X(ADD_ENUM_VALUE_BEFORE, "ALTER TYPE %Q ADD VALUE %L BEFORE %L")         \
+    X(RENAME_TYPE, "ALTER TYPE %Q RENAME TO %I")                             \
+    X(DROP_TYPE, "DROP TYPE %Q")                                             \
+    X(ALTER_TYPE_VIA_TEXT, "ALTER TABLE %Q ALTER COLUMN %I TYPE %s USING "   \
+      "(CASE WHEN %I::text = ANY (%L::text[]) THEN %I::text END)::%s")       \
+    X(COUNT_LABELS_OUTSIDE,                                                  \
+      "SELECT count(*) FROM %Q WHERE %I::text <> ALL (%L::text[])")          \
     X(GRANT_ROLE, "GRANT %I TO %I")                                          \
     X(REVOKE_ROLE, "REVOKE %I FROM %I")                                      \
     X(GRANT_TABLE, "GRANT %P ON TABLE %Q TO %R")                             \

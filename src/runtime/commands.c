@@ -109,9 +109,15 @@ static void print_plan(const SctlSchema *s, const SctlPlan *p, FILE *out)
         if (st->why)
             fprintf(out, "-- cannot: %s", st->why);
         else
-            fprintf(out, "%s;%s", sctl_step_sql(s, st),
+            fprintf(out, "%s;%s%s%s%s", sctl_step_sql(s, st),
                     st->data_loss ? "  -- loses data: needs "
-                                    "--allow-data-loss" : "");
+                                    "--allow-data-loss" : "",
+                    st->note ? " (" : "", st->note ? st->note : "",
+                    st->note ? ")" : "");
+        if (st->first)
+            fputs("  -- committed first, on its own", out);
+        if (st->after_commit)
+            fputs("  -- after the commit, outside the transaction", out);
         if (o)
             fprintf(out, "  -- %s:%d", sctl_file(s, o->file), o->line);
         fputc('\n', out);

@@ -272,7 +272,9 @@ typedef enum {
     SCTL_PROBE_NULLS,         /* rows with NULL in a column made NOT NULL */
     SCTL_PROBE_ROWS,          /* rows that get no value for a new required
                                  column */
-    SCTL_PROBE_BREAKS         /* rows that break a new key, check or fk */
+    SCTL_PROBE_BREAKS,        /* rows that break a new key, check or fk */
+    SCTL_PROBE_LOST           /* rows whose value the step loses: the step
+                                 then needs --allow-data-loss */
 } SctlProbeKind;
 
 typedef struct SctlStep {
@@ -281,9 +283,12 @@ typedef struct SctlStep {
     int object;               /* declared object, or -1 */
     bool data_loss;           /* needs --allow-data-loss */
     bool after_commit;        /* CREATE INDEX CONCURRENTLY */
+    bool first;               /* committed before the rest (enum labels:
+                                 a new label is usable only then) */
     char *why;                /* why it cannot run, or NULL */
     SctlProbeKind probe_kind; /* its row check, if any: */
     char *probe;              /* a query counting the rows in the way */
+    char *note;               /* what its row check found, or NULL */
 } SctlStep;
 
 typedef struct SctlPlan {
