@@ -87,6 +87,8 @@ static void column(Check *c, int i, const SctlObject *o)
         SHAPE(c, i, SCTL_SHAPE_ALTER_TYPE_VIA_TEXT, s, t, n, o->type, n,
               "{\"a\"}", n, o->type);
         SHAPE(c, i, SCTL_SHAPE_COUNT_LABELS_OUTSIDE, s, t, n, "{\"a\"}");
+        SHAPE(c, i, SCTL_SHAPE_COUNT_CHANGED_BY_TYPE, s, t, n, n, n,
+              o->type);
     }
     SHAPE(c, i, SCTL_SHAPE_DROP_DEFAULT, s, t, n);
     SHAPE(c, i, SCTL_SHAPE_SET_NOT_NULL, s, t, n);

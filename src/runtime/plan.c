@@ -278,8 +278,14 @@ static void change_column(State *st, int i)
         o->type) {
         const char *from = sctl_field(live_of(st, i), "type");
         const char *to = sctl_field(d, "type");
-        SHAPE(st, i, SCTL_SHAPE_ALTER_TYPE, s, t, n, o->type)->data_loss =
-            !sctl_same(from, to) && !(from && to && widening(from, to));
+        SctlStep *step = SHAPE(st, i, SCTL_SHAPE_ALTER_TYPE, s, t, n,
+                               o->type);
+        step->data_loss = !sctl_same(from, to) &&
+                          !(from && to && widening(from, to));
+        if (step->data_loss)    /* how many values it would change */
+            PROBE(step, SCTL_PROBE_LOST_VALUES,
+                  SCTL_SHAPE_COUNT_CHANGED_BY_TYPE,
+                  s, t, n, n, n, o->type);
     }
 }
 

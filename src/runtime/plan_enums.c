@@ -212,7 +212,7 @@ bool plan_enum_column(State *st, int c)
     char *labels = label_array(sctl_field(decl_of(st, t), "labels"));
     SctlStep *step = SHAPE(st, c, SCTL_SHAPE_ALTER_TYPE_VIA_TEXT, s, tb, n,
                            o->type, n, labels, n, o->type);
-    PROBE(step, SCTL_PROBE_LOST, SCTL_SHAPE_COUNT_LABELS_OUTSIDE, s, tb, n,
+    PROBE(step, SCTL_PROBE_LOST_LABELS, SCTL_SHAPE_COUNT_LABELS_OUTSIDE, s, tb, n,
           labels);
     free(labels);
     return true;

@@ -273,8 +273,9 @@ typedef enum {
     SCTL_PROBE_ROWS,          /* rows that get no value for a new required
                                  column */
     SCTL_PROBE_BREAKS,        /* rows that break a new key, check or fk */
-    SCTL_PROBE_LOST           /* rows whose value the step loses: the step
-                                 then needs --allow-data-loss */
+    SCTL_PROBE_LOST_LABELS,   /* rows holding a label an enum loses */
+    SCTL_PROBE_LOST_VALUES    /* rows whose value a new type changes */
+    /* (the two LOST kinds: the step then needs --allow-data-loss) */
 } SctlProbeKind;
 
 typedef struct SctlStep {
