@@ -158,6 +158,16 @@ static void remove_dependent(State *st, const SctlDependent *dp,
                              const char *because, bool type_change)
 {
     int i = plan_declared(st, dp->key);
+    if (dp->is_generated) {
+        /* PostgreSQL 15 can neither alter nor drop a generation in a way
+         * that keeps the column where it is */
+        char *w = plan_key_words(dp->key);
+        add(st, -1, NULL, i)->why = sctl_printf(
+            "generated %s reads %s, which PostgreSQL cannot change under "
+            "it", w, because);
+        free(w);
+        return;
+    }
     if (dp->is_default) {
         /* A default reads the object; the column itself stays. */
         if (i >= 0 && obj(st, i)->default_expr && !st->missing[i]) {

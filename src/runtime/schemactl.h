@@ -219,6 +219,7 @@ typedef struct SctlDependent {
     SctlKind kind;            /* its kind */
     char *key;                /* its facet key (a default: its column's) */
     bool is_default;          /* a column's default, not the column */
+    bool is_generated;        /* a generated column's expression */
 } SctlDependent;
 
 typedef struct SctlDepends SctlDepends;
@@ -233,7 +234,7 @@ void sctl_depends_on(const SctlDepends *d, const char *referenced,
 /* Built by hand (tests): add, then finish before asking. */
 SctlDepends *sctl_depends_new(void);
 void sctl_depends_add(SctlDepends *d, const char *referenced, SctlKind kind,
-                      const char *key, bool is_default);
+                      const char *key, bool is_default, bool is_generated);
 void sctl_depends_finish(SctlDepends *d);
 void sctl_depends_free(SctlDepends *d);
 
