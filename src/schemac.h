@@ -1030,6 +1030,11 @@ int model_file(ModelFiles *f, const Token *at, int *line, int *col);
 /* The tests and steps of p into s (SctlSchema.tests, .steps). */
 void model_tests(ModelFiles *f, const Program *p, SctlSchema *s);
 
+/* -------------------------------------------------------- model_report.c */
+
+/* The declared access matrix and the lint's warnings, for the report. */
+void model_report(Arena *a, ModelFiles *f, const Program *p, SctlSchema *s);
+
 /* ------------------------------------------------------------ shape_check.c */
 
 /*

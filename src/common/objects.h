@@ -215,6 +215,16 @@ typedef struct SctlTest {
     int first, nsteps;      /* its steps in SctlSchema.steps */
 } SctlTest;
 
+/* One cell of the declared access matrix (docs/matrix.md). */
+typedef struct SctlAccessCell {
+    const char *role;       /* a role, "public" or "(owner)" */
+    const char *object;     /* schema.name, schema.f(types), bucket id */
+    const char *kind;       /* table, view, matview, function, bucket */
+    const char *command;    /* select, insert, update, delete, execute */
+    const char *access;     /* "none", "all rows", "rows: ...", ... */
+    int file, line;         /* where the object is declared */
+} SctlAccessCell;
+
 /* Everything the executable knows about its schema: tables of data. */
 typedef struct SctlSchema {
     const char *project;        /* e.g. "enorae" */
@@ -232,6 +242,10 @@ typedef struct SctlSchema {
     int ntests;
     const SctlTestStep *steps;
     int nsteps;
+    const SctlAccessCell *cells;    /* the declared access matrix */
+    int ncells;
+    const char *const *findings;    /* the lint's warnings, one line each */
+    int nfindings;
 } SctlSchema;
 
 /* ---------------------------------------------------------- keywords.c */
