@@ -17,6 +17,7 @@ typedef struct Ctx {
     int verified;       /* objects compared by verify */
     int drifted;        /* of those, how many differ */
     bool did_apply, did_verify;
+    SctlPlan renames;   /* the last comparison's renames (renames.c) */
 } Ctx;
 
 /* The executable's name, for the start of its messages. */
@@ -36,6 +37,16 @@ int cmd_make_plan(Ctx *c, const SctlDeclared *d, const SctlFacets *live,
                   const SctlDiffs *diffs, SctlPlan *plan);
 /* Declared objects the declared state holds (what verify counts). */
 int cmd_declared_count(const SctlDeclared *d, int n);
+
+/* renames.c: the renames the live catalog calls for, into c->renames;
+ * any pending are run (in apply's transaction, else in one rolled back)
+ * and *live is read again.  SCTL_OK, or the status of a failure. */
+int cmd_renames(Ctx *c, SctlFacets **live);
+/* Appends c->renames to plan, marked done (they ran before the
+ * comparison); refusals stay refusals. */
+void cmd_renames_into(const Ctx *c, SctlPlan *plan);
+/* verify's lines for c->renames; returns how many. */
+int cmd_renames_print(const Ctx *c, FILE *out);
 
 int cmd_verify(Ctx *c, const SctlDeclared *d);
 int cmd_plan(Ctx *c, const SctlDeclared *d);

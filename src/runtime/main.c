@@ -181,6 +181,7 @@ static int run_commands(Ctx *c, const Args *a)
             break;
     }
     sctl_declared_free(&d, c->s->nobjects);
+    sctl_plan_free(&c->renames);
     return worst;
 }
 

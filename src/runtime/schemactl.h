@@ -284,6 +284,7 @@ typedef struct SctlStep {
     char *why;                /* why it cannot run, or NULL */
     SctlProbeKind probe_kind; /* its row check, if any: */
     char *probe;              /* a query counting the rows in the way */
+    bool done;                /* ran before the comparison (a rename) */
 } SctlStep;
 
 typedef struct SctlPlan {
@@ -299,6 +300,17 @@ void sctl_plan_free(SctlPlan *p);
 /* Appends a step (sql owned by the plan, may be NULL); returns it. */
 SctlStep *sctl_plan_add(SctlPlan *p, int statement, char *sql, int object);
 const char *sctl_step_sql(const SctlSchema *s, const SctlStep *st);
+
+/* ----------------------------------------------------------- renames.c */
+
+/* The renames that objects declared `renamed from` need here, tables
+ * first: a step for each one found under its old name only, a refusal
+ * (why) for each one found under both names. */
+void sctl_renames_find(const SctlSchema *s, const SctlFacets *live,
+                       SctlPlan *out);
+/* Whether any object declared `renamed from` is there under its old
+ * name (so the database is not fresh). */
+bool sctl_renames_any(const SctlSchema *s, const SctlFacets *live);
 
 /* --------------------------------------------------------- plan_rows.c */
 
