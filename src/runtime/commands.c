@@ -108,6 +108,28 @@ int cmd_verify(Ctx *c, const SctlDeclared *d)
     return c->drifted ? SCTL_DRIFT : SCTL_OK;
 }
 
+int cmd_test(Ctx *c, const SctlDeclared *d)
+{
+    SctlFacets *live;
+    SctlDiffs diffs;
+    if (c->s->ntests == 0)
+        return sctl_run_tests(c->conn.pg, c->s, stdout);
+    int status = cmd_compare(c, d, &live, &diffs);
+    if (status != SCTL_OK)
+        return status;
+    int n = count_drifted(&diffs) + c->renames.len;
+    sctl_diffs_free(&diffs);
+    sctl_facets_free(live);
+    if (n) {
+        fprintf(stderr, "%s: test: the database does not hold this schema "
+                "(%d object%s differ%s; `verify` lists them); run apply "
+                "first, as in `apply test`\n", sctl_progname, n,
+                n == 1 ? "" : "s", n == 1 ? "s" : "");
+        return SCTL_USAGE;
+    }
+    return sctl_run_tests(c->conn.pg, c->s, stdout);
+}
+
 static void print_plan(const SctlSchema *s, const SctlPlan *p, FILE *out)
 {
     for (int i = 0; i < p->len; i++) {

@@ -49,6 +49,9 @@ void cmd_renames_into(const Ctx *c, SctlPlan *plan);
 int cmd_renames_print(const Ctx *c, FILE *out);
 
 int cmd_verify(Ctx *c, const SctlDeclared *d);
+/* The access tests, on a database where verify is clean (whoever applied
+ * it); else SCTL_USAGE, saying how many objects differ. */
+int cmd_test(Ctx *c, const SctlDeclared *d);
 int cmd_plan(Ctx *c, const SctlDeclared *d);
 int cmd_status(Ctx *c, const SctlDeclared *d);
 /* *have: whether d holds the declared state (apply may make it). */

@@ -329,7 +329,8 @@ int sctl_plan_check_rows(PGconn *conn, const SctlSchema *s, SctlPlan *p);
  * Runs every test, each in its own transaction that is always rolled back,
  * each step under a savepoint; prints PASS or FAIL lines and a summary to
  * out.  SCTL_OK when all pass, SCTL_DRIFT when any fails, SCTL_USAGE when
- * the database does not hold this schema (no apply of it recorded last).
+ * a test cannot start.  The caller checks first that the database holds
+ * the schema (cmd_test: verify is clean).
  */
 int sctl_run_tests(PGconn *conn, const SctlSchema *s, FILE *out);
 
