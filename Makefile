@@ -59,6 +59,7 @@ help:
 	@echo "make e2e        executables against a real PostgreSQL: apply, verify,"
 	@echo "                tamper, verify again, repair; access tests; the access"
 	@echo "                matrix of each project proven by the tests it emits"
+	@echo "                and renames (renamed from) on a database with rows"
 	@echo "make bench      compile/build/apply/verify times for 1,000 and 10,000"
 	@echo "                tables, beside psql -1 -f"
 	@echo "make deps       install missing Debian packages (apt-get)"
@@ -208,6 +209,7 @@ e2e: all
 	tests/e2e/names.sh
 	tests/e2e/matrix.sh
 	tests/e2e/evolve.sh
+	tests/e2e/renames.sh
 
 bench: all
 	tests/bench/run.sh
