@@ -126,7 +126,7 @@ static bool parse_enum(Parser *p, Decl *d)
             return false;
         if (tok_is(parse_cur(p), "renamed") &&
             (!parse_expect(p, "renamed") || !parse_expect(p, "from") ||
-             !parse_string(p, &from->name, &from->tok, "the old label")))
+             !parse_string(p, &from->name, &from->tok, "the old label, quoted")))
             return false;
         vec_push(p->arena, &d->enum_labels, label);
         vec_push(p->arena, &d->enum_renamed, from);

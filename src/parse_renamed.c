@@ -22,8 +22,8 @@ bool parse_renamed(Parser *p, Ident *out, bool string_ok)
                      "the old name (unqualified)"))
         return false;
     if (tok_punct(parse_cur(p), '.')) {
-        parse_error_expected(p, "the old name alone: a rename stays in "
-                                "its schema, not '.'");
+        parse_error_expected(p, "the old name without a schema (a "
+                                "rename stays in its schema)");
         return false;
     }
     return true;

@@ -74,6 +74,8 @@ static void fill_args(SctlShape sh, const char *name, const char **args)
                                sh == SCTL_SHAPE_BACKFILL ||
                                sh == SCTL_SHAPE_BACKFILL_NULLS ? "now()"
                              : sh == SCTL_SHAPE_ALTER_TYPE ? "bigint"
+                             : sh == SCTL_SHAPE_RENAME_FUNCTION
+                                 ? "(integer, text)"
                              : sh == SCTL_SHAPE_CREATE_INDEX_CONCURRENTLY ||
                                sh == SCTL_SHAPE_CREATE_UNIQUE_INDEX_CONCURRENTLY
                                  ? "i ON t (a)"
