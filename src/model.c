@@ -164,6 +164,10 @@ static void column(Model *m, const Decl *t, Column *c)
                                 c->name.tok));
     o->inline_in_parent = true;
     o->renamed_from = c->renamed_from.name;
+    if (c->sequence_renamed_from) {
+        o->sequence = c->sequence;
+        o->sequence_renamed_from = c->sequence_renamed_from;
+    }
     o->definition = text(m, put_column, c);
     const Constraint *k = ast_column_constraint(c, CON_DEFAULT);
     o->default_expr = k ? frag(m, &k->expr) : NULL;

@@ -296,6 +296,9 @@ typedef struct Column {
     int attnum;                /* sema: 1-based position */
     bool not_null;             /* sema: not null or part of the pk */
     bool serial;               /* sema: serial types own a sequence */
+    const char *sequence;      /* sema: serial or identity: its sequence */
+    const char *sequence_renamed_from; /* sema_rename.c: the name
+                                  PostgreSQL gave it under the old names */
 } Column;
 
 typedef struct IndexElem {

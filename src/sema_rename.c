@@ -203,6 +203,11 @@ static void check_item(Renames *r, Decl *t, Item *it, bool renamed)
 {
     if (it->kind == ITEM_COLUMN) {
         Column *c = it->u.column;
+        if (renamed && c->sequence)
+            c->sequence_renamed_from = implied(r->s->arena, t, c->sequence,
+                                               c->name.name,
+                                               old_column(t, c->name.name),
+                                               "seq");
         check(r, scope_of(r, "column", t), &c->renamed_from, c->name.name,
               c->renamed_from.name &&
                   sema_find_column(t, c->renamed_from.name) != NULL,

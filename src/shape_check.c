@@ -233,6 +233,9 @@ static void object(Check *c, int i)
         renamed(c, i, o, make);
     if (o->label_renames)
         label_renames(c, i, o);
+    if (o->sequence_renamed_from)
+        SHAPE(c, i, SCTL_SHAPE_RENAME_SEQUENCE, o->schema,
+              o->sequence_renamed_from, o->sequence);
     grants(c, i, o);
     if (o->probe)
         parse(c, o->probe, c->at->objects[i], "the row check");

@@ -128,7 +128,8 @@ typedef enum {
     X(RENAME_VIEW, "ALTER VIEW %Q RENAME TO %I")                             \
     X(RENAME_MATVIEW, "ALTER MATERIALIZED VIEW %Q RENAME TO %I")             \
     X(RENAME_FUNCTION, "ALTER FUNCTION %Q%s RENAME TO %I")                   \
-    X(RENAME_ENUM_VALUE, "ALTER TYPE %Q RENAME VALUE %L TO %L")
+    X(RENAME_ENUM_VALUE, "ALTER TYPE %Q RENAME VALUE %L TO %L")            \
+    X(RENAME_SEQUENCE, "ALTER SEQUENCE IF EXISTS %Q RENAME TO %I")
 
 typedef enum {
 #define SCTL_SHAPE_ENUM(name, text) SCTL_SHAPE_##name,
@@ -188,6 +189,9 @@ typedef struct SctlObject {
                                ends; with renamed_from, its old signature */
     const char *label_renames; /* enum: new and old label of each renamed
                                label, as literals joined by ',', or NULL */
+    const char *sequence;   /* column whose sequence PostgreSQL named after
+                               the old names: the sequence's name now */
+    const char *sequence_renamed_from; /* and then */
 } SctlObject;
 
 /* One statement of generated/NAME.sql, byte for byte (no ';'). */

@@ -142,6 +142,22 @@ static void rename_object(Finder *f, int i)
     free(old_name);
 }
 
+/* The sequence of a serial or identity column, named after the table's
+ * and the column's old names: renamed with them. */
+static void rename_sequence(Finder *f, int i)
+{
+    const SctlObject *o = &f->s->objects[i];
+    if (o->parent < 0)
+        return;
+    const char *t = f->live_table[o->parent];
+    bool table = strcmp(t, o->table) != 0;
+    bool column = o->renamed_from && live_as(f, o, t, o->renamed_from) &&
+                  !live_as(f, o, t, o->name);
+    if (table || column)
+        SHAPE(f, i, SCTL_SHAPE_RENAME_SEQUENCE, o->schema,
+              o->sequence_renamed_from, o->sequence);
+}
+
 static bool has_label(const char *labels, const char *label)
 {
     bool found = false;
@@ -197,6 +213,8 @@ void sctl_renames_find(const SctlSchema *s, const SctlFacets *live,
                 rename_object(&f, i);
             if (o->label_renames)
                 rename_labels(&f, i);
+            if (o->sequence_renamed_from)
+                rename_sequence(&f, i);
         }
     free(f.live_table);
 }

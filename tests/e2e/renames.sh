@@ -62,10 +62,11 @@ out=$("$v2" verify --db "$(url live)" 2>&1); st=$?
 out=$("$v2" plan --db "$(url live)" 2>&1); st=$?
 renames=$(grep -c '^ALTER .* RENAME ' <<<"$out")
 first_other=$(grep -v '^ALTER .* RENAME ' <<<"$out" | head -n 1)
-[ $st -eq 0 ] && [ "$renames" -eq 14 ] \
-  && [ "$(head -n 14 <<<"$out" | grep -c '^ALTER .* RENAME ')" -eq 14 ] \
-  && [ "$first_other" = "DROP VIEW shop.client_names;  -- v2/v2.schema:27" ] \
-  && ok "plan: the 14 renames first, then only what remains" \
+[ $st -eq 0 ] && [ "$renames" -eq 16 ] \
+  && [ "$(head -n 16 <<<"$out" | grep -c '^ALTER .* RENAME ')" -eq 16 ] \
+  && grep -q '^ALTER SEQUENCE IF EXISTS shop.customers_serial_no_seq RENAME TO clients_number_seq;' <<<"$out" \
+  && [ "$first_other" = "DROP VIEW shop.client_names;  -- v2/v2.schema:28" ] \
+  && ok "plan: the 16 renames first (an identity's sequence too), then only what remains" \
   || bad "plan (exit $st): $out"
 [ "$(sql live -c "select to_regclass('shop.customers') is not null and to_regclass('shop.clients') is null")" = t ] \
   && ok "verify and plan renamed nothing" || bad "verify or plan changed the database"

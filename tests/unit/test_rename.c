@@ -25,6 +25,8 @@ static const char *const with_renames =
     "table orders {\n"
     "  id int primary key;\n"
     "  client renamed from customer uuid references clients;\n"
+    "  no renamed from num bigint generated always as identity;\n"
+    "  other bigint generated always as identity;\n"
     "}\n"
     "view names renamed from customer_names { as select id from clients; }\n"
     "function n(a int, b text) renamed from m returns int {\n"
@@ -46,6 +48,8 @@ static const char *const without_renames =
     "table orders {\n"
     "  id int primary key;\n"
     "  client uuid references clients;\n"
+    "  no bigint generated always as identity;\n"
+    "  other bigint generated always as identity;\n"
     "}\n"
     "view names { as select id from clients; }\n"
     "function n(a int, b text) returns int {\n"
@@ -134,6 +138,17 @@ START_TEST(test_chosen_names_follow_renames)
     ck_assert_str_eq(old_of(s, SCTL_K_CONSTRAINT, "orders_client_fkey"),
                      "orders_customer_fkey");
     ck_assert_str_eq(old_of(s, SCTL_K_CONSTRAINT, "orders_pkey"), "");
+    for (int i = 0; i < s->nobjects; i++) {
+        const SctlObject *o = &s->objects[i];
+        if (o->kind != SCTL_K_COLUMN || strcmp(o->table, "orders") != 0)
+            continue;
+        if (strcmp(o->name, "no") == 0) {
+            ck_assert_str_eq(o->sequence, "orders_no_seq");
+            ck_assert_str_eq(o->sequence_renamed_from, "orders_num_seq");
+        } else {
+            ck_assert_ptr_null(o->sequence_renamed_from);
+        }
+    }
     arena_free(a);
 }
 END_TEST
