@@ -84,28 +84,12 @@ static void refuse(Finder *f, int i, const char *old, const char *now)
         "take `renamed from` out", now, old);
 }
 
-/* The rename of object i (not an enum's labels), when it is pending. */
-static void rename_object(Finder *f, int i)
+/* The statement that renames object i from old (its table renamed
+ * already); was is its live facet under the old name. */
+static void rename_step(Finder *f, int i, const SctlFacet *was)
 {
     const SctlObject *o = &f->s->objects[i];
-    const char *t = o->parent >= 0 && o->table ? f->live_table[o->parent]
-                                               : o->table;
     const char *old = o->renamed_from, *n = o->name, *s = o->schema;
-    char *old_name = o->kind == SCTL_K_FUNCTION && o->arguments
-                   ? sctl_printf("%s%s", old, o->arguments)
-                   : sctl_xstrdup(old);
-    const SctlFacet *was = live_as(f, o, t, old_name);
-    bool is = live_as(f, o, t, n) != NULL;
-    if (was && is) {
-        char *a = words(o, t, old_name), *b = words(o, t, n);
-        refuse(f, i, a, b);
-        free(a);
-        free(b);
-    }
-    if (!was || is) {
-        free(old_name);
-        return;
-    }
     switch (o->kind) {
     case SCTL_K_TABLE: SHAPE(f, i, SCTL_SHAPE_RENAME_TABLE, s, old, n);
         f->live_table[i] = old;
@@ -139,7 +123,28 @@ static void rename_object(Finder *f, int i)
     case SCTL_K_BUCKET:
         break;
     }
-    free(old_name);
+}
+
+/* The rename of object i (not an enum's labels), when it is pending. */
+static void rename_object(Finder *f, int i)
+{
+    const SctlObject *o = &f->s->objects[i];
+    const char *t = o->parent >= 0 && o->table ? f->live_table[o->parent]
+                                               : o->table;
+    char *old = o->kind == SCTL_K_FUNCTION && o->arguments
+              ? sctl_printf("%s%s", o->renamed_from, o->arguments)
+              : sctl_xstrdup(o->renamed_from);
+    const SctlFacet *was = live_as(f, o, t, old);
+    bool is = live_as(f, o, t, o->name) != NULL;
+    if (was && is) {
+        char *a = words(o, t, old), *b = words(o, t, o->name);
+        refuse(f, i, a, b);
+        free(a);
+        free(b);
+    } else if (was) {
+        rename_step(f, i, was);
+    }
+    free(old);
 }
 
 /* The sequence of a serial or identity column, named after the table's
