@@ -75,10 +75,10 @@ $(BUILD)/obj/%.o: src/%.c src/schemac.h | $(BUILD)/obj
 $(BUILD)/san/%.o: src/%.c src/schemac.h | $(BUILD)/san
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
 
-$(BUILD)/obj/common_%.o: src/common/%.c src/common/objects.h | $(BUILD)/obj
+$(BUILD)/obj/common_%.o: src/common/%.c src/common/objects.h src/common/serial.h | $(BUILD)/obj
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
 
-$(BUILD)/san/common_%.o: src/common/%.c src/common/objects.h | $(BUILD)/san
+$(BUILD)/san/common_%.o: src/common/%.c src/common/objects.h src/common/serial.h | $(BUILD)/san
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
 
 $(BUILD)/obj $(BUILD)/san bin:
@@ -98,7 +98,7 @@ $(BUILD)/rt:
 	mkdir -p $@
 
 RT_INC   = -Isrc/runtime -Isrc/common -I$(PGINC)
-RT_HDR   := src/runtime/schemactl.h src/common/objects.h
+RT_HDR   := src/runtime/schemactl.h src/common/objects.h src/common/serial.h
 
 $(BUILD)/rt/%.o: src/runtime/%.c $(RT_HDR) | $(BUILD)/rt
 	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE $(RT_INC) -c $< -o $@
