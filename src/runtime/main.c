@@ -24,12 +24,18 @@ static const char *const usage =
     "  verify   check every declared object against the catalog\n"
     "  status   applied runs, and whether the database matches\n"
     "  test     run the schema's access tests, each rolled back (after apply)\n"
+    "  rollback back to the schema recorded by the apply before the last\n"
+    "  migration --base OLD.sql\n"
+    "           print the migration from OLD.sql (another version's\n"
+    "           canonical SQL) to this schema, worked out on a throwaway\n"
+    "           server (what `schemac diff` runs)\n"
     "\n"
     "options:\n"
     "  --db URL                 postgresql:// URL; else DATABASE_URL, else PG*\n"
     "  --embedded               use a throwaway server (the default when no\n"
     "                           database is named)\n"
-    "  --allow-data-loss        let apply drop columns and narrow types\n"
+    "  --allow-data-loss        let apply, rollback and migration drop columns\n"
+    "                           and narrow types\n"
     "  --install-platform-shim  install the Supabase stand-in if missing\n"
     "  --timing                 print how long each phase takes\n"
     "  COMMAND --help           help for one command\n"
@@ -63,6 +69,21 @@ static const char *const command_help[][2] = {
              "file:line:col per test and \"N tests, N passed, N failed\".\n"
              "Exit 1 if any test fails; exit 2 if the last apply recorded\n"
              "here was not of this schema (run apply first: `apply test`).\n"},
+    {"rollback", "rollback: brings the database back to the schema the apply\n"
+                 "before the last one recorded in schemactl.history (each\n"
+                 "apply records its schema), with the planner and the one\n"
+                 "transaction apply uses; refuses to lose data without\n"
+                 "--allow-data-loss, naming each statement. Records itself;\n"
+                 "a second rollback goes one version further back. Exit 2\n"
+                 "when nothing earlier is recorded, 3 when it fails.\n"},
+    {"migration", "migration --base OLD.sql: applies OLD.sql (another\n"
+                  "version's canonical SQL, `schemac sql`) to a throwaway\n"
+                  "server, plans this schema against it as apply would, and\n"
+                  "prints the plan as a migration for psql -v ON_ERROR_STOP=1\n"
+                  "-f: BEGIN, statements after their -- source: lines,\n"
+                  "hazards as comments, COMMIT, then what cannot run in a\n"
+                  "transaction. Exit 1 (nothing printed) when a statement\n"
+                  "would lose data without --allow-data-loss, or cannot run.\n"},
 };
 
 
@@ -75,13 +96,15 @@ typedef struct Args {
     const char *db;
     bool embedded;
     const char *help;   /* command whose help was asked, or "" */
+    const char *base;   /* migration --base OLD.sql */
 } Args;
 
 static bool known_command(const char *w)
 {
     return strcmp(w, "plan") == 0 || strcmp(w, "apply") == 0 ||
            strcmp(w, "verify") == 0 || strcmp(w, "status") == 0 ||
-           strcmp(w, "test") == 0;
+           strcmp(w, "test") == 0 || strcmp(w, "rollback") == 0 ||
+           strcmp(w, "migration") == 0;
 }
 
 static int parse_args(Ctx *c, int argc, char **argv, Args *a)
@@ -93,6 +116,8 @@ static int parse_args(Ctx *c, int argc, char **argv, Args *a)
             a->help = a->ncommands ? a->commands[a->ncommands - 1] : "";
         else if (strcmp(w, "--db") == 0 && i + 1 < argc)
             a->db = argv[++i];
+        else if (strcmp(w, "--base") == 0 && i + 1 < argc)
+            a->base = argv[++i];
         else if (strcmp(w, "--embedded") == 0)
             a->embedded = true;
         else if (strcmp(w, "--allow-data-loss") == 0)
@@ -162,7 +187,9 @@ static int run_commands(Ctx *c, const Args *a)
         const char *cmd = a->commands[i];
         bool apply = strcmp(cmd, "apply") == 0;
         bool test = strcmp(cmd, "test") == 0;  /* needs no declared state */
-        if (!apply && !test && !have) {
+        bool rollback = strcmp(cmd, "rollback") == 0;  /* nor these: */
+        bool migration = strcmp(cmd, "migration") == 0;
+        if (!apply && !test && !rollback && !migration && !have) {
             cmd_phase("(connected)");
             if (!sctl_declared(&c->conn, c->s, &d, &err))
                 return cmd_fail(SCTL_USAGE, err);
@@ -172,6 +199,8 @@ static int run_commands(Ctx *c, const Args *a)
         }
         int status = apply ? cmd_apply(c, &d, &have)
                    : test ? sctl_run_tests(c->conn.pg, c->s, stdout)
+                   : rollback ? cmd_rollback(c)
+                   : migration ? cmd_migration(c, a->base)
                    : strcmp(cmd, "plan") == 0 ? cmd_plan(c, &d)
                    : strcmp(cmd, "verify") == 0 ? cmd_verify(c, &d)
                    : cmd_status(c, &d);
@@ -236,6 +265,23 @@ static int connect_and_run(Ctx *c, Args *a)
     return status;
 }
 
+/* migration runs alone, on a throwaway server of its own: it applies
+ * another version's SQL, which no real database should receive. */
+static int check_migration(Args *a)
+{
+    bool migration = false;
+    for (int i = 0; i < a->ncommands; i++)
+        migration |= strcmp(a->commands[i], "migration") == 0;
+    if (!migration && !a->base)
+        return SCTL_OK;
+    if (!migration || !a->base || a->ncommands != 1 || a->db)
+        return cmd_fail(SCTL_USAGE, sctl_xstrdup(
+            "migration --base OLD.sql runs alone, on a throwaway server "
+            "(no --db); --base is for migration only"));
+    a->embedded = true;
+    return SCTL_OK;
+}
+
 int main(int argc, char **argv)
 {
     Ctx c = {.s = &sctl_schema};
@@ -251,5 +297,8 @@ int main(int argc, char **argv)
         fprintf(stderr, usage, argv[0], c.s->project, c.s->nobjects);
         return SCTL_USAGE;
     }
+    status = check_migration(&a);
+    if (status != SCTL_OK)
+        return status;
     return connect_and_run(&c, &a);
 }
