@@ -28,6 +28,8 @@ bool cmd_refused(const Ctx *c, const SctlPlan *p)
                 st->why ? "" : " (loses data; --allow-data-loss permits it)");
         if (o)
             fprintf(stderr, " -- %s:%d", sctl_file(c->s, o->file), o->line);
+        else
+            fputs(" -- not declared", stderr);
         fputc('\n', stderr);
         any = true;
     }

@@ -243,10 +243,12 @@ static int connect_and_run(Ctx *c, Args *a)
     SctlEmbedded emb = {0};
     char *err = NULL;
     bool embedded = a->embedded || !database_named(a);
-    if (embedded && !sctl_embedded_start(&emb, &err))
-        return cmd_fail(SCTL_USAGE, err);
-    if (embedded)
+    if (embedded)   /* before the start: a signal during initdb too */
         stop_on_signals(&emb);
+    if (embedded && !sctl_embedded_start(&emb, &err)) {
+        running = NULL;
+        return cmd_fail(SCTL_USAGE, err);
+    }
     const char *url = embedded ? emb.url : a->db;
     int status = SCTL_USAGE;
     if (!sctl_connect(url, &c->conn, &err)) {

@@ -74,7 +74,8 @@ static int count(const SctlPlan *p, bool after_commit)
 void sctl_migration_print(const SctlSchema *s, const SctlPlan *p, FILE *out)
 {
     int in_tx = count(p, false), later = count(p, true);
-    fprintf(out, "-- to: %s (%s)\n", s->project, s->checksum);
+    fprintf(out, "-- new version: %s, checksum %s\n", s->project,
+            s->checksum);
     fputs("-- run with: psql -v ON_ERROR_STOP=1 -f FILE\n", out);
     fprintf(out, "-- %d statement%s in the transaction, %d after it\n\n",
             in_tx, in_tx == 1 ? "" : "s", later);
