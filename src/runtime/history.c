@@ -32,16 +32,26 @@ static const char create_sql[] =
     "  applied_at timestamptz NOT NULL DEFAULT now(),\n"
     "  applied_by text NOT NULL DEFAULT current_user\n"
     ");\n"
-    /* what rollback reads: added to tables older schemactls made */
-    "ALTER TABLE schemactl.history\n"
-    "  ADD COLUMN IF NOT EXISTS action text NOT NULL DEFAULT 'apply',\n"
-    "  ADD COLUMN IF NOT EXISTS schema_data text;\n"
+
     "CREATE TABLE IF NOT EXISTS schemactl.normal_forms (\n"
     "  checksum text PRIMARY KEY,\n"
     "  server_version int NOT NULL,\n"
     "  facets text NOT NULL,\n"
     "  created_at timestamptz NOT NULL DEFAULT now()\n"
     ");\n";
+
+/* What rollback reads, added to the tables any schemactl made. */
+static const char upgrade_sql[] =
+    "ALTER TABLE schemactl.history\n"
+    "  ADD COLUMN IF NOT EXISTS action text NOT NULL DEFAULT 'apply',\n"
+    "  ADD COLUMN IF NOT EXISTS schema_data text;\n";
+
+static bool old_tables_exist(PGconn *conn)
+{
+    return sctl_query_bool(conn, "SELECT pg_catalog.to_regclass('schemactl.history') "
+                     "IS NOT NULL AND pg_catalog.to_regclass("
+                     "'schemactl.normal_forms') IS NOT NULL");
+}
 
 static bool tables_exist(PGconn *conn)
 {
@@ -63,8 +73,11 @@ bool sctl_history_ensure(PGconn *conn, char **err)
     *err = NULL;
     if (tables_exist(conn))
         return true;
-    return sctl_exec(conn, create_sql, "cannot create schemactl's history "
-                     "tables", err);
+    return (old_tables_exist(conn) ||
+            sctl_exec(conn, create_sql, "cannot create schemactl's history "
+                      "tables", err)) &&
+           sctl_exec(conn, upgrade_sql, "cannot add rollback's columns to "
+                     "schemactl.history", err);
 }
 
 bool sctl_history_record(PGconn *conn, const SctlSchema *s,
