@@ -149,6 +149,21 @@ static SctlSchema *load_run(PGconn *conn, long id, char **err)
     return s;
 }
 
+/* The runs of project, oldest first; NULL and *err on failure.  A table
+ * an older schemactl made has no action or schema_data yet. */
+static PGresult *runs_of(PGconn *conn, const char *project, char **err)
+{
+    const char *params[] = {project};
+    PGresult *r = PQexecParams(conn, tables_exist(conn) ? runs_sql :
+        "SELECT id, 'apply', checksum, false, '' FROM schemactl.history "
+        "WHERE project = $1 ORDER BY id", 1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK)
+        return r;
+    *err = sctl_failure(conn, r, "cannot read schemactl.history");
+    PQclear(r);
+    return NULL;
+}
+
 int sctl_history_previous(PGconn *conn, const char *project,
                           SctlSchema **out, long *undone, char **err)
 {
@@ -159,19 +174,11 @@ int sctl_history_previous(PGconn *conn, const char *project,
                             "here");
         return SCTL_USAGE;
     }
-    bool has_data = tables_exist(conn);
-    const char *params[] = {project};
-    PGresult *r = PQexecParams(conn, has_data ? runs_sql :
-        "SELECT id, 'apply', checksum, false, '' FROM schemactl.history "
-        "WHERE project = $1 ORDER BY id", 1, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        *err = sctl_failure(conn, r, "cannot read schemactl.history");
-        PQclear(r);
+    PGresult *r = runs_of(conn, project, err);
+    if (!r)
         return SCTL_USAGE;
-    }
     int *rows = sctl_xcalloc((size_t)PQntuples(r) + 1, sizeof *rows);
     int n = version_stack(r, rows);
-    int status = SCTL_USAGE;
     int row = n >= 2 ? rows[n - 2] : -1;
     long id = row >= 0 ? strtol(PQgetvalue(r, row, 0), NULL, 10) : 0;
     if (n < 2)
@@ -181,14 +188,14 @@ int sctl_history_previous(PGconn *conn, const char *project,
         *err = sctl_printf("cannot roll back: run %ld (%s) recorded no "
                            "schema (an older schemactl applied it)", id,
                            PQgetvalue(r, row, 4));
-    else if ((*out = load_run(conn, id, err)))
-        status = SCTL_OK;
+    else
+        *out = load_run(conn, id, err);
     if (undone)
         *undone = n >= 1 ? strtol(PQgetvalue(r, rows[n - 1], 0), NULL, 10)
                          : 0;
     free(rows);
     PQclear(r);
-    return status;
+    return *out ? SCTL_OK : SCTL_USAGE;
 }
 
 /* The columns of the history table as printed; ORDER: history_sql. */
