@@ -62,6 +62,8 @@ help:
 	@echo "                schema changes over rows (evolve.sh); each project's"
 	@echo "                HTML report rendered by headless Chromium;"
 	@echo "                renames (renamed from) on a database with rows"
+	@echo "                schema evolution; migration files (schemac diff) run"
+	@echo "                by psql, and rollback"
 	@echo "make bench      compile/build/apply/verify times for 1,000 and 10,000"
 	@echo "                tables, beside psql -1 -f"
 	@echo "make deps       install missing Debian packages (apt-get)"
@@ -78,10 +80,10 @@ $(BUILD)/obj/%.o: src/%.c src/schemac.h | $(BUILD)/obj
 $(BUILD)/san/%.o: src/%.c src/schemac.h | $(BUILD)/san
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
 
-$(BUILD)/obj/common_%.o: src/common/%.c src/common/objects.h | $(BUILD)/obj
+$(BUILD)/obj/common_%.o: src/common/%.c src/common/objects.h src/common/serial.h | $(BUILD)/obj
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
 
-$(BUILD)/san/common_%.o: src/common/%.c src/common/objects.h | $(BUILD)/san
+$(BUILD)/san/common_%.o: src/common/%.c src/common/objects.h src/common/serial.h | $(BUILD)/san
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
 
 $(BUILD)/obj $(BUILD)/san bin:
@@ -101,7 +103,7 @@ $(BUILD)/rt:
 	mkdir -p $@
 
 RT_INC   = -Isrc/runtime -Isrc/common -I$(PGINC)
-RT_HDR   := src/runtime/schemactl.h src/common/objects.h
+RT_HDR   := src/runtime/schemactl.h src/common/objects.h src/common/serial.h
 
 $(BUILD)/rt/%.o: src/runtime/%.c $(RT_HDR) | $(BUILD)/rt
 	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE $(RT_INC) -c $< -o $@
@@ -213,6 +215,7 @@ e2e: all
 	tests/e2e/evolve.sh
 	tests/e2e/report.sh
 	tests/e2e/renames.sh
+	tests/e2e/migrate.sh
 
 bench: all
 	tests/bench/run.sh

@@ -19,6 +19,8 @@ static const char *matrix_format = "markdown";
 static const char usage[] =
     "usage: schemac COMMAND [--strict] [-o bin/NAME] PATH...\n"
     "       schemac matrix [--format markdown|json] [--emit-tests] PATH...\n"
+    "       schemac diff [--allow-data-loss] [-o DIR --name NAME\n"
+    "                    [--format supabase]] OLD NEW\n"
     "\n"
     "PATH is a .schema file or a directory (every *.schema under it).\n"
     "\n"
@@ -35,6 +37,11 @@ static const char usage[] =
     "  matrix  print the access matrix: role x object x command, whether\n"
     "          granted, the policies that apply, the resulting access\n"
     "          (--emit-tests: access tests that check it; docs/matrix.md)\n"
+    "  diff    print the migration from OLD to NEW (each a PATH, or REV:PATH\n"
+    "          read from git) for psql -v ON_ERROR_STOP=1 -f; refuses data\n"
+    "          loss without --allow-data-loss; -o DIR --name NAME writes\n"
+    "          DIR/NAME.sql, or with --format supabase\n"
+    "          DIR/supabase/migrations/TIMESTAMP_NAME.sql\n"
     "\n"
     "exit status: 0 success, 1 errors in the input, 2 usage or I/O error\n";
 
@@ -243,6 +250,8 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return EXIT_SUCCESS;
     }
+    if (argc >= 2 && strcmp(argv[1], "diff") == 0)
+        return migrate_main(argc, argv);
     if (argc < 2 || !known_command(argv[1])) {
         fputs(usage, stderr);
         return EXIT_USAGE;

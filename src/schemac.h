@@ -1024,6 +1024,13 @@ int build_outputs(Arena *a, const Program *p, const char *project,
 int build_project(Arena *a, const Program *p, const char *bin,
                   const BuildDirs *dirs, Diag *d);
 
+/* -------------------------------------------------------------- migrate.c */
+
+/* `schemac diff OLD NEW ...` (argv as main has it): the migration from
+ * OLD to NEW, planned by NEW's executable on a throwaway server.  Returns
+ * the exit status: 0, 1 (errors in the input, or a statement refused), 2. */
+int migrate_main(int argc, char **argv);
+
 /* ---------------------------------------------------------------- model.c */
 
 /* File names of a model, each once, in the order first seen. */

@@ -14,8 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Lists every step that cannot run, or would lose data unasked. */
-static bool refused(const Ctx *c, const SctlPlan *p)
+bool cmd_refused(const Ctx *c, const SctlPlan *p)
 {
     bool any = false;
     for (int i = 0; i < p->len; i++) {
@@ -30,6 +29,8 @@ static bool refused(const Ctx *c, const SctlPlan *p)
                 st->note ? ": " : "", st->note ? st->note : "");
         if (o)
             fprintf(stderr, " -- %s:%d", sctl_file(c->s, o->file), o->line);
+        else
+            fputs(" -- not declared", stderr);
         fputc('\n', stderr);
         any = true;
     }
@@ -133,14 +134,15 @@ static int renamed_only(const Ctx *c, const SctlDiffs *diffs)
 
 static bool record(Ctx *c, const SctlDeclared *d, int changes, char **err)
 {
-    return sctl_history_record(c->conn.pg, c->s->project, c->s->checksum,
-                               changes, err) &&
+    return sctl_history_record(c->conn.pg, c->s,
+                               c->action ? c->action : "apply", changes,
+                               err) &&
            sctl_declared_store(c->conn.pg, c->s, d, err);
 }
 
 /* The usual apply: declared state known, live state read under the lock,
  * differences planned and run. */
-static int attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
+int cmd_attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
 {
     char *err = NULL;
     SctlFacets *live;
@@ -161,7 +163,7 @@ static int attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
                  renamed_only(c, &diffs);
     sctl_diffs_free(&diffs);
     sctl_facets_free(live);
-    if (refused(c, plan))
+    if (cmd_refused(c, plan))
         return SCTL_APPLY_FAILED;
     if (has_phase(plan, PHASE_FIRST)) {
         /* new enum labels, committed so that the rest may use them */
@@ -240,31 +242,32 @@ static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
     return SCTL_OK;
 }
 
-typedef int (*Attempt)(Ctx *c, SctlDeclared *d, SctlPlan *plan);
-
 /* One apply: BEGIN, the attempt under the lock, COMMIT or ROLLBACK; then
  * the indexes built concurrently, which cannot run in a transaction. */
-static int transaction(Ctx *c, Attempt attempt, SctlDeclared *d)
+int cmd_transaction(Ctx *c, CmdAttempt attempt, SctlDeclared *d)
 {
+    const char *action = c->action ? c->action : "apply";
     SctlPlan plan = {0};
     char *err = NULL;
-    if (!sctl_exec(c->conn.pg, "BEGIN", "apply", &err))
+    if (!sctl_exec(c->conn.pg, "BEGIN", action, &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
     int status = attempt(c, d, &plan);
-    if (status == SCTL_OK && !sctl_exec(c->conn.pg, "COMMIT", "apply", &err))
+    if (status == SCTL_OK && !sctl_exec(c->conn.pg, "COMMIT", action, &err))
         status = cmd_fail(SCTL_APPLY_FAILED, err);
     if (status != SCTL_OK) {
         sctl_exec(c->conn.pg, "ROLLBACK", NULL, NULL);
         if (status > 0 && c->committed_first)
-            fprintf(stderr, "%s: apply rolled back, except the enum labels "
-                    "it added first (they are declared)\n", sctl_progname);
+            fprintf(stderr, "%s: %s rolled back, except the enum labels "
+                    "it added first (they are declared)\n", sctl_progname,
+                    action);
         else if (status > 0)
-            fprintf(stderr, "%s: apply rolled back; the database is as it "
-                    "was\n", sctl_progname);
+            fprintf(stderr, "%s: %s rolled back; the database is as it "
+                    "was\n", sctl_progname, action);
     } else {
         status = run_steps(c, &plan, PHASE_AFTER);
         c->did_apply = true;
-        printf("apply: %d statement%s run, %d object%s changed\n", plan.len,
+        printf("%s: %d statement%s run, %d object%s changed\n", action,
+               plan.len,
                plan.len == 1 ? "" : "s", c->applied,
                c->applied == 1 ? "" : "s");
     }
@@ -287,7 +290,7 @@ int cmd_apply(Ctx *c, SctlDeclared *d, bool *have)
     char *err = NULL;
     int status = SCTL_OK;
     if (!*have && !builds_concurrently(c->s) && is_fresh(c, &status)) {
-        status = transaction(c, attempt_fresh, d);
+        status = cmd_transaction(c, attempt_fresh, d);
         if (status != -1) {
             *have = status == SCTL_OK;
             if (!*have)
@@ -302,5 +305,5 @@ int cmd_apply(Ctx *c, SctlDeclared *d, bool *have)
     if (!*have && !sctl_declared(&c->conn, c->s, d, &err))
         return cmd_fail(SCTL_USAGE, err);
     *have = true;
-    return transaction(c, attempt_declared, d);
+    return cmd_transaction(c, cmd_attempt_declared, d);
 }

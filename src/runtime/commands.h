@@ -18,7 +18,11 @@ typedef struct Ctx {
     int drifted;        /* of those, how many differ */
     bool did_apply, did_verify;
     bool committed_first;   /* apply committed new enum labels already */
+    bool without_rows;      /* planning on a server that has none of the
+                               rows (migration): no row checks */
     SctlPlan renames;   /* the last comparison's renames (renames.c) */
+    const char *action;  /* what history records: "apply" (NULL) or
+                            "rollback" */
 } Ctx;
 
 /* The executable's name, for the start of its messages. */
@@ -59,5 +63,23 @@ int cmd_plan(Ctx *c, const SctlDeclared *d);
 int cmd_status(Ctx *c, const SctlDeclared *d);
 /* *have: whether d holds the declared state (apply may make it). */
 int cmd_apply(Ctx *c, SctlDeclared *d, bool *have);
+
+/* apply.c, for rollback and migration: */
+/* Prints each step that cannot run, or would lose data unasked; true if
+ * any. */
+bool cmd_refused(const Ctx *c, const SctlPlan *p);
+typedef int (*CmdAttempt)(Ctx *c, SctlDeclared *d, SctlPlan *plan);
+/* BEGIN, attempt, COMMIT or ROLLBACK, then the steps after the commit. */
+int cmd_transaction(Ctx *c, CmdAttempt attempt, SctlDeclared *d);
+/* The usual attempt: under the lock, live state read, planned, run and
+ * recorded. */
+int cmd_attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan);
+
+/* migration.c: the migration from the schema in base_sql (canonical SQL
+ * of another version) to this one, worked out on this (throwaway)
+ * server, printed to stdout. */
+int cmd_migration(Ctx *c, const char *base_sql);
+/* rollback.c: back to the schema the apply before the last recorded. */
+int cmd_rollback(Ctx *c);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "schemactl.h"
+#include "serial.h"
 
 /*
  * The key every schemactl takes, whatever the project: the ASCII bytes
@@ -31,6 +32,7 @@ static const char create_sql[] =
     "  applied_at timestamptz NOT NULL DEFAULT now(),\n"
     "  applied_by text NOT NULL DEFAULT current_user\n"
     ");\n"
+
     "CREATE TABLE IF NOT EXISTS schemactl.normal_forms (\n"
     "  checksum text PRIMARY KEY,\n"
     "  server_version int NOT NULL,\n"
@@ -38,11 +40,27 @@ static const char create_sql[] =
     "  created_at timestamptz NOT NULL DEFAULT now()\n"
     ");\n";
 
-static bool tables_exist(PGconn *conn)
+/* What rollback reads, added to the tables any schemactl made. */
+static const char upgrade_sql[] =
+    "ALTER TABLE schemactl.history\n"
+    "  ADD COLUMN IF NOT EXISTS action text NOT NULL DEFAULT 'apply',\n"
+    "  ADD COLUMN IF NOT EXISTS schema_data text;\n";
+
+static bool old_tables_exist(PGconn *conn)
 {
     return sctl_query_bool(conn, "SELECT pg_catalog.to_regclass('schemactl.history') "
                      "IS NOT NULL AND pg_catalog.to_regclass("
                      "'schemactl.normal_forms') IS NOT NULL");
+}
+
+static bool tables_exist(PGconn *conn)
+{
+    return sctl_query_bool(conn, "SELECT pg_catalog.to_regclass('schemactl.history') "
+                     "IS NOT NULL AND pg_catalog.to_regclass("
+                     "'schemactl.normal_forms') IS NOT NULL AND EXISTS ("
+                     "SELECT FROM pg_catalog.pg_attribute WHERE attrelid = "
+                     "pg_catalog.to_regclass('schemactl.history') AND attname "
+                     "= 'schema_data' AND NOT attisdropped)");
 }
 
 /*
@@ -55,25 +73,129 @@ bool sctl_history_ensure(PGconn *conn, char **err)
     *err = NULL;
     if (tables_exist(conn))
         return true;
-    return sctl_exec(conn, create_sql, "cannot create schemactl's history "
-                     "tables", err);
+    return (old_tables_exist(conn) ||
+            sctl_exec(conn, create_sql, "cannot create schemactl's history "
+                      "tables", err)) &&
+           sctl_exec(conn, upgrade_sql, "cannot add rollback's columns to "
+                     "schemactl.history", err);
 }
 
-bool sctl_history_record(PGconn *conn, const char *project,
-                         const char *checksum, int changes, char **err)
+bool sctl_history_record(PGconn *conn, const SctlSchema *s,
+                         const char *action, int changes, char **err)
 {
     char count[16];
     snprintf(count, sizeof count, "%d", changes);
-    const char *params[] = {project, checksum, count};
+    char *data = sctl_schema_dump(s);
+    if (!data) {
+        *err = sctl_xstrdup("cannot record the run: out of memory");
+        return false;
+    }
+    const char *params[] = {s->project, s->checksum, count, action, data};
     PGresult *r = PQexecParams(conn,
                                "INSERT INTO schemactl.history "
-                               "(project, checksum, changes) "
-                               "VALUES ($1, $2, $3::int)",
-                               3, NULL, params, NULL, NULL, 0);
+                               "(project, checksum, changes, action, "
+                               "schema_data) "
+                               "VALUES ($1, $2, $3::int, $4, $5)",
+                               5, NULL, params, NULL, NULL, 0);
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     *err = ok ? NULL : sctl_failure(conn, r, "cannot record the run");
     PQclear(r);
+    free(data);
     return ok;
+}
+
+/*
+ * The recorded versions as a stack of rows of r: an apply of another
+ * schema than the top's pushes (applying the same one again does not), a
+ * rollback pops.  Returns how many; rows[0..n) bottom first.
+ */
+static int version_stack(const PGresult *r, int *rows)
+{
+    int n = 0;
+    for (int row = 0; row < PQntuples(r); row++) {
+        if (strcmp(PQgetvalue(r, row, 1), "rollback") == 0)
+            n -= n > 0;
+        else if (n == 0 || strcmp(PQgetvalue(r, rows[n - 1], 2),
+                                  PQgetvalue(r, row, 2)) != 0)
+            rows[n++] = row;
+    }
+    return n;
+}
+
+static const char runs_sql[] =
+    "SELECT id, action, checksum, schema_data IS NOT NULL, "
+    "pg_catalog.to_char(applied_at, 'YYYY-MM-DD HH24:MI:SSOF') "
+    "FROM schemactl.history WHERE project = $1 ORDER BY id";
+
+static const char data_sql[] =
+    "SELECT schema_data FROM schemactl.history WHERE id = $1::bigint";
+
+/* The recorded schema of run id (loaded), or NULL and *err. */
+static SctlSchema *load_run(PGconn *conn, long id, char **err)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%ld", id);
+    const char *params[] = {num};
+    PGresult *r = PQexecParams(conn, data_sql, 1, NULL, params, NULL, NULL,
+                               0);
+    SctlSchema *s = NULL;
+    const char *why = NULL;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+        *err = sctl_failure(conn, r, "cannot read run %ld", id);
+    else if (!(s = sctl_schema_load(PQgetvalue(r, 0, 0), &why)))
+        *err = sctl_printf("cannot read the schema run %ld recorded: %s",
+                           id, why);
+    PQclear(r);
+    return s;
+}
+
+/* The runs of project, oldest first; NULL and *err on failure.  A table
+ * an older schemactl made has no action or schema_data yet. */
+static PGresult *runs_of(PGconn *conn, const char *project, char **err)
+{
+    const char *params[] = {project};
+    PGresult *r = PQexecParams(conn, tables_exist(conn) ? runs_sql :
+        "SELECT id, 'apply', checksum, false, '' FROM schemactl.history "
+        "WHERE project = $1 ORDER BY id", 1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK)
+        return r;
+    *err = sctl_failure(conn, r, "cannot read schemactl.history");
+    PQclear(r);
+    return NULL;
+}
+
+int sctl_history_previous(PGconn *conn, const char *project,
+                          SctlSchema **out, long *undone, char **err)
+{
+    *out = NULL;
+    if (!sctl_query_bool(conn, "SELECT pg_catalog.to_regclass("
+                         "'schemactl.history') IS NOT NULL")) {
+        *err = sctl_xstrdup("nothing to roll back: no apply is recorded "
+                            "here");
+        return SCTL_USAGE;
+    }
+    PGresult *r = runs_of(conn, project, err);
+    if (!r)
+        return SCTL_USAGE;
+    int *rows = sctl_xcalloc((size_t)PQntuples(r) + 1, sizeof *rows);
+    int n = version_stack(r, rows);
+    int row = n >= 2 ? rows[n - 2] : -1;
+    long id = row >= 0 ? strtol(PQgetvalue(r, row, 0), NULL, 10) : 0;
+    if (n < 2)
+        *err = sctl_printf("nothing to roll back: no apply of %s before the "
+                           "last one is recorded here", project);
+    else if (strcmp(PQgetvalue(r, row, 3), "t") != 0)
+        *err = sctl_printf("cannot roll back: run %ld (%s) recorded no "
+                           "schema (an older schemactl applied it)", id,
+                           PQgetvalue(r, row, 4));
+    else
+        *out = load_run(conn, id, err);
+    if (undone)
+        *undone = n >= 1 ? strtol(PQgetvalue(r, rows[n - 1], 0), NULL, 10)
+                         : 0;
+    free(rows);
+    PQclear(r);
+    return *out ? SCTL_OK : SCTL_USAGE;
 }
 
 /* The columns of the history table as printed; ORDER: history_sql. */

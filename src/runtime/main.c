@@ -26,12 +26,18 @@ static const char *const usage =
     "  test     run the schema's access tests, each rolled back (after apply)\n"
     "  report   write an HTML page: access matrix (declared and live), tables\n"
     "           and foreign keys, drift, lint, tests (-o DIR, default report)\n"
+    "  rollback back to the schema recorded by the apply before the last\n"
+    "  migration --base OLD.sql\n"
+    "           print the migration from OLD.sql (another version's\n"
+    "           canonical SQL) to this schema, worked out on a throwaway\n"
+    "           server (what `schemac diff` runs)\n"
     "\n"
     "options:\n"
     "  --db URL                 postgresql:// URL; else DATABASE_URL, else PG*\n"
     "  --embedded               use a throwaway server (the default when no\n"
     "                           database is named)\n"
-    "  --allow-data-loss        let apply drop columns and narrow types\n"
+    "  --allow-data-loss        let apply, rollback and migration drop columns\n"
+    "                           and narrow types\n"
     "  --install-platform-shim  install the Supabase stand-in if missing\n"
     "  --timing                 print how long each phase takes\n"
     "  -o DIR                   where report writes index.html\n"
@@ -74,6 +80,21 @@ static const char *const command_help[][2] = {
                "foreign keys (Graphviz dot); verify's differences; the lint's\n"
                "warnings; the access tests' results. Findings link to their\n"
                ".schema file:line. Exit 1 if anything differs or a test fails.\n"},
+    {"rollback", "rollback: brings the database back to the schema the apply\n"
+                 "before the last one recorded in schemactl.history (each\n"
+                 "apply records its schema), with the planner and the one\n"
+                 "transaction apply uses; refuses to lose data without\n"
+                 "--allow-data-loss, naming each statement. Records itself;\n"
+                 "a second rollback goes one version further back. Exit 2\n"
+                 "when nothing earlier is recorded, 3 when it fails.\n"},
+    {"migration", "migration --base OLD.sql: applies OLD.sql (another\n"
+                  "version's canonical SQL, `schemac sql`) to a throwaway\n"
+                  "server, plans this schema against it as apply would, and\n"
+                  "prints the plan as a migration for psql -v ON_ERROR_STOP=1\n"
+                  "-f: BEGIN, statements after their -- source: lines,\n"
+                  "hazards as comments, COMMIT, then what cannot run in a\n"
+                  "transaction. Exit 1 (nothing printed) when a statement\n"
+                  "would lose data without --allow-data-loss, or cannot run.\n"},
 };
 
 
@@ -87,13 +108,15 @@ typedef struct Args {
     bool embedded;
     const char *help;   /* command whose help was asked, or "" */
     const char *report_dir;
+    const char *base;   /* migration --base OLD.sql */
 } Args;
 
 static bool known_command(const char *w)
 {
     return strcmp(w, "plan") == 0 || strcmp(w, "apply") == 0 ||
            strcmp(w, "verify") == 0 || strcmp(w, "status") == 0 ||
-           strcmp(w, "test") == 0 || strcmp(w, "report") == 0;
+           strcmp(w, "test") == 0 || strcmp(w, "report") == 0 ||
+           strcmp(w, "rollback") == 0 || strcmp(w, "migration") == 0;
 }
 
 static int parse_args(Ctx *c, int argc, char **argv, Args *a)
@@ -107,6 +130,8 @@ static int parse_args(Ctx *c, int argc, char **argv, Args *a)
             a->db = argv[++i];
         else if (strcmp(w, "-o") == 0 && i + 1 < argc)
             a->report_dir = argv[++i];
+        else if (strcmp(w, "--base") == 0 && i + 1 < argc)
+            a->base = argv[++i];
         else if (strcmp(w, "--embedded") == 0)
             a->embedded = true;
         else if (strcmp(w, "--allow-data-loss") == 0)
@@ -175,7 +200,9 @@ static int run_commands(Ctx *c, const Args *a)
     for (int i = 0; i < a->ncommands; i++) {
         const char *cmd = a->commands[i];
         bool apply = strcmp(cmd, "apply") == 0;
-        if (!apply && !have) {
+        bool rollback = strcmp(cmd, "rollback") == 0;  /* need no */
+        bool migration = strcmp(cmd, "migration") == 0; /* declared state */
+        if (!apply && !rollback && !migration && !have) {
             cmd_phase("(connected)");
             if (!sctl_declared(&c->conn, c->s, &d, &err))
                 return cmd_fail(SCTL_USAGE, err);
@@ -185,6 +212,8 @@ static int run_commands(Ctx *c, const Args *a)
         }
         int status = apply ? cmd_apply(c, &d, &have)
                    : strcmp(cmd, "test") == 0 ? cmd_test(c, &d)
+                   : rollback ? cmd_rollback(c)
+                   : migration ? cmd_migration(c, a->base)
                    : strcmp(cmd, "plan") == 0 ? cmd_plan(c, &d)
                    : strcmp(cmd, "verify") == 0 ? cmd_verify(c, &d)
                    : strcmp(cmd, "report") == 0
@@ -231,10 +260,12 @@ static int connect_and_run(Ctx *c, Args *a)
     SctlEmbedded emb = {0};
     char *err = NULL;
     bool embedded = a->embedded || !database_named(a);
-    if (embedded && !sctl_embedded_start(&emb, &err))
-        return cmd_fail(SCTL_USAGE, err);
-    if (embedded)
+    if (embedded)   /* before the start: a signal during initdb too */
         stop_on_signals(&emb);
+    if (embedded && !sctl_embedded_start(&emb, &err)) {
+        running = NULL;
+        return cmd_fail(SCTL_USAGE, err);
+    }
     const char *url = embedded ? emb.url : a->db;
     int status = SCTL_USAGE;
     if (!sctl_connect(url, &c->conn, &err)) {
@@ -253,6 +284,23 @@ static int connect_and_run(Ctx *c, Args *a)
     return status;
 }
 
+/* migration runs alone, on a throwaway server of its own: it applies
+ * another version's SQL, which no real database should receive. */
+static int check_migration(Args *a)
+{
+    bool migration = false;
+    for (int i = 0; i < a->ncommands; i++)
+        migration |= strcmp(a->commands[i], "migration") == 0;
+    if (!migration && !a->base)
+        return SCTL_OK;
+    if (!migration || !a->base || a->ncommands != 1 || a->db)
+        return cmd_fail(SCTL_USAGE, sctl_xstrdup(
+            "migration --base OLD.sql runs alone, on a throwaway server "
+            "(no --db); --base is for migration only"));
+    a->embedded = true;
+    return SCTL_OK;
+}
+
 int main(int argc, char **argv)
 {
     Ctx c = {.s = &sctl_schema};
@@ -268,5 +316,8 @@ int main(int argc, char **argv)
         fprintf(stderr, usage, argv[0], c.s->project, c.s->nobjects);
         return SCTL_USAGE;
     }
+    status = check_migration(&a);
+    if (status != SCTL_OK)
+        return status;
     return connect_and_run(&c, &a);
 }

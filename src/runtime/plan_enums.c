@@ -68,6 +68,15 @@ static bool only_added(const char *live, const char *decl)
     return ok;
 }
 
+/* Does a live label have no place among the declared ones? */
+static bool removes_label(const char *live, const char *decl)
+{
+    bool gone = false;
+    for (char *l; !gone && (l = next_label(&live)); free(l))
+        gone = label_at(decl, l) < 0;
+    return gone;
+}
+
 /* The first declared label the live type has, or NULL (malloc'd). */
 static char *first_kept(const char *live, const char *decl)
 {
@@ -212,6 +221,10 @@ bool plan_enum_column(State *st, int c)
     char *labels = label_array(sctl_field(decl_of(st, t), "labels"));
     SctlStep *step = SHAPE(st, c, SCTL_SHAPE_ALTER_TYPE_VIA_TEXT, s, tb, n,
                            o->type, n, labels, n, o->type);
+    /* with a label removed, it loses data until its row check finds no row
+     * holding one (a migration file, planned without the rows, keeps it) */
+    step->data_loss = removes_label(sctl_field(live_of(st, t), "labels"),
+                                    sctl_field(decl_of(st, t), "labels"));
     PROBE(step, SCTL_PROBE_LOST_LABELS, SCTL_SHAPE_COUNT_LABELS_OUTSIDE, s, tb, n,
           labels);
     free(labels);

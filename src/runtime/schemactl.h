@@ -176,8 +176,18 @@ bool sctl_install_platform(PGconn *conn, char **err);
 /* schemactl's own state lives in schema "schemactl": run history and the
  * cache of normal forms.  Created on first apply. */
 bool sctl_history_ensure(PGconn *conn, char **err);
-bool sctl_history_record(PGconn *conn, const char *project,
-                         const char *checksum, int changes, char **err);
+/* A run of s: action "apply" or "rollback"; s itself is recorded (as
+ * serial.h writes it), for a later rollback to plan back to. */
+bool sctl_history_record(PGconn *conn, const SctlSchema *s,
+                         const char *action, int changes, char **err);
+/*
+ * The schema to roll back to: the one recorded by the apply before the
+ * last (applies of the same schema count once; each rollback undoes one).
+ * SCTL_OK with *out (sctl_schema_free) and *undone the id of the run it
+ * undoes; SCTL_USAGE and *err when there is none, or it cannot be read.
+ */
+int sctl_history_previous(PGconn *conn, const char *project,
+                          SctlSchema **out, long *undone, char **err);
 /* Prints applied runs; false if none or no history table. */
 bool sctl_history_print(PGconn *conn, FILE *out);
 /* An advisory lock that serialises applies of any schemactl. */
@@ -350,6 +360,16 @@ char *sctl_er_dot(PGconn *conn, const SctlSchema *s, int *ntables,
                   char **err);
 /* The graph drawn by Graphviz `dot` as an <svg> element (malloc'd). */
 char *sctl_dot_svg(const char *dot, char **err);
+/* --------------------------------------------------- migration_print.c */
+
+/*
+ * The plan as a migration file for psql -v ON_ERROR_STOP=1 -f: BEGIN, each
+ * step after the `-- source:` line of what declares it, hazards (data
+ * loss, rows in the way) as comments, COMMIT, then the steps that cannot
+ * run in a transaction.  Steps that cannot run at all (why) are left out:
+ * the caller refuses such a plan first.
+ */
+void sctl_migration_print(const SctlSchema *s, const SctlPlan *p, FILE *out);
 
 /* -------------------------------------------------------------- test.c */
 

@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "schemactl.h"
+#include "serial.h"
 
 bool probe_exec(const char *sql);     /* probe.pgc */
 
@@ -957,6 +958,7 @@ START_TEST(test_history_ensure)
                  "history.checksum:text:NO history.changes:integer:NO "
                  "history.applied_at:timestamp with time zone:NO "
                  "history.applied_by:text:NO "
+                 "history.action:text:NO history.schema_data:text:YES "
                  "normal_forms.checksum:text:NO "
                  "normal_forms.server_version:integer:NO "
                  "normal_forms.facets:text:NO "
@@ -969,13 +971,185 @@ START_TEST(test_history_ensure)
 }
 END_TEST
 
+static void record_as(PGconn *conn, const char *project, const char *sum,
+                      int changes, const char *action)
+{
+    char *err = NULL;
+    SctlSchema s = {.project = project, .checksum = sum};
+    ck_assert_msg(sctl_history_record(conn, &s, action, changes, &err),
+                  "%s", err);
+}
+
 static void record(PGconn *conn, const char *project, const char *sum,
                    int changes)
 {
-    char *err = NULL;
-    ck_assert_msg(sctl_history_record(conn, project, sum, changes, &err),
-                  "%s", err);
+    record_as(conn, project, sum, changes, "apply");
 }
+
+/* What rollback would go back to: the checksum, and the run undone. */
+static char *previous(PGconn *conn, const char *project, long *undone)
+{
+    SctlSchema *s = NULL;
+    char *err = NULL;
+    int st = sctl_history_previous(conn, project, &s, undone, &err);
+    char *out = st == SCTL_OK ? strdup(s->checksum) : err;
+    ck_assert_int_eq(st == SCTL_OK, s != NULL);
+    if (s)
+        sctl_schema_free(s);
+    return out;
+}
+
+static void assert_previous(PGconn *conn, const char *want, long undone)
+{
+    long got = -1;
+    char *text = previous(conn, "p", &got);
+    ck_assert_str_eq(text, want);
+    if (undone >= 0)
+        ck_assert_int_eq(got, undone);
+    free(text);
+}
+
+/* Versions as a stack: the same schema applied again counts once, each
+ * rollback undoes one, other projects do not count. */
+START_TEST(test_history_previous)
+{
+    SctlConn c;
+    char *err = NULL;
+    PGconn *conn = fresh_db(&c, "hist_previous");
+    assert_previous(conn, "nothing to roll back: no apply is recorded here",
+                    -1);
+    exec_ok(conn, "BEGIN");
+    ck_assert(sctl_history_ensure(conn, &err));
+    record(conn, "p", "v1", 3);                          /* 1 */
+    assert_previous(conn, "nothing to roll back: no apply of p before the "
+                          "last one is recorded here", 1);
+    record(conn, "other", "o1", 1);                      /* 2 */
+    record(conn, "p", "v2", 2);                          /* 3 */
+    record(conn, "p", "v2", 0);                          /* 4 */
+    assert_previous(conn, "v1", 3);
+    record(conn, "p", "v3", 1);                          /* 5 */
+    assert_previous(conn, "v2", 5);
+    record_as(conn, "p", "v2", 1, "rollback");           /* 6 */
+    assert_previous(conn, "v1", 3);
+    record_as(conn, "p", "v1", 1, "rollback");           /* 7 */
+    assert_previous(conn, "nothing to roll back: no apply of p before the "
+                          "last one is recorded here", 1);
+    exec_ok(conn, "UPDATE schemactl.history SET schema_data = 'garbage' "
+                  "WHERE id = 1");
+    record(conn, "p", "v4", 1);                          /* 8 */
+    assert_previous(conn, "cannot read the schema run 1 recorded: not a "
+                          "schema recorded by schemac (or from another "
+                          "version)", 8);
+    exec_ok(conn, "UPDATE schemactl.history SET schema_data = NULL "
+                  "WHERE id = 1");
+    long undone = 0;
+    char *text = previous(conn, "p", &undone);
+    ck_assert_msg(strncmp(text, "cannot roll back: run 1 (", 25) == 0, "%s",
+                  text);
+    free(text);
+    exec_ok(conn, "ROLLBACK");
+    PQfinish(conn);
+    sctl_disconnect(&c);
+}
+END_TEST
+
+/* The migration printer: BEGIN, each step after its source line with its
+ * hazards, COMMIT, then what runs after the commit; steps that cannot run
+ * left out; a newline in a file name cannot end a comment early. */
+START_TEST(test_migration_print)
+{
+    static const char *const files[] = {"a.schema", "b\nDROP.schema"};
+    static const SctlObject objects[] = {
+        {.kind = SCTL_K_TABLE, .schema = "public", .name = "t", .parent = -1,
+         .file = 0, .line = 1, .make = 0},
+        {.kind = SCTL_K_INDEX, .schema = "public", .table = "t", .name = "i",
+         .parent = 0, .file = 1, .line = 7, .make = 1},
+    };
+    static const SctlStatement statements[] = {
+        {.object = 0, .file = 0, .line = 2, .sql = "CREATE TABLE public.t ()"},
+        {.object = 1, .file = 1, .line = 8, .sql = "CREATE INDEX i ON t (a)"},
+    };
+    SctlSchema s = {.project = "p", .checksum = "c0ffee", .files = files,
+                    .nfiles = 2, .objects = objects, .nobjects = 2,
+                    .statements = statements, .nstatements = 2};
+    SctlPlan p = {0};
+    sctl_plan_add(&p, -1, strdup("DROP INDEX public.old"), -1);
+    sctl_plan_add(&p, 0, NULL, 0);
+    sctl_plan_add(&p, -1, strdup("ALTER TABLE public.t DROP COLUMN x"), 0)
+        ->data_loss = true;
+    SctlStep *probed = sctl_plan_add(&p, -1,
+        strdup("ALTER TABLE public.t ALTER COLUMN a SET NOT NULL"), 0);
+    probed->probe_kind = SCTL_PROBE_NULLS;
+    probed->probe = strdup("SELECT count(*) FROM public.t\nWHERE a IS NULL");
+    sctl_plan_add(&p, -1, strdup("CREATE INDEX CONCURRENTLY i ON t (a)"), 1)
+        ->after_commit = true;
+    sctl_plan_add(&p, -1, NULL, 0)->why = strdup("cannot in place");
+    FILE *f = tmpfile();
+    sctl_migration_print(&s, &p, f);
+    char *text = slurp(f);
+    fclose(f);
+    ck_assert_str_eq(text,
+        "-- new version: p, checksum c0ffee\n"
+        "-- run with: psql -v ON_ERROR_STOP=1 -f FILE\n"
+        "-- 4 statements in the transaction, 1 after it\n\n"
+        "BEGIN;\n"
+        "\n-- source: none: not declared, dropped\n"
+        "DROP INDEX public.old;\n"
+        "\n-- source: a.schema:2\n"
+        "CREATE TABLE public.t ();\n"
+        "\n-- source: a.schema:1\n"
+        "-- hazard: loses data (allowed by --allow-data-loss)\n"
+        "ALTER TABLE public.t DROP COLUMN x;\n"
+        "\n-- source: a.schema:1\n"
+        "-- hazard: fails if rows hold NULL in the column; rows in the way: "
+        "SELECT count(*) FROM public.t WHERE a IS NULL\n"
+        "ALTER TABLE public.t ALTER COLUMN a SET NOT NULL;\n"
+        "\nCOMMIT;\n"
+        "\n-- after the commit: these cannot run in a transaction\n"
+        "\n-- source: b DROP.schema:7\n"
+        "CREATE INDEX CONCURRENTLY i ON t (a);\n");
+    free(text);
+    sctl_plan_free(&p);
+}
+END_TEST
+
+/* A history table an older schemactl made gets the new columns; its runs
+ * stay, and recorded no schema. */
+START_TEST(test_history_upgrade)
+{
+    SctlConn c;
+    char *err = NULL;
+    PGconn *conn = fresh_db(&c, "hist_upgrade");
+    exec_ok(conn, "CREATE SCHEMA schemactl");
+    exec_ok(conn, "CREATE TABLE schemactl.history (id bigserial PRIMARY KEY,"
+                  " project text NOT NULL, checksum text NOT NULL, changes "
+                  "int NOT NULL, applied_at timestamptz NOT NULL DEFAULT "
+                  "now(), applied_by text NOT NULL DEFAULT current_user)");
+    exec_ok(conn, "CREATE TABLE schemactl.normal_forms (checksum text "
+                  "PRIMARY KEY, server_version int NOT NULL, facets text "
+                  "NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
+    exec_ok(conn, "INSERT INTO schemactl.history (project, checksum, "
+                  "changes) VALUES ('p', 'old', 1)");
+    long undone = 0;
+    char *text = previous(conn, "p", &undone);
+    ck_assert_str_eq(text, "nothing to roll back: no apply of p before the "
+                           "last one is recorded here");
+    free(text);
+    exec_ok(conn, "BEGIN");
+    ck_assert_msg(sctl_history_ensure(conn, &err), "%s", err);
+    record(conn, "p", "new", 1);
+    exec_ok(conn, "COMMIT");
+    assert_value(conn, "SELECT string_agg(action || ':' || (schema_data IS "
+                       "NULL), ' ' ORDER BY id) FROM schemactl.history",
+                 "apply:true apply:false");
+    text = previous(conn, "p", &undone);
+    ck_assert_msg(strncmp(text, "cannot roll back: run 1 (", 25) == 0, "%s",
+                  text);
+    free(text);
+    PQfinish(conn);
+    sctl_disconnect(&c);
+}
+END_TEST
 
 /* Splits the printed table into want_lines lines (copies in line[]). */
 static void split_lines(const char *text, char line[][256], int want_lines)
@@ -1184,6 +1358,9 @@ static TCase *state_case(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_history_ensure);
     tcase_add_test(tc, test_history_round_trip);
+    tcase_add_test(tc, test_history_previous);
+    tcase_add_test(tc, test_history_upgrade);
+    tcase_add_test(tc, test_migration_print);
     tcase_add_test(tc, test_lock);
     tcase_add_test(tc, test_platform_text);
     tcase_add_test(tc, test_platform_install);
