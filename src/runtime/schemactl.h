@@ -361,5 +361,8 @@ char *sctl_dot_svg(const char *dot, char **err);
  * the schema (cmd_test: verify is clean).
  */
 int sctl_run_tests(PGconn *conn, const SctlSchema *s, FILE *out);
+/* Whether the last apply recorded in schemactl.history was of this
+ * schema, by checksum (whichever executable recorded it). */
+bool sctl_schema_applied(PGconn *conn, const SctlSchema *s);
 
 #endif
