@@ -256,8 +256,10 @@ static int transaction(Ctx *c, Attempt attempt, SctlDeclared *d)
     if (status != SCTL_OK) {
         sctl_exec(c->conn.pg, "ROLLBACK", NULL, NULL);
         if (status > 0 && c->committed_first)
-            fprintf(stderr, "%s: apply rolled back, except the enum labels "
-                    "it added first (they are declared)\n", sctl_progname);
+            fprintf(stderr, "%s: apply rolled back, except the %senum "
+                    "labels it added first (they are declared)\n",
+                    sctl_progname, plan.len && plan.steps[0].done
+                                   ? "renames and the " : "");
         else if (status > 0)
             fprintf(stderr, "%s: apply rolled back; the database is as it "
                     "was\n", sctl_progname);
