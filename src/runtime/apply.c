@@ -257,9 +257,10 @@ int cmd_transaction(Ctx *c, CmdAttempt attempt, SctlDeclared *d)
     if (status != SCTL_OK) {
         sctl_exec(c->conn.pg, "ROLLBACK", NULL, NULL);
         if (status > 0 && c->committed_first)
-            fprintf(stderr, "%s: %s rolled back, except the enum labels "
-                    "it added first (they are declared)\n", sctl_progname,
-                    action);
+            fprintf(stderr, "%s: %s rolled back, except the %senum "
+                    "labels it added first (they are declared)\n",
+                    sctl_progname, action, plan.len && plan.steps[0].done
+                                           ? "renames and the " : "");
         else if (status > 0)
             fprintf(stderr, "%s: %s rolled back; the database is as it "
                     "was\n", sctl_progname, action);

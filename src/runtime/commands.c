@@ -109,12 +109,16 @@ int cmd_verify(Ctx *c, const SctlDeclared *d)
     return c->drifted ? SCTL_DRIFT : SCTL_OK;
 }
 
-int cmd_test(Ctx *c, const SctlDeclared *d)
+int cmd_test(Ctx *c, SctlDeclared *d, bool *have)
 {
     SctlFacets *live;
     SctlDiffs diffs;
-    if (c->s->ntests == 0)
+    char *err = NULL;
+    if (c->s->ntests == 0 || sctl_schema_applied(c->conn.pg, c->s))
         return sctl_run_tests(c->conn.pg, c->s, stdout);
+    if (!*have && !sctl_declared(&c->conn, c->s, d, &err))
+        return cmd_fail(SCTL_USAGE, err);
+    *have = true;
     int status = cmd_compare(c, d, &live, &diffs);
     if (status != SCTL_OK)
         return status;

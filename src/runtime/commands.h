@@ -56,9 +56,12 @@ void cmd_renames_into(const Ctx *c, SctlPlan *plan);
 int cmd_renames_print(const Ctx *c, FILE *out);
 
 int cmd_verify(Ctx *c, const SctlDeclared *d);
-/* The access tests, on a database where verify is clean (whoever applied
- * it); else SCTL_USAGE, saying how many objects differ. */
-int cmd_test(Ctx *c, const SctlDeclared *d);
+/* The access tests, on a database that holds the schema: its last
+ * recorded apply was of this schema (by checksum, whatever executable
+ * ran it), or verify is clean (whoever made it); else SCTL_USAGE, saying
+ * how many objects differ.  *have: whether d holds the declared state
+ * (worked out here when needed). */
+int cmd_test(Ctx *c, SctlDeclared *d, bool *have);
 int cmd_plan(Ctx *c, const SctlDeclared *d);
 int cmd_status(Ctx *c, const SctlDeclared *d);
 /* *have: whether d holds the declared state (apply may make it). */

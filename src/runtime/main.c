@@ -71,8 +71,8 @@ static const char *const command_help[][2] = {
              "request.jwt.claims for that step only. Prints PASS or FAIL\n"
              "file:line:col per test and \"N tests, N passed, N failed\".\n"
              "Exit 1 if any test fails; exit 2 if the database does not\n"
-             "hold this schema, as verify decides (run apply first:\n"
-             "`apply test`), whoever applied it.\n"},
+             "hold this schema: its last apply was of another schema and\n"
+             "verify is not clean (run apply first: `apply test`).\n"},
     {"report", "report: writes DIR/index.html (-o DIR, default ./report), one\n"
                "static page with no script: the access matrix as the schema\n"
                "declares it, each cell compared with what the live catalog\n"
@@ -200,9 +200,10 @@ static int run_commands(Ctx *c, const Args *a)
     for (int i = 0; i < a->ncommands; i++) {
         const char *cmd = a->commands[i];
         bool apply = strcmp(cmd, "apply") == 0;
+        bool test = strcmp(cmd, "test") == 0;   /* works it out if need be */
         bool rollback = strcmp(cmd, "rollback") == 0;  /* need no */
         bool migration = strcmp(cmd, "migration") == 0; /* declared state */
-        if (!apply && !rollback && !migration && !have) {
+        if (!apply && !test && !rollback && !migration && !have) {
             cmd_phase("(connected)");
             if (!sctl_declared(&c->conn, c->s, &d, &err))
                 return cmd_fail(SCTL_USAGE, err);
@@ -211,7 +212,7 @@ static int run_commands(Ctx *c, const Args *a)
             have = true;
         }
         int status = apply ? cmd_apply(c, &d, &have)
-                   : strcmp(cmd, "test") == 0 ? cmd_test(c, &d)
+                   : test ? cmd_test(c, &d, &have)
                    : rollback ? cmd_rollback(c)
                    : migration ? cmd_migration(c, a->base)
                    : strcmp(cmd, "plan") == 0 ? cmd_plan(c, &d)

@@ -381,5 +381,8 @@ void sctl_migration_print(const SctlSchema *s, const SctlPlan *p, FILE *out);
  * the schema (cmd_test: verify is clean).
  */
 int sctl_run_tests(PGconn *conn, const SctlSchema *s, FILE *out);
+/* Whether the last apply recorded in schemactl.history was of this
+ * schema, by checksum (whichever executable recorded it). */
+bool sctl_schema_applied(PGconn *conn, const SctlSchema *s);
 
 #endif

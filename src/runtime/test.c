@@ -141,6 +141,19 @@ static bool run_test(PGconn *conn, const SctlSchema *s, const SctlTest *test,
     return passed;
 }
 
+bool sctl_schema_applied(PGconn *conn, const SctlSchema *s)
+{
+    if (!sctl_query_bool(conn, "SELECT pg_catalog.to_regclass("
+                               "'schemactl.history') IS NOT NULL"))
+        return false;
+    PGresult *r = PQexec(conn, "SELECT checksum FROM schemactl.history "
+                               "ORDER BY id DESC LIMIT 1");
+    bool yes = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+               strcmp(PQgetvalue(r, 0, 0), s->checksum) == 0;
+    PQclear(r);
+    return yes;
+}
+
 int sctl_run_tests(PGconn *conn, const SctlSchema *s, FILE *out)
 {
     int passed = 0;
