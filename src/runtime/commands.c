@@ -186,9 +186,10 @@ static void print_contents(const SctlSchema *s)
         indexes += s->objects[i].kind == SCTL_K_INDEX;
         policies += s->objects[i].kind == SCTL_K_POLICY;
     }
-    printf("schema %s: %d tables, %d indexes, %d policies, %d test%s\n",
-           s->project, tables, indexes, policies, s->ntests,
-           s->ntests == 1 ? "" : "s");
+    printf("schema %s: %d table%s, %d index%s, %d polic%s, %d test%s\n",
+           s->project, tables, tables == 1 ? "" : "s", indexes,
+           indexes == 1 ? "" : "es", policies, policies == 1 ? "y" : "ies",
+           s->ntests, s->ntests == 1 ? "" : "s");
 }
 
 int cmd_status(Ctx *c, const SctlDeclared *d)

@@ -8,7 +8,7 @@
  * SET LOCAL with its values as parameters; its statement is the one the
  * executable carries (sctl_schema.steps), run as it is.
  */
-#include "schemactl.h"
+#include "commands.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -147,7 +147,7 @@ int sctl_run_tests(PGconn *conn, const SctlSchema *s, FILE *out)
     for (int i = 0; i < s->ntests; i++) {
         char *err = NULL;
         if (!sctl_exec(conn, "BEGIN", "test", &err)) {
-            fprintf(stderr, "schemactl: %s\n", err);
+            fprintf(stderr, "%s: %s\n", sctl_progname, err);
             free(err);
             return SCTL_USAGE;
         }
