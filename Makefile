@@ -52,7 +52,7 @@ RT_OBJ   := $(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o) \
 
 .PHONY: all help deps run test unit unit-asan golden bad integration \
         runtime-tests e2e bench check-generated clean install uninstall \
-        deb deb-test ecosystem
+        deb deb-test ecosystem fmt-test
 
 all: bin/schemac $(BUILD)/libschemactl.a $(PROJECT_BINS) $(ACCESS_MDS)
 
@@ -66,7 +66,9 @@ help:
 	@echo "make test       install what is missing, then every test: unit tests"
 	@echo "                (plain and under ASan/UBSan), golden files, the bad-input"
 	@echo "                corpus, stale generated/ check (SQL, access matrices,"
-	@echo "                pgc), catalog comparisons, e2e"
+	@echo "                pgc), catalog comparisons, the runtime's tests against"
+	@echo "                real servers (runtime-tests), e2e, fmt-test, ecosystem"
+	@echo "                and, as root, deb-test"
 	@echo "make unit       unit tests only (Check)"
 	@echo "make unit-asan  unit tests under AddressSanitizer and UBSan"
 	@echo "make golden     golden tests: tests/golden/*.schema against .sql/.err"
@@ -79,6 +81,15 @@ help:
 	@echo "                schema changes over rows (evolve.sh); each project's"
 	@echo "                HTML report rendered by headless Chromium;"
 	@echo "                renames (renamed from) on a database with rows"
+	@echo "make fmt-test   schemac fmt over every .schema: same SQL, idempotent"
+	@echo "make ecosystem  make install into a temporary prefix (moved, then used"
+	@echo "                from another directory), uninstall, CLI conventions,"
+	@echo "                man --warnings, bash completion, Vim syntax"
+	@echo "make install    bin/schemac, its runtime and headers, the Supabase"
+	@echo "                stand-in, man pages, completion, Vim syntax; PREFIX"
+	@echo "                (/usr/local) and DESTDIR as usual; make uninstall"
+	@echo "make deb        schemac_VERSION_ARCH.deb (dpkg-deb); make deb-test"
+	@echo "                installs it with apt, uses it and removes it (root)"
 	@echo "make bench      compile/build/apply/verify times for 1,000 and 10,000"
 	@echo "                tables, beside psql -1 -f"
 	@echo "make deps       install missing Debian packages (apt-get)"
@@ -216,6 +227,9 @@ test: deps
 	$(MAKE) integration
 	$(MAKE) runtime-tests
 	$(MAKE) e2e
+	$(MAKE) fmt-test
+	$(MAKE) ecosystem
+	$(MAKE) deb-test
 
 # ------------------------------------------------------------------ main job
 
@@ -276,9 +290,13 @@ deb: bin/schemac $(BUILD)/libschemactl.a
 deb-test: deb
 	tests/ecosystem/deb.sh schemac_$(VERSION)_$$(dpkg --print-architecture).deb
 
-# install/uninstall into a temporary prefix, man pages, completion, fmt.
+# install/uninstall into a temporary prefix, conventions, man pages,
+# completion, Vim syntax.
 ecosystem: all
 	tests/ecosystem/run.sh
 
+fmt-test: bin/schemac
+	tests/fmt/run.sh
+
 clean:
-	rm -rf $(BUILD) bin
+	rm -rf $(BUILD) bin schemac_*.deb
