@@ -160,9 +160,7 @@ static bool same_meaning(const Parsed *x, const Parsed *y)
            same_frags(&x->comments, &y->comments, true);
 }
 
-/* The file laid out; false if it cannot be parsed or the layout would
- * change its meaning (then nothing is written). */
-static bool format_text(Arena *a, const Source *in, Buf *out, Diag *d)
+bool fmt_source(Arena *a, const Source *in, Buf *out, Diag *d)
 {
     Parsed orig, split, done;
     if (!parse_text(a, in->name, in->text, in->len, &orig, d))
@@ -211,7 +209,7 @@ static int fmt_one(Arena *a, const char *path, bool check, Diag *d)
     }
     Buf out = {0};
     int status = FMT_OK;
-    if (!format_text(a, src, &out, d))
+    if (!fmt_source(a, src, &out, d))
         status = FMT_CHANGES;
     else if (out.len != src->len || memcmp(out.data, src->text, out.len)) {
         if (check)

@@ -1054,6 +1054,9 @@ typedef struct FmtFile {
 void fmt_split_items(const FmtFile *f, Buf *out);
 /* Indentation, column alignment, blank lines, trailing spaces. */
 void fmt_layout(const FmtFile *f, Buf *out);
+/* The text laid out in out; false (an error in d) if it has syntax errors
+ * or the layout would change its meaning. */
+bool fmt_source(Arena *a, const Source *in, Buf *out, Diag *d);
 /*
  * schemac fmt: rewrites each file in the canonical layout (whole or not at
  * all), or with check lists the files it would change.  Returns 0, 1 (a
