@@ -60,10 +60,11 @@ _schemactl()
     COMPREPLY=()
     case $prev in
     --db) COMPREPLY=($(compgen -W "postgresql://" -- "$cur")); return ;;
+    --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     esac
     case $cur in
     -*) COMPREPLY=($(compgen -W "--db --embedded --allow-data-loss
-            --install-platform-shim --timing --help --version" -- "$cur")) ;;
+            --install-platform-shim --timing --color --help --version" -- "$cur")) ;;
     *) COMPREPLY=($(compgen -W "plan apply verify status test" -- "$cur")) ;;
     esac
 }

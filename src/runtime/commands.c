@@ -12,6 +12,12 @@
 const char *sctl_progname = "schemactl";
 
 bool sctl_timing;
+bool sctl_color;
+
+const char *cmd_ansi(const char *code)
+{
+    return sctl_color ? code : "";
+}
 
 void cmd_phase(const char *what)
 {

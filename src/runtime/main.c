@@ -39,6 +39,8 @@ static const char *const usage =
     "  --install-platform-shim  install the Supabase stand-in if missing\n"
     "  --timing                 print how long each phase takes\n"
     "  -o DIR                   where report writes index.html\n"
+    "  --color=WHEN             auto (on a terminal, unless NO_COLOR is set),\n"
+    "                           always or never: findings in colors\n"
     "  --version                which schemac built this executable\n"
     "  COMMAND --help           help for one command\n"
     "\n"
@@ -93,6 +95,7 @@ typedef struct Args {
     const char *help;   /* command whose help was asked, or "" */
     const char *report_dir;
     bool version;       /* --version */
+    const char *color;  /* --color: auto, always or never */
 } Args;
 
 static const char *const commands[] = {"plan", "apply", "verify", "status",
@@ -147,6 +150,34 @@ static int unknown_argument(const char *w)
     return SCTL_USAGE;
 }
 
+/* --color=auto|always|never (or --color WHEN); false if w is neither.
+ * auto, the default: on when standard output is a terminal and NO_COLOR
+ * is not set. */
+static bool color_option(int argc, char **argv, int *i, Args *a, bool *ok)
+{
+    const char *w = argv[*i];
+    if (strncmp(w, "--color=", 8) == 0)
+        a->color = w + 8;
+    else if (strcmp(w, "--color") != 0)
+        return false;
+    else
+        a->color = *i + 1 < argc ? argv[++*i] : "";
+    *ok = strcmp(a->color, "auto") == 0 || strcmp(a->color, "always") == 0 ||
+          strcmp(a->color, "never") == 0;
+    if (!*ok)
+        fprintf(stderr, "%s: --color takes auto, always or never\n",
+                sctl_progname);
+    return true;
+}
+
+static bool want_color(const char *setting)
+{
+    if (setting && strcmp(setting, "auto") != 0)
+        return strcmp(setting, "always") == 0;
+    const char *no = getenv("NO_COLOR");
+    return !(no && *no) && isatty(STDOUT_FILENO);
+}
+
 /* --db URL or --db=URL; false if w is neither. */
 static bool db_option(int argc, char **argv, int *i, Args *a, bool *ok)
 {
@@ -170,7 +201,8 @@ static int parse_args(Ctx *c, int argc, char **argv, Args *a)
     for (int i = 1; i < argc; i++) {
         const char *w = argv[i];
         bool ok;
-        if (db_option(argc, argv, &i, a, &ok)) {
+        if (db_option(argc, argv, &i, a, &ok) ||
+            color_option(argc, argv, &i, a, &ok)) {
             if (!ok)
                 return SCTL_USAGE;
         } else if (strcmp(w, "--help") == 0 || strcmp(w, "-h") == 0 ||
@@ -336,6 +368,7 @@ int main(int argc, char **argv)
     int status = parse_args(&c, argc, argv, &a);
     if (status != SCTL_OK)
         return status;
+    sctl_color = want_color(a.color);
     if (a.version) {
         printf("%s (schema %s, built by schemac %s)\n", sctl_progname,
                c.s->project, SCHEMAC_VERSION);

@@ -47,9 +47,14 @@ out=$(cd "$work/elsewhere" && "$sc" build "$work/project/schema" -o "$work/proje
   || bad "build wrote into the current directory: $(ls -A "$work/elsewhere")"
 expect "everything written beside -o" "bin build generated pgc schema" \
   "$(ls "$work/project" | tr '\n' ' ' | sed 's/ $//')"
-out=$(cd "$work/elsewhere" && "$work/project/bin/enorae" apply verify 2>&1); st=$?
-[ $st = 0 ] && grep -q ' 0 drifted' <<<"$out" && ok "the executable it built applies and verifies" \
-  || bad "apply verify with the built executable (exit $st): $(tail -3 <<<"$out")"
+out=$(cd "$work/elsewhere" && "$work/project/bin/enorae" apply verify test 2>&1); st=$?
+[ $st = 0 ] && grep -q ' 0 drifted' <<<"$out" && grep -q '^PASS test' <<<"$out" \
+  && ok "the executable it built applies, verifies and tests" \
+  || bad "apply verify test with the built executable (exit $st): $(tail -3 <<<"$out")"
+grep -q $'\033' <<<"$out" && bad "executable: colors on a pipe" || ok "executable: no colors on a pipe"
+out=$("$work/project/bin/enorae" apply test --color=always 2>&1)
+grep -q $'^\033\\[1;32mPASS\033\\[0m test' <<<"$out" && ok "executable: --color=always colors PASS" \
+  || bad "executable --color=always: $out"
 out=$(SCHEMAC_HOME=/nonexistent "$sc" build "$work/project/schema" -o "$work/project/bin/x" 2>&1); st=$?
 [ $st = 2 ] && grep -q 'SCHEMAC_HOME=/nonexistent holds no schemac runtime' <<<"$out" \
   && ok "a wrong SCHEMAC_HOME is named" || bad "wrong SCHEMAC_HOME (exit $st): $out"
