@@ -61,11 +61,12 @@ _schemactl()
     case $prev in
     --db) COMPREPLY=($(compgen -W "postgresql://" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+    -o) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
     case $cur in
-    -*) COMPREPLY=($(compgen -W "--db --embedded --allow-data-loss
+    -*) COMPREPLY=($(compgen -W "-o --db --embedded --allow-data-loss
             --install-platform-shim --timing --color --help --version" -- "$cur")) ;;
-    *) COMPREPLY=($(compgen -W "plan apply verify status test" -- "$cur")) ;;
+    *) COMPREPLY=($(compgen -W "plan apply verify status test report" -- "$cur")) ;;
     esac
 }
 

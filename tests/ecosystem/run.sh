@@ -143,6 +143,7 @@ expect "completes --color values" "always" "$(comp schemac check --color al)"
 expect "completes directories" "schema/" "$(comp schemac check sch)"
 expect "completes .schema files only" "schema/engagement.schema" "$(comp schemac check schema/eng)"
 expect "completes executable commands" "verify" "$(comp enorae ver)"
+expect "completes every executable command" "apply plan report status test verify" "$(comp enorae '')"
 expect "completes executable options" "--db" "$(comp enorae --d)"
 if command -v zsh >/dev/null; then
   zsh -n completion/_schemac && ok "zsh completion parses" || bad "zsh -n completion/_schemac"
