@@ -8,6 +8,22 @@ LIBS     := -lpg_query
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 BUILD    := build
+VERSION  := 0.1.0
+
+# make install: the compiler, the runtime it links executables with, the
+# Supabase stand-in, man pages, shell completion and the Vim syntax.
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR    = $(PREFIX)/bin
+RTLIBDIR  = $(PREFIX)/lib/schemac
+RTINCDIR  = $(PREFIX)/include/schemac
+DATADIR   = $(PREFIX)/share/schemac
+MANDIR    = $(PREFIX)/share/man
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
+VIMDIR    = $(PREFIX)/share/vim/vimfiles
+MAN1     := man/schemac.1 man/schemactl.1
+MAN5     := man/schemac.5
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
 
@@ -35,7 +51,8 @@ RT_OBJ   := $(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o) \
             $(BUILD)/rt/supabase_sql.o
 
 .PHONY: all help deps run test unit unit-asan golden bad integration \
-        runtime-tests e2e bench check-generated clean
+        runtime-tests e2e bench check-generated clean install uninstall \
+        deb deb-test ecosystem fmt-test
 
 all: bin/schemac $(BUILD)/libschemactl.a $(PROJECT_BINS) $(ACCESS_MDS)
 
@@ -49,7 +66,9 @@ help:
 	@echo "make test       install what is missing, then every test: unit tests"
 	@echo "                (plain and under ASan/UBSan), golden files, the bad-input"
 	@echo "                corpus, stale generated/ check (SQL, access matrices,"
-	@echo "                pgc), catalog comparisons, e2e"
+	@echo "                pgc), catalog comparisons, the runtime's tests against"
+	@echo "                real servers (runtime-tests), e2e, fmt-test, ecosystem"
+	@echo "                and, as root, deb-test"
 	@echo "make unit       unit tests only (Check)"
 	@echo "make unit-asan  unit tests under AddressSanitizer and UBSan"
 	@echo "make golden     golden tests: tests/golden/*.schema against .sql/.err"
@@ -64,6 +83,15 @@ help:
 	@echo "                renames (renamed from) on a database with rows"
 	@echo "                schema evolution; migration files (schemac diff) run"
 	@echo "                by psql, and rollback"
+	@echo "make fmt-test   schemac fmt over every .schema: same SQL, idempotent"
+	@echo "make ecosystem  make install into a temporary prefix (moved, then used"
+	@echo "                from another directory), uninstall, CLI conventions,"
+	@echo "                man --warnings, bash completion, Vim syntax"
+	@echo "make install    bin/schemac, its runtime and headers, the Supabase"
+	@echo "                stand-in, man pages, completion, Vim syntax; PREFIX"
+	@echo "                (/usr/local) and DESTDIR as usual; make uninstall"
+	@echo "make deb        schemac_VERSION_ARCH.deb (dpkg-deb); make deb-test"
+	@echo "                installs it with apt, uses it and removes it (root)"
 	@echo "make bench      compile/build/apply/verify times for 1,000 and 10,000"
 	@echo "                tables, beside psql -1 -f"
 	@echo "make deps       install missing Debian packages (apt-get)"
@@ -92,12 +120,9 @@ $(BUILD)/obj $(BUILD)/san bin:
 $(BUILD)/libschemac.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-bin/schemac: src/main.c $(BUILD)/libschemac.a | bin
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $< $(BUILD)/libschemac.a $(LIBS) -o $@
-
-# `schemac build` finds the runtime in the tree it was built from.
-$(BUILD)/obj/build.o: CPPFLAGS += -DSCHEMAC_HOME='"$(CURDIR)"'
-$(BUILD)/obj/build.o: Makefile
+bin/schemac: src/main.c $(BUILD)/libschemac.a Makefile | bin
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -DSCHEMAC_VERSION='"$(VERSION)"' \
+	  $< $(BUILD)/libschemac.a $(LIBS) -o $@
 
 $(BUILD)/rt:
 	mkdir -p $@
@@ -107,6 +132,10 @@ RT_HDR   := src/runtime/schemactl.h src/common/objects.h src/common/serial.h
 
 $(BUILD)/rt/%.o: src/runtime/%.c $(RT_HDR) | $(BUILD)/rt
 	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE $(RT_INC) -c $< -o $@
+
+# The executables say which schemac built them (--version).
+$(BUILD)/rt/main.o: RT_INC += -DSCHEMAC_VERSION='"$(VERSION)"'
+$(BUILD)/rt/main.o: Makefile
 
 $(BUILD)/rt/common_%.o: src/common/%.c $(RT_HDR) | $(BUILD)/rt
 	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE $(RT_INC) -c $< -o $@
@@ -200,6 +229,9 @@ test: deps
 	$(MAKE) integration
 	$(MAKE) runtime-tests
 	$(MAKE) e2e
+	$(MAKE) fmt-test
+	$(MAKE) ecosystem
+	$(MAKE) deb-test
 
 # ------------------------------------------------------------------ main job
 
@@ -220,5 +252,54 @@ e2e: all
 bench: all
 	tests/bench/run.sh
 
+# ------------------------------------------------------------------ install
+
+install: bin/schemac $(BUILD)/libschemactl.a
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(RTLIBDIR) \
+	  $(DESTDIR)$(RTINCDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
+	  $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(VIMDIR)/syntax \
+	  $(DESTDIR)$(VIMDIR)/ftdetect
+	install -m 755 bin/schemac $(DESTDIR)$(BINDIR)/schemac
+	install -m 644 $(BUILD)/libschemactl.a $(DESTDIR)$(RTLIBDIR)/
+	install -m 644 src/runtime/schemactl.h src/common/objects.h \
+	  $(DESTDIR)$(RTINCDIR)/
+	install -m 644 src/platform/supabase.sql $(DESTDIR)$(DATADIR)/
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 completion/schemac.bash $(DESTDIR)$(BASHCOMPDIR)/schemac
+	install -m 644 completion/_schemac $(DESTDIR)$(ZSHCOMPDIR)/_schemac
+	install -m 644 editors/vim/syntax/schema.vim $(DESTDIR)$(VIMDIR)/syntax/
+	install -m 644 editors/vim/ftdetect/schema.vim $(DESTDIR)$(VIMDIR)/ftdetect/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/schemac \
+	  $(DESTDIR)$(RTLIBDIR)/libschemactl.a \
+	  $(DESTDIR)$(RTINCDIR)/schemactl.h $(DESTDIR)$(RTINCDIR)/objects.h \
+	  $(DESTDIR)$(DATADIR)/supabase.sql \
+	  $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) \
+	  $(MAN5:man/%=$(DESTDIR)$(MANDIR)/man5/%) \
+	  $(DESTDIR)$(BASHCOMPDIR)/schemac $(DESTDIR)$(ZSHCOMPDIR)/_schemac \
+	  $(DESTDIR)$(VIMDIR)/syntax/schema.vim \
+	  $(DESTDIR)$(VIMDIR)/ftdetect/schema.vim
+	-rmdir $(DESTDIR)$(RTLIBDIR) $(DESTDIR)$(RTINCDIR) $(DESTDIR)$(DATADIR) \
+	  2>/dev/null
+
+# A Debian package of `make install PREFIX=/usr` (scripts/make-deb.sh).
+deb: bin/schemac $(BUILD)/libschemactl.a
+	scripts/make-deb.sh $(VERSION)
+
+# The package installed with apt on this machine, used, and removed (root).
+deb-test: deb
+	tests/ecosystem/deb.sh schemac_$(VERSION)_$$(dpkg --print-architecture).deb
+
+# install/uninstall into a temporary prefix, conventions, man pages,
+# completion, Vim syntax.
+ecosystem: all
+	tests/ecosystem/run.sh
+
+fmt-test: bin/schemac
+	tests/fmt/run.sh
+
 clean:
-	rm -rf $(BUILD) bin
+	rm -rf $(BUILD) bin schemac_*.deb

@@ -18,18 +18,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef SCHEMAC_HOME
-#define SCHEMAC_HOME "."
-#endif
-
-/* Where the runtime was built: $SCHEMAC_HOME, else the source tree this
- * schemac was built from. */
-static const char *home(void)
-{
-    const char *h = getenv("SCHEMAC_HOME");
-    return h && *h ? h : SCHEMAC_HOME;
-}
-
 static bool make_dirs(const char *path, Diag *d)
 {
     char buf[4096];
@@ -272,9 +260,11 @@ static bool compile_and_link(Arena *a, const Buf *pgc,
                              Buf parts[EMIT_PGC_PARTS], const char *bin,
                              const char *work, Diag *d)
 {
-    Compile c = {a, work, arena_printf(a, "%s/src/runtime", home()),
-                 arena_printf(a, "%s/src/common", home()), pg_includedir(a)};
-    const char *runtime = arena_printf(a, "%s/build/libschemactl.a", home());
+    SchemacHome h;
+    if (!home_find(a, &h, d))
+        return false;
+    Compile c = {a, work, h.runtime_inc, h.common_inc, pg_includedir(a)};
+    const char *runtime = h.lib;
     const char *stamp = arena_printf(a, "%s/stamp", work);
     char *key = build_key(a, pgc, runtime);
     if (up_to_date(stamp, key, bin))

@@ -18,6 +18,26 @@ static const char *level_name(DiagLevel level)
     return "error";
 }
 
+/* ANSI colors for a terminal (--color, NO_COLOR): bold red errors, bold
+ * magenta warnings, bold cyan notes, as gcc and clang print them. */
+static const char *level_color(DiagLevel level)
+{
+    switch (level) {
+    case DIAG_ERROR: return "\033[1;31m";
+    case DIAG_WARNING: return "\033[1;35m";
+    case DIAG_NOTE: return "\033[1;36m";
+    }
+    return "";
+}
+
+static void put_level(const Diag *d, DiagLevel level)
+{
+    if (d->color)
+        fprintf(d->out, "%s%s:\033[0m ", level_color(level), level_name(level));
+    else
+        fprintf(d->out, "%s: ", level_name(level));
+}
+
 void diag_init(Diag *d, FILE *out)
 {
     memset(d, 0, sizeof *d);
@@ -133,8 +153,9 @@ void diag_vat(Diag *d, DiagLevel level, const Source *src, size_t off,
     source_locate(src, off, &file, &file_off, &line, &col);
     if (src->spans && !source_contiguous(src, off, len))
         len = 1;  /* the range spans pieces from different places */
-    fprintf(d->out, "%s:%d:%d: %s: ", file->name, line, col,
-            level_name(level));
+    fprintf(d->out, d->color ? "\033[1m%s:%d:%d:\033[0m " : "%s:%d:%d: ",
+            file->name, line, col);
+    put_level(d, level);
     put_message(d->out, fmt, ap);
     show_source(d, file, file_off, len, line);
     if (src->expanded_at) {
@@ -161,7 +182,8 @@ void diag_plain(Diag *d, DiagLevel level, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    fprintf(d->out, "schemac: %s: ", level_name(level));
+    fputs("schemac: ", d->out);
+    put_level(d, level);
     put_message(d->out, fmt, ap);
     va_end(ap);
 }

@@ -10,6 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef SCHEMAC_VERSION
+#define SCHEMAC_VERSION "unknown"
+#endif
 
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
@@ -17,10 +22,12 @@ enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
 static const char *matrix_format = "markdown";
 
 static const char usage[] =
-    "usage: schemac COMMAND [--strict] [-o bin/NAME] PATH...\n"
+    "usage: schemac COMMAND [--strict] [--color=WHEN] [-o bin/NAME] PATH...\n"
     "       schemac matrix [--format markdown|json] [--emit-tests] PATH...\n"
     "       schemac diff [--allow-data-loss] [-o DIR --name NAME\n"
     "                    [--format supabase]] OLD NEW\n"
+    "       schemac fmt [--check] PATH...\n"
+    "       schemac --version | --help\n"
     "\n"
     "PATH is a .schema file or a directory (every *.schema under it).\n"
     "\n"
@@ -42,8 +49,15 @@ static const char usage[] =
     "          loss without --allow-data-loss; -o DIR --name NAME writes\n"
     "          DIR/NAME.sql, or with --format supabase\n"
     "          DIR/supabase/migrations/TIMESTAMP_NAME.sql\n"
+    "  fmt     rewrite the files in the one canonical layout (--check: only\n"
+    "          list the files it would change, exit 1 if any)\n"
     "\n"
-    "exit status: 0 success, 1 errors in the input, 2 usage or I/O error\n";
+    "Options take their value as --opt=value or --opt value.  --color=auto\n"
+    "(the default: on a terminal, unless NO_COLOR is set), always or never\n"
+    "colors the diagnostics.\n"
+    "\n"
+    "exit status: 0 success, 1 errors in the input (fmt --check: a file to\n"
+    "reformat), 2 usage or I/O error\n";
 
 static int compare_paths(const void *a, const void *b)
 {
@@ -138,9 +152,17 @@ static int print_pgc(Arena *a, const Program *prog, const char *bin, Diag *d)
     return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_USAGE;
 }
 
+/* Command-line settings besides the paths. */
+typedef struct Options {
+    const char *bin;          /* -o */
+    BuildDirs dirs;           /* build: --sql-dir, --pgc-dir, --build-dir */
+    const char *color;        /* --color: auto, always or never */
+    bool check;               /* fmt --check */
+} Options;
+
 /* The output is built whole before any byte is written: no partial SQL. */
-static int run(Arena *a, const char *command, Vec *paths, const char *bin,
-               const BuildDirs *dirs, Diag *d)
+static int run(Arena *a, const char *command, Vec *paths,
+               const Options *o, Diag *d)
 {
     Vec files = {0};
     for (int i = 0; i < paths->len; i++)
@@ -151,6 +173,8 @@ static int run(Arena *a, const char *command, Vec *paths, const char *bin,
         diag_plain(d, DIAG_ERROR, "no .schema files found");
         return finish(d, EXIT_USAGE);
     }
+    if (strcmp(command, "fmt") == 0)
+        return finish(d, fmt_files(a, &files, o->check, d));
     Program prog = {0};
     if (!read_program(a, &prog, &files, d))
         return finish(d, EXIT_USAGE);
@@ -166,9 +190,9 @@ static int run(Arena *a, const char *command, Vec *paths, const char *bin,
         return finish(d, d->errors ? EXIT_INPUT : EXIT_SUCCESS);
     }
     if (strcmp(command, "build") == 0)
-        return finish(d, build_project(a, &prog, bin, dirs, d));
+        return finish(d, build_project(a, &prog, o->bin, &o->dirs, d));
     if (strcmp(command, "pgc") == 0)
-        return finish(d, print_pgc(a, &prog, bin, d));
+        return finish(d, print_pgc(a, &prog, o->bin, d));
     Buf out = {0};
     emit_sql(&out, a, &prog);
     int status = EXIT_SUCCESS;
@@ -181,53 +205,105 @@ static int run(Arena *a, const char *command, Vec *paths, const char *bin,
     return finish(d, status);
 }
 
-/* --format markdown|json and --emit-tests; false if argv[*i] is none. */
-static bool matrix_option(int argc, char **argv, int *i)
+/*
+ * `--name=value` or `--name value` (and `-o value`): true if argv[*i] is
+ * that option, with *value set (NULL when the value is missing).
+ */
+static bool option_value(int argc, char **argv, int *i, const char *name,
+                         const char **value)
 {
-    if (strcmp(argv[*i], "--emit-tests") == 0)
-        matrix_format = "tests";
-    else if (strcmp(argv[*i], "--format") == 0 && *i + 1 < argc &&
-             (strcmp(argv[*i + 1], "markdown") == 0 ||
-              strcmp(argv[*i + 1], "json") == 0))
-        matrix_format = argv[++*i];
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0)
+        return false;
+    if (argv[*i][n] == '=') {
+        *value = argv[*i] + n + 1;
+        return true;
+    }
+    if (argv[*i][n] != '\0')
+        return false;
+    *value = *i + 1 < argc ? argv[++*i] : NULL;
+    return true;
+}
+
+static bool one_of(const char *v, const char *a, const char *b,
+                   const char *c)
+{
+    return v && (strcmp(v, a) == 0 || strcmp(v, b) == 0 ||
+                 (c && strcmp(v, c) == 0));
+}
+
+static bool bad_value(const char *option, const char *value)
+{
+    if (value)
+        fprintf(stderr, "schemac: invalid value \"%s\" for %s\n", value,
+                option);
     else
+        fprintf(stderr, "schemac: %s needs a value\n", option);
+    return false;
+}
+
+/* An option with a value that command takes; false if argv[*i] is none,
+ * or (*ok false) if its value is missing or wrong. */
+static bool valued_option(const char *command, int argc, char **argv, int *i,
+                          Options *o, bool *ok)
+{
+    static const struct {
+        const char *command, *name;
+        size_t off;
+    } places[] = {
+        {"build", "--sql-dir", offsetof(BuildDirs, sql_dir)},
+        {"build", "--pgc-dir", offsetof(BuildDirs, pgc_dir)},
+        {"build", "--build-dir", offsetof(BuildDirs, work_dir)},
+    };
+    const char *v;
+    *ok = true;
+    for (size_t k = 0; k < sizeof places / sizeof places[0]; k++)
+        if (strcmp(command, places[k].command) == 0 &&
+            option_value(argc, argv, i, places[k].name, &v)) {
+            *(const char **)((char *)&o->dirs + places[k].off) = v;
+            *ok = v ? true : bad_value(places[k].name, v);
+            return true;
+        }
+    if ((strcmp(command, "build") == 0 || strcmp(command, "pgc") == 0) &&
+        option_value(argc, argv, i, "-o", &v)) {
+        o->bin = v;
+        *ok = v ? true : bad_value("-o", v);
+    } else if (strcmp(command, "matrix") == 0 &&
+               option_value(argc, argv, i, "--format", &v)) {
+        *ok = one_of(v, "markdown", "json", NULL) ? true
+                                                   : bad_value("--format", v);
+        if (*ok)
+            matrix_format = v;
+    } else if (option_value(argc, argv, i, "--color", &v)) {
+        *ok = one_of(v, "auto", "always", "never") ? true
+                                                     : bad_value("--color", v);
+        o->color = v;
+    } else
         return false;
     return true;
 }
 
-/* Options and paths; false on an unknown option (usage printed). */
+/* Options and paths; false on a wrong option (said on stderr). */
 static bool parse_options(int argc, char **argv, Arena *a, Diag *d,
-                          Vec *paths, const char **bin, BuildDirs *dirs)
+                          Vec *paths, Options *o)
 {
-    static const struct {
-        const char *name;
-        size_t off;
-    } dir_options[] = {
-        {"--sql-dir", offsetof(BuildDirs, sql_dir)},
-        {"--pgc-dir", offsetof(BuildDirs, pgc_dir)},
-        {"--build-dir", offsetof(BuildDirs, work_dir)},
-    };
+    const char *command = argv[1];
     for (int i = 2; i < argc; i++) {
-        bool dir = false;
-        for (size_t k = 0; k < 3 && i + 1 < argc; k++)
-            if (strcmp(argv[i], dir_options[k].name) == 0 &&
-                strcmp(argv[1], "build") == 0) {
-                *(const char **)((char *)dirs + dir_options[k].off) =
-                    argv[++i];
-                dir = true;
-            }
-        if (dir)
-            continue;
-        if (strcmp(argv[i], "--strict") == 0)
+        bool ok;
+        if (valued_option(command, argc, argv, &i, o, &ok)) {
+            if (!ok)
+                return false;
+        } else if (strcmp(argv[i], "--strict") == 0)
             d->werror = true;
-        else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc &&
-                 (strcmp(argv[1], "build") == 0 ||
-                  strcmp(argv[1], "pgc") == 0))
-            *bin = argv[++i];
-        else if (strcmp(argv[1], "matrix") == 0 && matrix_option(argc, argv, &i))
-            continue;
+        else if (strcmp(command, "matrix") == 0 &&
+                 strcmp(argv[i], "--emit-tests") == 0)
+            matrix_format = "tests";
+        else if (strcmp(command, "fmt") == 0 &&
+                 strcmp(argv[i], "--check") == 0)
+            o->check = true;
         else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "schemac: unknown option %s\n%s", argv[i], usage);
+            fprintf(stderr, "schemac: unknown option %s for %s; see "
+                    "schemac --help\n", argv[i], command);
             return false;
         } else
             vec_push(a, paths, argv[i]);
@@ -235,11 +311,38 @@ static bool parse_options(int argc, char **argv, Arena *a, Diag *d,
     return true;
 }
 
+static const char *const commands[] = {"check", "sql", "pgc", "build",
+                                       "matrix", "fmt", "diff", NULL};
+
 static bool known_command(const char *c)
 {
-    return strcmp(c, "check") == 0 || strcmp(c, "sql") == 0 ||
-           strcmp(c, "pgc") == 0 || strcmp(c, "build") == 0 ||
-           strcmp(c, "matrix") == 0;
+    for (int i = 0; commands[i]; i++)
+        if (strcmp(c, commands[i]) == 0)
+            return true;
+    return false;
+}
+
+/* NO_COLOR (no-color.org) turns auto off; always and never win over it. */
+static bool want_color(const char *setting)
+{
+    if (setting && strcmp(setting, "always") == 0)
+        return true;
+    if (setting && strcmp(setting, "never") == 0)
+        return false;
+    const char *no = getenv("NO_COLOR");
+    return !(no && *no) && isatty(STDERR_FILENO);
+}
+
+static int unknown_command(const char *c)
+{
+    const char *hint = parse_suggest(c, commands);
+    if (hint)
+        fprintf(stderr, "schemac: unknown command \"%s\" (did you mean "
+                "\"%s\"?)\n", c, hint);
+    else
+        fprintf(stderr, "schemac: unknown command \"%s\"; see schemac "
+                "--help\n", c);
+    return EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -250,27 +353,34 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return EXIT_SUCCESS;
     }
+    if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+        puts("schemac " SCHEMAC_VERSION);
+        return EXIT_SUCCESS;
+    }
     if (argc >= 2 && strcmp(argv[1], "diff") == 0)
         return migrate_main(argc, argv);
-    if (argc < 2 || !known_command(argv[1])) {
+    if (argc < 2) {
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
+    if (!known_command(argv[1]))
+        return unknown_command(argv[1]);
     /* diagnostics are many small writes: buffer them (flushed at exit) */
     setvbuf(stderr, NULL, _IOFBF, 1 << 16);
     Arena *a = arena_new();
     Diag d;
     diag_init(&d, stderr);
     Vec paths = {0};
-    const char *bin = "bin/schemactl";
-    BuildDirs dirs = {0};
+    Options o = {.bin = "bin/schemactl"};
     int status = EXIT_USAGE;
-    if (!parse_options(argc, argv, a, &d, &paths, &bin, &dirs))
+    if (!parse_options(argc, argv, a, &d, &paths, &o))
         status = EXIT_USAGE;
     else if (paths.len == 0)
-        fputs(usage, stderr);
-    else
-        status = run(a, argv[1], &paths, bin, &dirs, &d);
+        fprintf(stderr, "schemac: %s needs a PATH\n%s", argv[1], usage);
+    else {
+        d.color = want_color(o.color);
+        status = run(a, argv[1], &paths, &o, &d);
+    }
     arena_free(a);
     return status;
 }

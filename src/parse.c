@@ -161,6 +161,11 @@ Frag parse_frag(Parser *p, int from, int to)
         const Token *last = &p->tl->toks[to - 1];
         f.len = last->off + last->len - first->off;
     }
+    if (p->frags) {
+        Frag *copy = arena_alloc(p->arena, sizeof *copy);
+        *copy = f;
+        vec_push(p->arena, p->frags, copy);
+    }
     return f;
 }
 

@@ -322,7 +322,13 @@ static void unknown_decl(Parser *p)
 /* program = decl* */
 void parse_file(Arena *a, Program *prog, const TokenList *tl, Diag *d)
 {
-    Parser p = {a, tl, 0, d};
+    parse_file_frags(a, prog, tl, d, NULL);
+}
+
+void parse_file_frags(Arena *a, Program *prog, const TokenList *tl, Diag *d,
+                      Vec *frags)
+{
+    Parser p = {a, tl, 0, d, frags};
     while (parse_cur(&p)->kind != TK_EOF) {
         if (diag_too_many(d)) {
             diag_stop(d);
@@ -348,7 +354,7 @@ void parse_file(Arena *a, Program *prog, const TokenList *tl, Diag *d)
 
 void parse_table_items(Arena *a, const TokenList *tl, Vec *out, Diag *d)
 {
-    Parser p = {a, tl, 0, d};
+    Parser p = {a, tl, 0, d, NULL};
     while (parse_cur(&p)->kind != TK_EOF && !diag_too_many(d)) {
         if (tok_punct(parse_cur(&p), '}')) {
             parse_error_expected(&p, "a table item");

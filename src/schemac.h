@@ -129,6 +129,7 @@ typedef struct Diag {
     bool werror;    /* --strict: warnings count as errors */
     bool last_shown; /* whether the last error or warning was printed */
     bool stopped;    /* "too many errors" has been said */
+    bool color;      /* --color: ANSI colors on the level names */
 } Diag;
 
 void diag_init(Diag *d, FILE *out);
@@ -577,6 +578,10 @@ const Constraint *ast_column_constraint(const Column *c, ConKind kind);
 
 /* Parses one file's tokens into p->decls; recovers at `;` or `}`. */
 void parse_file(Arena *a, Program *p, const TokenList *tl, Diag *d);
+/* The same, recording every SQL fragment taken as written (Frag*) in
+ * frags: the text fmt must leave byte for byte. */
+void parse_file_frags(Arena *a, Program *p, const TokenList *tl, Diag *d,
+                      Vec *frags);
 /*
  * Parses table items from a template's expanded text (used by sema for
  * `use`).  Items are appended to out.
@@ -589,6 +594,7 @@ typedef struct Parser {
     const TokenList *tl;
     int pos;
     Diag *diag;
+    Vec *frags;     /* if set, every fragment taken is recorded here (fmt) */
 } Parser;
 
 const Token *parse_cur(Parser *p);
@@ -1030,6 +1036,52 @@ int build_project(Arena *a, const Program *p, const char *bin,
  * OLD to NEW, planned by NEW's executable on a throwaway server.  Returns
  * the exit status: 0, 1 (errors in the input, or a statement refused), 2. */
 int migrate_main(int argc, char **argv);
+/* ------------------------------------------------------ fmt.c, fmt_layout.c */
+
+/* A column whose name and type fmt may align. */
+typedef struct FmtColumn {
+    size_t name_off, name_len;   /* the name token */
+    size_t type_off;             /* the type's first byte */
+} FmtColumn;
+
+/* One file as fmt sees it: text, tokens, and what must stay byte for byte. */
+typedef struct FmtFile {
+    const char *text;
+    size_t len;
+    const Token *toks;           /* ends with TK_EOF */
+    int ntoks;
+    char *verbatim;              /* per byte: inside a token, fragment or
+                                    block comment (fmt may not touch it) */
+    FmtColumn *cols;             /* table columns, in source order */
+    int ncols;
+} FmtFile;
+
+/* One item per line: breaks after `;` and `{`, before `}`. */
+void fmt_split_items(const FmtFile *f, Buf *out);
+/* Indentation, column alignment, blank lines, trailing spaces. */
+void fmt_layout(const FmtFile *f, Buf *out);
+/* The text laid out in out; false (an error in d) if it has syntax errors
+ * or the layout would change its meaning. */
+bool fmt_source(Arena *a, const Source *in, Buf *out, Diag *d);
+/*
+ * schemac fmt: rewrites each file in the canonical layout (whole or not at
+ * all), or with check lists the files it would change.  Returns 0, 1 (a
+ * file to change under check, or a file with syntax errors), 2 (I/O).
+ */
+int fmt_files(Arena *a, const Vec *files, bool check, Diag *d);
+
+/* ----------------------------------------------------------------- home.c */
+
+/* The runtime `schemac build` links: the archive and its headers. */
+typedef struct SchemacHome {
+    const char *lib;          /* libschemactl.a */
+    const char *runtime_inc;  /* schemactl.h */
+    const char *common_inc;   /* objects.h */
+} SchemacHome;
+
+/* Finds it from $SCHEMAC_HOME, else the running binary's location; false
+ * (and an error in d) if there is none. */
+bool home_find(Arena *a, SchemacHome *out, Diag *d);
 
 /* ---------------------------------------------------------------- model.c */
 

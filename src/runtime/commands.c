@@ -12,6 +12,12 @@
 const char *sctl_progname = "schemactl";
 
 bool sctl_timing;
+bool sctl_color;
+
+const char *cmd_ansi(const char *code)
+{
+    return sctl_color ? code : "";
+}
 
 void cmd_phase(const char *what)
 {
@@ -191,9 +197,10 @@ static void print_contents(const SctlSchema *s)
         indexes += s->objects[i].kind == SCTL_K_INDEX;
         policies += s->objects[i].kind == SCTL_K_POLICY;
     }
-    printf("schema %s: %d tables, %d indexes, %d policies, %d test%s\n",
-           s->project, tables, indexes, policies, s->ntests,
-           s->ntests == 1 ? "" : "s");
+    printf("schema %s: %d table%s, %d index%s, %d polic%s, %d test%s\n",
+           s->project, tables, tables == 1 ? "" : "s", indexes,
+           indexes == 1 ? "" : "es", policies, policies == 1 ? "y" : "ies",
+           s->ntests, s->ntests == 1 ? "" : "s");
 }
 
 int cmd_status(Ctx *c, const SctlDeclared *d)

@@ -29,6 +29,11 @@ typedef struct Ctx {
 extern const char *sctl_progname;
 /* --timing was given. */
 extern bool sctl_timing;
+/* --color: findings (missing, drift, FAIL, PASS) in ANSI colors. */
+extern bool sctl_color;
+
+/* code (an ANSI color, or the reset) when colors are on, else "". */
+const char *cmd_ansi(const char *code);
 
 /* --timing: how long the phase that ends now took, on stderr. */
 void cmd_phase(const char *what);

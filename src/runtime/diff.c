@@ -4,7 +4,7 @@
  * tables.  Both sides were read by the same reader, so the comparison is
  * exact string equality of what PostgreSQL printed.
  */
-#include "schemactl.h"
+#include "commands.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -164,7 +164,9 @@ void sctl_diffs_print(const SctlSchema *s, const SctlDiffs *ds, FILE *out)
                     sctl_file(s, o->file), o->line);
             continue;
         }
-        fputs(!d->live ? "missing: " : !o ? "unexpected: " : "drift: ", out);
+        fprintf(out, "%s%s%s ", cmd_ansi(o ? "\033[1;31m" : "\033[1;33m"),
+                !d->live ? "missing:" : !o ? "unexpected:" : "drift:",
+                cmd_ansi("\033[0m"));
         put_name(d->live ? d->live : d->declared, o, out);
         const SctlObject *t = o ? NULL : table_of(s, d->live);
         if (o)

@@ -11,7 +11,7 @@
  * One query per kind over all managed schemas; the map is a sorted array
  * with a hash index on the key and another on the table part.
  */
-#include "schemactl.h"
+#include "commands.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -394,7 +394,7 @@ static void *xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p) {
-        fputs("schemactl: out of memory\n", stderr);
+        fprintf(stderr, "%s: out of memory\n", sctl_progname);
         abort();
     }
     return p;
@@ -404,7 +404,7 @@ static void *xrealloc(void *p, size_t n)
 {
     p = realloc(p, n ? n : 1);
     if (!p) {
-        fputs("schemactl: out of memory\n", stderr);
+        fprintf(stderr, "%s: out of memory\n", sctl_progname);
         abort();
     }
     return p;

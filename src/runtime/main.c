@@ -12,6 +12,10 @@
 #include <unistd.h>
 #include <string.h>
 
+#ifndef SCHEMAC_VERSION
+#define SCHEMAC_VERSION "unknown"
+#endif
+
 
 static const char *const usage =
     "usage: %s COMMAND... [--db URL] [--embedded] [options]\n"
@@ -33,7 +37,7 @@ static const char *const usage =
     "           server (what `schemac diff` runs)\n"
     "\n"
     "options:\n"
-    "  --db URL                 postgresql:// URL; else DATABASE_URL, else PG*\n"
+    "  --db URL, --db=URL       postgresql:// URL; else DATABASE_URL, else PG*\n"
     "  --embedded               use a throwaway server (the default when no\n"
     "                           database is named)\n"
     "  --allow-data-loss        let apply, rollback and migration drop columns\n"
@@ -41,6 +45,9 @@ static const char *const usage =
     "  --install-platform-shim  install the Supabase stand-in if missing\n"
     "  --timing                 print how long each phase takes\n"
     "  -o DIR                   where report writes index.html\n"
+    "  --color=WHEN             auto (on a terminal, unless NO_COLOR is set),\n"
+    "                           always or never: findings in colors\n"
+    "  --version                which schemac built this executable\n"
     "  COMMAND --help           help for one command\n"
     "\n"
     "exit status: 0 ok, 1 drift found or a test failed, 2 usage or connection\n"
@@ -109,29 +116,127 @@ typedef struct Args {
     const char *help;   /* command whose help was asked, or "" */
     const char *report_dir;
     const char *base;   /* migration --base OLD.sql */
+    bool version;       /* --version */
+    const char *color;  /* --color: auto, always or never */
 } Args;
+
+static const char *const commands[] = {"plan", "apply", "verify", "status",
+                                       "test", "report", "rollback",
+                                       "migration", NULL};
 
 static bool known_command(const char *w)
 {
-    return strcmp(w, "plan") == 0 || strcmp(w, "apply") == 0 ||
-           strcmp(w, "verify") == 0 || strcmp(w, "status") == 0 ||
-           strcmp(w, "test") == 0 || strcmp(w, "report") == 0 ||
-           strcmp(w, "rollback") == 0 || strcmp(w, "migration") == 0;
+    for (int i = 0; commands[i]; i++)
+        if (strcmp(w, commands[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Edit distance, for "did you mean": commands are short words. */
+static int distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 30 || lb > 30)
+        return 99;
+    int row[32];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            best = up + 1 < best ? up + 1 : best;
+            best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+static int unknown_argument(const char *w)
+{
+    const char *hint = NULL;
+    for (int i = 0; commands[i] && w[0] != '-'; i++)
+        if (distance(w, commands[i]) <= 2)
+            hint = hint ? hint : commands[i];
+    if (w[0] == '-')
+        fprintf(stderr, "%s: unknown option \"%s\"; see %s --help\n",
+                sctl_progname, w, sctl_progname);
+    else if (hint)
+        fprintf(stderr, "%s: unknown command \"%s\" (did you mean \"%s\"?)\n",
+                sctl_progname, w, hint);
+    else
+        fprintf(stderr, "%s: unknown command \"%s\"; see %s --help\n",
+                sctl_progname, w, sctl_progname);
+    return SCTL_USAGE;
+}
+
+/* --color=auto|always|never (or --color WHEN); false if w is neither.
+ * auto, the default: on when standard output is a terminal and NO_COLOR
+ * is not set. */
+static bool color_option(int argc, char **argv, int *i, Args *a, bool *ok)
+{
+    const char *w = argv[*i];
+    if (strncmp(w, "--color=", 8) == 0)
+        a->color = w + 8;
+    else if (strcmp(w, "--color") != 0)
+        return false;
+    else
+        a->color = *i + 1 < argc ? argv[++*i] : "";
+    *ok = strcmp(a->color, "auto") == 0 || strcmp(a->color, "always") == 0 ||
+          strcmp(a->color, "never") == 0;
+    if (!*ok)
+        fprintf(stderr, "%s: --color takes auto, always or never\n",
+                sctl_progname);
+    return true;
+}
+
+static bool want_color(const char *setting)
+{
+    if (setting && strcmp(setting, "auto") != 0)
+        return strcmp(setting, "always") == 0;
+    const char *no = getenv("NO_COLOR");
+    return !(no && *no) && isatty(STDOUT_FILENO);
+}
+
+/* --db URL or --db=URL; false if w is neither. */
+static bool db_option(int argc, char **argv, int *i, Args *a, bool *ok)
+{
+    const char *w = argv[*i];
+    if (strncmp(w, "--db=", 5) == 0)
+        a->db = w + 5;
+    else if (strcmp(w, "--db") != 0)
+        return false;
+    else if (*i + 1 < argc)
+        a->db = argv[++*i];
+    else
+        a->db = NULL;
+    *ok = a->db && *a->db;
+    if (!*ok)
+        fprintf(stderr, "%s: --db needs a URL\n", sctl_progname);
+    return true;
 }
 
 static int parse_args(Ctx *c, int argc, char **argv, Args *a)
 {
     for (int i = 1; i < argc; i++) {
         const char *w = argv[i];
-        if (strcmp(w, "--help") == 0 || strcmp(w, "-h") == 0 ||
+        bool ok;
+        if (db_option(argc, argv, &i, a, &ok) ||
+            color_option(argc, argv, &i, a, &ok)) {
+            if (!ok)
+                return SCTL_USAGE;
+        } else if (strcmp(w, "--help") == 0 || strcmp(w, "-h") == 0 ||
             strcmp(w, "help") == 0)
             a->help = a->ncommands ? a->commands[a->ncommands - 1] : "";
-        else if (strcmp(w, "--db") == 0 && i + 1 < argc)
-            a->db = argv[++i];
         else if (strcmp(w, "-o") == 0 && i + 1 < argc)
             a->report_dir = argv[++i];
         else if (strcmp(w, "--base") == 0 && i + 1 < argc)
             a->base = argv[++i];
+        else if (strcmp(w, "--version") == 0)
+            a->version = true;
         else if (strcmp(w, "--embedded") == 0)
             a->embedded = true;
         else if (strcmp(w, "--allow-data-loss") == 0)
@@ -142,10 +247,11 @@ static int parse_args(Ctx *c, int argc, char **argv, Args *a)
             sctl_timing = true;
         else if (known_command(w) && a->ncommands < 8)
             a->commands[a->ncommands++] = w;
-        else {
-            fprintf(stderr, "%s: unknown argument \"%s\"\n", argv[0], w);
+        else if (known_command(w)) {
+            fprintf(stderr, "%s: at most 8 commands at once\n", sctl_progname);
             return SCTL_USAGE;
-        }
+        } else
+            return unknown_argument(w);
     }
     return SCTL_OK;
 }
@@ -311,6 +417,12 @@ int main(int argc, char **argv)
     int status = parse_args(&c, argc, argv, &a);
     if (status != SCTL_OK)
         return status;
+    sctl_color = want_color(a.color);
+    if (a.version) {
+        printf("%s (schema %s, built by schemac %s)\n", sctl_progname,
+               c.s->project, SCHEMAC_VERSION);
+        return SCTL_OK;
+    }
     if (a.help)
         return print_help(&a, argv[0], c.s);
     if (a.ncommands == 0) {

@@ -8,7 +8,7 @@
  * SET LOCAL with its values as parameters; its statement is the one the
  * executable carries (sctl_schema.steps), run as it is.
  */
-#include "schemactl.h"
+#include "commands.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -130,14 +130,16 @@ static bool run_test(PGconn *conn, const SctlSchema *s, const SctlTest *test,
         const char *why = judge(st, &o);
         if (!why)
             continue;
-        fprintf(out, "FAIL %s:%d:%d: test \"%s\": %s\n", sctl_file(s, st->file),
-                st->line, st->col, test->name, why);
+        fprintf(out, "%sFAIL%s %s:%d:%d: test \"%s\": %s\n",
+                cmd_ansi("\033[1;31m"), cmd_ansi("\033[0m"),
+                sctl_file(s, st->file), st->line, st->col, test->name, why);
         passed = false;
         if (st->kind == SCTL_STEP_SETUP)
             break;
     }
     if (passed)
-        fprintf(out, "PASS test \"%s\"\n", test->name);
+        fprintf(out, "%sPASS%s test \"%s\"\n", cmd_ansi("\033[1;32m"),
+                cmd_ansi("\033[0m"), test->name);
     return passed;
 }
 
@@ -160,7 +162,7 @@ int sctl_run_tests(PGconn *conn, const SctlSchema *s, FILE *out)
     for (int i = 0; i < s->ntests; i++) {
         char *err = NULL;
         if (!sctl_exec(conn, "BEGIN", "test", &err)) {
-            fprintf(stderr, "schemactl: %s\n", err);
+            fprintf(stderr, "%s: %s\n", sctl_progname, err);
             free(err);
             return SCTL_USAGE;
         }

@@ -5,7 +5,7 @@
  * server failure into a one-line message.  Every runtime file uses these
  * instead of keeping its own.
  */
-#include "schemactl.h"
+#include "commands.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -15,7 +15,7 @@
  * like any usage or environment error). */
 static void out_of_memory(void)
 {
-    fputs("schemactl: out of memory\n", stderr);
+    fprintf(stderr, "%s: out of memory\n", sctl_progname);
     exit(SCTL_USAGE);
 }
 

@@ -1,0 +1,2 @@
+" .schema files are schemac's schema language.
+autocmd BufNewFile,BufRead *.schema setfiletype schema
