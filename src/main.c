@@ -6,6 +6,7 @@
 #include "schemac.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +19,16 @@ static const char *matrix_format = "markdown";
 
 static const char usage[] =
     "usage: schemac COMMAND [--strict] [-o bin/NAME] PATH...\n"
+    "       schemac check [--strict] [--format text|json|sarif|github] PATH...\n"
     "       schemac matrix [--format markdown|json] [--emit-tests] PATH...\n"
     "\n"
     "PATH is a .schema file or a directory (every *.schema under it).\n"
     "\n"
     "commands:\n"
     "  check   parse, resolve, check and lint; print diagnostics only\n"
-    "          (--strict: lint warnings are errors)\n"
+    "          (--strict: lint warnings are errors; --format json, sarif\n"
+    "          or github: the diagnostics as one document on standard\n"
+    "          output; docs/lint.md lists the rules)\n"
     "  sql     print the canonical SQL to standard output\n"
     "  pgc     print the ECPG source of the executable (-o names it)\n"
     "  build   write generated/NAME.sql and pgc/NAME.pgc and link bin/NAME\n"
@@ -108,6 +112,11 @@ static bool read_program(Arena *a, Program *prog, Vec *files, Diag *d)
 
 static int finish(Diag *d, int status)
 {
+    if (d->format != DIAG_TEXT) {
+        diag_write_document(d, stdout);
+        if (fflush(stdout) != 0 && status == EXIT_SUCCESS)
+            status = EXIT_USAGE;
+    }
     if (d->errors || d->warnings)
         fprintf(d->out, "%d error%s, %d warning%s\n", d->errors,
                 d->errors == 1 ? "" : "s", d->warnings,
@@ -219,6 +228,12 @@ static bool parse_options(int argc, char **argv, Arena *a, Diag *d,
             *bin = argv[++i];
         else if (strcmp(argv[1], "matrix") == 0 && matrix_option(argc, argv, &i))
             continue;
+        else if (strcmp(argv[1], "check") == 0 &&
+                 strcmp(argv[i], "--format") == 0 && i + 1 < argc &&
+                 diag_format_named(argv[i + 1], &d->format)) {
+            d->limit = d->format == DIAG_TEXT ? 0 : INT_MAX; /* all kept */
+            i++;
+        }
         else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "schemac: unknown option %s\n%s", argv[i], usage);
             return false;

@@ -119,6 +119,10 @@ const char *source_line(const Source *s, int line, size_t *len);
 
 typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
 
+/* How diagnostics are written: as text on d->out, or kept and written as
+ * one document at the end (diag_format.c). */
+typedef enum { DIAG_TEXT, DIAG_JSON, DIAG_SARIF, DIAG_GITHUB } DiagFormat;
+
 /* Errors accumulate here; the caller checks the count. */
 typedef struct Diag {
     FILE *out;
@@ -129,6 +133,9 @@ typedef struct Diag {
     bool werror;    /* --strict: warnings count as errors */
     bool last_shown; /* whether the last error or warning was printed */
     bool stopped;    /* "too many errors" has been said */
+    DiagFormat format;
+    const char *rule; /* lint: the rule of the next warning, else NULL */
+    struct DiagRecords *records; /* kept diagnostics, when not DIAG_TEXT */
 } Diag;
 
 void diag_init(Diag *d, FILE *out);
@@ -148,6 +155,18 @@ void diag_plain(Diag *d, DiagLevel level, const char *fmt, ...)
 bool diag_too_many(const Diag *d);
 /* Says once that the compiler stops for too many errors. */
 void diag_stop(Diag *d);
+
+/* ---------------------------------------------------------- diag_format.c */
+
+/* "text", "json", "sarif" or "github"; false if name is none of them. */
+bool diag_format_named(const char *name, DiagFormat *out);
+/* Keeps one diagnostic (file NULL: no position); a note goes with the
+ * diagnostic kept before it. */
+void diag_record(Diag *d, DiagLevel level, const char *file, int line,
+                 int col, const char *message);
+/* Writes what was kept as one document in d->format and frees it:
+ * JSON {"diagnostics": [...]}, SARIF 2.1.0, or GitHub workflow commands. */
+void diag_write_document(Diag *d, FILE *out);
 
 /* ------------------------------------------------------------------ lex.c */
 
@@ -868,12 +887,11 @@ bool sema_index_columns(Arena *a, const Index *ix, Vec *out);
 /* ----------------------------------------------------------------- lint.c */
 
 /*
- * Warnings about a checked program (schemac check): tables without row
- * level security, row level security without a policy, foreign keys
- * without a covering index, security definer functions without a fixed
- * search_path, policies that depend on nothing the caller controls.
- * `allow RULE 'reason';` in an object silences one rule there.  Ends with
- * a summary line on out.
+ * Warnings about a checked program (schemac check): the review rules and
+ * Supabase advisor's findings that the schema decides (docs/lint.md; the
+ * rules are in lint_*.c, their shared state in lint.h).  Each names its
+ * rule; `allow RULE 'reason';` in an object silences one rule there.
+ * Ends with a summary line on out.
  */
 void lint_program(Arena *a, const Program *p, Diag *d, FILE *out);
 /* Parses `allow RULE 'reason';` (shared by the item parsers). */
