@@ -40,6 +40,11 @@ const char *lint_api_role(const Lint *l, const Decl *d, MatrixCommand cmd);
 /* A fragment's text, folded to lower case. */
 char *lint_lower(Arena *a, const Frag *f);
 
+/* lint_policy.c: is a policy for PUBLIC, anon or authenticated?  Is a
+ * clause `true` (absent: when it is not written)? */
+bool lint_policy_for_api(const Policy *p);
+bool lint_clause_true(Lint *l, const Frag *f, bool absent);
+
 /* The families (each walks the whole program). */
 void lint_tables_rls(Lint *l, const Decl *t);       /* lint_rls.c */
 void lint_policies(Lint *l, const Decl *t);         /* lint_policy.c */

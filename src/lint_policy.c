@@ -93,8 +93,8 @@ static void initplan(Lint *l, const Decl *t, const Policy *p, const Frag *f)
         size_t len = strcspn(f->src->text + f->off + off, "(");
         lint_warn_at(l, t, "auth_rls_initplan", f->src, f->off + off, len,
                      "policy \"%s\" calls %s() for every row: write "
-                     "(select %s()) so that it runs once per statement",
-                     p->name.name, name, name);
+                     "(select %s(%s)) so that it runs once per statement",
+                     p->name.name, name, name, ref->nargs ? "..." : "");
         return;  /* one per clause is enough to fix them all */
     }
 }
@@ -184,7 +184,7 @@ static void permissive(Lint *l, const Decl *t, const Vec *pols)
 
 /* ------------------------------------------------ what a policy says */
 
-/* `true`, however parenthesised. */
+/* `true` or `1=1`, however parenthesised. */
 static bool is_true(Lint *l, const Frag *f)
 {
     if (!f->len)
@@ -198,31 +198,43 @@ static bool is_true(Lint *l, const Frag *f)
     return strcmp(s, "true") == 0 || strcmp(s, "1=1") == 0;
 }
 
-static bool only_service_role(const Policy *p)
+/* Splinter 0024 looks at policies for PUBLIC or an API role only. */
+bool lint_policy_for_api(const Policy *p)
 {
-    for (int i = 0; i < p->roles.len; i++)
-        if (strcmp(((Ident *)p->roles.items[i])->name, "service_role") != 0)
-            return false;
-    return p->roles.len > 0;
+    for (int i = 0; i < p->roles.len; i++) {
+        const char *r = ((Ident *)p->roles.items[i])->name;
+        if (strcmp(r, "anon") == 0 || strcmp(r, "authenticated") == 0 ||
+            strcmp(r, "public") == 0)
+            return true;
+    }
+    return p->roles.len == 0;
 }
 
+/* A clause that lets every row through: `true`, `1=1`, or none where
+ * none means every row (using of update, delete and all; with check of
+ * insert, and of update and all when their using is true). */
 static void always_true(Lint *l, const Decl *t, const Policy *p)
 {
-    if (p->restrictive || p->cmd == POL_SELECT || only_service_role(p))
+    if (p->restrictive || p->cmd == POL_SELECT || !lint_policy_for_api(p))
         return;
-    const char *clause = NULL;
-    const Token *at = NULL;
-    if (p->cmd != POL_INSERT && is_true(l, &p->using_))
-        clause = "using", at = p->using_tok;
-    else if (p->cmd != POL_DELETE && is_true(l, &p->check))
-        clause = "with check", at = p->check_tok;
-    if (!clause)
+    bool writes_rows = p->cmd != POL_INSERT;
+    bool using_true = writes_rows &&
+                      (!p->using_.len || is_true(l, &p->using_));
+    bool check_true = p->cmd != POL_DELETE &&
+                      (is_true(l, &p->check) ||
+                       (!p->check.len && (p->cmd == POL_INSERT || using_true)));
+    if (!using_true && !check_true)
         return;
-    lint_warn(l, t, "rls_policy_always_true", at ? at : p->name.tok, 0,
+    const Token *at = using_true && p->using_tok ? p->using_tok
+                    : check_true && p->check_tok ? p->check_tok
+                    : p->name.tok;
+    lint_warn(l, t, "rls_policy_always_true", at, 0,
               "policy \"%s\" on \"%s\" lets every role it applies to %s any "
-              "row (its %s is true): compare a column with auth.uid()",
+              "row (%s): compare a column with (select auth.uid())",
               p->name.name, t->name.name,
-              p->cmd == POL_ALL ? "change" : commands[p->cmd - 1], clause);
+              p->cmd == POL_ALL ? "change" : commands[p->cmd - 1],
+              using_true && check_true ? "using and with check are true"
+              : using_true ? "its using is true" : "its with check is true");
 }
 
 static void user_metadata(Lint *l, const Decl *t, const Policy *p)
@@ -296,4 +308,9 @@ void lint_policies(Lint *l, const Decl *t)
                       "rows", p->name.name, t->name.name);
     }
     permissive(l, t, &pols);
+}
+
+bool lint_clause_true(Lint *l, const Frag *f, bool absent)
+{
+    return f->len ? is_true(l, f) : absent;
 }

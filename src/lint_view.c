@@ -86,14 +86,16 @@ void lint_bucket(Lint *l, const Decl *b)
     }
     for (int i = 0; public && i < b->items.len; i++) {
         const Item *it = b->items.items[i];
-        if (it->kind != ITEM_POLICY ||
-            (it->u.policy->cmd != POL_SELECT && it->u.policy->cmd != POL_ALL))
+        if (it->kind != ITEM_POLICY || it->u.policy->restrictive ||
+            (it->u.policy->cmd != POL_SELECT && it->u.policy->cmd != POL_ALL) ||
+            !lint_policy_for_api(it->u.policy) ||
+            !lint_clause_true(l, &it->u.policy->using_, true))
             continue;
         lint_warn(l, b, "public_bucket_allows_listing",
                   it->u.policy->name.tok, 0,
                   "bucket \"%s\" is public, so its files are read by URL "
                   "without a policy; select policy \"%s\" also lets clients "
-                  "list every file: drop it", b->name.name,
+                  "list every file: drop it, or limit it to the owner's files", b->name.name,
                   it->u.policy->name.name);
     }
 }

@@ -10,7 +10,7 @@
 /* What `platform supabase;` provides, as the compiler needs to know it.
  * src/platform/supabase.sql installs the same objects. */
 static const char supabase_decls[] =
-    "table auth.users { id uuid primary key; email text; phone text;\n"
+    "table auth.users { id uuid primary key; email text; phone text unique;\n"
     "  role text; raw_user_meta_data jsonb; raw_app_meta_data jsonb;\n"
     "  created_at timestamptz; updated_at timestamptz; }\n"
     "table storage.buckets { id text primary key; name text not null;\n"

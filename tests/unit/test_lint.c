@@ -15,29 +15,31 @@ static const struct {
     const char *first;   /* the first line of the output */
 } findings[] = {
     {"table t { id int primary key; owner text; }",
-     "t0.schema:1:7: warning: table \"t\" has no row level security"},
+     "t0.schema:1:7: warning: table \"t\" has no row level security: "
+     "write `row level security;` and policies [no_rls]"},
     {"table t { id int; row level security; }",
      "t0.schema:1:19: warning: row level security on \"t\" with no policy: "
-     "only roles that bypass it see any row"},
+     "only roles that bypass it see any row; add a policy "
+     "[rls_without_policy]"},
     {"table p { id int primary key; owner text; " SECURE " }\n"
      "table c { id int primary key; p_id int references p; owner text; "
      SECURE " }",
      "t0.schema:2:40: warning: no index on \"c\" starts with the columns of "
-     "foreign key \"c_p_id_fkey\": deleting from \"p\" scans the whole table"},
+     "foreign key \"c_p_id_fkey\": deleting from \"p\" scans the whole "
+     "table; add `index (p_id);` [unindexed_foreign_key]"},
     {"table t { tenant int; owner text; row level security;\n"
      "  policy \"same\" using (tenant = tenant); }",
      "t0.schema:2:10: warning: policy \"same\" on \"t\" depends on nothing "
      "the caller controls (no auth.uid(), current_user or setting): every "
-     "role it applies to gets the same rows"},
+     "role it applies to gets the same rows [policy_ignores_caller]"},
     {"function f() returns int { language sql; security definer;\n"
      "  as $$ select 1 $$; }",
      "t0.schema:1:10: warning: security definer function \"f\" has no `set "
      "search_path`: a caller's objects can take the place of the ones it "
-     "means"},
+     "means; write `set search_path = '';` [definer_without_search_path]"},
     {"table t { id int; allow no_rlz 'typo'; }",
-     "t0.schema:1:25: warning: unknown lint rule \"no_rlz\" (rules: no_rls, "
-     "rls_without_policy, unindexed_foreign_key, "
-     "definer_without_search_path, policy_ignores_caller)"},
+     "t0.schema:1:25: warning: unknown lint rule \"no_rlz\"; did you mean "
+     "\"no_rls\"? (docs/lint.md lists the rules)"},
 };
 
 START_TEST(test_finding)
@@ -101,8 +103,9 @@ END_TEST
 START_TEST(test_silenced)
 {
     Compiled c = lint_text(
-        "table lookup { id int; allow no_rls 'public reference data'; }\n"
-        "table other { id int; }\n");
+        "table lookup { id int primary key;\n"
+        "  allow no_rls 'public reference data'; }\n"
+        "table other { id int primary key; }\n");
     ck_assert_int_eq(c.warnings, 1);
     ck_assert_ptr_nonnull(strstr(c.diags, "table \"other\" has no row"));
     ck_assert_ptr_null(strstr(c.diags, "table \"lookup\""));
@@ -115,10 +118,11 @@ END_TEST
 START_TEST(test_policy_uses_caller)
 {
     Compiled c = lint_text(
-        "function me() returns int { language sql; as $$ select 1 $$; }\n"
-        "table t { owner int; row level security;\n"
-        "  policy \"a\" using (owner = me());\n"
-        "  policy \"b\" using (true); }\n");
+        "function me() returns int { language sql; set search_path = '';\n"
+        "  as $$ select 1 $$; }\n"
+        "table t { owner int primary key; row level security;\n"
+        "  policy \"a\" for select using (owner = me());\n"
+        "  policy \"b\" for insert with check (current_user = 'x'); }\n");
     ck_assert_int_eq(c.warnings, 0);
     compiled_free(&c);
 }
