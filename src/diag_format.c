@@ -174,7 +174,7 @@ static void write_sarif(FILE *out, const Diag *d, const DiagRecords *r)
             continue;
         fputs(written++ ? ", {\"id\": " : "{\"id\": ", out);
         json_string(out, r->items[i].rule);
-        fputs(", \"helpUri\": \"docs/lint.md\"}", out);
+        fputs("}", out);
     }
     fputs("]}}, \"results\": [", out);
     for (int i = 0; i < r->len; i++) {

@@ -91,10 +91,11 @@ static void initplan(Lint *l, const Decl *t, const Policy *p, const Frag *f)
             ? arena_printf(l->arena, "%s.%s", ref->schema, ref->name)
             : ref->name;
         size_t len = strcspn(f->src->text + f->off + off, "(");
+        const char *args = ref->nargs ? "..." : "";
         lint_warn_at(l, t, "auth_rls_initplan", f->src, f->off + off, len,
-                     "policy \"%s\" calls %s() for every row: write "
+                     "policy \"%s\" calls %s(%s) for every row: write "
                      "(select %s(%s)) so that it runs once per statement",
-                     p->name.name, name, name, ref->nargs ? "..." : "");
+                     p->name.name, name, args, name, args);
         return;  /* one per clause is enough to fix them all */
     }
 }

@@ -128,6 +128,96 @@ START_TEST(test_policy_uses_caller)
 }
 END_TEST
 
+/* ------------------------------------------------ machine formats */
+
+/* The document a format writes for one lint warning and one error with a
+ * note, as check --format would print it. */
+static char *document(DiagFormat format, const char *file)
+{
+    Arena *a = arena_new();
+    FILE *text = tmpfile(), *doc = tmpfile();
+    Diag d;
+    diag_init(&d, text);
+    d.format = format;
+    const char *body = "table t { id int; }";
+    Source *src = source_from_text(a, file, body, strlen(body));
+    d.rule = "no_primary_key";
+    diag_at(&d, DIAG_WARNING, src, 6, 1, "100%% \"t\"\nhas none");
+    d.rule = NULL;
+    diag_at(&d, DIAG_ERROR, src, 10, 2, "bad");
+    diag_at(&d, DIAG_NOTE, src, 0, 5, "declared here");
+    diag_write_document(&d, doc);
+    ck_assert_int_eq(ftell(text), 0);   /* nothing printed as text */
+    long n = ftell(doc);
+    char *out = calloc(1, (size_t)n + 1);
+    rewind(doc);
+    ck_assert_uint_eq(fread(out, 1, (size_t)n, doc), (size_t)n);
+    fclose(text);
+    fclose(doc);
+    arena_free(a);
+    ck_assert_ptr_null(d.records);   /* written, then freed */
+    return out;
+}
+
+START_TEST(test_format_json)
+{
+    char *out = document(DIAG_JSON, "a.schema");
+    ck_assert_str_eq(out,
+        "{\"diagnostics\": [\n"
+        "  {\"file\": \"a.schema\", \"line\": 1, \"column\": 7, "
+        "\"severity\": \"warning\", \"message\": \"100% \\\"t\\\"\\nhas none\", "
+        "\"rule\": \"no_primary_key\", \"notes\": []},\n"
+        "  {\"file\": \"a.schema\", \"line\": 1, \"column\": 11, "
+        "\"severity\": \"error\", \"message\": \"bad\", \"rule\": null, "
+        "\"notes\": [{\"file\": \"a.schema\", \"line\": 1, \"column\": 1, "
+        "\"severity\": \"note\", \"message\": \"declared here\", "
+        "\"rule\": null}]}\n"
+        "]}\n");
+    free(out);
+}
+END_TEST
+
+/* Workflow commands escape %, newlines, and , : in properties. */
+START_TEST(test_format_github)
+{
+    char *out = document(DIAG_GITHUB, "a,b:c.schema");
+    ck_assert_str_eq(out,
+        "::warning file=a%2Cb%3Ac.schema,line=1,col=7,title=no_primary_key"
+        "::100%25 \"t\"%0Ahas none [no_primary_key]\n"
+        "::error file=a%2Cb%3Ac.schema,line=1,col=11::bad"
+        "%0Aa,b:c.schema:1:1: declared here\n");
+    free(out);
+}
+END_TEST
+
+START_TEST(test_format_sarif)
+{
+    char *out = document(DIAG_SARIF, "a.schema");
+    ck_assert_ptr_nonnull(strstr(out, "{\"version\": \"2.1.0\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"rules\": [{\"id\": "
+                                      "\"no_primary_key\"}]"));
+    ck_assert_ptr_nonnull(strstr(out, "{\"ruleId\": \"no_primary_key\", "
+                                      "\"level\": \"warning\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"region\": {\"startLine\": 1, "
+                                      "\"startColumn\": 11}"));
+    ck_assert_ptr_nonnull(strstr(out, "\"relatedLocations\": [{\"id\": 0, "
+                                      "\"message\": {\"text\": "
+                                      "\"declared here\"}"));
+    free(out);
+}
+END_TEST
+
+/* The text format names the rule after the message. */
+START_TEST(test_text_names_rule)
+{
+    Compiled c = lint_text("table t { id int; allow no_rls 'x'; }");
+    ck_assert_ptr_nonnull(strstr(c.diags, "has no primary key: rows cannot "
+                                          "be told apart"));
+    ck_assert_ptr_nonnull(strstr(c.diags, "add one [no_primary_key]\n"));
+    compiled_free(&c);
+}
+END_TEST
+
 Suite *make_lint_suite(void)
 {
     Suite *s = suite_create("lint");
@@ -139,6 +229,10 @@ Suite *make_lint_suite(void)
     tcase_add_test(tc, test_covered_by_column_unique);
     tcase_add_test(tc, test_silenced);
     tcase_add_test(tc, test_policy_uses_caller);
+    tcase_add_test(tc, test_format_json);
+    tcase_add_test(tc, test_format_github);
+    tcase_add_test(tc, test_format_sarif);
+    tcase_add_test(tc, test_text_names_rule);
     suite_add_tcase(s, tc);
     return s;
 }
