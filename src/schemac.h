@@ -643,6 +643,8 @@ bool parse_bucket_item(Parser *p, Vec *items);
 bool parse_test_step(Parser *p, Vec *steps);
 /* The closest word to word among words (edit distance <= 2), or NULL. */
 const char *parse_suggest(const char *word, const char *const *words);
+/* Levenshtein distance (99 for names longer than 63 bytes). */
+int parse_distance(const char *a, const char *b);
 
 /* ----------------------------------------------------------------- json.c */
 
@@ -771,6 +773,9 @@ char *naming_choose(Arena *a, NameSet *taken, const char *name1,
 bool catalog_is_builtin_type(const char *name);      /* pg_catalog typname */
 bool catalog_is_builtin_function(const char *name);  /* pg_catalog proname */
 bool catalog_is_builtin_relation(const char *schema, const char *name);
+/* The built-in type (types) or function name nearest to name, within
+ * max edits; NULL if none. */
+const char *catalog_nearest(bool types, const char *name, int max);
 /* Objects an extension installs, NULL-terminated lists; NULL if unknown. */
 const char *const *catalog_extension_types(const char *extension);
 const char *const *catalog_extension_functions(const char *extension);
@@ -881,6 +886,14 @@ void sema_tests(Sema *s);
 const char *sema_index_colname(Sema *s, const Json *index_elem);
 /* "unknown column" at the column's own token inside f. */
 void sema_column_error(Sema *s, Decl *t, const Frag *f, const char *column);
+/* sema_suggest.c: "; did you mean \"NAME\"?" for a misspelt name, from
+ * the names declared (and PostgreSQL's own types and functions), or "". */
+const char *sema_hint_column(Sema *s, const Decl *table, const char *name);
+const char *sema_hint_relation(Sema *s, const char *schema, const char *name);
+const char *sema_hint_function(Sema *s, const char *schema,
+                               const char *name);
+const char *sema_hint_type(Sema *s, const char *schema, const char *name);
+const char *sema_hint_role(Sema *s, const char *name);
 /* An index's elements when all are plain columns (Ident*); else false. */
 bool sema_index_columns(Arena *a, const Index *ix, Vec *out);
 

@@ -93,7 +93,12 @@ void sema_check_roles(Sema *s, const Vec *roles)
 {
     for (int i = 0; i < roles->len; i++) {
         const Ident *r = roles->items[i];
-        if (!sema_role_known(s, r->name))
+        if (sema_role_known(s, r->name))
+            continue;
+        const char *near = sema_hint_role(s, r->name);
+        if (near[0])
+            sema_error(s, r->tok, "unknown role \"%s\"%s", r->name, near);
+        else
             sema_error(s, r->tok, "unknown role \"%s\"; declare it with "
                        "`role %s;`%s", r->name, r->name,
                        s->prog->supabase ? "" : " or `platform supabase;`");

@@ -60,7 +60,24 @@ static const struct {
     {"function f() returns int { language sql; stable; immutable; as $$ select 1 $$; }",
      "t0.schema:1:50: error: IMMUTABLE conflicts with STABLE"},
     {"table a { id int check (idd > 0); }",
-     "t0.schema:1:25: error: unknown column \"idd\" in table \"a\""},
+     "t0.schema:1:25: error: unknown column \"idd\" in table \"a\"; did you "
+     "mean \"id\"?"},
+    /* a near name is suggested instead of declaring the typo */
+    {"platform supabase;\ntable a { id int; grant select to authenticted; }",
+     "t0.schema:2:35: error: unknown role \"authenticted\"; did you mean "
+     "\"authenticated\"?"},
+    {"table users { id int; email text; }\ntable a { id int; check (emial <> ''); }",
+     "t0.schema:2:26: error: unknown column \"emial\" in table \"a\""},
+    {"table customers { id int primary key; }\n"
+     "table a { c int references customer; }",
+     "t0.schema:2:28: error: unknown table \"customer\"; did you mean "
+     "\"customers\"?"},
+    {"table a { id int; s intger; }",
+     "t0.schema:1:21: error: unknown type \"intger\"; did you mean "
+     "\"integer\"?"},
+    {"table a { id int; t text default lowr('X'); }",
+     "t0.schema:1:34: error: unknown function \"lowr\"; did you mean "
+     "\"lower\"?"},
     {"table a { id int; partition p for values in (1); }",
      "t0.schema:1:19: error: partition \"p\" of table \"a\", which has no `partition by`"},
     {"template t(x) { index (${y}); }\ntable a { id int; use t(id); }",
