@@ -32,7 +32,7 @@ void lint_function(Lint *l, const Decl *f)
     };
     for (int i = 0; i < 2; i++) {
         const MatrixCell *c = lint_cell(l, f, api[i].role, MCMD_EXECUTE);
-        if (c && c->granted && c->usage)
+        if (c && c->granted)  /* as has_function_privilege: any schema */
             lint_warn(l, f, api[i].rule, f->name.tok, f->name.len,
                       "%s may call security definer function \"%s\", "
                       "which runs with its owner's rights: `revoke execute "

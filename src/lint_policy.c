@@ -299,8 +299,10 @@ void lint_policies(Lint *l, const Decl *t)
         l->policies++;
         initplan(l, t, p, &p->using_);
         initplan(l, t, p, &p->check);
-        always_true(l, t, p);
         user_metadata(l, t, p);
+        if (t->kind == DECL_BUCKET)
+            continue;  /* storage.objects: the advisor checks no more */
+        always_true(l, t, p);
         if (ignores_caller(l, &p->using_) || ignores_caller(l, &p->check))
             lint_warn(l, t, "policy_ignores_caller", p->name.tok, 0,
                       "policy \"%s\" on \"%s\" depends on nothing the "
@@ -308,7 +310,8 @@ void lint_policies(Lint *l, const Decl *t)
                       "setting): every role it applies to gets the same "
                       "rows", p->name.name, t->name.name);
     }
-    permissive(l, t, &pols);
+    if (t->kind != DECL_BUCKET)
+        permissive(l, t, &pols);
 }
 
 bool lint_clause_true(Lint *l, const Frag *f, bool absent)
