@@ -894,6 +894,15 @@ const char *sema_hint_function(Sema *s, const char *schema,
                                const char *name);
 const char *sema_hint_type(Sema *s, const char *schema, const char *name);
 const char *sema_hint_role(Sema *s, const char *name);
+/* sema_values.c: defaults, comparisons and foreign keys whose types
+ * PostgreSQL would reject at apply, index names taken twice in a schema,
+ * and the columns of views and SQL functions, from the declarations
+ * alone (after every table is checked and named). */
+void sema_values(Sema *s);
+/* sema_view_columns.c: the columns a view's query, or an SQL function's
+ * SELECTs, name exist in the declared tables they read. */
+void sema_view_columns(Sema *s, const Decl *view);
+void sema_function_columns(Sema *s, const Decl *fn);
 /* An index's elements when all are plain columns (Ident*); else false. */
 bool sema_index_columns(Arena *a, const Index *ix, Vec *out);
 

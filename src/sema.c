@@ -311,6 +311,8 @@ void sema_check(Arena *a, Program *p, Diag *d)
     if (!d->errors)
         choose_names(&s);
     if (!d->errors)
+        sema_values(&s);
+    if (!d->errors)
         order_units(a, p, d);
     arena_free(s.trees);
 }

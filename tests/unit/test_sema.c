@@ -234,6 +234,37 @@ START_TEST(test_platform_supabase)
 }
 END_TEST
 
+/* What the value checks must let through: each compiles. */
+static const char *const values_ok[] = {
+    "table t { id int primary key; n integer default '42'; b boolean "
+    "default 'yes'; u uuid default 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'; }",
+    "enum mood ('happy', 'sad');\n"
+    "table t { id int primary key; m mood default 'happy'::mood; }",
+    "table t { id int primary key; qty int check (qty > '5' and qty < 10.5);"
+    " s text check (s <> 'zero'); }",
+    "platform supabase;\ntable t { id int primary key; owner uuid;\n"
+    "  row level security;\n"
+    "  policy \"p\" using (owner = (select auth.uid()) or owner::text = "
+    "current_user); }",
+    "table p { id bigint primary key; }\n"
+    "table c { id int primary key; p_id int references p; }",
+    "table a { id int primary key; x int; }\n"
+    "table b { id int primary key; a_id int; }\n"
+    "view v { as select a.x, b.id, a from a join b on b.a_id = a.id "
+    "where x > 0 order by 1; }",
+    "table a { id int primary key; x int; }\n"
+    "function f(lim int) returns setof int { language sql;\n"
+    "  as $$ select x from public.a where x < lim $$; }",
+};
+
+START_TEST(test_values_ok)
+{
+    Compiled c = compile_text(values_ok[_i]);
+    ck_assert_msg(c.errors == 0, "%s", c.diags);
+    compiled_free(&c);
+}
+END_TEST
+
 Suite *make_sema_suite(void)
 {
     Suite *s = suite_create("sema");
@@ -252,6 +283,8 @@ Suite *make_sema_suite(void)
     tcase_add_test(tc, test_template_expansion);
     tcase_add_test(tc, test_template_recursion);
     tcase_add_test(tc, test_platform_supabase);
+    tcase_add_loop_test(tc, test_values_ok, 0,
+                        (int)(sizeof values_ok / sizeof values_ok[0]));
     suite_add_tcase(s, tc);
     return s;
 }
