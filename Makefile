@@ -96,6 +96,9 @@ bin/schemac: src/main.c $(BUILD)/libschemac.a | bin
 $(BUILD)/obj/build.o: CPPFLAGS += -DSCHEMAC_HOME='"$(CURDIR)"'
 $(BUILD)/obj/build.o: Makefile
 
+# The lint rules share lint.h.
+$(filter $(BUILD)/obj/lint%,$(LIB_OBJ)) $(filter $(BUILD)/san/lint%,$(SAN_OBJ)): src/lint.h
+
 $(BUILD)/rt:
 	mkdir -p $@
 

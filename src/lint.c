@@ -9,6 +9,7 @@
  */
 #include "lint.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Every rule, as `allow` and the warnings name it (docs/lint.md). */
@@ -89,18 +90,22 @@ char *lint_lower(Arena *a, const Frag *f)
     return s;
 }
 
+/* The matrix's object for a declaration (objects by address). */
+const MatrixObject *lint_object(const Lint *l, const Decl *d)
+{
+    char key[32];
+    snprintf(key, sizeof key, "%p", (const void *)d);
+    return l->objects ? map_get(l->objects, key) : NULL;
+}
+
 const MatrixCell *lint_cell(const Lint *l, const Decl *d, const char *role,
                             MatrixCommand cmd)
 {
-    for (int i = 0; i < l->matrix.objects.len; i++) {
-        const MatrixObject *o = l->matrix.objects.items[i];
-        if (o->decl != d)
-            continue;
-        for (int k = 0; k < o->cells.len; k++) {
-            const MatrixCell *c = o->cells.items[k];
-            if (c->cmd == cmd && strcmp(c->role, role) == 0)
-                return c;
-        }
+    const MatrixObject *o = lint_object(l, d);
+    for (int k = 0; o && k < o->cells.len; k++) {
+        const MatrixCell *c = o->cells.items[k];
+        if (c->cmd == cmd && strcmp(c->role, role) == 0)
+            return c;
     }
     return NULL;
 }
@@ -144,8 +149,16 @@ static void check_allows(Lint *l, const Decl *d)
 void lint_program(Arena *a, const Program *p, Diag *d, FILE *out)
 {
     Lint l = {.arena = a, .prog = p, .diag = d};
-    if (p->supabase)
+    if (p->supabase) {
         l.matrix = matrix_build(a, p);
+        l.objects = map_new(a);
+        for (int i = 0; i < l.matrix.objects.len; i++) {
+            const MatrixObject *o = l.matrix.objects.items[i];
+            char key[32];
+            snprintf(key, sizeof key, "%p", (const void *)o->decl);
+            map_put(l.objects, key, (void *)o);
+        }
+    }
     int before = d->warnings + d->errors;
     for (int i = 0; i < p->decls.len; i++) {
         const Decl *decl = p->decls.items[i];

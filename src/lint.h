@@ -14,6 +14,7 @@ typedef struct Lint {
     const Program *prog;
     Diag *diag;
     Matrix matrix;        /* who may do what, under platform supabase */
+    Map *objects;         /* "%p" of a Decl -> its MatrixObject */
     int tables, rls, fks, fks_indexed, policies, silenced;
 } Lint;
 
@@ -31,6 +32,8 @@ bool lint_warn(Lint *l, const Decl *d, const char *rule, const Token *t,
                size_t len, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
+/* The matrix's object of a declaration, NULL if none. */
+const MatrixObject *lint_object(const Lint *l, const Decl *d);
 /* The matrix's row for an object and role, NULL if none. */
 const MatrixCell *lint_cell(const Lint *l, const Decl *d, const char *role,
                             MatrixCommand cmd);

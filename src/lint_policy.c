@@ -71,11 +71,9 @@ static bool in_list(const Vec *v, long loc)
     return false;
 }
 
-static void initplan(Lint *l, const Decl *t, const Policy *p, const Frag *f)
+static void initplan(Lint *l, const Decl *t, const Policy *p, const Frag *f,
+                     const PgParse r)
 {
-    if (!f->len)
-        return;
-    PgParse r = parse_expr(l, f);
     if (!r.tree)
         return;
     Vec refs = {0}, wrapped = {0};
@@ -261,12 +259,9 @@ static void user_metadata(Lint *l, const Decl *t, const Policy *p)
 /* A policy comparing columns to nothing that depends on who asks (no
  * function such as auth.uid(), no current_user, no setting) gives every
  * role it applies to the same rows: usually a forgotten tenant check. */
-static bool ignores_caller(Lint *l, const Frag *f)
+static bool ignores_caller(Lint *l, const Frag *f, const PgParse r)
 {
-    if (!f->len)
-        return false;
-    PgParse r = parse_expr(l, f);
-    if (!r.tree)
+    if (!f->len || !r.tree)
         return false;
     Vec refs = {0};
     pgsql_collect_refs(l->arena, r.tree, &refs);
@@ -297,13 +292,17 @@ void lint_policies(Lint *l, const Decl *t)
         const Policy *p = it->u.policy;
         vec_push(l->arena, &pols, (void *)p);
         l->policies++;
-        initplan(l, t, p, &p->using_);
-        initplan(l, t, p, &p->check);
+        /* each clause parsed once, for every rule that reads it */
+        PgParse u = p->using_.len ? parse_expr(l, &p->using_) : (PgParse){0};
+        PgParse c = p->check.len ? parse_expr(l, &p->check) : (PgParse){0};
+        initplan(l, t, p, &p->using_, u);
+        initplan(l, t, p, &p->check, c);
         user_metadata(l, t, p);
         if (t->kind == DECL_BUCKET)
             continue;  /* storage.objects: the advisor checks no more */
         always_true(l, t, p);
-        if (ignores_caller(l, &p->using_) || ignores_caller(l, &p->check))
+        if (ignores_caller(l, &p->using_, u) ||
+            ignores_caller(l, &p->check, c))
             lint_warn(l, t, "policy_ignores_caller", p->name.tok, 0,
                       "policy \"%s\" on \"%s\" depends on nothing the "
                       "caller controls (no auth.uid(), current_user or "

@@ -41,12 +41,8 @@ void lint_view(Lint *l, const Decl *v)
     const char *role = lint_api_role(l, v, MCMD_SELECT);
     if (!role)
         return;
-    bool invoker = false;
-    for (int i = 0; i < l->matrix.objects.len; i++) {
-        const MatrixObject *o = l->matrix.objects.items[i];
-        if (o->decl == v)
-            invoker = o->invoker;
-    }
+    const MatrixObject *o = lint_object(l, v);
+    bool invoker = o && o->invoker;
     if (v->kind == DECL_MATVIEW)
         lint_warn(l, v, "materialized_view_in_api", v->name.tok, v->name.len,
                   "%s reads materialized view \"%s\", which has no row "

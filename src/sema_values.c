@@ -402,6 +402,11 @@ static void check_default(Sema *s, const Decl *t, const Column *c,
                           const Constraint *k)
 {
     const Frag *f = &k->expr;
+    /* only a literal (perhaps cast) can be read wrong: skip calls */
+    char first = f->len ? f->src->text[f->off] : 0;
+    if (first != '\'' && first != '-' && first != '.' && first != '(' &&
+        !isdigit((unsigned char)first) && (first | 0x20) != 'e')
+        return;
     PgParse r = pgsql_parse(s->trees, EXPR_PREFIX, f->src->text + f->off,
                             f->len, "\n)");
     const Json *sel = json_get(json_get(json_at(json_get(r.tree, "stmts"), 0),
