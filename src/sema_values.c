@@ -129,19 +129,27 @@ static bool reads_numeric(const char *v)
     return end != v && *end == '\0';
 }
 
+/* boolin: true, false, yes, no or a unique prefix of one, on, off (two
+ * letters at least), 1, 0; case and surrounding space do not matter. */
 static bool reads_boolean(const char *v)
 {
-    static const char *const words[] = {"t", "true", "y", "yes", "on", "1",
-                                        "f", "false", "n", "no", "off", "0",
-                                        NULL};
-    char w[8];
-    size_t n = 0;
-    for (const char *c = v; *c && n < sizeof w - 1; c++)
-        if (!isspace((unsigned char)*c))
-            w[n++] = (char)tolower((unsigned char)*c);
+    static const char *const words[] = {"true", "false", "yes", "no", NULL};
+    while (isspace((unsigned char)*v))
+        v++;
+    size_t n = strlen(v);
+    while (n > 0 && isspace((unsigned char)v[n - 1]))
+        n--;
+    if (n == 0 || n > 5)
+        return false;
+    char w[6];
+    for (size_t i = 0; i < n; i++)
+        w[i] = (char)tolower((unsigned char)v[i]);
     w[n] = '\0';
+    if (strcmp(w, "1") == 0 || strcmp(w, "0") == 0 || strcmp(w, "on") == 0 ||
+        (n >= 2 && strncmp(w, "off", n) == 0))
+        return true;
     for (int i = 0; words[i]; i++)
-        if (strcmp(w, words[i]) == 0 && strlen(v) < 16)
+        if (strncmp(w, words[i], n) == 0 && w[0] != 'o')
             return true;
     return false;
 }

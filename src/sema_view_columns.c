@@ -35,7 +35,8 @@ static bool add_from(ViewScope *v, const Json *n)
         const char *name = json_str(json_get(rv, "relname"));
         Decl *t = sema_find_relation(v->s, schema ? schema
                                                   : v->s->search_schema, name);
-        if (!t || t->kind != DECL_TABLE || !t->columns.len ||
+        /* the platform's tables are known only in part (auth.users) */
+        if (!t || t->kind != DECL_TABLE || t->external || !t->columns.len ||
             v->nfrom == 16)
             return false;
         const Json *a = json_get(rv, "alias");

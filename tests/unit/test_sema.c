@@ -72,6 +72,8 @@ static const struct {
      "table a { c int references customer; }",
      "t0.schema:2:28: error: unknown table \"customer\"; did you mean "
      "\"customers\"?"},
+    {"table a { id int; b boolean default 'o'; }",
+     "t0.schema:1:37: error: invalid input syntax for type boolean: \"o\""},
     {"table a { id int; s intger; }",
      "t0.schema:1:21: error: unknown type \"intger\"; did you mean "
      "\"integer\"?"},
@@ -236,8 +238,12 @@ END_TEST
 
 /* What the value checks must let through: each compiles. */
 static const char *const values_ok[] = {
-    "table t { id int primary key; n integer default '42'; b boolean "
-    "default 'yes'; u uuid default 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'; }",
+    "table t { id int primary key; n integer default ' 42 '; b boolean "
+    "default 'yes'; c boolean default 'Tr'; d boolean default 'of';\n"
+    "  u uuid default '{A0EEBC99-9c0b4ef8-bb6d-6bb9bd380a11}'; }",
+    /* the platform's tables are known in part: not checked */
+    "platform supabase;\n"
+    "view v { as select id, last_sign_in_at from auth.users; }",
     "enum mood ('happy', 'sad');\n"
     "table t { id int primary key; m mood default 'happy'::mood; }",
     "table t { id int primary key; qty int check (qty > '5' and qty < 10.5);"
