@@ -32,6 +32,9 @@ static const char *const rules[] = {
     "security_definer_view", "auth_users_exposed",
     "materialized_view_in_api", "extension_in_public",
     "public_bucket_allows_listing",
+    /* lint_types.c (squawk) */
+    "prefer_timestamptz", "ban_char_field", "prefer_text_field",
+    "prefer_identity",
     NULL,
 };
 
@@ -170,6 +173,7 @@ void lint_program(Arena *a, const Program *p, Diag *d, FILE *out)
             lint_tables_rls(&l, decl);
             lint_policies(&l, decl);
             lint_keys(&l, decl);
+            lint_column_types(&l, decl);
             break;
         case DECL_FUNCTION: lint_function(&l, decl); break;
         case DECL_VIEW: case DECL_MATVIEW: lint_view(&l, decl); break;

@@ -1,7 +1,7 @@
 /*
  * lint.h — state shared by the lint_*.c files only: one file per family
  * of rules (row level security and policies, keys and indexes, functions,
- * views and exposure), and lint.c, which drives them and owns the rule
+ * views and exposure, column types), and lint.c, which drives them and owns the rule
  * list and `allow`.
  */
 #ifndef LINT_H
@@ -52,6 +52,7 @@ bool lint_clause_true(Lint *l, const Frag *f, bool absent);
 void lint_tables_rls(Lint *l, const Decl *t);       /* lint_rls.c */
 void lint_policies(Lint *l, const Decl *t);         /* lint_policy.c */
 void lint_keys(Lint *l, const Decl *t);             /* lint_keys.c */
+void lint_column_types(Lint *l, const Decl *t);     /* lint_types.c */
 void lint_function(Lint *l, const Decl *f);         /* lint_function.c */
 void lint_view(Lint *l, const Decl *v);             /* lint_view.c */
 void lint_extension(Lint *l, const Decl *e);        /* lint_view.c */
