@@ -46,10 +46,10 @@ CREATE TYPE public.order_status AS ENUM ('pending', 'accepted', 'preparing', 're
 -- source: schema/chefleet/orders.schema:13
 COMMENT ON TYPE public.order_status IS 'Lifecycle of an order; completed, cancelled and rejected are final';
 
--- source: schema/chefleet/orders.schema:214
+-- source: schema/chefleet/orders.schema:215
 CREATE TYPE public.payment_status AS ENUM ('pending', 'authorized', 'captured', 'failed', 'refunded', 'partially_refunded');
 
--- source: schema/chefleet/orders.schema:215
+-- source: schema/chefleet/orders.schema:216
 COMMENT ON TYPE public.payment_status IS 'State of a payment at the provider';
 
 -- source: schema/chefleet/engagement.schema:32
@@ -198,7 +198,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.device_tokens TO service_ro
 -- source: schema/chefleet/messaging.schema:138
 COMMENT ON TABLE public.device_tokens IS 'Push notification tokens of a user''s devices';
 
--- source: schema/chefleet/vendors.schema:162
+-- source: schema/chefleet/vendors.schema:163
 CREATE TABLE public.dishes (
     id uuid DEFAULT gen_random_uuid(),
     vendor_id uuid NOT NULL,
@@ -226,34 +226,34 @@ CREATE TABLE public.dishes (
     CONSTRAINT dishes_vendor_id_name_key UNIQUE (vendor_id, name)
 );
 
--- source: schema/chefleet/vendors.schema:168
+-- source: schema/chefleet/vendors.schema:169
 COMMENT ON COLUMN public.dishes.category IS 'Menu section, e.g. Mains';
 
--- source: schema/chefleet/vendors.schema:170
+-- source: schema/chefleet/vendors.schema:171
 COMMENT ON COLUMN public.dishes.price_cents IS 'In the vendor''s currency';
 
--- source: schema/chefleet/vendors.schema:172
+-- source: schema/chefleet/vendors.schema:173
 COMMENT ON COLUMN public.dishes.compare_at_price_cents IS 'Crossed-out price of a discounted dish';
 
--- source: schema/chefleet/vendors.schema:186
+-- source: schema/chefleet/vendors.schema:187
 CREATE INDEX dishes_menu_idx ON public.dishes (vendor_id, category, sort_order) WHERE is_available;
 
--- source: schema/chefleet/vendors.schema:187
+-- source: schema/chefleet/vendors.schema:188
 CREATE INDEX dishes_dietary_tags_idx ON public.dishes USING gin (dietary_tags);
 
--- source: schema/chefleet/vendors.schema:189
+-- source: schema/chefleet/vendors.schema:190
 ALTER TABLE public.dishes ENABLE ROW LEVEL SECURITY;
 
--- source: schema/chefleet/vendors.schema:197
+-- source: schema/chefleet/vendors.schema:198
 GRANT SELECT ON TABLE public.dishes TO anon;
 
--- source: schema/chefleet/vendors.schema:198
+-- source: schema/chefleet/vendors.schema:199
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.dishes TO authenticated;
 
--- source: schema/chefleet/vendors.schema:199
+-- source: schema/chefleet/vendors.schema:200
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.dishes TO service_role;
 
--- source: schema/chefleet/vendors.schema:203
+-- source: schema/chefleet/vendors.schema:204
 COMMENT ON TABLE public.dishes IS 'Menu item of a vendor; orders snapshot its name and price';
 
 -- source: schema/chefleet/engagement.schema:3
@@ -300,7 +300,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.favourites TO service_role;
 -- source: schema/chefleet/engagement.schema:25
 COMMENT ON TABLE public.favourites IS 'Vendors and dishes a user saved';
 
--- source: schema/chefleet/orders.schema:184
+-- source: schema/chefleet/orders.schema:185
 CREATE TABLE public.idempotency_keys (
     id uuid DEFAULT gen_random_uuid(),
     user_id uuid NOT NULL,
@@ -320,31 +320,31 @@ CREATE TABLE public.idempotency_keys (
     CONSTRAINT idempotency_keys_user_id_key_key UNIQUE (user_id, key)
 );
 
--- source: schema/chefleet/orders.schema:189
+-- source: schema/chefleet/orders.schema:190
 COMMENT ON COLUMN public.idempotency_keys.request_path IS 'Endpoint or RPC the key was used for';
 
--- source: schema/chefleet/orders.schema:190
+-- source: schema/chefleet/orders.schema:191
 COMMENT ON COLUMN public.idempotency_keys.request_hash IS 'Hash of the request body; a reused key with another body is rejected';
 
--- source: schema/chefleet/orders.schema:200
+-- source: schema/chefleet/orders.schema:201
 CREATE INDEX idempotency_keys_order_id_idx ON public.idempotency_keys (order_id) WHERE order_id is not null;
 
--- source: schema/chefleet/orders.schema:201
+-- source: schema/chefleet/orders.schema:202
 CREATE INDEX idempotency_keys_created_at_idx ON public.idempotency_keys (created_at);
 
--- source: schema/chefleet/orders.schema:203
+-- source: schema/chefleet/orders.schema:204
 ALTER TABLE public.idempotency_keys ENABLE ROW LEVEL SECURITY;
 
--- source: schema/chefleet/orders.schema:204
+-- source: schema/chefleet/orders.schema:205
 CREATE POLICY "Users read their own keys" ON public.idempotency_keys FOR SELECT TO authenticated USING (user_id = (select auth.uid()));
 
--- source: schema/chefleet/orders.schema:207
+-- source: schema/chefleet/orders.schema:208
 GRANT SELECT ON TABLE public.idempotency_keys TO authenticated;
 
--- source: schema/chefleet/orders.schema:208
+-- source: schema/chefleet/orders.schema:209
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.idempotency_keys TO service_role;
 
--- source: schema/chefleet/orders.schema:211
+-- source: schema/chefleet/orders.schema:212
 COMMENT ON TABLE public.idempotency_keys IS 'Stored responses of idempotent API requests (edge functions); orders carry their own key as well';
 
 -- source: schema/chefleet/messaging.schema:4
@@ -532,7 +532,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.notifications TO service_ro
 -- source: schema/chefleet/messaging.schema:110
 COMMENT ON TABLE public.notifications IS 'In-app notification addressed to one user';
 
--- source: schema/chefleet/orders.schema:157
+-- source: schema/chefleet/orders.schema:158
 CREATE TABLE public.order_items (
     id uuid DEFAULT gen_random_uuid(),
     order_id uuid NOT NULL,
@@ -550,31 +550,31 @@ CREATE TABLE public.order_items (
     CONSTRAINT order_items_notes_check CHECK (notes is null or char_length(notes) <= 300)
 );
 
--- source: schema/chefleet/orders.schema:161
+-- source: schema/chefleet/orders.schema:162
 ALTER TABLE public.order_items ADD CONSTRAINT order_items_dish_id_fkey FOREIGN KEY (dish_id) REFERENCES public.dishes (id) ON DELETE SET NULL;
 
--- source: schema/chefleet/orders.schema:163
+-- source: schema/chefleet/orders.schema:164
 COMMENT ON COLUMN public.order_items.dish_name IS 'Snapshot of dishes.name';
 
--- source: schema/chefleet/orders.schema:165
+-- source: schema/chefleet/orders.schema:166
 COMMENT ON COLUMN public.order_items.unit_price_cents IS 'Snapshot of dishes.price_cents at order time';
 
--- source: schema/chefleet/orders.schema:171
+-- source: schema/chefleet/orders.schema:172
 CREATE INDEX order_items_order_id_idx ON public.order_items (order_id);
 
--- source: schema/chefleet/orders.schema:172
+-- source: schema/chefleet/orders.schema:173
 CREATE INDEX order_items_dish_id_idx ON public.order_items (dish_id) WHERE dish_id is not null;
 
--- source: schema/chefleet/orders.schema:174
+-- source: schema/chefleet/orders.schema:175
 ALTER TABLE public.order_items ENABLE ROW LEVEL SECURITY;
 
--- source: schema/chefleet/orders.schema:179
+-- source: schema/chefleet/orders.schema:180
 GRANT SELECT ON TABLE public.order_items TO authenticated;
 
--- source: schema/chefleet/orders.schema:180
+-- source: schema/chefleet/orders.schema:181
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.order_items TO service_role;
 
--- source: schema/chefleet/orders.schema:181
+-- source: schema/chefleet/orders.schema:182
 COMMENT ON TABLE public.order_items IS 'A line of an order with the dish name and price as they were when ordered';
 
 -- source: schema/chefleet/orders.schema:20
@@ -624,7 +624,7 @@ CREATE TABLE public.orders (
     CONSTRAINT orders_customer_id_idempotency_key_key UNIQUE (customer_id, idempotency_key)
 );
 
--- source: schema/chefleet/orders.schema:193
+-- source: schema/chefleet/orders.schema:194
 ALTER TABLE public.idempotency_keys ADD CONSTRAINT idempotency_keys_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE SET NULL;
 
 -- source: schema/chefleet/messaging.schema:6
@@ -633,7 +633,7 @@ ALTER TABLE public.messages ADD CONSTRAINT messages_order_id_fkey FOREIGN KEY (o
 -- source: schema/chefleet/messaging.schema:87
 ALTER TABLE public.notifications ADD CONSTRAINT notifications_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE CASCADE;
 
--- source: schema/chefleet/orders.schema:159
+-- source: schema/chefleet/orders.schema:160
 ALTER TABLE public.order_items ADD CONSTRAINT order_items_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE CASCADE;
 
 -- source: schema/chefleet/orders.schema:26
@@ -678,7 +678,7 @@ GRANT SELECT, INSERT, UPDATE ON TABLE public.orders TO service_role;
 -- source: schema/chefleet/orders.schema:104
 COMMENT ON TABLE public.orders IS 'A customer''s order at one vendor; amounts in cents of the vendor''s currency';
 
--- source: schema/chefleet/orders.schema:220
+-- source: schema/chefleet/orders.schema:221
 CREATE TABLE public.payments (
     id uuid DEFAULT gen_random_uuid(),
     order_id uuid NOT NULL,
@@ -701,22 +701,22 @@ CREATE TABLE public.payments (
     CONSTRAINT payments_provider_provider_payment_id_key UNIQUE (provider, provider_payment_id)
 );
 
--- source: schema/chefleet/orders.schema:222
+-- source: schema/chefleet/orders.schema:223
 ALTER TABLE public.payments ADD CONSTRAINT payments_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE RESTRICT;
 
--- source: schema/chefleet/orders.schema:236
+-- source: schema/chefleet/orders.schema:237
 CREATE INDEX payments_order_id_created_at_idx ON public.payments (order_id, created_at desc);
 
--- source: schema/chefleet/orders.schema:238
+-- source: schema/chefleet/orders.schema:239
 ALTER TABLE public.payments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/chefleet/orders.schema:242
+-- source: schema/chefleet/orders.schema:243
 GRANT SELECT ON TABLE public.payments TO authenticated;
 
--- source: schema/chefleet/orders.schema:243
+-- source: schema/chefleet/orders.schema:244
 GRANT SELECT, INSERT, UPDATE ON TABLE public.payments TO service_role;
 
--- source: schema/chefleet/orders.schema:246
+-- source: schema/chefleet/orders.schema:247
 COMMENT ON TABLE public.payments IS 'Payment attempts of an order (placeholder; filled by provider webhooks)';
 
 -- source: schema/chefleet/users.schema:68
@@ -828,7 +828,7 @@ ALTER TABLE public.device_tokens ADD CONSTRAINT device_tokens_user_id_fkey FOREI
 -- source: schema/chefleet/engagement.schema:5
 ALTER TABLE public.favourites ADD CONSTRAINT favourites_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users_public (id) ON DELETE CASCADE;
 
--- source: schema/chefleet/orders.schema:186
+-- source: schema/chefleet/orders.schema:187
 ALTER TABLE public.idempotency_keys ADD CONSTRAINT idempotency_keys_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users_public (id) ON DELETE CASCADE;
 
 -- source: schema/chefleet/messaging.schema:8
@@ -888,7 +888,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.users_public TO service_rol
 -- source: schema/chefleet/users.schema:64
 COMMENT ON TABLE public.users_public IS 'Profile of a user (one row per auth.users row); readable by the user, their order counterparts and admins';
 
--- source: schema/chefleet/vendors.schema:129
+-- source: schema/chefleet/vendors.schema:130
 CREATE TABLE public.vendor_hours (
     id uuid DEFAULT gen_random_uuid(),
     vendor_id uuid NOT NULL,
@@ -903,25 +903,25 @@ CREATE TABLE public.vendor_hours (
     CONSTRAINT vendor_hours_vendor_id_day_of_week_opens_at_key UNIQUE (vendor_id, day_of_week, opens_at)
 );
 
--- source: schema/chefleet/vendors.schema:133
+-- source: schema/chefleet/vendors.schema:134
 COMMENT ON COLUMN public.vendor_hours.day_of_week IS '0 = Sunday, as extract(dow from ...)';
 
--- source: schema/chefleet/vendors.schema:136
+-- source: schema/chefleet/vendors.schema:137
 COMMENT ON COLUMN public.vendor_hours.closes_at IS 'Earlier than opens_at for a window that runs past midnight';
 
--- source: schema/chefleet/vendors.schema:143
+-- source: schema/chefleet/vendors.schema:144
 ALTER TABLE public.vendor_hours ENABLE ROW LEVEL SECURITY;
 
--- source: schema/chefleet/vendors.schema:153
+-- source: schema/chefleet/vendors.schema:154
 GRANT SELECT ON TABLE public.vendor_hours TO anon;
 
--- source: schema/chefleet/vendors.schema:154
+-- source: schema/chefleet/vendors.schema:155
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.vendor_hours TO authenticated;
 
--- source: schema/chefleet/vendors.schema:155
+-- source: schema/chefleet/vendors.schema:156
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.vendor_hours TO service_role;
 
--- source: schema/chefleet/vendors.schema:158
+-- source: schema/chefleet/vendors.schema:159
 COMMENT ON TABLE public.vendor_hours IS 'Weekly opening windows of a vendor, in the vendor''s time zone';
 
 -- source: schema/chefleet/vendors.schema:8
@@ -967,10 +967,10 @@ CREATE TABLE public.vendors (
     CONSTRAINT vendors_approved CHECK (status in ('pending_review', 'closed') or approved_at is not null)
 );
 
--- source: schema/chefleet/vendors.schema:164
+-- source: schema/chefleet/vendors.schema:165
 ALTER TABLE public.dishes ADD CONSTRAINT dishes_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.vendors (id) ON DELETE CASCADE;
 
--- source: schema/chefleet/vendors.schema:190
+-- source: schema/chefleet/vendors.schema:191
 CREATE POLICY "Anyone reads dishes of visible vendors" ON public.dishes FOR SELECT TO anon, authenticated USING (is_available and exists (select 1 from public.vendors v where v.id = vendor_id));
 
 -- source: schema/chefleet/engagement.schema:6
@@ -982,10 +982,10 @@ ALTER TABLE public.moderation_reports ADD CONSTRAINT moderation_reports_vendor_i
 -- source: schema/chefleet/orders.schema:24
 ALTER TABLE public.orders ADD CONSTRAINT orders_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.vendors (id) ON DELETE RESTRICT;
 
--- source: schema/chefleet/vendors.schema:131
+-- source: schema/chefleet/vendors.schema:132
 ALTER TABLE public.vendor_hours ADD CONSTRAINT vendor_hours_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.vendors (id) ON DELETE CASCADE;
 
--- source: schema/chefleet/vendors.schema:146
+-- source: schema/chefleet/vendors.schema:147
 CREATE POLICY "Hours follow vendor visibility" ON public.vendor_hours FOR SELECT TO anon, authenticated USING (exists (select 1 from public.vendors v where v.id = vendor_id));
 
 -- source: schema/chefleet/vendors.schema:10
@@ -1071,7 +1071,7 @@ $$;
 -- source: schema/chefleet/admin.schema:31
 CREATE TRIGGER audit AFTER insert or update or delete ON public.app_settings FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
--- source: schema/chefleet/vendors.schema:202
+-- source: schema/chefleet/vendors.schema:203
 CREATE TRIGGER audit AFTER insert or update or delete ON public.dishes FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
 -- source: schema/chefleet/engagement.schema:106
@@ -1080,7 +1080,7 @@ CREATE TRIGGER audit AFTER insert or update or delete ON public.moderation_repor
 -- source: schema/chefleet/orders.schema:103
 CREATE TRIGGER audit AFTER insert or update or delete ON public.orders FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
--- source: schema/chefleet/orders.schema:245
+-- source: schema/chefleet/orders.schema:246
 CREATE TRIGGER audit AFTER insert or update or delete ON public.payments FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
 -- source: schema/chefleet/users.schema:63
@@ -1131,7 +1131,7 @@ REVOKE EXECUTE ON FUNCTION private.enforce_message_rate_limit() FROM PUBLIC;
 -- source: schema/chefleet/messaging.schema:72
 COMMENT ON FUNCTION private.enforce_message_rate_limit() IS 'BEFORE INSERT trigger on messages: rate limit and closed conversations';
 
--- source: schema/chefleet/orders.schema:111
+-- source: schema/chefleet/orders.schema:112
 CREATE FUNCTION private.guard_order_update() RETURNS trigger
     LANGUAGE plpgsql SECURITY INVOKER SET search_path = ''
     AS $$
@@ -1155,13 +1155,13 @@ $$;
 -- source: schema/chefleet/orders.schema:100
 CREATE TRIGGER guard_update BEFORE update ON public.orders FOR EACH ROW EXECUTE FUNCTION private.guard_order_update();
 
--- source: schema/chefleet/orders.schema:132
+-- source: schema/chefleet/orders.schema:133
 REVOKE EXECUTE ON FUNCTION private.guard_order_update() FROM PUBLIC;
 
--- source: schema/chefleet/orders.schema:133
+-- source: schema/chefleet/orders.schema:134
 COMMENT ON FUNCTION private.guard_order_update() IS 'BEFORE UPDATE trigger on orders: who may change what';
 
--- source: schema/chefleet/vendors.schema:96
+-- source: schema/chefleet/vendors.schema:97
 CREATE FUNCTION private.guard_vendor_status() RETURNS trigger
     LANGUAGE plpgsql SECURITY INVOKER SET search_path = ''
     AS $$
@@ -1191,10 +1191,10 @@ $$;
 -- source: schema/chefleet/vendors.schema:85
 CREATE TRIGGER guard_status BEFORE update of status, status_reason ON public.vendors FOR EACH ROW EXECUTE FUNCTION private.guard_vendor_status();
 
--- source: schema/chefleet/vendors.schema:123
+-- source: schema/chefleet/vendors.schema:124
 REVOKE EXECUTE ON FUNCTION private.guard_vendor_status() FROM PUBLIC;
 
--- source: schema/chefleet/vendors.schema:124
+-- source: schema/chefleet/vendors.schema:125
 COMMENT ON FUNCTION private.guard_vendor_status() IS 'BEFORE UPDATE trigger on vendors: owners may only pause/resume; stamps approved_at';
 
 -- source: schema/chefleet/project.schema:57
@@ -1274,10 +1274,10 @@ CREATE POLICY "Participants send messages" ON public.messages FOR INSERT TO auth
 -- source: schema/chefleet/messaging.schema:26
 CREATE POLICY "Recipients mark messages read" ON public.messages FOR UPDATE TO authenticated USING (private.is_order_participant(order_id) and sender_id is distinct from (select auth.uid())) WITH CHECK (private.is_order_participant(order_id) and sender_id is distinct from (select auth.uid()));
 
--- source: schema/chefleet/orders.schema:175
+-- source: schema/chefleet/orders.schema:176
 CREATE POLICY "Order participants read items" ON public.order_items FOR SELECT TO authenticated USING (private.is_order_participant(order_id) or private.is_admin());
 
--- source: schema/chefleet/orders.schema:239
+-- source: schema/chefleet/orders.schema:240
 CREATE POLICY "Order participants read payments" ON public.payments FOR SELECT TO authenticated USING (private.is_order_participant(order_id) or private.is_admin());
 
 -- source: schema/chefleet/project.schema:105
@@ -1299,7 +1299,7 @@ CREATE FUNCTION private.owns_vendor(p_vendor_id uuid) RETURNS boolean
   )
 $$;
 
--- source: schema/chefleet/vendors.schema:192
+-- source: schema/chefleet/vendors.schema:193
 CREATE POLICY "Owners manage their dishes" ON public.dishes FOR ALL TO authenticated USING (private.owns_vendor(vendor_id)) WITH CHECK (private.owns_vendor(vendor_id));
 
 -- source: schema/chefleet/orders.schema:81
@@ -1308,7 +1308,7 @@ CREATE POLICY "Vendor owners read their vendor's orders" ON public.orders FOR SE
 -- source: schema/chefleet/orders.schema:89
 CREATE POLICY "Vendor owners progress their orders" ON public.orders FOR UPDATE TO authenticated USING (private.owns_vendor(vendor_id)) WITH CHECK (private.owns_vendor(vendor_id));
 
--- source: schema/chefleet/vendors.schema:148
+-- source: schema/chefleet/vendors.schema:149
 CREATE POLICY "Owners manage their hours" ON public.vendor_hours FOR ALL TO authenticated USING (private.owns_vendor(vendor_id)) WITH CHECK (private.owns_vendor(vendor_id));
 
 -- source: schema/chefleet/project.schema:85
@@ -1385,7 +1385,7 @@ GRANT EXECUTE ON FUNCTION private.shares_order_with(uuid) TO authenticated, serv
 -- source: schema/chefleet/project.schema:127
 COMMENT ON FUNCTION private.shares_order_with(uuid) IS 'True when the caller and the given user are customer and vendor owner of some order';
 
--- source: schema/chefleet/orders.schema:136
+-- source: schema/chefleet/orders.schema:137
 CREATE FUNCTION private.stamp_order_status() RETURNS trigger
     LANGUAGE plpgsql SET search_path = ''
     AS $$
@@ -1406,10 +1406,10 @@ $$;
 -- source: schema/chefleet/orders.schema:101
 CREATE TRIGGER stamp_status BEFORE update of status ON public.orders FOR EACH ROW EXECUTE FUNCTION private.stamp_order_status();
 
--- source: schema/chefleet/orders.schema:153
+-- source: schema/chefleet/orders.schema:154
 REVOKE EXECUTE ON FUNCTION private.stamp_order_status() FROM PUBLIC;
 
--- source: schema/chefleet/orders.schema:154
+-- source: schema/chefleet/orders.schema:155
 COMMENT ON FUNCTION private.stamp_order_status() IS 'BEFORE UPDATE OF status trigger on orders: records when each stage was reached';
 
 -- source: schema/chefleet/admin.schema:38
@@ -1459,7 +1459,7 @@ REVOKE EXECUTE ON FUNCTION public.device_tokens_retention() FROM PUBLIC;
 -- source: schema/chefleet/messaging.schema:137
 COMMENT ON FUNCTION public.device_tokens_retention() IS 'Deletes rows of device_tokens older than 180 days by last_seen_at; returns how many (generated by retain)';
 
--- source: schema/chefleet/orders.schema:210
+-- source: schema/chefleet/orders.schema:211
 CREATE FUNCTION public.idempotency_keys_retention() RETURNS bigint
     LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -1468,10 +1468,10 @@ CREATE FUNCTION public.idempotency_keys_retention() RETURNS bigint
   select count(*) from gone
   $$;
 
--- source: schema/chefleet/orders.schema:210
+-- source: schema/chefleet/orders.schema:211
 REVOKE EXECUTE ON FUNCTION public.idempotency_keys_retention() FROM PUBLIC;
 
--- source: schema/chefleet/orders.schema:210
+-- source: schema/chefleet/orders.schema:211
 COMMENT ON FUNCTION public.idempotency_keys_retention() IS 'Deletes rows of idempotency_keys older than 7 days by created_at; returns how many (generated by retain)';
 
 -- source: schema/chefleet/messaging.schema:37
@@ -1509,7 +1509,7 @@ CREATE TRIGGER status_transitions BEFORE update of status ON public.moderation_r
 -- source: schema/chefleet/engagement.schema:79
 COMMENT ON FUNCTION public.moderation_reports_status_transition() IS 'Allows only the listed changes of moderation_reports.status (generated by transitions)';
 
--- source: schema/chefleet/vendors.schema:209
+-- source: schema/chefleet/vendors.schema:210
 CREATE FUNCTION public.nearby_vendors(p_lat double precision,
   p_lng double precision,
   p_radius_m integer default 5000,
@@ -1536,10 +1536,10 @@ CREATE FUNCTION public.nearby_vendors(p_lat double precision,
   limit least(greatest(p_limit, 1), 200)
 $$;
 
--- source: schema/chefleet/vendors.schema:239
+-- source: schema/chefleet/vendors.schema:240
 GRANT EXECUTE ON FUNCTION public.nearby_vendors(double precision, double precision, integer, integer) TO anon, authenticated;
 
--- source: schema/chefleet/vendors.schema:240
+-- source: schema/chefleet/vendors.schema:241
 COMMENT ON FUNCTION public.nearby_vendors(double precision, double precision, integer, integer) IS 'Active vendors within p_radius_m metres of a point, nearest first (uses the GiST index)';
 
 -- source: schema/chefleet/messaging.schema:109
@@ -1577,7 +1577,7 @@ CREATE TRIGGER status_transitions BEFORE update of status ON public.orders FOR E
 -- source: schema/chefleet/orders.schema:70
 COMMENT ON FUNCTION public.orders_status_transition() IS 'Allows only the listed changes of orders.status (generated by transitions)';
 
--- source: schema/chefleet/orders.schema:250
+-- source: schema/chefleet/orders.schema:252
 CREATE FUNCTION public.place_order(p_vendor_id uuid,
   p_idempotency_key text,
   p_items jsonb,
@@ -1679,13 +1679,13 @@ begin
 end;
 $$;
 
--- source: schema/chefleet/orders.schema:355
+-- source: schema/chefleet/orders.schema:357
 REVOKE EXECUTE ON FUNCTION public.place_order(uuid, text, jsonb, public.fulfillment_type, uuid, text, integer) FROM PUBLIC;
 
--- source: schema/chefleet/orders.schema:356
+-- source: schema/chefleet/orders.schema:358
 GRANT EXECUTE ON FUNCTION public.place_order(uuid, text, jsonb, public.fulfillment_type, uuid, text, integer) TO authenticated;
 
--- source: schema/chefleet/orders.schema:357
+-- source: schema/chefleet/orders.schema:359
 COMMENT ON FUNCTION public.place_order(uuid, text, jsonb, public.fulfillment_type, uuid, text, integer) IS 'Places an order for the caller: prices and snapshots the items, applies the idempotency key';
 
 -- source: schema/chefleet/messaging.schema:143

@@ -281,7 +281,7 @@ GRANT SELECT, INSERT ON TABLE public.audit_events TO service_role;
 -- source: schema/rental/security.schema:123
 COMMENT ON TABLE public.audit_events IS 'Trail of admin actions in the rental admin; append-only';
 
--- source: schema/rental/bookings.schema:237
+-- source: schema/rental/bookings.schema:238
 CREATE TABLE public.booking_bulk_operations (
     id uuid DEFAULT gen_random_uuid(),
     requested_by uuid DEFAULT auth.uid() NOT NULL,
@@ -303,28 +303,28 @@ CREATE TABLE public.booking_bulk_operations (
     CONSTRAINT booking_bulk_operations_failed_count_check CHECK (failed_count >= 0)
 );
 
--- source: schema/rental/bookings.schema:252
+-- source: schema/rental/bookings.schema:253
 CREATE INDEX booking_bulk_operations_status_created_at_idx ON public.booking_bulk_operations (status, created_at);
 
--- source: schema/rental/bookings.schema:253
+-- source: schema/rental/bookings.schema:254
 CREATE INDEX booking_bulk_operations_requested_by_created_at_idx ON public.booking_bulk_operations (requested_by, created_at desc);
 
--- source: schema/rental/bookings.schema:255
+-- source: schema/rental/bookings.schema:256
 ALTER TABLE public.booking_bulk_operations ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:256
+-- source: schema/rental/bookings.schema:257
 REVOKE ALL ON TABLE public.booking_bulk_operations FROM anon;
 
--- source: schema/rental/bookings.schema:259
+-- source: schema/rental/bookings.schema:260
 GRANT SELECT, INSERT, UPDATE ON TABLE public.booking_bulk_operations TO authenticated;
 
--- source: schema/rental/bookings.schema:260
+-- source: schema/rental/bookings.schema:261
 GRANT SELECT, UPDATE ON TABLE public.booking_bulk_operations TO service_role;
 
--- source: schema/rental/bookings.schema:261
+-- source: schema/rental/bookings.schema:262
 COMMENT ON TABLE public.booking_bulk_operations IS 'Bulk actions on many bookings, executed asynchronously';
 
--- source: schema/rental/bookings.schema:127
+-- source: schema/rental/bookings.schema:128
 CREATE TABLE public.booking_conflicts (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -342,37 +342,37 @@ CREATE TABLE public.booking_conflicts (
     CONSTRAINT booking_conflicts_resolution CHECK ((resolved_at is null) = (resolution is null))
 );
 
--- source: schema/rental/bookings.schema:142
+-- source: schema/rental/bookings.schema:143
 CREATE INDEX booking_conflicts_booking_id_detected_at_idx ON public.booking_conflicts (booking_id, detected_at desc);
 
--- source: schema/rental/bookings.schema:143
+-- source: schema/rental/bookings.schema:144
 CREATE INDEX booking_conflicts_conflicting_booking_id_idx ON public.booking_conflicts (conflicting_booking_id) WHERE conflicting_booking_id is not null;
 
--- source: schema/rental/bookings.schema:144
+-- source: schema/rental/bookings.schema:145
 CREATE INDEX booking_conflicts_equipment_id_idx ON public.booking_conflicts (equipment_id) WHERE resolved_at is null;
 
--- source: schema/rental/bookings.schema:145
+-- source: schema/rental/bookings.schema:146
 CREATE INDEX booking_conflicts_equipment_id_idx1 ON public.booking_conflicts (equipment_id);
 
--- source: schema/rental/bookings.schema:146
+-- source: schema/rental/bookings.schema:147
 CREATE INDEX booking_conflicts_resolved_by_idx ON public.booking_conflicts (resolved_by);
 
--- source: schema/rental/bookings.schema:148
+-- source: schema/rental/bookings.schema:149
 ALTER TABLE public.booking_conflicts ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:149
+-- source: schema/rental/bookings.schema:150
 REVOKE ALL ON TABLE public.booking_conflicts FROM anon;
 
--- source: schema/rental/bookings.schema:151
+-- source: schema/rental/bookings.schema:152
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.booking_conflicts TO authenticated;
 
--- source: schema/rental/bookings.schema:152
+-- source: schema/rental/bookings.schema:153
 GRANT SELECT, INSERT ON TABLE public.booking_conflicts TO service_role;
 
--- source: schema/rental/bookings.schema:153
+-- source: schema/rental/bookings.schema:154
 COMMENT ON TABLE public.booking_conflicts IS 'Detected scheduling conflicts between bookings, maintenance and logistics';
 
--- source: schema/rental/bookings.schema:156
+-- source: schema/rental/bookings.schema:157
 CREATE TABLE public.booking_notes (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -387,28 +387,28 @@ CREATE TABLE public.booking_notes (
     CONSTRAINT booking_notes_body_check CHECK (length(body) > 0)
 );
 
--- source: schema/rental/bookings.schema:165
+-- source: schema/rental/bookings.schema:166
 CREATE INDEX booking_notes_booking_id_created_at_idx ON public.booking_notes (booking_id, created_at desc);
 
--- source: schema/rental/bookings.schema:166
+-- source: schema/rental/bookings.schema:167
 CREATE INDEX booking_notes_note_type_created_at_idx ON public.booking_notes (note_type, created_at desc);
 
--- source: schema/rental/bookings.schema:167
+-- source: schema/rental/bookings.schema:168
 CREATE INDEX booking_notes_author_id_idx ON public.booking_notes (author_id);
 
--- source: schema/rental/bookings.schema:169
+-- source: schema/rental/bookings.schema:170
 ALTER TABLE public.booking_notes ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:170
+-- source: schema/rental/bookings.schema:171
 REVOKE ALL ON TABLE public.booking_notes FROM anon;
 
--- source: schema/rental/bookings.schema:172
+-- source: schema/rental/bookings.schema:173
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.booking_notes TO authenticated;
 
--- source: schema/rental/bookings.schema:173
+-- source: schema/rental/bookings.schema:174
 COMMENT ON TABLE public.booking_notes IS 'Internal admin notes on a booking';
 
--- source: schema/rental/bookings.schema:98
+-- source: schema/rental/bookings.schema:99
 CREATE TABLE public.booking_wizard_sessions (
     id uuid DEFAULT gen_random_uuid(),
     created_by uuid DEFAULT auth.uid() NOT NULL,
@@ -425,34 +425,34 @@ CREATE TABLE public.booking_wizard_sessions (
     CONSTRAINT booking_wizard_sessions_current_step_check CHECK (current_step in ('customer', 'equipment', 'schedule', 'logistics', 'pricing', 'payment', 'review'))
 );
 
--- source: schema/rental/bookings.schema:105
+-- source: schema/rental/bookings.schema:106
 COMMENT ON COLUMN public.booking_wizard_sessions.state IS 'Answers entered so far, keyed by step';
 
--- source: schema/rental/bookings.schema:106
+-- source: schema/rental/bookings.schema:107
 COMMENT ON COLUMN public.booking_wizard_sessions.booking_id IS 'Set when the wizard is submitted';
 
--- source: schema/rental/bookings.schema:111
+-- source: schema/rental/bookings.schema:112
 CREATE INDEX booking_wizard_sessions_created_by_updated_at_idx ON public.booking_wizard_sessions (created_by, updated_at desc);
 
--- source: schema/rental/bookings.schema:112
+-- source: schema/rental/bookings.schema:113
 CREATE INDEX booking_wizard_sessions_customer_id_idx ON public.booking_wizard_sessions (customer_id);
 
--- source: schema/rental/bookings.schema:113
+-- source: schema/rental/bookings.schema:114
 CREATE INDEX booking_wizard_sessions_equipment_id_idx ON public.booking_wizard_sessions (equipment_id);
 
--- source: schema/rental/bookings.schema:114
+-- source: schema/rental/bookings.schema:115
 CREATE INDEX booking_wizard_sessions_booking_id_idx ON public.booking_wizard_sessions (booking_id);
 
--- source: schema/rental/bookings.schema:117
+-- source: schema/rental/bookings.schema:118
 ALTER TABLE public.booking_wizard_sessions ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:118
+-- source: schema/rental/bookings.schema:119
 REVOKE ALL ON TABLE public.booking_wizard_sessions FROM anon;
 
--- source: schema/rental/bookings.schema:123
+-- source: schema/rental/bookings.schema:124
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.booking_wizard_sessions TO authenticated;
 
--- source: schema/rental/bookings.schema:124
+-- source: schema/rental/bookings.schema:125
 COMMENT ON TABLE public.booking_wizard_sessions IS 'In-progress booking wizard state; visible only to the admin who created it';
 
 -- source: schema/rental/bookings.schema:9
@@ -501,16 +501,16 @@ CREATE TABLE public.bookings (
     CONSTRAINT bookings_delivery_address CHECK (not delivery_required or delivery_address is not null)
 );
 
--- source: schema/rental/bookings.schema:129
+-- source: schema/rental/bookings.schema:130
 ALTER TABLE public.booking_conflicts ADD CONSTRAINT booking_conflicts_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:130
+-- source: schema/rental/bookings.schema:131
 ALTER TABLE public.booking_conflicts ADD CONSTRAINT booking_conflicts_conflicting_booking_id_fkey FOREIGN KEY (conflicting_booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:158
+-- source: schema/rental/bookings.schema:159
 ALTER TABLE public.booking_notes ADD CONSTRAINT booking_notes_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:106
+-- source: schema/rental/bookings.schema:107
 ALTER TABLE public.booking_wizard_sessions ADD CONSTRAINT booking_wizard_sessions_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE SET NULL;
 
 -- source: schema/rental/bookings.schema:14
@@ -1176,7 +1176,7 @@ GRANT SELECT ON TABLE public.dashboard_saved_filters TO service_role;
 -- source: schema/rental/dashboard.schema:73
 COMMENT ON TABLE public.dashboard_saved_filters IS 'Named dashboard filter sets of an admin, optionally shared';
 
--- source: schema/rental/bookings.schema:67
+-- source: schema/rental/bookings.schema:68
 CREATE TABLE public.delivery_assignments (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -1197,34 +1197,34 @@ CREATE TABLE public.delivery_assignments (
     CONSTRAINT delivery_assignments_route_url_check CHECK (route_url ~ '^https://')
 );
 
--- source: schema/rental/bookings.schema:69
+-- source: schema/rental/bookings.schema:70
 ALTER TABLE public.delivery_assignments ADD CONSTRAINT delivery_assignments_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:83
+-- source: schema/rental/bookings.schema:84
 CREATE INDEX delivery_assignments_booking_id_idx ON public.delivery_assignments (booking_id);
 
--- source: schema/rental/bookings.schema:84
+-- source: schema/rental/bookings.schema:85
 CREATE INDEX delivery_assignments_task_id_idx ON public.delivery_assignments (task_id) WHERE task_id is not null;
 
--- source: schema/rental/bookings.schema:85
+-- source: schema/rental/bookings.schema:86
 CREATE INDEX delivery_assignments_driver_id_scheduled_for_idx ON public.delivery_assignments (driver_id, scheduled_for);
 
--- source: schema/rental/bookings.schema:86
+-- source: schema/rental/bookings.schema:87
 CREATE INDEX delivery_assignments_status_scheduled_for_idx ON public.delivery_assignments (status, scheduled_for);
 
--- source: schema/rental/bookings.schema:88
+-- source: schema/rental/bookings.schema:89
 ALTER TABLE public.delivery_assignments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:89
+-- source: schema/rental/bookings.schema:90
 REVOKE ALL ON TABLE public.delivery_assignments FROM anon;
 
--- source: schema/rental/bookings.schema:91
+-- source: schema/rental/bookings.schema:92
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.delivery_assignments TO authenticated;
 
--- source: schema/rental/bookings.schema:92
+-- source: schema/rental/bookings.schema:93
 GRANT SELECT, UPDATE ON TABLE public.delivery_assignments TO service_role;
 
--- source: schema/rental/bookings.schema:93
+-- source: schema/rental/bookings.schema:94
 COMMENT ON TABLE public.delivery_assignments IS 'Driver assignment for delivering or collecting a booking';
 
 -- source: schema/rental/equipment.schema:6
@@ -1259,10 +1259,10 @@ CREATE TABLE public.equipment (
     CONSTRAINT equipment_telematics_device_unique UNIQUE (telematics_provider, telematics_device_id)
 );
 
--- source: schema/rental/bookings.schema:131
+-- source: schema/rental/bookings.schema:132
 ALTER TABLE public.booking_conflicts ADD CONSTRAINT booking_conflicts_equipment_id_fkey FOREIGN KEY (equipment_id) REFERENCES public.equipment (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:102
+-- source: schema/rental/bookings.schema:103
 ALTER TABLE public.booking_wizard_sessions ADD CONSTRAINT booking_wizard_sessions_equipment_id_fkey FOREIGN KEY (equipment_id) REFERENCES public.equipment (id) ON DELETE SET NULL;
 
 -- source: schema/rental/bookings.schema:13
@@ -1343,7 +1343,7 @@ GRANT SELECT ON TABLE public.equipment_media TO service_role;
 -- source: schema/rental/equipment.schema:65
 COMMENT ON TABLE public.equipment_media IS 'Photos, videos and documents of a piece of equipment (files in the equipment-media bucket)';
 
--- source: schema/rental/finance.schema:173
+-- source: schema/rental/finance.schema:177
 CREATE TABLE public.financial_exports (
     id uuid DEFAULT gen_random_uuid(),
     requested_by uuid DEFAULT auth.uid() NOT NULL,
@@ -1365,31 +1365,31 @@ CREATE TABLE public.financial_exports (
     CONSTRAINT financial_exports_period CHECK (period_end >= period_start)
 );
 
--- source: schema/rental/finance.schema:182
+-- source: schema/rental/finance.schema:186
 COMMENT ON COLUMN public.financial_exports.file_path IS 'Object in a private storage bucket; served by signed URL';
 
--- source: schema/rental/finance.schema:189
+-- source: schema/rental/finance.schema:193
 CREATE INDEX financial_exports_requested_by_created_at_idx ON public.financial_exports (requested_by, created_at desc);
 
--- source: schema/rental/finance.schema:190
+-- source: schema/rental/finance.schema:194
 CREATE INDEX financial_exports_status_created_at_idx ON public.financial_exports (status, created_at);
 
--- source: schema/rental/finance.schema:192
+-- source: schema/rental/finance.schema:196
 ALTER TABLE public.financial_exports ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/finance.schema:193
+-- source: schema/rental/finance.schema:197
 REVOKE ALL ON TABLE public.financial_exports FROM anon;
 
--- source: schema/rental/finance.schema:196
+-- source: schema/rental/finance.schema:200
 GRANT SELECT, INSERT ON TABLE public.financial_exports TO authenticated;
 
--- source: schema/rental/finance.schema:198
+-- source: schema/rental/finance.schema:202
 GRANT SELECT, UPDATE ON TABLE public.financial_exports TO service_role;
 
--- source: schema/rental/finance.schema:199
+-- source: schema/rental/finance.schema:203
 COMMENT ON TABLE public.financial_exports IS 'Requested finance exports, generated by a background worker';
 
--- source: schema/rental/finance.schema:203
+-- source: schema/rental/finance.schema:207
 CREATE TABLE public.financial_ledger (
     id bigint GENERATED ALWAYS AS IDENTITY,
     booking_id uuid,
@@ -1411,40 +1411,40 @@ CREATE TABLE public.financial_ledger (
     CONSTRAINT financial_ledger_amount_check CHECK (amount > 0)
 );
 
--- source: schema/rental/finance.schema:205
+-- source: schema/rental/finance.schema:209
 ALTER TABLE public.financial_ledger ADD CONSTRAINT financial_ledger_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:218
+-- source: schema/rental/finance.schema:222
 CREATE INDEX financial_ledger_booking_id_occurred_at_idx ON public.financial_ledger (booking_id, occurred_at);
 
--- source: schema/rental/finance.schema:219
+-- source: schema/rental/finance.schema:223
 CREATE INDEX financial_ledger_payment_id_idx ON public.financial_ledger (payment_id) WHERE payment_id is not null;
 
--- source: schema/rental/finance.schema:220
+-- source: schema/rental/finance.schema:224
 CREATE INDEX financial_ledger_payout_id_idx ON public.financial_ledger (payout_id) WHERE payout_id is not null;
 
--- source: schema/rental/finance.schema:221
+-- source: schema/rental/finance.schema:225
 CREATE INDEX financial_ledger_account_occurred_at_idx ON public.financial_ledger (account, occurred_at);
 
--- source: schema/rental/finance.schema:222
+-- source: schema/rental/finance.schema:226
 CREATE INDEX financial_ledger_created_by_idx ON public.financial_ledger (created_by);
 
--- source: schema/rental/finance.schema:224
+-- source: schema/rental/finance.schema:228
 ALTER TABLE public.financial_ledger ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/finance.schema:225
+-- source: schema/rental/finance.schema:229
 REVOKE ALL ON TABLE public.financial_ledger FROM anon;
 
--- source: schema/rental/finance.schema:229
+-- source: schema/rental/finance.schema:233
 GRANT SELECT, INSERT ON TABLE public.financial_ledger TO authenticated;
 
--- source: schema/rental/finance.schema:230
+-- source: schema/rental/finance.schema:234
 GRANT SELECT, INSERT ON TABLE public.financial_ledger TO service_role;
 
--- source: schema/rental/finance.schema:231
+-- source: schema/rental/finance.schema:235
 COMMENT ON TABLE public.financial_ledger IS 'Double-entry ledger of all money movements; append-only';
 
--- source: schema/rental/finance.schema:118
+-- source: schema/rental/finance.schema:121
 CREATE TABLE public.installment_schedules (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -1464,28 +1464,28 @@ CREATE TABLE public.installment_schedules (
     CONSTRAINT installment_schedules_booking_id_installment_number_key UNIQUE (booking_id, installment_number)
 );
 
--- source: schema/rental/finance.schema:120
+-- source: schema/rental/finance.schema:123
 ALTER TABLE public.installment_schedules ADD CONSTRAINT installment_schedules_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:131
+-- source: schema/rental/finance.schema:134
 CREATE INDEX installment_schedules_due_date_idx ON public.installment_schedules (due_date) WHERE status in ('scheduled', 'overdue');
 
--- source: schema/rental/finance.schema:132
+-- source: schema/rental/finance.schema:135
 CREATE INDEX installment_schedules_status_due_date_idx ON public.installment_schedules (status, due_date);
 
--- source: schema/rental/finance.schema:134
+-- source: schema/rental/finance.schema:137
 ALTER TABLE public.installment_schedules ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/finance.schema:135
+-- source: schema/rental/finance.schema:138
 REVOKE ALL ON TABLE public.installment_schedules FROM anon;
 
--- source: schema/rental/finance.schema:138
+-- source: schema/rental/finance.schema:141
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.installment_schedules TO authenticated;
 
--- source: schema/rental/finance.schema:140
+-- source: schema/rental/finance.schema:143
 GRANT SELECT, UPDATE ON TABLE public.installment_schedules TO service_role;
 
--- source: schema/rental/finance.schema:141
+-- source: schema/rental/finance.schema:144
 COMMENT ON TABLE public.installment_schedules IS 'Installment plan of a booking balance';
 
 -- source: schema/rental/support.schema:191
@@ -1635,7 +1635,7 @@ GRANT SELECT, UPDATE ON TABLE public.insurance_reminders TO service_role;
 -- source: schema/rental/support.schema:232
 COMMENT ON TABLE public.insurance_reminders IS 'Scheduled reminders about expiring or incomplete insurance documents';
 
--- source: schema/rental/bookings.schema:176
+-- source: schema/rental/bookings.schema:177
 CREATE TABLE public.logistics_tasks (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid,
@@ -1659,43 +1659,43 @@ CREATE TABLE public.logistics_tasks (
     CONSTRAINT logistics_tasks_window CHECK (window_end is null or window_start is null or window_end > window_start)
 );
 
--- source: schema/rental/bookings.schema:77
+-- source: schema/rental/bookings.schema:78
 ALTER TABLE public.delivery_assignments ADD CONSTRAINT delivery_assignments_task_id_fkey FOREIGN KEY (task_id) REFERENCES public.logistics_tasks (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:178
+-- source: schema/rental/bookings.schema:179
 ALTER TABLE public.logistics_tasks ADD CONSTRAINT logistics_tasks_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:179
+-- source: schema/rental/bookings.schema:180
 ALTER TABLE public.logistics_tasks ADD CONSTRAINT logistics_tasks_equipment_id_fkey FOREIGN KEY (equipment_id) REFERENCES public.equipment (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:195
+-- source: schema/rental/bookings.schema:196
 CREATE INDEX logistics_tasks_status_scheduled_date_idx ON public.logistics_tasks (status, scheduled_date);
 
--- source: schema/rental/bookings.schema:196
+-- source: schema/rental/bookings.schema:197
 CREATE INDEX logistics_tasks_scheduled_date_status_idx ON public.logistics_tasks (scheduled_date, status);
 
--- source: schema/rental/bookings.schema:197
+-- source: schema/rental/bookings.schema:198
 CREATE INDEX logistics_tasks_booking_id_idx ON public.logistics_tasks (booking_id);
 
--- source: schema/rental/bookings.schema:198
+-- source: schema/rental/bookings.schema:199
 CREATE INDEX logistics_tasks_equipment_id_idx ON public.logistics_tasks (equipment_id);
 
--- source: schema/rental/bookings.schema:199
+-- source: schema/rental/bookings.schema:200
 CREATE INDEX logistics_tasks_assigned_to_scheduled_date_idx ON public.logistics_tasks (assigned_to, scheduled_date);
 
--- source: schema/rental/bookings.schema:202
+-- source: schema/rental/bookings.schema:203
 ALTER TABLE public.logistics_tasks ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:203
+-- source: schema/rental/bookings.schema:204
 REVOKE ALL ON TABLE public.logistics_tasks FROM anon;
 
--- source: schema/rental/bookings.schema:205
+-- source: schema/rental/bookings.schema:206
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.logistics_tasks TO authenticated;
 
--- source: schema/rental/bookings.schema:206
+-- source: schema/rental/bookings.schema:207
 GRANT SELECT, UPDATE ON TABLE public.logistics_tasks TO service_role;
 
--- source: schema/rental/bookings.schema:207
+-- source: schema/rental/bookings.schema:208
 COMMENT ON TABLE public.logistics_tasks IS 'Delivery, pickup and yard tasks planned by the logistics desk';
 
 -- source: schema/rental/equipment.schema:142
@@ -1838,7 +1838,7 @@ GRANT SELECT ON TABLE public.maintenance_parts TO service_role;
 -- source: schema/rental/equipment.schema:110
 COMMENT ON TABLE public.maintenance_parts IS 'Parts used in a maintenance log entry';
 
--- source: schema/rental/finance.schema:74
+-- source: schema/rental/finance.schema:76
 CREATE TABLE public.manual_payments (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -1863,43 +1863,43 @@ CREATE TABLE public.manual_payments (
     CONSTRAINT manual_payments_payment_id_key UNIQUE (payment_id)
 );
 
--- source: schema/rental/finance.schema:76
+-- source: schema/rental/finance.schema:78
 ALTER TABLE public.manual_payments ADD CONSTRAINT manual_payments_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:78
+-- source: schema/rental/finance.schema:80
 COMMENT ON COLUMN public.manual_payments.payment_id IS 'The payments row created when the entry is verified';
 
--- source: schema/rental/finance.schema:82
+-- source: schema/rental/finance.schema:84
 COMMENT ON COLUMN public.manual_payments.reference_no IS 'Check number, transfer reference, receipt number';
 
--- source: schema/rental/finance.schema:95
+-- source: schema/rental/finance.schema:97
 CREATE INDEX manual_payments_booking_id_idx ON public.manual_payments (booking_id);
 
--- source: schema/rental/finance.schema:96
+-- source: schema/rental/finance.schema:98
 CREATE INDEX manual_payments_created_by_created_at_idx ON public.manual_payments (created_by, created_at desc);
 
--- source: schema/rental/finance.schema:97
+-- source: schema/rental/finance.schema:99
 CREATE INDEX manual_payments_verified_by_idx ON public.manual_payments (verified_by);
 
--- source: schema/rental/finance.schema:98
+-- source: schema/rental/finance.schema:100
 CREATE INDEX manual_payments_status_received_at_idx ON public.manual_payments (status, received_at);
 
--- source: schema/rental/finance.schema:102
+-- source: schema/rental/finance.schema:104
 ALTER TABLE public.manual_payments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/finance.schema:103
+-- source: schema/rental/finance.schema:105
 REVOKE ALL ON TABLE public.manual_payments FROM anon;
 
--- source: schema/rental/finance.schema:113
+-- source: schema/rental/finance.schema:115
 GRANT SELECT, INSERT, UPDATE ON TABLE public.manual_payments TO authenticated;
 
--- source: schema/rental/finance.schema:114
+-- source: schema/rental/finance.schema:116
 GRANT SELECT ON TABLE public.manual_payments TO service_role;
 
--- source: schema/rental/finance.schema:115
+-- source: schema/rental/finance.schema:117
 COMMENT ON TABLE public.manual_payments IS 'Cash/check/transfer payments entered by staff, pending verification';
 
--- source: schema/rental/finance.schema:34
+-- source: schema/rental/finance.schema:35
 CREATE TABLE public.payments (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -1928,55 +1928,55 @@ CREATE TABLE public.payments (
     CONSTRAINT payments_manual_source CHECK ((provider = 'manual') = (manual_source is not null))
 );
 
--- source: schema/rental/finance.schema:206
+-- source: schema/rental/finance.schema:210
 ALTER TABLE public.financial_ledger ADD CONSTRAINT financial_ledger_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES public.payments (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:77
+-- source: schema/rental/finance.schema:79
 ALTER TABLE public.manual_payments ADD CONSTRAINT manual_payments_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES public.payments (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:36
+-- source: schema/rental/finance.schema:37
 ALTER TABLE public.payments ADD CONSTRAINT payments_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:38
+-- source: schema/rental/finance.schema:39
 ALTER TABLE public.payments ADD CONSTRAINT payments_installment_id_fkey FOREIGN KEY (installment_id) REFERENCES public.installment_schedules (id) ON DELETE SET NULL;
 
--- source: schema/rental/finance.schema:50
+-- source: schema/rental/finance.schema:51
 COMMENT ON COLUMN public.payments.manual_source IS 'How a manually recorded payment was received (provider = manual)';
 
--- source: schema/rental/finance.schema:55
+-- source: schema/rental/finance.schema:56
 CREATE INDEX payments_booking_id_created_at_idx ON public.payments (booking_id, created_at);
 
--- source: schema/rental/finance.schema:56
+-- source: schema/rental/finance.schema:57
 CREATE INDEX payments_customer_id_created_at_idx ON public.payments (customer_id, created_at desc);
 
--- source: schema/rental/finance.schema:57
+-- source: schema/rental/finance.schema:58
 CREATE INDEX payments_installment_id_idx ON public.payments (installment_id) WHERE installment_id is not null;
 
--- source: schema/rental/finance.schema:58
+-- source: schema/rental/finance.schema:59
 CREATE INDEX payments_payout_id_idx ON public.payments (payout_id) WHERE payout_id is not null;
 
--- source: schema/rental/finance.schema:59
+-- source: schema/rental/finance.schema:60
 CREATE INDEX payments_status_paid_at_idx ON public.payments (status, paid_at);
 
--- source: schema/rental/finance.schema:61
+-- source: schema/rental/finance.schema:62
 ALTER TABLE public.payments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/finance.schema:62
+-- source: schema/rental/finance.schema:63
 REVOKE ALL ON TABLE public.payments FROM anon;
 
--- source: schema/rental/finance.schema:65
+-- source: schema/rental/finance.schema:66
 CREATE POLICY "customers read own payments" ON public.payments FOR SELECT TO authenticated USING (customer_id = (select auth.uid()));
 
--- source: schema/rental/finance.schema:68
+-- source: schema/rental/finance.schema:69
 GRANT SELECT, INSERT, UPDATE ON TABLE public.payments TO authenticated;
 
--- source: schema/rental/finance.schema:69
+-- source: schema/rental/finance.schema:70
 GRANT SELECT, INSERT, UPDATE ON TABLE public.payments TO service_role;
 
--- source: schema/rental/finance.schema:70
+-- source: schema/rental/finance.schema:71
 COMMENT ON TABLE public.payments IS 'Payments received against bookings (provider or manual)';
 
--- source: schema/rental/finance.schema:145
+-- source: schema/rental/finance.schema:149
 CREATE TABLE public.payout_reconciliations (
     id uuid DEFAULT gen_random_uuid(),
     payout_id uuid NOT NULL,
@@ -1995,28 +1995,28 @@ CREATE TABLE public.payout_reconciliations (
     CONSTRAINT payout_reconciliations_payout_id_key UNIQUE (payout_id)
 );
 
--- source: schema/rental/finance.schema:152
+-- source: schema/rental/finance.schema:156
 COMMENT ON COLUMN public.payout_reconciliations.details IS 'Matched payment ids, unmatched lines';
 
--- source: schema/rental/finance.schema:159
+-- source: schema/rental/finance.schema:163
 CREATE INDEX payout_reconciliations_status_created_at_idx ON public.payout_reconciliations (status, created_at);
 
--- source: schema/rental/finance.schema:160
+-- source: schema/rental/finance.schema:164
 CREATE INDEX payout_reconciliations_reconciled_by_idx ON public.payout_reconciliations (reconciled_by);
 
--- source: schema/rental/finance.schema:163
+-- source: schema/rental/finance.schema:167
 ALTER TABLE public.payout_reconciliations ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/finance.schema:164
+-- source: schema/rental/finance.schema:168
 REVOKE ALL ON TABLE public.payout_reconciliations FROM anon;
 
--- source: schema/rental/finance.schema:167
+-- source: schema/rental/finance.schema:171
 GRANT SELECT, INSERT, UPDATE ON TABLE public.payout_reconciliations TO authenticated;
 
--- source: schema/rental/finance.schema:168
+-- source: schema/rental/finance.schema:172
 GRANT SELECT, INSERT, UPDATE ON TABLE public.payout_reconciliations TO service_role;
 
--- source: schema/rental/finance.schema:169
+-- source: schema/rental/finance.schema:173
 COMMENT ON TABLE public.payout_reconciliations IS 'Matching of a provider payout against the payments it contains';
 
 -- source: schema/rental/finance.schema:10
@@ -2036,13 +2036,13 @@ CREATE TABLE public.payouts (
     CONSTRAINT payouts_provider_provider_payout_id_key UNIQUE (provider, provider_payout_id)
 );
 
--- source: schema/rental/finance.schema:207
+-- source: schema/rental/finance.schema:211
 ALTER TABLE public.financial_ledger ADD CONSTRAINT financial_ledger_payout_id_fkey FOREIGN KEY (payout_id) REFERENCES public.payouts (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:48
+-- source: schema/rental/finance.schema:49
 ALTER TABLE public.payments ADD CONSTRAINT payments_payout_id_fkey FOREIGN KEY (payout_id) REFERENCES public.payouts (id) ON DELETE SET NULL;
 
--- source: schema/rental/finance.schema:147
+-- source: schema/rental/finance.schema:151
 ALTER TABLE public.payout_reconciliations ADD CONSTRAINT payout_reconciliations_payout_id_fkey FOREIGN KEY (payout_id) REFERENCES public.payouts (id) ON DELETE RESTRICT;
 
 -- source: schema/rental/finance.schema:21
@@ -2063,7 +2063,7 @@ GRANT SELECT, INSERT, UPDATE ON TABLE public.payouts TO service_role;
 -- source: schema/rental/finance.schema:30
 COMMENT ON TABLE public.payouts IS 'Payouts from the payment provider to the company bank account';
 
--- source: schema/rental/bookings.schema:210
+-- source: schema/rental/bookings.schema:211
 CREATE TABLE public.pickup_checklists (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -2087,40 +2087,40 @@ CREATE TABLE public.pickup_checklists (
     CONSTRAINT pickup_checklists_engine_hours_check CHECK (engine_hours >= 0)
 );
 
--- source: schema/rental/bookings.schema:212
+-- source: schema/rental/bookings.schema:213
 ALTER TABLE public.pickup_checklists ADD CONSTRAINT pickup_checklists_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:213
+-- source: schema/rental/bookings.schema:214
 ALTER TABLE public.pickup_checklists ADD CONSTRAINT pickup_checklists_logistics_task_id_fkey FOREIGN KEY (logistics_task_id) REFERENCES public.logistics_tasks (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:215
+-- source: schema/rental/bookings.schema:216
 COMMENT ON COLUMN public.pickup_checklists.items IS '[{"item": .., "ok": true, "note": ..}]';
 
--- source: schema/rental/bookings.schema:220
+-- source: schema/rental/bookings.schema:221
 COMMENT ON COLUMN public.pickup_checklists.photo_paths IS 'Objects in the equipment-media bucket';
 
--- source: schema/rental/bookings.schema:226
+-- source: schema/rental/bookings.schema:227
 CREATE INDEX pickup_checklists_booking_id_checklist_type_idx ON public.pickup_checklists (booking_id, checklist_type);
 
--- source: schema/rental/bookings.schema:227
+-- source: schema/rental/bookings.schema:228
 CREATE INDEX pickup_checklists_logistics_task_id_idx ON public.pickup_checklists (logistics_task_id);
 
--- source: schema/rental/bookings.schema:228
+-- source: schema/rental/bookings.schema:229
 CREATE INDEX pickup_checklists_completed_by_idx ON public.pickup_checklists (completed_by);
 
--- source: schema/rental/bookings.schema:230
+-- source: schema/rental/bookings.schema:231
 ALTER TABLE public.pickup_checklists ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:231
+-- source: schema/rental/bookings.schema:232
 REVOKE ALL ON TABLE public.pickup_checklists FROM anon;
 
--- source: schema/rental/bookings.schema:233
+-- source: schema/rental/bookings.schema:234
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.pickup_checklists TO authenticated;
 
--- source: schema/rental/bookings.schema:234
+-- source: schema/rental/bookings.schema:235
 COMMENT ON TABLE public.pickup_checklists IS 'Condition checklist filled in at pickup or return of equipment';
 
--- source: schema/rental/promotions.schema:138
+-- source: schema/rental/promotions.schema:139
 CREATE TABLE public.promo_analytics_daily (
     rule_id uuid NOT NULL,
     day date NOT NULL,
@@ -2134,22 +2134,22 @@ CREATE TABLE public.promo_analytics_daily (
     CONSTRAINT promo_analytics_daily_pkey PRIMARY KEY (rule_id, day)
 );
 
--- source: schema/rental/promotions.schema:148
+-- source: schema/rental/promotions.schema:149
 CREATE INDEX promo_analytics_daily_day_idx ON public.promo_analytics_daily (day);
 
--- source: schema/rental/promotions.schema:150
+-- source: schema/rental/promotions.schema:151
 ALTER TABLE public.promo_analytics_daily ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/promotions.schema:151
+-- source: schema/rental/promotions.schema:152
 REVOKE ALL ON TABLE public.promo_analytics_daily FROM anon;
 
--- source: schema/rental/promotions.schema:154
+-- source: schema/rental/promotions.schema:155
 GRANT SELECT ON TABLE public.promo_analytics_daily TO authenticated;
 
--- source: schema/rental/promotions.schema:155
+-- source: schema/rental/promotions.schema:156
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.promo_analytics_daily TO service_role;
 
--- source: schema/rental/promotions.schema:156
+-- source: schema/rental/promotions.schema:157
 COMMENT ON TABLE public.promo_analytics_daily IS 'Per rule and day promotion performance, rolled up nightly';
 
 -- source: schema/rental/promotions.schema:110
@@ -2335,7 +2335,7 @@ COMMENT ON COLUMN public.promo_rules.priority IS 'Lower runs first';
 -- source: schema/rental/promotions.schema:26
 CREATE UNIQUE INDEX promo_rules_lower_idx ON public.promo_rules (lower(code)) WHERE code is not null;
 
--- source: schema/rental/promotions.schema:139
+-- source: schema/rental/promotions.schema:140
 ALTER TABLE public.promo_analytics_daily ADD CONSTRAINT promo_analytics_daily_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES public.promo_rules (id) ON DELETE CASCADE;
 
 -- source: schema/rental/promotions.schema:112
@@ -2926,19 +2926,19 @@ ALTER TABLE public.audit_event_tags ADD CONSTRAINT audit_event_tags_tagged_by_fk
 -- source: schema/rental/security.schema:97
 ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:239
+-- source: schema/rental/bookings.schema:240
 ALTER TABLE public.booking_bulk_operations ADD CONSTRAINT booking_bulk_operations_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES public.users (id) ON DELETE RESTRICT;
 
--- source: schema/rental/bookings.schema:136
+-- source: schema/rental/bookings.schema:137
 ALTER TABLE public.booking_conflicts ADD CONSTRAINT booking_conflicts_resolved_by_fkey FOREIGN KEY (resolved_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:159
+-- source: schema/rental/bookings.schema:160
 ALTER TABLE public.booking_notes ADD CONSTRAINT booking_notes_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:100
+-- source: schema/rental/bookings.schema:101
 ALTER TABLE public.booking_wizard_sessions ADD CONSTRAINT booking_wizard_sessions_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:101
+-- source: schema/rental/bookings.schema:102
 ALTER TABLE public.booking_wizard_sessions ADD CONSTRAINT booking_wizard_sessions_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/bookings.schema:12
@@ -3004,16 +3004,16 @@ ALTER TABLE public.dashboard_exports ADD CONSTRAINT dashboard_exports_requested_
 -- source: schema/rental/dashboard.schema:49
 ALTER TABLE public.dashboard_saved_filters ADD CONSTRAINT dashboard_saved_filters_admin_id_fkey FOREIGN KEY (admin_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:71
+-- source: schema/rental/bookings.schema:72
 ALTER TABLE public.delivery_assignments ADD CONSTRAINT delivery_assignments_driver_id_fkey FOREIGN KEY (driver_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/equipment.schema:54
 ALTER TABLE public.equipment_media ADD CONSTRAINT equipment_media_uploaded_by_fkey FOREIGN KEY (uploaded_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/finance.schema:175
+-- source: schema/rental/finance.schema:179
 ALTER TABLE public.financial_exports ADD CONSTRAINT financial_exports_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES public.users (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:215
+-- source: schema/rental/finance.schema:219
 ALTER TABLE public.financial_ledger ADD CONSTRAINT financial_ledger_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/support.schema:194
@@ -3031,7 +3031,7 @@ ALTER TABLE public.insurance_documents ADD CONSTRAINT insurance_documents_reques
 -- source: schema/rental/support.schema:219
 ALTER TABLE public.insurance_reminders ADD CONSTRAINT insurance_reminders_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:188
+-- source: schema/rental/bookings.schema:189
 ALTER TABLE public.logistics_tasks ADD CONSTRAINT logistics_tasks_assigned_to_fkey FOREIGN KEY (assigned_to) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/equipment.schema:151
@@ -3040,19 +3040,19 @@ ALTER TABLE public.maintenance_alerts ADD CONSTRAINT maintenance_alerts_acknowle
 -- source: schema/rental/equipment.schema:72
 ALTER TABLE public.maintenance_logs ADD CONSTRAINT maintenance_logs_performed_by_fkey FOREIGN KEY (performed_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/finance.schema:86
+-- source: schema/rental/finance.schema:88
 ALTER TABLE public.manual_payments ADD CONSTRAINT manual_payments_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:87
+-- source: schema/rental/finance.schema:89
 ALTER TABLE public.manual_payments ADD CONSTRAINT manual_payments_verified_by_fkey FOREIGN KEY (verified_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/finance.schema:37
+-- source: schema/rental/finance.schema:38
 ALTER TABLE public.payments ADD CONSTRAINT payments_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.users (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:154
+-- source: schema/rental/finance.schema:158
 ALTER TABLE public.payout_reconciliations ADD CONSTRAINT payout_reconciliations_reconciled_by_fkey FOREIGN KEY (reconciled_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:222
+-- source: schema/rental/bookings.schema:223
 ALTER TABLE public.pickup_checklists ADD CONSTRAINT pickup_checklists_completed_by_fkey FOREIGN KEY (completed_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/promotions.schema:114
@@ -3153,10 +3153,10 @@ CREATE TRIGGER audit AFTER insert or update or delete ON public.admin_invites FO
 -- source: schema/rental/contracts.schema:26
 CREATE TRIGGER audit AFTER insert or update or delete ON public.contract_templates FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
--- source: schema/rental/finance.schema:100
+-- source: schema/rental/finance.schema:102
 CREATE TRIGGER audit AFTER insert or update or delete ON public.manual_payments FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
--- source: schema/rental/finance.schema:161
+-- source: schema/rental/finance.schema:165
 CREATE TRIGGER audit AFTER insert or update or delete ON public.payout_reconciliations FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
 -- source: schema/rental/promotions.schema:30
@@ -3230,7 +3230,7 @@ REVOKE EXECUTE ON FUNCTION public.audit_events_retention() FROM PUBLIC;
 -- source: schema/rental/security.schema:112
 COMMENT ON FUNCTION public.audit_events_retention() IS 'Deletes rows of audit_events older than 730 days by occurred_at; returns how many (generated by retain)';
 
--- source: schema/rental/bookings.schema:115
+-- source: schema/rental/bookings.schema:116
 CREATE FUNCTION public.booking_wizard_sessions_retention() RETURNS bigint
     LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -3239,10 +3239,10 @@ CREATE FUNCTION public.booking_wizard_sessions_retention() RETURNS bigint
   select count(*) from gone
   $$;
 
--- source: schema/rental/bookings.schema:115
+-- source: schema/rental/bookings.schema:116
 REVOKE EXECUTE ON FUNCTION public.booking_wizard_sessions_retention() FROM PUBLIC;
 
--- source: schema/rental/bookings.schema:115
+-- source: schema/rental/bookings.schema:116
 COMMENT ON FUNCTION public.booking_wizard_sessions_retention() IS 'Deletes rows of booking_wizard_sessions older than 30 days by updated_at; returns how many (generated by retain)';
 
 -- source: schema/rental/bookings.schema:52
@@ -3366,10 +3366,10 @@ CREATE POLICY "role-based: finance" ON public.installment_schedules FOR ALL TO a
 -- source: schema/rental/project.schema:155
 CREATE POLICY "role-based read: finance and admins" ON public.manual_payments FOR SELECT TO authenticated USING (public.has_role('{admin,finance}'));
 
--- source: schema/rental/finance.schema:105
+-- source: schema/rental/finance.schema:107
 CREATE POLICY "creators record manual payments" ON public.manual_payments FOR INSERT TO authenticated WITH CHECK (created_by = (select auth.uid()) and public.has_role('{admin,finance}'));
 
--- source: schema/rental/finance.schema:108
+-- source: schema/rental/finance.schema:110
 CREATE POLICY "creators edit own manual payments" ON public.manual_payments FOR UPDATE TO authenticated USING (created_by = (select auth.uid()) and public.has_role('{admin,finance}')) WITH CHECK (created_by = (select auth.uid()) and public.has_role('{admin,finance}'));
 
 -- source: schema/rental/project.schema:147
@@ -3448,7 +3448,7 @@ CREATE POLICY "admin read/write" ON public.booking_conflicts FOR ALL TO authenti
 -- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.booking_notes FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/bookings.schema:119
+-- source: schema/rental/bookings.schema:120
 CREATE POLICY "wizard sessions: creator only" ON public.booking_wizard_sessions FOR ALL TO authenticated USING (created_by = (select auth.uid()) and public.is_admin()) WITH CHECK (created_by = (select auth.uid()) and public.is_admin());
 
 -- source: schema/rental/project.schema:136
@@ -3657,7 +3657,7 @@ GRANT EXECUTE ON FUNCTION public.is_super_admin() TO authenticated, service_role
 -- source: schema/rental/project.schema:89
 COMMENT ON FUNCTION public.is_super_admin() IS 'True when the caller is a super admin';
 
--- source: schema/rental/bookings.schema:200
+-- source: schema/rental/bookings.schema:201
 CREATE FUNCTION public.logistics_tasks_status_transition() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -3671,10 +3671,10 @@ begin
 end
 $$;
 
--- source: schema/rental/bookings.schema:200
+-- source: schema/rental/bookings.schema:201
 CREATE TRIGGER status_transitions BEFORE update of status ON public.logistics_tasks FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.logistics_tasks_status_transition();
 
--- source: schema/rental/bookings.schema:200
+-- source: schema/rental/bookings.schema:201
 COMMENT ON FUNCTION public.logistics_tasks_status_transition() IS 'Allows only the listed changes of logistics_tasks.status (generated by transitions)';
 
 -- source: schema/rental/equipment.schema:162
@@ -3697,7 +3697,7 @@ CREATE TRIGGER status_transitions BEFORE update of status ON public.maintenance_
 -- source: schema/rental/equipment.schema:162
 COMMENT ON FUNCTION public.maintenance_alerts_status_transition() IS 'Allows only the listed changes of maintenance_alerts.status (generated by transitions)';
 
--- source: schema/rental/finance.schema:99
+-- source: schema/rental/finance.schema:101
 CREATE FUNCTION public.manual_payments_status_transition() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -3711,10 +3711,10 @@ begin
 end
 $$;
 
--- source: schema/rental/finance.schema:99
+-- source: schema/rental/finance.schema:101
 CREATE TRIGGER status_transitions BEFORE update of status ON public.manual_payments FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.manual_payments_status_transition();
 
--- source: schema/rental/finance.schema:99
+-- source: schema/rental/finance.schema:101
 COMMENT ON FUNCTION public.manual_payments_status_transition() IS 'Allows only the listed changes of manual_payments.status (generated by transitions)';
 
 -- source: schema/rental/promotions.schema:29

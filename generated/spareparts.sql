@@ -317,7 +317,7 @@ REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.guest_carts FROM anon;
 -- source: schema/spareparts/carts.schema:91
 COMMENT ON TABLE public.guest_carts IS 'Cart of a guest (no account), found by the guest token; purged after 30 idle days';
 
--- source: schema/spareparts/catalog.schema:231
+-- source: schema/spareparts/catalog.schema:232
 CREATE TABLE public.inventory_alerts (
     id uuid DEFAULT gen_random_uuid(),
     spare_part_id uuid NOT NULL,
@@ -332,31 +332,31 @@ CREATE TABLE public.inventory_alerts (
     CONSTRAINT resolved_has_time CHECK ((status = 'resolved') = (resolved_at is not null))
 );
 
--- source: schema/spareparts/catalog.schema:235
+-- source: schema/spareparts/catalog.schema:236
 COMMENT ON COLUMN public.inventory_alerts.stock_quantity IS 'Stock when the alert was raised';
 
--- source: schema/spareparts/catalog.schema:245
+-- source: schema/spareparts/catalog.schema:246
 CREATE UNIQUE INDEX inventory_alerts_one_open ON public.inventory_alerts (spare_part_id) WHERE status <> 'resolved';
 
--- source: schema/spareparts/catalog.schema:246
+-- source: schema/spareparts/catalog.schema:247
 CREATE INDEX inventory_alerts_spare_part_id_idx ON public.inventory_alerts (spare_part_id);
 
--- source: schema/spareparts/catalog.schema:247
+-- source: schema/spareparts/catalog.schema:248
 CREATE INDEX inventory_alerts_vendor_id_created_at_idx ON public.inventory_alerts (vendor_id, created_at desc) WHERE status = 'open';
 
--- source: schema/spareparts/catalog.schema:248
+-- source: schema/spareparts/catalog.schema:249
 CREATE INDEX inventory_alerts_vendor_id_idx ON public.inventory_alerts (vendor_id);
 
--- source: schema/spareparts/catalog.schema:250
+-- source: schema/spareparts/catalog.schema:251
 ALTER TABLE public.inventory_alerts ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/catalog.schema:251
+-- source: schema/spareparts/catalog.schema:252
 CREATE POLICY "Vendors read their own alerts" ON public.inventory_alerts FOR SELECT TO authenticated USING (vendor_id = (select auth.uid()));
 
--- source: schema/spareparts/catalog.schema:254
+-- source: schema/spareparts/catalog.schema:255
 CREATE POLICY "Vendors acknowledge their own alerts" ON public.inventory_alerts FOR UPDATE TO authenticated USING (vendor_id = (select auth.uid())) WITH CHECK (vendor_id = (select auth.uid()));
 
--- source: schema/spareparts/catalog.schema:260
+-- source: schema/spareparts/catalog.schema:261
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.inventory_alerts TO authenticated;
 
 -- source: schema/spareparts/project.schema:165
@@ -368,7 +368,7 @@ REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE pu
 -- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.inventory_alerts FROM authenticated;
 
--- source: schema/spareparts/catalog.schema:265
+-- source: schema/spareparts/catalog.schema:266
 COMMENT ON TABLE public.inventory_alerts IS 'Low-stock notice for a vendor, raised and resolved by check_stock_level';
 
 -- source: schema/spareparts/messaging.schema:43
@@ -490,7 +490,7 @@ REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.notifications FROM authenti
 -- source: schema/spareparts/messaging.schema:147
 COMMENT ON TABLE public.notifications IS 'In-app notification for one user (orders, payments, messages, stock)';
 
--- source: schema/spareparts/orders.schema:172
+-- source: schema/spareparts/orders.schema:175
 CREATE TABLE public.order_items (
     id uuid DEFAULT gen_random_uuid(),
     order_id uuid NOT NULL,
@@ -507,19 +507,19 @@ CREATE TABLE public.order_items (
     CONSTRAINT order_items_quantity_check CHECK (quantity between 1 and 999)
 );
 
--- source: schema/spareparts/orders.schema:189
+-- source: schema/spareparts/orders.schema:192
 CREATE INDEX order_items_order_id_idx ON public.order_items (order_id);
 
--- source: schema/spareparts/orders.schema:190
+-- source: schema/spareparts/orders.schema:193
 CREATE INDEX order_items_vendor_id_created_at_idx ON public.order_items (vendor_id, created_at desc);
 
--- source: schema/spareparts/orders.schema:191
+-- source: schema/spareparts/orders.schema:194
 CREATE INDEX order_items_spare_part_id_idx ON public.order_items (spare_part_id);
 
--- source: schema/spareparts/orders.schema:193
+-- source: schema/spareparts/orders.schema:196
 ALTER TABLE public.order_items ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/orders.schema:222
+-- source: schema/spareparts/orders.schema:225
 CREATE POLICY "Vendors read their own order lines" ON public.order_items FOR SELECT TO authenticated USING (vendor_id = (select auth.uid()));
 
 -- source: schema/spareparts/project.schema:182
@@ -528,7 +528,7 @@ GRANT SELECT ON TABLE public.order_items TO anon;
 -- source: schema/spareparts/project.schema:183
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.order_items FROM anon;
 
--- source: schema/spareparts/orders.schema:228
+-- source: schema/spareparts/orders.schema:231
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.order_items TO authenticated;
 
 -- source: schema/spareparts/project.schema:165
@@ -537,10 +537,10 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.order_items TO service_role
 -- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.order_items FROM authenticated;
 
--- source: schema/spareparts/orders.schema:236
+-- source: schema/spareparts/orders.schema:239
 COMMENT ON TABLE public.order_items IS 'A line of an order: part, vendor, price and quantity as sold';
 
--- source: schema/spareparts/orders.schema:82
+-- source: schema/spareparts/orders.schema:84
 CREATE TABLE public.orders (
     id uuid DEFAULT gen_random_uuid(),
     order_number bigint GENERATED ALWAYS AS IDENTITY,
@@ -578,49 +578,49 @@ CREATE TABLE public.orders (
 -- source: schema/spareparts/messaging.schema:10
 ALTER TABLE public.conversations ADD CONSTRAINT conversations_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/orders.schema:187
+-- source: schema/spareparts/orders.schema:190
 ALTER TABLE public.order_items ADD CONSTRAINT fk_order_items_order FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/orders.schema:198
+-- source: schema/spareparts/orders.schema:201
 CREATE POLICY "Customers read items of their own orders" ON public.order_items FOR SELECT TO authenticated USING (order_id in (select o.id from public.orders o where o.customer_id = (select auth.uid())));
 
--- source: schema/spareparts/orders.schema:84
+-- source: schema/spareparts/orders.schema:86
 COMMENT ON COLUMN public.orders.order_number IS 'Human-facing order number';
 
--- source: schema/spareparts/orders.schema:87
+-- source: schema/spareparts/orders.schema:89
 COMMENT ON COLUMN public.orders.guest_token IS 'Guest checkout: the guest token that may read this order';
 
--- source: schema/spareparts/orders.schema:96
+-- source: schema/spareparts/orders.schema:98
 COMMENT ON COLUMN public.orders.tj IS 'Raw TJ payment state as last reported by the webhook';
 
--- source: schema/spareparts/orders.schema:100
+-- source: schema/spareparts/orders.schema:102
 COMMENT ON COLUMN public.orders.subtotal IS 'Sum of order_items.line_total, kept by a trigger';
 
--- source: schema/spareparts/orders.schema:116
+-- source: schema/spareparts/orders.schema:118
 CREATE INDEX idx_orders_payment_intent ON public.orders (payment_intent_id);
 
--- source: schema/spareparts/orders.schema:117
+-- source: schema/spareparts/orders.schema:119
 CREATE INDEX orders_customer_id_created_at_idx ON public.orders (customer_id, created_at desc);
 
--- source: schema/spareparts/orders.schema:118
+-- source: schema/spareparts/orders.schema:120
 CREATE INDEX orders_guest_token_idx ON public.orders (guest_token) WHERE guest_token is not null;
 
--- source: schema/spareparts/orders.schema:119
+-- source: schema/spareparts/orders.schema:121
 CREATE INDEX orders_payment_method_id_idx ON public.orders (payment_method_id) WHERE payment_method_id is not null;
 
--- source: schema/spareparts/orders.schema:120
+-- source: schema/spareparts/orders.schema:122
 CREATE INDEX orders_shipping_zone_id_idx ON public.orders (shipping_zone_id) WHERE shipping_zone_id is not null;
 
--- source: schema/spareparts/orders.schema:121
+-- source: schema/spareparts/orders.schema:123
 CREATE INDEX orders_status_created_at_idx ON public.orders (status, created_at desc);
 
--- source: schema/spareparts/orders.schema:122
+-- source: schema/spareparts/orders.schema:124
 CREATE INDEX orders_payment_status_idx ON public.orders (payment_status) WHERE payment_status in ('pending', 'processing', 'authorised');
 
--- source: schema/spareparts/orders.schema:124
+-- source: schema/spareparts/orders.schema:126
 ALTER TABLE public.orders ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/orders.schema:128
+-- source: schema/spareparts/orders.schema:130
 CREATE POLICY "Customers read their own orders" ON public.orders FOR SELECT TO authenticated USING (customer_id = (select auth.uid()));
 
 -- source: schema/spareparts/project.schema:182
@@ -629,7 +629,7 @@ GRANT SELECT ON TABLE public.orders TO anon;
 -- source: schema/spareparts/project.schema:183
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.orders FROM anon;
 
--- source: schema/spareparts/orders.schema:159
+-- source: schema/spareparts/orders.schema:161
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.orders TO authenticated;
 
 -- source: schema/spareparts/project.schema:165
@@ -638,10 +638,10 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.orders TO service_role;
 -- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.orders FROM authenticated;
 
--- source: schema/spareparts/orders.schema:168
+-- source: schema/spareparts/orders.schema:170
 COMMENT ON TABLE public.orders IS 'A purchase by a customer or a guest (matrix column Orders); totals kept by triggers';
 
--- source: schema/spareparts/payments.schema:50
+-- source: schema/spareparts/payments.schema:51
 CREATE TABLE public.payments (
     id uuid DEFAULT gen_random_uuid(),
     order_id uuid,
@@ -666,40 +666,40 @@ CREATE TABLE public.payments (
     CONSTRAINT charge_has_order CHECK (kind = 'payout' or order_id is not null)
 );
 
--- source: schema/spareparts/payments.schema:52
+-- source: schema/spareparts/payments.schema:53
 ALTER TABLE public.payments ADD CONSTRAINT payments_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE RESTRICT;
 
--- source: schema/spareparts/payments.schema:53
+-- source: schema/spareparts/payments.schema:54
 COMMENT ON COLUMN public.payments.order_id IS 'NULL only for vendor payouts; an order with payments cannot be deleted';
 
--- source: schema/spareparts/payments.schema:55
+-- source: schema/spareparts/payments.schema:56
 COMMENT ON COLUMN public.payments.user_id IS 'Payer (charge, refund) or payee (payout); NULL for guest checkout';
 
--- source: schema/spareparts/payments.schema:61
+-- source: schema/spareparts/payments.schema:62
 COMMENT ON COLUMN public.payments.tj_reference IS 'TJ transaction id';
 
--- source: schema/spareparts/payments.schema:63
+-- source: schema/spareparts/payments.schema:64
 COMMENT ON COLUMN public.payments.tj IS 'Raw TJ payment object as last reported';
 
--- source: schema/spareparts/payments.schema:73
+-- source: schema/spareparts/payments.schema:74
 CREATE INDEX payments_order_id_idx ON public.payments (order_id);
 
--- source: schema/spareparts/payments.schema:74
+-- source: schema/spareparts/payments.schema:75
 CREATE INDEX payments_user_id_created_at_idx ON public.payments (user_id, created_at desc);
 
--- source: schema/spareparts/payments.schema:75
+-- source: schema/spareparts/payments.schema:76
 CREATE INDEX payments_payment_method_id_idx ON public.payments (payment_method_id) WHERE payment_method_id is not null;
 
--- source: schema/spareparts/payments.schema:76
+-- source: schema/spareparts/payments.schema:77
 CREATE INDEX payments_status_created_at_idx ON public.payments (status, created_at) WHERE status in ('pending', 'processing', 'authorised');
 
--- source: schema/spareparts/payments.schema:78
+-- source: schema/spareparts/payments.schema:79
 ALTER TABLE public.payments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/payments.schema:79
+-- source: schema/spareparts/payments.schema:80
 CREATE POLICY "Users read their own payments" ON public.payments FOR SELECT TO authenticated USING (user_id = (select auth.uid()));
 
--- source: schema/spareparts/payments.schema:85
+-- source: schema/spareparts/payments.schema:86
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.payments TO authenticated;
 
 -- source: schema/spareparts/project.schema:165
@@ -711,10 +711,10 @@ REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE pu
 -- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.payments FROM authenticated;
 
--- source: schema/spareparts/payments.schema:92
+-- source: schema/spareparts/payments.schema:93
 COMMENT ON TABLE public.payments IS 'A charge, refund or vendor payout through TJ (matrix column Payments)';
 
--- source: schema/spareparts/catalog.schema:168
+-- source: schema/spareparts/catalog.schema:169
 CREATE TABLE public.product_reviews (
     id uuid DEFAULT gen_random_uuid(),
     spare_part_id uuid NOT NULL,
@@ -731,34 +731,34 @@ CREATE TABLE public.product_reviews (
     CONSTRAINT product_reviews_spare_part_id_customer_id_key UNIQUE (spare_part_id, customer_id)
 );
 
--- source: schema/spareparts/catalog.schema:172
+-- source: schema/spareparts/catalog.schema:173
 ALTER TABLE public.product_reviews ADD CONSTRAINT product_reviews_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/catalog.schema:173
+-- source: schema/spareparts/catalog.schema:174
 COMMENT ON COLUMN public.product_reviews.order_id IS 'The order the part was bought in (verified purchase)';
 
--- source: schema/spareparts/catalog.schema:177
+-- source: schema/spareparts/catalog.schema:178
 COMMENT ON COLUMN public.product_reviews.is_published IS 'Admins hide abusive reviews';
 
--- source: schema/spareparts/catalog.schema:183
+-- source: schema/spareparts/catalog.schema:184
 CREATE INDEX product_reviews_spare_part_id_created_at_idx ON public.product_reviews (spare_part_id, created_at desc) WHERE is_published;
 
--- source: schema/spareparts/catalog.schema:184
+-- source: schema/spareparts/catalog.schema:185
 CREATE INDEX product_reviews_customer_id_idx ON public.product_reviews (customer_id);
 
--- source: schema/spareparts/catalog.schema:185
+-- source: schema/spareparts/catalog.schema:186
 CREATE INDEX product_reviews_order_id_idx ON public.product_reviews (order_id) WHERE order_id is not null;
 
--- source: schema/spareparts/catalog.schema:187
+-- source: schema/spareparts/catalog.schema:188
 ALTER TABLE public.product_reviews ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/catalog.schema:188
+-- source: schema/spareparts/catalog.schema:189
 CREATE POLICY "Anyone reads published reviews" ON public.product_reviews FOR SELECT TO anon, authenticated USING (is_published or customer_id = (select auth.uid()));
 
--- source: schema/spareparts/catalog.schema:201
+-- source: schema/spareparts/catalog.schema:202
 CREATE POLICY "Customers edit their own published reviews" ON public.product_reviews FOR UPDATE TO authenticated USING (customer_id = (select auth.uid()) and is_published) WITH CHECK (customer_id = (select auth.uid()) and is_published);
 
--- source: schema/spareparts/catalog.schema:205
+-- source: schema/spareparts/catalog.schema:206
 CREATE POLICY "Customers delete their own reviews" ON public.product_reviews FOR DELETE TO authenticated USING (customer_id = (select auth.uid()));
 
 -- source: schema/spareparts/project.schema:182
@@ -767,7 +767,7 @@ GRANT SELECT ON TABLE public.product_reviews TO anon;
 -- source: schema/spareparts/project.schema:183
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.product_reviews FROM anon;
 
--- source: schema/spareparts/catalog.schema:211
+-- source: schema/spareparts/catalog.schema:212
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.product_reviews TO authenticated;
 
 -- source: schema/spareparts/project.schema:165
@@ -776,7 +776,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.product_reviews TO service_
 -- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.product_reviews FROM authenticated;
 
--- source: schema/spareparts/catalog.schema:215
+-- source: schema/spareparts/catalog.schema:216
 COMMENT ON TABLE public.product_reviews IS 'A customer''s rating and review of a spare part';
 
 -- source: schema/spareparts/orders.schema:16
@@ -804,7 +804,7 @@ CREATE TABLE public.shipping_zones (
     CONSTRAINT delivery_days_ordered CHECK (max_delivery_days is null or min_delivery_days is null or max_delivery_days >= min_delivery_days)
 );
 
--- source: schema/spareparts/orders.schema:97
+-- source: schema/spareparts/orders.schema:99
 ALTER TABLE public.orders ADD CONSTRAINT orders_shipping_zone_id_fkey FOREIGN KEY (shipping_zone_id) REFERENCES public.shipping_zones (id) ON DELETE SET NULL;
 
 -- source: schema/spareparts/orders.schema:20
@@ -878,13 +878,13 @@ ALTER TABLE public.conversations ADD CONSTRAINT conversations_spare_part_id_fkey
 -- source: schema/spareparts/carts.schema:97
 ALTER TABLE public.guest_cart_items ADD CONSTRAINT guest_cart_items_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/catalog.schema:233
+-- source: schema/spareparts/catalog.schema:234
 ALTER TABLE public.inventory_alerts ADD CONSTRAINT inventory_alerts_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/orders.schema:177
+-- source: schema/spareparts/orders.schema:180
 ALTER TABLE public.order_items ADD CONSTRAINT order_items_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/catalog.schema:170
+-- source: schema/spareparts/catalog.schema:171
 ALTER TABLE public.product_reviews ADD CONSTRAINT product_reviews_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE CASCADE;
 
 -- source: schema/spareparts/catalog.schema:40
@@ -947,7 +947,7 @@ REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.spare_parts FROM authentica
 -- source: schema/spareparts/catalog.schema:101
 COMMENT ON TABLE public.spare_parts IS 'Product catalog: one listing of a vendor (matrix column Products)';
 
--- source: schema/spareparts/orders.schema:50
+-- source: schema/spareparts/orders.schema:51
 CREATE TABLE public.tax_rates (
     id uuid DEFAULT gen_random_uuid(),
     country_code char(2) NOT NULL,
@@ -967,16 +967,16 @@ CREATE TABLE public.tax_rates (
     CONSTRAINT tax_rates_country_code_region_effective_from_key UNIQUE NULLS NOT DISTINCT (country_code, region, effective_from)
 );
 
--- source: schema/spareparts/orders.schema:53
+-- source: schema/spareparts/orders.schema:54
 COMMENT ON COLUMN public.tax_rates.region IS 'State or province; NULL = whole country';
 
--- source: schema/spareparts/orders.schema:55
+-- source: schema/spareparts/orders.schema:56
 COMMENT ON COLUMN public.tax_rates.rate IS '0.1925 = 19.25 %';
 
--- source: schema/spareparts/orders.schema:65
+-- source: schema/spareparts/orders.schema:66
 CREATE INDEX tax_rates_country_code_region_idx ON public.tax_rates (country_code, region) WHERE is_active;
 
--- source: schema/spareparts/orders.schema:67
+-- source: schema/spareparts/orders.schema:68
 ALTER TABLE public.tax_rates ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/spareparts/project.schema:182
@@ -985,7 +985,7 @@ GRANT SELECT ON TABLE public.tax_rates TO anon;
 -- source: schema/spareparts/project.schema:183
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tax_rates FROM anon;
 
--- source: schema/spareparts/orders.schema:74
+-- source: schema/spareparts/orders.schema:75
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tax_rates TO authenticated;
 
 -- source: schema/spareparts/project.schema:165
@@ -994,7 +994,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tax_rates TO service_role;
 -- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tax_rates FROM authenticated;
 
--- source: schema/spareparts/orders.schema:78
+-- source: schema/spareparts/orders.schema:79
 COMMENT ON TABLE public.tax_rates IS 'Sales tax by country/region and validity period, used by checkout';
 
 -- source: schema/spareparts/payments.schema:14
@@ -1031,10 +1031,10 @@ CREATE INDEX tj_payment_methods_user_id_idx ON public.tj_payment_methods (user_i
 -- source: schema/spareparts/payments.schema:31
 CREATE UNIQUE INDEX tj_payment_methods_one_default ON public.tj_payment_methods (user_id) WHERE is_default;
 
--- source: schema/spareparts/orders.schema:95
+-- source: schema/spareparts/orders.schema:97
 ALTER TABLE public.orders ADD CONSTRAINT orders_payment_method_id_fkey FOREIGN KEY (payment_method_id) REFERENCES public.tj_payment_methods (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/payments.schema:60
+-- source: schema/spareparts/payments.schema:61
 ALTER TABLE public.payments ADD CONSTRAINT payments_payment_method_id_fkey FOREIGN KEY (payment_method_id) REFERENCES public.tj_payment_methods (id) ON DELETE SET NULL;
 
 -- source: schema/spareparts/payments.schema:33
@@ -1058,7 +1058,7 @@ REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tj_payment_methods FROM aut
 -- source: schema/spareparts/payments.schema:46
 COMMENT ON TABLE public.tj_payment_methods IS 'A tokenized TJ payment method saved by a user';
 
--- source: schema/spareparts/payments.schema:98
+-- source: schema/spareparts/payments.schema:100
 CREATE TABLE public.tj_transaction_logs (
     id bigint GENERATED ALWAYS AS IDENTITY,
     order_id uuid,
@@ -1075,31 +1075,31 @@ CREATE TABLE public.tj_transaction_logs (
     CONSTRAINT webhook_signature_checked CHECK (direction <> 'webhook' or signature_valid is not null)
 );
 
--- source: schema/spareparts/payments.schema:100
+-- source: schema/spareparts/payments.schema:102
 ALTER TABLE public.tj_transaction_logs ADD CONSTRAINT tj_transaction_logs_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/payments.schema:101
+-- source: schema/spareparts/payments.schema:103
 ALTER TABLE public.tj_transaction_logs ADD CONSTRAINT tj_transaction_logs_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES public.payments (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/payments.schema:106
+-- source: schema/spareparts/payments.schema:108
 COMMENT ON COLUMN public.tj_transaction_logs.signature_valid IS 'Webhooks: whether the TJ signature verified';
 
--- source: schema/spareparts/payments.schema:112
+-- source: schema/spareparts/payments.schema:114
 CREATE INDEX tj_transaction_logs_order_id_created_at_idx ON public.tj_transaction_logs (order_id, created_at) WHERE order_id is not null;
 
--- source: schema/spareparts/payments.schema:113
+-- source: schema/spareparts/payments.schema:115
 CREATE INDEX tj_transaction_logs_payment_id_created_at_idx ON public.tj_transaction_logs (payment_id, created_at) WHERE payment_id is not null;
 
--- source: schema/spareparts/payments.schema:114
+-- source: schema/spareparts/payments.schema:116
 CREATE INDEX tj_transaction_logs_tj_reference_idx ON public.tj_transaction_logs (tj_reference) WHERE tj_reference is not null;
 
--- source: schema/spareparts/payments.schema:115
+-- source: schema/spareparts/payments.schema:117
 CREATE INDEX tj_transaction_logs_created_at_idx ON public.tj_transaction_logs USING brin (created_at);
 
--- source: schema/spareparts/payments.schema:117
+-- source: schema/spareparts/payments.schema:119
 ALTER TABLE public.tj_transaction_logs ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/payments.schema:121
+-- source: schema/spareparts/payments.schema:123
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tj_transaction_logs TO authenticated;
 
 -- source: schema/spareparts/project.schema:165
@@ -1111,7 +1111,7 @@ REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE pu
 -- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tj_transaction_logs FROM authenticated;
 
--- source: schema/spareparts/payments.schema:125
+-- source: schema/spareparts/payments.schema:127
 COMMENT ON TABLE public.tj_transaction_logs IS 'Every request, response and webhook exchanged with TJ (written by edge functions)';
 
 -- source: schema/spareparts/carts.schema:7
@@ -1178,7 +1178,7 @@ ALTER TABLE public.conversations ADD CONSTRAINT conversations_buyer_id_fkey FORE
 -- source: schema/spareparts/messaging.schema:8
 ALTER TABLE public.conversations ADD CONSTRAINT conversations_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/catalog.schema:234
+-- source: schema/spareparts/catalog.schema:235
 ALTER TABLE public.inventory_alerts ADD CONSTRAINT inventory_alerts_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
 -- source: schema/spareparts/messaging.schema:46
@@ -1187,16 +1187,16 @@ ALTER TABLE public.messages ADD CONSTRAINT messages_sender_id_fkey FOREIGN KEY (
 -- source: schema/spareparts/messaging.schema:114
 ALTER TABLE public.notifications ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/orders.schema:178
+-- source: schema/spareparts/orders.schema:181
 ALTER TABLE public.order_items ADD CONSTRAINT order_items_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.user_profiles (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/orders.schema:86
+-- source: schema/spareparts/orders.schema:88
 ALTER TABLE public.orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.user_profiles (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/payments.schema:54
+-- source: schema/spareparts/payments.schema:55
 ALTER TABLE public.payments ADD CONSTRAINT payments_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.user_profiles (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/catalog.schema:171
+-- source: schema/spareparts/catalog.schema:172
 ALTER TABLE public.product_reviews ADD CONSTRAINT product_reviews_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
 -- source: schema/spareparts/catalog.schema:39
@@ -1247,7 +1247,7 @@ REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.user_profiles FROM authenti
 -- source: schema/spareparts/identity.schema:61
 COMMENT ON TABLE public.user_profiles IS 'Application profile of an auth user: contact data, role (matrix row) and vendor verification';
 
--- source: schema/spareparts/catalog.schema:108
+-- source: schema/spareparts/catalog.schema:109
 CREATE TABLE public.vendor_media (
     id uuid DEFAULT gen_random_uuid(),
     vendor_id uuid NOT NULL,
@@ -1265,36 +1265,36 @@ CREATE TABLE public.vendor_media (
     CONSTRAINT path_in_vendor_folder CHECK (split_part(storage_path, '/', 1) = vendor_id::text)
 );
 
--- source: schema/spareparts/catalog.schema:110
+-- source: schema/spareparts/catalog.schema:111
 ALTER TABLE public.vendor_media ADD CONSTRAINT vendor_media_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/catalog.schema:111
+-- source: schema/spareparts/catalog.schema:112
 ALTER TABLE public.vendor_media ADD CONSTRAINT vendor_media_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/catalog.schema:112
+-- source: schema/spareparts/catalog.schema:113
 COMMENT ON COLUMN public.vendor_media.storage_path IS 'Object name in bucket vendor-media: <vendor_id>/<file>';
 
--- source: schema/spareparts/catalog.schema:121
+-- source: schema/spareparts/catalog.schema:122
 CREATE INDEX vendor_media_vendor_id_created_at_idx ON public.vendor_media (vendor_id, created_at desc);
 
--- source: schema/spareparts/catalog.schema:122
+-- source: schema/spareparts/catalog.schema:123
 CREATE INDEX vendor_media_spare_part_id_sort_order_idx ON public.vendor_media (spare_part_id, sort_order) WHERE spare_part_id is not null;
 
--- source: schema/spareparts/catalog.schema:124
+-- source: schema/spareparts/catalog.schema:125
 ALTER TABLE public.vendor_media ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/catalog.schema:125
+-- source: schema/spareparts/catalog.schema:126
 CREATE POLICY "Anyone reads media of active parts" ON public.vendor_media FOR SELECT TO anon, authenticated USING (spare_part_id in (select p.id from public.spare_parts p where p.is_active));
 
--- source: schema/spareparts/catalog.schema:128
+-- source: schema/spareparts/catalog.schema:129
 CREATE POLICY "Vendors read their own media" ON public.vendor_media FOR SELECT TO authenticated USING (vendor_id = (select auth.uid()));
 
--- source: schema/spareparts/catalog.schema:136
+-- source: schema/spareparts/catalog.schema:137
 CREATE POLICY "Vendors update their own media" ON public.vendor_media FOR UPDATE TO authenticated USING (vendor_id = (select auth.uid())) WITH CHECK (vendor_id = (select auth.uid())
                 and (spare_part_id is null or spare_part_id in
                      (select p.id from public.spare_parts p where p.vendor_id = (select auth.uid()))));
 
--- source: schema/spareparts/catalog.schema:142
+-- source: schema/spareparts/catalog.schema:143
 CREATE POLICY "Vendors delete their own media" ON public.vendor_media FOR DELETE TO authenticated USING (vendor_id = (select auth.uid()));
 
 -- source: schema/spareparts/project.schema:182
@@ -1303,7 +1303,7 @@ GRANT SELECT ON TABLE public.vendor_media TO anon;
 -- source: schema/spareparts/project.schema:183
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.vendor_media FROM anon;
 
--- source: schema/spareparts/catalog.schema:149
+-- source: schema/spareparts/catalog.schema:150
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.vendor_media TO authenticated;
 
 -- source: schema/spareparts/project.schema:165
@@ -1312,7 +1312,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.vendor_media TO service_rol
 -- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.vendor_media FROM authenticated;
 
--- source: schema/spareparts/catalog.schema:152
+-- source: schema/spareparts/catalog.schema:153
 COMMENT ON TABLE public.vendor_media IS 'Images a vendor uploaded to Storage (bucket vendor-media), in display order per part';
 
 -- source: schema/spareparts/messaging.schema:87
@@ -1345,7 +1345,7 @@ REVOKE EXECUTE ON FUNCTION private.after_message_insert() FROM PUBLIC;
 -- source: schema/spareparts/messaging.schema:109
 COMMENT ON FUNCTION private.after_message_insert() IS 'AFTER INSERT trigger on messages: bumps the thread and notifies the other participant';
 
--- source: schema/spareparts/catalog.schema:269
+-- source: schema/spareparts/catalog.schema:270
 CREATE FUNCTION private.check_stock_level() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1366,10 +1366,10 @@ $$;
 -- source: schema/spareparts/catalog.schema:98
 CREATE TRIGGER check_stock_level AFTER insert or update of stock_quantity, low_stock_threshold ON public.spare_parts FOR EACH ROW EXECUTE FUNCTION private.check_stock_level();
 
--- source: schema/spareparts/catalog.schema:287
+-- source: schema/spareparts/catalog.schema:288
 REVOKE EXECUTE ON FUNCTION private.check_stock_level() FROM PUBLIC;
 
--- source: schema/spareparts/catalog.schema:288
+-- source: schema/spareparts/catalog.schema:289
 COMMENT ON FUNCTION private.check_stock_level() IS 'AFTER trigger on spare_parts: opens a low-stock alert, or resolves it once restocked (security definer: vendors cannot insert alerts)';
 
 -- source: schema/spareparts/project.schema:66
@@ -1414,11 +1414,11 @@ CREATE POLICY "Guests manage items of their own cart" ON public.guest_cart_items
 -- source: schema/spareparts/carts.schema:78
 CREATE POLICY "Guests manage their own cart" ON public.guest_carts FOR ALL TO anon USING (session_token = (select private.current_guest_token())) WITH CHECK (session_token = (select private.current_guest_token()));
 
--- source: schema/spareparts/orders.schema:194
+-- source: schema/spareparts/orders.schema:197
 CREATE POLICY "Guests read items of their own orders" ON public.order_items FOR SELECT TO anon USING (order_id in (select o.id from public.orders o
                          where o.guest_token = (select private.current_guest_token())));
 
--- source: schema/spareparts/orders.schema:125
+-- source: schema/spareparts/orders.schema:127
 CREATE POLICY "Guests read their own orders" ON public.orders FOR SELECT TO anon USING (guest_token = (select private.current_guest_token()));
 
 -- source: schema/spareparts/project.schema:140
@@ -1430,7 +1430,7 @@ GRANT EXECUTE ON FUNCTION private.current_guest_token() TO anon, authenticated, 
 -- source: schema/spareparts/project.schema:142
 COMMENT ON FUNCTION private.current_guest_token() IS 'The guest token of the request (x-guest-token header or guest_token claim), NULL when absent or malformed';
 
--- source: schema/spareparts/orders.schema:296
+-- source: schema/spareparts/orders.schema:299
 CREATE FUNCTION private.fill_order_item() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1455,16 +1455,16 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/orders.schema:231
+-- source: schema/spareparts/orders.schema:234
 CREATE TRIGGER fill_order_item BEFORE insert or update of spare_part_id, quantity ON public.order_items FOR EACH ROW EXECUTE FUNCTION private.fill_order_item();
 
--- source: schema/spareparts/orders.schema:321
+-- source: schema/spareparts/orders.schema:324
 REVOKE EXECUTE ON FUNCTION private.fill_order_item() FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:322
+-- source: schema/spareparts/orders.schema:325
 COMMENT ON FUNCTION private.fill_order_item() IS 'BEFORE trigger on order_items: copies vendor, name, SKU and current price from the part, so buyers cannot set prices';
 
--- source: schema/spareparts/orders.schema:258
+-- source: schema/spareparts/orders.schema:261
 CREATE FUNCTION private.guard_order_write() RETURNS trigger
     LANGUAGE plpgsql SET search_path = ''
     AS $$
@@ -1499,13 +1499,13 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/orders.schema:163
+-- source: schema/spareparts/orders.schema:165
 CREATE TRIGGER guard_order_write BEFORE insert or update ON public.orders FOR EACH ROW EXECUTE FUNCTION private.guard_order_write();
 
--- source: schema/spareparts/orders.schema:292
+-- source: schema/spareparts/orders.schema:295
 REVOKE EXECUTE ON FUNCTION private.guard_order_write() FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:293
+-- source: schema/spareparts/orders.schema:296
 COMMENT ON FUNCTION private.guard_order_write() IS 'BEFORE trigger on orders: customers cannot set amounts, payment state or status other than cancelled';
 
 -- source: schema/spareparts/identity.schema:72
@@ -1540,13 +1540,13 @@ CREATE FUNCTION private.has_app_role(p_role public.app_role) RETURNS boolean
   select coalesce(private.current_app_role() = p_role, false)
 $$;
 
--- source: schema/spareparts/orders.schema:201
+-- source: schema/spareparts/orders.schema:204
 CREATE POLICY "Customers add items to their own pending orders" ON public.order_items FOR INSERT TO authenticated WITH CHECK ((select private.has_app_role('customer'))
                 and order_id in (select o.id from public.orders o
                                   where o.customer_id = (select auth.uid())
                                     and o.status = 'pending' and o.payment_status = 'pending'));
 
--- source: schema/spareparts/orders.schema:207
+-- source: schema/spareparts/orders.schema:210
 CREATE POLICY "Customers change items of their own pending orders" ON public.order_items FOR UPDATE TO authenticated USING ((select private.has_app_role('customer'))
            and order_id in (select o.id from public.orders o
                              where o.customer_id = (select auth.uid())
@@ -1554,20 +1554,20 @@ CREATE POLICY "Customers change items of their own pending orders" ON public.ord
                               where o.customer_id = (select auth.uid())
                                 and o.status = 'pending' and o.payment_status = 'pending'));
 
--- source: schema/spareparts/orders.schema:216
+-- source: schema/spareparts/orders.schema:219
 CREATE POLICY "Customers remove items from their own pending orders" ON public.order_items FOR DELETE TO authenticated USING ((select private.has_app_role('customer'))
            and order_id in (select o.id from public.orders o
                              where o.customer_id = (select auth.uid())
                                and o.status = 'pending' and o.payment_status = 'pending'));
 
--- source: schema/spareparts/orders.schema:131
+-- source: schema/spareparts/orders.schema:133
 CREATE POLICY "Customers create their own orders" ON public.orders FOR INSERT TO authenticated WITH CHECK (customer_id = (select auth.uid())
                 and (select private.has_app_role('customer'))
                 and guest_token is null
                 and (payment_method_id is null or payment_method_id in
                      (select m.id from public.tj_payment_methods m where m.user_id = (select auth.uid()))));
 
--- source: schema/spareparts/orders.schema:138
+-- source: schema/spareparts/orders.schema:140
 CREATE POLICY "Customers update their own pending orders" ON public.orders FOR UPDATE TO authenticated USING (customer_id = (select auth.uid())
            and (select private.has_app_role('customer'))
            and status = 'pending') WITH CHECK (customer_id = (select auth.uid())
@@ -1575,13 +1575,13 @@ CREATE POLICY "Customers update their own pending orders" ON public.orders FOR U
                 and (payment_method_id is null or payment_method_id in
                      (select m.id from public.tj_payment_methods m where m.user_id = (select auth.uid()))));
 
--- source: schema/spareparts/orders.schema:147
+-- source: schema/spareparts/orders.schema:149
 CREATE POLICY "Customers delete their own unpaid orders" ON public.orders FOR DELETE TO authenticated USING (customer_id = (select auth.uid())
            and (select private.has_app_role('customer'))
            and status in ('pending', 'cancelled')
            and payment_status in ('pending', 'failed'));
 
--- source: schema/spareparts/catalog.schema:192
+-- source: schema/spareparts/catalog.schema:193
 CREATE POLICY "Customers review parts they bought" ON public.product_reviews FOR INSERT TO authenticated WITH CHECK (customer_id = (select auth.uid())
                 and (select private.has_app_role('customer'))
                 and (order_id is null or order_id in
@@ -1597,7 +1597,7 @@ CREATE POLICY "Vendors update their own parts" ON public.spare_parts FOR UPDATE 
 -- source: schema/spareparts/catalog.schema:88
 CREATE POLICY "Vendors delete their own parts" ON public.spare_parts FOR DELETE TO authenticated USING (vendor_id = (select auth.uid()) and (select private.has_app_role('vendor')));
 
--- source: schema/spareparts/catalog.schema:131
+-- source: schema/spareparts/catalog.schema:132
 CREATE POLICY "Vendors add their own media" ON public.vendor_media FOR INSERT TO authenticated WITH CHECK (vendor_id = (select auth.uid()) and (select private.has_app_role('vendor'))
                 and (spare_part_id is null or spare_part_id in
                      (select p.id from public.spare_parts p where p.vendor_id = (select auth.uid()))));
@@ -1669,7 +1669,7 @@ CREATE POLICY "Admins manage shipping zones" ON public.shipping_zones FOR ALL TO
 -- source: schema/spareparts/project.schema:188
 CREATE POLICY "Admins manage parts" ON public.spare_parts FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
 
--- source: schema/spareparts/orders.schema:68
+-- source: schema/spareparts/orders.schema:69
 CREATE POLICY "Anyone reads active tax rates" ON public.tax_rates FOR SELECT TO anon, authenticated USING (is_active or (select private.is_admin()));
 
 -- source: schema/spareparts/project.schema:188
@@ -1818,7 +1818,7 @@ CREATE TRIGGER set_updated_at BEFORE update ON public.user_profiles FOR EACH ROW
 -- source: schema/spareparts/project.schema:156
 COMMENT ON FUNCTION private.set_updated_at() IS 'BEFORE UPDATE trigger: keeps updated_at current';
 
--- source: schema/spareparts/orders.schema:325
+-- source: schema/spareparts/orders.schema:328
 CREATE FUNCTION private.sync_order_subtotal() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1839,16 +1839,16 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/orders.schema:233
+-- source: schema/spareparts/orders.schema:236
 CREATE TRIGGER sync_order_subtotal AFTER insert or update or delete ON public.order_items FOR EACH ROW EXECUTE FUNCTION private.sync_order_subtotal();
 
--- source: schema/spareparts/orders.schema:346
+-- source: schema/spareparts/orders.schema:349
 REVOKE EXECUTE ON FUNCTION private.sync_order_subtotal() FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:347
+-- source: schema/spareparts/orders.schema:350
 COMMENT ON FUNCTION private.sync_order_subtotal() IS 'AFTER trigger on order_items: keeps orders.subtotal equal to the sum of its lines (security definer: past the order guard)';
 
--- source: schema/spareparts/orders.schema:241
+-- source: schema/spareparts/orders.schema:244
 CREATE FUNCTION private.vendor_has_order(p_order_id uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1858,16 +1858,16 @@ CREATE FUNCTION private.vendor_has_order(p_order_id uuid) RETURNS boolean
   )
 $$;
 
--- source: schema/spareparts/orders.schema:153
+-- source: schema/spareparts/orders.schema:155
 CREATE POLICY "Vendors read orders that hold their parts" ON public.orders FOR SELECT TO authenticated USING ((select private.has_app_role('vendor')) and private.vendor_has_order(id));
 
--- source: schema/spareparts/orders.schema:252
+-- source: schema/spareparts/orders.schema:255
 REVOKE EXECUTE ON FUNCTION private.vendor_has_order(uuid) FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:253
+-- source: schema/spareparts/orders.schema:256
 GRANT EXECUTE ON FUNCTION private.vendor_has_order(uuid) TO authenticated, service_role;
 
--- source: schema/spareparts/orders.schema:254
+-- source: schema/spareparts/orders.schema:257
 COMMENT ON FUNCTION private.vendor_has_order(uuid) IS 'True when the order holds a line of the calling vendor (security definer: reads order_items past its RLS)';
 
 -- source: schema/spareparts/security.schema:35
@@ -1902,13 +1902,13 @@ begin
 end
 $$;
 
--- source: schema/spareparts/orders.schema:235
+-- source: schema/spareparts/orders.schema:238
 CREATE TRIGGER audit AFTER insert or update or delete ON public.order_items FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
 
--- source: schema/spareparts/orders.schema:167
+-- source: schema/spareparts/orders.schema:169
 CREATE TRIGGER audit AFTER insert or update or delete ON public.orders FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
 
--- source: schema/spareparts/payments.schema:91
+-- source: schema/spareparts/payments.schema:92
 CREATE TRIGGER audit AFTER insert or update or delete ON public.payments FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
 
 -- source: schema/spareparts/catalog.schema:100
@@ -1941,7 +1941,7 @@ REVOKE EXECUTE ON FUNCTION public.guest_carts_retention() FROM PUBLIC;
 -- source: schema/spareparts/carts.schema:90
 COMMENT ON FUNCTION public.guest_carts_retention() IS 'Deletes rows of guest_carts older than 30 days by updated_at; returns how many (generated by retain)';
 
--- source: schema/spareparts/catalog.schema:264
+-- source: schema/spareparts/catalog.schema:265
 CREATE FUNCTION public.inventory_alerts_status_transition() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -1955,10 +1955,10 @@ begin
 end
 $$;
 
--- source: schema/spareparts/catalog.schema:264
+-- source: schema/spareparts/catalog.schema:265
 CREATE TRIGGER status_transitions BEFORE update of status ON public.inventory_alerts FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.inventory_alerts_status_transition();
 
--- source: schema/spareparts/catalog.schema:264
+-- source: schema/spareparts/catalog.schema:265
 COMMENT ON FUNCTION public.inventory_alerts_status_transition() IS 'Allows only the listed changes of inventory_alerts.status (generated by transitions)';
 
 -- source: schema/spareparts/security.schema:42
@@ -2022,7 +2022,7 @@ REVOKE EXECUTE ON FUNCTION public.notifications_retention() FROM PUBLIC;
 -- source: schema/spareparts/messaging.schema:146
 COMMENT ON FUNCTION public.notifications_retention() IS 'Deletes rows of notifications older than 90 days by created_at; returns how many (generated by retain)';
 
--- source: schema/spareparts/orders.schema:166
+-- source: schema/spareparts/orders.schema:168
 CREATE FUNCTION public.orders_payment_status_transition() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -2036,13 +2036,13 @@ begin
 end
 $$;
 
--- source: schema/spareparts/orders.schema:166
+-- source: schema/spareparts/orders.schema:168
 CREATE TRIGGER payment_status_transitions BEFORE update of payment_status ON public.orders FOR EACH ROW WHEN (old.payment_status is distinct from new.payment_status) EXECUTE FUNCTION public.orders_payment_status_transition();
 
--- source: schema/spareparts/orders.schema:166
+-- source: schema/spareparts/orders.schema:168
 COMMENT ON FUNCTION public.orders_payment_status_transition() IS 'Allows only the listed changes of orders.payment_status (generated by transitions)';
 
--- source: schema/spareparts/orders.schema:165
+-- source: schema/spareparts/orders.schema:167
 CREATE FUNCTION public.orders_status_transition() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -2056,13 +2056,13 @@ begin
 end
 $$;
 
--- source: schema/spareparts/orders.schema:165
+-- source: schema/spareparts/orders.schema:167
 CREATE TRIGGER status_transitions BEFORE update of status ON public.orders FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.orders_status_transition();
 
--- source: schema/spareparts/orders.schema:165
+-- source: schema/spareparts/orders.schema:167
 COMMENT ON FUNCTION public.orders_status_transition() IS 'Allows only the listed changes of orders.status (generated by transitions)';
 
--- source: schema/spareparts/payments.schema:90
+-- source: schema/spareparts/payments.schema:91
 CREATE FUNCTION public.payments_status_transition() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -2076,10 +2076,10 @@ begin
 end
 $$;
 
--- source: schema/spareparts/payments.schema:90
+-- source: schema/spareparts/payments.schema:91
 CREATE TRIGGER status_transitions BEFORE update of status ON public.payments FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.payments_status_transition();
 
--- source: schema/spareparts/payments.schema:90
+-- source: schema/spareparts/payments.schema:91
 COMMENT ON FUNCTION public.payments_status_transition() IS 'Allows only the listed changes of payments.status (generated by transitions)';
 
 -- source: schema/spareparts/identity.schema:99
@@ -2100,7 +2100,7 @@ GRANT EXECUTE ON FUNCTION public.vendor_storefronts() TO anon, authenticated, se
 -- source: schema/spareparts/identity.schema:112
 COMMENT ON FUNCTION public.vendor_storefronts() IS 'Public seller card of each vendor (shop name, avatar, verified flag)';
 
--- source: schema/spareparts/catalog.schema:219
+-- source: schema/spareparts/catalog.schema:220
 CREATE VIEW public.spare_part_ratings WITH (security_invoker = true) AS
 select r.spare_part_id,
             count(*) as review_count,
@@ -2109,23 +2109,23 @@ select r.spare_part_id,
       where r.is_published
       group by r.spare_part_id;
 
--- source: schema/spareparts/catalog.schema:227
+-- source: schema/spareparts/catalog.schema:228
 GRANT SELECT ON TABLE public.spare_part_ratings TO anon, authenticated, service_role;
 
--- source: schema/spareparts/catalog.schema:228
+-- source: schema/spareparts/catalog.schema:229
 COMMENT ON VIEW public.spare_part_ratings IS 'Review count and average rating per part (published reviews)';
 
--- source: schema/spareparts/catalog.schema:156
+-- source: schema/spareparts/catalog.schema:157
 INSERT INTO storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
     VALUES ('vendor-media', 'vendor-media', true, 5242880, ARRAY['image/jpeg', 'image/png', 'image/webp']::text[])
     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, public = EXCLUDED.public,
     file_size_limit = EXCLUDED.file_size_limit, allowed_mime_types = EXCLUDED.allowed_mime_types;
 
--- source: schema/spareparts/catalog.schema:160
+-- source: schema/spareparts/catalog.schema:161
 CREATE POLICY "Vendors upload into their folder" ON storage.objects FOR INSERT TO authenticated WITH CHECK (bucket_id = 'vendor-media' AND ((storage.foldername(name))[1] = (select auth.uid())::text and (select private.has_app_role('vendor'))));
 
--- source: schema/spareparts/catalog.schema:162
+-- source: schema/spareparts/catalog.schema:163
 CREATE POLICY "Vendors replace their files" ON storage.objects FOR UPDATE TO authenticated USING (bucket_id = 'vendor-media' AND ((storage.foldername(name))[1] = (select auth.uid())::text));
 
--- source: schema/spareparts/catalog.schema:164
+-- source: schema/spareparts/catalog.schema:165
 CREATE POLICY "Vendors delete their files" ON storage.objects FOR DELETE TO authenticated USING (bucket_id = 'vendor-media' AND ((storage.foldername(name))[1] = (select auth.uid())::text or (select private.is_admin())));

@@ -637,7 +637,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.companies TO service_role;
 -- source: schema/thorbis/identity.schema:55
 COMMENT ON TABLE public.companies IS 'A tenant: one field service business';
 
--- source: schema/thorbis/identity.schema:58
+-- source: schema/thorbis/identity.schema:59
 CREATE TABLE public.company_settings (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -658,10 +658,10 @@ CREATE TABLE public.company_settings (
     CONSTRAINT company_settings_payment_terms_days_check CHECK (payment_terms_days >= 0)
 );
 
--- source: schema/thorbis/identity.schema:60
+-- source: schema/thorbis/identity.schema:61
 ALTER TABLE public.company_settings ADD CONSTRAINT company_settings_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/identity.schema:73
+-- source: schema/thorbis/identity.schema:74
 CREATE INDEX company_settings_updated_by_idx ON public.company_settings (updated_by);
 
 -- source: schema/thorbis/thorbis.schema:186
@@ -673,10 +673,10 @@ CREATE INDEX company_settings_company_id_idx ON public.company_settings (company
 -- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.company_settings TO service_role;
 
--- source: schema/thorbis/identity.schema:80
+-- source: schema/thorbis/identity.schema:81
 GRANT SELECT, INSERT, UPDATE ON TABLE public.company_settings TO authenticated;
 
--- source: schema/thorbis/identity.schema:81
+-- source: schema/thorbis/identity.schema:82
 COMMENT ON TABLE public.company_settings IS 'Per-company configuration (one row per company)';
 
 -- source: schema/thorbis/operations.schema:180
@@ -738,7 +738,7 @@ GRANT SELECT, INSERT, UPDATE ON TABLE public.contracts TO authenticated;
 -- source: schema/thorbis/operations.schema:215
 COMMENT ON TABLE public.contracts IS 'Signed agreements attached to jobs, estimates or invoices';
 
--- source: schema/thorbis/identity.schema:129
+-- source: schema/thorbis/identity.schema:130
 CREATE TABLE public.custom_roles (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -752,10 +752,10 @@ CREATE TABLE public.custom_roles (
     CONSTRAINT custom_roles_company_id_name_key UNIQUE (company_id, name)
 );
 
--- source: schema/thorbis/identity.schema:131
+-- source: schema/thorbis/identity.schema:132
 ALTER TABLE public.custom_roles ADD CONSTRAINT custom_roles_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/identity.schema:134
+-- source: schema/thorbis/identity.schema:135
 COMMENT ON COLUMN public.custom_roles.permissions IS 'e.g. {jobs.read,jobs.write,invoices.read}';
 
 -- source: schema/thorbis/thorbis.schema:186
@@ -767,10 +767,10 @@ CREATE INDEX custom_roles_company_id_idx ON public.custom_roles (company_id);
 -- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.custom_roles TO service_role;
 
--- source: schema/thorbis/identity.schema:146
+-- source: schema/thorbis/identity.schema:147
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.custom_roles TO authenticated;
 
--- source: schema/thorbis/identity.schema:147
+-- source: schema/thorbis/identity.schema:148
 COMMENT ON TABLE public.custom_roles IS 'Company-defined roles with fine-grained permissions';
 
 -- source: schema/thorbis/customers.schema:260
@@ -994,7 +994,7 @@ GRANT SELECT, INSERT, UPDATE ON TABLE public.customers TO authenticated;
 -- source: schema/thorbis/customers.schema:66
 COMMENT ON TABLE public.customers IS 'Customers of a company (homeowners and businesses)';
 
--- source: schema/thorbis/identity.schema:150
+-- source: schema/thorbis/identity.schema:151
 CREATE TABLE public.departments (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -1008,10 +1008,10 @@ CREATE TABLE public.departments (
     CONSTRAINT departments_company_id_name_key UNIQUE (company_id, name)
 );
 
--- source: schema/thorbis/identity.schema:152
+-- source: schema/thorbis/identity.schema:153
 ALTER TABLE public.departments ADD CONSTRAINT departments_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/identity.schema:161
+-- source: schema/thorbis/identity.schema:162
 CREATE INDEX departments_manager_id_idx ON public.departments (manager_id);
 
 -- source: schema/thorbis/thorbis.schema:186
@@ -1023,10 +1023,10 @@ CREATE INDEX departments_company_id_idx ON public.departments (company_id);
 -- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.departments TO service_role;
 
--- source: schema/thorbis/identity.schema:167
+-- source: schema/thorbis/identity.schema:168
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.departments TO authenticated;
 
--- source: schema/thorbis/identity.schema:168
+-- source: schema/thorbis/identity.schema:169
 COMMENT ON TABLE public.departments IS 'Departments (install, service, sales, ...) of a company';
 
 -- source: schema/thorbis/assistant.schema:89
@@ -1385,7 +1385,7 @@ GRANT SELECT, INSERT, UPDATE ON TABLE public.file_storage TO authenticated;
 -- source: schema/thorbis/communication.schema:248
 COMMENT ON TABLE public.file_storage IS 'File metadata and storage management with virus scanning';
 
--- source: schema/thorbis/billing.schema:243
+-- source: schema/thorbis/billing.schema:244
 CREATE TABLE public.inventory (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -1409,16 +1409,16 @@ CREATE TABLE public.inventory (
     CONSTRAINT inventory_price_book_item_id_location_key UNIQUE (price_book_item_id, location)
 );
 
--- source: schema/thorbis/billing.schema:245
+-- source: schema/thorbis/billing.schema:246
 ALTER TABLE public.inventory ADD CONSTRAINT inventory_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:248
+-- source: schema/thorbis/billing.schema:249
 COMMENT ON COLUMN public.inventory.location IS 'warehouse, truck-12, ...';
 
--- source: schema/thorbis/billing.schema:259
+-- source: schema/thorbis/billing.schema:260
 CREATE INDEX inventory_last_used_job_id_idx ON public.inventory (last_used_job_id) WHERE last_used_job_id is not null;
 
--- source: schema/thorbis/billing.schema:260
+-- source: schema/thorbis/billing.schema:261
 CREATE INDEX inventory_company_id_location_idx ON public.inventory (company_id, location);
 
 -- source: schema/thorbis/thorbis.schema:186
@@ -1430,10 +1430,10 @@ CREATE INDEX inventory_company_id_idx ON public.inventory (company_id);
 -- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.inventory TO service_role;
 
--- source: schema/thorbis/billing.schema:265
+-- source: schema/thorbis/billing.schema:266
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.inventory TO authenticated;
 
--- source: schema/thorbis/billing.schema:266
+-- source: schema/thorbis/billing.schema:267
 COMMENT ON TABLE public.inventory IS 'Stock of price book items per location (warehouse or truck)';
 
 -- source: schema/thorbis/billing.schema:3
@@ -1609,7 +1609,7 @@ ALTER TABLE public.equipment ADD CONSTRAINT equipment_last_service_job_id_fkey F
 -- source: schema/thorbis/operations.schema:137
 ALTER TABLE public.estimates ADD CONSTRAINT estimates_job_id_fkey FOREIGN KEY (job_id) REFERENCES public.jobs (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:247
+-- source: schema/thorbis/billing.schema:248
 ALTER TABLE public.inventory ADD CONSTRAINT inventory_last_used_job_id_fkey FOREIGN KEY (last_used_job_id) REFERENCES public.jobs (id) ON DELETE SET NULL;
 
 -- source: schema/thorbis/billing.schema:8
@@ -1756,7 +1756,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.messages_v2 TO service_role
 -- source: schema/thorbis/assistant.schema:48
 COMMENT ON TABLE public.messages_v2 IS 'Messages of an assistant chat (parts: text, tool calls, ...)';
 
--- source: schema/thorbis/identity.schema:230
+-- source: schema/thorbis/identity.schema:231
 CREATE TABLE public.notification_preferences (
     id uuid DEFAULT gen_random_uuid(),
     user_id uuid NOT NULL,
@@ -1792,7 +1792,7 @@ CREATE TABLE public.notification_preferences (
     CONSTRAINT quiet_hours_complete CHECK (not quiet_hours_enabled or (quiet_hours_start is not null and quiet_hours_end is not null))
 );
 
--- source: schema/thorbis/identity.schema:233
+-- source: schema/thorbis/identity.schema:234
 ALTER TABLE public.notification_preferences ADD CONSTRAINT notification_preferences_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
 -- source: schema/thorbis/thorbis.schema:186
@@ -1804,13 +1804,13 @@ CREATE INDEX notification_preferences_company_id_idx ON public.notification_pref
 -- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.notification_preferences TO service_role;
 
--- source: schema/thorbis/identity.schema:267
+-- source: schema/thorbis/identity.schema:268
 CREATE POLICY "Users manage only their own preferences" ON public.notification_preferences AS RESTRICTIVE FOR ALL TO authenticated USING (user_id = (select auth.uid())) WITH CHECK (user_id = (select auth.uid()));
 
--- source: schema/thorbis/identity.schema:273
+-- source: schema/thorbis/identity.schema:274
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.notification_preferences TO authenticated;
 
--- source: schema/thorbis/identity.schema:274
+-- source: schema/thorbis/identity.schema:275
 COMMENT ON TABLE public.notification_preferences IS 'User notification settings per channel and event type';
 
 -- source: schema/thorbis/communication.schema:95
@@ -1883,7 +1883,7 @@ GRANT SELECT ON TABLE public.notification_queue TO authenticated;
 -- source: schema/thorbis/communication.schema:134
 COMMENT ON TABLE public.notification_queue IS 'Outbound notification queue with delivery tracking';
 
--- source: schema/thorbis/billing.schema:60
+-- source: schema/thorbis/billing.schema:61
 CREATE TABLE public.payments (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -1911,34 +1911,34 @@ CREATE TABLE public.payments (
     CONSTRAINT payments_processor_processor_transaction_id_key UNIQUE (processor, processor_transaction_id)
 );
 
--- source: schema/thorbis/billing.schema:62
+-- source: schema/thorbis/billing.schema:63
 ALTER TABLE public.payments ADD CONSTRAINT payments_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:63
+-- source: schema/thorbis/billing.schema:64
 ALTER TABLE public.payments ADD CONSTRAINT payments_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers (id) ON DELETE RESTRICT;
 
--- source: schema/thorbis/billing.schema:64
+-- source: schema/thorbis/billing.schema:65
 ALTER TABLE public.payments ADD CONSTRAINT payments_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES public.invoices (id) ON DELETE RESTRICT;
 
--- source: schema/thorbis/billing.schema:65
+-- source: schema/thorbis/billing.schema:66
 ALTER TABLE public.payments ADD CONSTRAINT payments_job_id_fkey FOREIGN KEY (job_id) REFERENCES public.jobs (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:75
+-- source: schema/thorbis/billing.schema:76
 COMMENT ON COLUMN public.payments.processor IS 'stripe, square, ...';
 
--- source: schema/thorbis/billing.schema:85
+-- source: schema/thorbis/billing.schema:86
 CREATE INDEX payments_customer_id_idx ON public.payments (customer_id);
 
--- source: schema/thorbis/billing.schema:86
+-- source: schema/thorbis/billing.schema:87
 CREATE INDEX payments_invoice_id_idx ON public.payments (invoice_id) WHERE invoice_id is not null;
 
--- source: schema/thorbis/billing.schema:87
+-- source: schema/thorbis/billing.schema:88
 CREATE INDEX payments_job_id_idx ON public.payments (job_id) WHERE job_id is not null;
 
--- source: schema/thorbis/billing.schema:88
+-- source: schema/thorbis/billing.schema:89
 CREATE INDEX payments_processed_by_idx ON public.payments (processed_by) WHERE processed_by is not null;
 
--- source: schema/thorbis/billing.schema:89
+-- source: schema/thorbis/billing.schema:90
 CREATE INDEX payments_company_id_paid_at_idx ON public.payments (company_id, paid_at desc);
 
 -- source: schema/thorbis/thorbis.schema:186
@@ -1950,13 +1950,13 @@ CREATE INDEX payments_company_id_idx ON public.payments (company_id);
 -- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.payments TO service_role;
 
--- source: schema/thorbis/billing.schema:95
+-- source: schema/thorbis/billing.schema:96
 GRANT SELECT, INSERT, UPDATE ON TABLE public.payments TO authenticated;
 
--- source: schema/thorbis/billing.schema:96
+-- source: schema/thorbis/billing.schema:97
 COMMENT ON TABLE public.payments IS 'Money received from customers';
 
--- source: schema/thorbis/billing.schema:269
+-- source: schema/thorbis/billing.schema:270
 CREATE TABLE public.po_settings (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -1974,10 +1974,10 @@ CREATE TABLE public.po_settings (
     CONSTRAINT po_settings_approval_threshold_check CHECK (approval_threshold >= 0)
 );
 
--- source: schema/thorbis/billing.schema:271
+-- source: schema/thorbis/billing.schema:272
 ALTER TABLE public.po_settings ADD CONSTRAINT po_settings_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:281
+-- source: schema/thorbis/billing.schema:282
 CREATE INDEX po_settings_default_supplier_id_idx ON public.po_settings (default_supplier_id) WHERE default_supplier_id is not null;
 
 -- source: schema/thorbis/thorbis.schema:186
@@ -1989,10 +1989,10 @@ CREATE INDEX po_settings_company_id_idx ON public.po_settings (company_id);
 -- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.po_settings TO service_role;
 
--- source: schema/thorbis/billing.schema:287
+-- source: schema/thorbis/billing.schema:288
 GRANT SELECT, INSERT, UPDATE ON TABLE public.po_settings TO authenticated;
 
--- source: schema/thorbis/billing.schema:288
+-- source: schema/thorbis/billing.schema:289
 COMMENT ON TABLE public.po_settings IS 'Purchase order numbering and approval rules (one row per company)';
 
 -- source: schema/thorbis/communication.schema:137
@@ -2036,7 +2036,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.posts TO authenticated;
 -- source: schema/thorbis/communication.schema:165
 COMMENT ON TABLE public.posts IS 'Internal company announcements feed';
 
--- source: schema/thorbis/billing.schema:101
+-- source: schema/thorbis/billing.schema:102
 CREATE TABLE public.price_book_categories (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -2051,16 +2051,16 @@ CREATE TABLE public.price_book_categories (
     CONSTRAINT price_book_categories_pkey PRIMARY KEY (id)
 );
 
--- source: schema/thorbis/billing.schema:103
+-- source: schema/thorbis/billing.schema:104
 ALTER TABLE public.price_book_categories ADD CONSTRAINT price_book_categories_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:104
+-- source: schema/thorbis/billing.schema:105
 ALTER TABLE public.price_book_categories ADD CONSTRAINT price_book_categories_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES public.price_book_categories (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:113
+-- source: schema/thorbis/billing.schema:114
 CREATE INDEX price_book_categories_parent_id_idx ON public.price_book_categories (parent_id) WHERE parent_id is not null;
 
--- source: schema/thorbis/billing.schema:114
+-- source: schema/thorbis/billing.schema:115
 CREATE INDEX price_book_categories_path_idx ON public.price_book_categories USING gist (path);
 
 -- source: schema/thorbis/thorbis.schema:186
@@ -2072,13 +2072,13 @@ CREATE INDEX price_book_categories_company_id_idx ON public.price_book_categorie
 -- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.price_book_categories TO service_role;
 
--- source: schema/thorbis/billing.schema:119
+-- source: schema/thorbis/billing.schema:120
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.price_book_categories TO authenticated;
 
--- source: schema/thorbis/billing.schema:120
+-- source: schema/thorbis/billing.schema:121
 COMMENT ON TABLE public.price_book_categories IS 'Hierarchy of price book categories';
 
--- source: schema/thorbis/billing.schema:152
+-- source: schema/thorbis/billing.schema:153
 CREATE TABLE public.price_book_items (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -2104,22 +2104,22 @@ CREATE TABLE public.price_book_items (
     CONSTRAINT price_book_items_company_id_sku_key UNIQUE (company_id, sku)
 );
 
--- source: schema/thorbis/billing.schema:246
+-- source: schema/thorbis/billing.schema:247
 ALTER TABLE public.inventory ADD CONSTRAINT inventory_price_book_item_id_fkey FOREIGN KEY (price_book_item_id) REFERENCES public.price_book_items (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:154
+-- source: schema/thorbis/billing.schema:155
 ALTER TABLE public.price_book_items ADD CONSTRAINT price_book_items_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:155
+-- source: schema/thorbis/billing.schema:156
 ALTER TABLE public.price_book_items ADD CONSTRAINT price_book_items_category_id_fkey FOREIGN KEY (category_id) REFERENCES public.price_book_categories (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:174
+-- source: schema/thorbis/billing.schema:175
 CREATE INDEX price_book_items_category_id_idx ON public.price_book_items (category_id) WHERE category_id is not null;
 
--- source: schema/thorbis/billing.schema:175
+-- source: schema/thorbis/billing.schema:176
 CREATE INDEX price_book_items_supplier_id_idx ON public.price_book_items (supplier_id) WHERE supplier_id is not null;
 
--- source: schema/thorbis/billing.schema:177
+-- source: schema/thorbis/billing.schema:178
 CREATE INDEX idx_price_book_items_name_trgm ON public.price_book_items USING gin (name extensions.gin_trgm_ops);
 
 -- source: schema/thorbis/thorbis.schema:186
@@ -2131,13 +2131,13 @@ CREATE INDEX price_book_items_company_id_idx ON public.price_book_items (company
 -- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.price_book_items TO service_role;
 
--- source: schema/thorbis/billing.schema:183
+-- source: schema/thorbis/billing.schema:184
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.price_book_items TO authenticated;
 
--- source: schema/thorbis/billing.schema:184
+-- source: schema/thorbis/billing.schema:185
 COMMENT ON TABLE public.price_book_items IS 'Services and materials a company sells, with cost and price';
 
--- source: schema/thorbis/billing.schema:188
+-- source: schema/thorbis/billing.schema:189
 CREATE TABLE public.price_history (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -2152,16 +2152,16 @@ CREATE TABLE public.price_history (
     CONSTRAINT price_history_pkey PRIMARY KEY (id)
 );
 
--- source: schema/thorbis/billing.schema:190
+-- source: schema/thorbis/billing.schema:191
 ALTER TABLE public.price_history ADD CONSTRAINT price_history_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:191
+-- source: schema/thorbis/billing.schema:192
 ALTER TABLE public.price_history ADD CONSTRAINT price_history_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.price_book_items (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:200
+-- source: schema/thorbis/billing.schema:201
 CREATE INDEX price_history_item_id_changed_at_idx ON public.price_history (item_id, changed_at desc);
 
--- source: schema/thorbis/billing.schema:201
+-- source: schema/thorbis/billing.schema:202
 CREATE INDEX price_history_changed_by_idx ON public.price_history (changed_by);
 
 -- source: schema/thorbis/thorbis.schema:186
@@ -2173,13 +2173,13 @@ CREATE INDEX price_history_company_id_idx ON public.price_history (company_id);
 -- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.price_history TO service_role;
 
--- source: schema/thorbis/billing.schema:205
+-- source: schema/thorbis/billing.schema:206
 GRANT SELECT, INSERT ON TABLE public.price_history TO authenticated;
 
--- source: schema/thorbis/billing.schema:206
+-- source: schema/thorbis/billing.schema:207
 COMMENT ON TABLE public.price_history IS 'History of price book price and cost changes (append only)';
 
--- source: schema/thorbis/billing.schema:209
+-- source: schema/thorbis/billing.schema:210
 CREATE TABLE public.pricing_rules (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -2203,22 +2203,22 @@ CREATE TABLE public.pricing_rules (
     CONSTRAINT check_one_target CHECK (num_nonnulls(category_id, item_id) <= 1)
 );
 
--- source: schema/thorbis/billing.schema:211
+-- source: schema/thorbis/billing.schema:212
 ALTER TABLE public.pricing_rules ADD CONSTRAINT pricing_rules_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:212
+-- source: schema/thorbis/billing.schema:213
 ALTER TABLE public.pricing_rules ADD CONSTRAINT pricing_rules_category_id_fkey FOREIGN KEY (category_id) REFERENCES public.price_book_categories (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:213
+-- source: schema/thorbis/billing.schema:214
 ALTER TABLE public.pricing_rules ADD CONSTRAINT pricing_rules_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.price_book_items (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:219
+-- source: schema/thorbis/billing.schema:220
 COMMENT ON COLUMN public.pricing_rules.conditions IS 'e.g. {"after_hours": true, "customer_type": "commercial"}';
 
--- source: schema/thorbis/billing.schema:231
+-- source: schema/thorbis/billing.schema:232
 CREATE INDEX pricing_rules_category_id_idx ON public.pricing_rules (category_id) WHERE category_id is not null;
 
--- source: schema/thorbis/billing.schema:232
+-- source: schema/thorbis/billing.schema:233
 CREATE INDEX pricing_rules_item_id_idx ON public.pricing_rules (item_id) WHERE item_id is not null;
 
 -- source: schema/thorbis/thorbis.schema:186
@@ -2230,10 +2230,10 @@ CREATE INDEX pricing_rules_company_id_idx ON public.pricing_rules (company_id);
 -- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.pricing_rules TO service_role;
 
--- source: schema/thorbis/billing.schema:239
+-- source: schema/thorbis/billing.schema:240
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.pricing_rules TO authenticated;
 
--- source: schema/thorbis/billing.schema:240
+-- source: schema/thorbis/billing.schema:241
 COMMENT ON TABLE public.pricing_rules IS 'Automatic price adjustments (markups, discounts, after-hours surcharges)';
 
 -- source: schema/thorbis/customers.schema:69
@@ -2300,7 +2300,7 @@ GRANT SELECT, INSERT, UPDATE ON TABLE public.properties TO authenticated;
 -- source: schema/thorbis/customers.schema:99
 COMMENT ON TABLE public.properties IS 'Service locations of a customer';
 
--- source: schema/thorbis/billing.schema:292
+-- source: schema/thorbis/billing.schema:293
 CREATE TABLE public.purchase_orders (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -2333,25 +2333,25 @@ CREATE TABLE public.purchase_orders (
     CONSTRAINT check_po_total CHECK (total_amount = subtotal + tax_amount + shipping_amount)
 );
 
--- source: schema/thorbis/billing.schema:294
+-- source: schema/thorbis/billing.schema:295
 ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:295
+-- source: schema/thorbis/billing.schema:296
 ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_job_id_fkey FOREIGN KEY (job_id) REFERENCES public.jobs (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:320
+-- source: schema/thorbis/billing.schema:321
 CREATE INDEX purchase_orders_job_id_idx ON public.purchase_orders (job_id) WHERE job_id is not null;
 
--- source: schema/thorbis/billing.schema:321
+-- source: schema/thorbis/billing.schema:322
 CREATE INDEX purchase_orders_supplier_id_idx ON public.purchase_orders (supplier_id) WHERE supplier_id is not null;
 
--- source: schema/thorbis/billing.schema:322
+-- source: schema/thorbis/billing.schema:323
 CREATE INDEX purchase_orders_requested_by_idx ON public.purchase_orders (requested_by);
 
--- source: schema/thorbis/billing.schema:323
+-- source: schema/thorbis/billing.schema:324
 CREATE INDEX purchase_orders_approved_by_idx ON public.purchase_orders (approved_by) WHERE approved_by is not null;
 
--- source: schema/thorbis/billing.schema:324
+-- source: schema/thorbis/billing.schema:325
 CREATE INDEX purchase_orders_company_id_status_idx ON public.purchase_orders (company_id, status);
 
 -- source: schema/thorbis/thorbis.schema:186
@@ -2363,10 +2363,10 @@ CREATE INDEX purchase_orders_company_id_idx ON public.purchase_orders (company_i
 -- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.purchase_orders TO service_role;
 
--- source: schema/thorbis/billing.schema:330
+-- source: schema/thorbis/billing.schema:331
 GRANT SELECT, INSERT, UPDATE ON TABLE public.purchase_orders TO authenticated;
 
--- source: schema/thorbis/billing.schema:331
+-- source: schema/thorbis/billing.schema:332
 COMMENT ON TABLE public.purchase_orders IS 'Orders of parts and materials from suppliers';
 
 -- source: schema/thorbis/operations.schema:80
@@ -2679,7 +2679,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.suggestions TO service_role
 -- source: schema/thorbis/assistant.schema:134
 COMMENT ON TABLE public.suggestions IS 'Edit suggestions the assistant makes on a document';
 
--- source: schema/thorbis/billing.schema:123
+-- source: schema/thorbis/billing.schema:124
 CREATE TABLE public.supplier_integrations (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -2699,22 +2699,22 @@ CREATE TABLE public.supplier_integrations (
     CONSTRAINT supplier_integrations_company_id_provider_account_number_key UNIQUE (company_id, provider, account_number)
 );
 
--- source: schema/thorbis/billing.schema:276
+-- source: schema/thorbis/billing.schema:277
 ALTER TABLE public.po_settings ADD CONSTRAINT po_settings_default_supplier_id_fkey FOREIGN KEY (default_supplier_id) REFERENCES public.supplier_integrations (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:157
+-- source: schema/thorbis/billing.schema:158
 ALTER TABLE public.price_book_items ADD CONSTRAINT price_book_items_supplier_id_fkey FOREIGN KEY (supplier_id) REFERENCES public.supplier_integrations (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:296
+-- source: schema/thorbis/billing.schema:297
 ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_supplier_id_fkey FOREIGN KEY (supplier_id) REFERENCES public.supplier_integrations (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:125
+-- source: schema/thorbis/billing.schema:126
 ALTER TABLE public.supplier_integrations ADD CONSTRAINT supplier_integrations_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:128
+-- source: schema/thorbis/billing.schema:129
 COMMENT ON COLUMN public.supplier_integrations.provider IS 'ferguson, johnstone, winsupply, custom, ...';
 
--- source: schema/thorbis/billing.schema:141
+-- source: schema/thorbis/billing.schema:142
 CREATE INDEX supplier_integrations_created_by_idx ON public.supplier_integrations (created_by);
 
 -- source: schema/thorbis/thorbis.schema:186
@@ -2726,10 +2726,10 @@ CREATE INDEX supplier_integrations_company_id_idx ON public.supplier_integration
 -- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.supplier_integrations TO service_role;
 
--- source: schema/thorbis/billing.schema:148
+-- source: schema/thorbis/billing.schema:149
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.supplier_integrations TO authenticated;
 
--- source: schema/thorbis/billing.schema:149
+-- source: schema/thorbis/billing.schema:150
 COMMENT ON TABLE public.supplier_integrations IS 'Connections to parts suppliers (catalog and ordering sync); also the supplier of price book items';
 
 -- source: schema/thorbis/customers.schema:102
@@ -2773,7 +2773,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tags TO authenticated;
 -- source: schema/thorbis/customers.schema:116
 COMMENT ON TABLE public.tags IS 'Company-defined labels for customers, jobs and equipment';
 
--- source: schema/thorbis/identity.schema:171
+-- source: schema/thorbis/identity.schema:172
 CREATE TABLE public.team_members (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -2797,25 +2797,25 @@ CREATE TABLE public.team_members (
     CONSTRAINT team_members_company_id_user_id_key UNIQUE (company_id, user_id)
 );
 
--- source: schema/thorbis/identity.schema:173
+-- source: schema/thorbis/identity.schema:174
 ALTER TABLE public.team_members ADD CONSTRAINT team_members_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/identity.schema:178
+-- source: schema/thorbis/identity.schema:179
 ALTER TABLE public.team_members ADD CONSTRAINT team_members_custom_role_id_fkey FOREIGN KEY (custom_role_id) REFERENCES public.custom_roles (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/identity.schema:179
+-- source: schema/thorbis/identity.schema:180
 ALTER TABLE public.team_members ADD CONSTRAINT team_members_department_id_fkey FOREIGN KEY (department_id) REFERENCES public.departments (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/identity.schema:192
+-- source: schema/thorbis/identity.schema:193
 CREATE INDEX team_members_user_id_status_idx ON public.team_members (user_id, status);
 
--- source: schema/thorbis/identity.schema:193
+-- source: schema/thorbis/identity.schema:194
 CREATE INDEX team_members_custom_role_id_idx ON public.team_members (custom_role_id);
 
--- source: schema/thorbis/identity.schema:194
+-- source: schema/thorbis/identity.schema:195
 CREATE INDEX team_members_department_id_idx ON public.team_members (department_id);
 
--- source: schema/thorbis/identity.schema:195
+-- source: schema/thorbis/identity.schema:196
 CREATE INDEX team_members_invited_by_idx ON public.team_members (invited_by);
 
 -- source: schema/thorbis/thorbis.schema:186
@@ -2827,16 +2827,16 @@ CREATE INDEX team_members_company_id_idx ON public.team_members (company_id);
 -- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.team_members TO service_role;
 
--- source: schema/thorbis/identity.schema:200
+-- source: schema/thorbis/identity.schema:201
 CREATE POLICY "Users read their own memberships" ON public.team_members FOR SELECT TO authenticated USING (user_id = (select auth.uid()));
 
--- source: schema/thorbis/identity.schema:206
+-- source: schema/thorbis/identity.schema:207
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.team_members TO authenticated;
 
--- source: schema/thorbis/identity.schema:207
+-- source: schema/thorbis/identity.schema:208
 COMMENT ON TABLE public.team_members IS 'Membership of a user in a company, with their role: the source of tenant isolation';
 
--- source: schema/thorbis/identity.schema:85
+-- source: schema/thorbis/identity.schema:86
 CREATE TABLE public.users (
     id uuid,
     company_id uuid,
@@ -2853,16 +2853,16 @@ CREATE TABLE public.users (
     CONSTRAINT users_pkey PRIMARY KEY (id)
 );
 
--- source: schema/thorbis/identity.schema:86
+-- source: schema/thorbis/identity.schema:87
 ALTER TABLE public.users ADD CONSTRAINT users_id_fkey FOREIGN KEY (id) REFERENCES auth.users (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/identity.schema:88
+-- source: schema/thorbis/identity.schema:89
 ALTER TABLE public.users ADD CONSTRAINT users_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/identity.schema:100
+-- source: schema/thorbis/identity.schema:101
 CREATE INDEX users_company_id_idx ON public.users (company_id);
 
--- source: schema/thorbis/identity.schema:101
+-- source: schema/thorbis/identity.schema:102
 CREATE UNIQUE INDEX users_lower_idx ON public.users (lower(email));
 
 -- source: schema/thorbis/communication.schema:172
@@ -2895,7 +2895,7 @@ ALTER TABLE public.communications ADD CONSTRAINT communications_assigned_to_fkey
 -- source: schema/thorbis/identity.schema:24
 ALTER TABLE public.companies ADD CONSTRAINT companies_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/identity.schema:69
+-- source: schema/thorbis/identity.schema:70
 ALTER TABLE public.company_settings ADD CONSTRAINT company_settings_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/thorbis/operations.schema:187
@@ -2922,7 +2922,7 @@ ALTER TABLE public.customers ADD CONSTRAINT customers_created_by_fkey FOREIGN KE
 -- source: schema/thorbis/customers.schema:42
 ALTER TABLE public.customers ADD CONSTRAINT customers_deleted_by_fkey FOREIGN KEY (deleted_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/identity.schema:155
+-- source: schema/thorbis/identity.schema:156
 ALTER TABLE public.departments ADD CONSTRAINT departments_manager_id_fkey FOREIGN KEY (manager_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/thorbis/assistant.schema:91
@@ -2952,25 +2952,25 @@ ALTER TABLE public.jobs ADD CONSTRAINT jobs_assigned_to_fkey FOREIGN KEY (assign
 -- source: schema/thorbis/operations.schema:31
 ALTER TABLE public.jobs ADD CONSTRAINT jobs_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/identity.schema:232
+-- source: schema/thorbis/identity.schema:233
 ALTER TABLE public.notification_preferences ADD CONSTRAINT notification_preferences_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
 -- source: schema/thorbis/communication.schema:98
 ALTER TABLE public.notification_queue ADD CONSTRAINT notification_queue_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:66
+-- source: schema/thorbis/billing.schema:67
 ALTER TABLE public.payments ADD CONSTRAINT payments_processed_by_fkey FOREIGN KEY (processed_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/thorbis/communication.schema:140
 ALTER TABLE public.posts ADD CONSTRAINT posts_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:192
+-- source: schema/thorbis/billing.schema:193
 ALTER TABLE public.price_history ADD CONSTRAINT price_history_changed_by_fkey FOREIGN KEY (changed_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:297
+-- source: schema/thorbis/billing.schema:298
 ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:298
+-- source: schema/thorbis/billing.schema:299
 ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_approved_by_fkey FOREIGN KEY (approved_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/thorbis/operations.schema:87
@@ -2985,40 +2985,40 @@ ALTER TABLE public.service_plans ADD CONSTRAINT service_plans_assigned_technicia
 -- source: schema/thorbis/assistant.schema:115
 ALTER TABLE public.suggestions ADD CONSTRAINT suggestions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:126
+-- source: schema/thorbis/billing.schema:127
 ALTER TABLE public.supplier_integrations ADD CONSTRAINT supplier_integrations_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/identity.schema:174
+-- source: schema/thorbis/identity.schema:175
 ALTER TABLE public.team_members ADD CONSTRAINT team_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/identity.schema:185
+-- source: schema/thorbis/identity.schema:186
 ALTER TABLE public.team_members ADD CONSTRAINT team_members_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/identity.schema:105
+-- source: schema/thorbis/identity.schema:106
 ALTER TABLE public.users ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/identity.schema:113
+-- source: schema/thorbis/identity.schema:114
 CREATE POLICY "Users create their own profile" ON public.users FOR INSERT TO authenticated WITH CHECK (id = (select auth.uid()));
 
--- source: schema/thorbis/identity.schema:116
+-- source: schema/thorbis/identity.schema:117
 CREATE POLICY "Users update their own profile" ON public.users FOR UPDATE TO authenticated USING (id = (select auth.uid())) WITH CHECK (id = (select auth.uid()));
 
--- source: schema/thorbis/identity.schema:122
+-- source: schema/thorbis/identity.schema:123
 GRANT SELECT ON TABLE public.users TO authenticated;
 
--- source: schema/thorbis/identity.schema:123
+-- source: schema/thorbis/identity.schema:124
 GRANT INSERT (id, email, first_name, last_name, phone, avatar_url, timezone) ON TABLE public.users TO authenticated;
 
--- source: schema/thorbis/identity.schema:124
+-- source: schema/thorbis/identity.schema:125
 GRANT UPDATE (company_id, first_name, last_name, phone, avatar_url, timezone) ON TABLE public.users TO authenticated;
 
--- source: schema/thorbis/identity.schema:125
+-- source: schema/thorbis/identity.schema:126
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.users TO service_role;
 
--- source: schema/thorbis/identity.schema:126
+-- source: schema/thorbis/identity.schema:127
 COMMENT ON TABLE public.users IS 'Application profile of an auth user; roles are per company in team_members';
 
--- source: schema/thorbis/identity.schema:213
+-- source: schema/thorbis/identity.schema:214
 CREATE TABLE public.verification_tokens (
     identifier text NOT NULL,
     token text NOT NULL,
@@ -3028,16 +3028,16 @@ CREATE TABLE public.verification_tokens (
     CONSTRAINT verification_tokens_token_key UNIQUE (token)
 );
 
--- source: schema/thorbis/identity.schema:221
+-- source: schema/thorbis/identity.schema:222
 CREATE INDEX verification_tokens_expires_idx ON public.verification_tokens (expires);
 
--- source: schema/thorbis/identity.schema:223
+-- source: schema/thorbis/identity.schema:224
 ALTER TABLE public.verification_tokens ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/identity.schema:225
+-- source: schema/thorbis/identity.schema:226
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.verification_tokens TO service_role;
 
--- source: schema/thorbis/identity.schema:226
+-- source: schema/thorbis/identity.schema:227
 COMMENT ON TABLE public.verification_tokens IS 'One-time email verification / magic-link tokens (server only)';
 
 -- source: schema/thorbis/assistant.schema:51
@@ -3204,13 +3204,13 @@ $$;
 -- source: schema/thorbis/identity.schema:46
 CREATE TRIGGER audit AFTER insert or update or delete ON public.companies FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
--- source: schema/thorbis/identity.schema:78
+-- source: schema/thorbis/identity.schema:79
 CREATE TRIGGER audit AFTER insert or update or delete ON public.company_settings FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
 -- source: schema/thorbis/operations.schema:212
 CREATE TRIGGER audit AFTER insert or update or delete ON public.contracts FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
--- source: schema/thorbis/identity.schema:144
+-- source: schema/thorbis/identity.schema:145
 CREATE TRIGGER audit AFTER insert or update or delete ON public.custom_roles FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
 -- source: schema/thorbis/customers.schema:62
@@ -3225,22 +3225,22 @@ CREATE TRIGGER audit AFTER insert or update or delete ON public.invoices FOR EAC
 -- source: schema/thorbis/operations.schema:57
 CREATE TRIGGER audit AFTER insert or update or delete ON public.jobs FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
--- source: schema/thorbis/billing.schema:93
+-- source: schema/thorbis/billing.schema:94
 CREATE TRIGGER audit AFTER insert or update or delete ON public.payments FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
--- source: schema/thorbis/billing.schema:181
+-- source: schema/thorbis/billing.schema:182
 CREATE TRIGGER audit AFTER insert or update or delete ON public.price_book_items FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
--- source: schema/thorbis/billing.schema:237
+-- source: schema/thorbis/billing.schema:238
 CREATE TRIGGER audit AFTER insert or update or delete ON public.pricing_rules FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
--- source: schema/thorbis/billing.schema:328
+-- source: schema/thorbis/billing.schema:329
 CREATE TRIGGER audit AFTER insert or update or delete ON public.purchase_orders FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
--- source: schema/thorbis/billing.schema:146
+-- source: schema/thorbis/billing.schema:147
 CREATE TRIGGER audit AFTER insert or update or delete ON public.supplier_integrations FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
--- source: schema/thorbis/identity.schema:204
+-- source: schema/thorbis/identity.schema:205
 CREATE TRIGGER audit AFTER insert or update or delete ON public.team_members FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
 -- source: schema/thorbis/platform_ops.schema:158
@@ -3790,7 +3790,7 @@ CREATE POLICY "Members update team_members of their company" ON public.team_memb
 -- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete team_members of their company" ON public.team_members FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/identity.schema:106
+-- source: schema/thorbis/identity.schema:107
 CREATE POLICY "Users read themselves and their team" ON public.users FOR SELECT TO authenticated USING (id = (select auth.uid())
       or id in (select tm.user_id from public.team_members tm
                  where tm.company_id = public.current_company_id()));
