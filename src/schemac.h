@@ -894,6 +894,7 @@ const char *sema_hint_function(Sema *s, const char *schema,
                                const char *name);
 const char *sema_hint_type(Sema *s, const char *schema, const char *name);
 const char *sema_hint_role(Sema *s, const char *name);
+const char *sema_hint_template(Sema *s, const char *name);
 /* sema_values.c: defaults, comparisons and foreign keys whose types
  * PostgreSQL would reject at apply, index names taken twice in a schema,
  * and the columns of views and SQL functions, from the declarations

@@ -1,6 +1,6 @@
 /*
  * sema_suggest.c — "did you mean" for names that resolve to nothing: the
- * nearest declared column, table, function, type or role by edit
+ * nearest declared column, table, function, type, role or template by edit
  * distance, a swap of two neighbours counting as one edit, within a
  * third of the name's length (at least one, and fewer than its length),
  * so that a typo is named as one instead of being taken for a missing
@@ -145,5 +145,16 @@ const char *sema_hint_role(Sema *s, const char *name)
     for (int i = 0; s->prog->supabase && platform[i]; i++)
         consider(&n, platform[i]);
     consider(&n, "public");
+    return hint(s, &n);
+}
+
+const char *sema_hint_template(Sema *s, const char *name)
+{
+    Nearest n = nearest_to(name);
+    for (int i = 0; i < s->prog->decls.len; i++) {
+        const Decl *d = s->prog->decls.items[i];
+        if (d->kind == DECL_TEMPLATE)
+            consider(&n, d->name.name);
+    }
     return hint(s, &n);
 }

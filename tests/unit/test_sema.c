@@ -74,6 +74,10 @@ static const struct {
      "\"customers\"?"},
     {"table a { id int; b boolean default 'o'; }",
      "t0.schema:1:37: error: invalid input syntax for type boolean: \"o\""},
+    {"template timestamps() { created_at timestamptz; }\n"
+     "table a { id int; use timestamp(); }",
+     "t0.schema:2:23: error: unknown template \"timestamp\"; did you mean "
+     "\"timestamps\"?"},
     {"table a { id int; s intger; }",
      "t0.schema:1:21: error: unknown type \"intger\"; did you mean "
      "\"integer\"?"},
