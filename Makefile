@@ -52,7 +52,7 @@ RT_OBJ   := $(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o) \
 
 .PHONY: all help deps run test unit unit-asan golden bad integration \
         runtime-tests e2e bench check-generated clean install uninstall \
-        deb deb-test ecosystem fmt-test
+        deb deb-test ecosystem fmt-test lint
 
 all: bin/schemac $(BUILD)/libschemactl.a $(PROJECT_BINS) $(ACCESS_MDS)
 
@@ -65,7 +65,7 @@ help:
 	@echo "                throwaway PostgreSQL, and print a report per project"
 	@echo "make test       install what is missing, then every test: unit tests"
 	@echo "                (plain and under ASan/UBSan), golden files, the bad-input"
-	@echo "                corpus, stale generated/ check (SQL, access matrices,"
+	@echo "                corpus, lint cases, stale generated/ check (SQL, access matrices,"
 	@echo "                pgc), catalog comparisons, the runtime's tests against"
 	@echo "                real servers (runtime-tests), e2e, fmt-test, ecosystem"
 	@echo "                and, as root, deb-test"
@@ -73,6 +73,8 @@ help:
 	@echo "make unit-asan  unit tests under AddressSanitizer and UBSan"
 	@echo "make golden     golden tests: tests/golden/*.schema against .sql/.err"
 	@echo "make bad        bad-input corpus: expected positions, no crash"
+	@echo "make lint       each lint rule fires on its case and not on the fixed"
+	@echo "                one (tests/lint); the projects pass check --strict"
 	@echo "make integration  compiled SQL vs hand-written SQL, catalogs compared"
 	@echo "make runtime-tests  the runtime's Check tests against real servers"
 	@echo "make e2e        executables against a real PostgreSQL: apply, verify,"
@@ -123,6 +125,9 @@ $(BUILD)/libschemac.a: $(LIB_OBJ)
 bin/schemac: src/main.c $(BUILD)/libschemac.a Makefile | bin
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -DSCHEMAC_VERSION='"$(VERSION)"' \
 	  $< $(BUILD)/libschemac.a $(LIBS) -o $@
+
+# The lint rules share lint.h.
+$(filter $(BUILD)/obj/lint%,$(LIB_OBJ)) $(filter $(BUILD)/san/lint%,$(SAN_OBJ)): src/lint.h
 
 $(BUILD)/rt:
 	mkdir -p $@
@@ -216,6 +221,13 @@ golden: bin/schemac
 bad: bin/schemac
 	tests/bad/run.sh
 
+lint: bin/schemac
+	tests/lint/run.sh
+	@for p in $(PROJECTS); do bin/schemac check --strict schema/$$p 2>&1 | \
+	  tail -1 | grep -q '^lint: .* 0 findings' || \
+	  { echo "schema/$$p: check --strict finds something"; exit 1; }; \
+	done; echo "ok: the projects pass check --strict"
+
 integration: bin/schemac
 	env -u PGHOST -u PGPORT tests/integration/run.sh
 
@@ -225,6 +237,7 @@ test: deps
 	$(MAKE) unit-asan
 	$(MAKE) golden
 	$(MAKE) bad
+	$(MAKE) lint
 	$(MAKE) check-generated
 	$(MAKE) integration
 	$(MAKE) runtime-tests

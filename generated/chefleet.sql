@@ -22,10 +22,10 @@ COMMENT ON SCHEMA private IS 'Helper functions used by policies and triggers; no
 -- source: schema/chefleet/project.schema:17
 CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA extensions;
 
--- source: schema/chefleet/messaging.schema:112
+-- source: schema/chefleet/messaging.schema:113
 CREATE TYPE public.device_platform AS ENUM ('ios', 'android', 'web');
 
--- source: schema/chefleet/messaging.schema:113
+-- source: schema/chefleet/messaging.schema:114
 COMMENT ON TYPE public.device_platform IS 'Push channel of a device token';
 
 -- source: schema/chefleet/orders.schema:16
@@ -34,10 +34,10 @@ CREATE TYPE public.fulfillment_type AS ENUM ('pickup', 'delivery');
 -- source: schema/chefleet/orders.schema:17
 COMMENT ON TYPE public.fulfillment_type IS 'How the customer receives the order';
 
--- source: schema/chefleet/messaging.schema:74
+-- source: schema/chefleet/messaging.schema:75
 CREATE TYPE public.notification_kind AS ENUM ('order_update', 'message', 'vendor_update', 'promotion', 'system');
 
--- source: schema/chefleet/messaging.schema:75
+-- source: schema/chefleet/messaging.schema:76
 COMMENT ON TYPE public.notification_kind IS 'Category of a notification, used for grouping and user preferences';
 
 -- source: schema/chefleet/orders.schema:9
@@ -46,10 +46,10 @@ CREATE TYPE public.order_status AS ENUM ('pending', 'accepted', 'preparing', 're
 -- source: schema/chefleet/orders.schema:13
 COMMENT ON TYPE public.order_status IS 'Lifecycle of an order; completed, cancelled and rejected are final';
 
--- source: schema/chefleet/orders.schema:213
+-- source: schema/chefleet/orders.schema:215
 CREATE TYPE public.payment_status AS ENUM ('pending', 'authorized', 'captured', 'failed', 'refunded', 'partially_refunded');
 
--- source: schema/chefleet/orders.schema:214
+-- source: schema/chefleet/orders.schema:216
 COMMENT ON TYPE public.payment_status IS 'State of a payment at the provider';
 
 -- source: schema/chefleet/engagement.schema:32
@@ -162,7 +162,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.app_settings TO service_rol
 -- source: schema/chefleet/admin.schema:32
 COMMENT ON TABLE public.app_settings IS 'Runtime configuration of the platform; public rows are readable by the apps';
 
--- source: schema/chefleet/messaging.schema:116
+-- source: schema/chefleet/messaging.schema:117
 CREATE TABLE public.device_tokens (
     id uuid DEFAULT gen_random_uuid(),
     user_id uuid NOT NULL,
@@ -177,28 +177,28 @@ CREATE TABLE public.device_tokens (
     CONSTRAINT device_tokens_app_version_check CHECK (app_version is null or char_length(app_version) <= 40)
 );
 
--- source: schema/chefleet/messaging.schema:120
+-- source: schema/chefleet/messaging.schema:121
 COMMENT ON COLUMN public.device_tokens.token IS 'FCM / APNs / Web Push token; a token moves to whoever signed in last';
 
--- source: schema/chefleet/messaging.schema:126
+-- source: schema/chefleet/messaging.schema:127
 CREATE INDEX device_tokens_user_id_last_seen_at_idx ON public.device_tokens (user_id, last_seen_at desc);
 
--- source: schema/chefleet/messaging.schema:128
+-- source: schema/chefleet/messaging.schema:129
 ALTER TABLE public.device_tokens ENABLE ROW LEVEL SECURITY;
 
--- source: schema/chefleet/messaging.schema:129
-CREATE POLICY "Users manage their device tokens" ON public.device_tokens FOR ALL TO authenticated USING (user_id = auth.uid()) WITH CHECK (user_id = auth.uid());
-
--- source: schema/chefleet/messaging.schema:133
-GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.device_tokens TO authenticated;
+-- source: schema/chefleet/messaging.schema:130
+CREATE POLICY "Users manage their device tokens" ON public.device_tokens FOR ALL TO authenticated USING (user_id = (select auth.uid())) WITH CHECK (user_id = (select auth.uid()));
 
 -- source: schema/chefleet/messaging.schema:134
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.device_tokens TO authenticated;
+
+-- source: schema/chefleet/messaging.schema:135
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.device_tokens TO service_role;
 
--- source: schema/chefleet/messaging.schema:137
+-- source: schema/chefleet/messaging.schema:138
 COMMENT ON TABLE public.device_tokens IS 'Push notification tokens of a user''s devices';
 
--- source: schema/chefleet/vendors.schema:160
+-- source: schema/chefleet/vendors.schema:163
 CREATE TABLE public.dishes (
     id uuid DEFAULT gen_random_uuid(),
     vendor_id uuid NOT NULL,
@@ -226,34 +226,34 @@ CREATE TABLE public.dishes (
     CONSTRAINT dishes_vendor_id_name_key UNIQUE (vendor_id, name)
 );
 
--- source: schema/chefleet/vendors.schema:166
+-- source: schema/chefleet/vendors.schema:169
 COMMENT ON COLUMN public.dishes.category IS 'Menu section, e.g. Mains';
 
--- source: schema/chefleet/vendors.schema:168
+-- source: schema/chefleet/vendors.schema:171
 COMMENT ON COLUMN public.dishes.price_cents IS 'In the vendor''s currency';
 
--- source: schema/chefleet/vendors.schema:170
+-- source: schema/chefleet/vendors.schema:173
 COMMENT ON COLUMN public.dishes.compare_at_price_cents IS 'Crossed-out price of a discounted dish';
 
--- source: schema/chefleet/vendors.schema:184
+-- source: schema/chefleet/vendors.schema:187
 CREATE INDEX dishes_menu_idx ON public.dishes (vendor_id, category, sort_order) WHERE is_available;
 
--- source: schema/chefleet/vendors.schema:185
+-- source: schema/chefleet/vendors.schema:188
 CREATE INDEX dishes_dietary_tags_idx ON public.dishes USING gin (dietary_tags);
 
--- source: schema/chefleet/vendors.schema:187
+-- source: schema/chefleet/vendors.schema:190
 ALTER TABLE public.dishes ENABLE ROW LEVEL SECURITY;
 
--- source: schema/chefleet/vendors.schema:195
+-- source: schema/chefleet/vendors.schema:198
 GRANT SELECT ON TABLE public.dishes TO anon;
 
--- source: schema/chefleet/vendors.schema:196
+-- source: schema/chefleet/vendors.schema:199
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.dishes TO authenticated;
 
--- source: schema/chefleet/vendors.schema:197
+-- source: schema/chefleet/vendors.schema:200
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.dishes TO service_role;
 
--- source: schema/chefleet/vendors.schema:201
+-- source: schema/chefleet/vendors.schema:204
 COMMENT ON TABLE public.dishes IS 'Menu item of a vendor; orders snapshot its name and price';
 
 -- source: schema/chefleet/engagement.schema:3
@@ -289,7 +289,7 @@ CREATE INDEX favourites_dish_id_idx ON public.favourites (dish_id) WHERE dish_id
 ALTER TABLE public.favourites ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/chefleet/engagement.schema:19
-CREATE POLICY "Users manage their favourites" ON public.favourites FOR ALL TO authenticated USING (user_id = auth.uid()) WITH CHECK (user_id = auth.uid());
+CREATE POLICY "Users manage their favourites" ON public.favourites FOR ALL TO authenticated USING (user_id = (select auth.uid())) WITH CHECK (user_id = (select auth.uid()));
 
 -- source: schema/chefleet/engagement.schema:23
 GRANT SELECT, INSERT, DELETE ON TABLE public.favourites TO authenticated;
@@ -300,7 +300,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.favourites TO service_role;
 -- source: schema/chefleet/engagement.schema:25
 COMMENT ON TABLE public.favourites IS 'Vendors and dishes a user saved';
 
--- source: schema/chefleet/orders.schema:183
+-- source: schema/chefleet/orders.schema:185
 CREATE TABLE public.idempotency_keys (
     id uuid DEFAULT gen_random_uuid(),
     user_id uuid NOT NULL,
@@ -320,31 +320,31 @@ CREATE TABLE public.idempotency_keys (
     CONSTRAINT idempotency_keys_user_id_key_key UNIQUE (user_id, key)
 );
 
--- source: schema/chefleet/orders.schema:188
+-- source: schema/chefleet/orders.schema:190
 COMMENT ON COLUMN public.idempotency_keys.request_path IS 'Endpoint or RPC the key was used for';
 
--- source: schema/chefleet/orders.schema:189
+-- source: schema/chefleet/orders.schema:191
 COMMENT ON COLUMN public.idempotency_keys.request_hash IS 'Hash of the request body; a reused key with another body is rejected';
 
--- source: schema/chefleet/orders.schema:199
+-- source: schema/chefleet/orders.schema:201
 CREATE INDEX idempotency_keys_order_id_idx ON public.idempotency_keys (order_id) WHERE order_id is not null;
 
--- source: schema/chefleet/orders.schema:200
+-- source: schema/chefleet/orders.schema:202
 CREATE INDEX idempotency_keys_created_at_idx ON public.idempotency_keys (created_at);
 
--- source: schema/chefleet/orders.schema:202
+-- source: schema/chefleet/orders.schema:204
 ALTER TABLE public.idempotency_keys ENABLE ROW LEVEL SECURITY;
 
--- source: schema/chefleet/orders.schema:203
-CREATE POLICY "Users read their own keys" ON public.idempotency_keys FOR SELECT TO authenticated USING (user_id = auth.uid());
+-- source: schema/chefleet/orders.schema:205
+CREATE POLICY "Users read their own keys" ON public.idempotency_keys FOR SELECT TO authenticated USING (user_id = (select auth.uid()));
 
--- source: schema/chefleet/orders.schema:206
+-- source: schema/chefleet/orders.schema:208
 GRANT SELECT ON TABLE public.idempotency_keys TO authenticated;
 
--- source: schema/chefleet/orders.schema:207
+-- source: schema/chefleet/orders.schema:209
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.idempotency_keys TO service_role;
 
--- source: schema/chefleet/orders.schema:210
+-- source: schema/chefleet/orders.schema:212
 COMMENT ON TABLE public.idempotency_keys IS 'Stored responses of idempotent API requests (edge functions); orders carry their own key as well';
 
 -- source: schema/chefleet/messaging.schema:4
@@ -452,13 +452,13 @@ CREATE INDEX moderation_reports_reviewed_by_idx ON public.moderation_reports (re
 ALTER TABLE public.moderation_reports ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/chefleet/engagement.schema:85
-CREATE POLICY "Users file reports" ON public.moderation_reports FOR INSERT TO authenticated WITH CHECK (reporter_id = auth.uid()
+CREATE POLICY "Users file reports" ON public.moderation_reports FOR INSERT TO authenticated WITH CHECK (reporter_id = (select auth.uid())
       and status = 'open'
       and num_nonnulls(vendor_id, dish_id, message_id, reported_user_id) = 1
-      and reported_user_id is distinct from auth.uid());
+      and reported_user_id is distinct from (select auth.uid()));
 
 -- source: schema/chefleet/engagement.schema:91
-CREATE POLICY "Reporters read their reports" ON public.moderation_reports FOR SELECT TO authenticated USING (reporter_id = auth.uid());
+CREATE POLICY "Reporters read their reports" ON public.moderation_reports FOR SELECT TO authenticated USING (reporter_id = (select auth.uid()));
 
 -- source: schema/chefleet/engagement.schema:99
 GRANT SELECT ON TABLE public.moderation_reports TO authenticated;
@@ -475,7 +475,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.moderation_reports TO servi
 -- source: schema/chefleet/engagement.schema:107
 COMMENT ON TABLE public.moderation_reports IS 'A user''s report of a vendor, dish, message or user, and its review';
 
--- source: schema/chefleet/messaging.schema:78
+-- source: schema/chefleet/messaging.schema:79
 CREATE TABLE public.notifications (
     id uuid DEFAULT gen_random_uuid(),
     user_id uuid NOT NULL,
@@ -493,46 +493,46 @@ CREATE TABLE public.notifications (
     CONSTRAINT notifications_data_check CHECK (jsonb_typeof(data) = 'object')
 );
 
--- source: schema/chefleet/messaging.schema:85
+-- source: schema/chefleet/messaging.schema:86
 COMMENT ON COLUMN public.notifications.data IS 'Deep-link payload for the app';
 
--- source: schema/chefleet/messaging.schema:88
+-- source: schema/chefleet/messaging.schema:89
 COMMENT ON COLUMN public.notifications.pushed_at IS 'When a push was sent for it, if any';
 
--- source: schema/chefleet/messaging.schema:91
+-- source: schema/chefleet/messaging.schema:92
 CREATE INDEX notifications_inbox_idx ON public.notifications (user_id, created_at desc);
 
--- source: schema/chefleet/messaging.schema:92
+-- source: schema/chefleet/messaging.schema:93
 CREATE INDEX notifications_unread_idx ON public.notifications (user_id, created_at desc) WHERE read_at is null;
 
--- source: schema/chefleet/messaging.schema:93
+-- source: schema/chefleet/messaging.schema:94
 CREATE INDEX notifications_order_id_idx ON public.notifications (order_id) WHERE order_id is not null;
 
--- source: schema/chefleet/messaging.schema:95
+-- source: schema/chefleet/messaging.schema:96
 ALTER TABLE public.notifications ENABLE ROW LEVEL SECURITY;
 
--- source: schema/chefleet/messaging.schema:96
-CREATE POLICY "Users read their notifications" ON public.notifications FOR SELECT TO authenticated USING (user_id = auth.uid());
+-- source: schema/chefleet/messaging.schema:97
+CREATE POLICY "Users read their notifications" ON public.notifications FOR SELECT TO authenticated USING (user_id = (select auth.uid()));
 
--- source: schema/chefleet/messaging.schema:98
-CREATE POLICY "Users mark their notifications read" ON public.notifications FOR UPDATE TO authenticated USING (user_id = auth.uid()) WITH CHECK (user_id = auth.uid());
+-- source: schema/chefleet/messaging.schema:99
+CREATE POLICY "Users mark their notifications read" ON public.notifications FOR UPDATE TO authenticated USING (user_id = (select auth.uid())) WITH CHECK (user_id = (select auth.uid()));
 
--- source: schema/chefleet/messaging.schema:101
-CREATE POLICY "Users delete their notifications" ON public.notifications FOR DELETE TO authenticated USING (user_id = auth.uid());
-
--- source: schema/chefleet/messaging.schema:105
-GRANT SELECT, DELETE ON TABLE public.notifications TO authenticated;
+-- source: schema/chefleet/messaging.schema:102
+CREATE POLICY "Users delete their notifications" ON public.notifications FOR DELETE TO authenticated USING (user_id = (select auth.uid()));
 
 -- source: schema/chefleet/messaging.schema:106
-GRANT UPDATE (read_at) ON TABLE public.notifications TO authenticated;
+GRANT SELECT, DELETE ON TABLE public.notifications TO authenticated;
 
 -- source: schema/chefleet/messaging.schema:107
+GRANT UPDATE (read_at) ON TABLE public.notifications TO authenticated;
+
+-- source: schema/chefleet/messaging.schema:108
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.notifications TO service_role;
 
--- source: schema/chefleet/messaging.schema:109
+-- source: schema/chefleet/messaging.schema:110
 COMMENT ON TABLE public.notifications IS 'In-app notification addressed to one user';
 
--- source: schema/chefleet/orders.schema:156
+-- source: schema/chefleet/orders.schema:158
 CREATE TABLE public.order_items (
     id uuid DEFAULT gen_random_uuid(),
     order_id uuid NOT NULL,
@@ -550,31 +550,31 @@ CREATE TABLE public.order_items (
     CONSTRAINT order_items_notes_check CHECK (notes is null or char_length(notes) <= 300)
 );
 
--- source: schema/chefleet/orders.schema:160
+-- source: schema/chefleet/orders.schema:162
 ALTER TABLE public.order_items ADD CONSTRAINT order_items_dish_id_fkey FOREIGN KEY (dish_id) REFERENCES public.dishes (id) ON DELETE SET NULL;
 
--- source: schema/chefleet/orders.schema:162
+-- source: schema/chefleet/orders.schema:164
 COMMENT ON COLUMN public.order_items.dish_name IS 'Snapshot of dishes.name';
 
--- source: schema/chefleet/orders.schema:164
+-- source: schema/chefleet/orders.schema:166
 COMMENT ON COLUMN public.order_items.unit_price_cents IS 'Snapshot of dishes.price_cents at order time';
 
--- source: schema/chefleet/orders.schema:170
+-- source: schema/chefleet/orders.schema:172
 CREATE INDEX order_items_order_id_idx ON public.order_items (order_id);
 
--- source: schema/chefleet/orders.schema:171
+-- source: schema/chefleet/orders.schema:173
 CREATE INDEX order_items_dish_id_idx ON public.order_items (dish_id) WHERE dish_id is not null;
 
--- source: schema/chefleet/orders.schema:173
+-- source: schema/chefleet/orders.schema:175
 ALTER TABLE public.order_items ENABLE ROW LEVEL SECURITY;
 
--- source: schema/chefleet/orders.schema:178
+-- source: schema/chefleet/orders.schema:180
 GRANT SELECT ON TABLE public.order_items TO authenticated;
 
--- source: schema/chefleet/orders.schema:179
+-- source: schema/chefleet/orders.schema:181
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.order_items TO service_role;
 
--- source: schema/chefleet/orders.schema:180
+-- source: schema/chefleet/orders.schema:182
 COMMENT ON TABLE public.order_items IS 'A line of an order with the dish name and price as they were when ordered';
 
 -- source: schema/chefleet/orders.schema:20
@@ -624,16 +624,16 @@ CREATE TABLE public.orders (
     CONSTRAINT orders_customer_id_idempotency_key_key UNIQUE (customer_id, idempotency_key)
 );
 
--- source: schema/chefleet/orders.schema:192
+-- source: schema/chefleet/orders.schema:194
 ALTER TABLE public.idempotency_keys ADD CONSTRAINT idempotency_keys_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE SET NULL;
 
 -- source: schema/chefleet/messaging.schema:6
 ALTER TABLE public.messages ADD CONSTRAINT messages_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE CASCADE;
 
--- source: schema/chefleet/messaging.schema:86
+-- source: schema/chefleet/messaging.schema:87
 ALTER TABLE public.notifications ADD CONSTRAINT notifications_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE CASCADE;
 
--- source: schema/chefleet/orders.schema:158
+-- source: schema/chefleet/orders.schema:160
 ALTER TABLE public.order_items ADD CONSTRAINT order_items_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE CASCADE;
 
 -- source: schema/chefleet/orders.schema:26
@@ -661,10 +661,10 @@ CREATE INDEX orders_vendor_open_idx ON public.orders (vendor_id, placed_at) WHER
 ALTER TABLE public.orders ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/chefleet/orders.schema:79
-CREATE POLICY "Customers read their orders" ON public.orders FOR SELECT TO authenticated USING (customer_id = auth.uid());
+CREATE POLICY "Customers read their orders" ON public.orders FOR SELECT TO authenticated USING (customer_id = (select auth.uid()));
 
 -- source: schema/chefleet/orders.schema:86
-CREATE POLICY "Customers cancel their orders" ON public.orders FOR UPDATE TO authenticated USING (customer_id = auth.uid()) WITH CHECK (customer_id = auth.uid());
+CREATE POLICY "Customers cancel their orders" ON public.orders FOR UPDATE TO authenticated USING (customer_id = (select auth.uid())) WITH CHECK (customer_id = (select auth.uid()));
 
 -- source: schema/chefleet/orders.schema:96
 GRANT SELECT ON TABLE public.orders TO authenticated;
@@ -678,7 +678,7 @@ GRANT SELECT, INSERT, UPDATE ON TABLE public.orders TO service_role;
 -- source: schema/chefleet/orders.schema:104
 COMMENT ON TABLE public.orders IS 'A customer''s order at one vendor; amounts in cents of the vendor''s currency';
 
--- source: schema/chefleet/orders.schema:219
+-- source: schema/chefleet/orders.schema:221
 CREATE TABLE public.payments (
     id uuid DEFAULT gen_random_uuid(),
     order_id uuid NOT NULL,
@@ -701,25 +701,25 @@ CREATE TABLE public.payments (
     CONSTRAINT payments_provider_provider_payment_id_key UNIQUE (provider, provider_payment_id)
 );
 
--- source: schema/chefleet/orders.schema:221
+-- source: schema/chefleet/orders.schema:223
 ALTER TABLE public.payments ADD CONSTRAINT payments_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE RESTRICT;
 
--- source: schema/chefleet/orders.schema:235
+-- source: schema/chefleet/orders.schema:237
 CREATE INDEX payments_order_id_created_at_idx ON public.payments (order_id, created_at desc);
 
--- source: schema/chefleet/orders.schema:237
+-- source: schema/chefleet/orders.schema:239
 ALTER TABLE public.payments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/chefleet/orders.schema:241
+-- source: schema/chefleet/orders.schema:243
 GRANT SELECT ON TABLE public.payments TO authenticated;
 
--- source: schema/chefleet/orders.schema:242
+-- source: schema/chefleet/orders.schema:244
 GRANT SELECT, INSERT, UPDATE ON TABLE public.payments TO service_role;
 
--- source: schema/chefleet/orders.schema:245
+-- source: schema/chefleet/orders.schema:247
 COMMENT ON TABLE public.payments IS 'Payment attempts of an order (placeholder; filled by provider webhooks)';
 
--- source: schema/chefleet/users.schema:67
+-- source: schema/chefleet/users.schema:68
 CREATE TABLE public.user_addresses (
     id uuid DEFAULT gen_random_uuid(),
     user_id uuid NOT NULL,
@@ -752,37 +752,37 @@ CREATE TABLE public.user_addresses (
     CONSTRAINT user_addresses_geocoded CHECK ((location is null) = (geocoded_at is null))
 );
 
--- source: schema/chefleet/users.schema:71
+-- source: schema/chefleet/users.schema:72
 COMMENT ON COLUMN public.user_addresses.label IS 'e.g. Home, Work';
 
--- source: schema/chefleet/users.schema:78
+-- source: schema/chefleet/users.schema:79
 COMMENT ON COLUMN public.user_addresses.country_code IS 'ISO 3166-1 alpha-2';
 
--- source: schema/chefleet/users.schema:83
+-- source: schema/chefleet/users.schema:84
 COMMENT ON COLUMN public.user_addresses.location IS 'Geocoded position; NULL until geocoded';
 
--- source: schema/chefleet/users.schema:93
+-- source: schema/chefleet/users.schema:94
 CREATE INDEX user_addresses_user_id_created_at_idx ON public.user_addresses (user_id, created_at desc);
 
--- source: schema/chefleet/users.schema:95
+-- source: schema/chefleet/users.schema:96
 CREATE UNIQUE INDEX user_addresses_one_default ON public.user_addresses (user_id) WHERE is_default;
 
--- source: schema/chefleet/users.schema:96
+-- source: schema/chefleet/users.schema:97
 CREATE INDEX user_addresses_location_idx ON public.user_addresses USING gist (location) WHERE location is not null;
 
--- source: schema/chefleet/users.schema:98
+-- source: schema/chefleet/users.schema:99
 ALTER TABLE public.user_addresses ENABLE ROW LEVEL SECURITY;
 
--- source: schema/chefleet/users.schema:99
-CREATE POLICY "Users manage their own addresses" ON public.user_addresses FOR ALL TO authenticated USING (user_id = auth.uid()) WITH CHECK (user_id = auth.uid());
-
--- source: schema/chefleet/users.schema:103
-GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.user_addresses TO authenticated;
+-- source: schema/chefleet/users.schema:100
+CREATE POLICY "Users manage their own addresses" ON public.user_addresses FOR ALL TO authenticated USING (user_id = (select auth.uid())) WITH CHECK (user_id = (select auth.uid()));
 
 -- source: schema/chefleet/users.schema:104
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.user_addresses TO authenticated;
+
+-- source: schema/chefleet/users.schema:105
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.user_addresses TO service_role;
 
--- source: schema/chefleet/users.schema:107
+-- source: schema/chefleet/users.schema:108
 COMMENT ON TABLE public.user_addresses IS 'Saved addresses of a user; orders copy the address, so vendors never read this table';
 
 -- source: schema/chefleet/users.schema:14
@@ -822,13 +822,13 @@ CREATE UNIQUE INDEX users_public_phone_key ON public.users_public (phone) WHERE 
 -- source: schema/chefleet/admin.schema:10
 ALTER TABLE public.app_settings ADD CONSTRAINT app_settings_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES public.users_public (id) ON DELETE SET NULL;
 
--- source: schema/chefleet/messaging.schema:118
+-- source: schema/chefleet/messaging.schema:119
 ALTER TABLE public.device_tokens ADD CONSTRAINT device_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users_public (id) ON DELETE CASCADE;
 
 -- source: schema/chefleet/engagement.schema:5
 ALTER TABLE public.favourites ADD CONSTRAINT favourites_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users_public (id) ON DELETE CASCADE;
 
--- source: schema/chefleet/orders.schema:185
+-- source: schema/chefleet/orders.schema:187
 ALTER TABLE public.idempotency_keys ADD CONSTRAINT idempotency_keys_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users_public (id) ON DELETE CASCADE;
 
 -- source: schema/chefleet/messaging.schema:8
@@ -843,13 +843,13 @@ ALTER TABLE public.moderation_reports ADD CONSTRAINT moderation_reports_reported
 -- source: schema/chefleet/engagement.schema:55
 ALTER TABLE public.moderation_reports ADD CONSTRAINT moderation_reports_reviewed_by_fkey FOREIGN KEY (reviewed_by) REFERENCES public.users_public (id) ON DELETE SET NULL;
 
--- source: schema/chefleet/messaging.schema:80
+-- source: schema/chefleet/messaging.schema:81
 ALTER TABLE public.notifications ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users_public (id) ON DELETE CASCADE;
 
 -- source: schema/chefleet/orders.schema:23
 ALTER TABLE public.orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.users_public (id) ON DELETE SET NULL;
 
--- source: schema/chefleet/users.schema:69
+-- source: schema/chefleet/users.schema:70
 ALTER TABLE public.user_addresses ADD CONSTRAINT user_addresses_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users_public (id) ON DELETE CASCADE;
 
 -- source: schema/chefleet/users.schema:34
@@ -865,13 +865,13 @@ CREATE INDEX users_public_display_name_idx ON public.users_public (lower(display
 ALTER TABLE public.users_public ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/chefleet/users.schema:40
-CREATE POLICY "Users read their own profile" ON public.users_public FOR SELECT TO authenticated USING (id = auth.uid());
+CREATE POLICY "Users read their own profile" ON public.users_public FOR SELECT TO authenticated USING (id = (select auth.uid()));
 
 -- source: schema/chefleet/users.schema:46
-CREATE POLICY "Users create their own profile" ON public.users_public FOR INSERT TO authenticated WITH CHECK (id = auth.uid());
+CREATE POLICY "Users create their own profile" ON public.users_public FOR INSERT TO authenticated WITH CHECK (id = (select auth.uid()));
 
 -- source: schema/chefleet/users.schema:48
-CREATE POLICY "Users update their own profile" ON public.users_public FOR UPDATE TO authenticated USING (id = auth.uid()) WITH CHECK (id = auth.uid());
+CREATE POLICY "Users update their own profile" ON public.users_public FOR UPDATE TO authenticated USING (id = (select auth.uid())) WITH CHECK (id = (select auth.uid()));
 
 -- source: schema/chefleet/users.schema:55
 GRANT SELECT ON TABLE public.users_public TO authenticated;
@@ -888,7 +888,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.users_public TO service_rol
 -- source: schema/chefleet/users.schema:64
 COMMENT ON TABLE public.users_public IS 'Profile of a user (one row per auth.users row); readable by the user, their order counterparts and admins';
 
--- source: schema/chefleet/vendors.schema:128
+-- source: schema/chefleet/vendors.schema:130
 CREATE TABLE public.vendor_hours (
     id uuid DEFAULT gen_random_uuid(),
     vendor_id uuid NOT NULL,
@@ -903,25 +903,25 @@ CREATE TABLE public.vendor_hours (
     CONSTRAINT vendor_hours_vendor_id_day_of_week_opens_at_key UNIQUE (vendor_id, day_of_week, opens_at)
 );
 
--- source: schema/chefleet/vendors.schema:132
+-- source: schema/chefleet/vendors.schema:134
 COMMENT ON COLUMN public.vendor_hours.day_of_week IS '0 = Sunday, as extract(dow from ...)';
 
--- source: schema/chefleet/vendors.schema:135
+-- source: schema/chefleet/vendors.schema:137
 COMMENT ON COLUMN public.vendor_hours.closes_at IS 'Earlier than opens_at for a window that runs past midnight';
 
--- source: schema/chefleet/vendors.schema:142
+-- source: schema/chefleet/vendors.schema:144
 ALTER TABLE public.vendor_hours ENABLE ROW LEVEL SECURITY;
 
--- source: schema/chefleet/vendors.schema:152
+-- source: schema/chefleet/vendors.schema:154
 GRANT SELECT ON TABLE public.vendor_hours TO anon;
 
--- source: schema/chefleet/vendors.schema:153
+-- source: schema/chefleet/vendors.schema:155
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.vendor_hours TO authenticated;
 
--- source: schema/chefleet/vendors.schema:154
+-- source: schema/chefleet/vendors.schema:156
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.vendor_hours TO service_role;
 
--- source: schema/chefleet/vendors.schema:157
+-- source: schema/chefleet/vendors.schema:159
 COMMENT ON TABLE public.vendor_hours IS 'Weekly opening windows of a vendor, in the vendor''s time zone';
 
 -- source: schema/chefleet/vendors.schema:8
@@ -967,10 +967,10 @@ CREATE TABLE public.vendors (
     CONSTRAINT vendors_approved CHECK (status in ('pending_review', 'closed') or approved_at is not null)
 );
 
--- source: schema/chefleet/vendors.schema:162
+-- source: schema/chefleet/vendors.schema:165
 ALTER TABLE public.dishes ADD CONSTRAINT dishes_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.vendors (id) ON DELETE CASCADE;
 
--- source: schema/chefleet/vendors.schema:188
+-- source: schema/chefleet/vendors.schema:191
 CREATE POLICY "Anyone reads dishes of visible vendors" ON public.dishes FOR SELECT TO anon, authenticated USING (is_available and exists (select 1 from public.vendors v where v.id = vendor_id));
 
 -- source: schema/chefleet/engagement.schema:6
@@ -982,10 +982,10 @@ ALTER TABLE public.moderation_reports ADD CONSTRAINT moderation_reports_vendor_i
 -- source: schema/chefleet/orders.schema:24
 ALTER TABLE public.orders ADD CONSTRAINT orders_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.vendors (id) ON DELETE RESTRICT;
 
--- source: schema/chefleet/vendors.schema:130
+-- source: schema/chefleet/vendors.schema:132
 ALTER TABLE public.vendor_hours ADD CONSTRAINT vendor_hours_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.vendors (id) ON DELETE CASCADE;
 
--- source: schema/chefleet/vendors.schema:145
+-- source: schema/chefleet/vendors.schema:147
 CREATE POLICY "Hours follow vendor visibility" ON public.vendor_hours FOR SELECT TO anon, authenticated USING (exists (select 1 from public.vendors v where v.id = vendor_id));
 
 -- source: schema/chefleet/vendors.schema:10
@@ -1025,13 +1025,13 @@ ALTER TABLE public.vendors ENABLE ROW LEVEL SECURITY;
 CREATE POLICY "Anyone reads active vendors" ON public.vendors FOR SELECT TO anon, authenticated USING (status = 'active');
 
 -- source: schema/chefleet/vendors.schema:61
-CREATE POLICY "Owners read their vendors" ON public.vendors FOR SELECT TO authenticated USING (owner_id = auth.uid());
+CREATE POLICY "Owners read their vendors" ON public.vendors FOR SELECT TO authenticated USING (owner_id = (select auth.uid()));
 
 -- source: schema/chefleet/vendors.schema:65
-CREATE POLICY "Users apply as vendor owners" ON public.vendors FOR INSERT TO authenticated WITH CHECK (owner_id = auth.uid() and status = 'pending_review');
+CREATE POLICY "Users apply as vendor owners" ON public.vendors FOR INSERT TO authenticated WITH CHECK (owner_id = (select auth.uid()) and status = 'pending_review');
 
 -- source: schema/chefleet/vendors.schema:67
-CREATE POLICY "Owners update their vendors" ON public.vendors FOR UPDATE TO authenticated USING (owner_id = auth.uid()) WITH CHECK (owner_id = auth.uid());
+CREATE POLICY "Owners update their vendors" ON public.vendors FOR UPDATE TO authenticated USING (owner_id = (select auth.uid())) WITH CHECK (owner_id = (select auth.uid()));
 
 -- source: schema/chefleet/vendors.schema:75
 GRANT SELECT ON TABLE public.vendors TO anon;
@@ -1071,7 +1071,7 @@ $$;
 -- source: schema/chefleet/admin.schema:31
 CREATE TRIGGER audit AFTER insert or update or delete ON public.app_settings FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
--- source: schema/chefleet/vendors.schema:200
+-- source: schema/chefleet/vendors.schema:203
 CREATE TRIGGER audit AFTER insert or update or delete ON public.dishes FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
 -- source: schema/chefleet/engagement.schema:106
@@ -1080,7 +1080,7 @@ CREATE TRIGGER audit AFTER insert or update or delete ON public.moderation_repor
 -- source: schema/chefleet/orders.schema:103
 CREATE TRIGGER audit AFTER insert or update or delete ON public.orders FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
--- source: schema/chefleet/orders.schema:244
+-- source: schema/chefleet/orders.schema:246
 CREATE TRIGGER audit AFTER insert or update or delete ON public.payments FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
 -- source: schema/chefleet/users.schema:63
@@ -1090,9 +1090,12 @@ CREATE TRIGGER audit AFTER insert or update or delete ON public.users_public FOR
 CREATE TRIGGER audit AFTER insert or update or delete ON public.vendors FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
 -- source: schema/chefleet/project.schema:32
+REVOKE EXECUTE ON FUNCTION audit.audit_logs_record() FROM PUBLIC, anon, authenticated;
+
+-- source: schema/chefleet/project.schema:32
 COMMENT ON FUNCTION audit.audit_logs_record() IS 'Writes a row of audit.audit_logs for each change to an audited table (generated by audit;)';
 
--- source: schema/chefleet/messaging.schema:43
+-- source: schema/chefleet/messaging.schema:44
 CREATE FUNCTION private.enforce_message_rate_limit() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1122,13 +1125,13 @@ $$;
 -- source: schema/chefleet/messaging.schema:35
 CREATE TRIGGER rate_limit BEFORE insert ON public.messages FOR EACH ROW EXECUTE FUNCTION private.enforce_message_rate_limit();
 
--- source: schema/chefleet/messaging.schema:70
+-- source: schema/chefleet/messaging.schema:71
 REVOKE EXECUTE ON FUNCTION private.enforce_message_rate_limit() FROM PUBLIC;
 
--- source: schema/chefleet/messaging.schema:71
+-- source: schema/chefleet/messaging.schema:72
 COMMENT ON FUNCTION private.enforce_message_rate_limit() IS 'BEFORE INSERT trigger on messages: rate limit and closed conversations';
 
--- source: schema/chefleet/orders.schema:110
+-- source: schema/chefleet/orders.schema:112
 CREATE FUNCTION private.guard_order_update() RETURNS trigger
     LANGUAGE plpgsql SECURITY INVOKER SET search_path = ''
     AS $$
@@ -1152,13 +1155,13 @@ $$;
 -- source: schema/chefleet/orders.schema:100
 CREATE TRIGGER guard_update BEFORE update ON public.orders FOR EACH ROW EXECUTE FUNCTION private.guard_order_update();
 
--- source: schema/chefleet/orders.schema:131
+-- source: schema/chefleet/orders.schema:133
 REVOKE EXECUTE ON FUNCTION private.guard_order_update() FROM PUBLIC;
 
--- source: schema/chefleet/orders.schema:132
+-- source: schema/chefleet/orders.schema:134
 COMMENT ON FUNCTION private.guard_order_update() IS 'BEFORE UPDATE trigger on orders: who may change what';
 
--- source: schema/chefleet/vendors.schema:95
+-- source: schema/chefleet/vendors.schema:97
 CREATE FUNCTION private.guard_vendor_status() RETURNS trigger
     LANGUAGE plpgsql SECURITY INVOKER SET search_path = ''
     AS $$
@@ -1188,13 +1191,13 @@ $$;
 -- source: schema/chefleet/vendors.schema:85
 CREATE TRIGGER guard_status BEFORE update of status, status_reason ON public.vendors FOR EACH ROW EXECUTE FUNCTION private.guard_vendor_status();
 
--- source: schema/chefleet/vendors.schema:122
+-- source: schema/chefleet/vendors.schema:124
 REVOKE EXECUTE ON FUNCTION private.guard_vendor_status() FROM PUBLIC;
 
--- source: schema/chefleet/vendors.schema:123
+-- source: schema/chefleet/vendors.schema:125
 COMMENT ON FUNCTION private.guard_vendor_status() IS 'BEFORE UPDATE trigger on vendors: owners may only pause/resume; stamps approved_at';
 
--- source: schema/chefleet/project.schema:56
+-- source: schema/chefleet/project.schema:57
 CREATE FUNCTION private.is_admin() RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1211,7 +1214,7 @@ CREATE POLICY "Admins read audit logs" ON audit.audit_logs FOR SELECT TO authent
 CREATE POLICY "Admins read all settings" ON public.app_settings FOR SELECT TO authenticated USING (private.is_admin());
 
 -- source: schema/chefleet/admin.schema:21
-CREATE POLICY "Admins write settings" ON public.app_settings FOR ALL TO authenticated USING (private.is_admin()) WITH CHECK (private.is_admin() and updated_by = auth.uid());
+CREATE POLICY "Admins write settings" ON public.app_settings FOR ALL TO authenticated USING (private.is_admin()) WITH CHECK (private.is_admin() and updated_by = (select auth.uid()));
 
 -- source: schema/chefleet/messaging.schema:22
 CREATE POLICY "Admins read messages" ON public.messages FOR SELECT TO authenticated USING (private.is_admin());
@@ -1240,16 +1243,16 @@ CREATE POLICY "Admins read all vendors" ON public.vendors FOR SELECT TO authenti
 -- source: schema/chefleet/vendors.schema:70
 CREATE POLICY "Admins update vendors" ON public.vendors FOR UPDATE TO authenticated USING (private.is_admin()) WITH CHECK (private.is_admin());
 
--- source: schema/chefleet/project.schema:67
+-- source: schema/chefleet/project.schema:68
 REVOKE EXECUTE ON FUNCTION private.is_admin() FROM PUBLIC;
 
--- source: schema/chefleet/project.schema:68
+-- source: schema/chefleet/project.schema:69
 GRANT EXECUTE ON FUNCTION private.is_admin() TO authenticated, service_role;
 
--- source: schema/chefleet/project.schema:69
+-- source: schema/chefleet/project.schema:70
 COMMENT ON FUNCTION private.is_admin() IS 'True when the caller is an active admin (security definer: reads users_public past its RLS)';
 
--- source: schema/chefleet/project.schema:88
+-- source: schema/chefleet/project.schema:91
 CREATE FUNCTION private.is_order_participant(p_order_id uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1266,27 +1269,27 @@ $$;
 CREATE POLICY "Participants read order messages" ON public.messages FOR SELECT TO authenticated USING (private.is_order_participant(order_id));
 
 -- source: schema/chefleet/messaging.schema:24
-CREATE POLICY "Participants send messages" ON public.messages FOR INSERT TO authenticated WITH CHECK (sender_id = auth.uid() and private.is_order_participant(order_id));
+CREATE POLICY "Participants send messages" ON public.messages FOR INSERT TO authenticated WITH CHECK (sender_id = (select auth.uid()) and private.is_order_participant(order_id));
 
 -- source: schema/chefleet/messaging.schema:26
-CREATE POLICY "Recipients mark messages read" ON public.messages FOR UPDATE TO authenticated USING (private.is_order_participant(order_id) and sender_id is distinct from auth.uid()) WITH CHECK (private.is_order_participant(order_id) and sender_id is distinct from auth.uid());
+CREATE POLICY "Recipients mark messages read" ON public.messages FOR UPDATE TO authenticated USING (private.is_order_participant(order_id) and sender_id is distinct from (select auth.uid())) WITH CHECK (private.is_order_participant(order_id) and sender_id is distinct from (select auth.uid()));
 
--- source: schema/chefleet/orders.schema:174
+-- source: schema/chefleet/orders.schema:176
 CREATE POLICY "Order participants read items" ON public.order_items FOR SELECT TO authenticated USING (private.is_order_participant(order_id) or private.is_admin());
 
--- source: schema/chefleet/orders.schema:238
+-- source: schema/chefleet/orders.schema:240
 CREATE POLICY "Order participants read payments" ON public.payments FOR SELECT TO authenticated USING (private.is_order_participant(order_id) or private.is_admin());
 
--- source: schema/chefleet/project.schema:102
+-- source: schema/chefleet/project.schema:105
 REVOKE EXECUTE ON FUNCTION private.is_order_participant(uuid) FROM PUBLIC;
 
--- source: schema/chefleet/project.schema:103
+-- source: schema/chefleet/project.schema:106
 GRANT EXECUTE ON FUNCTION private.is_order_participant(uuid) TO authenticated, service_role;
 
--- source: schema/chefleet/project.schema:104
+-- source: schema/chefleet/project.schema:107
 COMMENT ON FUNCTION private.is_order_participant(uuid) IS 'True when the caller is the customer of the order or owns its vendor';
 
--- source: schema/chefleet/project.schema:72
+-- source: schema/chefleet/project.schema:74
 CREATE FUNCTION private.owns_vendor(p_vendor_id uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1296,7 +1299,7 @@ CREATE FUNCTION private.owns_vendor(p_vendor_id uuid) RETURNS boolean
   )
 $$;
 
--- source: schema/chefleet/vendors.schema:190
+-- source: schema/chefleet/vendors.schema:193
 CREATE POLICY "Owners manage their dishes" ON public.dishes FOR ALL TO authenticated USING (private.owns_vendor(vendor_id)) WITH CHECK (private.owns_vendor(vendor_id));
 
 -- source: schema/chefleet/orders.schema:81
@@ -1305,21 +1308,21 @@ CREATE POLICY "Vendor owners read their vendor's orders" ON public.orders FOR SE
 -- source: schema/chefleet/orders.schema:89
 CREATE POLICY "Vendor owners progress their orders" ON public.orders FOR UPDATE TO authenticated USING (private.owns_vendor(vendor_id)) WITH CHECK (private.owns_vendor(vendor_id));
 
--- source: schema/chefleet/vendors.schema:147
+-- source: schema/chefleet/vendors.schema:149
 CREATE POLICY "Owners manage their hours" ON public.vendor_hours FOR ALL TO authenticated USING (private.owns_vendor(vendor_id)) WITH CHECK (private.owns_vendor(vendor_id));
 
--- source: schema/chefleet/project.schema:83
+-- source: schema/chefleet/project.schema:85
 REVOKE EXECUTE ON FUNCTION private.owns_vendor(uuid) FROM PUBLIC;
 
--- source: schema/chefleet/project.schema:84
+-- source: schema/chefleet/project.schema:86
 GRANT EXECUTE ON FUNCTION private.owns_vendor(uuid) TO authenticated, service_role;
 
--- source: schema/chefleet/project.schema:85
+-- source: schema/chefleet/project.schema:87
 COMMENT ON FUNCTION private.owns_vendor(uuid) IS 'True when the caller owns the vendor, whatever its status';
 
 -- source: schema/chefleet/project.schema:41
 CREATE FUNCTION private.set_updated_at() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = ''
     AS $$
 begin
   new.updated_at := now();
@@ -1327,37 +1330,37 @@ begin
 end;
 $$;
 
--- source: schema/chefleet/project.schema:53
+-- source: schema/chefleet/project.schema:54
 CREATE TRIGGER set_updated_at BEFORE update ON public.app_settings FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/chefleet/project.schema:53
+-- source: schema/chefleet/project.schema:54
 CREATE TRIGGER set_updated_at BEFORE update ON public.dishes FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/chefleet/project.schema:53
+-- source: schema/chefleet/project.schema:54
 CREATE TRIGGER set_updated_at BEFORE update ON public.moderation_reports FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/chefleet/project.schema:53
+-- source: schema/chefleet/project.schema:54
 CREATE TRIGGER set_updated_at BEFORE update ON public.orders FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/chefleet/project.schema:53
+-- source: schema/chefleet/project.schema:54
 CREATE TRIGGER set_updated_at BEFORE update ON public.payments FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/chefleet/project.schema:53
+-- source: schema/chefleet/project.schema:54
 CREATE TRIGGER set_updated_at BEFORE update ON public.user_addresses FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/chefleet/project.schema:53
+-- source: schema/chefleet/project.schema:54
 CREATE TRIGGER set_updated_at BEFORE update ON public.users_public FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/chefleet/project.schema:53
+-- source: schema/chefleet/project.schema:54
 CREATE TRIGGER set_updated_at BEFORE update ON public.vendor_hours FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/chefleet/project.schema:53
+-- source: schema/chefleet/project.schema:54
 CREATE TRIGGER set_updated_at BEFORE update ON public.vendors FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/chefleet/project.schema:49
+-- source: schema/chefleet/project.schema:50
 COMMENT ON FUNCTION private.set_updated_at() IS 'BEFORE UPDATE trigger: keeps updated_at current';
 
--- source: schema/chefleet/project.schema:107
+-- source: schema/chefleet/project.schema:111
 CREATE FUNCTION private.shares_order_with(p_user_id uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1373,16 +1376,16 @@ $$;
 -- source: schema/chefleet/users.schema:42
 CREATE POLICY "Users read profiles of their order counterparts" ON public.users_public FOR SELECT TO authenticated USING (private.shares_order_with(id));
 
--- source: schema/chefleet/project.schema:121
+-- source: schema/chefleet/project.schema:125
 REVOKE EXECUTE ON FUNCTION private.shares_order_with(uuid) FROM PUBLIC;
 
--- source: schema/chefleet/project.schema:122
+-- source: schema/chefleet/project.schema:126
 GRANT EXECUTE ON FUNCTION private.shares_order_with(uuid) TO authenticated, service_role;
 
--- source: schema/chefleet/project.schema:123
+-- source: schema/chefleet/project.schema:127
 COMMENT ON FUNCTION private.shares_order_with(uuid) IS 'True when the caller and the given user are customer and vendor owner of some order';
 
--- source: schema/chefleet/orders.schema:135
+-- source: schema/chefleet/orders.schema:137
 CREATE FUNCTION private.stamp_order_status() RETURNS trigger
     LANGUAGE plpgsql SET search_path = ''
     AS $$
@@ -1403,13 +1406,13 @@ $$;
 -- source: schema/chefleet/orders.schema:101
 CREATE TRIGGER stamp_status BEFORE update of status ON public.orders FOR EACH ROW EXECUTE FUNCTION private.stamp_order_status();
 
--- source: schema/chefleet/orders.schema:152
+-- source: schema/chefleet/orders.schema:154
 REVOKE EXECUTE ON FUNCTION private.stamp_order_status() FROM PUBLIC;
 
--- source: schema/chefleet/orders.schema:153
+-- source: schema/chefleet/orders.schema:155
 COMMENT ON FUNCTION private.stamp_order_status() IS 'BEFORE UPDATE OF status trigger on orders: records when each stage was reached';
 
--- source: schema/chefleet/admin.schema:37
+-- source: schema/chefleet/admin.schema:38
 CREATE FUNCTION public.admin_set_user_status(p_user_id uuid,
   p_status public.user_status,
   p_reason text default null) RETURNS void
@@ -1432,48 +1435,48 @@ begin
 end;
 $$;
 
--- source: schema/chefleet/admin.schema:63
+-- source: schema/chefleet/admin.schema:64
 REVOKE EXECUTE ON FUNCTION public.admin_set_user_status(uuid, public.user_status, text) FROM PUBLIC;
 
--- source: schema/chefleet/admin.schema:64
+-- source: schema/chefleet/admin.schema:65
 GRANT EXECUTE ON FUNCTION public.admin_set_user_status(uuid, public.user_status, text) TO authenticated;
 
--- source: schema/chefleet/admin.schema:65
+-- source: schema/chefleet/admin.schema:66
 COMMENT ON FUNCTION public.admin_set_user_status(uuid, public.user_status, text) IS 'Admin action: set a user''s status (suspend, deactivate, reactivate)';
 
--- source: schema/chefleet/messaging.schema:136
+-- source: schema/chefleet/messaging.schema:137
 CREATE FUNCTION public.device_tokens_retention() RETURNS bigint
-    LANGUAGE sql
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
   with gone as (delete from public.device_tokens where last_seen_at < now() - interval '180 days'
                 returning 1)
   select count(*) from gone
   $$;
 
--- source: schema/chefleet/messaging.schema:136
+-- source: schema/chefleet/messaging.schema:137
 REVOKE EXECUTE ON FUNCTION public.device_tokens_retention() FROM PUBLIC;
 
--- source: schema/chefleet/messaging.schema:136
+-- source: schema/chefleet/messaging.schema:137
 COMMENT ON FUNCTION public.device_tokens_retention() IS 'Deletes rows of device_tokens older than 180 days by last_seen_at; returns how many (generated by retain)';
 
--- source: schema/chefleet/orders.schema:209
+-- source: schema/chefleet/orders.schema:211
 CREATE FUNCTION public.idempotency_keys_retention() RETURNS bigint
-    LANGUAGE sql
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
   with gone as (delete from public.idempotency_keys where created_at < now() - interval '7 days'
                 returning 1)
   select count(*) from gone
   $$;
 
--- source: schema/chefleet/orders.schema:209
+-- source: schema/chefleet/orders.schema:211
 REVOKE EXECUTE ON FUNCTION public.idempotency_keys_retention() FROM PUBLIC;
 
--- source: schema/chefleet/orders.schema:209
+-- source: schema/chefleet/orders.schema:211
 COMMENT ON FUNCTION public.idempotency_keys_retention() IS 'Deletes rows of idempotency_keys older than 7 days by created_at; returns how many (generated by retain)';
 
 -- source: schema/chefleet/messaging.schema:37
 CREATE FUNCTION public.messages_retention() RETURNS bigint
-    LANGUAGE sql
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
   with gone as (delete from public.messages where created_at < now() - interval '180 days'
                 returning 1)
@@ -1488,7 +1491,7 @@ COMMENT ON FUNCTION public.messages_retention() IS 'Deletes rows of messages old
 
 -- source: schema/chefleet/engagement.schema:79
 CREATE FUNCTION public.moderation_reports_status_transition() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
 begin
   if not coalesce((old.status::text, new.status::text) in (('open', 'reviewing'), ('open', 'actioned'), ('open', 'dismissed'), ('reviewing', 'actioned'), ('reviewing', 'dismissed'), ('reviewing', 'open')), false) then
@@ -1506,7 +1509,7 @@ CREATE TRIGGER status_transitions BEFORE update of status ON public.moderation_r
 -- source: schema/chefleet/engagement.schema:79
 COMMENT ON FUNCTION public.moderation_reports_status_transition() IS 'Allows only the listed changes of moderation_reports.status (generated by transitions)';
 
--- source: schema/chefleet/vendors.schema:206
+-- source: schema/chefleet/vendors.schema:210
 CREATE FUNCTION public.nearby_vendors(p_lat double precision,
   p_lng double precision,
   p_radius_m integer default 5000,
@@ -1519,7 +1522,7 @@ CREATE FUNCTION public.nearby_vendors(p_lat double precision,
     offers_delivery boolean,
     distance_m double precision
   )
-    LANGUAGE sql STABLE SECURITY INVOKER
+    LANGUAGE sql SET search_path = '' STABLE SECURITY INVOKER
     AS $$
   with here as (
     select extensions.st_setsrid(extensions.st_makepoint(p_lng, p_lat), 4326)::extensions.geography as g
@@ -1533,30 +1536,30 @@ CREATE FUNCTION public.nearby_vendors(p_lat double precision,
   limit least(greatest(p_limit, 1), 200)
 $$;
 
--- source: schema/chefleet/vendors.schema:235
+-- source: schema/chefleet/vendors.schema:240
 GRANT EXECUTE ON FUNCTION public.nearby_vendors(double precision, double precision, integer, integer) TO anon, authenticated;
 
--- source: schema/chefleet/vendors.schema:236
+-- source: schema/chefleet/vendors.schema:241
 COMMENT ON FUNCTION public.nearby_vendors(double precision, double precision, integer, integer) IS 'Active vendors within p_radius_m metres of a point, nearest first (uses the GiST index)';
 
--- source: schema/chefleet/messaging.schema:108
+-- source: schema/chefleet/messaging.schema:109
 CREATE FUNCTION public.notifications_retention() RETURNS bigint
-    LANGUAGE sql
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
   with gone as (delete from public.notifications where created_at < now() - interval '90 days'
                 returning 1)
   select count(*) from gone
   $$;
 
--- source: schema/chefleet/messaging.schema:108
+-- source: schema/chefleet/messaging.schema:109
 REVOKE EXECUTE ON FUNCTION public.notifications_retention() FROM PUBLIC;
 
--- source: schema/chefleet/messaging.schema:108
+-- source: schema/chefleet/messaging.schema:109
 COMMENT ON FUNCTION public.notifications_retention() IS 'Deletes rows of notifications older than 90 days by created_at; returns how many (generated by retain)';
 
 -- source: schema/chefleet/orders.schema:70
 CREATE FUNCTION public.orders_status_transition() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
 begin
   if not coalesce((old.status::text, new.status::text) in (('pending', 'accepted'), ('pending', 'rejected'), ('pending', 'cancelled'), ('accepted', 'preparing'), ('accepted', 'cancelled'), ('preparing', 'ready'), ('preparing', 'cancelled'), ('ready', 'out_for_delivery'), ('ready', 'completed'), ('out_for_delivery', 'completed')), false) then
@@ -1574,7 +1577,7 @@ CREATE TRIGGER status_transitions BEFORE update of status ON public.orders FOR E
 -- source: schema/chefleet/orders.schema:70
 COMMENT ON FUNCTION public.orders_status_transition() IS 'Allows only the listed changes of orders.status (generated by transitions)';
 
--- source: schema/chefleet/orders.schema:249
+-- source: schema/chefleet/orders.schema:252
 CREATE FUNCTION public.place_order(p_vendor_id uuid,
   p_idempotency_key text,
   p_items jsonb,
@@ -1676,16 +1679,16 @@ begin
 end;
 $$;
 
--- source: schema/chefleet/orders.schema:354
+-- source: schema/chefleet/orders.schema:357
 REVOKE EXECUTE ON FUNCTION public.place_order(uuid, text, jsonb, public.fulfillment_type, uuid, text, integer) FROM PUBLIC;
 
--- source: schema/chefleet/orders.schema:355
+-- source: schema/chefleet/orders.schema:358
 GRANT EXECUTE ON FUNCTION public.place_order(uuid, text, jsonb, public.fulfillment_type, uuid, text, integer) TO authenticated;
 
--- source: schema/chefleet/orders.schema:356
+-- source: schema/chefleet/orders.schema:359
 COMMENT ON FUNCTION public.place_order(uuid, text, jsonb, public.fulfillment_type, uuid, text, integer) IS 'Places an order for the caller: prices and snapshots the items, applies the idempotency key';
 
--- source: schema/chefleet/messaging.schema:142
+-- source: schema/chefleet/messaging.schema:143
 CREATE FUNCTION public.register_device_token(p_token text,
   p_platform public.device_platform,
   p_app_version text default null) RETURNS uuid
@@ -1709,18 +1712,18 @@ begin
 end;
 $$;
 
--- source: schema/chefleet/messaging.schema:169
+-- source: schema/chefleet/messaging.schema:170
 REVOKE EXECUTE ON FUNCTION public.register_device_token(text, public.device_platform, text) FROM PUBLIC;
 
--- source: schema/chefleet/messaging.schema:170
+-- source: schema/chefleet/messaging.schema:171
 GRANT EXECUTE ON FUNCTION public.register_device_token(text, public.device_platform, text) TO authenticated;
 
--- source: schema/chefleet/messaging.schema:171
+-- source: schema/chefleet/messaging.schema:172
 COMMENT ON FUNCTION public.register_device_token(text, public.device_platform, text) IS 'Registers (or takes over) a push token for the caller';
 
 -- source: schema/chefleet/vendors.schema:50
 CREATE FUNCTION public.vendors_status_transition() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
 begin
   if not coalesce((old.status::text, new.status::text) in (('pending_review', 'active'), ('pending_review', 'closed'), ('active', 'paused'), ('active', 'suspended'), ('active', 'closed'), ('paused', 'active'), ('paused', 'suspended'), ('paused', 'closed'), ('suspended', 'active'), ('suspended', 'closed')), false) then
@@ -1738,7 +1741,7 @@ CREATE TRIGGER status_transitions BEFORE update of status ON public.vendors FOR 
 -- source: schema/chefleet/vendors.schema:50
 COMMENT ON FUNCTION public.vendors_status_transition() IS 'Allows only the listed changes of vendors.status (generated by transitions)';
 
--- source: schema/chefleet/admin.schema:70
+-- source: schema/chefleet/admin.schema:73
 CREATE MATERIALIZED VIEW analytics.vendor_order_stats AS
 select
        o.vendor_id,
@@ -1753,21 +1756,21 @@ select
      from public.orders o
      group by o.vendor_id;
 
--- source: schema/chefleet/admin.schema:89
+-- source: schema/chefleet/admin.schema:92
 CREATE FUNCTION analytics.refresh_vendor_order_stats() RETURNS void
     LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = ''
     AS $$ refresh materialized view concurrently analytics.vendor_order_stats $$;
 
--- source: schema/chefleet/admin.schema:95
+-- source: schema/chefleet/admin.schema:98
 REVOKE EXECUTE ON FUNCTION analytics.refresh_vendor_order_stats() FROM PUBLIC;
 
--- source: schema/chefleet/admin.schema:96
+-- source: schema/chefleet/admin.schema:99
 GRANT EXECUTE ON FUNCTION analytics.refresh_vendor_order_stats() TO service_role;
 
--- source: schema/chefleet/admin.schema:97
+-- source: schema/chefleet/admin.schema:100
 COMMENT ON FUNCTION analytics.refresh_vendor_order_stats() IS 'Refreshes analytics.vendor_order_stats without blocking readers (pg_cron)';
 
--- source: schema/chefleet/admin.schema:102
+-- source: schema/chefleet/admin.schema:105
 CREATE FUNCTION public.get_vendor_stats(p_vendor_id uuid) RETURNS table (
     vendor_id uuid,
     orders_total bigint,
@@ -1789,20 +1792,20 @@ CREATE FUNCTION public.get_vendor_stats(p_vendor_id uuid) RETURNS table (
     and (private.owns_vendor(p_vendor_id) or private.is_admin())
 $$;
 
--- source: schema/chefleet/admin.schema:125
+-- source: schema/chefleet/admin.schema:128
 REVOKE EXECUTE ON FUNCTION public.get_vendor_stats(uuid) FROM PUBLIC;
 
--- source: schema/chefleet/admin.schema:126
+-- source: schema/chefleet/admin.schema:129
 GRANT EXECUTE ON FUNCTION public.get_vendor_stats(uuid) TO authenticated;
 
--- source: schema/chefleet/admin.schema:127
+-- source: schema/chefleet/admin.schema:130
 COMMENT ON FUNCTION public.get_vendor_stats(uuid) IS 'Order statistics of a vendor, for its owner and admins';
 
--- source: schema/chefleet/admin.schema:84
+-- source: schema/chefleet/admin.schema:87
 CREATE UNIQUE INDEX vendor_order_stats_vendor_key ON analytics.vendor_order_stats (vendor_id);
 
--- source: schema/chefleet/admin.schema:85
+-- source: schema/chefleet/admin.schema:88
 GRANT SELECT ON TABLE analytics.vendor_order_stats TO service_role;
 
--- source: schema/chefleet/admin.schema:86
+-- source: schema/chefleet/admin.schema:89
 COMMENT ON MATERIALIZED VIEW analytics.vendor_order_stats IS 'Order counts and revenue per vendor (refreshed periodically; not real time)';

@@ -103,13 +103,13 @@ CREATE INDEX idx_audit_logs_action ON audit.audit_logs (action);
 ALTER TABLE audit.audit_logs ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/enorae/audit.schema:35
-CREATE POLICY "Authenticated users can view audit logs" ON audit.audit_logs FOR SELECT USING (auth.role() = 'authenticated');
+CREATE POLICY "Authenticated users can view audit logs" ON audit.audit_logs FOR SELECT USING ((select auth.role()) = 'authenticated');
 
 -- source: schema/enorae/audit.schema:38
-CREATE POLICY "System can insert audit logs" ON audit.audit_logs FOR INSERT WITH CHECK (auth.role() = 'authenticated');
+CREATE POLICY "System can insert audit logs" ON audit.audit_logs FOR INSERT WITH CHECK ((select auth.role()) = 'authenticated');
 
 -- source: schema/enorae/project.schema:55
-CREATE POLICY "Anon cannot access audit logs" ON audit.audit_logs FOR ALL USING (auth.role() != 'anon');
+CREATE POLICY "Anon cannot access audit logs" ON audit.audit_logs FOR ALL USING ((select auth.role()) != 'anon');
 
 -- source: schema/enorae/audit.schema:43
 GRANT SELECT, INSERT ON TABLE audit.audit_logs TO authenticated;
@@ -117,7 +117,7 @@ GRANT SELECT, INSERT ON TABLE audit.audit_logs TO authenticated;
 -- source: schema/enorae/audit.schema:44
 COMMENT ON TABLE audit.audit_logs IS 'Central audit trail for admin actions.';
 
--- source: schema/enorae/catalog.schema:26
+-- source: schema/enorae/catalog.schema:28
 CREATE TABLE catalog.service_booking_rules (
     id uuid DEFAULT gen_random_uuid(),
     service_id uuid NOT NULL,
@@ -138,46 +138,46 @@ CREATE TABLE catalog.service_booking_rules (
     CONSTRAINT valid_deposit CHECK (deposit_amount is null or deposit_amount > 0)
 );
 
--- source: schema/enorae/catalog.schema:30
+-- source: schema/enorae/catalog.schema:32
 COMMENT ON COLUMN catalog.service_booking_rules.min_notice_minutes IS 'Minimum advance notice required';
 
--- source: schema/enorae/catalog.schema:31
+-- source: schema/enorae/catalog.schema:33
 COMMENT ON COLUMN catalog.service_booking_rules.max_advance_days IS 'How far in advance can be booked';
 
--- source: schema/enorae/catalog.schema:32
+-- source: schema/enorae/catalog.schema:34
 COMMENT ON COLUMN catalog.service_booking_rules.requires_deposit IS 'Whether deposit is required';
 
--- source: schema/enorae/catalog.schema:33
+-- source: schema/enorae/catalog.schema:35
 COMMENT ON COLUMN catalog.service_booking_rules.deposit_amount IS 'Deposit amount if required';
 
--- source: schema/enorae/catalog.schema:34
+-- source: schema/enorae/catalog.schema:36
 COMMENT ON COLUMN catalog.service_booking_rules.max_concurrent_bookings IS 'Max bookings at same time';
 
--- source: schema/enorae/catalog.schema:35
+-- source: schema/enorae/catalog.schema:37
 COMMENT ON COLUMN catalog.service_booking_rules.bookable_by_staff_only IS 'Only staff can book';
 
--- source: schema/enorae/catalog.schema:36
+-- source: schema/enorae/catalog.schema:38
 COMMENT ON COLUMN catalog.service_booking_rules.auto_confirm IS 'Auto-confirm or manual review';
 
--- source: schema/enorae/catalog.schema:45
+-- source: schema/enorae/catalog.schema:47
 CREATE UNIQUE INDEX idx_service_booking_rules_unique ON catalog.service_booking_rules (service_id, salon_id);
 
--- source: schema/enorae/catalog.schema:46
+-- source: schema/enorae/catalog.schema:48
 CREATE INDEX idx_service_booking_rules_salon ON catalog.service_booking_rules (salon_id);
 
--- source: schema/enorae/catalog.schema:47
+-- source: schema/enorae/catalog.schema:49
 CREATE INDEX idx_service_booking_rules_service ON catalog.service_booking_rules (service_id);
 
--- source: schema/enorae/catalog.schema:49
+-- source: schema/enorae/catalog.schema:51
 ALTER TABLE catalog.service_booking_rules ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/enorae/project.schema:55
-CREATE POLICY "Anon cannot access booking rules" ON catalog.service_booking_rules FOR ALL USING (auth.role() != 'anon');
+CREATE POLICY "Anon cannot access booking rules" ON catalog.service_booking_rules FOR ALL USING ((select auth.role()) != 'anon');
 
--- source: schema/enorae/catalog.schema:68
+-- source: schema/enorae/catalog.schema:70
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE catalog.service_booking_rules TO authenticated;
 
--- source: schema/enorae/catalog.schema:69
+-- source: schema/enorae/catalog.schema:71
 COMMENT ON TABLE catalog.service_booking_rules IS 'Store booking rules per service (advance notice, deposit requirements, etc)';
 
 -- source: schema/enorae/catalog.schema:4
@@ -194,7 +194,7 @@ CREATE TABLE catalog.services (
     CONSTRAINT services_duration_range_check CHECK (duration_range > interval '0')
 );
 
--- source: schema/enorae/catalog.schema:28
+-- source: schema/enorae/catalog.schema:30
 ALTER TABLE catalog.service_booking_rules ADD CONSTRAINT service_booking_rules_service_id_fkey FOREIGN KEY (service_id) REFERENCES catalog.services (id) ON DELETE CASCADE;
 
 -- source: schema/enorae/catalog.schema:10
@@ -215,7 +215,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE catalog.services TO authenticated;
 -- source: schema/enorae/catalog.schema:22
 COMMENT ON TABLE catalog.services IS 'A service a salon offers';
 
--- source: schema/enorae/communication.schema:35
+-- source: schema/enorae/communication.schema:36
 CREATE TABLE communication.message_threads (
     id uuid DEFAULT gen_random_uuid(),
     created_by_id uuid NOT NULL,
@@ -237,52 +237,52 @@ CREATE TABLE communication.message_threads (
     CONSTRAINT valid_unread CHECK (unread_count >= 0)
 );
 
--- source: schema/enorae/communication.schema:55
+-- source: schema/enorae/communication.schema:56
 CREATE INDEX idx_message_threads_created_by ON communication.message_threads (created_by_id);
 
--- source: schema/enorae/communication.schema:56
+-- source: schema/enorae/communication.schema:57
 CREATE INDEX idx_message_threads_recipient ON communication.message_threads (recipient_id);
 
--- source: schema/enorae/communication.schema:57
+-- source: schema/enorae/communication.schema:58
 CREATE INDEX idx_message_threads_created_at ON communication.message_threads (created_at desc);
 
--- source: schema/enorae/communication.schema:58
+-- source: schema/enorae/communication.schema:59
 CREATE INDEX idx_message_threads_last_message_at ON communication.message_threads (last_message_at desc nulls last);
 
--- source: schema/enorae/communication.schema:59
+-- source: schema/enorae/communication.schema:60
 CREATE INDEX idx_message_threads_salon ON communication.message_threads (salon_id);
 
--- source: schema/enorae/communication.schema:60
+-- source: schema/enorae/communication.schema:61
 CREATE INDEX idx_message_threads_appointment ON communication.message_threads (appointment_id);
 
--- source: schema/enorae/communication.schema:61
+-- source: schema/enorae/communication.schema:62
 CREATE INDEX idx_message_threads_participants ON communication.message_threads (created_by_id, recipient_id);
 
--- source: schema/enorae/communication.schema:63
+-- source: schema/enorae/communication.schema:64
 CREATE UNIQUE INDEX idx_message_threads_unique_active ON communication.message_threads (least(created_by_id, recipient_id), greatest(created_by_id, recipient_id)) WHERE (is_deleted = false);
 
--- source: schema/enorae/communication.schema:67
+-- source: schema/enorae/communication.schema:68
 ALTER TABLE communication.message_threads ENABLE ROW LEVEL SECURITY;
 
--- source: schema/enorae/communication.schema:68
-CREATE POLICY "Users can view their own threads" ON communication.message_threads FOR SELECT USING ((created_by_id = auth.uid() or recipient_id = auth.uid()) and is_deleted = false);
+-- source: schema/enorae/communication.schema:69
+CREATE POLICY "Users can view their own threads" ON communication.message_threads FOR SELECT USING ((created_by_id = (select auth.uid()) or recipient_id = (select auth.uid())) and is_deleted = false);
 
--- source: schema/enorae/communication.schema:71
-CREATE POLICY "Users can create threads" ON communication.message_threads FOR INSERT WITH CHECK (created_by_id = auth.uid() and created_by_id != recipient_id);
+-- source: schema/enorae/communication.schema:72
+CREATE POLICY "Users can create threads" ON communication.message_threads FOR INSERT WITH CHECK (created_by_id = (select auth.uid()) and created_by_id != recipient_id);
 
--- source: schema/enorae/communication.schema:74
-CREATE POLICY "Users can update their threads" ON communication.message_threads FOR UPDATE USING (created_by_id = auth.uid() or recipient_id = auth.uid());
+-- source: schema/enorae/communication.schema:75
+CREATE POLICY "Users can update their threads" ON communication.message_threads FOR UPDATE USING (created_by_id = (select auth.uid()) or recipient_id = (select auth.uid()));
 
--- source: schema/enorae/communication.schema:77
-CREATE POLICY "Users can soft-delete their threads" ON communication.message_threads FOR DELETE USING (created_by_id = auth.uid() or recipient_id = auth.uid());
+-- source: schema/enorae/communication.schema:78
+CREATE POLICY "Users can soft-delete their threads" ON communication.message_threads FOR DELETE USING (created_by_id = (select auth.uid()) or recipient_id = (select auth.uid()));
 
 -- source: schema/enorae/project.schema:55
-CREATE POLICY "Anon cannot access threads" ON communication.message_threads FOR ALL USING (auth.role() != 'anon');
-
--- source: schema/enorae/communication.schema:82
-GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE communication.message_threads TO authenticated;
+CREATE POLICY "Anon cannot access threads" ON communication.message_threads FOR ALL USING ((select auth.role()) != 'anon');
 
 -- source: schema/enorae/communication.schema:83
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE communication.message_threads TO authenticated;
+
+-- source: schema/enorae/communication.schema:84
 COMMENT ON TABLE communication.message_threads IS 'Stores conversation threads between users. Core to messaging system.';
 
 -- source: schema/enorae/communication.schema:5
@@ -311,10 +311,10 @@ CREATE INDEX notifications_user_id_idx ON communication.notifications (user_id) 
 ALTER TABLE communication.notifications ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/enorae/communication.schema:20
-CREATE POLICY "Users can view their own notifications" ON communication.notifications FOR SELECT TO authenticated USING (user_id = auth.uid());
+CREATE POLICY "Users can view their own notifications" ON communication.notifications FOR SELECT TO authenticated USING (user_id = (select auth.uid()));
 
 -- source: schema/enorae/communication.schema:23
-CREATE POLICY "Users can mark their own notifications read" ON communication.notifications FOR UPDATE TO authenticated USING (user_id = auth.uid()) WITH CHECK (user_id = auth.uid());
+CREATE POLICY "Users can mark their own notifications read" ON communication.notifications FOR UPDATE TO authenticated USING (user_id = (select auth.uid())) WITH CHECK (user_id = (select auth.uid()));
 
 -- source: schema/enorae/communication.schema:29
 GRANT SELECT ON TABLE communication.notifications TO authenticated;
@@ -325,7 +325,7 @@ GRANT UPDATE (read_at, updated_at) ON TABLE communication.notifications TO authe
 -- source: schema/enorae/communication.schema:31
 COMMENT ON TABLE communication.notifications IS 'In-app notification addressed to one user';
 
--- source: schema/enorae/engagement.schema:36
+-- source: schema/enorae/engagement.schema:37
 CREATE TABLE engagement.customer_favorites (
     id uuid DEFAULT gen_random_uuid(),
     customer_id uuid NOT NULL,
@@ -342,46 +342,46 @@ CREATE TABLE engagement.customer_favorites (
     CONSTRAINT valid_customer_salon CHECK (customer_id is not null and salon_id is not null)
 );
 
--- source: schema/enorae/engagement.schema:51
+-- source: schema/enorae/engagement.schema:52
 CREATE UNIQUE INDEX idx_customer_favorites_unique ON engagement.customer_favorites (customer_id, salon_id) WHERE (is_favorite = true);
 
--- source: schema/enorae/engagement.schema:52
+-- source: schema/enorae/engagement.schema:53
 CREATE INDEX idx_customer_favorites_customer ON engagement.customer_favorites (customer_id);
 
--- source: schema/enorae/engagement.schema:53
+-- source: schema/enorae/engagement.schema:54
 CREATE INDEX idx_customer_favorites_salon ON engagement.customer_favorites (salon_id);
 
--- source: schema/enorae/engagement.schema:54
+-- source: schema/enorae/engagement.schema:55
 CREATE INDEX idx_customer_favorites_created_at ON engagement.customer_favorites (created_at desc);
 
--- source: schema/enorae/engagement.schema:56
+-- source: schema/enorae/engagement.schema:57
 CREATE INDEX idx_customer_favorites_created_by ON engagement.customer_favorites (created_by_id);
 
--- source: schema/enorae/engagement.schema:57
+-- source: schema/enorae/engagement.schema:58
 CREATE INDEX idx_customer_favorites_updated_by ON engagement.customer_favorites (updated_by_id);
 
--- source: schema/enorae/engagement.schema:59
+-- source: schema/enorae/engagement.schema:60
 ALTER TABLE engagement.customer_favorites ENABLE ROW LEVEL SECURITY;
 
--- source: schema/enorae/engagement.schema:60
-CREATE POLICY "Customers can view their own favorites" ON engagement.customer_favorites FOR SELECT USING (customer_id = auth.uid());
+-- source: schema/enorae/engagement.schema:61
+CREATE POLICY "Customers can view their own favorites" ON engagement.customer_favorites FOR SELECT USING (customer_id = (select auth.uid()));
 
--- source: schema/enorae/engagement.schema:63
-CREATE POLICY "Customers can add favorites" ON engagement.customer_favorites FOR INSERT WITH CHECK (customer_id = auth.uid());
+-- source: schema/enorae/engagement.schema:64
+CREATE POLICY "Customers can add favorites" ON engagement.customer_favorites FOR INSERT WITH CHECK (customer_id = (select auth.uid()));
 
--- source: schema/enorae/engagement.schema:66
-CREATE POLICY "Customers can update their own favorites" ON engagement.customer_favorites FOR UPDATE USING (customer_id = auth.uid());
+-- source: schema/enorae/engagement.schema:67
+CREATE POLICY "Customers can update their own favorites" ON engagement.customer_favorites FOR UPDATE USING (customer_id = (select auth.uid()));
 
--- source: schema/enorae/engagement.schema:69
-CREATE POLICY "Customers can remove their own favorites" ON engagement.customer_favorites FOR DELETE USING (customer_id = auth.uid());
+-- source: schema/enorae/engagement.schema:70
+CREATE POLICY "Customers can remove their own favorites" ON engagement.customer_favorites FOR DELETE USING (customer_id = (select auth.uid()));
 
 -- source: schema/enorae/project.schema:55
-CREATE POLICY "Anon cannot access favorites" ON engagement.customer_favorites FOR ALL USING (auth.role() != 'anon');
-
--- source: schema/enorae/engagement.schema:74
-GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE engagement.customer_favorites TO authenticated;
+CREATE POLICY "Anon cannot access favorites" ON engagement.customer_favorites FOR ALL USING ((select auth.role()) != 'anon');
 
 -- source: schema/enorae/engagement.schema:75
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE engagement.customer_favorites TO authenticated;
+
+-- source: schema/enorae/engagement.schema:76
 COMMENT ON TABLE engagement.customer_favorites IS 'Stores which salons customers have favorited, with optional notes.';
 
 -- source: schema/enorae/engagement.schema:5
@@ -409,13 +409,13 @@ CREATE INDEX salon_reviews_customer_id_idx ON engagement.salon_reviews (customer
 ALTER TABLE engagement.salon_reviews ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/enorae/engagement.schema:20
-CREATE POLICY "Published reviews and own reviews are visible" ON engagement.salon_reviews FOR SELECT TO authenticated USING (status = 'published' or customer_id = auth.uid());
+CREATE POLICY "Published reviews and own reviews are visible" ON engagement.salon_reviews FOR SELECT TO authenticated USING (status = 'published' or customer_id = (select auth.uid()));
 
 -- source: schema/enorae/engagement.schema:23
-CREATE POLICY "Customers can write reviews" ON engagement.salon_reviews FOR INSERT TO authenticated WITH CHECK (customer_id = auth.uid());
+CREATE POLICY "Customers can write reviews" ON engagement.salon_reviews FOR INSERT TO authenticated WITH CHECK (customer_id = (select auth.uid()));
 
 -- source: schema/enorae/engagement.schema:26
-CREATE POLICY "Customers can edit their own reviews" ON engagement.salon_reviews FOR UPDATE TO authenticated USING (customer_id = auth.uid()) WITH CHECK (customer_id = auth.uid());
+CREATE POLICY "Customers can edit their own reviews" ON engagement.salon_reviews FOR UPDATE TO authenticated USING (customer_id = (select auth.uid())) WITH CHECK (customer_id = (select auth.uid()));
 
 -- source: schema/enorae/engagement.schema:31
 GRANT SELECT, INSERT, UPDATE ON TABLE engagement.salon_reviews TO authenticated;
@@ -440,22 +440,22 @@ CREATE TABLE identity.profiles (
 -- source: schema/enorae/audit.schema:11
 ALTER TABLE audit.audit_logs ADD CONSTRAINT audit_logs_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES identity.profiles (id) ON DELETE SET NULL;
 
--- source: schema/enorae/communication.schema:37
+-- source: schema/enorae/communication.schema:38
 ALTER TABLE communication.message_threads ADD CONSTRAINT message_threads_created_by_id_fkey FOREIGN KEY (created_by_id) REFERENCES identity.profiles (id) ON DELETE CASCADE;
 
--- source: schema/enorae/communication.schema:38
+-- source: schema/enorae/communication.schema:39
 ALTER TABLE communication.message_threads ADD CONSTRAINT message_threads_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES identity.profiles (id) ON DELETE CASCADE;
 
 -- source: schema/enorae/communication.schema:7
 ALTER TABLE communication.notifications ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES identity.profiles (id) ON DELETE CASCADE;
 
--- source: schema/enorae/engagement.schema:38
+-- source: schema/enorae/engagement.schema:39
 ALTER TABLE engagement.customer_favorites ADD CONSTRAINT customer_favorites_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES identity.profiles (id) ON DELETE CASCADE;
 
--- source: schema/enorae/engagement.schema:45
+-- source: schema/enorae/engagement.schema:46
 ALTER TABLE engagement.customer_favorites ADD CONSTRAINT customer_favorites_created_by_id_fkey FOREIGN KEY (created_by_id) REFERENCES identity.profiles (id) ON DELETE SET NULL;
 
--- source: schema/enorae/engagement.schema:47
+-- source: schema/enorae/engagement.schema:48
 ALTER TABLE engagement.customer_favorites ADD CONSTRAINT customer_favorites_updated_by_id_fkey FOREIGN KEY (updated_by_id) REFERENCES identity.profiles (id) ON DELETE SET NULL;
 
 -- source: schema/enorae/engagement.schema:8
@@ -474,10 +474,10 @@ ALTER TABLE identity.profiles ENABLE ROW LEVEL SECURITY;
 CREATE POLICY "Authenticated users can view profiles" ON identity.profiles FOR SELECT TO authenticated USING (true);
 
 -- source: schema/enorae/identity.schema:18
-CREATE POLICY "Users can create their own profile" ON identity.profiles FOR INSERT TO authenticated WITH CHECK (id = auth.uid());
+CREATE POLICY "Users can create their own profile" ON identity.profiles FOR INSERT TO authenticated WITH CHECK (id = (select auth.uid()));
 
 -- source: schema/enorae/identity.schema:21
-CREATE POLICY "Users can update their own profile" ON identity.profiles FOR UPDATE TO authenticated USING (id = auth.uid()) WITH CHECK (id = auth.uid());
+CREATE POLICY "Users can update their own profile" ON identity.profiles FOR UPDATE TO authenticated USING (id = (select auth.uid())) WITH CHECK (id = (select auth.uid()));
 
 -- source: schema/enorae/identity.schema:26
 GRANT SELECT, INSERT, UPDATE ON TABLE identity.profiles TO authenticated;
@@ -499,28 +499,28 @@ CREATE TABLE organization.salons (
     CONSTRAINT salons_slug_key UNIQUE (slug)
 );
 
--- source: schema/enorae/catalog.schema:29
+-- source: schema/enorae/catalog.schema:31
 ALTER TABLE catalog.service_booking_rules ADD CONSTRAINT service_booking_rules_salon_id_fkey FOREIGN KEY (salon_id) REFERENCES organization.salons (id) ON DELETE CASCADE;
 
--- source: schema/enorae/catalog.schema:57
-CREATE POLICY "Salon owners can manage their booking rules" ON catalog.service_booking_rules FOR INSERT WITH CHECK (salon_id in (select id from organization.salons where owner_id = auth.uid()));
+-- source: schema/enorae/catalog.schema:59
+CREATE POLICY "Salon owners can manage their booking rules" ON catalog.service_booking_rules FOR INSERT WITH CHECK (salon_id in (select id from organization.salons where owner_id = (select auth.uid())));
 
--- source: schema/enorae/catalog.schema:60
-CREATE POLICY "Salon owners can update their booking rules" ON catalog.service_booking_rules FOR UPDATE USING (salon_id in (select id from organization.salons where owner_id = auth.uid()));
+-- source: schema/enorae/catalog.schema:62
+CREATE POLICY "Salon owners can update their booking rules" ON catalog.service_booking_rules FOR UPDATE USING (salon_id in (select id from organization.salons where owner_id = (select auth.uid())));
 
--- source: schema/enorae/catalog.schema:63
-CREATE POLICY "Salon owners can delete their booking rules" ON catalog.service_booking_rules FOR DELETE USING (salon_id in (select id from organization.salons where owner_id = auth.uid()));
+-- source: schema/enorae/catalog.schema:65
+CREATE POLICY "Salon owners can delete their booking rules" ON catalog.service_booking_rules FOR DELETE USING (salon_id in (select id from organization.salons where owner_id = (select auth.uid())));
 
 -- source: schema/enorae/catalog.schema:6
 ALTER TABLE catalog.services ADD CONSTRAINT services_salon_id_fkey FOREIGN KEY (salon_id) REFERENCES organization.salons (id) ON DELETE CASCADE;
 
 -- source: schema/enorae/project.schema:69
-CREATE POLICY "Salon owners can manage services" ON catalog.services FOR ALL TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = auth.uid())) WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = auth.uid()));
+CREATE POLICY "Salon owners can manage services" ON catalog.services FOR ALL TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid()))) WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
 
--- source: schema/enorae/communication.schema:41
+-- source: schema/enorae/communication.schema:42
 ALTER TABLE communication.message_threads ADD CONSTRAINT message_threads_salon_id_fkey FOREIGN KEY (salon_id) REFERENCES organization.salons (id) ON DELETE SET NULL;
 
--- source: schema/enorae/engagement.schema:39
+-- source: schema/enorae/engagement.schema:40
 ALTER TABLE engagement.customer_favorites ADD CONSTRAINT customer_favorites_salon_id_fkey FOREIGN KEY (salon_id) REFERENCES organization.salons (id) ON DELETE CASCADE;
 
 -- source: schema/enorae/engagement.schema:7
@@ -539,10 +539,10 @@ ALTER TABLE organization.salons ENABLE ROW LEVEL SECURITY;
 CREATE POLICY "Authenticated users can view salons" ON organization.salons FOR SELECT TO authenticated USING (true);
 
 -- source: schema/enorae/organization.schema:18
-CREATE POLICY "Users can create salons they own" ON organization.salons FOR INSERT TO authenticated WITH CHECK (owner_id = auth.uid());
+CREATE POLICY "Users can create salons they own" ON organization.salons FOR INSERT TO authenticated WITH CHECK (owner_id = (select auth.uid()));
 
 -- source: schema/enorae/organization.schema:21
-CREATE POLICY "Owners can update their salons" ON organization.salons FOR UPDATE TO authenticated USING (owner_id = auth.uid()) WITH CHECK (owner_id = auth.uid());
+CREATE POLICY "Owners can update their salons" ON organization.salons FOR UPDATE TO authenticated USING (owner_id = (select auth.uid())) WITH CHECK (owner_id = (select auth.uid()));
 
 -- source: schema/enorae/organization.schema:26
 GRANT SELECT, INSERT, UPDATE ON TABLE organization.salons TO authenticated;
@@ -550,7 +550,7 @@ GRANT SELECT, INSERT, UPDATE ON TABLE organization.salons TO authenticated;
 -- source: schema/enorae/organization.schema:27
 COMMENT ON TABLE organization.salons IS 'A salon; owner_id is the profile that manages it';
 
--- source: schema/enorae/organization.schema:30
+-- source: schema/enorae/organization.schema:31
 CREATE TABLE organization.staff_profiles (
     id uuid DEFAULT gen_random_uuid(),
     salon_id uuid NOT NULL,
@@ -562,36 +562,36 @@ CREATE TABLE organization.staff_profiles (
     CONSTRAINT staff_profiles_salon_id_user_id_key UNIQUE (salon_id, user_id)
 );
 
--- source: schema/enorae/catalog.schema:50
-CREATE POLICY "Salon staff can view their booking rules" ON catalog.service_booking_rules FOR SELECT USING (salon_id in (select id from organization.salons where owner_id = auth.uid())
+-- source: schema/enorae/catalog.schema:52
+CREATE POLICY "Salon staff can view their booking rules" ON catalog.service_booking_rules FOR SELECT USING (salon_id in (select id from organization.salons where owner_id = (select auth.uid()))
       or
-      salon_id in (select salon_id from organization.staff_profiles where user_id = auth.uid()));
-
--- source: schema/enorae/organization.schema:32
-ALTER TABLE organization.staff_profiles ADD CONSTRAINT staff_profiles_salon_id_fkey FOREIGN KEY (salon_id) REFERENCES organization.salons (id) ON DELETE CASCADE;
+      salon_id in (select salon_id from organization.staff_profiles where user_id = (select auth.uid())));
 
 -- source: schema/enorae/organization.schema:33
+ALTER TABLE organization.staff_profiles ADD CONSTRAINT staff_profiles_salon_id_fkey FOREIGN KEY (salon_id) REFERENCES organization.salons (id) ON DELETE CASCADE;
+
+-- source: schema/enorae/organization.schema:34
 ALTER TABLE organization.staff_profiles ADD CONSTRAINT staff_profiles_user_id_fkey FOREIGN KEY (user_id) REFERENCES identity.profiles (id) ON DELETE CASCADE;
 
--- source: schema/enorae/organization.schema:40
+-- source: schema/enorae/organization.schema:41
 CREATE INDEX staff_profiles_user_id_idx ON organization.staff_profiles (user_id);
 
--- source: schema/enorae/organization.schema:42
+-- source: schema/enorae/organization.schema:43
 ALTER TABLE organization.staff_profiles ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/enorae/project.schema:62
 CREATE POLICY "Authenticated users can view staff profiles" ON organization.staff_profiles FOR SELECT TO authenticated USING (true);
 
 -- source: schema/enorae/project.schema:69
-CREATE POLICY "Salon owners can manage staff profiles" ON organization.staff_profiles FOR ALL TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = auth.uid())) WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = auth.uid()));
-
--- source: schema/enorae/organization.schema:46
-GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE organization.staff_profiles TO authenticated;
+CREATE POLICY "Salon owners can manage staff profiles" ON organization.staff_profiles FOR ALL TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid()))) WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
 
 -- source: schema/enorae/organization.schema:47
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE organization.staff_profiles TO authenticated;
+
+-- source: schema/enorae/organization.schema:48
 COMMENT ON TABLE organization.staff_profiles IS 'Membership of a profile in a salon''s staff';
 
--- source: schema/enorae/scheduling.schema:106
+-- source: schema/enorae/scheduling.schema:109
 CREATE TABLE scheduling.appointment_services (
     id uuid DEFAULT gen_random_uuid(),
     appointment_id uuid NOT NULL,
@@ -610,46 +610,46 @@ CREATE TABLE scheduling.appointment_services (
     CONSTRAINT valid_price CHECK (price_at_time is null or price_at_time >= 0)
 );
 
--- source: schema/enorae/scheduling.schema:109
+-- source: schema/enorae/scheduling.schema:112
 ALTER TABLE scheduling.appointment_services ADD CONSTRAINT appointment_services_service_id_fkey FOREIGN KEY (service_id) REFERENCES catalog.services (id) ON DELETE CASCADE;
 
--- source: schema/enorae/scheduling.schema:110
+-- source: schema/enorae/scheduling.schema:113
 ALTER TABLE scheduling.appointment_services ADD CONSTRAINT appointment_services_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES organization.staff_profiles (id) ON DELETE SET NULL;
 
--- source: schema/enorae/scheduling.schema:115
+-- source: schema/enorae/scheduling.schema:118
 ALTER TABLE scheduling.appointment_services ADD CONSTRAINT appointment_services_created_by_id_fkey FOREIGN KEY (created_by_id) REFERENCES identity.profiles (id) ON DELETE SET NULL;
 
--- source: schema/enorae/scheduling.schema:117
+-- source: schema/enorae/scheduling.schema:120
 ALTER TABLE scheduling.appointment_services ADD CONSTRAINT appointment_services_updated_by_id_fkey FOREIGN KEY (updated_by_id) REFERENCES identity.profiles (id) ON DELETE SET NULL;
 
--- source: schema/enorae/scheduling.schema:123
+-- source: schema/enorae/scheduling.schema:126
 CREATE INDEX idx_appointment_services_appointment_id ON scheduling.appointment_services (appointment_id);
 
--- source: schema/enorae/scheduling.schema:124
+-- source: schema/enorae/scheduling.schema:127
 CREATE INDEX idx_appointment_services_service_id ON scheduling.appointment_services (service_id);
 
--- source: schema/enorae/scheduling.schema:125
+-- source: schema/enorae/scheduling.schema:128
 CREATE INDEX idx_appointment_services_staff_id ON scheduling.appointment_services (staff_id);
 
--- source: schema/enorae/scheduling.schema:126
+-- source: schema/enorae/scheduling.schema:129
 CREATE INDEX idx_appointment_services_created_at ON scheduling.appointment_services (created_at desc);
 
--- source: schema/enorae/scheduling.schema:128
+-- source: schema/enorae/scheduling.schema:131
 CREATE INDEX idx_appointment_services_created_by ON scheduling.appointment_services (created_by_id);
 
--- source: schema/enorae/scheduling.schema:129
+-- source: schema/enorae/scheduling.schema:132
 CREATE INDEX idx_appointment_services_updated_by ON scheduling.appointment_services (updated_by_id);
 
--- source: schema/enorae/scheduling.schema:131
+-- source: schema/enorae/scheduling.schema:134
 ALTER TABLE scheduling.appointment_services ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/enorae/project.schema:55
-CREATE POLICY "Anon cannot access appointment services" ON scheduling.appointment_services FOR ALL USING (auth.role() != 'anon');
+CREATE POLICY "Anon cannot access appointment services" ON scheduling.appointment_services FOR ALL USING ((select auth.role()) != 'anon');
 
--- source: schema/enorae/scheduling.schema:174
+-- source: schema/enorae/scheduling.schema:177
 GRANT SELECT, INSERT, UPDATE ON TABLE scheduling.appointment_services TO authenticated;
 
--- source: schema/enorae/scheduling.schema:175
+-- source: schema/enorae/scheduling.schema:178
 COMMENT ON TABLE scheduling.appointment_services IS 'Maps services to appointments. Required for booking system.';
 
 -- source: schema/enorae/scheduling.schema:6
@@ -666,44 +666,44 @@ CREATE TABLE scheduling.appointments (
     CONSTRAINT appointments_status_check CHECK (status in ('pending', 'confirmed', 'completed', 'cancelled', 'no_show'))
 );
 
--- source: schema/enorae/communication.schema:42
+-- source: schema/enorae/communication.schema:43
 ALTER TABLE communication.message_threads ADD CONSTRAINT message_threads_appointment_id_fkey FOREIGN KEY (appointment_id) REFERENCES scheduling.appointments (id) ON DELETE SET NULL;
 
--- source: schema/enorae/scheduling.schema:108
+-- source: schema/enorae/scheduling.schema:111
 ALTER TABLE scheduling.appointment_services ADD CONSTRAINT appointment_services_appointment_id_fkey FOREIGN KEY (appointment_id) REFERENCES scheduling.appointments (id) ON DELETE CASCADE;
 
--- source: schema/enorae/scheduling.schema:132
+-- source: schema/enorae/scheduling.schema:135
 CREATE POLICY "Users view appointment services for their appointments" ON scheduling.appointment_services FOR SELECT USING (appointment_id in (
         select a.id from scheduling.appointments a
-        where a.customer_id = auth.uid()
+        where a.customer_id = (select auth.uid())
       )
       or
       appointment_id in (
         select a.id from scheduling.appointments a
         inner join organization.staff_profiles sp on a.salon_id = sp.salon_id
-        where sp.user_id = auth.uid()
+        where sp.user_id = (select auth.uid())
       )
       or
       appointment_id in (
         select a.id from scheduling.appointments a
         where a.salon_id in (
           select id from organization.salons
-          where owner_id = auth.uid()
+          where owner_id = (select auth.uid())
         )
       ));
 
--- source: schema/enorae/scheduling.schema:154
+-- source: schema/enorae/scheduling.schema:157
 CREATE POLICY "Staff can insert appointment services" ON scheduling.appointment_services FOR INSERT WITH CHECK (exists (
         select 1 from scheduling.appointments a
         inner join organization.staff_profiles sp on a.salon_id = sp.salon_id
-        where a.id = appointment_id and sp.user_id = auth.uid()
+        where a.id = appointment_id and sp.user_id = (select auth.uid())
       ));
 
--- source: schema/enorae/scheduling.schema:163
+-- source: schema/enorae/scheduling.schema:166
 CREATE POLICY "Staff can update appointment services" ON scheduling.appointment_services FOR UPDATE USING (appointment_id in (
         select a.id from scheduling.appointments a
         inner join organization.staff_profiles sp on a.salon_id = sp.salon_id
-        where sp.user_id = auth.uid()
+        where sp.user_id = (select auth.uid())
       ));
 
 -- source: schema/enorae/scheduling.schema:8
@@ -728,17 +728,17 @@ CREATE INDEX appointments_staff_id_idx ON scheduling.appointments (staff_id) WHE
 ALTER TABLE scheduling.appointments ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/enorae/scheduling.schema:23
-CREATE POLICY "Customers and salon staff can view appointments" ON scheduling.appointments FOR SELECT TO authenticated USING (customer_id = auth.uid()
-      or salon_id in (select sp.salon_id from organization.staff_profiles sp where sp.user_id = auth.uid())
-      or salon_id in (select s.id from organization.salons s where s.owner_id = auth.uid()));
+CREATE POLICY "Customers and salon staff can view appointments" ON scheduling.appointments FOR SELECT TO authenticated USING (customer_id = (select auth.uid())
+      or salon_id in (select sp.salon_id from organization.staff_profiles sp where sp.user_id = (select auth.uid()))
+      or salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
 
 -- source: schema/enorae/scheduling.schema:30
-CREATE POLICY "Customers can book appointments" ON scheduling.appointments FOR INSERT TO authenticated WITH CHECK (customer_id = auth.uid());
+CREATE POLICY "Customers can book appointments" ON scheduling.appointments FOR INSERT TO authenticated WITH CHECK (customer_id = (select auth.uid()));
 
 -- source: schema/enorae/scheduling.schema:33
-CREATE POLICY "Customers and salon staff can update appointments" ON scheduling.appointments FOR UPDATE TO authenticated USING (customer_id = auth.uid()
-      or salon_id in (select sp.salon_id from organization.staff_profiles sp where sp.user_id = auth.uid())
-      or salon_id in (select s.id from organization.salons s where s.owner_id = auth.uid()));
+CREATE POLICY "Customers and salon staff can update appointments" ON scheduling.appointments FOR UPDATE TO authenticated USING (customer_id = (select auth.uid())
+      or salon_id in (select sp.salon_id from organization.staff_profiles sp where sp.user_id = (select auth.uid()))
+      or salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
 
 -- source: schema/enorae/scheduling.schema:41
 GRANT SELECT, INSERT, UPDATE ON TABLE scheduling.appointments TO authenticated;
@@ -746,7 +746,7 @@ GRANT SELECT, INSERT, UPDATE ON TABLE scheduling.appointments TO authenticated;
 -- source: schema/enorae/scheduling.schema:42
 COMMENT ON TABLE scheduling.appointments IS 'A booking of a customer at a salon';
 
--- source: schema/enorae/scheduling.schema:74
+-- source: schema/enorae/scheduling.schema:76
 CREATE TABLE scheduling.blocked_times (
     id uuid DEFAULT gen_random_uuid(),
     staff_id uuid NOT NULL,
@@ -761,36 +761,36 @@ CREATE TABLE scheduling.blocked_times (
     CONSTRAINT blocked_times_check CHECK (blocked_until > blocked_from)
 );
 
--- source: schema/enorae/scheduling.schema:76
+-- source: schema/enorae/scheduling.schema:78
 ALTER TABLE scheduling.blocked_times ADD CONSTRAINT blocked_times_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES organization.staff_profiles (id) ON DELETE CASCADE;
 
--- source: schema/enorae/scheduling.schema:77
+-- source: schema/enorae/scheduling.schema:79
 ALTER TABLE scheduling.blocked_times ADD CONSTRAINT blocked_times_appointment_id_fkey FOREIGN KEY (appointment_id) REFERENCES scheduling.appointments (id) ON DELETE SET NULL;
 
--- source: schema/enorae/scheduling.schema:87
+-- source: schema/enorae/scheduling.schema:89
 CREATE INDEX blocked_times_staff_id_blocked_from_idx ON scheduling.blocked_times (staff_id, blocked_from);
 
--- source: schema/enorae/scheduling.schema:88
+-- source: schema/enorae/scheduling.schema:90
 CREATE INDEX blocked_times_appointment_id_idx ON scheduling.blocked_times (appointment_id) WHERE (appointment_id is not null);
 
--- source: schema/enorae/scheduling.schema:90
+-- source: schema/enorae/scheduling.schema:92
 ALTER TABLE scheduling.blocked_times ENABLE ROW LEVEL SECURITY;
 
--- source: schema/enorae/scheduling.schema:91
-CREATE POLICY "Staff can manage their blocked times" ON scheduling.blocked_times FOR ALL TO authenticated USING (staff_id in (select sp.id from organization.staff_profiles sp where sp.user_id = auth.uid())) WITH CHECK (staff_id in (select sp.id from organization.staff_profiles sp where sp.user_id = auth.uid()));
+-- source: schema/enorae/scheduling.schema:93
+CREATE POLICY "Staff can manage their blocked times" ON scheduling.blocked_times FOR ALL TO authenticated USING (staff_id in (select sp.id from organization.staff_profiles sp where sp.user_id = (select auth.uid()))) WITH CHECK (staff_id in (select sp.id from organization.staff_profiles sp where sp.user_id = (select auth.uid())));
 
--- source: schema/enorae/scheduling.schema:95
+-- source: schema/enorae/scheduling.schema:97
 CREATE POLICY "Salon owners can view blocked times" ON scheduling.blocked_times FOR SELECT TO authenticated USING (staff_id in (select sp.id from organization.staff_profiles sp
                         join organization.salons s on s.id = sp.salon_id
-                        where s.owner_id = auth.uid()));
+                        where s.owner_id = (select auth.uid())));
 
--- source: schema/enorae/scheduling.schema:101
+-- source: schema/enorae/scheduling.schema:103
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE scheduling.blocked_times TO authenticated;
 
--- source: schema/enorae/scheduling.schema:102
+-- source: schema/enorae/scheduling.schema:104
 COMMENT ON TABLE scheduling.blocked_times IS 'Time a staff member is unavailable; soft-deleted with is_deleted';
 
--- source: schema/enorae/scheduling.schema:45
+-- source: schema/enorae/scheduling.schema:46
 CREATE TABLE scheduling.operating_hours (
     id uuid DEFAULT gen_random_uuid(),
     salon_id uuid NOT NULL,
@@ -809,31 +809,31 @@ CREATE TABLE scheduling.operating_hours (
     CONSTRAINT operating_hours_check1 CHECK (not is_open or (start_time is not null and end_time is not null and end_time > start_time))
 );
 
--- source: schema/enorae/scheduling.schema:47
+-- source: schema/enorae/scheduling.schema:48
 ALTER TABLE scheduling.operating_hours ADD CONSTRAINT operating_hours_salon_id_fkey FOREIGN KEY (salon_id) REFERENCES organization.salons (id) ON DELETE CASCADE;
 
--- source: schema/enorae/scheduling.schema:49
+-- source: schema/enorae/scheduling.schema:50
 COMMENT ON COLUMN scheduling.operating_hours.day_of_week IS '0 = Sunday, as EXTRACT(DOW FROM date)';
 
--- source: schema/enorae/scheduling.schema:64
+-- source: schema/enorae/scheduling.schema:65
 CREATE INDEX operating_hours_salon_id_day_of_week_idx ON scheduling.operating_hours (salon_id, day_of_week);
 
--- source: schema/enorae/scheduling.schema:66
+-- source: schema/enorae/scheduling.schema:67
 ALTER TABLE scheduling.operating_hours ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/enorae/project.schema:62
 CREATE POLICY "Authenticated users can view operating hours" ON scheduling.operating_hours FOR SELECT TO authenticated USING (true);
 
 -- source: schema/enorae/project.schema:69
-CREATE POLICY "Salon owners can manage operating hours" ON scheduling.operating_hours FOR ALL TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = auth.uid())) WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = auth.uid()));
-
--- source: schema/enorae/scheduling.schema:70
-GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE scheduling.operating_hours TO authenticated;
+CREATE POLICY "Salon owners can manage operating hours" ON scheduling.operating_hours FOR ALL TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid()))) WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
 
 -- source: schema/enorae/scheduling.schema:71
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE scheduling.operating_hours TO authenticated;
+
+-- source: schema/enorae/scheduling.schema:72
 COMMENT ON TABLE scheduling.operating_hours IS 'Weekly opening hours of a salon; only is_active rows apply';
 
--- source: schema/enorae/audit.schema:71
+-- source: schema/enorae/audit.schema:74
 CREATE FUNCTION audit.log_action(p_entity_type varchar,
   p_entity_id uuid,
   p_action varchar,
@@ -872,10 +872,10 @@ BEGIN
 END;
 $$;
 
--- source: schema/enorae/audit.schema:112
+-- source: schema/enorae/audit.schema:115
 GRANT EXECUTE ON FUNCTION audit.log_action(varchar, uuid, varchar, jsonb, jsonb, text) TO authenticated;
 
--- source: schema/enorae/catalog.schema:73
+-- source: schema/enorae/catalog.schema:76
 CREATE FUNCTION catalog.calculate_duration_minutes(p_service_ids uuid[]) RETURNS integer
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public
     AS $$
@@ -893,13 +893,13 @@ BEGIN
 END;
 $$;
 
--- source: schema/enorae/catalog.schema:92
+-- source: schema/enorae/catalog.schema:95
 GRANT EXECUTE ON FUNCTION catalog.calculate_duration_minutes(uuid[]) TO authenticated;
 
--- source: schema/enorae/catalog.schema:93
+-- source: schema/enorae/catalog.schema:96
 COMMENT ON FUNCTION catalog.calculate_duration_minutes(uuid[]) IS 'Calculate total duration in minutes for a list of service IDs.';
 
--- source: schema/enorae/communication.schema:221
+-- source: schema/enorae/communication.schema:232
 CREATE FUNCTION communication.get_notifications_page(p_user_id uuid,
   p_limit integer default 20,
   p_offset integer default 0) RETURNS table(
@@ -925,13 +925,13 @@ CREATE FUNCTION communication.get_notifications_page(p_user_id uuid,
   LIMIT p_limit OFFSET p_offset;
 $$;
 
--- source: schema/enorae/communication.schema:250
+-- source: schema/enorae/communication.schema:261
 GRANT EXECUTE ON FUNCTION communication.get_notifications_page(uuid, integer, integer) TO authenticated;
 
--- source: schema/enorae/communication.schema:251
+-- source: schema/enorae/communication.schema:262
 COMMENT ON FUNCTION communication.get_notifications_page(uuid, integer, integer) IS 'Get paginated list of user notifications, most recent first.';
 
--- source: schema/enorae/communication.schema:184
+-- source: schema/enorae/communication.schema:191
 CREATE FUNCTION communication.get_unread_count(p_user_id uuid) RETURNS bigint
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
     AS $$
@@ -941,13 +941,13 @@ CREATE FUNCTION communication.get_unread_count(p_user_id uuid) RETURNS bigint
     AND read_at IS NULL;
 $$;
 
--- source: schema/enorae/communication.schema:195
+-- source: schema/enorae/communication.schema:202
 GRANT EXECUTE ON FUNCTION communication.get_unread_count(uuid) TO authenticated;
 
--- source: schema/enorae/communication.schema:196
+-- source: schema/enorae/communication.schema:203
 COMMENT ON FUNCTION communication.get_unread_count(uuid) IS 'Get count of unread notifications for a user.';
 
--- source: schema/enorae/communication.schema:200
+-- source: schema/enorae/communication.schema:209
 CREATE FUNCTION communication.get_unread_counts(p_user_id uuid) RETURNS table(notification_type varchar, unread_count bigint)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
     AS $$
@@ -961,13 +961,13 @@ CREATE FUNCTION communication.get_unread_counts(p_user_id uuid) RETURNS table(no
   ORDER BY n.notification_type;
 $$;
 
--- source: schema/enorae/communication.schema:216
+-- source: schema/enorae/communication.schema:225
 GRANT EXECUTE ON FUNCTION communication.get_unread_counts(uuid) TO authenticated;
 
--- source: schema/enorae/communication.schema:217
+-- source: schema/enorae/communication.schema:226
 COMMENT ON FUNCTION communication.get_unread_counts(uuid) IS 'Get unread notification counts grouped by type.';
 
--- source: schema/enorae/communication.schema:149
+-- source: schema/enorae/communication.schema:154
 CREATE FUNCTION communication.mark_notifications_read(p_user_id uuid,
   p_notification_ids uuid[] default null) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
@@ -995,13 +995,13 @@ EXCEPTION
 END;
 $$;
 
--- source: schema/enorae/communication.schema:179
+-- source: schema/enorae/communication.schema:184
 GRANT EXECUTE ON FUNCTION communication.mark_notifications_read(uuid, uuid[]) TO authenticated;
 
--- source: schema/enorae/communication.schema:180
+-- source: schema/enorae/communication.schema:185
 COMMENT ON FUNCTION communication.mark_notifications_read(uuid, uuid[]) IS 'Mark user notifications as read. Returns count of updated notifications.';
 
--- source: schema/enorae/communication.schema:87
+-- source: schema/enorae/communication.schema:90
 CREATE FUNCTION communication.send_notification(p_recipient_id uuid,
   p_message text,
   p_notification_type varchar,
@@ -1056,13 +1056,13 @@ EXCEPTION
 END;
 $$;
 
--- source: schema/enorae/communication.schema:144
+-- source: schema/enorae/communication.schema:147
 GRANT EXECUTE ON FUNCTION communication.send_notification(uuid, text, varchar, jsonb) TO authenticated;
 
--- source: schema/enorae/communication.schema:145
+-- source: schema/enorae/communication.schema:148
 COMMENT ON FUNCTION communication.send_notification(uuid, text, varchar, jsonb) IS 'Send a notification to a user. Returns created notification as JSON.';
 
--- source: schema/enorae/scheduling.schema:179
+-- source: schema/enorae/scheduling.schema:184
 CREATE FUNCTION scheduling.calculate_business_hours(p_salon_id uuid, p_date date) RETURNS table(
     day_name varchar,
     is_open boolean,
@@ -1099,13 +1099,13 @@ BEGIN
 END;
 $$;
 
--- source: schema/enorae/scheduling.schema:218
+-- source: schema/enorae/scheduling.schema:223
 GRANT EXECUTE ON FUNCTION scheduling.calculate_business_hours(uuid, date) TO authenticated;
 
--- source: schema/enorae/scheduling.schema:219
+-- source: schema/enorae/scheduling.schema:224
 COMMENT ON FUNCTION scheduling.calculate_business_hours(uuid, date) IS 'Get business hours for a salon on a specific date.';
 
--- source: schema/enorae/audit.schema:48
+-- source: schema/enorae/audit.schema:50
 CREATE VIEW audit.audit_logs_view AS
 SELECT
        al.id,
@@ -1123,13 +1123,13 @@ SELECT
      LEFT JOIN identity.profiles p ON p.id = al.actor_id
      ORDER BY al.created_at DESC;
 
--- source: schema/enorae/audit.schema:64
+-- source: schema/enorae/audit.schema:66
 GRANT SELECT ON TABLE audit.audit_logs_view TO authenticated;
 
--- source: schema/enorae/audit.schema:65
+-- source: schema/enorae/audit.schema:67
 COMMENT ON VIEW audit.audit_logs_view IS 'Read-optimized view of audit logs with actor profile information.';
 
--- source: schema/enorae/communication.schema:255
+-- source: schema/enorae/communication.schema:268
 CREATE VIEW communication.view_notifications AS
 SELECT
        n.id,
@@ -1146,13 +1146,13 @@ SELECT
      FROM communication.notifications n
      LEFT JOIN identity.profiles p ON n.user_id = p.id;
 
--- source: schema/enorae/communication.schema:270
+-- source: schema/enorae/communication.schema:283
 GRANT SELECT ON TABLE communication.view_notifications TO authenticated;
 
--- source: schema/enorae/communication.schema:271
+-- source: schema/enorae/communication.schema:284
 COMMENT ON VIEW communication.view_notifications IS 'User notifications with recipient profile information.';
 
--- source: schema/enorae/engagement.schema:79
+-- source: schema/enorae/engagement.schema:81
 CREATE VIEW engagement.customer_favorites_view AS
 SELECT
        cf.id,
@@ -1170,10 +1170,10 @@ SELECT
      LEFT JOIN organization.salons s ON s.id = cf.salon_id
      WHERE cf.is_favorite = TRUE;
 
--- source: schema/enorae/engagement.schema:95
+-- source: schema/enorae/engagement.schema:97
 GRANT SELECT ON TABLE engagement.customer_favorites_view TO authenticated;
 
--- source: schema/enorae/engagement.schema:99
+-- source: schema/enorae/engagement.schema:102
 CREATE VIEW engagement.salon_reviews_with_counts_view AS
 SELECT
        sr.id,
@@ -1193,13 +1193,13 @@ SELECT
        COUNT(*) FILTER (WHERE sr.rating = 1) OVER (PARTITION BY sr.salon_id) as one_star_count
      FROM engagement.salon_reviews sr;
 
--- source: schema/enorae/engagement.schema:121
+-- source: schema/enorae/engagement.schema:124
 GRANT SELECT ON TABLE engagement.salon_reviews_with_counts_view TO authenticated;
 
--- source: schema/enorae/engagement.schema:122
+-- source: schema/enorae/engagement.schema:125
 COMMENT ON VIEW engagement.salon_reviews_with_counts_view IS 'Salon reviews with aggregated statistics (counts, average rating).';
 
--- source: schema/enorae/identity.schema:31
+-- source: schema/enorae/identity.schema:32
 CREATE VIEW identity.view_profile_metadata AS
 SELECT
        p.id,
@@ -1220,13 +1220,13 @@ SELECT
        END as account_status
      FROM identity.profiles p;
 
--- source: schema/enorae/identity.schema:50
+-- source: schema/enorae/identity.schema:51
 GRANT SELECT ON TABLE identity.view_profile_metadata TO authenticated;
 
--- source: schema/enorae/identity.schema:51
+-- source: schema/enorae/identity.schema:52
 COMMENT ON VIEW identity.view_profile_metadata IS 'User profiles with extracted and computed metadata fields.';
 
--- source: schema/enorae/identity.schema:55
+-- source: schema/enorae/identity.schema:57
 CREATE VIEW identity.view_user_preferences AS
 SELECT
        p.id as user_id,
@@ -1243,13 +1243,13 @@ SELECT
        p.updated_at as preferences_updated_at
      FROM identity.profiles p;
 
--- source: schema/enorae/identity.schema:70
+-- source: schema/enorae/identity.schema:72
 GRANT SELECT ON TABLE identity.view_user_preferences TO authenticated;
 
--- source: schema/enorae/identity.schema:71
+-- source: schema/enorae/identity.schema:73
 COMMENT ON VIEW identity.view_user_preferences IS 'User preferences extracted from profile metadata for easy querying.';
 
--- source: schema/enorae/scheduling.schema:223
+-- source: schema/enorae/scheduling.schema:230
 CREATE VIEW scheduling.view_blocked_times_with_relations AS
 SELECT
        bt.id,
@@ -1273,10 +1273,10 @@ SELECT
      LEFT JOIN scheduling.appointments a ON bt.appointment_id = a.id
      WHERE bt.is_deleted = FALSE;
 
--- source: schema/enorae/scheduling.schema:245
+-- source: schema/enorae/scheduling.schema:252
 GRANT SELECT ON TABLE scheduling.view_blocked_times_with_relations TO authenticated;
 
--- source: schema/enorae/scheduling.schema:246
+-- source: schema/enorae/scheduling.schema:253
 COMMENT ON VIEW scheduling.view_blocked_times_with_relations IS 'Blocked times with related staff and appointment information.';
 
 -- source: schema/enorae/storage.schema:4
@@ -1286,13 +1286,13 @@ INSERT INTO storage.buckets (id, name, public, file_size_limit, allowed_mime_typ
     file_size_limit = EXCLUDED.file_size_limit, allowed_mime_types = EXCLUDED.allowed_mime_types;
 
 -- source: schema/enorae/storage.schema:9
-CREATE POLICY "Authenticated users can view avatars" ON storage.objects FOR SELECT USING (bucket_id = 'avatars' AND (auth.role() = 'authenticated'));
+CREATE POLICY "Authenticated users can view avatars" ON storage.objects FOR SELECT USING (bucket_id = 'avatars' AND ((select auth.role()) = 'authenticated'));
 
 -- source: schema/enorae/storage.schema:11
-CREATE POLICY "Users can upload their own avatars" ON storage.objects FOR INSERT WITH CHECK (bucket_id = 'avatars' AND (auth.uid()::text = (storage.foldername(name))[1]));
+CREATE POLICY "Users can upload their own avatars" ON storage.objects FOR INSERT WITH CHECK (bucket_id = 'avatars' AND ((select auth.uid())::text = (storage.foldername(name))[1]));
 
 -- source: schema/enorae/storage.schema:13
-CREATE POLICY "Users can update their own avatars" ON storage.objects FOR UPDATE USING (bucket_id = 'avatars' AND (auth.uid()::text = (storage.foldername(name))[1]));
+CREATE POLICY "Users can update their own avatars" ON storage.objects FOR UPDATE USING (bucket_id = 'avatars' AND ((select auth.uid())::text = (storage.foldername(name))[1]));
 
 -- source: schema/enorae/storage.schema:15
-CREATE POLICY "Users can delete their own avatars" ON storage.objects FOR DELETE USING (bucket_id = 'avatars' AND (auth.uid()::text = (storage.foldername(name))[1]));
+CREATE POLICY "Users can delete their own avatars" ON storage.objects FOR DELETE USING (bucket_id = 'avatars' AND ((select auth.uid())::text = (storage.foldername(name))[1]));

@@ -52,7 +52,7 @@ GRANT SELECT ON TABLE audit.audit_logs TO authenticated;
 -- source: schema/rental/project.schema:33
 GRANT SELECT ON TABLE audit.audit_logs TO service_role;
 
--- source: schema/rental/security.schema:177
+-- source: schema/rental/security.schema:182
 CREATE TABLE public.admin_invites (
     id uuid DEFAULT gen_random_uuid(),
     email text NOT NULL,
@@ -70,31 +70,31 @@ CREATE TABLE public.admin_invites (
     CONSTRAINT admin_invites_one_outcome CHECK (accepted_at is null or revoked_at is null)
 );
 
--- source: schema/rental/security.schema:190
+-- source: schema/rental/security.schema:195
 CREATE UNIQUE INDEX admin_invites_lower_idx ON public.admin_invites (lower(email)) WHERE accepted_at is null and revoked_at is null;
 
--- source: schema/rental/security.schema:191
+-- source: schema/rental/security.schema:196
 CREATE INDEX admin_invites_invited_by_idx ON public.admin_invites (invited_by);
 
--- source: schema/rental/security.schema:192
+-- source: schema/rental/security.schema:197
 CREATE INDEX admin_invites_accepted_user_id_idx ON public.admin_invites (accepted_user_id);
 
--- source: schema/rental/security.schema:195
+-- source: schema/rental/security.schema:200
 ALTER TABLE public.admin_invites ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/security.schema:196
+-- source: schema/rental/security.schema:201
 REVOKE ALL ON TABLE public.admin_invites FROM anon;
 
--- source: schema/rental/security.schema:206
+-- source: schema/rental/security.schema:211
 GRANT SELECT, INSERT, UPDATE ON TABLE public.admin_invites TO authenticated;
 
--- source: schema/rental/security.schema:208
+-- source: schema/rental/security.schema:213
 GRANT SELECT, UPDATE ON TABLE public.admin_invites TO service_role;
 
--- source: schema/rental/security.schema:209
+-- source: schema/rental/security.schema:214
 COMMENT ON TABLE public.admin_invites IS 'Invitations to join the admin team';
 
--- source: schema/rental/security.schema:212
+-- source: schema/rental/security.schema:217
 CREATE TABLE public.admin_sessions (
     id uuid DEFAULT gen_random_uuid(),
     admin_id uuid NOT NULL,
@@ -110,31 +110,31 @@ CREATE TABLE public.admin_sessions (
     CONSTRAINT admin_sessions_pkey PRIMARY KEY (id)
 );
 
--- source: schema/rental/security.schema:225
+-- source: schema/rental/security.schema:230
 CREATE INDEX admin_sessions_admin_id_last_seen_at_idx ON public.admin_sessions (admin_id, last_seen_at desc);
 
--- source: schema/rental/security.schema:226
+-- source: schema/rental/security.schema:231
 CREATE INDEX admin_sessions_expires_at_idx ON public.admin_sessions (expires_at) WHERE revoked_at is null;
 
--- source: schema/rental/security.schema:227
+-- source: schema/rental/security.schema:232
 CREATE INDEX admin_sessions_revoked_by_idx ON public.admin_sessions (revoked_by);
 
--- source: schema/rental/security.schema:230
+-- source: schema/rental/security.schema:235
 ALTER TABLE public.admin_sessions ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/security.schema:231
+-- source: schema/rental/security.schema:236
 REVOKE ALL ON TABLE public.admin_sessions FROM anon;
 
--- source: schema/rental/security.schema:238
+-- source: schema/rental/security.schema:243
 GRANT SELECT ON TABLE public.admin_sessions TO authenticated;
 
--- source: schema/rental/security.schema:239
+-- source: schema/rental/security.schema:244
 GRANT UPDATE (revoked_at, revoked_by, revoke_reason) ON TABLE public.admin_sessions TO authenticated;
 
--- source: schema/rental/security.schema:241
+-- source: schema/rental/security.schema:246
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.admin_sessions TO service_role;
 
--- source: schema/rental/security.schema:242
+-- source: schema/rental/security.schema:247
 COMMENT ON TABLE public.admin_sessions IS 'Back-office sessions, for review and forced sign-out';
 
 -- source: schema/rental/dashboard.schema:13
@@ -197,7 +197,7 @@ GRANT SELECT ON TABLE public.alerts TO service_role;
 -- source: schema/rental/dashboard.schema:44
 COMMENT ON TABLE public.alerts IS 'Operational alerts shown on the admin dashboard';
 
--- source: schema/rental/security.schema:124
+-- source: schema/rental/security.schema:127
 CREATE TABLE public.audit_event_tags (
     event_id bigint NOT NULL,
     tag text NOT NULL,
@@ -207,28 +207,28 @@ CREATE TABLE public.audit_event_tags (
     CONSTRAINT audit_event_tags_pkey PRIMARY KEY (event_id, tag)
 );
 
--- source: schema/rental/security.schema:131
+-- source: schema/rental/security.schema:134
 CREATE INDEX audit_event_tags_tag_event_id_idx ON public.audit_event_tags (tag, event_id);
 
--- source: schema/rental/security.schema:132
+-- source: schema/rental/security.schema:135
 CREATE INDEX audit_event_tags_tagged_by_idx ON public.audit_event_tags (tagged_by);
 
--- source: schema/rental/security.schema:134
+-- source: schema/rental/security.schema:137
 ALTER TABLE public.audit_event_tags ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/security.schema:135
+-- source: schema/rental/security.schema:138
 REVOKE ALL ON TABLE public.audit_event_tags FROM anon;
 
--- source: schema/rental/security.schema:138
+-- source: schema/rental/security.schema:141
 GRANT SELECT, INSERT, DELETE ON TABLE public.audit_event_tags TO authenticated;
 
--- source: schema/rental/security.schema:139
+-- source: schema/rental/security.schema:142
 GRANT SELECT, INSERT ON TABLE public.audit_event_tags TO service_role;
 
--- source: schema/rental/security.schema:140
+-- source: schema/rental/security.schema:143
 COMMENT ON TABLE public.audit_event_tags IS 'Labels on audit events (reviewed, suspicious, incident-linked, ...)';
 
--- source: schema/rental/security.schema:92
+-- source: schema/rental/security.schema:94
 CREATE TABLE public.audit_events (
     id bigint GENERATED ALWAYS AS IDENTITY,
     occurred_at timestamptz DEFAULT now() NOT NULL,
@@ -245,43 +245,43 @@ CREATE TABLE public.audit_events (
     CONSTRAINT audit_events_severity_check CHECK (severity in ('info', 'notice', 'warning', 'critical'))
 );
 
--- source: schema/rental/security.schema:125
+-- source: schema/rental/security.schema:128
 ALTER TABLE public.audit_event_tags ADD CONSTRAINT audit_event_tags_event_id_fkey FOREIGN KEY (event_id) REFERENCES public.audit_events (id) ON DELETE CASCADE;
 
--- source: schema/rental/security.schema:97
+-- source: schema/rental/security.schema:99
 COMMENT ON COLUMN public.audit_events.action IS 'booking.cancel, payment.refund, settings.change, ...';
 
--- source: schema/rental/security.schema:105
+-- source: schema/rental/security.schema:107
 CREATE INDEX audit_events_metadata_idx ON public.audit_events USING gin (metadata);
 
--- source: schema/rental/security.schema:106
+-- source: schema/rental/security.schema:108
 CREATE INDEX audit_events_entity_type_entity_id_occurred_at_idx ON public.audit_events (entity_type, entity_id, occurred_at desc);
 
--- source: schema/rental/security.schema:107
+-- source: schema/rental/security.schema:109
 CREATE INDEX audit_events_actor_id_occurred_at_idx ON public.audit_events (actor_id, occurred_at desc);
 
--- source: schema/rental/security.schema:108
+-- source: schema/rental/security.schema:110
 CREATE INDEX audit_events_action_occurred_at_idx ON public.audit_events (action, occurred_at desc);
 
--- source: schema/rental/security.schema:109
+-- source: schema/rental/security.schema:111
 CREATE INDEX audit_events_occurred_at_idx ON public.audit_events USING brin (occurred_at);
 
--- source: schema/rental/security.schema:112
+-- source: schema/rental/security.schema:114
 ALTER TABLE public.audit_events ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/security.schema:113
+-- source: schema/rental/security.schema:115
 REVOKE ALL ON TABLE public.audit_events FROM anon;
 
--- source: schema/rental/security.schema:119
+-- source: schema/rental/security.schema:121
 GRANT SELECT ON TABLE public.audit_events TO authenticated;
 
--- source: schema/rental/security.schema:120
+-- source: schema/rental/security.schema:122
 GRANT SELECT, INSERT ON TABLE public.audit_events TO service_role;
 
--- source: schema/rental/security.schema:121
+-- source: schema/rental/security.schema:123
 COMMENT ON TABLE public.audit_events IS 'Trail of admin actions in the rental admin; append-only';
 
--- source: schema/rental/bookings.schema:236
+-- source: schema/rental/bookings.schema:238
 CREATE TABLE public.booking_bulk_operations (
     id uuid DEFAULT gen_random_uuid(),
     requested_by uuid DEFAULT auth.uid() NOT NULL,
@@ -303,28 +303,28 @@ CREATE TABLE public.booking_bulk_operations (
     CONSTRAINT booking_bulk_operations_failed_count_check CHECK (failed_count >= 0)
 );
 
--- source: schema/rental/bookings.schema:251
+-- source: schema/rental/bookings.schema:253
 CREATE INDEX booking_bulk_operations_status_created_at_idx ON public.booking_bulk_operations (status, created_at);
 
--- source: schema/rental/bookings.schema:252
+-- source: schema/rental/bookings.schema:254
 CREATE INDEX booking_bulk_operations_requested_by_created_at_idx ON public.booking_bulk_operations (requested_by, created_at desc);
 
--- source: schema/rental/bookings.schema:254
+-- source: schema/rental/bookings.schema:256
 ALTER TABLE public.booking_bulk_operations ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:255
+-- source: schema/rental/bookings.schema:257
 REVOKE ALL ON TABLE public.booking_bulk_operations FROM anon;
 
--- source: schema/rental/bookings.schema:258
+-- source: schema/rental/bookings.schema:260
 GRANT SELECT, INSERT, UPDATE ON TABLE public.booking_bulk_operations TO authenticated;
 
--- source: schema/rental/bookings.schema:259
+-- source: schema/rental/bookings.schema:261
 GRANT SELECT, UPDATE ON TABLE public.booking_bulk_operations TO service_role;
 
--- source: schema/rental/bookings.schema:260
+-- source: schema/rental/bookings.schema:262
 COMMENT ON TABLE public.booking_bulk_operations IS 'Bulk actions on many bookings, executed asynchronously';
 
--- source: schema/rental/bookings.schema:126
+-- source: schema/rental/bookings.schema:128
 CREATE TABLE public.booking_conflicts (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -342,37 +342,37 @@ CREATE TABLE public.booking_conflicts (
     CONSTRAINT booking_conflicts_resolution CHECK ((resolved_at is null) = (resolution is null))
 );
 
--- source: schema/rental/bookings.schema:141
+-- source: schema/rental/bookings.schema:143
 CREATE INDEX booking_conflicts_booking_id_detected_at_idx ON public.booking_conflicts (booking_id, detected_at desc);
 
--- source: schema/rental/bookings.schema:142
+-- source: schema/rental/bookings.schema:144
 CREATE INDEX booking_conflicts_conflicting_booking_id_idx ON public.booking_conflicts (conflicting_booking_id) WHERE conflicting_booking_id is not null;
 
--- source: schema/rental/bookings.schema:143
+-- source: schema/rental/bookings.schema:145
 CREATE INDEX booking_conflicts_equipment_id_idx ON public.booking_conflicts (equipment_id) WHERE resolved_at is null;
 
--- source: schema/rental/bookings.schema:144
+-- source: schema/rental/bookings.schema:146
 CREATE INDEX booking_conflicts_equipment_id_idx1 ON public.booking_conflicts (equipment_id);
 
--- source: schema/rental/bookings.schema:145
+-- source: schema/rental/bookings.schema:147
 CREATE INDEX booking_conflicts_resolved_by_idx ON public.booking_conflicts (resolved_by);
 
--- source: schema/rental/bookings.schema:147
+-- source: schema/rental/bookings.schema:149
 ALTER TABLE public.booking_conflicts ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:148
+-- source: schema/rental/bookings.schema:150
 REVOKE ALL ON TABLE public.booking_conflicts FROM anon;
 
--- source: schema/rental/bookings.schema:150
+-- source: schema/rental/bookings.schema:152
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.booking_conflicts TO authenticated;
 
--- source: schema/rental/bookings.schema:151
+-- source: schema/rental/bookings.schema:153
 GRANT SELECT, INSERT ON TABLE public.booking_conflicts TO service_role;
 
--- source: schema/rental/bookings.schema:152
+-- source: schema/rental/bookings.schema:154
 COMMENT ON TABLE public.booking_conflicts IS 'Detected scheduling conflicts between bookings, maintenance and logistics';
 
--- source: schema/rental/bookings.schema:155
+-- source: schema/rental/bookings.schema:157
 CREATE TABLE public.booking_notes (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -387,28 +387,28 @@ CREATE TABLE public.booking_notes (
     CONSTRAINT booking_notes_body_check CHECK (length(body) > 0)
 );
 
--- source: schema/rental/bookings.schema:164
+-- source: schema/rental/bookings.schema:166
 CREATE INDEX booking_notes_booking_id_created_at_idx ON public.booking_notes (booking_id, created_at desc);
 
--- source: schema/rental/bookings.schema:165
+-- source: schema/rental/bookings.schema:167
 CREATE INDEX booking_notes_note_type_created_at_idx ON public.booking_notes (note_type, created_at desc);
 
--- source: schema/rental/bookings.schema:166
+-- source: schema/rental/bookings.schema:168
 CREATE INDEX booking_notes_author_id_idx ON public.booking_notes (author_id);
 
--- source: schema/rental/bookings.schema:168
+-- source: schema/rental/bookings.schema:170
 ALTER TABLE public.booking_notes ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:169
+-- source: schema/rental/bookings.schema:171
 REVOKE ALL ON TABLE public.booking_notes FROM anon;
 
--- source: schema/rental/bookings.schema:171
+-- source: schema/rental/bookings.schema:173
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.booking_notes TO authenticated;
 
--- source: schema/rental/bookings.schema:172
+-- source: schema/rental/bookings.schema:174
 COMMENT ON TABLE public.booking_notes IS 'Internal admin notes on a booking';
 
--- source: schema/rental/bookings.schema:97
+-- source: schema/rental/bookings.schema:99
 CREATE TABLE public.booking_wizard_sessions (
     id uuid DEFAULT gen_random_uuid(),
     created_by uuid DEFAULT auth.uid() NOT NULL,
@@ -425,34 +425,34 @@ CREATE TABLE public.booking_wizard_sessions (
     CONSTRAINT booking_wizard_sessions_current_step_check CHECK (current_step in ('customer', 'equipment', 'schedule', 'logistics', 'pricing', 'payment', 'review'))
 );
 
--- source: schema/rental/bookings.schema:104
+-- source: schema/rental/bookings.schema:106
 COMMENT ON COLUMN public.booking_wizard_sessions.state IS 'Answers entered so far, keyed by step';
 
--- source: schema/rental/bookings.schema:105
+-- source: schema/rental/bookings.schema:107
 COMMENT ON COLUMN public.booking_wizard_sessions.booking_id IS 'Set when the wizard is submitted';
 
--- source: schema/rental/bookings.schema:110
+-- source: schema/rental/bookings.schema:112
 CREATE INDEX booking_wizard_sessions_created_by_updated_at_idx ON public.booking_wizard_sessions (created_by, updated_at desc);
 
--- source: schema/rental/bookings.schema:111
+-- source: schema/rental/bookings.schema:113
 CREATE INDEX booking_wizard_sessions_customer_id_idx ON public.booking_wizard_sessions (customer_id);
 
--- source: schema/rental/bookings.schema:112
+-- source: schema/rental/bookings.schema:114
 CREATE INDEX booking_wizard_sessions_equipment_id_idx ON public.booking_wizard_sessions (equipment_id);
 
--- source: schema/rental/bookings.schema:113
+-- source: schema/rental/bookings.schema:115
 CREATE INDEX booking_wizard_sessions_booking_id_idx ON public.booking_wizard_sessions (booking_id);
 
--- source: schema/rental/bookings.schema:116
+-- source: schema/rental/bookings.schema:118
 ALTER TABLE public.booking_wizard_sessions ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:117
+-- source: schema/rental/bookings.schema:119
 REVOKE ALL ON TABLE public.booking_wizard_sessions FROM anon;
 
--- source: schema/rental/bookings.schema:122
+-- source: schema/rental/bookings.schema:124
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.booking_wizard_sessions TO authenticated;
 
--- source: schema/rental/bookings.schema:123
+-- source: schema/rental/bookings.schema:125
 COMMENT ON TABLE public.booking_wizard_sessions IS 'In-progress booking wizard state; visible only to the admin who created it';
 
 -- source: schema/rental/bookings.schema:9
@@ -501,16 +501,16 @@ CREATE TABLE public.bookings (
     CONSTRAINT bookings_delivery_address CHECK (not delivery_required or delivery_address is not null)
 );
 
--- source: schema/rental/bookings.schema:128
+-- source: schema/rental/bookings.schema:130
 ALTER TABLE public.booking_conflicts ADD CONSTRAINT booking_conflicts_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:129
+-- source: schema/rental/bookings.schema:131
 ALTER TABLE public.booking_conflicts ADD CONSTRAINT booking_conflicts_conflicting_booking_id_fkey FOREIGN KEY (conflicting_booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:157
+-- source: schema/rental/bookings.schema:159
 ALTER TABLE public.booking_notes ADD CONSTRAINT booking_notes_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:105
+-- source: schema/rental/bookings.schema:107
 ALTER TABLE public.booking_wizard_sessions ADD CONSTRAINT booking_wizard_sessions_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE SET NULL;
 
 -- source: schema/rental/bookings.schema:14
@@ -544,7 +544,7 @@ ALTER TABLE public.bookings ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public.bookings FROM anon;
 
 -- source: schema/rental/bookings.schema:58
-CREATE POLICY "customers read own bookings" ON public.bookings FOR SELECT TO authenticated USING (customer_id = auth.uid());
+CREATE POLICY "customers read own bookings" ON public.bookings FOR SELECT TO authenticated USING (customer_id = (select auth.uid()));
 
 -- source: schema/rental/bookings.schema:61
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.bookings TO authenticated;
@@ -555,7 +555,7 @@ GRANT SELECT ON TABLE public.bookings TO service_role;
 -- source: schema/rental/bookings.schema:63
 COMMENT ON TABLE public.bookings IS 'Rental bookings with pricing, deposit, balance and billing state';
 
--- source: schema/rental/customers.schema:121
+-- source: schema/rental/customers.schema:124
 CREATE TABLE public.campaign_audiences (
     id uuid DEFAULT gen_random_uuid(),
     name text NOT NULL,
@@ -574,31 +574,31 @@ CREATE TABLE public.campaign_audiences (
     CONSTRAINT campaign_audiences_estimated_size_check CHECK (estimated_size >= 0)
 );
 
--- source: schema/rental/customers.schema:126
+-- source: schema/rental/customers.schema:129
 COMMENT ON COLUMN public.campaign_audiences.tag_id IS 'Audience = members of this tag, further narrowed by filter_definition';
 
--- source: schema/rental/customers.schema:128
+-- source: schema/rental/customers.schema:131
 COMMENT ON COLUMN public.campaign_audiences.filter_definition IS 'Segment rules, e.g. {"min_lifetime_value": 1000, "contact_method": "email"}';
 
--- source: schema/rental/customers.schema:135
+-- source: schema/rental/customers.schema:138
 CREATE INDEX campaign_audiences_tag_id_idx ON public.campaign_audiences (tag_id);
 
--- source: schema/rental/customers.schema:136
+-- source: schema/rental/customers.schema:139
 CREATE INDEX campaign_audiences_created_by_idx ON public.campaign_audiences (created_by);
 
--- source: schema/rental/customers.schema:138
+-- source: schema/rental/customers.schema:141
 ALTER TABLE public.campaign_audiences ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/customers.schema:139
+-- source: schema/rental/customers.schema:142
 REVOKE ALL ON TABLE public.campaign_audiences FROM anon;
 
--- source: schema/rental/customers.schema:142
+-- source: schema/rental/customers.schema:145
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.campaign_audiences TO authenticated;
 
--- source: schema/rental/customers.schema:143
+-- source: schema/rental/customers.schema:146
 GRANT SELECT, UPDATE ON TABLE public.campaign_audiences TO service_role;
 
--- source: schema/rental/customers.schema:144
+-- source: schema/rental/customers.schema:147
 COMMENT ON TABLE public.campaign_audiences IS 'Saved customer segments that campaigns are sent to';
 
 -- source: schema/rental/contracts.schema:130
@@ -903,7 +903,7 @@ GRANT SELECT, UPDATE ON TABLE public.contracts TO service_role;
 -- source: schema/rental/contracts.schema:102
 COMMENT ON TABLE public.contracts IS 'Rental contracts sent for signature';
 
--- source: schema/rental/customers.schema:91
+-- source: schema/rental/customers.schema:93
 CREATE TABLE public.customer_consent (
     id uuid DEFAULT gen_random_uuid(),
     customer_id uuid NOT NULL,
@@ -924,31 +924,31 @@ CREATE TABLE public.customer_consent (
     CONSTRAINT customer_consent_customer_id_channel_purpose_key UNIQUE (customer_id, channel, purpose)
 );
 
--- source: schema/rental/customers.schema:105
+-- source: schema/rental/customers.schema:107
 CREATE INDEX customer_consent_channel_purpose_idx ON public.customer_consent (channel, purpose) WHERE granted;
 
--- source: schema/rental/customers.schema:106
+-- source: schema/rental/customers.schema:108
 CREATE INDEX customer_consent_recorded_by_idx ON public.customer_consent (recorded_by);
 
--- source: schema/rental/customers.schema:108
+-- source: schema/rental/customers.schema:110
 ALTER TABLE public.customer_consent ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/customers.schema:109
+-- source: schema/rental/customers.schema:111
 REVOKE ALL ON TABLE public.customer_consent FROM anon;
 
--- source: schema/rental/customers.schema:112
-CREATE POLICY "customers read own consent" ON public.customer_consent FOR SELECT TO authenticated USING (customer_id = auth.uid());
-
--- source: schema/rental/customers.schema:115
-GRANT SELECT, INSERT, UPDATE ON TABLE public.customer_consent TO authenticated;
+-- source: schema/rental/customers.schema:114
+CREATE POLICY "customers read own consent" ON public.customer_consent FOR SELECT TO authenticated USING (customer_id = (select auth.uid()));
 
 -- source: schema/rental/customers.schema:117
+GRANT SELECT, INSERT, UPDATE ON TABLE public.customer_consent TO authenticated;
+
+-- source: schema/rental/customers.schema:119
 GRANT SELECT ON TABLE public.customer_consent TO service_role;
 
--- source: schema/rental/customers.schema:118
+-- source: schema/rental/customers.schema:120
 COMMENT ON TABLE public.customer_consent IS 'Per channel and purpose messaging consent of a customer';
 
--- source: schema/rental/customers.schema:47
+-- source: schema/rental/customers.schema:49
 CREATE TABLE public.customer_notes (
     id uuid DEFAULT gen_random_uuid(),
     customer_id uuid NOT NULL,
@@ -961,25 +961,25 @@ CREATE TABLE public.customer_notes (
     CONSTRAINT customer_notes_body_check CHECK (length(body) > 0)
 );
 
--- source: schema/rental/customers.schema:55
+-- source: schema/rental/customers.schema:57
 CREATE INDEX customer_notes_customer_id_created_at_idx ON public.customer_notes (customer_id, created_at desc);
 
--- source: schema/rental/customers.schema:56
+-- source: schema/rental/customers.schema:58
 CREATE INDEX customer_notes_author_id_idx ON public.customer_notes (author_id);
 
--- source: schema/rental/customers.schema:58
+-- source: schema/rental/customers.schema:60
 ALTER TABLE public.customer_notes ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/customers.schema:59
+-- source: schema/rental/customers.schema:61
 REVOKE ALL ON TABLE public.customer_notes FROM anon;
 
--- source: schema/rental/customers.schema:61
+-- source: schema/rental/customers.schema:63
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.customer_notes TO authenticated;
 
--- source: schema/rental/customers.schema:62
+-- source: schema/rental/customers.schema:64
 COMMENT ON TABLE public.customer_notes IS 'Internal admin notes about a customer; never shown to the customer';
 
--- source: schema/rental/customers.schema:28
+-- source: schema/rental/customers.schema:29
 CREATE TABLE public.customer_tag_members (
     customer_id uuid NOT NULL,
     tag_id uuid NOT NULL,
@@ -988,25 +988,25 @@ CREATE TABLE public.customer_tag_members (
     CONSTRAINT customer_tag_members_pkey PRIMARY KEY (customer_id, tag_id)
 );
 
--- source: schema/rental/customers.schema:35
+-- source: schema/rental/customers.schema:36
 CREATE INDEX customer_tag_members_tag_id_customer_id_idx ON public.customer_tag_members (tag_id, customer_id);
 
--- source: schema/rental/customers.schema:36
+-- source: schema/rental/customers.schema:37
 CREATE INDEX customer_tag_members_added_by_idx ON public.customer_tag_members (added_by);
 
--- source: schema/rental/customers.schema:38
+-- source: schema/rental/customers.schema:39
 ALTER TABLE public.customer_tag_members ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/customers.schema:39
+-- source: schema/rental/customers.schema:40
 REVOKE ALL ON TABLE public.customer_tag_members FROM anon;
 
--- source: schema/rental/customers.schema:42
+-- source: schema/rental/customers.schema:43
 GRANT SELECT, INSERT, DELETE ON TABLE public.customer_tag_members TO authenticated;
 
--- source: schema/rental/customers.schema:43
+-- source: schema/rental/customers.schema:44
 GRANT SELECT ON TABLE public.customer_tag_members TO service_role;
 
--- source: schema/rental/customers.schema:44
+-- source: schema/rental/customers.schema:45
 COMMENT ON TABLE public.customer_tag_members IS 'Which customers carry which tag';
 
 -- source: schema/rental/customers.schema:8
@@ -1025,10 +1025,10 @@ CREATE TABLE public.customer_tags (
 -- source: schema/rental/customers.schema:16
 CREATE UNIQUE INDEX customer_tags_lower_idx ON public.customer_tags (lower(name));
 
--- source: schema/rental/customers.schema:125
+-- source: schema/rental/customers.schema:128
 ALTER TABLE public.campaign_audiences ADD CONSTRAINT campaign_audiences_tag_id_fkey FOREIGN KEY (tag_id) REFERENCES public.customer_tags (id) ON DELETE SET NULL;
 
--- source: schema/rental/customers.schema:30
+-- source: schema/rental/customers.schema:31
 ALTER TABLE public.customer_tag_members ADD CONSTRAINT customer_tag_members_tag_id_fkey FOREIGN KEY (tag_id) REFERENCES public.customer_tags (id) ON DELETE CASCADE;
 
 -- source: schema/rental/customers.schema:17
@@ -1049,7 +1049,7 @@ GRANT SELECT ON TABLE public.customer_tags TO service_role;
 -- source: schema/rental/customers.schema:25
 COMMENT ON TABLE public.customer_tags IS 'Labels admins attach to customers (VIP, high-risk, contractor, ...)';
 
--- source: schema/rental/customers.schema:67
+-- source: schema/rental/customers.schema:69
 CREATE TABLE public.customer_timeline_events (
     id bigint GENERATED ALWAYS AS IDENTITY,
     customer_id uuid NOT NULL,
@@ -1063,37 +1063,37 @@ CREATE TABLE public.customer_timeline_events (
     CONSTRAINT customer_timeline_events_pkey PRIMARY KEY (id)
 );
 
--- source: schema/rental/customers.schema:71
+-- source: schema/rental/customers.schema:73
 COMMENT ON COLUMN public.customer_timeline_events.event_type IS 'booking.created, payment.succeeded, ticket.opened, note.added, ...';
 
--- source: schema/rental/customers.schema:78
+-- source: schema/rental/customers.schema:80
 CREATE INDEX customer_timeline_events_customer_id_occurred_at_idx ON public.customer_timeline_events (customer_id, occurred_at desc);
 
--- source: schema/rental/customers.schema:79
+-- source: schema/rental/customers.schema:81
 CREATE INDEX customer_timeline_events_event_type_occurred_at_idx ON public.customer_timeline_events (event_type, occurred_at desc);
 
--- source: schema/rental/customers.schema:80
+-- source: schema/rental/customers.schema:82
 CREATE INDEX customer_timeline_events_source_table_source_id_idx ON public.customer_timeline_events (source_table, source_id) WHERE source_id is not null;
 
--- source: schema/rental/customers.schema:81
+-- source: schema/rental/customers.schema:83
 CREATE INDEX customer_timeline_events_actor_id_idx ON public.customer_timeline_events (actor_id);
 
--- source: schema/rental/customers.schema:83
+-- source: schema/rental/customers.schema:85
 ALTER TABLE public.customer_timeline_events ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/customers.schema:84
+-- source: schema/rental/customers.schema:86
 REVOKE ALL ON TABLE public.customer_timeline_events FROM anon;
 
--- source: schema/rental/customers.schema:86
+-- source: schema/rental/customers.schema:88
 GRANT SELECT, INSERT ON TABLE public.customer_timeline_events TO authenticated;
 
--- source: schema/rental/customers.schema:87
+-- source: schema/rental/customers.schema:89
 GRANT SELECT, INSERT ON TABLE public.customer_timeline_events TO service_role;
 
--- source: schema/rental/customers.schema:88
+-- source: schema/rental/customers.schema:90
 COMMENT ON TABLE public.customer_timeline_events IS 'Chronological activity feed per customer; admins only';
 
--- source: schema/rental/dashboard.schema:76
+-- source: schema/rental/dashboard.schema:77
 CREATE TABLE public.dashboard_exports (
     id uuid DEFAULT gen_random_uuid(),
     requested_by uuid DEFAULT auth.uid() NOT NULL,
@@ -1114,28 +1114,28 @@ CREATE TABLE public.dashboard_exports (
     CONSTRAINT dashboard_exports_row_count_check CHECK (row_count >= 0)
 );
 
--- source: schema/rental/dashboard.schema:83
+-- source: schema/rental/dashboard.schema:84
 COMMENT ON COLUMN public.dashboard_exports.file_path IS 'Object in a private storage bucket; served by signed URL';
 
--- source: schema/rental/dashboard.schema:90
+-- source: schema/rental/dashboard.schema:91
 CREATE INDEX dashboard_exports_requested_by_created_at_idx ON public.dashboard_exports (requested_by, created_at desc);
 
--- source: schema/rental/dashboard.schema:91
+-- source: schema/rental/dashboard.schema:92
 CREATE INDEX dashboard_exports_status_created_at_idx ON public.dashboard_exports (status, created_at);
 
--- source: schema/rental/dashboard.schema:94
+-- source: schema/rental/dashboard.schema:95
 ALTER TABLE public.dashboard_exports ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/dashboard.schema:95
+-- source: schema/rental/dashboard.schema:96
 REVOKE ALL ON TABLE public.dashboard_exports FROM anon;
 
--- source: schema/rental/dashboard.schema:97
+-- source: schema/rental/dashboard.schema:98
 GRANT SELECT, INSERT, DELETE ON TABLE public.dashboard_exports TO authenticated;
 
--- source: schema/rental/dashboard.schema:100
+-- source: schema/rental/dashboard.schema:101
 GRANT SELECT, UPDATE ON TABLE public.dashboard_exports TO service_role;
 
--- source: schema/rental/dashboard.schema:101
+-- source: schema/rental/dashboard.schema:102
 COMMENT ON TABLE public.dashboard_exports IS 'Dashboard exports requested by admins, produced by a worker';
 
 -- source: schema/rental/dashboard.schema:47
@@ -1176,7 +1176,7 @@ GRANT SELECT ON TABLE public.dashboard_saved_filters TO service_role;
 -- source: schema/rental/dashboard.schema:73
 COMMENT ON TABLE public.dashboard_saved_filters IS 'Named dashboard filter sets of an admin, optionally shared';
 
--- source: schema/rental/bookings.schema:66
+-- source: schema/rental/bookings.schema:68
 CREATE TABLE public.delivery_assignments (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -1197,34 +1197,34 @@ CREATE TABLE public.delivery_assignments (
     CONSTRAINT delivery_assignments_route_url_check CHECK (route_url ~ '^https://')
 );
 
--- source: schema/rental/bookings.schema:68
+-- source: schema/rental/bookings.schema:70
 ALTER TABLE public.delivery_assignments ADD CONSTRAINT delivery_assignments_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:82
+-- source: schema/rental/bookings.schema:84
 CREATE INDEX delivery_assignments_booking_id_idx ON public.delivery_assignments (booking_id);
 
--- source: schema/rental/bookings.schema:83
+-- source: schema/rental/bookings.schema:85
 CREATE INDEX delivery_assignments_task_id_idx ON public.delivery_assignments (task_id) WHERE task_id is not null;
 
--- source: schema/rental/bookings.schema:84
+-- source: schema/rental/bookings.schema:86
 CREATE INDEX delivery_assignments_driver_id_scheduled_for_idx ON public.delivery_assignments (driver_id, scheduled_for);
 
--- source: schema/rental/bookings.schema:85
+-- source: schema/rental/bookings.schema:87
 CREATE INDEX delivery_assignments_status_scheduled_for_idx ON public.delivery_assignments (status, scheduled_for);
 
--- source: schema/rental/bookings.schema:87
+-- source: schema/rental/bookings.schema:89
 ALTER TABLE public.delivery_assignments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:88
+-- source: schema/rental/bookings.schema:90
 REVOKE ALL ON TABLE public.delivery_assignments FROM anon;
 
--- source: schema/rental/bookings.schema:90
+-- source: schema/rental/bookings.schema:92
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.delivery_assignments TO authenticated;
 
--- source: schema/rental/bookings.schema:91
+-- source: schema/rental/bookings.schema:93
 GRANT SELECT, UPDATE ON TABLE public.delivery_assignments TO service_role;
 
--- source: schema/rental/bookings.schema:92
+-- source: schema/rental/bookings.schema:94
 COMMENT ON TABLE public.delivery_assignments IS 'Driver assignment for delivering or collecting a booking';
 
 -- source: schema/rental/equipment.schema:6
@@ -1259,10 +1259,10 @@ CREATE TABLE public.equipment (
     CONSTRAINT equipment_telematics_device_unique UNIQUE (telematics_provider, telematics_device_id)
 );
 
--- source: schema/rental/bookings.schema:130
+-- source: schema/rental/bookings.schema:132
 ALTER TABLE public.booking_conflicts ADD CONSTRAINT booking_conflicts_equipment_id_fkey FOREIGN KEY (equipment_id) REFERENCES public.equipment (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:101
+-- source: schema/rental/bookings.schema:103
 ALTER TABLE public.booking_wizard_sessions ADD CONSTRAINT booking_wizard_sessions_equipment_id_fkey FOREIGN KEY (equipment_id) REFERENCES public.equipment (id) ON DELETE SET NULL;
 
 -- source: schema/rental/bookings.schema:13
@@ -1343,7 +1343,7 @@ GRANT SELECT ON TABLE public.equipment_media TO service_role;
 -- source: schema/rental/equipment.schema:65
 COMMENT ON TABLE public.equipment_media IS 'Photos, videos and documents of a piece of equipment (files in the equipment-media bucket)';
 
--- source: schema/rental/finance.schema:169
+-- source: schema/rental/finance.schema:177
 CREATE TABLE public.financial_exports (
     id uuid DEFAULT gen_random_uuid(),
     requested_by uuid DEFAULT auth.uid() NOT NULL,
@@ -1365,31 +1365,31 @@ CREATE TABLE public.financial_exports (
     CONSTRAINT financial_exports_period CHECK (period_end >= period_start)
 );
 
--- source: schema/rental/finance.schema:178
+-- source: schema/rental/finance.schema:186
 COMMENT ON COLUMN public.financial_exports.file_path IS 'Object in a private storage bucket; served by signed URL';
 
--- source: schema/rental/finance.schema:185
+-- source: schema/rental/finance.schema:193
 CREATE INDEX financial_exports_requested_by_created_at_idx ON public.financial_exports (requested_by, created_at desc);
 
--- source: schema/rental/finance.schema:186
+-- source: schema/rental/finance.schema:194
 CREATE INDEX financial_exports_status_created_at_idx ON public.financial_exports (status, created_at);
 
--- source: schema/rental/finance.schema:188
+-- source: schema/rental/finance.schema:196
 ALTER TABLE public.financial_exports ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/finance.schema:189
+-- source: schema/rental/finance.schema:197
 REVOKE ALL ON TABLE public.financial_exports FROM anon;
 
--- source: schema/rental/finance.schema:192
+-- source: schema/rental/finance.schema:200
 GRANT SELECT, INSERT ON TABLE public.financial_exports TO authenticated;
 
--- source: schema/rental/finance.schema:194
+-- source: schema/rental/finance.schema:202
 GRANT SELECT, UPDATE ON TABLE public.financial_exports TO service_role;
 
--- source: schema/rental/finance.schema:195
+-- source: schema/rental/finance.schema:203
 COMMENT ON TABLE public.financial_exports IS 'Requested finance exports, generated by a background worker';
 
--- source: schema/rental/finance.schema:198
+-- source: schema/rental/finance.schema:207
 CREATE TABLE public.financial_ledger (
     id bigint GENERATED ALWAYS AS IDENTITY,
     booking_id uuid,
@@ -1411,40 +1411,40 @@ CREATE TABLE public.financial_ledger (
     CONSTRAINT financial_ledger_amount_check CHECK (amount > 0)
 );
 
--- source: schema/rental/finance.schema:200
+-- source: schema/rental/finance.schema:209
 ALTER TABLE public.financial_ledger ADD CONSTRAINT financial_ledger_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:213
+-- source: schema/rental/finance.schema:222
 CREATE INDEX financial_ledger_booking_id_occurred_at_idx ON public.financial_ledger (booking_id, occurred_at);
 
--- source: schema/rental/finance.schema:214
+-- source: schema/rental/finance.schema:223
 CREATE INDEX financial_ledger_payment_id_idx ON public.financial_ledger (payment_id) WHERE payment_id is not null;
 
--- source: schema/rental/finance.schema:215
+-- source: schema/rental/finance.schema:224
 CREATE INDEX financial_ledger_payout_id_idx ON public.financial_ledger (payout_id) WHERE payout_id is not null;
 
--- source: schema/rental/finance.schema:216
+-- source: schema/rental/finance.schema:225
 CREATE INDEX financial_ledger_account_occurred_at_idx ON public.financial_ledger (account, occurred_at);
 
--- source: schema/rental/finance.schema:217
+-- source: schema/rental/finance.schema:226
 CREATE INDEX financial_ledger_created_by_idx ON public.financial_ledger (created_by);
 
--- source: schema/rental/finance.schema:219
+-- source: schema/rental/finance.schema:228
 ALTER TABLE public.financial_ledger ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/finance.schema:220
+-- source: schema/rental/finance.schema:229
 REVOKE ALL ON TABLE public.financial_ledger FROM anon;
 
--- source: schema/rental/finance.schema:224
+-- source: schema/rental/finance.schema:233
 GRANT SELECT, INSERT ON TABLE public.financial_ledger TO authenticated;
 
--- source: schema/rental/finance.schema:225
+-- source: schema/rental/finance.schema:234
 GRANT SELECT, INSERT ON TABLE public.financial_ledger TO service_role;
 
--- source: schema/rental/finance.schema:226
+-- source: schema/rental/finance.schema:235
 COMMENT ON TABLE public.financial_ledger IS 'Double-entry ledger of all money movements; append-only';
 
--- source: schema/rental/finance.schema:116
+-- source: schema/rental/finance.schema:121
 CREATE TABLE public.installment_schedules (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -1464,31 +1464,31 @@ CREATE TABLE public.installment_schedules (
     CONSTRAINT installment_schedules_booking_id_installment_number_key UNIQUE (booking_id, installment_number)
 );
 
--- source: schema/rental/finance.schema:118
+-- source: schema/rental/finance.schema:123
 ALTER TABLE public.installment_schedules ADD CONSTRAINT installment_schedules_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:129
+-- source: schema/rental/finance.schema:134
 CREATE INDEX installment_schedules_due_date_idx ON public.installment_schedules (due_date) WHERE status in ('scheduled', 'overdue');
 
--- source: schema/rental/finance.schema:130
+-- source: schema/rental/finance.schema:135
 CREATE INDEX installment_schedules_status_due_date_idx ON public.installment_schedules (status, due_date);
 
--- source: schema/rental/finance.schema:132
+-- source: schema/rental/finance.schema:137
 ALTER TABLE public.installment_schedules ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/finance.schema:133
+-- source: schema/rental/finance.schema:138
 REVOKE ALL ON TABLE public.installment_schedules FROM anon;
 
--- source: schema/rental/finance.schema:136
+-- source: schema/rental/finance.schema:141
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.installment_schedules TO authenticated;
 
--- source: schema/rental/finance.schema:138
+-- source: schema/rental/finance.schema:143
 GRANT SELECT, UPDATE ON TABLE public.installment_schedules TO service_role;
 
--- source: schema/rental/finance.schema:139
+-- source: schema/rental/finance.schema:144
 COMMENT ON TABLE public.installment_schedules IS 'Installment plan of a booking balance';
 
--- source: schema/rental/support.schema:188
+-- source: schema/rental/support.schema:191
 CREATE TABLE public.insurance_activity (
     id uuid DEFAULT gen_random_uuid(),
     insurance_document_id uuid NOT NULL,
@@ -1500,28 +1500,28 @@ CREATE TABLE public.insurance_activity (
     CONSTRAINT insurance_activity_activity_type_check CHECK (activity_type in ('uploaded', 'approved', 'rejected', 'info_requested', 'info_received', 'reminder_sent', 'expired', 'note'))
 );
 
--- source: schema/rental/support.schema:197
+-- source: schema/rental/support.schema:200
 CREATE INDEX insurance_activity_insurance_document_id_created_at_idx ON public.insurance_activity (insurance_document_id, created_at);
 
--- source: schema/rental/support.schema:198
+-- source: schema/rental/support.schema:201
 CREATE INDEX insurance_activity_actor_id_idx ON public.insurance_activity (actor_id);
 
--- source: schema/rental/support.schema:200
+-- source: schema/rental/support.schema:203
 ALTER TABLE public.insurance_activity ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/support.schema:201
+-- source: schema/rental/support.schema:204
 REVOKE ALL ON TABLE public.insurance_activity FROM anon;
 
--- source: schema/rental/support.schema:203
+-- source: schema/rental/support.schema:206
 GRANT SELECT, INSERT ON TABLE public.insurance_activity TO authenticated;
 
--- source: schema/rental/support.schema:204
+-- source: schema/rental/support.schema:207
 GRANT SELECT, INSERT ON TABLE public.insurance_activity TO service_role;
 
--- source: schema/rental/support.schema:205
+-- source: schema/rental/support.schema:208
 COMMENT ON TABLE public.insurance_activity IS 'History of review actions on an insurance document';
 
--- source: schema/rental/support.schema:147
+-- source: schema/rental/support.schema:149
 CREATE TABLE public.insurance_documents (
     id uuid DEFAULT gen_random_uuid(),
     customer_id uuid NOT NULL,
@@ -1549,49 +1549,49 @@ CREATE TABLE public.insurance_documents (
     CONSTRAINT insurance_documents_request CHECK ((status = 'info_requested') <= (requested_info is not null))
 );
 
--- source: schema/rental/support.schema:190
+-- source: schema/rental/support.schema:193
 ALTER TABLE public.insurance_activity ADD CONSTRAINT insurance_activity_insurance_document_id_fkey FOREIGN KEY (insurance_document_id) REFERENCES public.insurance_documents (id) ON DELETE CASCADE;
 
--- source: schema/rental/support.schema:150
+-- source: schema/rental/support.schema:152
 ALTER TABLE public.insurance_documents ADD CONSTRAINT insurance_documents_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE SET NULL;
 
--- source: schema/rental/support.schema:163
+-- source: schema/rental/support.schema:165
 COMMENT ON COLUMN public.insurance_documents.requested_info IS 'What the reviewer asked the customer to supply';
 
--- source: schema/rental/support.schema:171
+-- source: schema/rental/support.schema:173
 CREATE INDEX insurance_documents_customer_id_idx ON public.insurance_documents (customer_id);
 
--- source: schema/rental/support.schema:172
+-- source: schema/rental/support.schema:174
 CREATE INDEX insurance_documents_booking_id_idx ON public.insurance_documents (booking_id) WHERE booking_id is not null;
 
--- source: schema/rental/support.schema:173
+-- source: schema/rental/support.schema:175
 CREATE INDEX insurance_documents_status_expires_on_idx ON public.insurance_documents (status, expires_on);
 
--- source: schema/rental/support.schema:174
+-- source: schema/rental/support.schema:176
 CREATE INDEX insurance_documents_reviewed_by_idx ON public.insurance_documents (reviewed_by);
 
--- source: schema/rental/support.schema:175
+-- source: schema/rental/support.schema:177
 CREATE INDEX insurance_documents_requested_by_idx ON public.insurance_documents (requested_by);
 
--- source: schema/rental/support.schema:177
+-- source: schema/rental/support.schema:179
 ALTER TABLE public.insurance_documents ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/support.schema:178
+-- source: schema/rental/support.schema:180
 REVOKE ALL ON TABLE public.insurance_documents FROM anon;
 
--- source: schema/rental/support.schema:180
-CREATE POLICY "customers read own insurance documents" ON public.insurance_documents FOR SELECT TO authenticated USING (customer_id = auth.uid());
-
--- source: schema/rental/support.schema:183
-GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.insurance_documents TO authenticated;
-
--- source: schema/rental/support.schema:184
-GRANT SELECT, UPDATE ON TABLE public.insurance_documents TO service_role;
+-- source: schema/rental/support.schema:182
+CREATE POLICY "customers read own insurance documents" ON public.insurance_documents FOR SELECT TO authenticated USING (customer_id = (select auth.uid()));
 
 -- source: schema/rental/support.schema:185
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.insurance_documents TO authenticated;
+
+-- source: schema/rental/support.schema:186
+GRANT SELECT, UPDATE ON TABLE public.insurance_documents TO service_role;
+
+-- source: schema/rental/support.schema:187
 COMMENT ON TABLE public.insurance_documents IS 'Insurance certificates and waivers supplied by customers';
 
--- source: schema/rental/support.schema:208
+-- source: schema/rental/support.schema:211
 CREATE TABLE public.insurance_reminders (
     id uuid DEFAULT gen_random_uuid(),
     insurance_document_id uuid NOT NULL,
@@ -1608,34 +1608,34 @@ CREATE TABLE public.insurance_reminders (
     CONSTRAINT insurance_reminders_status_check CHECK (status in ('scheduled', 'sent', 'cancelled', 'failed'))
 );
 
--- source: schema/rental/support.schema:210
+-- source: schema/rental/support.schema:213
 ALTER TABLE public.insurance_reminders ADD CONSTRAINT insurance_reminders_insurance_document_id_fkey FOREIGN KEY (insurance_document_id) REFERENCES public.insurance_documents (id) ON DELETE CASCADE;
 
--- source: schema/rental/support.schema:219
+-- source: schema/rental/support.schema:222
 CREATE INDEX insurance_reminders_insurance_document_id_scheduled_for_idx ON public.insurance_reminders (insurance_document_id, scheduled_for);
 
--- source: schema/rental/support.schema:220
+-- source: schema/rental/support.schema:223
 CREATE INDEX insurance_reminders_status_scheduled_for_idx ON public.insurance_reminders (status, scheduled_for);
 
--- source: schema/rental/support.schema:221
+-- source: schema/rental/support.schema:224
 CREATE INDEX insurance_reminders_created_by_idx ON public.insurance_reminders (created_by);
 
--- source: schema/rental/support.schema:223
+-- source: schema/rental/support.schema:226
 ALTER TABLE public.insurance_reminders ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/support.schema:224
+-- source: schema/rental/support.schema:227
 REVOKE ALL ON TABLE public.insurance_reminders FROM anon;
 
--- source: schema/rental/support.schema:226
+-- source: schema/rental/support.schema:229
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.insurance_reminders TO authenticated;
 
--- source: schema/rental/support.schema:228
+-- source: schema/rental/support.schema:231
 GRANT SELECT, UPDATE ON TABLE public.insurance_reminders TO service_role;
 
--- source: schema/rental/support.schema:229
+-- source: schema/rental/support.schema:232
 COMMENT ON TABLE public.insurance_reminders IS 'Scheduled reminders about expiring or incomplete insurance documents';
 
--- source: schema/rental/bookings.schema:175
+-- source: schema/rental/bookings.schema:177
 CREATE TABLE public.logistics_tasks (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid,
@@ -1659,43 +1659,43 @@ CREATE TABLE public.logistics_tasks (
     CONSTRAINT logistics_tasks_window CHECK (window_end is null or window_start is null or window_end > window_start)
 );
 
--- source: schema/rental/bookings.schema:76
+-- source: schema/rental/bookings.schema:78
 ALTER TABLE public.delivery_assignments ADD CONSTRAINT delivery_assignments_task_id_fkey FOREIGN KEY (task_id) REFERENCES public.logistics_tasks (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:177
+-- source: schema/rental/bookings.schema:179
 ALTER TABLE public.logistics_tasks ADD CONSTRAINT logistics_tasks_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:178
+-- source: schema/rental/bookings.schema:180
 ALTER TABLE public.logistics_tasks ADD CONSTRAINT logistics_tasks_equipment_id_fkey FOREIGN KEY (equipment_id) REFERENCES public.equipment (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:194
+-- source: schema/rental/bookings.schema:196
 CREATE INDEX logistics_tasks_status_scheduled_date_idx ON public.logistics_tasks (status, scheduled_date);
 
--- source: schema/rental/bookings.schema:195
+-- source: schema/rental/bookings.schema:197
 CREATE INDEX logistics_tasks_scheduled_date_status_idx ON public.logistics_tasks (scheduled_date, status);
 
--- source: schema/rental/bookings.schema:196
+-- source: schema/rental/bookings.schema:198
 CREATE INDEX logistics_tasks_booking_id_idx ON public.logistics_tasks (booking_id);
 
--- source: schema/rental/bookings.schema:197
+-- source: schema/rental/bookings.schema:199
 CREATE INDEX logistics_tasks_equipment_id_idx ON public.logistics_tasks (equipment_id);
 
--- source: schema/rental/bookings.schema:198
+-- source: schema/rental/bookings.schema:200
 CREATE INDEX logistics_tasks_assigned_to_scheduled_date_idx ON public.logistics_tasks (assigned_to, scheduled_date);
 
--- source: schema/rental/bookings.schema:201
+-- source: schema/rental/bookings.schema:203
 ALTER TABLE public.logistics_tasks ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:202
+-- source: schema/rental/bookings.schema:204
 REVOKE ALL ON TABLE public.logistics_tasks FROM anon;
 
--- source: schema/rental/bookings.schema:204
+-- source: schema/rental/bookings.schema:206
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.logistics_tasks TO authenticated;
 
--- source: schema/rental/bookings.schema:205
+-- source: schema/rental/bookings.schema:207
 GRANT SELECT, UPDATE ON TABLE public.logistics_tasks TO service_role;
 
--- source: schema/rental/bookings.schema:206
+-- source: schema/rental/bookings.schema:208
 COMMENT ON TABLE public.logistics_tasks IS 'Delivery, pickup and yard tasks planned by the logistics desk';
 
 -- source: schema/rental/equipment.schema:142
@@ -1838,7 +1838,7 @@ GRANT SELECT ON TABLE public.maintenance_parts TO service_role;
 -- source: schema/rental/equipment.schema:110
 COMMENT ON TABLE public.maintenance_parts IS 'Parts used in a maintenance log entry';
 
--- source: schema/rental/finance.schema:72
+-- source: schema/rental/finance.schema:76
 CREATE TABLE public.manual_payments (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -1863,43 +1863,43 @@ CREATE TABLE public.manual_payments (
     CONSTRAINT manual_payments_payment_id_key UNIQUE (payment_id)
 );
 
--- source: schema/rental/finance.schema:74
+-- source: schema/rental/finance.schema:78
 ALTER TABLE public.manual_payments ADD CONSTRAINT manual_payments_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:76
+-- source: schema/rental/finance.schema:80
 COMMENT ON COLUMN public.manual_payments.payment_id IS 'The payments row created when the entry is verified';
 
--- source: schema/rental/finance.schema:80
+-- source: schema/rental/finance.schema:84
 COMMENT ON COLUMN public.manual_payments.reference_no IS 'Check number, transfer reference, receipt number';
 
--- source: schema/rental/finance.schema:93
+-- source: schema/rental/finance.schema:97
 CREATE INDEX manual_payments_booking_id_idx ON public.manual_payments (booking_id);
 
--- source: schema/rental/finance.schema:94
+-- source: schema/rental/finance.schema:98
 CREATE INDEX manual_payments_created_by_created_at_idx ON public.manual_payments (created_by, created_at desc);
 
--- source: schema/rental/finance.schema:95
+-- source: schema/rental/finance.schema:99
 CREATE INDEX manual_payments_verified_by_idx ON public.manual_payments (verified_by);
 
--- source: schema/rental/finance.schema:96
+-- source: schema/rental/finance.schema:100
 CREATE INDEX manual_payments_status_received_at_idx ON public.manual_payments (status, received_at);
 
--- source: schema/rental/finance.schema:100
+-- source: schema/rental/finance.schema:104
 ALTER TABLE public.manual_payments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/finance.schema:101
+-- source: schema/rental/finance.schema:105
 REVOKE ALL ON TABLE public.manual_payments FROM anon;
 
--- source: schema/rental/finance.schema:111
+-- source: schema/rental/finance.schema:115
 GRANT SELECT, INSERT, UPDATE ON TABLE public.manual_payments TO authenticated;
 
--- source: schema/rental/finance.schema:112
+-- source: schema/rental/finance.schema:116
 GRANT SELECT ON TABLE public.manual_payments TO service_role;
 
--- source: schema/rental/finance.schema:113
+-- source: schema/rental/finance.schema:117
 COMMENT ON TABLE public.manual_payments IS 'Cash/check/transfer payments entered by staff, pending verification';
 
--- source: schema/rental/finance.schema:33
+-- source: schema/rental/finance.schema:35
 CREATE TABLE public.payments (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -1928,55 +1928,55 @@ CREATE TABLE public.payments (
     CONSTRAINT payments_manual_source CHECK ((provider = 'manual') = (manual_source is not null))
 );
 
--- source: schema/rental/finance.schema:201
+-- source: schema/rental/finance.schema:210
 ALTER TABLE public.financial_ledger ADD CONSTRAINT financial_ledger_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES public.payments (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:75
+-- source: schema/rental/finance.schema:79
 ALTER TABLE public.manual_payments ADD CONSTRAINT manual_payments_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES public.payments (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:35
+-- source: schema/rental/finance.schema:37
 ALTER TABLE public.payments ADD CONSTRAINT payments_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:37
+-- source: schema/rental/finance.schema:39
 ALTER TABLE public.payments ADD CONSTRAINT payments_installment_id_fkey FOREIGN KEY (installment_id) REFERENCES public.installment_schedules (id) ON DELETE SET NULL;
 
--- source: schema/rental/finance.schema:49
+-- source: schema/rental/finance.schema:51
 COMMENT ON COLUMN public.payments.manual_source IS 'How a manually recorded payment was received (provider = manual)';
 
--- source: schema/rental/finance.schema:54
+-- source: schema/rental/finance.schema:56
 CREATE INDEX payments_booking_id_created_at_idx ON public.payments (booking_id, created_at);
 
--- source: schema/rental/finance.schema:55
+-- source: schema/rental/finance.schema:57
 CREATE INDEX payments_customer_id_created_at_idx ON public.payments (customer_id, created_at desc);
 
--- source: schema/rental/finance.schema:56
+-- source: schema/rental/finance.schema:58
 CREATE INDEX payments_installment_id_idx ON public.payments (installment_id) WHERE installment_id is not null;
 
--- source: schema/rental/finance.schema:57
+-- source: schema/rental/finance.schema:59
 CREATE INDEX payments_payout_id_idx ON public.payments (payout_id) WHERE payout_id is not null;
 
--- source: schema/rental/finance.schema:58
+-- source: schema/rental/finance.schema:60
 CREATE INDEX payments_status_paid_at_idx ON public.payments (status, paid_at);
 
--- source: schema/rental/finance.schema:60
+-- source: schema/rental/finance.schema:62
 ALTER TABLE public.payments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/finance.schema:61
+-- source: schema/rental/finance.schema:63
 REVOKE ALL ON TABLE public.payments FROM anon;
 
--- source: schema/rental/finance.schema:64
-CREATE POLICY "customers read own payments" ON public.payments FOR SELECT TO authenticated USING (customer_id = auth.uid());
-
--- source: schema/rental/finance.schema:67
-GRANT SELECT, INSERT, UPDATE ON TABLE public.payments TO authenticated;
-
--- source: schema/rental/finance.schema:68
-GRANT SELECT, INSERT, UPDATE ON TABLE public.payments TO service_role;
+-- source: schema/rental/finance.schema:66
+CREATE POLICY "customers read own payments" ON public.payments FOR SELECT TO authenticated USING (customer_id = (select auth.uid()));
 
 -- source: schema/rental/finance.schema:69
+GRANT SELECT, INSERT, UPDATE ON TABLE public.payments TO authenticated;
+
+-- source: schema/rental/finance.schema:70
+GRANT SELECT, INSERT, UPDATE ON TABLE public.payments TO service_role;
+
+-- source: schema/rental/finance.schema:71
 COMMENT ON TABLE public.payments IS 'Payments received against bookings (provider or manual)';
 
--- source: schema/rental/finance.schema:142
+-- source: schema/rental/finance.schema:149
 CREATE TABLE public.payout_reconciliations (
     id uuid DEFAULT gen_random_uuid(),
     payout_id uuid NOT NULL,
@@ -1995,28 +1995,28 @@ CREATE TABLE public.payout_reconciliations (
     CONSTRAINT payout_reconciliations_payout_id_key UNIQUE (payout_id)
 );
 
--- source: schema/rental/finance.schema:149
+-- source: schema/rental/finance.schema:156
 COMMENT ON COLUMN public.payout_reconciliations.details IS 'Matched payment ids, unmatched lines';
 
--- source: schema/rental/finance.schema:156
+-- source: schema/rental/finance.schema:163
 CREATE INDEX payout_reconciliations_status_created_at_idx ON public.payout_reconciliations (status, created_at);
 
--- source: schema/rental/finance.schema:157
+-- source: schema/rental/finance.schema:164
 CREATE INDEX payout_reconciliations_reconciled_by_idx ON public.payout_reconciliations (reconciled_by);
 
--- source: schema/rental/finance.schema:160
+-- source: schema/rental/finance.schema:167
 ALTER TABLE public.payout_reconciliations ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/finance.schema:161
+-- source: schema/rental/finance.schema:168
 REVOKE ALL ON TABLE public.payout_reconciliations FROM anon;
 
--- source: schema/rental/finance.schema:164
+-- source: schema/rental/finance.schema:171
 GRANT SELECT, INSERT, UPDATE ON TABLE public.payout_reconciliations TO authenticated;
 
--- source: schema/rental/finance.schema:165
+-- source: schema/rental/finance.schema:172
 GRANT SELECT, INSERT, UPDATE ON TABLE public.payout_reconciliations TO service_role;
 
--- source: schema/rental/finance.schema:166
+-- source: schema/rental/finance.schema:173
 COMMENT ON TABLE public.payout_reconciliations IS 'Matching of a provider payout against the payments it contains';
 
 -- source: schema/rental/finance.schema:10
@@ -2036,13 +2036,13 @@ CREATE TABLE public.payouts (
     CONSTRAINT payouts_provider_provider_payout_id_key UNIQUE (provider, provider_payout_id)
 );
 
--- source: schema/rental/finance.schema:202
+-- source: schema/rental/finance.schema:211
 ALTER TABLE public.financial_ledger ADD CONSTRAINT financial_ledger_payout_id_fkey FOREIGN KEY (payout_id) REFERENCES public.payouts (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:47
+-- source: schema/rental/finance.schema:49
 ALTER TABLE public.payments ADD CONSTRAINT payments_payout_id_fkey FOREIGN KEY (payout_id) REFERENCES public.payouts (id) ON DELETE SET NULL;
 
--- source: schema/rental/finance.schema:144
+-- source: schema/rental/finance.schema:151
 ALTER TABLE public.payout_reconciliations ADD CONSTRAINT payout_reconciliations_payout_id_fkey FOREIGN KEY (payout_id) REFERENCES public.payouts (id) ON DELETE RESTRICT;
 
 -- source: schema/rental/finance.schema:21
@@ -2063,7 +2063,7 @@ GRANT SELECT, INSERT, UPDATE ON TABLE public.payouts TO service_role;
 -- source: schema/rental/finance.schema:30
 COMMENT ON TABLE public.payouts IS 'Payouts from the payment provider to the company bank account';
 
--- source: schema/rental/bookings.schema:209
+-- source: schema/rental/bookings.schema:211
 CREATE TABLE public.pickup_checklists (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -2087,40 +2087,40 @@ CREATE TABLE public.pickup_checklists (
     CONSTRAINT pickup_checklists_engine_hours_check CHECK (engine_hours >= 0)
 );
 
--- source: schema/rental/bookings.schema:211
+-- source: schema/rental/bookings.schema:213
 ALTER TABLE public.pickup_checklists ADD CONSTRAINT pickup_checklists_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:212
+-- source: schema/rental/bookings.schema:214
 ALTER TABLE public.pickup_checklists ADD CONSTRAINT pickup_checklists_logistics_task_id_fkey FOREIGN KEY (logistics_task_id) REFERENCES public.logistics_tasks (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:214
+-- source: schema/rental/bookings.schema:216
 COMMENT ON COLUMN public.pickup_checklists.items IS '[{"item": .., "ok": true, "note": ..}]';
 
--- source: schema/rental/bookings.schema:219
+-- source: schema/rental/bookings.schema:221
 COMMENT ON COLUMN public.pickup_checklists.photo_paths IS 'Objects in the equipment-media bucket';
 
--- source: schema/rental/bookings.schema:225
+-- source: schema/rental/bookings.schema:227
 CREATE INDEX pickup_checklists_booking_id_checklist_type_idx ON public.pickup_checklists (booking_id, checklist_type);
 
--- source: schema/rental/bookings.schema:226
+-- source: schema/rental/bookings.schema:228
 CREATE INDEX pickup_checklists_logistics_task_id_idx ON public.pickup_checklists (logistics_task_id);
 
--- source: schema/rental/bookings.schema:227
+-- source: schema/rental/bookings.schema:229
 CREATE INDEX pickup_checklists_completed_by_idx ON public.pickup_checklists (completed_by);
 
--- source: schema/rental/bookings.schema:229
+-- source: schema/rental/bookings.schema:231
 ALTER TABLE public.pickup_checklists ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:230
+-- source: schema/rental/bookings.schema:232
 REVOKE ALL ON TABLE public.pickup_checklists FROM anon;
 
--- source: schema/rental/bookings.schema:232
+-- source: schema/rental/bookings.schema:234
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.pickup_checklists TO authenticated;
 
--- source: schema/rental/bookings.schema:233
+-- source: schema/rental/bookings.schema:235
 COMMENT ON TABLE public.pickup_checklists IS 'Condition checklist filled in at pickup or return of equipment';
 
--- source: schema/rental/promotions.schema:133
+-- source: schema/rental/promotions.schema:139
 CREATE TABLE public.promo_analytics_daily (
     rule_id uuid NOT NULL,
     day date NOT NULL,
@@ -2134,25 +2134,25 @@ CREATE TABLE public.promo_analytics_daily (
     CONSTRAINT promo_analytics_daily_pkey PRIMARY KEY (rule_id, day)
 );
 
--- source: schema/rental/promotions.schema:143
+-- source: schema/rental/promotions.schema:149
 CREATE INDEX promo_analytics_daily_day_idx ON public.promo_analytics_daily (day);
 
--- source: schema/rental/promotions.schema:145
+-- source: schema/rental/promotions.schema:151
 ALTER TABLE public.promo_analytics_daily ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/promotions.schema:146
+-- source: schema/rental/promotions.schema:152
 REVOKE ALL ON TABLE public.promo_analytics_daily FROM anon;
 
--- source: schema/rental/promotions.schema:149
+-- source: schema/rental/promotions.schema:155
 GRANT SELECT ON TABLE public.promo_analytics_daily TO authenticated;
 
--- source: schema/rental/promotions.schema:150
+-- source: schema/rental/promotions.schema:156
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.promo_analytics_daily TO service_role;
 
--- source: schema/rental/promotions.schema:151
+-- source: schema/rental/promotions.schema:157
 COMMENT ON TABLE public.promo_analytics_daily IS 'Per rule and day promotion performance, rolled up nightly';
 
--- source: schema/rental/promotions.schema:106
+-- source: schema/rental/promotions.schema:110
 CREATE TABLE public.promo_redemptions (
     id uuid DEFAULT gen_random_uuid(),
     rule_id uuid NOT NULL,
@@ -2170,34 +2170,34 @@ CREATE TABLE public.promo_redemptions (
     CONSTRAINT promo_redemptions_rule_id_booking_id_key UNIQUE (rule_id, booking_id)
 );
 
--- source: schema/rental/promotions.schema:109
+-- source: schema/rental/promotions.schema:113
 ALTER TABLE public.promo_redemptions ADD CONSTRAINT promo_redemptions_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE RESTRICT;
 
--- source: schema/rental/promotions.schema:119
+-- source: schema/rental/promotions.schema:123
 CREATE INDEX promo_redemptions_booking_id_idx ON public.promo_redemptions (booking_id);
 
--- source: schema/rental/promotions.schema:120
+-- source: schema/rental/promotions.schema:124
 CREATE INDEX promo_redemptions_customer_id_rule_id_idx ON public.promo_redemptions (customer_id, rule_id);
 
--- source: schema/rental/promotions.schema:121
+-- source: schema/rental/promotions.schema:125
 CREATE INDEX promo_redemptions_rule_id_redeemed_at_idx ON public.promo_redemptions (rule_id, redeemed_at);
 
--- source: schema/rental/promotions.schema:123
+-- source: schema/rental/promotions.schema:127
 ALTER TABLE public.promo_redemptions ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/promotions.schema:124
+-- source: schema/rental/promotions.schema:128
 REVOKE ALL ON TABLE public.promo_redemptions FROM anon;
 
--- source: schema/rental/promotions.schema:127
+-- source: schema/rental/promotions.schema:131
 GRANT SELECT, INSERT, UPDATE ON TABLE public.promo_redemptions TO authenticated;
 
--- source: schema/rental/promotions.schema:129
+-- source: schema/rental/promotions.schema:133
 GRANT SELECT, INSERT, UPDATE ON TABLE public.promo_redemptions TO service_role;
 
--- source: schema/rental/promotions.schema:130
+-- source: schema/rental/promotions.schema:134
 COMMENT ON TABLE public.promo_redemptions IS 'Applications of a promotion to a booking';
 
--- source: schema/rental/promotions.schema:61
+-- source: schema/rental/promotions.schema:63
 CREATE TABLE public.promo_rule_actions (
     id uuid DEFAULT gen_random_uuid(),
     rule_id uuid NOT NULL,
@@ -2214,25 +2214,25 @@ CREATE TABLE public.promo_rule_actions (
     CONSTRAINT promo_rule_actions_percent CHECK (action_type <> 'percent_off' or value <= 100)
 );
 
--- source: schema/rental/promotions.schema:71
+-- source: schema/rental/promotions.schema:73
 CREATE INDEX promo_rule_actions_rule_id_idx ON public.promo_rule_actions (rule_id);
 
--- source: schema/rental/promotions.schema:73
+-- source: schema/rental/promotions.schema:75
 ALTER TABLE public.promo_rule_actions ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/promotions.schema:74
+-- source: schema/rental/promotions.schema:76
 REVOKE ALL ON TABLE public.promo_rule_actions FROM anon;
 
--- source: schema/rental/promotions.schema:77
+-- source: schema/rental/promotions.schema:79
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.promo_rule_actions TO authenticated;
 
--- source: schema/rental/promotions.schema:78
+-- source: schema/rental/promotions.schema:80
 GRANT SELECT ON TABLE public.promo_rule_actions TO service_role;
 
--- source: schema/rental/promotions.schema:79
+-- source: schema/rental/promotions.schema:81
 COMMENT ON TABLE public.promo_rule_actions IS 'What a promotion rule does when it applies';
 
--- source: schema/rental/promotions.schema:41
+-- source: schema/rental/promotions.schema:42
 CREATE TABLE public.promo_rule_conditions (
     id uuid DEFAULT gen_random_uuid(),
     rule_id uuid NOT NULL,
@@ -2245,25 +2245,25 @@ CREATE TABLE public.promo_rule_conditions (
     CONSTRAINT promo_rule_conditions_operator_check CHECK (operator in ('eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in'))
 );
 
--- source: schema/rental/promotions.schema:50
+-- source: schema/rental/promotions.schema:51
 CREATE INDEX promo_rule_conditions_rule_id_idx ON public.promo_rule_conditions (rule_id);
 
--- source: schema/rental/promotions.schema:52
+-- source: schema/rental/promotions.schema:53
 ALTER TABLE public.promo_rule_conditions ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/promotions.schema:53
+-- source: schema/rental/promotions.schema:54
 REVOKE ALL ON TABLE public.promo_rule_conditions FROM anon;
 
--- source: schema/rental/promotions.schema:56
+-- source: schema/rental/promotions.schema:57
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.promo_rule_conditions TO authenticated;
 
--- source: schema/rental/promotions.schema:57
+-- source: schema/rental/promotions.schema:58
 GRANT SELECT ON TABLE public.promo_rule_conditions TO service_role;
 
--- source: schema/rental/promotions.schema:58
+-- source: schema/rental/promotions.schema:59
 COMMENT ON TABLE public.promo_rule_conditions IS 'Conditions that must all hold for a promotion rule to apply';
 
--- source: schema/rental/promotions.schema:84
+-- source: schema/rental/promotions.schema:87
 CREATE TABLE public.promo_rule_segments (
     id uuid DEFAULT gen_random_uuid(),
     rule_id uuid NOT NULL,
@@ -2276,31 +2276,31 @@ CREATE TABLE public.promo_rule_segments (
     CONSTRAINT promo_rule_segments_rule_id_tag_id_key UNIQUE (rule_id, tag_id)
 );
 
--- source: schema/rental/promotions.schema:87
+-- source: schema/rental/promotions.schema:90
 ALTER TABLE public.promo_rule_segments ADD CONSTRAINT promo_rule_segments_audience_id_fkey FOREIGN KEY (audience_id) REFERENCES public.campaign_audiences (id) ON DELETE CASCADE;
 
--- source: schema/rental/promotions.schema:88
+-- source: schema/rental/promotions.schema:91
 ALTER TABLE public.promo_rule_segments ADD CONSTRAINT promo_rule_segments_tag_id_fkey FOREIGN KEY (tag_id) REFERENCES public.customer_tags (id) ON DELETE CASCADE;
 
--- source: schema/rental/promotions.schema:94
+-- source: schema/rental/promotions.schema:97
 CREATE INDEX promo_rule_segments_audience_id_idx ON public.promo_rule_segments (audience_id) WHERE audience_id is not null;
 
--- source: schema/rental/promotions.schema:95
+-- source: schema/rental/promotions.schema:98
 CREATE INDEX promo_rule_segments_tag_id_idx ON public.promo_rule_segments (tag_id) WHERE tag_id is not null;
 
--- source: schema/rental/promotions.schema:97
+-- source: schema/rental/promotions.schema:100
 ALTER TABLE public.promo_rule_segments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/promotions.schema:98
+-- source: schema/rental/promotions.schema:101
 REVOKE ALL ON TABLE public.promo_rule_segments FROM anon;
 
--- source: schema/rental/promotions.schema:101
+-- source: schema/rental/promotions.schema:104
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.promo_rule_segments TO authenticated;
 
--- source: schema/rental/promotions.schema:102
+-- source: schema/rental/promotions.schema:105
 GRANT SELECT ON TABLE public.promo_rule_segments TO service_role;
 
--- source: schema/rental/promotions.schema:103
+-- source: schema/rental/promotions.schema:106
 COMMENT ON TABLE public.promo_rule_segments IS 'Customer segments a promotion rule is limited to';
 
 -- source: schema/rental/promotions.schema:8
@@ -2335,19 +2335,19 @@ COMMENT ON COLUMN public.promo_rules.priority IS 'Lower runs first';
 -- source: schema/rental/promotions.schema:26
 CREATE UNIQUE INDEX promo_rules_lower_idx ON public.promo_rules (lower(code)) WHERE code is not null;
 
--- source: schema/rental/promotions.schema:134
+-- source: schema/rental/promotions.schema:140
 ALTER TABLE public.promo_analytics_daily ADD CONSTRAINT promo_analytics_daily_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES public.promo_rules (id) ON DELETE CASCADE;
 
--- source: schema/rental/promotions.schema:108
+-- source: schema/rental/promotions.schema:112
 ALTER TABLE public.promo_redemptions ADD CONSTRAINT promo_redemptions_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES public.promo_rules (id) ON DELETE RESTRICT;
 
--- source: schema/rental/promotions.schema:63
+-- source: schema/rental/promotions.schema:65
 ALTER TABLE public.promo_rule_actions ADD CONSTRAINT promo_rule_actions_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES public.promo_rules (id) ON DELETE CASCADE;
 
--- source: schema/rental/promotions.schema:43
+-- source: schema/rental/promotions.schema:44
 ALTER TABLE public.promo_rule_conditions ADD CONSTRAINT promo_rule_conditions_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES public.promo_rules (id) ON DELETE CASCADE;
 
--- source: schema/rental/promotions.schema:86
+-- source: schema/rental/promotions.schema:89
 ALTER TABLE public.promo_rule_segments ADD CONSTRAINT promo_rule_segments_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES public.promo_rules (id) ON DELETE CASCADE;
 
 -- source: schema/rental/promotions.schema:27
@@ -2371,7 +2371,7 @@ GRANT SELECT ON TABLE public.promo_rules TO service_role;
 -- source: schema/rental/promotions.schema:38
 COMMENT ON TABLE public.promo_rules IS 'Promotion rules evaluated by the pricing service';
 
--- source: schema/rental/security.schema:248
+-- source: schema/rental/security.schema:254
 CREATE TABLE public.secret_store (
     id uuid DEFAULT gen_random_uuid(),
     namespace text DEFAULT 'default' NOT NULL,
@@ -2390,25 +2390,25 @@ CREATE TABLE public.secret_store (
     CONSTRAINT secret_store_namespace_key_key UNIQUE (namespace, key)
 );
 
--- source: schema/rental/security.schema:261
+-- source: schema/rental/security.schema:267
 CREATE INDEX secret_store_created_by_idx ON public.secret_store (created_by);
 
--- source: schema/rental/security.schema:263
+-- source: schema/rental/security.schema:269
 ALTER TABLE public.secret_store ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/security.schema:264
+-- source: schema/rental/security.schema:270
 REVOKE ALL ON TABLE public.secret_store FROM anon;
 
--- source: schema/rental/security.schema:269
+-- source: schema/rental/security.schema:275
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.secret_store TO authenticated;
 
--- source: schema/rental/security.schema:270
+-- source: schema/rental/security.schema:276
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.secret_store TO service_role;
 
--- source: schema/rental/security.schema:271
+-- source: schema/rental/security.schema:277
 COMMENT ON TABLE public.secret_store IS 'Encrypted integration secrets; super admins and the service role only';
 
--- source: schema/rental/security.schema:143
+-- source: schema/rental/security.schema:147
 CREATE TABLE public.security_incidents (
     id uuid DEFAULT gen_random_uuid(),
     title text NOT NULL,
@@ -2429,40 +2429,40 @@ CREATE TABLE public.security_incidents (
     CONSTRAINT security_incidents_status_check CHECK (status in ('open', 'investigating', 'contained', 'resolved', 'closed'))
 );
 
--- source: schema/rental/security.schema:154
+-- source: schema/rental/security.schema:158
 ALTER TABLE public.security_incidents ADD CONSTRAINT security_incidents_related_audit_event_id_fkey FOREIGN KEY (related_audit_event_id) REFERENCES public.audit_events (id) ON DELETE SET NULL;
 
--- source: schema/rental/security.schema:159
+-- source: schema/rental/security.schema:163
 CREATE INDEX security_incidents_status_severity_detected_at_idx ON public.security_incidents (status, severity, detected_at desc);
 
--- source: schema/rental/security.schema:160
+-- source: schema/rental/security.schema:164
 CREATE INDEX security_incidents_reported_by_idx ON public.security_incidents (reported_by);
 
--- source: schema/rental/security.schema:161
+-- source: schema/rental/security.schema:165
 CREATE INDEX security_incidents_assigned_to_idx ON public.security_incidents (assigned_to);
 
--- source: schema/rental/security.schema:162
+-- source: schema/rental/security.schema:166
 CREATE INDEX security_incidents_related_user_id_idx ON public.security_incidents (related_user_id);
 
--- source: schema/rental/security.schema:163
+-- source: schema/rental/security.schema:167
 CREATE INDEX security_incidents_related_audit_event_id_idx ON public.security_incidents (related_audit_event_id);
 
--- source: schema/rental/security.schema:167
+-- source: schema/rental/security.schema:171
 ALTER TABLE public.security_incidents ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/security.schema:168
+-- source: schema/rental/security.schema:172
 REVOKE ALL ON TABLE public.security_incidents FROM anon;
 
--- source: schema/rental/security.schema:171
+-- source: schema/rental/security.schema:175
 GRANT SELECT, INSERT, UPDATE ON TABLE public.security_incidents TO authenticated;
 
--- source: schema/rental/security.schema:172
+-- source: schema/rental/security.schema:176
 GRANT SELECT, INSERT ON TABLE public.security_incidents TO service_role;
 
--- source: schema/rental/security.schema:173
+-- source: schema/rental/security.schema:177
 COMMENT ON TABLE public.security_incidents IS 'Security incidents and their investigation';
 
--- source: schema/rental/security.schema:44
+-- source: schema/rental/security.schema:45
 CREATE TABLE public.settings_change_requests (
     id uuid DEFAULT gen_random_uuid(),
     setting_key text NOT NULL,
@@ -2483,43 +2483,43 @@ CREATE TABLE public.settings_change_requests (
     CONSTRAINT settings_change_requests_reviewed CHECK ((status in ('pending', 'cancelled')) = (reviewed_at is null))
 );
 
--- source: schema/rental/security.schema:47
+-- source: schema/rental/security.schema:48
 COMMENT ON COLUMN public.settings_change_requests.current_value IS 'Value when the request was made';
 
--- source: schema/rental/security.schema:52
+-- source: schema/rental/security.schema:53
 COMMENT ON COLUMN public.settings_change_requests.validation_result IS 'Response of the setting''s validation_endpoint';
 
--- source: schema/rental/security.schema:63
+-- source: schema/rental/security.schema:64
 CREATE INDEX settings_change_requests_setting_key_created_at_idx ON public.settings_change_requests (setting_key, created_at desc);
 
--- source: schema/rental/security.schema:64
+-- source: schema/rental/security.schema:65
 CREATE INDEX settings_change_requests_status_created_at_idx ON public.settings_change_requests (status, created_at);
 
--- source: schema/rental/security.schema:65
+-- source: schema/rental/security.schema:66
 CREATE INDEX settings_change_requests_requested_by_idx ON public.settings_change_requests (requested_by);
 
--- source: schema/rental/security.schema:66
+-- source: schema/rental/security.schema:67
 CREATE INDEX settings_change_requests_reviewed_by_idx ON public.settings_change_requests (reviewed_by);
 
--- source: schema/rental/security.schema:68
+-- source: schema/rental/security.schema:69
 CREATE UNIQUE INDEX settings_change_requests_setting_key_idx ON public.settings_change_requests (setting_key) WHERE status = 'pending';
 
--- source: schema/rental/security.schema:72
+-- source: schema/rental/security.schema:73
 ALTER TABLE public.settings_change_requests ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/security.schema:73
+-- source: schema/rental/security.schema:74
 REVOKE ALL ON TABLE public.settings_change_requests FROM anon;
 
--- source: schema/rental/security.schema:86
+-- source: schema/rental/security.schema:87
 GRANT SELECT, INSERT, UPDATE ON TABLE public.settings_change_requests TO authenticated;
 
--- source: schema/rental/security.schema:88
+-- source: schema/rental/security.schema:89
 GRANT SELECT, UPDATE ON TABLE public.settings_change_requests TO service_role;
 
--- source: schema/rental/security.schema:89
+-- source: schema/rental/security.schema:90
 COMMENT ON TABLE public.settings_change_requests IS 'Four-eyes change requests for settings that require approval';
 
--- source: schema/rental/support.schema:125
+-- source: schema/rental/support.schema:127
 CREATE TABLE public.support_message_recipients (
     id uuid DEFAULT gen_random_uuid(),
     message_id uuid NOT NULL,
@@ -2535,31 +2535,31 @@ CREATE TABLE public.support_message_recipients (
     CONSTRAINT support_message_recipients_message_id_address_key UNIQUE (message_id, address)
 );
 
--- source: schema/rental/support.schema:129
+-- source: schema/rental/support.schema:131
 COMMENT ON COLUMN public.support_message_recipients.address IS 'Email address or phone number the message went to';
 
--- source: schema/rental/support.schema:136
+-- source: schema/rental/support.schema:138
 CREATE INDEX support_message_recipients_recipient_user_id_idx ON public.support_message_recipients (recipient_user_id);
 
--- source: schema/rental/support.schema:137
+-- source: schema/rental/support.schema:139
 CREATE INDEX support_message_recipients_delivery_status_idx ON public.support_message_recipients (delivery_status) WHERE delivery_status in ('queued', 'failed');
 
--- source: schema/rental/support.schema:139
+-- source: schema/rental/support.schema:141
 ALTER TABLE public.support_message_recipients ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/support.schema:140
+-- source: schema/rental/support.schema:142
 REVOKE ALL ON TABLE public.support_message_recipients FROM anon;
 
--- source: schema/rental/support.schema:142
+-- source: schema/rental/support.schema:144
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.support_message_recipients TO authenticated;
 
--- source: schema/rental/support.schema:143
+-- source: schema/rental/support.schema:145
 GRANT SELECT, UPDATE ON TABLE public.support_message_recipients TO service_role;
 
--- source: schema/rental/support.schema:144
+-- source: schema/rental/support.schema:146
 COMMENT ON TABLE public.support_message_recipients IS 'Delivery of an outbound support message to each recipient';
 
--- source: schema/rental/support.schema:93
+-- source: schema/rental/support.schema:94
 CREATE TABLE public.support_messages (
     id uuid DEFAULT gen_random_uuid(),
     ticket_id uuid NOT NULL,
@@ -2575,31 +2575,31 @@ CREATE TABLE public.support_messages (
     CONSTRAINT support_messages_channel_check CHECK (channel in ('portal', 'email', 'phone', 'sms', 'chat'))
 );
 
--- source: schema/rental/support.schema:127
+-- source: schema/rental/support.schema:129
 ALTER TABLE public.support_message_recipients ADD CONSTRAINT support_message_recipients_message_id_fkey FOREIGN KEY (message_id) REFERENCES public.support_messages (id) ON DELETE CASCADE;
 
--- source: schema/rental/support.schema:104
+-- source: schema/rental/support.schema:105
 CREATE INDEX support_messages_ticket_id_created_at_idx ON public.support_messages (ticket_id, created_at);
 
--- source: schema/rental/support.schema:105
+-- source: schema/rental/support.schema:106
 CREATE INDEX support_messages_author_id_idx ON public.support_messages (author_id);
 
--- source: schema/rental/support.schema:106
+-- source: schema/rental/support.schema:107
 CREATE INDEX support_messages_template_id_idx ON public.support_messages (template_id) WHERE template_id is not null;
 
--- source: schema/rental/support.schema:108
+-- source: schema/rental/support.schema:109
 ALTER TABLE public.support_messages ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/support.schema:109
+-- source: schema/rental/support.schema:110
 REVOKE ALL ON TABLE public.support_messages FROM anon;
 
--- source: schema/rental/support.schema:119
+-- source: schema/rental/support.schema:120
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.support_messages TO authenticated;
 
--- source: schema/rental/support.schema:121
+-- source: schema/rental/support.schema:122
 GRANT SELECT, INSERT ON TABLE public.support_messages TO service_role;
 
--- source: schema/rental/support.schema:122
+-- source: schema/rental/support.schema:123
 COMMENT ON TABLE public.support_messages IS 'Messages on a support ticket (inbound, outbound, internal notes)';
 
 -- source: schema/rental/support.schema:9
@@ -2637,7 +2637,7 @@ GRANT SELECT ON TABLE public.support_sla TO service_role;
 -- source: schema/rental/support.schema:26
 COMMENT ON TABLE public.support_sla IS 'Response and resolution targets per ticket priority';
 
--- source: schema/rental/support.schema:71
+-- source: schema/rental/support.schema:72
 CREATE TABLE public.support_templates (
     id uuid DEFAULT gen_random_uuid(),
     name text NOT NULL,
@@ -2655,28 +2655,28 @@ CREATE TABLE public.support_templates (
     CONSTRAINT support_templates_channel_check CHECK (channel in ('email', 'sms', 'portal'))
 );
 
--- source: schema/rental/support.schema:100
+-- source: schema/rental/support.schema:101
 ALTER TABLE public.support_messages ADD CONSTRAINT support_messages_template_id_fkey FOREIGN KEY (template_id) REFERENCES public.support_templates (id) ON DELETE SET NULL;
 
--- source: schema/rental/support.schema:77
+-- source: schema/rental/support.schema:78
 COMMENT ON COLUMN public.support_templates.body IS 'Mustache-style text; {{customer_name}}, {{booking_number}}, ...';
 
--- source: schema/rental/support.schema:83
+-- source: schema/rental/support.schema:84
 CREATE INDEX support_templates_created_by_idx ON public.support_templates (created_by);
 
--- source: schema/rental/support.schema:85
+-- source: schema/rental/support.schema:86
 ALTER TABLE public.support_templates ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/support.schema:86
+-- source: schema/rental/support.schema:87
 REVOKE ALL ON TABLE public.support_templates FROM anon;
 
--- source: schema/rental/support.schema:88
+-- source: schema/rental/support.schema:89
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.support_templates TO authenticated;
 
--- source: schema/rental/support.schema:89
+-- source: schema/rental/support.schema:90
 GRANT SELECT ON TABLE public.support_templates TO service_role;
 
--- source: schema/rental/support.schema:90
+-- source: schema/rental/support.schema:91
 COMMENT ON TABLE public.support_templates IS 'Canned replies for support messages';
 
 -- source: schema/rental/support.schema:29
@@ -2706,16 +2706,16 @@ CREATE TABLE public.support_tickets (
     CONSTRAINT support_tickets_channel_check CHECK (channel in ('portal', 'email', 'phone', 'sms', 'chat'))
 );
 
--- source: schema/rental/support.schema:95
+-- source: schema/rental/support.schema:96
 ALTER TABLE public.support_messages ADD CONSTRAINT support_messages_ticket_id_fkey FOREIGN KEY (ticket_id) REFERENCES public.support_tickets (id) ON DELETE CASCADE;
 
--- source: schema/rental/support.schema:111
+-- source: schema/rental/support.schema:112
 CREATE POLICY "customers read replies on own tickets" ON public.support_messages FOR SELECT TO authenticated USING (direction <> 'internal'
-           and ticket_id in (select t.id from public.support_tickets t where t.customer_id = auth.uid()));
+           and ticket_id in (select t.id from public.support_tickets t where t.customer_id = (select auth.uid())));
 
--- source: schema/rental/support.schema:115
-CREATE POLICY "customers write on own tickets" ON public.support_messages FOR INSERT TO authenticated WITH CHECK (direction = 'inbound' and author_id = auth.uid()
-                and ticket_id in (select t.id from public.support_tickets t where t.customer_id = auth.uid()));
+-- source: schema/rental/support.schema:116
+CREATE POLICY "customers write on own tickets" ON public.support_messages FOR INSERT TO authenticated WITH CHECK (direction = 'inbound' and author_id = (select auth.uid())
+                and ticket_id in (select t.id from public.support_tickets t where t.customer_id = (select auth.uid())));
 
 -- source: schema/rental/support.schema:33
 ALTER TABLE public.support_tickets ADD CONSTRAINT support_tickets_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE SET NULL;
@@ -2751,10 +2751,10 @@ ALTER TABLE public.support_tickets ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public.support_tickets FROM anon;
 
 -- source: schema/rental/support.schema:60
-CREATE POLICY "customers read own tickets" ON public.support_tickets FOR SELECT TO authenticated USING (customer_id = auth.uid());
+CREATE POLICY "customers read own tickets" ON public.support_tickets FOR SELECT TO authenticated USING (customer_id = (select auth.uid()));
 
 -- source: schema/rental/support.schema:63
-CREATE POLICY "customers open own tickets" ON public.support_tickets FOR INSERT TO authenticated WITH CHECK (customer_id = auth.uid() and assigned_to is null and sla_breached_at is null);
+CREATE POLICY "customers open own tickets" ON public.support_tickets FOR INSERT TO authenticated WITH CHECK (customer_id = (select auth.uid()) and assigned_to is null and sla_breached_at is null);
 
 -- source: schema/rental/support.schema:66
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.support_tickets TO authenticated;
@@ -2782,7 +2782,7 @@ CREATE TABLE public.system_settings (
     CONSTRAINT system_settings_validation_endpoint_check CHECK (validation_endpoint ~ '^https://')
 );
 
--- source: schema/rental/security.schema:46
+-- source: schema/rental/security.schema:47
 ALTER TABLE public.settings_change_requests ADD CONSTRAINT settings_change_requests_setting_key_fkey FOREIGN KEY (setting_key) REFERENCES public.system_settings (key) ON UPDATE CASCADE ON DELETE CASCADE;
 
 -- source: schema/rental/security.schema:16
@@ -2902,16 +2902,16 @@ COMMENT ON COLUMN public.users.risk_score IS '0 (no risk) .. 100; computed by th
 -- source: schema/rental/users.schema:30
 CREATE UNIQUE INDEX users_lower_idx ON public.users (lower(email));
 
--- source: schema/rental/security.schema:182
+-- source: schema/rental/security.schema:187
 ALTER TABLE public.admin_invites ADD CONSTRAINT admin_invites_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES public.users (id) ON DELETE RESTRICT;
 
--- source: schema/rental/security.schema:185
+-- source: schema/rental/security.schema:190
 ALTER TABLE public.admin_invites ADD CONSTRAINT admin_invites_accepted_user_id_fkey FOREIGN KEY (accepted_user_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/security.schema:214
+-- source: schema/rental/security.schema:219
 ALTER TABLE public.admin_sessions ADD CONSTRAINT admin_sessions_admin_id_fkey FOREIGN KEY (admin_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/rental/security.schema:222
+-- source: schema/rental/security.schema:227
 ALTER TABLE public.admin_sessions ADD CONSTRAINT admin_sessions_revoked_by_fkey FOREIGN KEY (revoked_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/dashboard.schema:24
@@ -2920,25 +2920,25 @@ ALTER TABLE public.alerts ADD CONSTRAINT alerts_assigned_to_fkey FOREIGN KEY (as
 -- source: schema/rental/dashboard.schema:25
 ALTER TABLE public.alerts ADD CONSTRAINT alerts_acknowledged_by_fkey FOREIGN KEY (acknowledged_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/security.schema:127
+-- source: schema/rental/security.schema:130
 ALTER TABLE public.audit_event_tags ADD CONSTRAINT audit_event_tags_tagged_by_fkey FOREIGN KEY (tagged_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/security.schema:95
+-- source: schema/rental/security.schema:97
 ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:238
+-- source: schema/rental/bookings.schema:240
 ALTER TABLE public.booking_bulk_operations ADD CONSTRAINT booking_bulk_operations_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES public.users (id) ON DELETE RESTRICT;
 
--- source: schema/rental/bookings.schema:135
+-- source: schema/rental/bookings.schema:137
 ALTER TABLE public.booking_conflicts ADD CONSTRAINT booking_conflicts_resolved_by_fkey FOREIGN KEY (resolved_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:158
+-- source: schema/rental/bookings.schema:160
 ALTER TABLE public.booking_notes ADD CONSTRAINT booking_notes_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:99
+-- source: schema/rental/bookings.schema:101
 ALTER TABLE public.booking_wizard_sessions ADD CONSTRAINT booking_wizard_sessions_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:100
+-- source: schema/rental/bookings.schema:102
 ALTER TABLE public.booking_wizard_sessions ADD CONSTRAINT booking_wizard_sessions_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/bookings.schema:12
@@ -2947,7 +2947,7 @@ ALTER TABLE public.bookings ADD CONSTRAINT bookings_customer_id_fkey FOREIGN KEY
 -- source: schema/rental/bookings.schema:14
 ALTER TABLE public.bookings ADD CONSTRAINT bookings_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/customers.schema:132
+-- source: schema/rental/customers.schema:135
 ALTER TABLE public.campaign_audiences ADD CONSTRAINT campaign_audiences_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/contracts.schema:137
@@ -2971,67 +2971,67 @@ ALTER TABLE public.contracts ADD CONSTRAINT contracts_customer_id_fkey FOREIGN K
 -- source: schema/rental/contracts.schema:82
 ALTER TABLE public.contracts ADD CONSTRAINT contracts_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/customers.schema:93
+-- source: schema/rental/customers.schema:95
 ALTER TABLE public.customer_consent ADD CONSTRAINT customer_consent_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/rental/customers.schema:98
+-- source: schema/rental/customers.schema:100
 ALTER TABLE public.customer_consent ADD CONSTRAINT customer_consent_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/customers.schema:49
+-- source: schema/rental/customers.schema:51
 ALTER TABLE public.customer_notes ADD CONSTRAINT customer_notes_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/rental/customers.schema:50
+-- source: schema/rental/customers.schema:52
 ALTER TABLE public.customer_notes ADD CONSTRAINT customer_notes_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/customers.schema:29
+-- source: schema/rental/customers.schema:30
 ALTER TABLE public.customer_tag_members ADD CONSTRAINT customer_tag_members_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/rental/customers.schema:31
+-- source: schema/rental/customers.schema:32
 ALTER TABLE public.customer_tag_members ADD CONSTRAINT customer_tag_members_added_by_fkey FOREIGN KEY (added_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/customers.schema:13
 ALTER TABLE public.customer_tags ADD CONSTRAINT customer_tags_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/customers.schema:69
+-- source: schema/rental/customers.schema:71
 ALTER TABLE public.customer_timeline_events ADD CONSTRAINT customer_timeline_events_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/rental/customers.schema:75
+-- source: schema/rental/customers.schema:77
 ALTER TABLE public.customer_timeline_events ADD CONSTRAINT customer_timeline_events_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/dashboard.schema:78
+-- source: schema/rental/dashboard.schema:79
 ALTER TABLE public.dashboard_exports ADD CONSTRAINT dashboard_exports_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES public.users (id) ON DELETE CASCADE;
 
 -- source: schema/rental/dashboard.schema:49
 ALTER TABLE public.dashboard_saved_filters ADD CONSTRAINT dashboard_saved_filters_admin_id_fkey FOREIGN KEY (admin_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:70
+-- source: schema/rental/bookings.schema:72
 ALTER TABLE public.delivery_assignments ADD CONSTRAINT delivery_assignments_driver_id_fkey FOREIGN KEY (driver_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/equipment.schema:54
 ALTER TABLE public.equipment_media ADD CONSTRAINT equipment_media_uploaded_by_fkey FOREIGN KEY (uploaded_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/finance.schema:171
+-- source: schema/rental/finance.schema:179
 ALTER TABLE public.financial_exports ADD CONSTRAINT financial_exports_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES public.users (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:210
+-- source: schema/rental/finance.schema:219
 ALTER TABLE public.financial_ledger ADD CONSTRAINT financial_ledger_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/support.schema:191
+-- source: schema/rental/support.schema:194
 ALTER TABLE public.insurance_activity ADD CONSTRAINT insurance_activity_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/support.schema:149
+-- source: schema/rental/support.schema:151
 ALTER TABLE public.insurance_documents ADD CONSTRAINT insurance_documents_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/rental/support.schema:160
+-- source: schema/rental/support.schema:162
 ALTER TABLE public.insurance_documents ADD CONSTRAINT insurance_documents_reviewed_by_fkey FOREIGN KEY (reviewed_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/support.schema:165
+-- source: schema/rental/support.schema:167
 ALTER TABLE public.insurance_documents ADD CONSTRAINT insurance_documents_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/support.schema:216
+-- source: schema/rental/support.schema:219
 ALTER TABLE public.insurance_reminders ADD CONSTRAINT insurance_reminders_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:187
+-- source: schema/rental/bookings.schema:189
 ALTER TABLE public.logistics_tasks ADD CONSTRAINT logistics_tasks_assigned_to_fkey FOREIGN KEY (assigned_to) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/equipment.schema:151
@@ -3040,52 +3040,52 @@ ALTER TABLE public.maintenance_alerts ADD CONSTRAINT maintenance_alerts_acknowle
 -- source: schema/rental/equipment.schema:72
 ALTER TABLE public.maintenance_logs ADD CONSTRAINT maintenance_logs_performed_by_fkey FOREIGN KEY (performed_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/finance.schema:84
+-- source: schema/rental/finance.schema:88
 ALTER TABLE public.manual_payments ADD CONSTRAINT manual_payments_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:85
+-- source: schema/rental/finance.schema:89
 ALTER TABLE public.manual_payments ADD CONSTRAINT manual_payments_verified_by_fkey FOREIGN KEY (verified_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/finance.schema:36
+-- source: schema/rental/finance.schema:38
 ALTER TABLE public.payments ADD CONSTRAINT payments_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.users (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:151
+-- source: schema/rental/finance.schema:158
 ALTER TABLE public.payout_reconciliations ADD CONSTRAINT payout_reconciliations_reconciled_by_fkey FOREIGN KEY (reconciled_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:221
+-- source: schema/rental/bookings.schema:223
 ALTER TABLE public.pickup_checklists ADD CONSTRAINT pickup_checklists_completed_by_fkey FOREIGN KEY (completed_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/promotions.schema:110
+-- source: schema/rental/promotions.schema:114
 ALTER TABLE public.promo_redemptions ADD CONSTRAINT promo_redemptions_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.users (id) ON DELETE RESTRICT;
 
 -- source: schema/rental/promotions.schema:21
 ALTER TABLE public.promo_rules ADD CONSTRAINT promo_rules_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/security.schema:255
+-- source: schema/rental/security.schema:261
 ALTER TABLE public.secret_store ADD CONSTRAINT secret_store_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/security.schema:151
+-- source: schema/rental/security.schema:155
 ALTER TABLE public.security_incidents ADD CONSTRAINT security_incidents_reported_by_fkey FOREIGN KEY (reported_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/security.schema:152
+-- source: schema/rental/security.schema:156
 ALTER TABLE public.security_incidents ADD CONSTRAINT security_incidents_assigned_to_fkey FOREIGN KEY (assigned_to) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/security.schema:153
+-- source: schema/rental/security.schema:157
 ALTER TABLE public.security_incidents ADD CONSTRAINT security_incidents_related_user_id_fkey FOREIGN KEY (related_user_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/security.schema:53
+-- source: schema/rental/security.schema:54
 ALTER TABLE public.settings_change_requests ADD CONSTRAINT settings_change_requests_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES public.users (id) ON DELETE RESTRICT;
 
--- source: schema/rental/security.schema:54
+-- source: schema/rental/security.schema:55
 ALTER TABLE public.settings_change_requests ADD CONSTRAINT settings_change_requests_reviewed_by_fkey FOREIGN KEY (reviewed_by) REFERENCES public.users (id) ON DELETE RESTRICT;
 
--- source: schema/rental/support.schema:128
+-- source: schema/rental/support.schema:130
 ALTER TABLE public.support_message_recipients ADD CONSTRAINT support_message_recipients_recipient_user_id_fkey FOREIGN KEY (recipient_user_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/support.schema:96
+-- source: schema/rental/support.schema:97
 ALTER TABLE public.support_messages ADD CONSTRAINT support_messages_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/support.schema:80
+-- source: schema/rental/support.schema:81
 ALTER TABLE public.support_templates ADD CONSTRAINT support_templates_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/support.schema:32
@@ -3113,13 +3113,13 @@ ALTER TABLE public.users ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON TABLE public.users FROM anon;
 
 -- source: schema/rental/users.schema:37
-CREATE POLICY "users read own row" ON public.users FOR SELECT TO authenticated USING (id = auth.uid());
+CREATE POLICY "users read own row" ON public.users FOR SELECT TO authenticated USING (id = (select auth.uid()));
 
 -- source: schema/rental/users.schema:41
-CREATE POLICY "users create own row" ON public.users FOR INSERT TO authenticated WITH CHECK (id = auth.uid() and role = 'customer');
+CREATE POLICY "users create own row" ON public.users FOR INSERT TO authenticated WITH CHECK (id = (select auth.uid()) and role = 'customer');
 
 -- source: schema/rental/users.schema:44
-CREATE POLICY "users update own row" ON public.users FOR UPDATE TO authenticated USING (id = auth.uid()) WITH CHECK (id = auth.uid());
+CREATE POLICY "users update own row" ON public.users FOR UPDATE TO authenticated USING (id = (select auth.uid())) WITH CHECK (id = (select auth.uid()));
 
 -- source: schema/rental/users.schema:52
 GRANT SELECT, INSERT, UPDATE ON TABLE public.users TO authenticated;
@@ -3147,25 +3147,25 @@ begin
 end
 $$;
 
--- source: schema/rental/security.schema:193
+-- source: schema/rental/security.schema:198
 CREATE TRIGGER audit AFTER insert or update or delete ON public.admin_invites FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
 -- source: schema/rental/contracts.schema:26
 CREATE TRIGGER audit AFTER insert or update or delete ON public.contract_templates FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
--- source: schema/rental/finance.schema:98
+-- source: schema/rental/finance.schema:102
 CREATE TRIGGER audit AFTER insert or update or delete ON public.manual_payments FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
--- source: schema/rental/finance.schema:158
+-- source: schema/rental/finance.schema:165
 CREATE TRIGGER audit AFTER insert or update or delete ON public.payout_reconciliations FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
 -- source: schema/rental/promotions.schema:30
 CREATE TRIGGER audit AFTER insert or update or delete ON public.promo_rules FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
--- source: schema/rental/security.schema:165
+-- source: schema/rental/security.schema:169
 CREATE TRIGGER audit AFTER insert or update or delete ON public.security_incidents FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
--- source: schema/rental/security.schema:70
+-- source: schema/rental/security.schema:71
 CREATE TRIGGER audit AFTER insert or update or delete ON public.settings_change_requests FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
 -- source: schema/rental/security.schema:27
@@ -3175,26 +3175,29 @@ CREATE TRIGGER audit AFTER insert or update or delete ON public.system_settings 
 CREATE TRIGGER audit AFTER insert or update or delete ON public.users FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
 -- source: schema/rental/project.schema:30
+REVOKE EXECUTE ON FUNCTION audit.audit_logs_record() FROM PUBLIC, anon, authenticated;
+
+-- source: schema/rental/project.schema:30
 COMMENT ON FUNCTION audit.audit_logs_record() IS 'Writes a row of audit.audit_logs for each change to an audited table (generated by audit;)';
 
--- source: schema/rental/security.schema:228
+-- source: schema/rental/security.schema:233
 CREATE FUNCTION public.admin_sessions_retention() RETURNS bigint
-    LANGUAGE sql
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
   with gone as (delete from public.admin_sessions where last_seen_at < now() - interval '90 days'
                 returning 1)
   select count(*) from gone
   $$;
 
--- source: schema/rental/security.schema:228
+-- source: schema/rental/security.schema:233
 REVOKE EXECUTE ON FUNCTION public.admin_sessions_retention() FROM PUBLIC;
 
--- source: schema/rental/security.schema:228
+-- source: schema/rental/security.schema:233
 COMMENT ON FUNCTION public.admin_sessions_retention() IS 'Deletes rows of admin_sessions older than 90 days by last_seen_at; returns how many (generated by retain)';
 
 -- source: schema/rental/dashboard.schema:37
 CREATE FUNCTION public.alerts_status_transition() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
 begin
   if not coalesce((old.status::text, new.status::text) in (('open', 'acknowledged'), ('open', 'resolved'), ('open', 'dismissed'), ('acknowledged', 'resolved'), ('acknowledged', 'dismissed')), false) then
@@ -3212,39 +3215,39 @@ CREATE TRIGGER status_transitions BEFORE update of status ON public.alerts FOR E
 -- source: schema/rental/dashboard.schema:37
 COMMENT ON FUNCTION public.alerts_status_transition() IS 'Allows only the listed changes of alerts.status (generated by transitions)';
 
--- source: schema/rental/security.schema:110
+-- source: schema/rental/security.schema:112
 CREATE FUNCTION public.audit_events_retention() RETURNS bigint
-    LANGUAGE sql
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
   with gone as (delete from public.audit_events where occurred_at < now() - interval '730 days'
                 returning 1)
   select count(*) from gone
   $$;
 
--- source: schema/rental/security.schema:110
+-- source: schema/rental/security.schema:112
 REVOKE EXECUTE ON FUNCTION public.audit_events_retention() FROM PUBLIC;
 
--- source: schema/rental/security.schema:110
+-- source: schema/rental/security.schema:112
 COMMENT ON FUNCTION public.audit_events_retention() IS 'Deletes rows of audit_events older than 730 days by occurred_at; returns how many (generated by retain)';
 
--- source: schema/rental/bookings.schema:114
+-- source: schema/rental/bookings.schema:116
 CREATE FUNCTION public.booking_wizard_sessions_retention() RETURNS bigint
-    LANGUAGE sql
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
   with gone as (delete from public.booking_wizard_sessions where updated_at < now() - interval '30 days'
                 returning 1)
   select count(*) from gone
   $$;
 
--- source: schema/rental/bookings.schema:114
+-- source: schema/rental/bookings.schema:116
 REVOKE EXECUTE ON FUNCTION public.booking_wizard_sessions_retention() FROM PUBLIC;
 
--- source: schema/rental/bookings.schema:114
+-- source: schema/rental/bookings.schema:116
 COMMENT ON FUNCTION public.booking_wizard_sessions_retention() IS 'Deletes rows of booking_wizard_sessions older than 30 days by updated_at; returns how many (generated by retain)';
 
 -- source: schema/rental/bookings.schema:52
 CREATE FUNCTION public.bookings_status_transition() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
 begin
   if not coalesce((old.status::text, new.status::text) in (('draft', 'pending'), ('draft', 'cancelled'), ('pending', 'confirmed'), ('pending', 'cancelled'), ('confirmed', 'active'), ('confirmed', 'cancelled'), ('active', 'completed')), false) then
@@ -3264,7 +3267,7 @@ COMMENT ON FUNCTION public.bookings_status_transition() IS 'Allows only the list
 
 -- source: schema/rental/contracts.schema:95
 CREATE FUNCTION public.contracts_status_transition() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
 begin
   if not coalesce((old.status::text, new.status::text) in (('draft', 'sent'), ('draft', 'voided'), ('sent', 'viewed'), ('sent', 'partially_signed'), ('sent', 'signed'), ('sent', 'declined'), ('sent', 'expired'), ('sent', 'voided'), ('viewed', 'partially_signed'), ('viewed', 'signed'), ('viewed', 'declined'), ('viewed', 'expired'), ('viewed', 'voided'), ('partially_signed', 'signed'), ('partially_signed', 'declined'), ('partially_signed', 'expired'), ('partially_signed', 'voided'), ('signed', 'voided')), false) then
@@ -3301,22 +3304,22 @@ GRANT EXECUTE ON FUNCTION public.current_app_role() TO authenticated, service_ro
 -- source: schema/rental/project.schema:67
 COMMENT ON FUNCTION public.current_app_role() IS 'Role of the calling user (NULL for anon, unknown or disabled users)';
 
--- source: schema/rental/dashboard.schema:92
+-- source: schema/rental/dashboard.schema:93
 CREATE FUNCTION public.dashboard_exports_retention() RETURNS bigint
-    LANGUAGE sql
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
   with gone as (delete from public.dashboard_exports where created_at < now() - interval '30 days'
                 returning 1)
   select count(*) from gone
   $$;
 
--- source: schema/rental/dashboard.schema:92
+-- source: schema/rental/dashboard.schema:93
 REVOKE EXECUTE ON FUNCTION public.dashboard_exports_retention() FROM PUBLIC;
 
--- source: schema/rental/dashboard.schema:92
+-- source: schema/rental/dashboard.schema:93
 COMMENT ON FUNCTION public.dashboard_exports_retention() IS 'Deletes rows of dashboard_exports older than 30 days by created_at; returns how many (generated by retain)';
 
--- source: schema/rental/project.schema:91
+-- source: schema/rental/project.schema:94
 CREATE FUNCTION public.has_role(p_roles public.app_role[]) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -3324,97 +3327,97 @@ CREATE FUNCTION public.has_role(p_roles public.app_role[]) RETURNS boolean
                     or public.current_app_role() = any (p_roles), false)
   $$;
 
--- source: schema/rental/project.schema:149
+-- source: schema/rental/project.schema:155
 CREATE POLICY "role-based read: security" ON public.admin_sessions FOR SELECT TO authenticated USING (public.has_role('{security}'));
 
--- source: schema/rental/project.schema:141
+-- source: schema/rental/project.schema:147
 CREATE POLICY "role-based: super admins" ON public.admin_sessions FOR ALL TO authenticated USING (public.has_role('{super_admin}')) WITH CHECK (public.has_role('{super_admin}'));
 
--- source: schema/rental/project.schema:141
+-- source: schema/rental/project.schema:147
 CREATE POLICY "role-based: security" ON public.audit_event_tags FOR ALL TO authenticated USING (public.has_role('{security}')) WITH CHECK (public.has_role('{security}'));
 
--- source: schema/rental/project.schema:149
+-- source: schema/rental/project.schema:155
 CREATE POLICY "role-based read: security" ON public.audit_events FOR SELECT TO authenticated USING (public.has_role('{security}'));
 
--- source: schema/rental/project.schema:141
+-- source: schema/rental/project.schema:147
 CREATE POLICY "role-based: marketing" ON public.campaign_audiences FOR ALL TO authenticated USING (public.has_role('{marketing}')) WITH CHECK (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:149
+-- source: schema/rental/project.schema:155
 CREATE POLICY "role-based read: marketing" ON public.customer_consent FOR SELECT TO authenticated USING (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:149
+-- source: schema/rental/project.schema:155
 CREATE POLICY "role-based read: marketing" ON public.customer_tag_members FOR SELECT TO authenticated USING (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:149
+-- source: schema/rental/project.schema:155
 CREATE POLICY "role-based read: marketing" ON public.customer_tags FOR SELECT TO authenticated USING (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:141
+-- source: schema/rental/project.schema:147
 CREATE POLICY "role-based: finance" ON public.financial_exports FOR ALL TO authenticated USING (public.has_role('{finance}')) WITH CHECK (public.has_role('{finance}'));
 
--- source: schema/rental/project.schema:141
+-- source: schema/rental/project.schema:147
 CREATE POLICY "role-based: finance" ON public.financial_ledger FOR ALL TO authenticated USING (public.has_role('{finance}')) WITH CHECK (public.has_role('{finance}'));
 
--- source: schema/rental/project.schema:149
+-- source: schema/rental/project.schema:155
 CREATE POLICY "role-based read: other admins" ON public.financial_ledger FOR SELECT TO authenticated USING (public.has_role('{admin}'));
 
--- source: schema/rental/project.schema:141
+-- source: schema/rental/project.schema:147
 CREATE POLICY "role-based: finance" ON public.installment_schedules FOR ALL TO authenticated USING (public.has_role('{finance}')) WITH CHECK (public.has_role('{finance}'));
 
--- source: schema/rental/project.schema:149
+-- source: schema/rental/project.schema:155
 CREATE POLICY "role-based read: finance and admins" ON public.manual_payments FOR SELECT TO authenticated USING (public.has_role('{admin,finance}'));
 
--- source: schema/rental/finance.schema:103
-CREATE POLICY "creators record manual payments" ON public.manual_payments FOR INSERT TO authenticated WITH CHECK (created_by = auth.uid() and public.has_role('{admin,finance}'));
+-- source: schema/rental/finance.schema:107
+CREATE POLICY "creators record manual payments" ON public.manual_payments FOR INSERT TO authenticated WITH CHECK (created_by = (select auth.uid()) and public.has_role('{admin,finance}'));
 
--- source: schema/rental/finance.schema:106
-CREATE POLICY "creators edit own manual payments" ON public.manual_payments FOR UPDATE TO authenticated USING (created_by = auth.uid() and public.has_role('{admin,finance}')) WITH CHECK (created_by = auth.uid() and public.has_role('{admin,finance}'));
+-- source: schema/rental/finance.schema:110
+CREATE POLICY "creators edit own manual payments" ON public.manual_payments FOR UPDATE TO authenticated USING (created_by = (select auth.uid()) and public.has_role('{admin,finance}')) WITH CHECK (created_by = (select auth.uid()) and public.has_role('{admin,finance}'));
 
--- source: schema/rental/project.schema:141
+-- source: schema/rental/project.schema:147
 CREATE POLICY "role-based: finance" ON public.payments FOR ALL TO authenticated USING (public.has_role('{finance}')) WITH CHECK (public.has_role('{finance}'));
 
--- source: schema/rental/project.schema:141
+-- source: schema/rental/project.schema:147
 CREATE POLICY "role-based: finance" ON public.payout_reconciliations FOR ALL TO authenticated USING (public.has_role('{finance}')) WITH CHECK (public.has_role('{finance}'));
 
--- source: schema/rental/project.schema:141
+-- source: schema/rental/project.schema:147
 CREATE POLICY "role-based: finance" ON public.payouts FOR ALL TO authenticated USING (public.has_role('{finance}')) WITH CHECK (public.has_role('{finance}'));
 
--- source: schema/rental/project.schema:149
+-- source: schema/rental/project.schema:155
 CREATE POLICY "role-based read: marketing" ON public.promo_analytics_daily FOR SELECT TO authenticated USING (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:149
+-- source: schema/rental/project.schema:155
 CREATE POLICY "role-based read: marketing" ON public.promo_redemptions FOR SELECT TO authenticated USING (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:141
+-- source: schema/rental/project.schema:147
 CREATE POLICY "role-based: marketing" ON public.promo_rule_actions FOR ALL TO authenticated USING (public.has_role('{marketing}')) WITH CHECK (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:141
+-- source: schema/rental/project.schema:147
 CREATE POLICY "role-based: marketing" ON public.promo_rule_conditions FOR ALL TO authenticated USING (public.has_role('{marketing}')) WITH CHECK (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:141
+-- source: schema/rental/project.schema:147
 CREATE POLICY "role-based: marketing" ON public.promo_rule_segments FOR ALL TO authenticated USING (public.has_role('{marketing}')) WITH CHECK (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:141
+-- source: schema/rental/project.schema:147
 CREATE POLICY "role-based: marketing" ON public.promo_rules FOR ALL TO authenticated USING (public.has_role('{marketing}')) WITH CHECK (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:141
+-- source: schema/rental/project.schema:147
 CREATE POLICY "role-based: security" ON public.security_incidents FOR ALL TO authenticated USING (public.has_role('{security}')) WITH CHECK (public.has_role('{security}'));
 
--- source: schema/rental/project.schema:149
+-- source: schema/rental/project.schema:155
 CREATE POLICY "role-based read: security" ON public.settings_change_requests FOR SELECT TO authenticated USING (public.has_role('{security}'));
 
--- source: schema/rental/project.schema:141
+-- source: schema/rental/project.schema:147
 CREATE POLICY "role-based: super admins" ON public.system_settings FOR ALL TO authenticated USING (public.has_role('{super_admin}')) WITH CHECK (public.has_role('{super_admin}'));
 
--- source: schema/rental/project.schema:97
+-- source: schema/rental/project.schema:100
 REVOKE EXECUTE ON FUNCTION public.has_role(public.app_role[]) FROM PUBLIC, anon;
 
--- source: schema/rental/project.schema:98
+-- source: schema/rental/project.schema:101
 GRANT EXECUTE ON FUNCTION public.has_role(public.app_role[]) TO authenticated, service_role;
 
--- source: schema/rental/project.schema:99
+-- source: schema/rental/project.schema:102
 COMMENT ON FUNCTION public.has_role(public.app_role[]) IS 'True when the caller holds one of the given roles (super_admin always does)';
 
--- source: schema/rental/project.schema:70
+-- source: schema/rental/project.schema:71
 CREATE FUNCTION public.is_admin() RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -3424,166 +3427,166 @@ CREATE FUNCTION public.is_admin() RETURNS boolean
 -- source: schema/rental/project.schema:31
 CREATE POLICY "admins read row audit" ON audit.audit_logs FOR SELECT TO authenticated USING (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.admin_invites FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.alerts FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.audit_event_tags FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/security.schema:114
+-- source: schema/rental/security.schema:116
 CREATE POLICY "admins read audit events" ON public.audit_events FOR SELECT TO authenticated USING (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.booking_bulk_operations FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.booking_conflicts FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.booking_notes FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/bookings.schema:118
-CREATE POLICY "wizard sessions: creator only" ON public.booking_wizard_sessions FOR ALL TO authenticated USING (created_by = auth.uid() and public.is_admin()) WITH CHECK (created_by = auth.uid() and public.is_admin());
+-- source: schema/rental/bookings.schema:120
+CREATE POLICY "wizard sessions: creator only" ON public.booking_wizard_sessions FOR ALL TO authenticated USING (created_by = (select auth.uid()) and public.is_admin()) WITH CHECK (created_by = (select auth.uid()) and public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.bookings FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.campaign_audiences FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.contract_events FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.contract_reminders FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.contract_signers FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.contract_template_versions FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.contract_templates FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.contracts FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.customer_consent FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.customer_notes FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.customer_tag_members FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.customer_tags FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.customer_timeline_events FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.dashboard_exports FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
 -- source: schema/rental/dashboard.schema:64
-CREATE POLICY "admins manage own filters" ON public.dashboard_saved_filters FOR ALL TO authenticated USING (admin_id = auth.uid() and public.is_admin()) WITH CHECK (admin_id = auth.uid() and public.is_admin());
+CREATE POLICY "admins manage own filters" ON public.dashboard_saved_filters FOR ALL TO authenticated USING (admin_id = (select auth.uid()) and public.is_admin()) WITH CHECK (admin_id = (select auth.uid()) and public.is_admin());
 
 -- source: schema/rental/dashboard.schema:68
 CREATE POLICY "admins read shared filters" ON public.dashboard_saved_filters FOR SELECT TO authenticated USING (is_shared and public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.delivery_assignments FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.equipment FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.equipment_media FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.financial_exports FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.installment_schedules FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.insurance_activity FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.insurance_documents FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.insurance_reminders FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.logistics_tasks FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.maintenance_alerts FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.maintenance_logs FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.maintenance_parts FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.payments FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.payout_reconciliations FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.payouts FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.pickup_checklists FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.promo_analytics_daily FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.promo_redemptions FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.promo_rule_actions FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.promo_rule_conditions FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.promo_rule_segments FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.promo_rules FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.security_incidents FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/security.schema:74
+-- source: schema/rental/security.schema:75
 CREATE POLICY "admins read change requests" ON public.settings_change_requests FOR SELECT TO authenticated USING (public.is_admin());
 
--- source: schema/rental/security.schema:78
-CREATE POLICY "admins request changes" ON public.settings_change_requests FOR INSERT TO authenticated WITH CHECK (requested_by = auth.uid() and status = 'pending' and public.is_admin());
+-- source: schema/rental/security.schema:79
+CREATE POLICY "admins request changes" ON public.settings_change_requests FOR INSERT TO authenticated WITH CHECK (requested_by = (select auth.uid()) and status = 'pending' and public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.support_message_recipients FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.support_messages FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.support_sla FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.support_templates FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.support_tickets FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
 -- source: schema/rental/security.schema:31
@@ -3595,68 +3598,68 @@ CREATE POLICY "admins change settings not requiring approval" ON public.system_s
 -- source: schema/rental/equipment.schema:134
 CREATE POLICY "admin read" ON public.telematics_snapshots FOR SELECT TO authenticated USING (public.is_admin());
 
--- source: schema/rental/project.schema:130
+-- source: schema/rental/project.schema:136
 CREATE POLICY "admin read/write" ON public.users FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:75
+-- source: schema/rental/project.schema:76
 REVOKE EXECUTE ON FUNCTION public.is_admin() FROM PUBLIC, anon;
 
--- source: schema/rental/project.schema:76
+-- source: schema/rental/project.schema:77
 GRANT EXECUTE ON FUNCTION public.is_admin() TO authenticated, service_role;
 
--- source: schema/rental/project.schema:77
+-- source: schema/rental/project.schema:78
 COMMENT ON FUNCTION public.is_admin() IS 'True when the caller is an admin or super admin';
 
--- source: schema/rental/project.schema:102
+-- source: schema/rental/project.schema:106
 CREATE FUNCTION public.is_staff() RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
     select coalesce(public.current_app_role() <> 'customer', false)
   $$;
 
--- source: schema/rental/security.schema:232
-CREATE POLICY "admins see own sessions" ON public.admin_sessions FOR SELECT TO authenticated USING (admin_id = auth.uid() and public.is_staff());
+-- source: schema/rental/security.schema:237
+CREATE POLICY "admins see own sessions" ON public.admin_sessions FOR SELECT TO authenticated USING (admin_id = (select auth.uid()) and public.is_staff());
 
--- source: schema/rental/project.schema:107
+-- source: schema/rental/project.schema:111
 REVOKE EXECUTE ON FUNCTION public.is_staff() FROM PUBLIC, anon;
 
--- source: schema/rental/project.schema:108
+-- source: schema/rental/project.schema:112
 GRANT EXECUTE ON FUNCTION public.is_staff() TO authenticated, service_role;
 
--- source: schema/rental/project.schema:109
+-- source: schema/rental/project.schema:113
 COMMENT ON FUNCTION public.is_staff() IS 'True for any back-office user (admins and the specialised roles)';
 
--- source: schema/rental/project.schema:80
+-- source: schema/rental/project.schema:82
 CREATE FUNCTION public.is_super_admin() RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
     select coalesce(public.current_app_role() = 'super_admin', false)
   $$;
 
--- source: schema/rental/security.schema:199
+-- source: schema/rental/security.schema:204
 CREATE POLICY "only super admins invite super admins" ON public.admin_invites AS RESTRICTIVE FOR INSERT TO authenticated WITH CHECK (role <> 'super_admin' or public.is_super_admin());
 
--- source: schema/rental/security.schema:202
+-- source: schema/rental/security.schema:207
 CREATE POLICY "only super admins edit super admin invites" ON public.admin_invites AS RESTRICTIVE FOR UPDATE TO authenticated USING (role <> 'super_admin' or public.is_super_admin()) WITH CHECK (role <> 'super_admin' or public.is_super_admin());
 
--- source: schema/rental/security.schema:265
+-- source: schema/rental/security.schema:271
 CREATE POLICY "super admins manage secrets" ON public.secret_store FOR ALL TO authenticated USING (public.is_super_admin()) WITH CHECK (public.is_super_admin());
 
--- source: schema/rental/security.schema:82
-CREATE POLICY "super admins review others' requests" ON public.settings_change_requests FOR UPDATE TO authenticated USING (public.is_super_admin() and requested_by <> auth.uid()) WITH CHECK (public.is_super_admin() and reviewed_by = auth.uid());
-
--- source: schema/rental/project.schema:85
-REVOKE EXECUTE ON FUNCTION public.is_super_admin() FROM PUBLIC, anon;
-
--- source: schema/rental/project.schema:86
-GRANT EXECUTE ON FUNCTION public.is_super_admin() TO authenticated, service_role;
+-- source: schema/rental/security.schema:83
+CREATE POLICY "super admins review others' requests" ON public.settings_change_requests FOR UPDATE TO authenticated USING (public.is_super_admin() and requested_by <> (select auth.uid())) WITH CHECK (public.is_super_admin() and reviewed_by = (select auth.uid()));
 
 -- source: schema/rental/project.schema:87
+REVOKE EXECUTE ON FUNCTION public.is_super_admin() FROM PUBLIC, anon;
+
+-- source: schema/rental/project.schema:88
+GRANT EXECUTE ON FUNCTION public.is_super_admin() TO authenticated, service_role;
+
+-- source: schema/rental/project.schema:89
 COMMENT ON FUNCTION public.is_super_admin() IS 'True when the caller is a super admin';
 
--- source: schema/rental/bookings.schema:199
+-- source: schema/rental/bookings.schema:201
 CREATE FUNCTION public.logistics_tasks_status_transition() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
 begin
   if not coalesce((old.status::text, new.status::text) in (('pending', 'scheduled'), ('pending', 'cancelled'), ('scheduled', 'in_progress'), ('scheduled', 'cancelled'), ('in_progress', 'completed'), ('in_progress', 'failed'), ('failed', 'scheduled'), ('failed', 'cancelled')), false) then
@@ -3668,15 +3671,15 @@ begin
 end
 $$;
 
--- source: schema/rental/bookings.schema:199
+-- source: schema/rental/bookings.schema:201
 CREATE TRIGGER status_transitions BEFORE update of status ON public.logistics_tasks FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.logistics_tasks_status_transition();
 
--- source: schema/rental/bookings.schema:199
+-- source: schema/rental/bookings.schema:201
 COMMENT ON FUNCTION public.logistics_tasks_status_transition() IS 'Allows only the listed changes of logistics_tasks.status (generated by transitions)';
 
 -- source: schema/rental/equipment.schema:162
 CREATE FUNCTION public.maintenance_alerts_status_transition() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
 begin
   if not coalesce((old.status::text, new.status::text) in (('open', 'acknowledged'), ('open', 'resolved'), ('open', 'dismissed'), ('acknowledged', 'resolved'), ('acknowledged', 'dismissed')), false) then
@@ -3694,9 +3697,9 @@ CREATE TRIGGER status_transitions BEFORE update of status ON public.maintenance_
 -- source: schema/rental/equipment.schema:162
 COMMENT ON FUNCTION public.maintenance_alerts_status_transition() IS 'Allows only the listed changes of maintenance_alerts.status (generated by transitions)';
 
--- source: schema/rental/finance.schema:97
+-- source: schema/rental/finance.schema:101
 CREATE FUNCTION public.manual_payments_status_transition() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
 begin
   if not coalesce((old.status::text, new.status::text) in (('recorded', 'verified'), ('recorded', 'voided')), false) then
@@ -3708,15 +3711,15 @@ begin
 end
 $$;
 
--- source: schema/rental/finance.schema:97
+-- source: schema/rental/finance.schema:101
 CREATE TRIGGER status_transitions BEFORE update of status ON public.manual_payments FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.manual_payments_status_transition();
 
--- source: schema/rental/finance.schema:97
+-- source: schema/rental/finance.schema:101
 COMMENT ON FUNCTION public.manual_payments_status_transition() IS 'Allows only the listed changes of manual_payments.status (generated by transitions)';
 
 -- source: schema/rental/promotions.schema:29
 CREATE FUNCTION public.promo_rules_status_transition() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
 begin
   if not coalesce((old.status::text, new.status::text) in (('draft', 'scheduled'), ('draft', 'active'), ('draft', 'archived'), ('scheduled', 'active'), ('scheduled', 'paused'), ('scheduled', 'archived'), ('active', 'paused'), ('active', 'expired'), ('paused', 'active'), ('paused', 'archived'), ('expired', 'archived')), false) then
@@ -3734,7 +3737,7 @@ CREATE TRIGGER status_transitions BEFORE update of status ON public.promo_rules 
 -- source: schema/rental/promotions.schema:29
 COMMENT ON FUNCTION public.promo_rules_status_transition() IS 'Allows only the listed changes of promo_rules.status (generated by transitions)';
 
--- source: schema/rental/security.schema:276
+-- source: schema/rental/security.schema:282
 CREATE FUNCTION public.record_audit_event(p_action text,
   p_entity_type text,
   p_entity_id text default null,
@@ -3757,16 +3760,16 @@ BEGIN
 END;
 $$;
 
--- source: schema/rental/security.schema:302
+-- source: schema/rental/security.schema:308
 REVOKE EXECUTE ON FUNCTION public.record_audit_event(text, text, text, jsonb, text) FROM PUBLIC, anon;
 
--- source: schema/rental/security.schema:303
+-- source: schema/rental/security.schema:309
 GRANT EXECUTE ON FUNCTION public.record_audit_event(text, text, text, jsonb, text) TO authenticated, service_role;
 
--- source: schema/rental/security.schema:304
+-- source: schema/rental/security.schema:310
 COMMENT ON FUNCTION public.record_audit_event(text, text, text, jsonb, text) IS 'Append an audit event as the calling back-office user';
 
--- source: schema/rental/dashboard.schema:248
+-- source: schema/rental/dashboard.schema:249
 CREATE FUNCTION public.refresh_dashboard_views() RETURNS integer
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -3792,18 +3795,18 @@ BEGIN
 END;
 $$;
 
--- source: schema/rental/dashboard.schema:275
+-- source: schema/rental/dashboard.schema:276
 REVOKE EXECUTE ON FUNCTION public.refresh_dashboard_views() FROM PUBLIC, anon, authenticated;
 
--- source: schema/rental/dashboard.schema:276
+-- source: schema/rental/dashboard.schema:277
 GRANT EXECUTE ON FUNCTION public.refresh_dashboard_views() TO service_role;
 
--- source: schema/rental/dashboard.schema:277
+-- source: schema/rental/dashboard.schema:278
 COMMENT ON FUNCTION public.refresh_dashboard_views() IS 'Refresh the dashboard materialized views concurrently and raise new alerts; returns the number of alerts raised';
 
--- source: schema/rental/security.schema:164
+-- source: schema/rental/security.schema:168
 CREATE FUNCTION public.security_incidents_status_transition() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
 begin
   if not coalesce((old.status::text, new.status::text) in (('open', 'investigating'), ('open', 'closed'), ('investigating', 'contained'), ('investigating', 'resolved'), ('contained', 'resolved'), ('resolved', 'closed'), ('resolved', 'investigating')), false) then
@@ -3815,15 +3818,15 @@ begin
 end
 $$;
 
--- source: schema/rental/security.schema:164
+-- source: schema/rental/security.schema:168
 CREATE TRIGGER status_transitions BEFORE update of status ON public.security_incidents FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.security_incidents_status_transition();
 
--- source: schema/rental/security.schema:164
+-- source: schema/rental/security.schema:168
 COMMENT ON FUNCTION public.security_incidents_status_transition() IS 'Allows only the listed changes of security_incidents.status (generated by transitions)';
 
--- source: schema/rental/project.schema:113
+-- source: schema/rental/project.schema:118
 CREATE FUNCTION public.set_updated_at() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = ''
     AS $$
 BEGIN
   NEW.updated_at := now();
@@ -3831,102 +3834,102 @@ BEGIN
 END;
 $$;
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.alerts FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.booking_notes FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.booking_wizard_sessions FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.bookings FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.campaign_audiences FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.contract_templates FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.contracts FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.customer_consent FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.customer_notes FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.dashboard_saved_filters FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.delivery_assignments FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.equipment FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.installment_schedules FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.insurance_documents FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.logistics_tasks FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.maintenance_logs FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.manual_payments FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.payments FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.payout_reconciliations FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.payouts FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.pickup_checklists FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.promo_rules FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.secret_store FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.security_incidents FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.support_sla FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.support_templates FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.support_tickets FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.system_settings FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:158
+-- source: schema/rental/project.schema:164
 CREATE TRIGGER set_updated_at BEFORE update ON public.users FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:121
+-- source: schema/rental/project.schema:127
 REVOKE EXECUTE ON FUNCTION public.set_updated_at() FROM PUBLIC, anon;
 
--- source: schema/rental/project.schema:122
+-- source: schema/rental/project.schema:128
 COMMENT ON FUNCTION public.set_updated_at() IS 'BEFORE UPDATE trigger: sets updated_at to now()';
 
--- source: schema/rental/security.schema:69
+-- source: schema/rental/security.schema:70
 CREATE FUNCTION public.settings_change_requests_status_transition() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
 begin
   if not coalesce((old.status::text, new.status::text) in (('pending', 'approved'), ('pending', 'rejected'), ('pending', 'cancelled'), ('approved', 'applied'), ('approved', 'failed'), ('failed', 'approved')), false) then
@@ -3938,15 +3941,15 @@ begin
 end
 $$;
 
--- source: schema/rental/security.schema:69
+-- source: schema/rental/security.schema:70
 CREATE TRIGGER status_transitions BEFORE update of status ON public.settings_change_requests FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.settings_change_requests_status_transition();
 
--- source: schema/rental/security.schema:69
+-- source: schema/rental/security.schema:70
 COMMENT ON FUNCTION public.settings_change_requests_status_transition() IS 'Allows only the listed changes of settings_change_requests.status (generated by transitions)';
 
 -- source: schema/rental/equipment.schema:130
 CREATE FUNCTION public.telematics_snapshots_retention() RETURNS bigint
-    LANGUAGE sql
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
   with gone as (delete from public.telematics_snapshots where captured_at < now() - interval '365 days'
                 returning 1)
@@ -3959,9 +3962,9 @@ REVOKE EXECUTE ON FUNCTION public.telematics_snapshots_retention() FROM PUBLIC;
 -- source: schema/rental/equipment.schema:130
 COMMENT ON FUNCTION public.telematics_snapshots_retention() IS 'Deletes rows of telematics_snapshots older than 365 days by captured_at; returns how many (generated by retain)';
 
--- source: schema/rental/users.schema:62
+-- source: schema/rental/users.schema:63
 CREATE FUNCTION public.users_guard_privileged_columns() RETURNS trigger
-    LANGUAGE plpgsql SECURITY INVOKER
+    LANGUAGE plpgsql SET search_path = '' SECURITY INVOKER
     AS $$
 BEGIN
   IF current_user NOT IN ('authenticated', 'anon') THEN
@@ -3987,13 +3990,13 @@ $$;
 -- source: schema/rental/users.schema:48
 CREATE TRIGGER guard_privileged_columns BEFORE update ON public.users FOR EACH ROW EXECUTE FUNCTION public.users_guard_privileged_columns();
 
--- source: schema/rental/users.schema:86
+-- source: schema/rental/users.schema:88
 REVOKE EXECUTE ON FUNCTION public.users_guard_privileged_columns() FROM PUBLIC, anon;
 
--- source: schema/rental/users.schema:87
+-- source: schema/rental/users.schema:89
 COMMENT ON FUNCTION public.users_guard_privileged_columns() IS 'BEFORE UPDATE guard on users: privileged columns change only by admins';
 
--- source: schema/rental/dashboard.schema:199
+-- source: schema/rental/dashboard.schema:200
 CREATE MATERIALIZED VIEW public.mv_alert_candidates AS
 select 'maintenance_overdue'::text as alert_type, 'equipment'::text as entity_type, e.id as entity_id,
             'critical'::text as severity,
@@ -4036,33 +4039,33 @@ select 'maintenance_overdue'::text as alert_type, 'equipment'::text as entity_ty
       where t.status not in ('resolved', 'closed')
         and t.resolution_due_at < now() + interval '2 hours';
 
--- source: schema/rental/dashboard.schema:319
+-- source: schema/rental/dashboard.schema:324
 CREATE FUNCTION public.dashboard_alert_candidates() RETURNS setof public.mv_alert_candidates
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$ select c.* from public.mv_alert_candidates c where public.is_admin() $$;
 
--- source: schema/rental/dashboard.schema:322
+-- source: schema/rental/dashboard.schema:327
 REVOKE EXECUTE ON FUNCTION public.dashboard_alert_candidates() FROM PUBLIC, anon;
 
--- source: schema/rental/dashboard.schema:323
+-- source: schema/rental/dashboard.schema:328
 GRANT EXECUTE ON FUNCTION public.dashboard_alert_candidates() TO authenticated;
 
--- source: schema/rental/dashboard.schema:324
+-- source: schema/rental/dashboard.schema:329
 COMMENT ON FUNCTION public.dashboard_alert_candidates() IS 'mv_alert_candidates for admins';
 
--- source: schema/rental/dashboard.schema:240
+-- source: schema/rental/dashboard.schema:241
 CREATE UNIQUE INDEX mv_alert_candidates_alert_type_entity_id_idx ON public.mv_alert_candidates (alert_type, entity_id);
 
--- source: schema/rental/dashboard.schema:241
+-- source: schema/rental/dashboard.schema:242
 REVOKE ALL ON TABLE public.mv_alert_candidates FROM anon, authenticated;
 
--- source: schema/rental/dashboard.schema:242
+-- source: schema/rental/dashboard.schema:243
 GRANT SELECT ON TABLE public.mv_alert_candidates TO service_role;
 
--- source: schema/rental/dashboard.schema:243
+-- source: schema/rental/dashboard.schema:244
 COMMENT ON MATERIALIZED VIEW public.mv_alert_candidates IS 'Conditions that should raise an alert; turned into alerts by refresh_dashboard_views()';
 
--- source: schema/rental/dashboard.schema:154
+-- source: schema/rental/dashboard.schema:155
 CREATE MATERIALIZED VIEW public.mv_booking_trends AS
 select
        (b.created_at at time zone 'UTC')::date as day,
@@ -4074,35 +4077,35 @@ select
      from public.bookings b
      group by 1, 2;
 
--- source: schema/rental/dashboard.schema:299
+-- source: schema/rental/dashboard.schema:302
 CREATE FUNCTION public.dashboard_booking_trends(p_from date, p_to date) RETURNS setof public.mv_booking_trends
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$ select t.* from public.mv_booking_trends t
         where public.is_admin() and t.day between p_from and p_to
         order by t.day, t.status $$;
 
--- source: schema/rental/dashboard.schema:304
+-- source: schema/rental/dashboard.schema:307
 REVOKE EXECUTE ON FUNCTION public.dashboard_booking_trends(date, date) FROM PUBLIC, anon;
 
--- source: schema/rental/dashboard.schema:305
+-- source: schema/rental/dashboard.schema:308
 GRANT EXECUTE ON FUNCTION public.dashboard_booking_trends(date, date) TO authenticated;
 
--- source: schema/rental/dashboard.schema:306
+-- source: schema/rental/dashboard.schema:309
 COMMENT ON FUNCTION public.dashboard_booking_trends(date, date) IS 'mv_booking_trends between two days, for admins';
 
--- source: schema/rental/dashboard.schema:164
+-- source: schema/rental/dashboard.schema:165
 CREATE UNIQUE INDEX mv_booking_trends_day_status_idx ON public.mv_booking_trends (day, status);
 
--- source: schema/rental/dashboard.schema:165
+-- source: schema/rental/dashboard.schema:166
 REVOKE ALL ON TABLE public.mv_booking_trends FROM anon, authenticated;
 
--- source: schema/rental/dashboard.schema:166
+-- source: schema/rental/dashboard.schema:167
 GRANT SELECT ON TABLE public.mv_booking_trends TO service_role;
 
--- source: schema/rental/dashboard.schema:167
+-- source: schema/rental/dashboard.schema:168
 COMMENT ON MATERIALIZED VIEW public.mv_booking_trends IS 'Bookings created per UTC day and current status';
 
--- source: schema/rental/dashboard.schema:107
+-- source: schema/rental/dashboard.schema:108
 CREATE MATERIALIZED VIEW public.mv_dashboard_kpis AS
 select
        1 as id,
@@ -4126,33 +4129,33 @@ select
          where t.status not in ('resolved', 'closed')) as open_tickets,
        (select count(*) from public.alerts a where a.status = 'open') as open_alerts;
 
--- source: schema/rental/dashboard.schema:281
+-- source: schema/rental/dashboard.schema:282
 CREATE FUNCTION public.dashboard_kpis() RETURNS setof public.mv_dashboard_kpis
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$ select k.* from public.mv_dashboard_kpis k where public.is_admin() $$;
 
--- source: schema/rental/dashboard.schema:284
+-- source: schema/rental/dashboard.schema:285
 REVOKE EXECUTE ON FUNCTION public.dashboard_kpis() FROM PUBLIC, anon;
 
--- source: schema/rental/dashboard.schema:285
+-- source: schema/rental/dashboard.schema:286
 GRANT EXECUTE ON FUNCTION public.dashboard_kpis() TO authenticated;
 
--- source: schema/rental/dashboard.schema:286
+-- source: schema/rental/dashboard.schema:287
 COMMENT ON FUNCTION public.dashboard_kpis() IS 'mv_dashboard_kpis for admins (empty for anyone else)';
 
--- source: schema/rental/dashboard.schema:129
+-- source: schema/rental/dashboard.schema:130
 CREATE UNIQUE INDEX mv_dashboard_kpis_id_idx ON public.mv_dashboard_kpis (id);
 
--- source: schema/rental/dashboard.schema:130
+-- source: schema/rental/dashboard.schema:131
 REVOKE ALL ON TABLE public.mv_dashboard_kpis FROM anon, authenticated;
 
--- source: schema/rental/dashboard.schema:131
+-- source: schema/rental/dashboard.schema:132
 GRANT SELECT ON TABLE public.mv_dashboard_kpis TO service_role;
 
--- source: schema/rental/dashboard.schema:132
+-- source: schema/rental/dashboard.schema:133
 COMMENT ON MATERIALIZED VIEW public.mv_dashboard_kpis IS 'Headline KPIs of the admin dashboard (one row)';
 
--- source: schema/rental/dashboard.schema:170
+-- source: schema/rental/dashboard.schema:171
 CREATE MATERIALIZED VIEW public.mv_equipment_utilization AS
 select
        e.id as equipment_id,
@@ -4176,38 +4179,38 @@ select
      where e.status <> 'retired'
      group by e.id;
 
--- source: schema/rental/dashboard.schema:309
+-- source: schema/rental/dashboard.schema:313
 CREATE FUNCTION public.dashboard_equipment_utilization() RETURNS setof public.mv_equipment_utilization
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$ select u.* from public.mv_equipment_utilization u
         where public.is_admin()
         order by u.utilization_pct_90d desc $$;
 
--- source: schema/rental/dashboard.schema:314
+-- source: schema/rental/dashboard.schema:318
 REVOKE EXECUTE ON FUNCTION public.dashboard_equipment_utilization() FROM PUBLIC, anon;
 
--- source: schema/rental/dashboard.schema:315
+-- source: schema/rental/dashboard.schema:319
 GRANT EXECUTE ON FUNCTION public.dashboard_equipment_utilization() TO authenticated;
 
--- source: schema/rental/dashboard.schema:316
+-- source: schema/rental/dashboard.schema:320
 COMMENT ON FUNCTION public.dashboard_equipment_utilization() IS 'mv_equipment_utilization for admins, busiest first';
 
--- source: schema/rental/dashboard.schema:192
+-- source: schema/rental/dashboard.schema:193
 CREATE UNIQUE INDEX mv_equipment_utilization_equipment_id_idx ON public.mv_equipment_utilization (equipment_id);
 
--- source: schema/rental/dashboard.schema:193
+-- source: schema/rental/dashboard.schema:194
 CREATE INDEX mv_equipment_utilization_utilization_pct_90d_idx ON public.mv_equipment_utilization (utilization_pct_90d);
 
--- source: schema/rental/dashboard.schema:194
+-- source: schema/rental/dashboard.schema:195
 REVOKE ALL ON TABLE public.mv_equipment_utilization FROM anon, authenticated;
 
--- source: schema/rental/dashboard.schema:195
+-- source: schema/rental/dashboard.schema:196
 GRANT SELECT ON TABLE public.mv_equipment_utilization TO service_role;
 
--- source: schema/rental/dashboard.schema:196
+-- source: schema/rental/dashboard.schema:197
 COMMENT ON MATERIALIZED VIEW public.mv_equipment_utilization IS 'Share of the last 90 days each active piece of equipment was on rent';
 
--- source: schema/rental/dashboard.schema:135
+-- source: schema/rental/dashboard.schema:136
 CREATE MATERIALIZED VIEW public.mv_revenue_trends AS
 select
        (p.paid_at at time zone 'UTC')::date as day,
@@ -4222,32 +4225,32 @@ select
      where p.status = 'succeeded' and p.paid_at is not null
      group by 1, 2;
 
--- source: schema/rental/dashboard.schema:289
+-- source: schema/rental/dashboard.schema:291
 CREATE FUNCTION public.dashboard_revenue_trends(p_from date, p_to date) RETURNS setof public.mv_revenue_trends
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$ select r.* from public.mv_revenue_trends r
         where public.is_admin() and r.day between p_from and p_to
         order by r.day, r.currency $$;
 
--- source: schema/rental/dashboard.schema:294
+-- source: schema/rental/dashboard.schema:296
 REVOKE EXECUTE ON FUNCTION public.dashboard_revenue_trends(date, date) FROM PUBLIC, anon;
 
--- source: schema/rental/dashboard.schema:295
+-- source: schema/rental/dashboard.schema:297
 GRANT EXECUTE ON FUNCTION public.dashboard_revenue_trends(date, date) TO authenticated;
 
--- source: schema/rental/dashboard.schema:296
+-- source: schema/rental/dashboard.schema:298
 COMMENT ON FUNCTION public.dashboard_revenue_trends(date, date) IS 'mv_revenue_trends between two days, for admins';
 
--- source: schema/rental/dashboard.schema:148
+-- source: schema/rental/dashboard.schema:149
 CREATE UNIQUE INDEX mv_revenue_trends_day_currency_idx ON public.mv_revenue_trends (day, currency);
 
--- source: schema/rental/dashboard.schema:149
+-- source: schema/rental/dashboard.schema:150
 REVOKE ALL ON TABLE public.mv_revenue_trends FROM anon, authenticated;
 
--- source: schema/rental/dashboard.schema:150
+-- source: schema/rental/dashboard.schema:151
 GRANT SELECT ON TABLE public.mv_revenue_trends TO service_role;
 
--- source: schema/rental/dashboard.schema:151
+-- source: schema/rental/dashboard.schema:152
 COMMENT ON MATERIALIZED VIEW public.mv_revenue_trends IS 'Daily revenue (UTC days) per currency from succeeded payments';
 
 -- source: schema/rental/equipment.schema:174

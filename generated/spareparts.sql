@@ -59,13 +59,13 @@ ALTER TABLE public.activity_logs ENABLE ROW LEVEL SECURITY;
 -- source: schema/spareparts/security.schema:31
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.activity_logs TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.activity_logs TO service_role;
 
--- source: schema/spareparts/project.schema:168
+-- source: schema/spareparts/project.schema:171
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.activity_logs FROM anon;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.activity_logs FROM authenticated;
 
 -- source: schema/spareparts/security.schema:36
@@ -107,7 +107,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.audit_logs TO service_role;
 -- source: schema/spareparts/project.schema:60
 COMMENT ON TABLE public.audit_logs IS 'Row-level change history of the sensitive tables (matrix column Security)';
 
--- source: schema/spareparts/carts.schema:33
+-- source: schema/spareparts/carts.schema:34
 CREATE TABLE public.cart_items (
     id uuid DEFAULT gen_random_uuid(),
     cart_id uuid NOT NULL,
@@ -120,28 +120,28 @@ CREATE TABLE public.cart_items (
     CONSTRAINT cart_items_cart_id_spare_part_id_key UNIQUE (cart_id, spare_part_id)
 );
 
--- source: schema/spareparts/carts.schema:47
+-- source: schema/spareparts/carts.schema:48
 CREATE INDEX idx_cart_items_cart_id ON public.cart_items (cart_id);
 
--- source: schema/spareparts/carts.schema:48
+-- source: schema/spareparts/carts.schema:49
 CREATE INDEX cart_items_spare_part_id_idx ON public.cart_items (spare_part_id);
 
--- source: schema/spareparts/carts.schema:50
+-- source: schema/spareparts/carts.schema:51
 ALTER TABLE public.cart_items ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/carts.schema:57
+-- source: schema/spareparts/carts.schema:58
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.cart_items TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.cart_items TO service_role;
 
--- source: schema/spareparts/project.schema:168
+-- source: schema/spareparts/project.schema:171
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.cart_items FROM anon;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.cart_items FROM authenticated;
 
--- source: schema/spareparts/carts.schema:62
+-- source: schema/spareparts/carts.schema:63
 COMMENT ON TABLE public.cart_items IS 'A part and quantity in a user cart (realtime-synced by the PWA)';
 
 -- source: schema/spareparts/catalog.schema:8
@@ -171,19 +171,19 @@ CREATE INDEX categories_parent_id_idx ON public.categories (parent_id);
 -- source: schema/spareparts/catalog.schema:22
 ALTER TABLE public.categories ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/project.schema:179
+-- source: schema/spareparts/project.schema:182
 GRANT SELECT ON TABLE public.categories TO anon;
 
--- source: schema/spareparts/project.schema:180
+-- source: schema/spareparts/project.schema:183
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.categories FROM anon;
 
 -- source: schema/spareparts/catalog.schema:29
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.categories TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.categories TO service_role;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.categories FROM authenticated;
 
 -- source: schema/spareparts/catalog.schema:33
@@ -225,19 +225,19 @@ GRANT SELECT, INSERT ON TABLE public.conversations TO authenticated;
 -- source: schema/spareparts/messaging.schema:35
 REVOKE UPDATE, DELETE ON TABLE public.conversations FROM authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.conversations TO service_role;
 
--- source: schema/spareparts/project.schema:168
+-- source: schema/spareparts/project.schema:171
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.conversations FROM anon;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.conversations FROM authenticated;
 
 -- source: schema/spareparts/messaging.schema:39
 COMMENT ON TABLE public.conversations IS 'A message thread between a buyer and a vendor, optionally about a part or an order';
 
--- source: schema/spareparts/carts.schema:92
+-- source: schema/spareparts/carts.schema:94
 CREATE TABLE public.guest_cart_items (
     id uuid DEFAULT gen_random_uuid(),
     guest_cart_id uuid NOT NULL,
@@ -250,34 +250,34 @@ CREATE TABLE public.guest_cart_items (
     CONSTRAINT guest_cart_items_guest_cart_id_spare_part_id_key UNIQUE (guest_cart_id, spare_part_id)
 );
 
--- source: schema/spareparts/carts.schema:103
+-- source: schema/spareparts/carts.schema:105
 CREATE INDEX idx_guest_cart_items_guest_cart_id ON public.guest_cart_items (guest_cart_id);
 
--- source: schema/spareparts/carts.schema:104
+-- source: schema/spareparts/carts.schema:106
 CREATE INDEX guest_cart_items_spare_part_id_idx ON public.guest_cart_items (spare_part_id);
 
--- source: schema/spareparts/carts.schema:106
+-- source: schema/spareparts/carts.schema:108
 ALTER TABLE public.guest_cart_items ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/carts.schema:115
+-- source: schema/spareparts/carts.schema:117
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.guest_cart_items TO anon;
 
--- source: schema/spareparts/carts.schema:116
+-- source: schema/spareparts/carts.schema:118
 GRANT SELECT ON TABLE public.guest_cart_items TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.guest_cart_items TO service_role;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.guest_cart_items FROM authenticated;
 
--- source: schema/spareparts/carts.schema:119
+-- source: schema/spareparts/carts.schema:121
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.guest_cart_items FROM anon;
 
--- source: schema/spareparts/carts.schema:121
+-- source: schema/spareparts/carts.schema:123
 COMMENT ON TABLE public.guest_cart_items IS 'A part and quantity in a guest cart';
 
--- source: schema/spareparts/carts.schema:67
+-- source: schema/spareparts/carts.schema:69
 CREATE TABLE public.guest_carts (
     id uuid DEFAULT gen_random_uuid(),
     session_token uuid NOT NULL,
@@ -287,37 +287,37 @@ CREATE TABLE public.guest_carts (
     CONSTRAINT guest_carts_session_token_key UNIQUE (session_token)
 );
 
--- source: schema/spareparts/carts.schema:94
+-- source: schema/spareparts/carts.schema:96
 ALTER TABLE public.guest_cart_items ADD CONSTRAINT guest_cart_items_guest_cart_id_fkey FOREIGN KEY (guest_cart_id) REFERENCES public.guest_carts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/carts.schema:69
+-- source: schema/spareparts/carts.schema:71
 COMMENT ON COLUMN public.guest_carts.session_token IS 'The guest token from the PWA''s localStorage';
 
--- source: schema/spareparts/carts.schema:73
+-- source: schema/spareparts/carts.schema:75
 CREATE INDEX guest_carts_updated_at_idx ON public.guest_carts (updated_at);
 
--- source: schema/spareparts/carts.schema:75
+-- source: schema/spareparts/carts.schema:77
 ALTER TABLE public.guest_carts ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/carts.schema:82
+-- source: schema/spareparts/carts.schema:84
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.guest_carts TO anon;
 
--- source: schema/spareparts/carts.schema:83
+-- source: schema/spareparts/carts.schema:85
 GRANT SELECT ON TABLE public.guest_carts TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.guest_carts TO service_role;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.guest_carts FROM authenticated;
 
--- source: schema/spareparts/carts.schema:86
+-- source: schema/spareparts/carts.schema:88
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.guest_carts FROM anon;
 
--- source: schema/spareparts/carts.schema:89
+-- source: schema/spareparts/carts.schema:91
 COMMENT ON TABLE public.guest_carts IS 'Cart of a guest (no account), found by the guest token; purged after 30 idle days';
 
--- source: schema/spareparts/catalog.schema:227
+-- source: schema/spareparts/catalog.schema:232
 CREATE TABLE public.inventory_alerts (
     id uuid DEFAULT gen_random_uuid(),
     spare_part_id uuid NOT NULL,
@@ -332,46 +332,46 @@ CREATE TABLE public.inventory_alerts (
     CONSTRAINT resolved_has_time CHECK ((status = 'resolved') = (resolved_at is not null))
 );
 
--- source: schema/spareparts/catalog.schema:231
+-- source: schema/spareparts/catalog.schema:236
 COMMENT ON COLUMN public.inventory_alerts.stock_quantity IS 'Stock when the alert was raised';
 
--- source: schema/spareparts/catalog.schema:241
+-- source: schema/spareparts/catalog.schema:246
 CREATE UNIQUE INDEX inventory_alerts_one_open ON public.inventory_alerts (spare_part_id) WHERE status <> 'resolved';
 
--- source: schema/spareparts/catalog.schema:242
+-- source: schema/spareparts/catalog.schema:247
 CREATE INDEX inventory_alerts_spare_part_id_idx ON public.inventory_alerts (spare_part_id);
 
--- source: schema/spareparts/catalog.schema:243
+-- source: schema/spareparts/catalog.schema:248
 CREATE INDEX inventory_alerts_vendor_id_created_at_idx ON public.inventory_alerts (vendor_id, created_at desc) WHERE status = 'open';
 
--- source: schema/spareparts/catalog.schema:244
+-- source: schema/spareparts/catalog.schema:249
 CREATE INDEX inventory_alerts_vendor_id_idx ON public.inventory_alerts (vendor_id);
 
--- source: schema/spareparts/catalog.schema:246
+-- source: schema/spareparts/catalog.schema:251
 ALTER TABLE public.inventory_alerts ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/catalog.schema:247
+-- source: schema/spareparts/catalog.schema:252
 CREATE POLICY "Vendors read their own alerts" ON public.inventory_alerts FOR SELECT TO authenticated USING (vendor_id = (select auth.uid()));
 
--- source: schema/spareparts/catalog.schema:250
+-- source: schema/spareparts/catalog.schema:255
 CREATE POLICY "Vendors acknowledge their own alerts" ON public.inventory_alerts FOR UPDATE TO authenticated USING (vendor_id = (select auth.uid())) WITH CHECK (vendor_id = (select auth.uid()));
 
--- source: schema/spareparts/catalog.schema:256
+-- source: schema/spareparts/catalog.schema:261
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.inventory_alerts TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.inventory_alerts TO service_role;
 
--- source: schema/spareparts/project.schema:168
+-- source: schema/spareparts/project.schema:171
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.inventory_alerts FROM anon;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.inventory_alerts FROM authenticated;
 
--- source: schema/spareparts/catalog.schema:261
+-- source: schema/spareparts/catalog.schema:266
 COMMENT ON TABLE public.inventory_alerts IS 'Low-stock notice for a vendor, raised and resolved by check_stock_level';
 
--- source: schema/spareparts/messaging.schema:42
+-- source: schema/spareparts/messaging.schema:43
 CREATE TABLE public.messages (
     id uuid DEFAULT gen_random_uuid(),
     conversation_id uuid NOT NULL,
@@ -384,60 +384,60 @@ CREATE TABLE public.messages (
     CONSTRAINT messages_body_check CHECK (length(body) between 1 and 10000)
 );
 
--- source: schema/spareparts/messaging.schema:44
+-- source: schema/spareparts/messaging.schema:45
 ALTER TABLE public.messages ADD CONSTRAINT messages_conversation_id_fkey FOREIGN KEY (conversation_id) REFERENCES public.conversations (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/messaging.schema:47
+-- source: schema/spareparts/messaging.schema:48
 COMMENT ON COLUMN public.messages.attachments IS 'Storage object paths';
 
--- source: schema/spareparts/messaging.schema:48
+-- source: schema/spareparts/messaging.schema:49
 COMMENT ON COLUMN public.messages.read_at IS 'When the other participant read it';
 
--- source: schema/spareparts/messaging.schema:51
+-- source: schema/spareparts/messaging.schema:52
 CREATE INDEX messages_conversation_id_created_at_idx ON public.messages (conversation_id, created_at);
 
--- source: schema/spareparts/messaging.schema:52
+-- source: schema/spareparts/messaging.schema:53
 CREATE INDEX messages_sender_id_idx ON public.messages (sender_id);
 
--- source: schema/spareparts/messaging.schema:54
+-- source: schema/spareparts/messaging.schema:55
 ALTER TABLE public.messages ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/messaging.schema:55
+-- source: schema/spareparts/messaging.schema:56
 CREATE POLICY "Participants read messages of their conversations" ON public.messages FOR SELECT TO authenticated USING (conversation_id in (select c.id from public.conversations c
                                 where (select auth.uid()) in (c.buyer_id, c.vendor_id)));
 
--- source: schema/spareparts/messaging.schema:59
+-- source: schema/spareparts/messaging.schema:60
 CREATE POLICY "Participants send messages as themselves" ON public.messages FOR INSERT TO authenticated WITH CHECK (sender_id = (select auth.uid())
                 and conversation_id in (select c.id from public.conversations c
                                          where (select auth.uid()) in (c.buyer_id, c.vendor_id)));
 
--- source: schema/spareparts/messaging.schema:64
+-- source: schema/spareparts/messaging.schema:65
 CREATE POLICY "Recipients mark messages read" ON public.messages FOR UPDATE TO authenticated USING (sender_id <> (select auth.uid())
            and conversation_id in (select c.id from public.conversations c
                                     where (select auth.uid()) in (c.buyer_id, c.vendor_id))) WITH CHECK (sender_id <> (select auth.uid()));
 
--- source: schema/spareparts/messaging.schema:72
+-- source: schema/spareparts/messaging.schema:73
 GRANT SELECT, INSERT ON TABLE public.messages TO authenticated;
 
--- source: schema/spareparts/messaging.schema:75
+-- source: schema/spareparts/messaging.schema:76
 REVOKE UPDATE, DELETE ON TABLE public.messages FROM authenticated;
 
--- source: schema/spareparts/messaging.schema:76
+-- source: schema/spareparts/messaging.schema:77
 GRANT UPDATE (read_at) ON TABLE public.messages TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.messages TO service_role;
 
--- source: schema/spareparts/project.schema:168
+-- source: schema/spareparts/project.schema:171
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.messages FROM anon;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.messages FROM authenticated;
 
--- source: schema/spareparts/messaging.schema:82
+-- source: schema/spareparts/messaging.schema:83
 COMMENT ON TABLE public.messages IS 'One message in a conversation';
 
--- source: schema/spareparts/messaging.schema:110
+-- source: schema/spareparts/messaging.schema:112
 CREATE TABLE public.notifications (
     id uuid DEFAULT gen_random_uuid(),
     user_id uuid NOT NULL,
@@ -451,46 +451,46 @@ CREATE TABLE public.notifications (
     CONSTRAINT notifications_type_check CHECK (type in ('order', 'payment', 'message', 'inventory', 'review', 'system'))
 );
 
--- source: schema/spareparts/messaging.schema:122
+-- source: schema/spareparts/messaging.schema:124
 CREATE INDEX notifications_user_id_created_at_idx ON public.notifications (user_id, created_at desc);
 
--- source: schema/spareparts/messaging.schema:123
+-- source: schema/spareparts/messaging.schema:125
 CREATE INDEX notifications_user_id_idx ON public.notifications (user_id) WHERE read_at is null;
 
--- source: schema/spareparts/messaging.schema:125
+-- source: schema/spareparts/messaging.schema:127
 ALTER TABLE public.notifications ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/messaging.schema:126
+-- source: schema/spareparts/messaging.schema:128
 CREATE POLICY "Users read their own notifications" ON public.notifications FOR SELECT TO authenticated USING (user_id = (select auth.uid()));
 
--- source: schema/spareparts/messaging.schema:129
+-- source: schema/spareparts/messaging.schema:131
 CREATE POLICY "Users mark their own notifications read" ON public.notifications FOR UPDATE TO authenticated USING (user_id = (select auth.uid())) WITH CHECK (user_id = (select auth.uid()));
 
--- source: schema/spareparts/messaging.schema:133
+-- source: schema/spareparts/messaging.schema:135
 CREATE POLICY "Users delete their own notifications" ON public.notifications FOR DELETE TO authenticated USING (user_id = (select auth.uid()));
 
--- source: schema/spareparts/messaging.schema:138
+-- source: schema/spareparts/messaging.schema:140
 GRANT SELECT, DELETE ON TABLE public.notifications TO authenticated;
 
--- source: schema/spareparts/messaging.schema:139
+-- source: schema/spareparts/messaging.schema:141
 REVOKE INSERT, UPDATE ON TABLE public.notifications FROM authenticated;
 
--- source: schema/spareparts/messaging.schema:140
+-- source: schema/spareparts/messaging.schema:142
 GRANT UPDATE (read_at) ON TABLE public.notifications TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.notifications TO service_role;
 
--- source: schema/spareparts/project.schema:168
+-- source: schema/spareparts/project.schema:171
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.notifications FROM anon;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.notifications FROM authenticated;
 
--- source: schema/spareparts/messaging.schema:145
+-- source: schema/spareparts/messaging.schema:147
 COMMENT ON TABLE public.notifications IS 'In-app notification for one user (orders, payments, messages, stock)';
 
--- source: schema/spareparts/orders.schema:169
+-- source: schema/spareparts/orders.schema:175
 CREATE TABLE public.order_items (
     id uuid DEFAULT gen_random_uuid(),
     order_id uuid NOT NULL,
@@ -507,40 +507,40 @@ CREATE TABLE public.order_items (
     CONSTRAINT order_items_quantity_check CHECK (quantity between 1 and 999)
 );
 
--- source: schema/spareparts/orders.schema:186
+-- source: schema/spareparts/orders.schema:192
 CREATE INDEX order_items_order_id_idx ON public.order_items (order_id);
 
--- source: schema/spareparts/orders.schema:187
+-- source: schema/spareparts/orders.schema:193
 CREATE INDEX order_items_vendor_id_created_at_idx ON public.order_items (vendor_id, created_at desc);
 
--- source: schema/spareparts/orders.schema:188
+-- source: schema/spareparts/orders.schema:194
 CREATE INDEX order_items_spare_part_id_idx ON public.order_items (spare_part_id);
 
--- source: schema/spareparts/orders.schema:190
+-- source: schema/spareparts/orders.schema:196
 ALTER TABLE public.order_items ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/orders.schema:219
+-- source: schema/spareparts/orders.schema:225
 CREATE POLICY "Vendors read their own order lines" ON public.order_items FOR SELECT TO authenticated USING (vendor_id = (select auth.uid()));
 
--- source: schema/spareparts/project.schema:179
+-- source: schema/spareparts/project.schema:182
 GRANT SELECT ON TABLE public.order_items TO anon;
 
--- source: schema/spareparts/project.schema:180
+-- source: schema/spareparts/project.schema:183
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.order_items FROM anon;
 
--- source: schema/spareparts/orders.schema:225
+-- source: schema/spareparts/orders.schema:231
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.order_items TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.order_items TO service_role;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.order_items FROM authenticated;
 
--- source: schema/spareparts/orders.schema:233
+-- source: schema/spareparts/orders.schema:239
 COMMENT ON TABLE public.order_items IS 'A line of an order: part, vendor, price and quantity as sold';
 
--- source: schema/spareparts/orders.schema:80
+-- source: schema/spareparts/orders.schema:84
 CREATE TABLE public.orders (
     id uuid DEFAULT gen_random_uuid(),
     order_number bigint GENERATED ALWAYS AS IDENTITY,
@@ -578,70 +578,70 @@ CREATE TABLE public.orders (
 -- source: schema/spareparts/messaging.schema:10
 ALTER TABLE public.conversations ADD CONSTRAINT conversations_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/orders.schema:184
+-- source: schema/spareparts/orders.schema:190
 ALTER TABLE public.order_items ADD CONSTRAINT fk_order_items_order FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/orders.schema:195
+-- source: schema/spareparts/orders.schema:201
 CREATE POLICY "Customers read items of their own orders" ON public.order_items FOR SELECT TO authenticated USING (order_id in (select o.id from public.orders o where o.customer_id = (select auth.uid())));
 
--- source: schema/spareparts/orders.schema:82
+-- source: schema/spareparts/orders.schema:86
 COMMENT ON COLUMN public.orders.order_number IS 'Human-facing order number';
 
--- source: schema/spareparts/orders.schema:85
+-- source: schema/spareparts/orders.schema:89
 COMMENT ON COLUMN public.orders.guest_token IS 'Guest checkout: the guest token that may read this order';
 
--- source: schema/spareparts/orders.schema:94
+-- source: schema/spareparts/orders.schema:98
 COMMENT ON COLUMN public.orders.tj IS 'Raw TJ payment state as last reported by the webhook';
 
--- source: schema/spareparts/orders.schema:98
+-- source: schema/spareparts/orders.schema:102
 COMMENT ON COLUMN public.orders.subtotal IS 'Sum of order_items.line_total, kept by a trigger';
 
--- source: schema/spareparts/orders.schema:114
+-- source: schema/spareparts/orders.schema:118
 CREATE INDEX idx_orders_payment_intent ON public.orders (payment_intent_id);
 
--- source: schema/spareparts/orders.schema:115
+-- source: schema/spareparts/orders.schema:119
 CREATE INDEX orders_customer_id_created_at_idx ON public.orders (customer_id, created_at desc);
 
--- source: schema/spareparts/orders.schema:116
+-- source: schema/spareparts/orders.schema:120
 CREATE INDEX orders_guest_token_idx ON public.orders (guest_token) WHERE guest_token is not null;
 
--- source: schema/spareparts/orders.schema:117
+-- source: schema/spareparts/orders.schema:121
 CREATE INDEX orders_payment_method_id_idx ON public.orders (payment_method_id) WHERE payment_method_id is not null;
 
--- source: schema/spareparts/orders.schema:118
+-- source: schema/spareparts/orders.schema:122
 CREATE INDEX orders_shipping_zone_id_idx ON public.orders (shipping_zone_id) WHERE shipping_zone_id is not null;
 
--- source: schema/spareparts/orders.schema:119
+-- source: schema/spareparts/orders.schema:123
 CREATE INDEX orders_status_created_at_idx ON public.orders (status, created_at desc);
 
--- source: schema/spareparts/orders.schema:120
+-- source: schema/spareparts/orders.schema:124
 CREATE INDEX orders_payment_status_idx ON public.orders (payment_status) WHERE payment_status in ('pending', 'processing', 'authorised');
 
--- source: schema/spareparts/orders.schema:122
+-- source: schema/spareparts/orders.schema:126
 ALTER TABLE public.orders ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/orders.schema:126
+-- source: schema/spareparts/orders.schema:130
 CREATE POLICY "Customers read their own orders" ON public.orders FOR SELECT TO authenticated USING (customer_id = (select auth.uid()));
 
--- source: schema/spareparts/project.schema:179
+-- source: schema/spareparts/project.schema:182
 GRANT SELECT ON TABLE public.orders TO anon;
 
--- source: schema/spareparts/project.schema:180
+-- source: schema/spareparts/project.schema:183
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.orders FROM anon;
 
--- source: schema/spareparts/orders.schema:157
+-- source: schema/spareparts/orders.schema:161
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.orders TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.orders TO service_role;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.orders FROM authenticated;
 
--- source: schema/spareparts/orders.schema:166
+-- source: schema/spareparts/orders.schema:170
 COMMENT ON TABLE public.orders IS 'A purchase by a customer or a guest (matrix column Orders); totals kept by triggers';
 
--- source: schema/spareparts/payments.schema:49
+-- source: schema/spareparts/payments.schema:51
 CREATE TABLE public.payments (
     id uuid DEFAULT gen_random_uuid(),
     order_id uuid,
@@ -666,55 +666,55 @@ CREATE TABLE public.payments (
     CONSTRAINT charge_has_order CHECK (kind = 'payout' or order_id is not null)
 );
 
--- source: schema/spareparts/payments.schema:51
+-- source: schema/spareparts/payments.schema:53
 ALTER TABLE public.payments ADD CONSTRAINT payments_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE RESTRICT;
 
--- source: schema/spareparts/payments.schema:52
+-- source: schema/spareparts/payments.schema:54
 COMMENT ON COLUMN public.payments.order_id IS 'NULL only for vendor payouts; an order with payments cannot be deleted';
 
--- source: schema/spareparts/payments.schema:54
+-- source: schema/spareparts/payments.schema:56
 COMMENT ON COLUMN public.payments.user_id IS 'Payer (charge, refund) or payee (payout); NULL for guest checkout';
 
--- source: schema/spareparts/payments.schema:60
+-- source: schema/spareparts/payments.schema:62
 COMMENT ON COLUMN public.payments.tj_reference IS 'TJ transaction id';
 
--- source: schema/spareparts/payments.schema:62
+-- source: schema/spareparts/payments.schema:64
 COMMENT ON COLUMN public.payments.tj IS 'Raw TJ payment object as last reported';
 
--- source: schema/spareparts/payments.schema:72
+-- source: schema/spareparts/payments.schema:74
 CREATE INDEX payments_order_id_idx ON public.payments (order_id);
 
--- source: schema/spareparts/payments.schema:73
+-- source: schema/spareparts/payments.schema:75
 CREATE INDEX payments_user_id_created_at_idx ON public.payments (user_id, created_at desc);
 
--- source: schema/spareparts/payments.schema:74
+-- source: schema/spareparts/payments.schema:76
 CREATE INDEX payments_payment_method_id_idx ON public.payments (payment_method_id) WHERE payment_method_id is not null;
 
--- source: schema/spareparts/payments.schema:75
+-- source: schema/spareparts/payments.schema:77
 CREATE INDEX payments_status_created_at_idx ON public.payments (status, created_at) WHERE status in ('pending', 'processing', 'authorised');
 
--- source: schema/spareparts/payments.schema:77
+-- source: schema/spareparts/payments.schema:79
 ALTER TABLE public.payments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/payments.schema:78
+-- source: schema/spareparts/payments.schema:80
 CREATE POLICY "Users read their own payments" ON public.payments FOR SELECT TO authenticated USING (user_id = (select auth.uid()));
 
--- source: schema/spareparts/payments.schema:84
+-- source: schema/spareparts/payments.schema:86
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.payments TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.payments TO service_role;
 
--- source: schema/spareparts/project.schema:168
+-- source: schema/spareparts/project.schema:171
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.payments FROM anon;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.payments FROM authenticated;
 
--- source: schema/spareparts/payments.schema:91
+-- source: schema/spareparts/payments.schema:93
 COMMENT ON TABLE public.payments IS 'A charge, refund or vendor payout through TJ (matrix column Payments)';
 
--- source: schema/spareparts/catalog.schema:165
+-- source: schema/spareparts/catalog.schema:169
 CREATE TABLE public.product_reviews (
     id uuid DEFAULT gen_random_uuid(),
     spare_part_id uuid NOT NULL,
@@ -731,52 +731,52 @@ CREATE TABLE public.product_reviews (
     CONSTRAINT product_reviews_spare_part_id_customer_id_key UNIQUE (spare_part_id, customer_id)
 );
 
--- source: schema/spareparts/catalog.schema:169
+-- source: schema/spareparts/catalog.schema:173
 ALTER TABLE public.product_reviews ADD CONSTRAINT product_reviews_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/catalog.schema:170
+-- source: schema/spareparts/catalog.schema:174
 COMMENT ON COLUMN public.product_reviews.order_id IS 'The order the part was bought in (verified purchase)';
 
--- source: schema/spareparts/catalog.schema:174
+-- source: schema/spareparts/catalog.schema:178
 COMMENT ON COLUMN public.product_reviews.is_published IS 'Admins hide abusive reviews';
 
--- source: schema/spareparts/catalog.schema:180
+-- source: schema/spareparts/catalog.schema:184
 CREATE INDEX product_reviews_spare_part_id_created_at_idx ON public.product_reviews (spare_part_id, created_at desc) WHERE is_published;
 
--- source: schema/spareparts/catalog.schema:181
+-- source: schema/spareparts/catalog.schema:185
 CREATE INDEX product_reviews_customer_id_idx ON public.product_reviews (customer_id);
 
--- source: schema/spareparts/catalog.schema:182
+-- source: schema/spareparts/catalog.schema:186
 CREATE INDEX product_reviews_order_id_idx ON public.product_reviews (order_id) WHERE order_id is not null;
 
--- source: schema/spareparts/catalog.schema:184
+-- source: schema/spareparts/catalog.schema:188
 ALTER TABLE public.product_reviews ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/catalog.schema:185
+-- source: schema/spareparts/catalog.schema:189
 CREATE POLICY "Anyone reads published reviews" ON public.product_reviews FOR SELECT TO anon, authenticated USING (is_published or customer_id = (select auth.uid()));
 
--- source: schema/spareparts/catalog.schema:198
+-- source: schema/spareparts/catalog.schema:202
 CREATE POLICY "Customers edit their own published reviews" ON public.product_reviews FOR UPDATE TO authenticated USING (customer_id = (select auth.uid()) and is_published) WITH CHECK (customer_id = (select auth.uid()) and is_published);
 
--- source: schema/spareparts/catalog.schema:202
+-- source: schema/spareparts/catalog.schema:206
 CREATE POLICY "Customers delete their own reviews" ON public.product_reviews FOR DELETE TO authenticated USING (customer_id = (select auth.uid()));
 
--- source: schema/spareparts/project.schema:179
+-- source: schema/spareparts/project.schema:182
 GRANT SELECT ON TABLE public.product_reviews TO anon;
 
--- source: schema/spareparts/project.schema:180
+-- source: schema/spareparts/project.schema:183
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.product_reviews FROM anon;
 
--- source: schema/spareparts/catalog.schema:208
+-- source: schema/spareparts/catalog.schema:212
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.product_reviews TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.product_reviews TO service_role;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.product_reviews FROM authenticated;
 
--- source: schema/spareparts/catalog.schema:212
+-- source: schema/spareparts/catalog.schema:216
 COMMENT ON TABLE public.product_reviews IS 'A customer''s rating and review of a spare part';
 
 -- source: schema/spareparts/orders.schema:16
@@ -804,7 +804,7 @@ CREATE TABLE public.shipping_zones (
     CONSTRAINT delivery_days_ordered CHECK (max_delivery_days is null or min_delivery_days is null or max_delivery_days >= min_delivery_days)
 );
 
--- source: schema/spareparts/orders.schema:95
+-- source: schema/spareparts/orders.schema:99
 ALTER TABLE public.orders ADD CONSTRAINT orders_shipping_zone_id_fkey FOREIGN KEY (shipping_zone_id) REFERENCES public.shipping_zones (id) ON DELETE SET NULL;
 
 -- source: schema/spareparts/orders.schema:20
@@ -816,25 +816,25 @@ CREATE INDEX shipping_zones_country_codes_idx ON public.shipping_zones USING gin
 -- source: schema/spareparts/orders.schema:35
 ALTER TABLE public.shipping_zones ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/project.schema:179
+-- source: schema/spareparts/project.schema:182
 GRANT SELECT ON TABLE public.shipping_zones TO anon;
 
--- source: schema/spareparts/project.schema:180
+-- source: schema/spareparts/project.schema:183
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.shipping_zones FROM anon;
 
 -- source: schema/spareparts/orders.schema:42
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.shipping_zones TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.shipping_zones TO service_role;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.shipping_zones FROM authenticated;
 
 -- source: schema/spareparts/orders.schema:46
 COMMENT ON TABLE public.shipping_zones IS 'Shipping price rules per group of countries, used by checkout';
 
--- source: schema/spareparts/catalog.schema:36
+-- source: schema/spareparts/catalog.schema:37
 CREATE TABLE public.spare_parts (
     id uuid DEFAULT gen_random_uuid(),
     vendor_id uuid NOT NULL,
@@ -869,85 +869,85 @@ CREATE TABLE public.spare_parts (
     CONSTRAINT spare_parts_vendor_id_sku_key UNIQUE (vendor_id, sku)
 );
 
--- source: schema/spareparts/carts.schema:36
+-- source: schema/spareparts/carts.schema:37
 ALTER TABLE public.cart_items ADD CONSTRAINT cart_items_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE CASCADE;
 
 -- source: schema/spareparts/messaging.schema:9
 ALTER TABLE public.conversations ADD CONSTRAINT conversations_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/carts.schema:95
+-- source: schema/spareparts/carts.schema:97
 ALTER TABLE public.guest_cart_items ADD CONSTRAINT guest_cart_items_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/catalog.schema:229
+-- source: schema/spareparts/catalog.schema:234
 ALTER TABLE public.inventory_alerts ADD CONSTRAINT inventory_alerts_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/orders.schema:174
+-- source: schema/spareparts/orders.schema:180
 ALTER TABLE public.order_items ADD CONSTRAINT order_items_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/catalog.schema:167
+-- source: schema/spareparts/catalog.schema:171
 ALTER TABLE public.product_reviews ADD CONSTRAINT product_reviews_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/catalog.schema:39
+-- source: schema/spareparts/catalog.schema:40
 ALTER TABLE public.spare_parts ADD CONSTRAINT spare_parts_category_id_fkey FOREIGN KEY (category_id) REFERENCES public.categories (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/catalog.schema:44
+-- source: schema/spareparts/catalog.schema:45
 COMMENT ON COLUMN public.spare_parts.part_number IS 'Manufacturer part number';
 
--- source: schema/spareparts/catalog.schema:45
+-- source: schema/spareparts/catalog.schema:46
 COMMENT ON COLUMN public.spare_parts.oem_numbers IS 'OEM cross-reference numbers';
 
--- source: schema/spareparts/catalog.schema:47
+-- source: schema/spareparts/catalog.schema:48
 COMMENT ON COLUMN public.spare_parts.compatible_vehicles IS 'Array of {make, model, year_from, year_to}';
 
--- source: schema/spareparts/catalog.schema:57
+-- source: schema/spareparts/catalog.schema:58
 COMMENT ON COLUMN public.spare_parts.is_active IS 'false = draft, hidden from shoppers';
 
--- source: schema/spareparts/catalog.schema:68
+-- source: schema/spareparts/catalog.schema:69
 CREATE INDEX spare_parts_category_id_idx ON public.spare_parts (category_id) WHERE is_active;
 
--- source: schema/spareparts/catalog.schema:69
+-- source: schema/spareparts/catalog.schema:70
 CREATE INDEX spare_parts_category_id_idx1 ON public.spare_parts (category_id);
 
--- source: schema/spareparts/catalog.schema:70
+-- source: schema/spareparts/catalog.schema:71
 CREATE INDEX spare_parts_search_idx ON public.spare_parts USING gin (search);
 
--- source: schema/spareparts/catalog.schema:71
+-- source: schema/spareparts/catalog.schema:72
 CREATE INDEX spare_parts_oem_numbers_idx ON public.spare_parts USING gin (oem_numbers);
 
--- source: schema/spareparts/catalog.schema:72
+-- source: schema/spareparts/catalog.schema:73
 CREATE INDEX spare_parts_part_number_idx ON public.spare_parts (part_number) WHERE part_number is not null;
 
--- source: schema/spareparts/catalog.schema:73
+-- source: schema/spareparts/catalog.schema:74
 CREATE INDEX spare_parts_price_idx ON public.spare_parts (price) WHERE is_active;
 
--- source: schema/spareparts/catalog.schema:74
+-- source: schema/spareparts/catalog.schema:75
 CREATE INDEX spare_parts_created_at_idx ON public.spare_parts (created_at desc) WHERE is_active;
 
--- source: schema/spareparts/catalog.schema:76
+-- source: schema/spareparts/catalog.schema:77
 ALTER TABLE public.spare_parts ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/catalog.schema:77
+-- source: schema/spareparts/catalog.schema:78
 CREATE POLICY "Anyone reads active parts" ON public.spare_parts FOR SELECT TO anon, authenticated USING (is_active or vendor_id = (select auth.uid()));
 
--- source: schema/spareparts/project.schema:179
+-- source: schema/spareparts/project.schema:182
 GRANT SELECT ON TABLE public.spare_parts TO anon;
 
--- source: schema/spareparts/project.schema:180
+-- source: schema/spareparts/project.schema:183
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.spare_parts FROM anon;
 
--- source: schema/spareparts/catalog.schema:93
+-- source: schema/spareparts/catalog.schema:94
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.spare_parts TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.spare_parts TO service_role;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.spare_parts FROM authenticated;
 
--- source: schema/spareparts/catalog.schema:100
+-- source: schema/spareparts/catalog.schema:101
 COMMENT ON TABLE public.spare_parts IS 'Product catalog: one listing of a vendor (matrix column Products)';
 
--- source: schema/spareparts/orders.schema:49
+-- source: schema/spareparts/orders.schema:51
 CREATE TABLE public.tax_rates (
     id uuid DEFAULT gen_random_uuid(),
     country_code char(2) NOT NULL,
@@ -967,34 +967,34 @@ CREATE TABLE public.tax_rates (
     CONSTRAINT tax_rates_country_code_region_effective_from_key UNIQUE NULLS NOT DISTINCT (country_code, region, effective_from)
 );
 
--- source: schema/spareparts/orders.schema:52
+-- source: schema/spareparts/orders.schema:54
 COMMENT ON COLUMN public.tax_rates.region IS 'State or province; NULL = whole country';
 
--- source: schema/spareparts/orders.schema:54
+-- source: schema/spareparts/orders.schema:56
 COMMENT ON COLUMN public.tax_rates.rate IS '0.1925 = 19.25 %';
 
--- source: schema/spareparts/orders.schema:64
+-- source: schema/spareparts/orders.schema:66
 CREATE INDEX tax_rates_country_code_region_idx ON public.tax_rates (country_code, region) WHERE is_active;
 
--- source: schema/spareparts/orders.schema:66
+-- source: schema/spareparts/orders.schema:68
 ALTER TABLE public.tax_rates ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/project.schema:179
+-- source: schema/spareparts/project.schema:182
 GRANT SELECT ON TABLE public.tax_rates TO anon;
 
--- source: schema/spareparts/project.schema:180
+-- source: schema/spareparts/project.schema:183
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tax_rates FROM anon;
 
--- source: schema/spareparts/orders.schema:73
+-- source: schema/spareparts/orders.schema:75
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tax_rates TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tax_rates TO service_role;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tax_rates FROM authenticated;
 
--- source: schema/spareparts/orders.schema:77
+-- source: schema/spareparts/orders.schema:79
 COMMENT ON TABLE public.tax_rates IS 'Sales tax by country/region and validity period, used by checkout';
 
 -- source: schema/spareparts/payments.schema:14
@@ -1031,10 +1031,10 @@ CREATE INDEX tj_payment_methods_user_id_idx ON public.tj_payment_methods (user_i
 -- source: schema/spareparts/payments.schema:31
 CREATE UNIQUE INDEX tj_payment_methods_one_default ON public.tj_payment_methods (user_id) WHERE is_default;
 
--- source: schema/spareparts/orders.schema:93
+-- source: schema/spareparts/orders.schema:97
 ALTER TABLE public.orders ADD CONSTRAINT orders_payment_method_id_fkey FOREIGN KEY (payment_method_id) REFERENCES public.tj_payment_methods (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/payments.schema:59
+-- source: schema/spareparts/payments.schema:61
 ALTER TABLE public.payments ADD CONSTRAINT payments_payment_method_id_fkey FOREIGN KEY (payment_method_id) REFERENCES public.tj_payment_methods (id) ON DELETE SET NULL;
 
 -- source: schema/spareparts/payments.schema:33
@@ -1046,19 +1046,19 @@ CREATE POLICY "Users read their own payment methods" ON public.tj_payment_method
 -- source: schema/spareparts/payments.schema:40
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tj_payment_methods TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tj_payment_methods TO service_role;
 
--- source: schema/spareparts/project.schema:168
+-- source: schema/spareparts/project.schema:171
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tj_payment_methods FROM anon;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tj_payment_methods FROM authenticated;
 
 -- source: schema/spareparts/payments.schema:46
 COMMENT ON TABLE public.tj_payment_methods IS 'A tokenized TJ payment method saved by a user';
 
--- source: schema/spareparts/payments.schema:96
+-- source: schema/spareparts/payments.schema:100
 CREATE TABLE public.tj_transaction_logs (
     id bigint GENERATED ALWAYS AS IDENTITY,
     order_id uuid,
@@ -1075,43 +1075,43 @@ CREATE TABLE public.tj_transaction_logs (
     CONSTRAINT webhook_signature_checked CHECK (direction <> 'webhook' or signature_valid is not null)
 );
 
--- source: schema/spareparts/payments.schema:98
+-- source: schema/spareparts/payments.schema:102
 ALTER TABLE public.tj_transaction_logs ADD CONSTRAINT tj_transaction_logs_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/payments.schema:99
+-- source: schema/spareparts/payments.schema:103
 ALTER TABLE public.tj_transaction_logs ADD CONSTRAINT tj_transaction_logs_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES public.payments (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/payments.schema:104
+-- source: schema/spareparts/payments.schema:108
 COMMENT ON COLUMN public.tj_transaction_logs.signature_valid IS 'Webhooks: whether the TJ signature verified';
 
--- source: schema/spareparts/payments.schema:110
+-- source: schema/spareparts/payments.schema:114
 CREATE INDEX tj_transaction_logs_order_id_created_at_idx ON public.tj_transaction_logs (order_id, created_at) WHERE order_id is not null;
 
--- source: schema/spareparts/payments.schema:111
+-- source: schema/spareparts/payments.schema:115
 CREATE INDEX tj_transaction_logs_payment_id_created_at_idx ON public.tj_transaction_logs (payment_id, created_at) WHERE payment_id is not null;
 
--- source: schema/spareparts/payments.schema:112
+-- source: schema/spareparts/payments.schema:116
 CREATE INDEX tj_transaction_logs_tj_reference_idx ON public.tj_transaction_logs (tj_reference) WHERE tj_reference is not null;
 
--- source: schema/spareparts/payments.schema:113
+-- source: schema/spareparts/payments.schema:117
 CREATE INDEX tj_transaction_logs_created_at_idx ON public.tj_transaction_logs USING brin (created_at);
 
--- source: schema/spareparts/payments.schema:115
+-- source: schema/spareparts/payments.schema:119
 ALTER TABLE public.tj_transaction_logs ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/payments.schema:119
+-- source: schema/spareparts/payments.schema:123
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tj_transaction_logs TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tj_transaction_logs TO service_role;
 
--- source: schema/spareparts/project.schema:168
+-- source: schema/spareparts/project.schema:171
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tj_transaction_logs FROM anon;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tj_transaction_logs FROM authenticated;
 
--- source: schema/spareparts/payments.schema:123
+-- source: schema/spareparts/payments.schema:127
 COMMENT ON TABLE public.tj_transaction_logs IS 'Every request, response and webhook exchanged with TJ (written by edge functions)';
 
 -- source: schema/spareparts/carts.schema:7
@@ -1124,10 +1124,10 @@ CREATE TABLE public.user_carts (
     CONSTRAINT user_carts_user_id_key UNIQUE (user_id)
 );
 
--- source: schema/spareparts/carts.schema:42
+-- source: schema/spareparts/carts.schema:43
 ALTER TABLE public.cart_items ADD CONSTRAINT fk_cart_items_cart FOREIGN KEY (cart_id) REFERENCES public.user_carts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/carts.schema:51
+-- source: schema/spareparts/carts.schema:52
 CREATE POLICY "Users manage items of their own cart" ON public.cart_items FOR ALL TO authenticated USING (cart_id in (select c.id from public.user_carts c where c.user_id = (select auth.uid()))) WITH CHECK (cart_id in (select c.id from public.user_carts c where c.user_id = (select auth.uid())));
 
 -- source: schema/spareparts/carts.schema:17
@@ -1139,13 +1139,13 @@ CREATE POLICY "Users manage their own cart" ON public.user_carts FOR ALL TO auth
 -- source: schema/spareparts/carts.schema:25
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.user_carts TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.user_carts TO service_role;
 
--- source: schema/spareparts/project.schema:168
+-- source: schema/spareparts/project.schema:171
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.user_carts FROM anon;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.user_carts FROM authenticated;
 
 -- source: schema/spareparts/carts.schema:30
@@ -1178,28 +1178,28 @@ ALTER TABLE public.conversations ADD CONSTRAINT conversations_buyer_id_fkey FORE
 -- source: schema/spareparts/messaging.schema:8
 ALTER TABLE public.conversations ADD CONSTRAINT conversations_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/catalog.schema:230
+-- source: schema/spareparts/catalog.schema:235
 ALTER TABLE public.inventory_alerts ADD CONSTRAINT inventory_alerts_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/messaging.schema:45
+-- source: schema/spareparts/messaging.schema:46
 ALTER TABLE public.messages ADD CONSTRAINT messages_sender_id_fkey FOREIGN KEY (sender_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/messaging.schema:112
+-- source: schema/spareparts/messaging.schema:114
 ALTER TABLE public.notifications ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/orders.schema:175
+-- source: schema/spareparts/orders.schema:181
 ALTER TABLE public.order_items ADD CONSTRAINT order_items_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.user_profiles (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/orders.schema:84
+-- source: schema/spareparts/orders.schema:88
 ALTER TABLE public.orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.user_profiles (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/payments.schema:53
+-- source: schema/spareparts/payments.schema:55
 ALTER TABLE public.payments ADD CONSTRAINT payments_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.user_profiles (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/catalog.schema:168
+-- source: schema/spareparts/catalog.schema:172
 ALTER TABLE public.product_reviews ADD CONSTRAINT product_reviews_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/catalog.schema:38
+-- source: schema/spareparts/catalog.schema:39
 ALTER TABLE public.spare_parts ADD CONSTRAINT spare_parts_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
 -- source: schema/spareparts/payments.schema:16
@@ -1235,19 +1235,19 @@ CREATE POLICY "Users read their own profile" ON public.user_profiles FOR SELECT 
 -- source: schema/spareparts/identity.schema:55
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.user_profiles TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.user_profiles TO service_role;
 
--- source: schema/spareparts/project.schema:168
+-- source: schema/spareparts/project.schema:171
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.user_profiles FROM anon;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.user_profiles FROM authenticated;
 
 -- source: schema/spareparts/identity.schema:61
 COMMENT ON TABLE public.user_profiles IS 'Application profile of an auth user: contact data, role (matrix row) and vendor verification';
 
--- source: schema/spareparts/catalog.schema:106
+-- source: schema/spareparts/catalog.schema:109
 CREATE TABLE public.vendor_media (
     id uuid DEFAULT gen_random_uuid(),
     vendor_id uuid NOT NULL,
@@ -1265,57 +1265,57 @@ CREATE TABLE public.vendor_media (
     CONSTRAINT path_in_vendor_folder CHECK (split_part(storage_path, '/', 1) = vendor_id::text)
 );
 
--- source: schema/spareparts/catalog.schema:108
+-- source: schema/spareparts/catalog.schema:111
 ALTER TABLE public.vendor_media ADD CONSTRAINT vendor_media_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/catalog.schema:109
+-- source: schema/spareparts/catalog.schema:112
 ALTER TABLE public.vendor_media ADD CONSTRAINT vendor_media_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/catalog.schema:110
+-- source: schema/spareparts/catalog.schema:113
 COMMENT ON COLUMN public.vendor_media.storage_path IS 'Object name in bucket vendor-media: <vendor_id>/<file>';
 
--- source: schema/spareparts/catalog.schema:119
+-- source: schema/spareparts/catalog.schema:122
 CREATE INDEX vendor_media_vendor_id_created_at_idx ON public.vendor_media (vendor_id, created_at desc);
 
--- source: schema/spareparts/catalog.schema:120
+-- source: schema/spareparts/catalog.schema:123
 CREATE INDEX vendor_media_spare_part_id_sort_order_idx ON public.vendor_media (spare_part_id, sort_order) WHERE spare_part_id is not null;
 
--- source: schema/spareparts/catalog.schema:122
+-- source: schema/spareparts/catalog.schema:125
 ALTER TABLE public.vendor_media ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/catalog.schema:123
+-- source: schema/spareparts/catalog.schema:126
 CREATE POLICY "Anyone reads media of active parts" ON public.vendor_media FOR SELECT TO anon, authenticated USING (spare_part_id in (select p.id from public.spare_parts p where p.is_active));
 
--- source: schema/spareparts/catalog.schema:126
+-- source: schema/spareparts/catalog.schema:129
 CREATE POLICY "Vendors read their own media" ON public.vendor_media FOR SELECT TO authenticated USING (vendor_id = (select auth.uid()));
 
--- source: schema/spareparts/catalog.schema:134
+-- source: schema/spareparts/catalog.schema:137
 CREATE POLICY "Vendors update their own media" ON public.vendor_media FOR UPDATE TO authenticated USING (vendor_id = (select auth.uid())) WITH CHECK (vendor_id = (select auth.uid())
                 and (spare_part_id is null or spare_part_id in
                      (select p.id from public.spare_parts p where p.vendor_id = (select auth.uid()))));
 
--- source: schema/spareparts/catalog.schema:140
+-- source: schema/spareparts/catalog.schema:143
 CREATE POLICY "Vendors delete their own media" ON public.vendor_media FOR DELETE TO authenticated USING (vendor_id = (select auth.uid()));
 
--- source: schema/spareparts/project.schema:179
+-- source: schema/spareparts/project.schema:182
 GRANT SELECT ON TABLE public.vendor_media TO anon;
 
--- source: schema/spareparts/project.schema:180
+-- source: schema/spareparts/project.schema:183
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.vendor_media FROM anon;
 
--- source: schema/spareparts/catalog.schema:147
+-- source: schema/spareparts/catalog.schema:150
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.vendor_media TO authenticated;
 
--- source: schema/spareparts/project.schema:162
+-- source: schema/spareparts/project.schema:165
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.vendor_media TO service_role;
 
--- source: schema/spareparts/project.schema:174
+-- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.vendor_media FROM authenticated;
 
--- source: schema/spareparts/catalog.schema:150
+-- source: schema/spareparts/catalog.schema:153
 COMMENT ON TABLE public.vendor_media IS 'Images a vendor uploaded to Storage (bucket vendor-media), in display order per part';
 
--- source: schema/spareparts/messaging.schema:85
+-- source: schema/spareparts/messaging.schema:87
 CREATE FUNCTION private.after_message_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1336,16 +1336,16 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/messaging.schema:80
+-- source: schema/spareparts/messaging.schema:81
 CREATE TRIGGER after_message_insert AFTER insert ON public.messages FOR EACH ROW EXECUTE FUNCTION private.after_message_insert();
 
--- source: schema/spareparts/messaging.schema:106
+-- source: schema/spareparts/messaging.schema:108
 REVOKE EXECUTE ON FUNCTION private.after_message_insert() FROM PUBLIC;
 
--- source: schema/spareparts/messaging.schema:107
+-- source: schema/spareparts/messaging.schema:109
 COMMENT ON FUNCTION private.after_message_insert() IS 'AFTER INSERT trigger on messages: bumps the thread and notifies the other participant';
 
--- source: schema/spareparts/catalog.schema:264
+-- source: schema/spareparts/catalog.schema:270
 CREATE FUNCTION private.check_stock_level() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1363,32 +1363,32 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/catalog.schema:97
+-- source: schema/spareparts/catalog.schema:98
 CREATE TRIGGER check_stock_level AFTER insert or update of stock_quantity, low_stock_threshold ON public.spare_parts FOR EACH ROW EXECUTE FUNCTION private.check_stock_level();
 
--- source: schema/spareparts/catalog.schema:282
+-- source: schema/spareparts/catalog.schema:288
 REVOKE EXECUTE ON FUNCTION private.check_stock_level() FROM PUBLIC;
 
--- source: schema/spareparts/catalog.schema:283
+-- source: schema/spareparts/catalog.schema:289
 COMMENT ON FUNCTION private.check_stock_level() IS 'AFTER trigger on spare_parts: opens a low-stock alert, or resolves it once restocked (security definer: vendors cannot insert alerts)';
 
--- source: schema/spareparts/project.schema:65
+-- source: schema/spareparts/project.schema:66
 CREATE FUNCTION private.current_app_role() RETURNS public.app_role
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
   select p.role from public.user_profiles p where p.id = auth.uid()
 $$;
 
--- source: schema/spareparts/project.schema:73
+-- source: schema/spareparts/project.schema:74
 REVOKE EXECUTE ON FUNCTION private.current_app_role() FROM PUBLIC;
 
--- source: schema/spareparts/project.schema:74
+-- source: schema/spareparts/project.schema:75
 GRANT EXECUTE ON FUNCTION private.current_app_role() TO anon, authenticated, service_role;
 
--- source: schema/spareparts/project.schema:75
+-- source: schema/spareparts/project.schema:76
 COMMENT ON FUNCTION private.current_app_role() IS 'Role of the calling user from user_profiles (NULL for guests and the service role); security definer so it reads past the table''s RLS';
 
--- source: schema/spareparts/project.schema:119
+-- source: schema/spareparts/project.schema:122
 CREATE FUNCTION private.current_guest_token() RETURNS uuid
     LANGUAGE plpgsql STABLE SET search_path = ''
     AS $$
@@ -1406,31 +1406,31 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/carts.schema:107
+-- source: schema/spareparts/carts.schema:109
 CREATE POLICY "Guests manage items of their own cart" ON public.guest_cart_items FOR ALL TO anon USING (guest_cart_id in (select g.id from public.guest_carts g
                               where g.session_token = (select private.current_guest_token()))) WITH CHECK (guest_cart_id in (select g.id from public.guest_carts g
                                    where g.session_token = (select private.current_guest_token())));
 
--- source: schema/spareparts/carts.schema:76
+-- source: schema/spareparts/carts.schema:78
 CREATE POLICY "Guests manage their own cart" ON public.guest_carts FOR ALL TO anon USING (session_token = (select private.current_guest_token())) WITH CHECK (session_token = (select private.current_guest_token()));
 
--- source: schema/spareparts/orders.schema:191
+-- source: schema/spareparts/orders.schema:197
 CREATE POLICY "Guests read items of their own orders" ON public.order_items FOR SELECT TO anon USING (order_id in (select o.id from public.orders o
                          where o.guest_token = (select private.current_guest_token())));
 
--- source: schema/spareparts/orders.schema:123
+-- source: schema/spareparts/orders.schema:127
 CREATE POLICY "Guests read their own orders" ON public.orders FOR SELECT TO anon USING (guest_token = (select private.current_guest_token()));
 
--- source: schema/spareparts/project.schema:137
+-- source: schema/spareparts/project.schema:140
 REVOKE EXECUTE ON FUNCTION private.current_guest_token() FROM PUBLIC;
 
--- source: schema/spareparts/project.schema:138
+-- source: schema/spareparts/project.schema:141
 GRANT EXECUTE ON FUNCTION private.current_guest_token() TO anon, authenticated, service_role;
 
--- source: schema/spareparts/project.schema:139
+-- source: schema/spareparts/project.schema:142
 COMMENT ON FUNCTION private.current_guest_token() IS 'The guest token of the request (x-guest-token header or guest_token claim), NULL when absent or malformed';
 
--- source: schema/spareparts/orders.schema:291
+-- source: schema/spareparts/orders.schema:299
 CREATE FUNCTION private.fill_order_item() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1455,16 +1455,16 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/orders.schema:228
+-- source: schema/spareparts/orders.schema:234
 CREATE TRIGGER fill_order_item BEFORE insert or update of spare_part_id, quantity ON public.order_items FOR EACH ROW EXECUTE FUNCTION private.fill_order_item();
 
--- source: schema/spareparts/orders.schema:316
+-- source: schema/spareparts/orders.schema:324
 REVOKE EXECUTE ON FUNCTION private.fill_order_item() FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:317
+-- source: schema/spareparts/orders.schema:325
 COMMENT ON FUNCTION private.fill_order_item() IS 'BEFORE trigger on order_items: copies vendor, name, SKU and current price from the part, so buyers cannot set prices';
 
--- source: schema/spareparts/orders.schema:253
+-- source: schema/spareparts/orders.schema:261
 CREATE FUNCTION private.guard_order_write() RETURNS trigger
     LANGUAGE plpgsql SET search_path = ''
     AS $$
@@ -1499,16 +1499,16 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/orders.schema:161
+-- source: schema/spareparts/orders.schema:165
 CREATE TRIGGER guard_order_write BEFORE insert or update ON public.orders FOR EACH ROW EXECUTE FUNCTION private.guard_order_write();
 
--- source: schema/spareparts/orders.schema:287
+-- source: schema/spareparts/orders.schema:295
 REVOKE EXECUTE ON FUNCTION private.guard_order_write() FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:288
+-- source: schema/spareparts/orders.schema:296
 COMMENT ON FUNCTION private.guard_order_write() IS 'BEFORE trigger on orders: customers cannot set amounts, payment state or status other than cancelled';
 
--- source: schema/spareparts/identity.schema:71
+-- source: schema/spareparts/identity.schema:72
 CREATE FUNCTION private.handle_new_user() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1527,26 +1527,26 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/identity.schema:90
+-- source: schema/spareparts/identity.schema:91
 REVOKE EXECUTE ON FUNCTION private.handle_new_user() FROM PUBLIC;
 
--- source: schema/spareparts/identity.schema:91
+-- source: schema/spareparts/identity.schema:92
 COMMENT ON FUNCTION private.handle_new_user() IS 'AFTER INSERT trigger function for auth.users: creates the user_profiles row';
 
--- source: schema/spareparts/project.schema:102
+-- source: schema/spareparts/project.schema:105
 CREATE FUNCTION private.has_app_role(p_role public.app_role) RETURNS boolean
     LANGUAGE sql STABLE SET search_path = ''
     AS $$
   select coalesce(private.current_app_role() = p_role, false)
 $$;
 
--- source: schema/spareparts/orders.schema:198
+-- source: schema/spareparts/orders.schema:204
 CREATE POLICY "Customers add items to their own pending orders" ON public.order_items FOR INSERT TO authenticated WITH CHECK ((select private.has_app_role('customer'))
                 and order_id in (select o.id from public.orders o
                                   where o.customer_id = (select auth.uid())
                                     and o.status = 'pending' and o.payment_status = 'pending'));
 
--- source: schema/spareparts/orders.schema:204
+-- source: schema/spareparts/orders.schema:210
 CREATE POLICY "Customers change items of their own pending orders" ON public.order_items FOR UPDATE TO authenticated USING ((select private.has_app_role('customer'))
            and order_id in (select o.id from public.orders o
                              where o.customer_id = (select auth.uid())
@@ -1554,20 +1554,20 @@ CREATE POLICY "Customers change items of their own pending orders" ON public.ord
                               where o.customer_id = (select auth.uid())
                                 and o.status = 'pending' and o.payment_status = 'pending'));
 
--- source: schema/spareparts/orders.schema:213
+-- source: schema/spareparts/orders.schema:219
 CREATE POLICY "Customers remove items from their own pending orders" ON public.order_items FOR DELETE TO authenticated USING ((select private.has_app_role('customer'))
            and order_id in (select o.id from public.orders o
                              where o.customer_id = (select auth.uid())
                                and o.status = 'pending' and o.payment_status = 'pending'));
 
--- source: schema/spareparts/orders.schema:129
+-- source: schema/spareparts/orders.schema:133
 CREATE POLICY "Customers create their own orders" ON public.orders FOR INSERT TO authenticated WITH CHECK (customer_id = (select auth.uid())
                 and (select private.has_app_role('customer'))
                 and guest_token is null
                 and (payment_method_id is null or payment_method_id in
                      (select m.id from public.tj_payment_methods m where m.user_id = (select auth.uid()))));
 
--- source: schema/spareparts/orders.schema:136
+-- source: schema/spareparts/orders.schema:140
 CREATE POLICY "Customers update their own pending orders" ON public.orders FOR UPDATE TO authenticated USING (customer_id = (select auth.uid())
            and (select private.has_app_role('customer'))
            and status = 'pending') WITH CHECK (customer_id = (select auth.uid())
@@ -1575,150 +1575,150 @@ CREATE POLICY "Customers update their own pending orders" ON public.orders FOR U
                 and (payment_method_id is null or payment_method_id in
                      (select m.id from public.tj_payment_methods m where m.user_id = (select auth.uid()))));
 
--- source: schema/spareparts/orders.schema:145
+-- source: schema/spareparts/orders.schema:149
 CREATE POLICY "Customers delete their own unpaid orders" ON public.orders FOR DELETE TO authenticated USING (customer_id = (select auth.uid())
            and (select private.has_app_role('customer'))
            and status in ('pending', 'cancelled')
            and payment_status in ('pending', 'failed'));
 
--- source: schema/spareparts/catalog.schema:189
+-- source: schema/spareparts/catalog.schema:193
 CREATE POLICY "Customers review parts they bought" ON public.product_reviews FOR INSERT TO authenticated WITH CHECK (customer_id = (select auth.uid())
                 and (select private.has_app_role('customer'))
                 and (order_id is null or order_id in
                      (select oi.order_id from public.order_items oi
                        where oi.spare_part_id = product_reviews.spare_part_id)));
 
--- source: schema/spareparts/catalog.schema:80
+-- source: schema/spareparts/catalog.schema:81
 CREATE POLICY "Vendors create their own parts" ON public.spare_parts FOR INSERT TO authenticated WITH CHECK (vendor_id = (select auth.uid()) and (select private.has_app_role('vendor')));
 
--- source: schema/spareparts/catalog.schema:83
+-- source: schema/spareparts/catalog.schema:84
 CREATE POLICY "Vendors update their own parts" ON public.spare_parts FOR UPDATE TO authenticated USING (vendor_id = (select auth.uid()) and (select private.has_app_role('vendor'))) WITH CHECK (vendor_id = (select auth.uid()) and (select private.has_app_role('vendor')));
 
--- source: schema/spareparts/catalog.schema:87
+-- source: schema/spareparts/catalog.schema:88
 CREATE POLICY "Vendors delete their own parts" ON public.spare_parts FOR DELETE TO authenticated USING (vendor_id = (select auth.uid()) and (select private.has_app_role('vendor')));
 
--- source: schema/spareparts/catalog.schema:129
+-- source: schema/spareparts/catalog.schema:132
 CREATE POLICY "Vendors add their own media" ON public.vendor_media FOR INSERT TO authenticated WITH CHECK (vendor_id = (select auth.uid()) and (select private.has_app_role('vendor'))
                 and (spare_part_id is null or spare_part_id in
                      (select p.id from public.spare_parts p where p.vendor_id = (select auth.uid()))));
 
--- source: schema/spareparts/project.schema:109
+-- source: schema/spareparts/project.schema:112
 REVOKE EXECUTE ON FUNCTION private.has_app_role(public.app_role) FROM PUBLIC;
 
--- source: schema/spareparts/project.schema:110
+-- source: schema/spareparts/project.schema:113
 GRANT EXECUTE ON FUNCTION private.has_app_role(public.app_role) TO anon, authenticated, service_role;
 
--- source: schema/spareparts/project.schema:111
+-- source: schema/spareparts/project.schema:114
 COMMENT ON FUNCTION private.has_app_role(public.app_role) IS 'True when the caller''s role is exactly p_role';
 
--- source: schema/spareparts/project.schema:78
+-- source: schema/spareparts/project.schema:81
 CREATE FUNCTION private.is_admin() RETURNS boolean
     LANGUAGE sql STABLE SET search_path = ''
     AS $$
   select coalesce(private.current_app_role() in ('admin', 'super_admin'), false)
 $$;
 
--- source: schema/spareparts/project.schema:193
+-- source: schema/spareparts/project.schema:196
 CREATE POLICY "Admins read activity logs" ON public.activity_logs FOR SELECT TO authenticated USING ((select private.is_admin()));
 
 -- source: schema/spareparts/project.schema:54
 CREATE POLICY "Admins read audit logs" ON public.audit_logs FOR SELECT TO authenticated USING ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:193
+-- source: schema/spareparts/project.schema:196
 CREATE POLICY "Admins read cart items" ON public.cart_items FOR SELECT TO authenticated USING ((select private.is_admin()));
 
 -- source: schema/spareparts/catalog.schema:23
 CREATE POLICY "Anyone reads active categories" ON public.categories FOR SELECT TO anon, authenticated USING (is_active or (select private.is_admin()));
 
--- source: schema/spareparts/project.schema:185
+-- source: schema/spareparts/project.schema:188
 CREATE POLICY "Admins manage categories" ON public.categories FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:193
+-- source: schema/spareparts/project.schema:196
 CREATE POLICY "Admins read conversations" ON public.conversations FOR SELECT TO authenticated USING ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:193
+-- source: schema/spareparts/project.schema:196
 CREATE POLICY "Admins read guest cart items" ON public.guest_cart_items FOR SELECT TO authenticated USING ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:193
+-- source: schema/spareparts/project.schema:196
 CREATE POLICY "Admins read guest carts" ON public.guest_carts FOR SELECT TO authenticated USING ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:185
+-- source: schema/spareparts/project.schema:188
 CREATE POLICY "Admins manage inventory alerts" ON public.inventory_alerts FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:193
+-- source: schema/spareparts/project.schema:196
 CREATE POLICY "Admins read messages" ON public.messages FOR SELECT TO authenticated USING ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:185
+-- source: schema/spareparts/project.schema:188
 CREATE POLICY "Admins manage order items" ON public.order_items FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:185
+-- source: schema/spareparts/project.schema:188
 CREATE POLICY "Admins manage orders" ON public.orders FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:193
+-- source: schema/spareparts/project.schema:196
 CREATE POLICY "Admins read payments" ON public.payments FOR SELECT TO authenticated USING ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:185
+-- source: schema/spareparts/project.schema:188
 CREATE POLICY "Admins manage reviews" ON public.product_reviews FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
 
 -- source: schema/spareparts/orders.schema:36
 CREATE POLICY "Anyone reads active shipping zones" ON public.shipping_zones FOR SELECT TO anon, authenticated USING (is_active or (select private.is_admin()));
 
--- source: schema/spareparts/project.schema:185
+-- source: schema/spareparts/project.schema:188
 CREATE POLICY "Admins manage shipping zones" ON public.shipping_zones FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:185
+-- source: schema/spareparts/project.schema:188
 CREATE POLICY "Admins manage parts" ON public.spare_parts FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
 
--- source: schema/spareparts/orders.schema:67
+-- source: schema/spareparts/orders.schema:69
 CREATE POLICY "Anyone reads active tax rates" ON public.tax_rates FOR SELECT TO anon, authenticated USING (is_active or (select private.is_admin()));
 
--- source: schema/spareparts/project.schema:185
+-- source: schema/spareparts/project.schema:188
 CREATE POLICY "Admins manage tax rates" ON public.tax_rates FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:193
+-- source: schema/spareparts/project.schema:196
 CREATE POLICY "Admins read payment methods" ON public.tj_payment_methods FOR SELECT TO authenticated USING ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:193
+-- source: schema/spareparts/project.schema:196
 CREATE POLICY "Admins read TJ logs" ON public.tj_transaction_logs FOR SELECT TO authenticated USING ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:193
+-- source: schema/spareparts/project.schema:196
 CREATE POLICY "Admins read carts" ON public.user_carts FOR SELECT TO authenticated USING ((select private.is_admin()));
 
 -- source: schema/spareparts/identity.schema:37
 CREATE POLICY "Admins read all profiles" ON public.user_profiles FOR SELECT TO authenticated USING ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:185
+-- source: schema/spareparts/project.schema:188
 CREATE POLICY "Admins manage media" ON public.vendor_media FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:85
+-- source: schema/spareparts/project.schema:88
 REVOKE EXECUTE ON FUNCTION private.is_admin() FROM PUBLIC;
 
--- source: schema/spareparts/project.schema:86
+-- source: schema/spareparts/project.schema:89
 GRANT EXECUTE ON FUNCTION private.is_admin() TO anon, authenticated, service_role;
 
--- source: schema/spareparts/project.schema:87
+-- source: schema/spareparts/project.schema:90
 COMMENT ON FUNCTION private.is_admin() IS 'True when the caller is an admin or a super admin';
 
--- source: schema/spareparts/project.schema:90
+-- source: schema/spareparts/project.schema:93
 CREATE FUNCTION private.is_super_admin() RETURNS boolean
     LANGUAGE sql STABLE SET search_path = ''
     AS $$
   select coalesce(private.current_app_role() = 'super_admin', false)
 $$;
 
--- source: schema/spareparts/project.schema:199
+-- source: schema/spareparts/project.schema:202
 CREATE POLICY "Super admins manage activity logs" ON public.activity_logs FOR ALL TO authenticated USING ((select private.is_super_admin())) WITH CHECK ((select private.is_super_admin()));
 
 -- source: schema/spareparts/project.schema:55
 CREATE POLICY "Super admins manage audit logs" ON public.audit_logs FOR ALL TO authenticated USING ((select private.is_super_admin())) WITH CHECK ((select private.is_super_admin()));
 
--- source: schema/spareparts/project.schema:199
+-- source: schema/spareparts/project.schema:202
 CREATE POLICY "Super admins manage payments" ON public.payments FOR ALL TO authenticated USING ((select private.is_super_admin())) WITH CHECK ((select private.is_super_admin()));
 
--- source: schema/spareparts/project.schema:199
+-- source: schema/spareparts/project.schema:202
 CREATE POLICY "Super admins manage payment methods" ON public.tj_payment_methods FOR ALL TO authenticated USING ((select private.is_super_admin())) WITH CHECK ((select private.is_super_admin()));
 
--- source: schema/spareparts/project.schema:199
+-- source: schema/spareparts/project.schema:202
 CREATE POLICY "Super admins manage TJ logs" ON public.tj_transaction_logs FOR ALL TO authenticated USING ((select private.is_super_admin())) WITH CHECK ((select private.is_super_admin()));
 
 -- source: schema/spareparts/identity.schema:40
@@ -1734,16 +1734,16 @@ CREATE POLICY "Admins update profiles below super admin" ON public.user_profiles
 CREATE POLICY "Admins delete profiles below super admin" ON public.user_profiles FOR DELETE TO authenticated USING ((select private.is_super_admin())
            or ((select private.is_admin()) and role <> 'super_admin'));
 
--- source: schema/spareparts/project.schema:97
+-- source: schema/spareparts/project.schema:100
 REVOKE EXECUTE ON FUNCTION private.is_super_admin() FROM PUBLIC;
 
--- source: schema/spareparts/project.schema:98
+-- source: schema/spareparts/project.schema:101
 GRANT EXECUTE ON FUNCTION private.is_super_admin() TO anon, authenticated, service_role;
 
--- source: schema/spareparts/project.schema:99
+-- source: schema/spareparts/project.schema:102
 COMMENT ON FUNCTION private.is_super_admin() IS 'True when the caller is a super admin';
 
--- source: schema/spareparts/identity.schema:114
+-- source: schema/spareparts/identity.schema:117
 CREATE FUNCTION private.is_vendor(p_user_id uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1757,16 +1757,16 @@ $$;
 CREATE POLICY "Users open conversations they take part in" ON public.conversations FOR INSERT TO authenticated WITH CHECK ((select auth.uid()) in (buyer_id, vendor_id)
                 and private.is_vendor(vendor_id));
 
--- source: schema/spareparts/identity.schema:125
+-- source: schema/spareparts/identity.schema:128
 REVOKE EXECUTE ON FUNCTION private.is_vendor(uuid) FROM PUBLIC;
 
--- source: schema/spareparts/identity.schema:126
+-- source: schema/spareparts/identity.schema:129
 GRANT EXECUTE ON FUNCTION private.is_vendor(uuid) TO authenticated, service_role;
 
--- source: schema/spareparts/identity.schema:127
+-- source: schema/spareparts/identity.schema:130
 COMMENT ON FUNCTION private.is_vendor(uuid) IS 'True when the given user is a vendor (security definer: reads user_profiles past its RLS)';
 
--- source: schema/spareparts/project.schema:144
+-- source: schema/spareparts/project.schema:147
 CREATE FUNCTION private.set_updated_at() RETURNS trigger
     LANGUAGE plpgsql SET search_path = ''
     AS $$
@@ -1776,49 +1776,49 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/project.schema:157
+-- source: schema/spareparts/project.schema:160
 CREATE TRIGGER set_updated_at BEFORE update ON public.cart_items FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/spareparts/project.schema:157
+-- source: schema/spareparts/project.schema:160
 CREATE TRIGGER set_updated_at BEFORE update ON public.categories FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/spareparts/project.schema:157
+-- source: schema/spareparts/project.schema:160
 CREATE TRIGGER set_updated_at BEFORE update ON public.guest_cart_items FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/spareparts/project.schema:157
+-- source: schema/spareparts/project.schema:160
 CREATE TRIGGER set_updated_at BEFORE update ON public.guest_carts FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/spareparts/project.schema:157
+-- source: schema/spareparts/project.schema:160
 CREATE TRIGGER set_updated_at BEFORE update ON public.orders FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/spareparts/project.schema:157
+-- source: schema/spareparts/project.schema:160
 CREATE TRIGGER set_updated_at BEFORE update ON public.payments FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/spareparts/project.schema:157
+-- source: schema/spareparts/project.schema:160
 CREATE TRIGGER set_updated_at BEFORE update ON public.product_reviews FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/spareparts/project.schema:157
+-- source: schema/spareparts/project.schema:160
 CREATE TRIGGER set_updated_at BEFORE update ON public.shipping_zones FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/spareparts/project.schema:157
+-- source: schema/spareparts/project.schema:160
 CREATE TRIGGER set_updated_at BEFORE update ON public.spare_parts FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/spareparts/project.schema:157
+-- source: schema/spareparts/project.schema:160
 CREATE TRIGGER set_updated_at BEFORE update ON public.tax_rates FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/spareparts/project.schema:157
+-- source: schema/spareparts/project.schema:160
 CREATE TRIGGER set_updated_at BEFORE update ON public.tj_payment_methods FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/spareparts/project.schema:157
+-- source: schema/spareparts/project.schema:160
 CREATE TRIGGER set_updated_at BEFORE update ON public.user_carts FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/spareparts/project.schema:157
+-- source: schema/spareparts/project.schema:160
 CREATE TRIGGER set_updated_at BEFORE update ON public.user_profiles FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
--- source: schema/spareparts/project.schema:153
+-- source: schema/spareparts/project.schema:156
 COMMENT ON FUNCTION private.set_updated_at() IS 'BEFORE UPDATE trigger: keeps updated_at current';
 
--- source: schema/spareparts/orders.schema:320
+-- source: schema/spareparts/orders.schema:328
 CREATE FUNCTION private.sync_order_subtotal() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1839,16 +1839,16 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/orders.schema:230
+-- source: schema/spareparts/orders.schema:236
 CREATE TRIGGER sync_order_subtotal AFTER insert or update or delete ON public.order_items FOR EACH ROW EXECUTE FUNCTION private.sync_order_subtotal();
 
--- source: schema/spareparts/orders.schema:341
+-- source: schema/spareparts/orders.schema:349
 REVOKE EXECUTE ON FUNCTION private.sync_order_subtotal() FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:342
+-- source: schema/spareparts/orders.schema:350
 COMMENT ON FUNCTION private.sync_order_subtotal() IS 'AFTER trigger on order_items: keeps orders.subtotal equal to the sum of its lines (security definer: past the order guard)';
 
--- source: schema/spareparts/orders.schema:237
+-- source: schema/spareparts/orders.schema:244
 CREATE FUNCTION private.vendor_has_order(p_order_id uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1858,21 +1858,21 @@ CREATE FUNCTION private.vendor_has_order(p_order_id uuid) RETURNS boolean
   )
 $$;
 
--- source: schema/spareparts/orders.schema:151
+-- source: schema/spareparts/orders.schema:155
 CREATE POLICY "Vendors read orders that hold their parts" ON public.orders FOR SELECT TO authenticated USING ((select private.has_app_role('vendor')) and private.vendor_has_order(id));
 
--- source: schema/spareparts/orders.schema:248
+-- source: schema/spareparts/orders.schema:255
 REVOKE EXECUTE ON FUNCTION private.vendor_has_order(uuid) FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:249
+-- source: schema/spareparts/orders.schema:256
 GRANT EXECUTE ON FUNCTION private.vendor_has_order(uuid) TO authenticated, service_role;
 
--- source: schema/spareparts/orders.schema:250
+-- source: schema/spareparts/orders.schema:257
 COMMENT ON FUNCTION private.vendor_has_order(uuid) IS 'True when the order holds a line of the calling vendor (security definer: reads order_items past its RLS)';
 
 -- source: schema/spareparts/security.schema:35
 CREATE FUNCTION public.activity_logs_retention() RETURNS bigint
-    LANGUAGE sql
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
   with gone as (delete from public.activity_logs where created_at < now() - interval '365 days'
                 returning 1)
@@ -1902,16 +1902,16 @@ begin
 end
 $$;
 
--- source: schema/spareparts/orders.schema:232
+-- source: schema/spareparts/orders.schema:238
 CREATE TRIGGER audit AFTER insert or update or delete ON public.order_items FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
 
--- source: schema/spareparts/orders.schema:165
+-- source: schema/spareparts/orders.schema:169
 CREATE TRIGGER audit AFTER insert or update or delete ON public.orders FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
 
--- source: schema/spareparts/payments.schema:90
+-- source: schema/spareparts/payments.schema:92
 CREATE TRIGGER audit AFTER insert or update or delete ON public.payments FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
 
--- source: schema/spareparts/catalog.schema:99
+-- source: schema/spareparts/catalog.schema:100
 CREATE TRIGGER audit AFTER insert or update or delete ON public.spare_parts FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
 
 -- source: schema/spareparts/payments.schema:45
@@ -1921,26 +1921,29 @@ CREATE TRIGGER audit AFTER insert or update or delete ON public.tj_payment_metho
 CREATE TRIGGER audit AFTER insert or update or delete ON public.user_profiles FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
 
 -- source: schema/spareparts/project.schema:52
+REVOKE EXECUTE ON FUNCTION public.audit_logs_record() FROM PUBLIC, anon, authenticated;
+
+-- source: schema/spareparts/project.schema:52
 COMMENT ON FUNCTION public.audit_logs_record() IS 'Writes a row of public.audit_logs for each change to an audited table (generated by audit;)';
 
--- source: schema/spareparts/carts.schema:88
+-- source: schema/spareparts/carts.schema:90
 CREATE FUNCTION public.guest_carts_retention() RETURNS bigint
-    LANGUAGE sql
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
   with gone as (delete from public.guest_carts where updated_at < now() - interval '30 days'
                 returning 1)
   select count(*) from gone
   $$;
 
--- source: schema/spareparts/carts.schema:88
+-- source: schema/spareparts/carts.schema:90
 REVOKE EXECUTE ON FUNCTION public.guest_carts_retention() FROM PUBLIC;
 
--- source: schema/spareparts/carts.schema:88
+-- source: schema/spareparts/carts.schema:90
 COMMENT ON FUNCTION public.guest_carts_retention() IS 'Deletes rows of guest_carts older than 30 days by updated_at; returns how many (generated by retain)';
 
--- source: schema/spareparts/catalog.schema:260
+-- source: schema/spareparts/catalog.schema:265
 CREATE FUNCTION public.inventory_alerts_status_transition() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
 begin
   if not coalesce((old.status::text, new.status::text) in (('open', 'acknowledged'), ('open', 'resolved'), ('acknowledged', 'resolved')), false) then
@@ -1952,13 +1955,13 @@ begin
 end
 $$;
 
--- source: schema/spareparts/catalog.schema:260
+-- source: schema/spareparts/catalog.schema:265
 CREATE TRIGGER status_transitions BEFORE update of status ON public.inventory_alerts FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.inventory_alerts_status_transition();
 
--- source: schema/spareparts/catalog.schema:260
+-- source: schema/spareparts/catalog.schema:265
 COMMENT ON FUNCTION public.inventory_alerts_status_transition() IS 'Allows only the listed changes of inventory_alerts.status (generated by transitions)';
 
--- source: schema/spareparts/security.schema:41
+-- source: schema/spareparts/security.schema:42
 CREATE FUNCTION public.log_activity(p_action text,
   p_entity_type text default null,
   p_entity_id uuid default null,
@@ -1995,33 +1998,33 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/security.schema:81
+-- source: schema/spareparts/security.schema:82
 REVOKE EXECUTE ON FUNCTION public.log_activity(text, text, uuid, jsonb) FROM PUBLIC;
 
--- source: schema/spareparts/security.schema:82
+-- source: schema/spareparts/security.schema:83
 GRANT EXECUTE ON FUNCTION public.log_activity(text, text, uuid, jsonb) TO authenticated, service_role;
 
--- source: schema/spareparts/security.schema:83
+-- source: schema/spareparts/security.schema:84
 COMMENT ON FUNCTION public.log_activity(text, text, uuid, jsonb) IS 'Records an action of the calling user in activity_logs; returns the log id';
 
--- source: schema/spareparts/messaging.schema:144
+-- source: schema/spareparts/messaging.schema:146
 CREATE FUNCTION public.notifications_retention() RETURNS bigint
-    LANGUAGE sql
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
   with gone as (delete from public.notifications where created_at < now() - interval '90 days'
                 returning 1)
   select count(*) from gone
   $$;
 
--- source: schema/spareparts/messaging.schema:144
+-- source: schema/spareparts/messaging.schema:146
 REVOKE EXECUTE ON FUNCTION public.notifications_retention() FROM PUBLIC;
 
--- source: schema/spareparts/messaging.schema:144
+-- source: schema/spareparts/messaging.schema:146
 COMMENT ON FUNCTION public.notifications_retention() IS 'Deletes rows of notifications older than 90 days by created_at; returns how many (generated by retain)';
 
--- source: schema/spareparts/orders.schema:164
+-- source: schema/spareparts/orders.schema:168
 CREATE FUNCTION public.orders_payment_status_transition() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
 begin
   if not coalesce((old.payment_status::text, new.payment_status::text) in (('pending', 'processing'), ('pending', 'authorised'), ('pending', 'paid'), ('pending', 'failed'), ('processing', 'authorised'), ('processing', 'paid'), ('processing', 'failed'), ('authorised', 'paid'), ('authorised', 'settled'), ('authorised', 'failed'), ('authorised', 'refunded'), ('paid', 'settled'), ('paid', 'refunded'), ('settled', 'refunded'), ('failed', 'pending'), ('failed', 'processing')), false) then
@@ -2033,15 +2036,15 @@ begin
 end
 $$;
 
--- source: schema/spareparts/orders.schema:164
+-- source: schema/spareparts/orders.schema:168
 CREATE TRIGGER payment_status_transitions BEFORE update of payment_status ON public.orders FOR EACH ROW WHEN (old.payment_status is distinct from new.payment_status) EXECUTE FUNCTION public.orders_payment_status_transition();
 
--- source: schema/spareparts/orders.schema:164
+-- source: schema/spareparts/orders.schema:168
 COMMENT ON FUNCTION public.orders_payment_status_transition() IS 'Allows only the listed changes of orders.payment_status (generated by transitions)';
 
--- source: schema/spareparts/orders.schema:163
+-- source: schema/spareparts/orders.schema:167
 CREATE FUNCTION public.orders_status_transition() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
 begin
   if not coalesce((old.status::text, new.status::text) in (('pending', 'confirmed'), ('pending', 'cancelled'), ('confirmed', 'processing'), ('confirmed', 'cancelled'), ('processing', 'shipped'), ('processing', 'cancelled'), ('shipped', 'delivered'), ('delivered', 'refunded'), ('cancelled', 'refunded')), false) then
@@ -2053,15 +2056,15 @@ begin
 end
 $$;
 
--- source: schema/spareparts/orders.schema:163
+-- source: schema/spareparts/orders.schema:167
 CREATE TRIGGER status_transitions BEFORE update of status ON public.orders FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.orders_status_transition();
 
--- source: schema/spareparts/orders.schema:163
+-- source: schema/spareparts/orders.schema:167
 COMMENT ON FUNCTION public.orders_status_transition() IS 'Allows only the listed changes of orders.status (generated by transitions)';
 
--- source: schema/spareparts/payments.schema:89
+-- source: schema/spareparts/payments.schema:91
 CREATE FUNCTION public.payments_status_transition() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
 begin
   if not coalesce((old.status::text, new.status::text) in (('pending', 'processing'), ('pending', 'authorised'), ('pending', 'paid'), ('pending', 'failed'), ('processing', 'authorised'), ('processing', 'paid'), ('processing', 'failed'), ('authorised', 'paid'), ('authorised', 'settled'), ('authorised', 'failed'), ('authorised', 'refunded'), ('paid', 'settled'), ('paid', 'refunded'), ('settled', 'refunded')), false) then
@@ -2073,13 +2076,13 @@ begin
 end
 $$;
 
--- source: schema/spareparts/payments.schema:89
+-- source: schema/spareparts/payments.schema:91
 CREATE TRIGGER status_transitions BEFORE update of status ON public.payments FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.payments_status_transition();
 
--- source: schema/spareparts/payments.schema:89
+-- source: schema/spareparts/payments.schema:91
 COMMENT ON FUNCTION public.payments_status_transition() IS 'Allows only the listed changes of payments.status (generated by transitions)';
 
--- source: schema/spareparts/identity.schema:98
+-- source: schema/spareparts/identity.schema:99
 CREATE FUNCTION public.vendor_storefronts() RETURNS table(vendor_id uuid, business_name text, avatar_url text, is_verified boolean)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -2088,16 +2091,16 @@ CREATE FUNCTION public.vendor_storefronts() RETURNS table(vendor_id uuid, busine
    where p.role = 'vendor'
 $$;
 
--- source: schema/spareparts/identity.schema:109
+-- source: schema/spareparts/identity.schema:110
 REVOKE EXECUTE ON FUNCTION public.vendor_storefronts() FROM PUBLIC;
 
--- source: schema/spareparts/identity.schema:110
+-- source: schema/spareparts/identity.schema:111
 GRANT EXECUTE ON FUNCTION public.vendor_storefronts() TO anon, authenticated, service_role;
 
--- source: schema/spareparts/identity.schema:111
+-- source: schema/spareparts/identity.schema:112
 COMMENT ON FUNCTION public.vendor_storefronts() IS 'Public seller card of each vendor (shop name, avatar, verified flag)';
 
--- source: schema/spareparts/catalog.schema:215
+-- source: schema/spareparts/catalog.schema:220
 CREATE VIEW public.spare_part_ratings WITH (security_invoker = true) AS
 select r.spare_part_id,
             count(*) as review_count,
@@ -2106,23 +2109,23 @@ select r.spare_part_id,
       where r.is_published
       group by r.spare_part_id;
 
--- source: schema/spareparts/catalog.schema:223
+-- source: schema/spareparts/catalog.schema:228
 GRANT SELECT ON TABLE public.spare_part_ratings TO anon, authenticated, service_role;
 
--- source: schema/spareparts/catalog.schema:224
+-- source: schema/spareparts/catalog.schema:229
 COMMENT ON VIEW public.spare_part_ratings IS 'Review count and average rating per part (published reviews)';
 
--- source: schema/spareparts/catalog.schema:153
+-- source: schema/spareparts/catalog.schema:157
 INSERT INTO storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
     VALUES ('vendor-media', 'vendor-media', true, 5242880, ARRAY['image/jpeg', 'image/png', 'image/webp']::text[])
     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, public = EXCLUDED.public,
     file_size_limit = EXCLUDED.file_size_limit, allowed_mime_types = EXCLUDED.allowed_mime_types;
 
--- source: schema/spareparts/catalog.schema:157
+-- source: schema/spareparts/catalog.schema:161
 CREATE POLICY "Vendors upload into their folder" ON storage.objects FOR INSERT TO authenticated WITH CHECK (bucket_id = 'vendor-media' AND ((storage.foldername(name))[1] = (select auth.uid())::text and (select private.has_app_role('vendor'))));
 
--- source: schema/spareparts/catalog.schema:159
+-- source: schema/spareparts/catalog.schema:163
 CREATE POLICY "Vendors replace their files" ON storage.objects FOR UPDATE TO authenticated USING (bucket_id = 'vendor-media' AND ((storage.foldername(name))[1] = (select auth.uid())::text));
 
--- source: schema/spareparts/catalog.schema:161
+-- source: schema/spareparts/catalog.schema:165
 CREATE POLICY "Vendors delete their files" ON storage.objects FOR DELETE TO authenticated USING (bucket_id = 'vendor-media' AND ((storage.foldername(name))[1] = (select auth.uid())::text or (select private.is_admin())));

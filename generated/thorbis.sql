@@ -47,7 +47,7 @@ CREATE INDEX row_changes_table_schema_table_name_at_idx ON audit.row_changes (ta
 ALTER TABLE audit.row_changes ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/thorbis/thorbis.schema:52
-CREATE POLICY "Users read the changes they made" ON audit.row_changes FOR SELECT TO authenticated USING (actor = auth.uid());
+CREATE POLICY "Users read the changes they made" ON audit.row_changes FOR SELECT TO authenticated USING (actor = (select auth.uid()));
 
 -- source: schema/thorbis/thorbis.schema:53
 GRANT SELECT ON TABLE audit.row_changes TO authenticated;
@@ -123,17 +123,17 @@ CREATE INDEX activities_occurred_at_idx ON public.activities (occurred_at desc);
 -- source: schema/thorbis/communication.schema:189
 CREATE INDEX activities_company_id_occurred_at_idx ON public.activities (company_id, occurred_at desc);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.activities ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX activities_company_id_idx ON public.activities (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.activities TO service_role;
 
 -- source: schema/thorbis/communication.schema:192
-CREATE POLICY "Members record activity as themselves" ON public.activities AS RESTRICTIVE FOR INSERT TO authenticated WITH CHECK (actor_id = auth.uid());
+CREATE POLICY "Members record activity as themselves" ON public.activities AS RESTRICTIVE FOR INSERT TO authenticated WITH CHECK (actor_id = (select auth.uid()));
 
 -- source: schema/thorbis/communication.schema:196
 GRANT SELECT, INSERT ON TABLE public.activities TO authenticated;
@@ -175,13 +175,13 @@ CREATE INDEX api_rate_limits_user_id_idx ON public.api_rate_limits (user_id);
 -- source: schema/thorbis/platform_ops.schema:76
 CREATE INDEX api_rate_limits_is_blocked_blocked_until_idx ON public.api_rate_limits (is_blocked, blocked_until) WHERE is_blocked = true;
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.api_rate_limits ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX api_rate_limits_company_id_idx ON public.api_rate_limits (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.api_rate_limits TO service_role;
 
 -- source: schema/thorbis/platform_ops.schema:81
@@ -225,13 +225,13 @@ CREATE INDEX attachments_uploaded_by_idx ON public.attachments (uploaded_by);
 -- source: schema/thorbis/communication.schema:270
 CREATE INDEX attachments_deleted_by_idx ON public.attachments (deleted_by) WHERE deleted_by is not null;
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.attachments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX attachments_company_id_idx ON public.attachments (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.attachments TO service_role;
 
 -- source: schema/thorbis/communication.schema:274
@@ -327,13 +327,13 @@ CREATE INDEX audit_logs_company_id_action_created_at_idx ON public.audit_logs (c
 -- source: schema/thorbis/platform_ops.schema:41
 CREATE INDEX audit_logs_company_id_severity_idx ON public.audit_logs (company_id, severity) WHERE severity in ('error', 'critical');
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.audit_logs ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX audit_logs_company_id_idx ON public.audit_logs (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.audit_logs TO service_role;
 
 -- source: schema/thorbis/platform_ops.schema:49
@@ -396,13 +396,13 @@ CREATE INDEX idx_background_jobs_scheduled ON public.background_jobs (scheduled_
 -- source: schema/thorbis/platform_ops.schema:117
 CREATE INDEX idx_background_jobs_retry ON public.background_jobs (next_retry_at) WHERE status = 'failed' and retry_count < max_retries;
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.background_jobs ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX background_jobs_company_id_idx ON public.background_jobs (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.background_jobs TO service_role;
 
 -- source: schema/thorbis/platform_ops.schema:123
@@ -430,7 +430,7 @@ CREATE INDEX chats_user_id_created_at_idx ON public.chats (user_id, created_at d
 ALTER TABLE public.chats ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/thorbis/assistant.schema:19
-CREATE POLICY "Users manage their own chats" ON public.chats FOR ALL TO authenticated USING (user_id = auth.uid()) WITH CHECK (user_id = auth.uid());
+CREATE POLICY "Users manage their own chats" ON public.chats FOR ALL TO authenticated USING (user_id = (select auth.uid())) WITH CHECK (user_id = (select auth.uid()));
 
 -- source: schema/thorbis/assistant.schema:25
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.chats TO authenticated;
@@ -548,13 +548,13 @@ CREATE INDEX communications_status_type_company_id_idx ON public.communications 
 -- source: schema/thorbis/communication.schema:51
 CREATE INDEX idx_communications_thread ON public.communications (thread_id, created_at desc) WHERE is_thread_starter = false;
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.communications ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX communications_company_id_idx ON public.communications (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.communications TO service_role;
 
 -- source: schema/thorbis/communication.schema:56
@@ -637,7 +637,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.companies TO service_role;
 -- source: schema/thorbis/identity.schema:55
 COMMENT ON TABLE public.companies IS 'A tenant: one field service business';
 
--- source: schema/thorbis/identity.schema:58
+-- source: schema/thorbis/identity.schema:59
 CREATE TABLE public.company_settings (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -658,25 +658,25 @@ CREATE TABLE public.company_settings (
     CONSTRAINT company_settings_payment_terms_days_check CHECK (payment_terms_days >= 0)
 );
 
--- source: schema/thorbis/identity.schema:60
+-- source: schema/thorbis/identity.schema:61
 ALTER TABLE public.company_settings ADD CONSTRAINT company_settings_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/identity.schema:73
+-- source: schema/thorbis/identity.schema:74
 CREATE INDEX company_settings_updated_by_idx ON public.company_settings (updated_by);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.company_settings ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX company_settings_company_id_idx ON public.company_settings (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.company_settings TO service_role;
 
--- source: schema/thorbis/identity.schema:80
+-- source: schema/thorbis/identity.schema:81
 GRANT SELECT, INSERT, UPDATE ON TABLE public.company_settings TO authenticated;
 
--- source: schema/thorbis/identity.schema:81
+-- source: schema/thorbis/identity.schema:82
 COMMENT ON TABLE public.company_settings IS 'Per-company configuration (one row per company)';
 
 -- source: schema/thorbis/operations.schema:180
@@ -723,13 +723,13 @@ CREATE INDEX contracts_invoice_id_idx ON public.contracts (invoice_id) WHERE inv
 -- source: schema/thorbis/operations.schema:208
 CREATE INDEX contracts_created_by_idx ON public.contracts (created_by);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.contracts ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX contracts_company_id_idx ON public.contracts (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.contracts TO service_role;
 
 -- source: schema/thorbis/operations.schema:214
@@ -738,7 +738,7 @@ GRANT SELECT, INSERT, UPDATE ON TABLE public.contracts TO authenticated;
 -- source: schema/thorbis/operations.schema:215
 COMMENT ON TABLE public.contracts IS 'Signed agreements attached to jobs, estimates or invoices';
 
--- source: schema/thorbis/identity.schema:128
+-- source: schema/thorbis/identity.schema:130
 CREATE TABLE public.custom_roles (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -752,25 +752,25 @@ CREATE TABLE public.custom_roles (
     CONSTRAINT custom_roles_company_id_name_key UNIQUE (company_id, name)
 );
 
--- source: schema/thorbis/identity.schema:130
+-- source: schema/thorbis/identity.schema:132
 ALTER TABLE public.custom_roles ADD CONSTRAINT custom_roles_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/identity.schema:133
+-- source: schema/thorbis/identity.schema:135
 COMMENT ON COLUMN public.custom_roles.permissions IS 'e.g. {jobs.read,jobs.write,invoices.read}';
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.custom_roles ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX custom_roles_company_id_idx ON public.custom_roles (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.custom_roles TO service_role;
 
--- source: schema/thorbis/identity.schema:145
+-- source: schema/thorbis/identity.schema:147
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.custom_roles TO authenticated;
 
--- source: schema/thorbis/identity.schema:146
+-- source: schema/thorbis/identity.schema:148
 COMMENT ON TABLE public.custom_roles IS 'Company-defined roles with fine-grained permissions';
 
 -- source: schema/thorbis/customers.schema:260
@@ -833,13 +833,13 @@ CREATE INDEX customer_reviews_company_id_rating_created_at_idx ON public.custome
 -- source: schema/thorbis/customers.schema:294
 CREATE INDEX customer_reviews_created_at_idx ON public.customer_reviews (created_at desc);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.customer_reviews ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX customer_reviews_company_id_idx ON public.customer_reviews (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.customer_reviews TO service_role;
 
 -- source: schema/thorbis/customers.schema:299
@@ -867,13 +867,13 @@ CREATE INDEX customer_tags_tag_id_idx ON public.customer_tags (tag_id);
 -- source: schema/thorbis/customers.schema:130
 CREATE INDEX customer_tags_added_by_idx ON public.customer_tags (added_by);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.customer_tags ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX customer_tags_company_id_idx ON public.customer_tags (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.customer_tags TO service_role;
 
 -- source: schema/thorbis/customers.schema:134
@@ -979,13 +979,13 @@ CREATE INDEX idx_customers_company_phone ON public.customers (company_id, phone)
 -- source: schema/thorbis/customers.schema:58
 CREATE INDEX idx_customers_name_trgm ON public.customers USING gin ((first_name || ' ' || last_name) extensions.gin_trgm_ops);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.customers ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX customers_company_id_idx ON public.customers (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.customers TO service_role;
 
 -- source: schema/thorbis/customers.schema:65
@@ -994,7 +994,7 @@ GRANT SELECT, INSERT, UPDATE ON TABLE public.customers TO authenticated;
 -- source: schema/thorbis/customers.schema:66
 COMMENT ON TABLE public.customers IS 'Customers of a company (homeowners and businesses)';
 
--- source: schema/thorbis/identity.schema:149
+-- source: schema/thorbis/identity.schema:151
 CREATE TABLE public.departments (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -1008,25 +1008,25 @@ CREATE TABLE public.departments (
     CONSTRAINT departments_company_id_name_key UNIQUE (company_id, name)
 );
 
--- source: schema/thorbis/identity.schema:151
+-- source: schema/thorbis/identity.schema:153
 ALTER TABLE public.departments ADD CONSTRAINT departments_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/identity.schema:160
+-- source: schema/thorbis/identity.schema:162
 CREATE INDEX departments_manager_id_idx ON public.departments (manager_id);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.departments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX departments_company_id_idx ON public.departments (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.departments TO service_role;
 
--- source: schema/thorbis/identity.schema:166
+-- source: schema/thorbis/identity.schema:168
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.departments TO authenticated;
 
--- source: schema/thorbis/identity.schema:167
+-- source: schema/thorbis/identity.schema:169
 COMMENT ON TABLE public.departments IS 'Departments (install, service, sales, ...) of a company';
 
 -- source: schema/thorbis/assistant.schema:89
@@ -1049,7 +1049,7 @@ CREATE INDEX documents_user_id_created_at_idx ON public.documents (user_id, crea
 ALTER TABLE public.documents ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/thorbis/assistant.schema:101
-CREATE POLICY "Users manage their own documents" ON public.documents FOR ALL TO authenticated USING (user_id = auth.uid()) WITH CHECK (user_id = auth.uid());
+CREATE POLICY "Users manage their own documents" ON public.documents FOR ALL TO authenticated USING (user_id = (select auth.uid())) WITH CHECK (user_id = (select auth.uid()));
 
 -- source: schema/thorbis/assistant.schema:107
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.documents TO authenticated;
@@ -1106,13 +1106,13 @@ CREATE INDEX email_logs_company_id_created_at_idx ON public.email_logs (company_
 -- source: schema/thorbis/communication.schema:85
 CREATE INDEX email_logs_provider_message_id_idx ON public.email_logs (provider_message_id) WHERE provider_message_id is not null;
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.email_logs ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX email_logs_company_id_idx ON public.email_logs (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.email_logs TO service_role;
 
 -- source: schema/thorbis/communication.schema:90
@@ -1180,13 +1180,13 @@ CREATE INDEX equipment_installed_by_idx ON public.equipment (installed_by) WHERE
 -- source: schema/thorbis/customers.schema:171
 CREATE INDEX idx_equipment_customer_property ON public.equipment (customer_id, property_id) WHERE deleted_at is null;
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.equipment ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX equipment_company_id_idx ON public.equipment (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.equipment TO service_role;
 
 -- source: schema/thorbis/customers.schema:176
@@ -1213,13 +1213,13 @@ ALTER TABLE public.equipment_tags ADD CONSTRAINT equipment_tags_company_id_fkey 
 -- source: schema/thorbis/customers.schema:187
 CREATE INDEX equipment_tags_tag_id_idx ON public.equipment_tags (tag_id);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.equipment_tags ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX equipment_tags_company_id_idx ON public.equipment_tags (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.equipment_tags TO service_role;
 
 -- source: schema/thorbis/customers.schema:191
@@ -1288,13 +1288,13 @@ CREATE INDEX estimates_created_by_idx ON public.estimates (created_by);
 -- source: schema/thorbis/operations.schema:170
 CREATE INDEX estimates_company_id_status_idx ON public.estimates (company_id, status);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.estimates ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX estimates_company_id_idx ON public.estimates (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.estimates TO service_role;
 
 -- source: schema/thorbis/operations.schema:176
@@ -1370,13 +1370,13 @@ CREATE INDEX file_storage_company_id_category_idx ON public.file_storage (compan
 -- source: schema/thorbis/communication.schema:241
 CREATE INDEX file_storage_created_at_idx ON public.file_storage (created_at desc);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.file_storage ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX file_storage_company_id_idx ON public.file_storage (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.file_storage TO service_role;
 
 -- source: schema/thorbis/communication.schema:247
@@ -1385,7 +1385,7 @@ GRANT SELECT, INSERT, UPDATE ON TABLE public.file_storage TO authenticated;
 -- source: schema/thorbis/communication.schema:248
 COMMENT ON TABLE public.file_storage IS 'File metadata and storage management with virus scanning';
 
--- source: schema/thorbis/billing.schema:243
+-- source: schema/thorbis/billing.schema:244
 CREATE TABLE public.inventory (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -1409,31 +1409,31 @@ CREATE TABLE public.inventory (
     CONSTRAINT inventory_price_book_item_id_location_key UNIQUE (price_book_item_id, location)
 );
 
--- source: schema/thorbis/billing.schema:245
+-- source: schema/thorbis/billing.schema:246
 ALTER TABLE public.inventory ADD CONSTRAINT inventory_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:248
+-- source: schema/thorbis/billing.schema:249
 COMMENT ON COLUMN public.inventory.location IS 'warehouse, truck-12, ...';
 
--- source: schema/thorbis/billing.schema:259
+-- source: schema/thorbis/billing.schema:260
 CREATE INDEX inventory_last_used_job_id_idx ON public.inventory (last_used_job_id) WHERE last_used_job_id is not null;
 
--- source: schema/thorbis/billing.schema:260
+-- source: schema/thorbis/billing.schema:261
 CREATE INDEX inventory_company_id_location_idx ON public.inventory (company_id, location);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.inventory ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX inventory_company_id_idx ON public.inventory (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.inventory TO service_role;
 
--- source: schema/thorbis/billing.schema:265
+-- source: schema/thorbis/billing.schema:266
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.inventory TO authenticated;
 
--- source: schema/thorbis/billing.schema:266
+-- source: schema/thorbis/billing.schema:267
 COMMENT ON TABLE public.inventory IS 'Stock of price book items per location (warehouse or truck)';
 
 -- source: schema/thorbis/billing.schema:3
@@ -1506,13 +1506,13 @@ CREATE INDEX invoices_company_id_status_idx ON public.invoices (company_id, stat
 -- source: schema/thorbis/billing.schema:48
 CREATE INDEX idx_invoices_status_due ON public.invoices (company_id, status, due_date) WHERE status not in ('paid', 'void');
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.invoices ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX invoices_company_id_idx ON public.invoices (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.invoices TO service_role;
 
 -- source: schema/thorbis/billing.schema:56
@@ -1536,13 +1536,13 @@ ALTER TABLE public.job_tags ADD CONSTRAINT job_tags_company_id_fkey FOREIGN KEY 
 -- source: schema/thorbis/operations.schema:70
 CREATE INDEX job_tags_tag_id_idx ON public.job_tags (tag_id);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.job_tags ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX job_tags_company_id_idx ON public.job_tags (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.job_tags TO service_role;
 
 -- source: schema/thorbis/operations.schema:74
@@ -1609,7 +1609,7 @@ ALTER TABLE public.equipment ADD CONSTRAINT equipment_last_service_job_id_fkey F
 -- source: schema/thorbis/operations.schema:137
 ALTER TABLE public.estimates ADD CONSTRAINT estimates_job_id_fkey FOREIGN KEY (job_id) REFERENCES public.jobs (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:247
+-- source: schema/thorbis/billing.schema:248
 ALTER TABLE public.inventory ADD CONSTRAINT inventory_last_used_job_id_fkey FOREIGN KEY (last_used_job_id) REFERENCES public.jobs (id) ON DELETE SET NULL;
 
 -- source: schema/thorbis/billing.schema:8
@@ -1660,13 +1660,13 @@ CREATE INDEX jobs_company_id_created_at_idx ON public.jobs (company_id, created_
 -- source: schema/thorbis/operations.schema:52
 CREATE INDEX idx_jobs_status_date ON public.jobs (company_id, status, scheduled_start) WHERE status in ('scheduled', 'in_progress');
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.jobs ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX jobs_company_id_idx ON public.jobs (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.jobs TO service_role;
 
 -- source: schema/thorbis/operations.schema:59
@@ -1708,13 +1708,13 @@ CREATE UNIQUE INDEX labor_rates_one_default ON public.labor_rates (company_id) W
 -- source: schema/thorbis/operations.schema:236
 CREATE INDEX labor_rates_department_id_idx ON public.labor_rates (department_id) WHERE department_id is not null;
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.labor_rates ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX labor_rates_company_id_idx ON public.labor_rates (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.labor_rates TO service_role;
 
 -- source: schema/thorbis/operations.schema:242
@@ -1745,7 +1745,7 @@ CREATE INDEX messages_v2_chat_id_created_at_idx ON public.messages_v2 (chat_id, 
 ALTER TABLE public.messages_v2 ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/thorbis/assistant.schema:41
-CREATE POLICY "Users manage messages of their own chats" ON public.messages_v2 FOR ALL TO authenticated USING (chat_id in (select c.id from public.chats c where c.user_id = auth.uid())) WITH CHECK (chat_id in (select c.id from public.chats c where c.user_id = auth.uid()));
+CREATE POLICY "Users manage messages of their own chats" ON public.messages_v2 FOR ALL TO authenticated USING (chat_id in (select c.id from public.chats c where c.user_id = (select auth.uid()))) WITH CHECK (chat_id in (select c.id from public.chats c where c.user_id = (select auth.uid())));
 
 -- source: schema/thorbis/assistant.schema:46
 GRANT SELECT, INSERT, DELETE ON TABLE public.messages_v2 TO authenticated;
@@ -1756,7 +1756,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.messages_v2 TO service_role
 -- source: schema/thorbis/assistant.schema:48
 COMMENT ON TABLE public.messages_v2 IS 'Messages of an assistant chat (parts: text, tool calls, ...)';
 
--- source: schema/thorbis/identity.schema:228
+-- source: schema/thorbis/identity.schema:231
 CREATE TABLE public.notification_preferences (
     id uuid DEFAULT gen_random_uuid(),
     user_id uuid NOT NULL,
@@ -1792,25 +1792,25 @@ CREATE TABLE public.notification_preferences (
     CONSTRAINT quiet_hours_complete CHECK (not quiet_hours_enabled or (quiet_hours_start is not null and quiet_hours_end is not null))
 );
 
--- source: schema/thorbis/identity.schema:231
+-- source: schema/thorbis/identity.schema:234
 ALTER TABLE public.notification_preferences ADD CONSTRAINT notification_preferences_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.notification_preferences ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX notification_preferences_company_id_idx ON public.notification_preferences (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.notification_preferences TO service_role;
 
--- source: schema/thorbis/identity.schema:265
-CREATE POLICY "Users manage only their own preferences" ON public.notification_preferences AS RESTRICTIVE FOR ALL TO authenticated USING (user_id = auth.uid()) WITH CHECK (user_id = auth.uid());
+-- source: schema/thorbis/identity.schema:268
+CREATE POLICY "Users manage only their own preferences" ON public.notification_preferences AS RESTRICTIVE FOR ALL TO authenticated USING (user_id = (select auth.uid())) WITH CHECK (user_id = (select auth.uid()));
 
--- source: schema/thorbis/identity.schema:271
+-- source: schema/thorbis/identity.schema:274
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.notification_preferences TO authenticated;
 
--- source: schema/thorbis/identity.schema:272
+-- source: schema/thorbis/identity.schema:275
 COMMENT ON TABLE public.notification_preferences IS 'User notification settings per channel and event type';
 
 -- source: schema/thorbis/communication.schema:95
@@ -1865,17 +1865,17 @@ CREATE INDEX notification_queue_status_scheduled_for_idx ON public.notification_
 -- source: schema/thorbis/communication.schema:124
 CREATE INDEX notification_queue_created_at_idx ON public.notification_queue (created_at desc);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.notification_queue ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX notification_queue_company_id_idx ON public.notification_queue (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.notification_queue TO service_role;
 
 -- source: schema/thorbis/communication.schema:128
-CREATE POLICY "Users read only their own notifications" ON public.notification_queue AS RESTRICTIVE FOR SELECT TO authenticated USING (user_id = auth.uid());
+CREATE POLICY "Users read only their own notifications" ON public.notification_queue AS RESTRICTIVE FOR SELECT TO authenticated USING (user_id = (select auth.uid()));
 
 -- source: schema/thorbis/communication.schema:133
 GRANT SELECT ON TABLE public.notification_queue TO authenticated;
@@ -1883,7 +1883,7 @@ GRANT SELECT ON TABLE public.notification_queue TO authenticated;
 -- source: schema/thorbis/communication.schema:134
 COMMENT ON TABLE public.notification_queue IS 'Outbound notification queue with delivery tracking';
 
--- source: schema/thorbis/billing.schema:60
+-- source: schema/thorbis/billing.schema:61
 CREATE TABLE public.payments (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -1911,52 +1911,52 @@ CREATE TABLE public.payments (
     CONSTRAINT payments_processor_processor_transaction_id_key UNIQUE (processor, processor_transaction_id)
 );
 
--- source: schema/thorbis/billing.schema:62
+-- source: schema/thorbis/billing.schema:63
 ALTER TABLE public.payments ADD CONSTRAINT payments_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:63
+-- source: schema/thorbis/billing.schema:64
 ALTER TABLE public.payments ADD CONSTRAINT payments_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers (id) ON DELETE RESTRICT;
 
--- source: schema/thorbis/billing.schema:64
+-- source: schema/thorbis/billing.schema:65
 ALTER TABLE public.payments ADD CONSTRAINT payments_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES public.invoices (id) ON DELETE RESTRICT;
 
--- source: schema/thorbis/billing.schema:65
+-- source: schema/thorbis/billing.schema:66
 ALTER TABLE public.payments ADD CONSTRAINT payments_job_id_fkey FOREIGN KEY (job_id) REFERENCES public.jobs (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:75
+-- source: schema/thorbis/billing.schema:76
 COMMENT ON COLUMN public.payments.processor IS 'stripe, square, ...';
 
--- source: schema/thorbis/billing.schema:85
+-- source: schema/thorbis/billing.schema:86
 CREATE INDEX payments_customer_id_idx ON public.payments (customer_id);
 
--- source: schema/thorbis/billing.schema:86
+-- source: schema/thorbis/billing.schema:87
 CREATE INDEX payments_invoice_id_idx ON public.payments (invoice_id) WHERE invoice_id is not null;
 
--- source: schema/thorbis/billing.schema:87
+-- source: schema/thorbis/billing.schema:88
 CREATE INDEX payments_job_id_idx ON public.payments (job_id) WHERE job_id is not null;
 
--- source: schema/thorbis/billing.schema:88
+-- source: schema/thorbis/billing.schema:89
 CREATE INDEX payments_processed_by_idx ON public.payments (processed_by) WHERE processed_by is not null;
 
--- source: schema/thorbis/billing.schema:89
+-- source: schema/thorbis/billing.schema:90
 CREATE INDEX payments_company_id_paid_at_idx ON public.payments (company_id, paid_at desc);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.payments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX payments_company_id_idx ON public.payments (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.payments TO service_role;
 
--- source: schema/thorbis/billing.schema:95
+-- source: schema/thorbis/billing.schema:96
 GRANT SELECT, INSERT, UPDATE ON TABLE public.payments TO authenticated;
 
--- source: schema/thorbis/billing.schema:96
+-- source: schema/thorbis/billing.schema:97
 COMMENT ON TABLE public.payments IS 'Money received from customers';
 
--- source: schema/thorbis/billing.schema:269
+-- source: schema/thorbis/billing.schema:270
 CREATE TABLE public.po_settings (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -1974,25 +1974,25 @@ CREATE TABLE public.po_settings (
     CONSTRAINT po_settings_approval_threshold_check CHECK (approval_threshold >= 0)
 );
 
--- source: schema/thorbis/billing.schema:271
+-- source: schema/thorbis/billing.schema:272
 ALTER TABLE public.po_settings ADD CONSTRAINT po_settings_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:281
+-- source: schema/thorbis/billing.schema:282
 CREATE INDEX po_settings_default_supplier_id_idx ON public.po_settings (default_supplier_id) WHERE default_supplier_id is not null;
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.po_settings ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX po_settings_company_id_idx ON public.po_settings (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.po_settings TO service_role;
 
--- source: schema/thorbis/billing.schema:287
+-- source: schema/thorbis/billing.schema:288
 GRANT SELECT, INSERT, UPDATE ON TABLE public.po_settings TO authenticated;
 
--- source: schema/thorbis/billing.schema:288
+-- source: schema/thorbis/billing.schema:289
 COMMENT ON TABLE public.po_settings IS 'Purchase order numbering and approval rules (one row per company)';
 
 -- source: schema/thorbis/communication.schema:137
@@ -2018,17 +2018,17 @@ CREATE INDEX posts_author_id_idx ON public.posts (author_id);
 -- source: schema/thorbis/communication.schema:149
 CREATE INDEX posts_company_id_is_pinned_published_at_idx ON public.posts (company_id, is_pinned desc, published_at desc);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.posts ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX posts_company_id_idx ON public.posts (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.posts TO service_role;
 
 -- source: schema/thorbis/communication.schema:159
-CREATE POLICY "Members post as themselves" ON public.posts AS RESTRICTIVE FOR INSERT TO authenticated WITH CHECK (author_id = auth.uid());
+CREATE POLICY "Members post as themselves" ON public.posts AS RESTRICTIVE FOR INSERT TO authenticated WITH CHECK (author_id = (select auth.uid()));
 
 -- source: schema/thorbis/communication.schema:164
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.posts TO authenticated;
@@ -2036,7 +2036,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.posts TO authenticated;
 -- source: schema/thorbis/communication.schema:165
 COMMENT ON TABLE public.posts IS 'Internal company announcements feed';
 
--- source: schema/thorbis/billing.schema:101
+-- source: schema/thorbis/billing.schema:102
 CREATE TABLE public.price_book_categories (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -2051,34 +2051,34 @@ CREATE TABLE public.price_book_categories (
     CONSTRAINT price_book_categories_pkey PRIMARY KEY (id)
 );
 
--- source: schema/thorbis/billing.schema:103
+-- source: schema/thorbis/billing.schema:104
 ALTER TABLE public.price_book_categories ADD CONSTRAINT price_book_categories_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:104
+-- source: schema/thorbis/billing.schema:105
 ALTER TABLE public.price_book_categories ADD CONSTRAINT price_book_categories_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES public.price_book_categories (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:113
+-- source: schema/thorbis/billing.schema:114
 CREATE INDEX price_book_categories_parent_id_idx ON public.price_book_categories (parent_id) WHERE parent_id is not null;
 
--- source: schema/thorbis/billing.schema:114
+-- source: schema/thorbis/billing.schema:115
 CREATE INDEX price_book_categories_path_idx ON public.price_book_categories USING gist (path);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.price_book_categories ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX price_book_categories_company_id_idx ON public.price_book_categories (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.price_book_categories TO service_role;
 
--- source: schema/thorbis/billing.schema:119
+-- source: schema/thorbis/billing.schema:120
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.price_book_categories TO authenticated;
 
--- source: schema/thorbis/billing.schema:120
+-- source: schema/thorbis/billing.schema:121
 COMMENT ON TABLE public.price_book_categories IS 'Hierarchy of price book categories';
 
--- source: schema/thorbis/billing.schema:152
+-- source: schema/thorbis/billing.schema:153
 CREATE TABLE public.price_book_items (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -2104,40 +2104,40 @@ CREATE TABLE public.price_book_items (
     CONSTRAINT price_book_items_company_id_sku_key UNIQUE (company_id, sku)
 );
 
--- source: schema/thorbis/billing.schema:246
+-- source: schema/thorbis/billing.schema:247
 ALTER TABLE public.inventory ADD CONSTRAINT inventory_price_book_item_id_fkey FOREIGN KEY (price_book_item_id) REFERENCES public.price_book_items (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:154
+-- source: schema/thorbis/billing.schema:155
 ALTER TABLE public.price_book_items ADD CONSTRAINT price_book_items_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:155
+-- source: schema/thorbis/billing.schema:156
 ALTER TABLE public.price_book_items ADD CONSTRAINT price_book_items_category_id_fkey FOREIGN KEY (category_id) REFERENCES public.price_book_categories (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:174
+-- source: schema/thorbis/billing.schema:175
 CREATE INDEX price_book_items_category_id_idx ON public.price_book_items (category_id) WHERE category_id is not null;
 
--- source: schema/thorbis/billing.schema:175
+-- source: schema/thorbis/billing.schema:176
 CREATE INDEX price_book_items_supplier_id_idx ON public.price_book_items (supplier_id) WHERE supplier_id is not null;
 
--- source: schema/thorbis/billing.schema:177
+-- source: schema/thorbis/billing.schema:178
 CREATE INDEX idx_price_book_items_name_trgm ON public.price_book_items USING gin (name extensions.gin_trgm_ops);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.price_book_items ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX price_book_items_company_id_idx ON public.price_book_items (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.price_book_items TO service_role;
 
--- source: schema/thorbis/billing.schema:183
+-- source: schema/thorbis/billing.schema:184
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.price_book_items TO authenticated;
 
--- source: schema/thorbis/billing.schema:184
+-- source: schema/thorbis/billing.schema:185
 COMMENT ON TABLE public.price_book_items IS 'Services and materials a company sells, with cost and price';
 
--- source: schema/thorbis/billing.schema:188
+-- source: schema/thorbis/billing.schema:189
 CREATE TABLE public.price_history (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -2152,34 +2152,34 @@ CREATE TABLE public.price_history (
     CONSTRAINT price_history_pkey PRIMARY KEY (id)
 );
 
--- source: schema/thorbis/billing.schema:190
+-- source: schema/thorbis/billing.schema:191
 ALTER TABLE public.price_history ADD CONSTRAINT price_history_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:191
+-- source: schema/thorbis/billing.schema:192
 ALTER TABLE public.price_history ADD CONSTRAINT price_history_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.price_book_items (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:200
+-- source: schema/thorbis/billing.schema:201
 CREATE INDEX price_history_item_id_changed_at_idx ON public.price_history (item_id, changed_at desc);
 
--- source: schema/thorbis/billing.schema:201
+-- source: schema/thorbis/billing.schema:202
 CREATE INDEX price_history_changed_by_idx ON public.price_history (changed_by);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.price_history ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX price_history_company_id_idx ON public.price_history (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.price_history TO service_role;
 
--- source: schema/thorbis/billing.schema:205
+-- source: schema/thorbis/billing.schema:206
 GRANT SELECT, INSERT ON TABLE public.price_history TO authenticated;
 
--- source: schema/thorbis/billing.schema:206
+-- source: schema/thorbis/billing.schema:207
 COMMENT ON TABLE public.price_history IS 'History of price book price and cost changes (append only)';
 
--- source: schema/thorbis/billing.schema:209
+-- source: schema/thorbis/billing.schema:210
 CREATE TABLE public.pricing_rules (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -2203,37 +2203,37 @@ CREATE TABLE public.pricing_rules (
     CONSTRAINT check_one_target CHECK (num_nonnulls(category_id, item_id) <= 1)
 );
 
--- source: schema/thorbis/billing.schema:211
+-- source: schema/thorbis/billing.schema:212
 ALTER TABLE public.pricing_rules ADD CONSTRAINT pricing_rules_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:212
+-- source: schema/thorbis/billing.schema:213
 ALTER TABLE public.pricing_rules ADD CONSTRAINT pricing_rules_category_id_fkey FOREIGN KEY (category_id) REFERENCES public.price_book_categories (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:213
+-- source: schema/thorbis/billing.schema:214
 ALTER TABLE public.pricing_rules ADD CONSTRAINT pricing_rules_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.price_book_items (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:219
+-- source: schema/thorbis/billing.schema:220
 COMMENT ON COLUMN public.pricing_rules.conditions IS 'e.g. {"after_hours": true, "customer_type": "commercial"}';
 
--- source: schema/thorbis/billing.schema:231
+-- source: schema/thorbis/billing.schema:232
 CREATE INDEX pricing_rules_category_id_idx ON public.pricing_rules (category_id) WHERE category_id is not null;
 
--- source: schema/thorbis/billing.schema:232
+-- source: schema/thorbis/billing.schema:233
 CREATE INDEX pricing_rules_item_id_idx ON public.pricing_rules (item_id) WHERE item_id is not null;
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.pricing_rules ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX pricing_rules_company_id_idx ON public.pricing_rules (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.pricing_rules TO service_role;
 
--- source: schema/thorbis/billing.schema:239
+-- source: schema/thorbis/billing.schema:240
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.pricing_rules TO authenticated;
 
--- source: schema/thorbis/billing.schema:240
+-- source: schema/thorbis/billing.schema:241
 COMMENT ON TABLE public.pricing_rules IS 'Automatic price adjustments (markups, discounts, after-hours surcharges)';
 
 -- source: schema/thorbis/customers.schema:69
@@ -2285,13 +2285,13 @@ ALTER TABLE public.properties ADD CONSTRAINT properties_customer_id_fkey FOREIGN
 -- source: schema/thorbis/customers.schema:93
 CREATE INDEX properties_customer_id_idx ON public.properties (customer_id);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.properties ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX properties_company_id_idx ON public.properties (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.properties TO service_role;
 
 -- source: schema/thorbis/customers.schema:98
@@ -2300,7 +2300,7 @@ GRANT SELECT, INSERT, UPDATE ON TABLE public.properties TO authenticated;
 -- source: schema/thorbis/customers.schema:99
 COMMENT ON TABLE public.properties IS 'Service locations of a customer';
 
--- source: schema/thorbis/billing.schema:291
+-- source: schema/thorbis/billing.schema:293
 CREATE TABLE public.purchase_orders (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -2333,40 +2333,40 @@ CREATE TABLE public.purchase_orders (
     CONSTRAINT check_po_total CHECK (total_amount = subtotal + tax_amount + shipping_amount)
 );
 
--- source: schema/thorbis/billing.schema:293
+-- source: schema/thorbis/billing.schema:295
 ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:294
+-- source: schema/thorbis/billing.schema:296
 ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_job_id_fkey FOREIGN KEY (job_id) REFERENCES public.jobs (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:319
+-- source: schema/thorbis/billing.schema:321
 CREATE INDEX purchase_orders_job_id_idx ON public.purchase_orders (job_id) WHERE job_id is not null;
 
--- source: schema/thorbis/billing.schema:320
+-- source: schema/thorbis/billing.schema:322
 CREATE INDEX purchase_orders_supplier_id_idx ON public.purchase_orders (supplier_id) WHERE supplier_id is not null;
 
--- source: schema/thorbis/billing.schema:321
+-- source: schema/thorbis/billing.schema:323
 CREATE INDEX purchase_orders_requested_by_idx ON public.purchase_orders (requested_by);
 
--- source: schema/thorbis/billing.schema:322
+-- source: schema/thorbis/billing.schema:324
 CREATE INDEX purchase_orders_approved_by_idx ON public.purchase_orders (approved_by) WHERE approved_by is not null;
 
--- source: schema/thorbis/billing.schema:323
+-- source: schema/thorbis/billing.schema:325
 CREATE INDEX purchase_orders_company_id_status_idx ON public.purchase_orders (company_id, status);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.purchase_orders ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX purchase_orders_company_id_idx ON public.purchase_orders (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.purchase_orders TO service_role;
 
--- source: schema/thorbis/billing.schema:329
+-- source: schema/thorbis/billing.schema:331
 GRANT SELECT, INSERT, UPDATE ON TABLE public.purchase_orders TO authenticated;
 
--- source: schema/thorbis/billing.schema:330
+-- source: schema/thorbis/billing.schema:332
 COMMENT ON TABLE public.purchase_orders IS 'Orders of parts and materials from suppliers';
 
 -- source: schema/thorbis/operations.schema:80
@@ -2478,13 +2478,13 @@ CREATE INDEX schedules_company_id_start_time_end_time_idx ON public.schedules (c
 -- source: schema/thorbis/operations.schema:123
 CREATE INDEX idx_schedules_technician_date ON public.schedules (assigned_to, start_time, status) WHERE status in ('scheduled', 'confirmed');
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.schedules ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX schedules_company_id_idx ON public.schedules (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.schedules TO service_role;
 
 -- source: schema/thorbis/operations.schema:129
@@ -2518,13 +2518,13 @@ CREATE TABLE public.service_packages (
 -- source: schema/thorbis/customers.schema:197
 ALTER TABLE public.service_packages ADD CONSTRAINT service_packages_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.service_packages ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX service_packages_company_id_idx ON public.service_packages (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.service_packages TO service_role;
 
 -- source: schema/thorbis/customers.schema:215
@@ -2597,13 +2597,13 @@ CREATE INDEX service_plans_assigned_technician_idx ON public.service_plans (assi
 -- source: schema/thorbis/customers.schema:247
 CREATE INDEX service_plans_company_id_next_service_date_idx ON public.service_plans (company_id, next_service_date) WHERE status = 'active';
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.service_plans ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX service_plans_company_id_idx ON public.service_plans (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.service_plans TO service_role;
 
 -- source: schema/thorbis/customers.schema:252
@@ -2630,7 +2630,7 @@ CREATE INDEX streams_chat_id_idx ON public.streams (chat_id);
 ALTER TABLE public.streams ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/thorbis/assistant.schema:79
-CREATE POLICY "Users manage streams of their own chats" ON public.streams FOR ALL TO authenticated USING (chat_id in (select c.id from public.chats c where c.user_id = auth.uid())) WITH CHECK (chat_id in (select c.id from public.chats c where c.user_id = auth.uid()));
+CREATE POLICY "Users manage streams of their own chats" ON public.streams FOR ALL TO authenticated USING (chat_id in (select c.id from public.chats c where c.user_id = (select auth.uid()))) WITH CHECK (chat_id in (select c.id from public.chats c where c.user_id = (select auth.uid())));
 
 -- source: schema/thorbis/assistant.schema:84
 GRANT SELECT, INSERT, DELETE ON TABLE public.streams TO authenticated;
@@ -2667,8 +2667,8 @@ CREATE INDEX suggestions_user_id_idx ON public.suggestions (user_id);
 ALTER TABLE public.suggestions ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/thorbis/assistant.schema:126
-CREATE POLICY "Users manage their own suggestions" ON public.suggestions FOR ALL TO authenticated USING (user_id = auth.uid()) WITH CHECK (user_id = auth.uid()
-                and document_id in (select d.id from public.documents d where d.user_id = auth.uid()));
+CREATE POLICY "Users manage their own suggestions" ON public.suggestions FOR ALL TO authenticated USING (user_id = (select auth.uid())) WITH CHECK (user_id = (select auth.uid())
+                and document_id in (select d.id from public.documents d where d.user_id = (select auth.uid())));
 
 -- source: schema/thorbis/assistant.schema:132
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.suggestions TO authenticated;
@@ -2679,7 +2679,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.suggestions TO service_role
 -- source: schema/thorbis/assistant.schema:134
 COMMENT ON TABLE public.suggestions IS 'Edit suggestions the assistant makes on a document';
 
--- source: schema/thorbis/billing.schema:123
+-- source: schema/thorbis/billing.schema:124
 CREATE TABLE public.supplier_integrations (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -2699,37 +2699,37 @@ CREATE TABLE public.supplier_integrations (
     CONSTRAINT supplier_integrations_company_id_provider_account_number_key UNIQUE (company_id, provider, account_number)
 );
 
--- source: schema/thorbis/billing.schema:276
+-- source: schema/thorbis/billing.schema:277
 ALTER TABLE public.po_settings ADD CONSTRAINT po_settings_default_supplier_id_fkey FOREIGN KEY (default_supplier_id) REFERENCES public.supplier_integrations (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:157
+-- source: schema/thorbis/billing.schema:158
 ALTER TABLE public.price_book_items ADD CONSTRAINT price_book_items_supplier_id_fkey FOREIGN KEY (supplier_id) REFERENCES public.supplier_integrations (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:295
+-- source: schema/thorbis/billing.schema:297
 ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_supplier_id_fkey FOREIGN KEY (supplier_id) REFERENCES public.supplier_integrations (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:125
+-- source: schema/thorbis/billing.schema:126
 ALTER TABLE public.supplier_integrations ADD CONSTRAINT supplier_integrations_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:128
+-- source: schema/thorbis/billing.schema:129
 COMMENT ON COLUMN public.supplier_integrations.provider IS 'ferguson, johnstone, winsupply, custom, ...';
 
--- source: schema/thorbis/billing.schema:141
+-- source: schema/thorbis/billing.schema:142
 CREATE INDEX supplier_integrations_created_by_idx ON public.supplier_integrations (created_by);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.supplier_integrations ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX supplier_integrations_company_id_idx ON public.supplier_integrations (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.supplier_integrations TO service_role;
 
--- source: schema/thorbis/billing.schema:148
+-- source: schema/thorbis/billing.schema:149
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.supplier_integrations TO authenticated;
 
--- source: schema/thorbis/billing.schema:149
+-- source: schema/thorbis/billing.schema:150
 COMMENT ON TABLE public.supplier_integrations IS 'Connections to parts suppliers (catalog and ordering sync); also the supplier of price book items';
 
 -- source: schema/thorbis/customers.schema:102
@@ -2758,13 +2758,13 @@ ALTER TABLE public.job_tags ADD CONSTRAINT job_tags_tag_id_fkey FOREIGN KEY (tag
 -- source: schema/thorbis/customers.schema:104
 ALTER TABLE public.tags ADD CONSTRAINT tags_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.tags ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX tags_company_id_idx ON public.tags (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tags TO service_role;
 
 -- source: schema/thorbis/customers.schema:115
@@ -2773,7 +2773,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tags TO authenticated;
 -- source: schema/thorbis/customers.schema:116
 COMMENT ON TABLE public.tags IS 'Company-defined labels for customers, jobs and equipment';
 
--- source: schema/thorbis/identity.schema:170
+-- source: schema/thorbis/identity.schema:172
 CREATE TABLE public.team_members (
     id uuid DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
@@ -2797,46 +2797,46 @@ CREATE TABLE public.team_members (
     CONSTRAINT team_members_company_id_user_id_key UNIQUE (company_id, user_id)
 );
 
--- source: schema/thorbis/identity.schema:172
+-- source: schema/thorbis/identity.schema:174
 ALTER TABLE public.team_members ADD CONSTRAINT team_members_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/identity.schema:177
+-- source: schema/thorbis/identity.schema:179
 ALTER TABLE public.team_members ADD CONSTRAINT team_members_custom_role_id_fkey FOREIGN KEY (custom_role_id) REFERENCES public.custom_roles (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/identity.schema:178
+-- source: schema/thorbis/identity.schema:180
 ALTER TABLE public.team_members ADD CONSTRAINT team_members_department_id_fkey FOREIGN KEY (department_id) REFERENCES public.departments (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/identity.schema:191
+-- source: schema/thorbis/identity.schema:193
 CREATE INDEX team_members_user_id_status_idx ON public.team_members (user_id, status);
 
--- source: schema/thorbis/identity.schema:192
+-- source: schema/thorbis/identity.schema:194
 CREATE INDEX team_members_custom_role_id_idx ON public.team_members (custom_role_id);
 
--- source: schema/thorbis/identity.schema:193
+-- source: schema/thorbis/identity.schema:195
 CREATE INDEX team_members_department_id_idx ON public.team_members (department_id);
 
--- source: schema/thorbis/identity.schema:194
+-- source: schema/thorbis/identity.schema:196
 CREATE INDEX team_members_invited_by_idx ON public.team_members (invited_by);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.team_members ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX team_members_company_id_idx ON public.team_members (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.team_members TO service_role;
 
--- source: schema/thorbis/identity.schema:199
-CREATE POLICY "Users read their own memberships" ON public.team_members FOR SELECT TO authenticated USING (user_id = auth.uid());
+-- source: schema/thorbis/identity.schema:201
+CREATE POLICY "Users read their own memberships" ON public.team_members FOR SELECT TO authenticated USING (user_id = (select auth.uid()));
 
--- source: schema/thorbis/identity.schema:205
+-- source: schema/thorbis/identity.schema:207
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.team_members TO authenticated;
 
--- source: schema/thorbis/identity.schema:206
+-- source: schema/thorbis/identity.schema:208
 COMMENT ON TABLE public.team_members IS 'Membership of a user in a company, with their role: the source of tenant isolation';
 
--- source: schema/thorbis/identity.schema:84
+-- source: schema/thorbis/identity.schema:86
 CREATE TABLE public.users (
     id uuid,
     company_id uuid,
@@ -2853,16 +2853,16 @@ CREATE TABLE public.users (
     CONSTRAINT users_pkey PRIMARY KEY (id)
 );
 
--- source: schema/thorbis/identity.schema:85
+-- source: schema/thorbis/identity.schema:87
 ALTER TABLE public.users ADD CONSTRAINT users_id_fkey FOREIGN KEY (id) REFERENCES auth.users (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/identity.schema:87
+-- source: schema/thorbis/identity.schema:89
 ALTER TABLE public.users ADD CONSTRAINT users_company_id_fkey FOREIGN KEY (company_id) REFERENCES public.companies (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/identity.schema:99
+-- source: schema/thorbis/identity.schema:101
 CREATE INDEX users_company_id_idx ON public.users (company_id);
 
--- source: schema/thorbis/identity.schema:100
+-- source: schema/thorbis/identity.schema:102
 CREATE UNIQUE INDEX users_lower_idx ON public.users (lower(email));
 
 -- source: schema/thorbis/communication.schema:172
@@ -2895,7 +2895,7 @@ ALTER TABLE public.communications ADD CONSTRAINT communications_assigned_to_fkey
 -- source: schema/thorbis/identity.schema:24
 ALTER TABLE public.companies ADD CONSTRAINT companies_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/identity.schema:69
+-- source: schema/thorbis/identity.schema:70
 ALTER TABLE public.company_settings ADD CONSTRAINT company_settings_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/thorbis/operations.schema:187
@@ -2922,7 +2922,7 @@ ALTER TABLE public.customers ADD CONSTRAINT customers_created_by_fkey FOREIGN KE
 -- source: schema/thorbis/customers.schema:42
 ALTER TABLE public.customers ADD CONSTRAINT customers_deleted_by_fkey FOREIGN KEY (deleted_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/identity.schema:154
+-- source: schema/thorbis/identity.schema:156
 ALTER TABLE public.departments ADD CONSTRAINT departments_manager_id_fkey FOREIGN KEY (manager_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/thorbis/assistant.schema:91
@@ -2952,25 +2952,25 @@ ALTER TABLE public.jobs ADD CONSTRAINT jobs_assigned_to_fkey FOREIGN KEY (assign
 -- source: schema/thorbis/operations.schema:31
 ALTER TABLE public.jobs ADD CONSTRAINT jobs_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/identity.schema:230
+-- source: schema/thorbis/identity.schema:233
 ALTER TABLE public.notification_preferences ADD CONSTRAINT notification_preferences_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
 -- source: schema/thorbis/communication.schema:98
 ALTER TABLE public.notification_queue ADD CONSTRAINT notification_queue_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:66
+-- source: schema/thorbis/billing.schema:67
 ALTER TABLE public.payments ADD CONSTRAINT payments_processed_by_fkey FOREIGN KEY (processed_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/thorbis/communication.schema:140
 ALTER TABLE public.posts ADD CONSTRAINT posts_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:192
+-- source: schema/thorbis/billing.schema:193
 ALTER TABLE public.price_history ADD CONSTRAINT price_history_changed_by_fkey FOREIGN KEY (changed_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:296
+-- source: schema/thorbis/billing.schema:298
 ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/billing.schema:297
+-- source: schema/thorbis/billing.schema:299
 ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_approved_by_fkey FOREIGN KEY (approved_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/thorbis/operations.schema:87
@@ -2985,40 +2985,40 @@ ALTER TABLE public.service_plans ADD CONSTRAINT service_plans_assigned_technicia
 -- source: schema/thorbis/assistant.schema:115
 ALTER TABLE public.suggestions ADD CONSTRAINT suggestions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/billing.schema:126
+-- source: schema/thorbis/billing.schema:127
 ALTER TABLE public.supplier_integrations ADD CONSTRAINT supplier_integrations_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/identity.schema:173
+-- source: schema/thorbis/identity.schema:175
 ALTER TABLE public.team_members ADD CONSTRAINT team_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/thorbis/identity.schema:184
+-- source: schema/thorbis/identity.schema:186
 ALTER TABLE public.team_members ADD CONSTRAINT team_members_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/thorbis/identity.schema:104
+-- source: schema/thorbis/identity.schema:106
 ALTER TABLE public.users ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/identity.schema:112
-CREATE POLICY "Users create their own profile" ON public.users FOR INSERT TO authenticated WITH CHECK (id = auth.uid());
+-- source: schema/thorbis/identity.schema:114
+CREATE POLICY "Users create their own profile" ON public.users FOR INSERT TO authenticated WITH CHECK (id = (select auth.uid()));
 
--- source: schema/thorbis/identity.schema:115
-CREATE POLICY "Users update their own profile" ON public.users FOR UPDATE TO authenticated USING (id = auth.uid()) WITH CHECK (id = auth.uid());
-
--- source: schema/thorbis/identity.schema:121
-GRANT SELECT ON TABLE public.users TO authenticated;
-
--- source: schema/thorbis/identity.schema:122
-GRANT INSERT (id, email, first_name, last_name, phone, avatar_url, timezone) ON TABLE public.users TO authenticated;
+-- source: schema/thorbis/identity.schema:117
+CREATE POLICY "Users update their own profile" ON public.users FOR UPDATE TO authenticated USING (id = (select auth.uid())) WITH CHECK (id = (select auth.uid()));
 
 -- source: schema/thorbis/identity.schema:123
-GRANT UPDATE (company_id, first_name, last_name, phone, avatar_url, timezone) ON TABLE public.users TO authenticated;
+GRANT SELECT ON TABLE public.users TO authenticated;
 
 -- source: schema/thorbis/identity.schema:124
-GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.users TO service_role;
+GRANT INSERT (id, email, first_name, last_name, phone, avatar_url, timezone) ON TABLE public.users TO authenticated;
 
 -- source: schema/thorbis/identity.schema:125
+GRANT UPDATE (company_id, first_name, last_name, phone, avatar_url, timezone) ON TABLE public.users TO authenticated;
+
+-- source: schema/thorbis/identity.schema:126
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.users TO service_role;
+
+-- source: schema/thorbis/identity.schema:127
 COMMENT ON TABLE public.users IS 'Application profile of an auth user; roles are per company in team_members';
 
--- source: schema/thorbis/identity.schema:211
+-- source: schema/thorbis/identity.schema:214
 CREATE TABLE public.verification_tokens (
     identifier text NOT NULL,
     token text NOT NULL,
@@ -3028,16 +3028,16 @@ CREATE TABLE public.verification_tokens (
     CONSTRAINT verification_tokens_token_key UNIQUE (token)
 );
 
--- source: schema/thorbis/identity.schema:219
+-- source: schema/thorbis/identity.schema:222
 CREATE INDEX verification_tokens_expires_idx ON public.verification_tokens (expires);
 
--- source: schema/thorbis/identity.schema:221
+-- source: schema/thorbis/identity.schema:224
 ALTER TABLE public.verification_tokens ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/identity.schema:223
+-- source: schema/thorbis/identity.schema:226
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.verification_tokens TO service_role;
 
--- source: schema/thorbis/identity.schema:224
+-- source: schema/thorbis/identity.schema:227
 COMMENT ON TABLE public.verification_tokens IS 'One-time email verification / magic-link tokens (server only)';
 
 -- source: schema/thorbis/assistant.schema:51
@@ -3062,7 +3062,7 @@ CREATE INDEX votes_v2_message_id_idx ON public.votes_v2 (message_id);
 ALTER TABLE public.votes_v2 ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/thorbis/assistant.schema:61
-CREATE POLICY "Users vote on messages of their own chats" ON public.votes_v2 FOR ALL TO authenticated USING (chat_id in (select c.id from public.chats c where c.user_id = auth.uid())) WITH CHECK (chat_id in (select c.id from public.chats c where c.user_id = auth.uid()));
+CREATE POLICY "Users vote on messages of their own chats" ON public.votes_v2 FOR ALL TO authenticated USING (chat_id in (select c.id from public.chats c where c.user_id = (select auth.uid()))) WITH CHECK (chat_id in (select c.id from public.chats c where c.user_id = (select auth.uid())));
 
 -- source: schema/thorbis/assistant.schema:66
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.votes_v2 TO authenticated;
@@ -3108,13 +3108,13 @@ CREATE INDEX webhook_logs_status_next_retry_at_idx ON public.webhook_logs (statu
 -- source: schema/thorbis/platform_ops.schema:186
 CREATE INDEX webhook_logs_created_at_idx ON public.webhook_logs (created_at);
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.webhook_logs ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX webhook_logs_company_id_idx ON public.webhook_logs (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.webhook_logs TO service_role;
 
 -- source: schema/thorbis/platform_ops.schema:196
@@ -3169,13 +3169,13 @@ CREATE INDEX webhooks_created_by_idx ON public.webhooks (created_by);
 -- source: schema/thorbis/platform_ops.schema:150
 CREATE INDEX webhooks_company_id_is_active_idx ON public.webhooks (company_id, is_active) WHERE is_active = true;
 
--- source: schema/thorbis/thorbis.schema:178
+-- source: schema/thorbis/thorbis.schema:186
 ALTER TABLE public.webhooks ENABLE ROW LEVEL SECURITY;
 
--- source: schema/thorbis/thorbis.schema:179
+-- source: schema/thorbis/thorbis.schema:187
 CREATE INDEX webhooks_company_id_idx ON public.webhooks (company_id);
 
--- source: schema/thorbis/thorbis.schema:193
+-- source: schema/thorbis/thorbis.schema:201
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.webhooks TO service_role;
 
 -- source: schema/thorbis/platform_ops.schema:160
@@ -3204,13 +3204,13 @@ $$;
 -- source: schema/thorbis/identity.schema:46
 CREATE TRIGGER audit AFTER insert or update or delete ON public.companies FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
--- source: schema/thorbis/identity.schema:78
+-- source: schema/thorbis/identity.schema:79
 CREATE TRIGGER audit AFTER insert or update or delete ON public.company_settings FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
 -- source: schema/thorbis/operations.schema:212
 CREATE TRIGGER audit AFTER insert or update or delete ON public.contracts FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
--- source: schema/thorbis/identity.schema:143
+-- source: schema/thorbis/identity.schema:145
 CREATE TRIGGER audit AFTER insert or update or delete ON public.custom_roles FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
 -- source: schema/thorbis/customers.schema:62
@@ -3225,31 +3225,34 @@ CREATE TRIGGER audit AFTER insert or update or delete ON public.invoices FOR EAC
 -- source: schema/thorbis/operations.schema:57
 CREATE TRIGGER audit AFTER insert or update or delete ON public.jobs FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
--- source: schema/thorbis/billing.schema:93
+-- source: schema/thorbis/billing.schema:94
 CREATE TRIGGER audit AFTER insert or update or delete ON public.payments FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
--- source: schema/thorbis/billing.schema:181
+-- source: schema/thorbis/billing.schema:182
 CREATE TRIGGER audit AFTER insert or update or delete ON public.price_book_items FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
--- source: schema/thorbis/billing.schema:237
+-- source: schema/thorbis/billing.schema:238
 CREATE TRIGGER audit AFTER insert or update or delete ON public.pricing_rules FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
--- source: schema/thorbis/billing.schema:327
+-- source: schema/thorbis/billing.schema:329
 CREATE TRIGGER audit AFTER insert or update or delete ON public.purchase_orders FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
--- source: schema/thorbis/billing.schema:146
+-- source: schema/thorbis/billing.schema:147
 CREATE TRIGGER audit AFTER insert or update or delete ON public.supplier_integrations FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
--- source: schema/thorbis/identity.schema:203
+-- source: schema/thorbis/identity.schema:205
 CREATE TRIGGER audit AFTER insert or update or delete ON public.team_members FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
 -- source: schema/thorbis/platform_ops.schema:158
 CREATE TRIGGER audit AFTER insert or update or delete ON public.webhooks FOR EACH ROW EXECUTE FUNCTION audit.row_changes_record();
 
 -- source: schema/thorbis/thorbis.schema:51
+REVOKE EXECUTE ON FUNCTION audit.row_changes_record() FROM PUBLIC, anon, authenticated;
+
+-- source: schema/thorbis/thorbis.schema:51
 COMMENT ON FUNCTION audit.row_changes_record() IS 'Writes a row of audit.row_changes for each change to an audited table (generated by audit;)';
 
--- source: schema/thorbis/thorbis.schema:131
+-- source: schema/thorbis/thorbis.schema:137
 CREATE FUNCTION public.create_company(p_name text) RETURNS uuid
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -3281,13 +3284,13 @@ BEGIN
 END;
 $$;
 
--- source: schema/thorbis/thorbis.schema:164
+-- source: schema/thorbis/thorbis.schema:170
 REVOKE EXECUTE ON FUNCTION public.create_company(text) FROM PUBLIC;
 
--- source: schema/thorbis/thorbis.schema:165
+-- source: schema/thorbis/thorbis.schema:171
 GRANT EXECUTE ON FUNCTION public.create_company(text) TO authenticated;
 
--- source: schema/thorbis/thorbis.schema:166
+-- source: schema/thorbis/thorbis.schema:172
 COMMENT ON FUNCTION public.create_company(text) IS 'Creates a company with the caller as owner and makes it their active company';
 
 -- source: schema/thorbis/thorbis.schema:63
@@ -3304,516 +3307,516 @@ CREATE FUNCTION public.current_company_id() RETURNS uuid
      limit 1
   $$;
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read activities of their company" ON public.activities FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add activities to their company" ON public.activities FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update activities of their company" ON public.activities FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete activities of their company" ON public.activities FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read api_rate_limits of their company" ON public.api_rate_limits FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add api_rate_limits to their company" ON public.api_rate_limits FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update api_rate_limits of their company" ON public.api_rate_limits FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete api_rate_limits of their company" ON public.api_rate_limits FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read attachments of their company" ON public.attachments FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add attachments to their company" ON public.attachments FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update attachments of their company" ON public.attachments FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete attachments of their company" ON public.attachments FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read audit_logs of their company" ON public.audit_logs FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add audit_logs to their company" ON public.audit_logs FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update audit_logs of their company" ON public.audit_logs FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete audit_logs of their company" ON public.audit_logs FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read background_jobs of their company" ON public.background_jobs FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add background_jobs to their company" ON public.background_jobs FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update background_jobs of their company" ON public.background_jobs FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete background_jobs of their company" ON public.background_jobs FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read communications of their company" ON public.communications FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add communications to their company" ON public.communications FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update communications of their company" ON public.communications FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete communications of their company" ON public.communications FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
 -- source: schema/thorbis/identity.schema:38
 CREATE POLICY "Members read their company" ON public.companies FOR SELECT TO authenticated USING (id = public.current_company_id());
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read company_settings of their company" ON public.company_settings FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add company_settings to their company" ON public.company_settings FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update company_settings of their company" ON public.company_settings FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete company_settings of their company" ON public.company_settings FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read contracts of their company" ON public.contracts FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add contracts to their company" ON public.contracts FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update contracts of their company" ON public.contracts FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete contracts of their company" ON public.contracts FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read custom_roles of their company" ON public.custom_roles FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add custom_roles to their company" ON public.custom_roles FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update custom_roles of their company" ON public.custom_roles FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete custom_roles of their company" ON public.custom_roles FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read customer_reviews of their company" ON public.customer_reviews FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add customer_reviews to their company" ON public.customer_reviews FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update customer_reviews of their company" ON public.customer_reviews FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete customer_reviews of their company" ON public.customer_reviews FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read customer_tags of their company" ON public.customer_tags FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add customer_tags to their company" ON public.customer_tags FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update customer_tags of their company" ON public.customer_tags FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete customer_tags of their company" ON public.customer_tags FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read customers of their company" ON public.customers FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add customers to their company" ON public.customers FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update customers of their company" ON public.customers FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete customers of their company" ON public.customers FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read departments of their company" ON public.departments FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add departments to their company" ON public.departments FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update departments of their company" ON public.departments FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete departments of their company" ON public.departments FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read email_logs of their company" ON public.email_logs FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add email_logs to their company" ON public.email_logs FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update email_logs of their company" ON public.email_logs FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete email_logs of their company" ON public.email_logs FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read equipment of their company" ON public.equipment FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add equipment to their company" ON public.equipment FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update equipment of their company" ON public.equipment FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete equipment of their company" ON public.equipment FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read equipment_tags of their company" ON public.equipment_tags FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add equipment_tags to their company" ON public.equipment_tags FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update equipment_tags of their company" ON public.equipment_tags FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete equipment_tags of their company" ON public.equipment_tags FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read estimates of their company" ON public.estimates FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add estimates to their company" ON public.estimates FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update estimates of their company" ON public.estimates FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete estimates of their company" ON public.estimates FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read file_storage of their company" ON public.file_storage FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add file_storage to their company" ON public.file_storage FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update file_storage of their company" ON public.file_storage FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete file_storage of their company" ON public.file_storage FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read inventory of their company" ON public.inventory FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add inventory to their company" ON public.inventory FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update inventory of their company" ON public.inventory FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete inventory of their company" ON public.inventory FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read invoices of their company" ON public.invoices FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add invoices to their company" ON public.invoices FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update invoices of their company" ON public.invoices FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete invoices of their company" ON public.invoices FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read job_tags of their company" ON public.job_tags FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add job_tags to their company" ON public.job_tags FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update job_tags of their company" ON public.job_tags FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete job_tags of their company" ON public.job_tags FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read jobs of their company" ON public.jobs FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add jobs to their company" ON public.jobs FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update jobs of their company" ON public.jobs FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete jobs of their company" ON public.jobs FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read labor_rates of their company" ON public.labor_rates FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add labor_rates to their company" ON public.labor_rates FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update labor_rates of their company" ON public.labor_rates FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete labor_rates of their company" ON public.labor_rates FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read notification_preferences of their company" ON public.notification_preferences FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add notification_preferences to their company" ON public.notification_preferences FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update notification_preferences of their company" ON public.notification_preferences FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete notification_preferences of their company" ON public.notification_preferences FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read notification_queue of their company" ON public.notification_queue FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add notification_queue to their company" ON public.notification_queue FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update notification_queue of their company" ON public.notification_queue FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete notification_queue of their company" ON public.notification_queue FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read payments of their company" ON public.payments FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add payments to their company" ON public.payments FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update payments of their company" ON public.payments FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete payments of their company" ON public.payments FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read po_settings of their company" ON public.po_settings FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add po_settings to their company" ON public.po_settings FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update po_settings of their company" ON public.po_settings FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete po_settings of their company" ON public.po_settings FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read posts of their company" ON public.posts FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add posts to their company" ON public.posts FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update posts of their company" ON public.posts FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete posts of their company" ON public.posts FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read price_book_categories of their company" ON public.price_book_categories FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add price_book_categories to their company" ON public.price_book_categories FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update price_book_categories of their company" ON public.price_book_categories FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete price_book_categories of their company" ON public.price_book_categories FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read price_book_items of their company" ON public.price_book_items FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add price_book_items to their company" ON public.price_book_items FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update price_book_items of their company" ON public.price_book_items FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete price_book_items of their company" ON public.price_book_items FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read price_history of their company" ON public.price_history FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add price_history to their company" ON public.price_history FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update price_history of their company" ON public.price_history FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete price_history of their company" ON public.price_history FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read pricing_rules of their company" ON public.pricing_rules FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add pricing_rules to their company" ON public.pricing_rules FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update pricing_rules of their company" ON public.pricing_rules FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete pricing_rules of their company" ON public.pricing_rules FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read properties of their company" ON public.properties FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add properties to their company" ON public.properties FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update properties of their company" ON public.properties FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete properties of their company" ON public.properties FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read purchase_orders of their company" ON public.purchase_orders FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add purchase_orders to their company" ON public.purchase_orders FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update purchase_orders of their company" ON public.purchase_orders FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete purchase_orders of their company" ON public.purchase_orders FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read schedules of their company" ON public.schedules FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add schedules to their company" ON public.schedules FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update schedules of their company" ON public.schedules FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete schedules of their company" ON public.schedules FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read service_packages of their company" ON public.service_packages FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add service_packages to their company" ON public.service_packages FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update service_packages of their company" ON public.service_packages FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete service_packages of their company" ON public.service_packages FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read service_plans of their company" ON public.service_plans FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add service_plans to their company" ON public.service_plans FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update service_plans of their company" ON public.service_plans FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete service_plans of their company" ON public.service_plans FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read supplier_integrations of their company" ON public.supplier_integrations FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add supplier_integrations to their company" ON public.supplier_integrations FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update supplier_integrations of their company" ON public.supplier_integrations FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete supplier_integrations of their company" ON public.supplier_integrations FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read tags of their company" ON public.tags FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add tags to their company" ON public.tags FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update tags of their company" ON public.tags FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete tags of their company" ON public.tags FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read team_members of their company" ON public.team_members FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add team_members to their company" ON public.team_members FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update team_members of their company" ON public.team_members FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete team_members of their company" ON public.team_members FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/identity.schema:105
-CREATE POLICY "Users read themselves and their team" ON public.users FOR SELECT TO authenticated USING (id = auth.uid()
+-- source: schema/thorbis/identity.schema:107
+CREATE POLICY "Users read themselves and their team" ON public.users FOR SELECT TO authenticated USING (id = (select auth.uid())
       or id in (select tm.user_id from public.team_members tm
                  where tm.company_id = public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read webhook_logs of their company" ON public.webhook_logs FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add webhook_logs to their company" ON public.webhook_logs FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update webhook_logs of their company" ON public.webhook_logs FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete webhook_logs of their company" ON public.webhook_logs FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:180
+-- source: schema/thorbis/thorbis.schema:188
 CREATE POLICY "Members read webhooks of their company" ON public.webhooks FOR SELECT TO authenticated USING (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:183
+-- source: schema/thorbis/thorbis.schema:191
 CREATE POLICY "Members add webhooks to their company" ON public.webhooks FOR INSERT TO authenticated WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:186
+-- source: schema/thorbis/thorbis.schema:194
 CREATE POLICY "Members update webhooks of their company" ON public.webhooks FOR UPDATE TO authenticated USING (company_id = (select public.current_company_id())) WITH CHECK (company_id = (select public.current_company_id()));
 
--- source: schema/thorbis/thorbis.schema:190
+-- source: schema/thorbis/thorbis.schema:198
 CREATE POLICY "Members delete webhooks of their company" ON public.webhooks FOR DELETE TO authenticated USING (company_id = (select public.current_company_id()));
 
 -- source: schema/thorbis/thorbis.schema:78
@@ -3825,7 +3828,7 @@ GRANT EXECUTE ON FUNCTION public.current_company_id() TO authenticated, service_
 -- source: schema/thorbis/thorbis.schema:80
 COMMENT ON FUNCTION public.current_company_id() IS 'Company of the calling user (auth.uid()) from their active team membership; NULL when none';
 
--- source: schema/thorbis/thorbis.schema:84
+-- source: schema/thorbis/thorbis.schema:86
 CREATE FUNCTION public.has_company_role(p_roles text[]) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -3839,16 +3842,16 @@ CREATE FUNCTION public.has_company_role(p_roles text[]) RETURNS boolean
     )
   $$;
 
--- source: schema/thorbis/thorbis.schema:99
+-- source: schema/thorbis/thorbis.schema:101
 REVOKE EXECUTE ON FUNCTION public.has_company_role(text[]) FROM PUBLIC;
 
--- source: schema/thorbis/thorbis.schema:100
+-- source: schema/thorbis/thorbis.schema:102
 GRANT EXECUTE ON FUNCTION public.has_company_role(text[]) TO authenticated, service_role;
 
--- source: schema/thorbis/thorbis.schema:101
+-- source: schema/thorbis/thorbis.schema:103
 COMMENT ON FUNCTION public.has_company_role(text[]) IS 'True when the caller holds one of the roles in their active company';
 
--- source: schema/thorbis/thorbis.schema:104
+-- source: schema/thorbis/thorbis.schema:108
 CREATE FUNCTION public.is_company_admin() RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$ select public.has_company_role(array['owner', 'admin']) $$;
@@ -3859,109 +3862,109 @@ CREATE POLICY "Only admins read audit logs" ON public.audit_logs AS RESTRICTIVE 
 -- source: schema/thorbis/identity.schema:41
 CREATE POLICY "Admins update their company" ON public.companies FOR UPDATE TO authenticated USING (id = public.current_company_id() and public.is_company_admin()) WITH CHECK (id = public.current_company_id());
 
--- source: schema/thorbis/thorbis.schema:199
+-- source: schema/thorbis/thorbis.schema:207
 CREATE POLICY "Only admins add company_settings" ON public.company_settings AS RESTRICTIVE FOR INSERT TO authenticated WITH CHECK (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:202
+-- source: schema/thorbis/thorbis.schema:210
 CREATE POLICY "Only admins update company_settings" ON public.company_settings AS RESTRICTIVE FOR UPDATE TO authenticated USING (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:205
+-- source: schema/thorbis/thorbis.schema:213
 CREATE POLICY "Only admins delete company_settings" ON public.company_settings AS RESTRICTIVE FOR DELETE TO authenticated USING (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:199
+-- source: schema/thorbis/thorbis.schema:207
 CREATE POLICY "Only admins add custom_roles" ON public.custom_roles AS RESTRICTIVE FOR INSERT TO authenticated WITH CHECK (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:202
+-- source: schema/thorbis/thorbis.schema:210
 CREATE POLICY "Only admins update custom_roles" ON public.custom_roles AS RESTRICTIVE FOR UPDATE TO authenticated USING (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:205
+-- source: schema/thorbis/thorbis.schema:213
 CREATE POLICY "Only admins delete custom_roles" ON public.custom_roles AS RESTRICTIVE FOR DELETE TO authenticated USING (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:199
+-- source: schema/thorbis/thorbis.schema:207
 CREATE POLICY "Only admins add departments" ON public.departments AS RESTRICTIVE FOR INSERT TO authenticated WITH CHECK (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:202
+-- source: schema/thorbis/thorbis.schema:210
 CREATE POLICY "Only admins update departments" ON public.departments AS RESTRICTIVE FOR UPDATE TO authenticated USING (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:205
+-- source: schema/thorbis/thorbis.schema:213
 CREATE POLICY "Only admins delete departments" ON public.departments AS RESTRICTIVE FOR DELETE TO authenticated USING (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:199
+-- source: schema/thorbis/thorbis.schema:207
 CREATE POLICY "Only admins add labor_rates" ON public.labor_rates AS RESTRICTIVE FOR INSERT TO authenticated WITH CHECK (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:202
+-- source: schema/thorbis/thorbis.schema:210
 CREATE POLICY "Only admins update labor_rates" ON public.labor_rates AS RESTRICTIVE FOR UPDATE TO authenticated USING (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:205
+-- source: schema/thorbis/thorbis.schema:213
 CREATE POLICY "Only admins delete labor_rates" ON public.labor_rates AS RESTRICTIVE FOR DELETE TO authenticated USING (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:199
+-- source: schema/thorbis/thorbis.schema:207
 CREATE POLICY "Only admins add po_settings" ON public.po_settings AS RESTRICTIVE FOR INSERT TO authenticated WITH CHECK (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:202
+-- source: schema/thorbis/thorbis.schema:210
 CREATE POLICY "Only admins update po_settings" ON public.po_settings AS RESTRICTIVE FOR UPDATE TO authenticated USING (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:205
+-- source: schema/thorbis/thorbis.schema:213
 CREATE POLICY "Only admins delete po_settings" ON public.po_settings AS RESTRICTIVE FOR DELETE TO authenticated USING (public.is_company_admin());
 
 -- source: schema/thorbis/communication.schema:153
-CREATE POLICY "Authors or admins change posts" ON public.posts AS RESTRICTIVE FOR UPDATE TO authenticated USING (author_id = auth.uid() or public.is_company_admin());
+CREATE POLICY "Authors or admins change posts" ON public.posts AS RESTRICTIVE FOR UPDATE TO authenticated USING (author_id = (select auth.uid()) or public.is_company_admin());
 
 -- source: schema/thorbis/communication.schema:156
-CREATE POLICY "Authors or admins delete posts" ON public.posts AS RESTRICTIVE FOR DELETE TO authenticated USING (author_id = auth.uid() or public.is_company_admin());
+CREATE POLICY "Authors or admins delete posts" ON public.posts AS RESTRICTIVE FOR DELETE TO authenticated USING (author_id = (select auth.uid()) or public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:199
+-- source: schema/thorbis/thorbis.schema:207
 CREATE POLICY "Only admins add pricing_rules" ON public.pricing_rules AS RESTRICTIVE FOR INSERT TO authenticated WITH CHECK (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:202
+-- source: schema/thorbis/thorbis.schema:210
 CREATE POLICY "Only admins update pricing_rules" ON public.pricing_rules AS RESTRICTIVE FOR UPDATE TO authenticated USING (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:205
+-- source: schema/thorbis/thorbis.schema:213
 CREATE POLICY "Only admins delete pricing_rules" ON public.pricing_rules AS RESTRICTIVE FOR DELETE TO authenticated USING (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:199
+-- source: schema/thorbis/thorbis.schema:207
 CREATE POLICY "Only admins add supplier_integrations" ON public.supplier_integrations AS RESTRICTIVE FOR INSERT TO authenticated WITH CHECK (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:202
+-- source: schema/thorbis/thorbis.schema:210
 CREATE POLICY "Only admins update supplier_integrations" ON public.supplier_integrations AS RESTRICTIVE FOR UPDATE TO authenticated USING (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:205
+-- source: schema/thorbis/thorbis.schema:213
 CREATE POLICY "Only admins delete supplier_integrations" ON public.supplier_integrations AS RESTRICTIVE FOR DELETE TO authenticated USING (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:199
+-- source: schema/thorbis/thorbis.schema:207
 CREATE POLICY "Only admins add team_members" ON public.team_members AS RESTRICTIVE FOR INSERT TO authenticated WITH CHECK (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:202
+-- source: schema/thorbis/thorbis.schema:210
 CREATE POLICY "Only admins update team_members" ON public.team_members AS RESTRICTIVE FOR UPDATE TO authenticated USING (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:205
+-- source: schema/thorbis/thorbis.schema:213
 CREATE POLICY "Only admins delete team_members" ON public.team_members AS RESTRICTIVE FOR DELETE TO authenticated USING (public.is_company_admin());
 
 -- source: schema/thorbis/platform_ops.schema:192
 CREATE POLICY "Only admins read webhook logs" ON public.webhook_logs AS RESTRICTIVE FOR SELECT TO authenticated USING (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:199
+-- source: schema/thorbis/thorbis.schema:207
 CREATE POLICY "Only admins add webhooks" ON public.webhooks AS RESTRICTIVE FOR INSERT TO authenticated WITH CHECK (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:202
+-- source: schema/thorbis/thorbis.schema:210
 CREATE POLICY "Only admins update webhooks" ON public.webhooks AS RESTRICTIVE FOR UPDATE TO authenticated USING (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:205
+-- source: schema/thorbis/thorbis.schema:213
 CREATE POLICY "Only admins delete webhooks" ON public.webhooks AS RESTRICTIVE FOR DELETE TO authenticated USING (public.is_company_admin());
 
 -- source: schema/thorbis/platform_ops.schema:154
 CREATE POLICY "Only admins read webhooks" ON public.webhooks AS RESTRICTIVE FOR SELECT TO authenticated USING (public.is_company_admin());
 
--- source: schema/thorbis/thorbis.schema:110
+-- source: schema/thorbis/thorbis.schema:114
 REVOKE EXECUTE ON FUNCTION public.is_company_admin() FROM PUBLIC;
 
--- source: schema/thorbis/thorbis.schema:111
+-- source: schema/thorbis/thorbis.schema:115
 GRANT EXECUTE ON FUNCTION public.is_company_admin() TO authenticated, service_role;
 
--- source: schema/thorbis/thorbis.schema:112
+-- source: schema/thorbis/thorbis.schema:116
 COMMENT ON FUNCTION public.is_company_admin() IS 'True when the caller is an owner or admin of their active company';
 
--- source: schema/thorbis/thorbis.schema:116
+-- source: schema/thorbis/thorbis.schema:122
 CREATE FUNCTION public.set_updated_at() RETURNS trigger
     LANGUAGE plpgsql SET search_path = ''
     AS $$
@@ -3971,117 +3974,117 @@ BEGIN
 END;
 $$;
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.api_rate_limits FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.background_jobs FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.chats FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.communications FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.companies FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.company_settings FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.contracts FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.custom_roles FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.customer_reviews FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.customers FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.departments FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.documents FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.equipment FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.estimates FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.file_storage FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.inventory FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.invoices FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.jobs FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.labor_rates FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.notification_preferences FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.payments FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.po_settings FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.posts FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.price_book_categories FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.price_book_items FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.pricing_rules FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.properties FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.purchase_orders FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.schedules FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.service_packages FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.service_plans FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.supplier_integrations FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.team_members FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.users FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:211
+-- source: schema/thorbis/thorbis.schema:219
 CREATE TRIGGER set_updated_at BEFORE update ON public.webhooks FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/thorbis/thorbis.schema:125
+-- source: schema/thorbis/thorbis.schema:131
 COMMENT ON FUNCTION public.set_updated_at() IS 'BEFORE UPDATE trigger: stamps updated_at';
 
 -- source: schema/thorbis/platform_ops.schema:189
 CREATE FUNCTION public.webhook_logs_retention() RETURNS bigint
-    LANGUAGE sql
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
   with gone as (delete from public.webhook_logs where created_at < now() - interval '90 days'
                 returning 1)
@@ -4203,7 +4206,7 @@ select
      where status <> 'void' and deleted_at is null
      group by company_id, date_trunc('month', issue_date)::date;
 
--- source: schema/thorbis/reporting.schema:155
+-- source: schema/thorbis/reporting.schema:157
 CREATE VIEW public.monthly_revenue AS
 select company_id, month, invoice_count, total_revenue, total_paid,
             total_outstanding, avg_invoice_value
@@ -4211,10 +4214,10 @@ select company_id, month, invoice_count, total_revenue, total_paid,
       where company_id = public.current_company_id()
         and public.has_company_role(array['owner', 'admin', 'manager']);
 
--- source: schema/thorbis/reporting.schema:161
+-- source: schema/thorbis/reporting.schema:163
 GRANT SELECT ON TABLE public.monthly_revenue TO authenticated;
 
--- source: schema/thorbis/reporting.schema:162
+-- source: schema/thorbis/reporting.schema:164
 COMMENT ON VIEW public.monthly_revenue IS 'Monthly revenue of the caller''s company (owners, admins, managers)';
 
 -- source: schema/thorbis/reporting.schema:109
@@ -4260,7 +4263,7 @@ select
      ) i on i.company_id = tm.company_id and i.assigned_to = tm.user_id
      where tm.role in ('technician', 'lead_technician');
 
--- source: schema/thorbis/reporting.schema:145
+-- source: schema/thorbis/reporting.schema:146
 CREATE VIEW public.technician_performance AS
 select technician_id, company_id, technician_name, jobs_completed,
             avg_job_duration_hours, average_rating, review_count, total_revenue
@@ -4268,10 +4271,10 @@ select technician_id, company_id, technician_name, jobs_completed,
       where company_id = public.current_company_id()
         and public.has_company_role(array['owner', 'admin', 'manager']);
 
--- source: schema/thorbis/reporting.schema:151
+-- source: schema/thorbis/reporting.schema:152
 GRANT SELECT ON TABLE public.technician_performance TO authenticated;
 
--- source: schema/thorbis/reporting.schema:152
+-- source: schema/thorbis/reporting.schema:153
 COMMENT ON VIEW public.technician_performance IS 'Technician performance of the caller''s company (owners, admins, managers)';
 
 -- source: schema/thorbis/reporting.schema:90

@@ -44,6 +44,25 @@ bool catalog_is_builtin_function(const char *name)
     return has(catalog_data_functions, catalog_data_functions_len, name);
 }
 
+const char *catalog_nearest(bool types, const char *name, int max)
+{
+    const char *const *list = types ? catalog_data_types
+                                    : catalog_data_functions;
+    size_t len = types ? catalog_data_types_len : catalog_data_functions_len;
+    const char *best = NULL;
+    int best_d = max + 1;
+    for (size_t i = 0; i < len; i++) {
+        if (list[i][0] == '_')
+            continue;  /* array types and internals are not suggested */
+        int d = parse_distance(name, list[i]);
+        if (d < best_d) {
+            best = list[i];
+            best_d = d;
+        }
+    }
+    return best;
+}
+
 /*
  * Any pg_class entry (table, view, index, ...) of pg_catalog or
  * information_schema.  A NULL schema means an unqualified name, which finds

@@ -129,17 +129,39 @@ static void show_source(Diag *d, const Source *file, size_t off, size_t len,
  * at a character boundary, to one screenful. */
 #define MESSAGE_MAX 400
 
-static void put_message(FILE *out, const char *fmt, va_list ap)
+/* The message, cut to MESSAGE_MAX characters' worth of bytes. */
+static void format_message(char text[MESSAGE_MAX + 4], const char *fmt,
+                           va_list ap)
 {
-    char text[MESSAGE_MAX + 1];
-    int n = vsnprintf(text, sizeof text, fmt, ap);
+    int n = vsnprintf(text, MESSAGE_MAX + 1, fmt, ap);
     size_t len = strlen(text);
     if (n > MESSAGE_MAX) {
         while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
             len--;
-        text[len] = '\0';
+        memcpy(text + len, "...", 4);
     }
-    fprintf(out, "%s%s\n", text, n > MESSAGE_MAX ? "..." : "");
+}
+
+/* With " [RULE]" after a lint warning, so that `allow RULE` needs no
+ * manual. */
+static void put_message(FILE *out, const char *rule, const char *fmt,
+                        va_list ap)
+{
+    char text[MESSAGE_MAX + 4];
+    format_message(text, fmt, ap);
+    if (rule)
+        fprintf(out, "%s [%s]\n", text, rule);
+    else
+        fprintf(out, "%s\n", text);
+}
+
+/* Non-text formats keep the diagnostic instead of printing it. */
+static void keep(Diag *d, DiagLevel level, const char *file, int line,
+                 int col, const char *fmt, va_list ap)
+{
+    char text[MESSAGE_MAX + 4];
+    format_message(text, fmt, ap);
+    diag_record(d, level, file, line, col, text);
 }
 
 void diag_vat(Diag *d, DiagLevel level, const Source *src, size_t off,
@@ -151,12 +173,24 @@ void diag_vat(Diag *d, DiagLevel level, const Source *src, size_t off,
     size_t file_off;
     int line, col;
     source_locate(src, off, &file, &file_off, &line, &col);
+    if (d->format != DIAG_TEXT) {
+        keep(d, level, file->name, line, col, fmt, ap);
+        if (src->expanded_at) {
+            const Token *use = src->expanded_at;
+            source_locate(use->src, use->off, &file, &file_off, &line, &col);
+            char note[MESSAGE_MAX + 1];
+            snprintf(note, sizeof note, "in %s", src->expanded_what
+                     ? src->expanded_what : "the template used here");
+            diag_record(d, DIAG_NOTE, file->name, line, col, note);
+        }
+        return;
+    }
     if (src->spans && !source_contiguous(src, off, len))
         len = 1;  /* the range spans pieces from different places */
     fprintf(d->out, d->color ? "\033[1m%s:%d:%d:\033[0m " : "%s:%d:%d: ",
             file->name, line, col);
     put_level(d, level);
-    put_message(d->out, fmt, ap);
+    put_message(d->out, level == DIAG_NOTE ? NULL : d->rule, fmt, ap);
     show_source(d, file, file_off, len, line);
     if (src->expanded_at) {
         const Token *use = src->expanded_at;
@@ -182,8 +216,12 @@ void diag_plain(Diag *d, DiagLevel level, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    fputs("schemac: ", d->out);
-    put_level(d, level);
-    put_message(d->out, fmt, ap);
+    if (d->format != DIAG_TEXT) {
+        keep(d, level, NULL, 0, 0, fmt, ap);
+    } else {
+        fputs("schemac: ", d->out);
+        put_level(d, level);
+        put_message(d->out, NULL, fmt, ap);
+    }
     va_end(ap);
 }

@@ -6,6 +6,7 @@
 #include "schemac.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ static const char *matrix_format = "markdown";
 
 static const char usage[] =
     "usage: schemac COMMAND [--strict] [--color=WHEN] [-o bin/NAME] PATH...\n"
+    "       schemac check [--strict] [--format text|json|sarif|github] PATH...\n"
     "       schemac matrix [--format markdown|json] [--emit-tests] PATH...\n"
     "       schemac diff [--allow-data-loss] [-o DIR --name NAME\n"
     "                    [--format supabase]] OLD NEW\n"
@@ -33,7 +35,9 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  check   parse, resolve, check and lint; print diagnostics only\n"
-    "          (--strict: lint warnings are errors)\n"
+    "          (--strict: lint warnings are errors; --format json, sarif\n"
+    "          or github: the diagnostics as one document on standard\n"
+    "          output; docs/lint.md lists the rules)\n"
     "  sql     print the canonical SQL to standard output\n"
     "  pgc     print the ECPG source of the executable (-o names it)\n"
     "  build   write generated/NAME.sql and pgc/NAME.pgc and link bin/NAME\n"
@@ -129,6 +133,11 @@ static bool read_program(Arena *a, Program *prog, Vec *files, Diag *d)
 
 static int finish(Diag *d, int status)
 {
+    if (d->format != DIAG_TEXT) {
+        diag_write_document(d, stdout);
+        if (fflush(stdout) != 0 && status == EXIT_SUCCESS)
+            status = EXIT_USAGE;
+    }
     if (d->errors || d->warnings)
         fprintf(d->out, "%d error%s, %d warning%s\n", d->errors,
                 d->errors == 1 ? "" : "s", d->warnings,
@@ -288,6 +297,7 @@ static bool parse_options(int argc, char **argv, Arena *a, Diag *d,
                           Vec *paths, Options *o)
 {
     const char *command = argv[1];
+    const char *format;
     for (int i = 2; i < argc; i++) {
         bool ok;
         if (valued_option(command, argc, argv, &i, o, &ok)) {
@@ -301,6 +311,12 @@ static bool parse_options(int argc, char **argv, Arena *a, Diag *d,
         else if (strcmp(command, "fmt") == 0 &&
                  strcmp(argv[i], "--check") == 0)
             o->check = true;
+        else if (strcmp(command, "check") == 0 &&
+                 option_value(argc, argv, &i, "--format", &format)) {
+            if (!format || !diag_format_named(format, &d->format))
+                return bad_value("--format", format);
+            d->limit = d->format == DIAG_TEXT ? 0 : INT_MAX; /* all kept */
+        }
         else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "schemac: unknown option %s for %s; see "
                     "schemac --help\n", argv[i], command);

@@ -279,13 +279,14 @@ Item *parse_new_item(Parser *p, ItemKind kind, const Token *tok)
     return it;
 }
 
-/* Levenshtein distance, capped: only short keywords are compared. */
-static int distance(const char *a, const char *b)
+/* Levenshtein distance; names longer than PostgreSQL keeps are not
+ * compared. */
+int parse_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
-    if (la > 30 || lb > 30)
+    if (la > PG_NAME_MAX || lb > PG_NAME_MAX)
         return 99;
-    int row[32];
+    int row[PG_NAME_MAX + 2];
     for (size_t j = 0; j <= lb; j++)
         row[j] = (int)j;
     for (size_t i = 1; i <= la; i++) {
@@ -307,7 +308,7 @@ const char *parse_suggest(const char *word, const char *const *words)
     const char *best = NULL;
     int best_d = 3;
     for (int i = 0; words[i]; i++) {
-        int d = distance(word, words[i]);
+        int d = parse_distance(word, words[i]);
         if (d < best_d) {
             best = words[i];
             best_d = d;

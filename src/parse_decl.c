@@ -22,16 +22,51 @@ static Decl *new_decl(Parser *p, DeclKind kind, const Token *tok)
 
 typedef bool (*ItemParser)(Parser *p, Vec *items);
 
+/* A declaration's keyword at the start of a line: inside a body, the
+ * sign of a `}` forgotten before it (items are indented). */
+static bool starts_declaration(const Token *t)
+{
+    if (t->kind != TK_IDENT)
+        return false;
+    int line, col;
+    const Source *file;
+    size_t off;
+    source_locate(t->src, t->off, &file, &off, &line, &col);
+    if (col != 1 || t->src->spans)
+        return false;
+    if (tok_is(t, "audit"))   /* `audit;` is also a table item */
+        return tok_is(t + 1, "into");
+    for (int i = 0; decl_words[i]; i++)
+        if (tok_is(t, decl_words[i]))
+            return true;
+    return false;
+}
+
+/* Where the unclosed body began, after the error that found it open. */
+static void note_open(Parser *p, const Token *open)
+{
+    diag_at(p->diag, DIAG_NOTE, open->src, open->off, open->len,
+            "to match this '{'");
+}
+
 /* body = "{" item* "}" ; each item recovers on its own.  Items go to
- * d->items, or d->steps for a test. */
+ * d->items, or d->steps for a test.  A body left open ends at the next
+ * declaration that starts a line, so that one missing `}` is one error. */
 static bool parse_body(Parser *p, Decl *d, ItemParser item)
 {
     Vec *into = d->kind == DECL_TEST ? &d->steps : &d->items;
+    const Token *open = parse_cur(p);
     if (!parse_expect_punct(p, '{', NULL))
         return false;
     while (!tok_punct(parse_cur(p), '}')) {
         if (parse_cur(p)->kind == TK_EOF) {
             parse_error_expected(p, "'}'");
+            note_open(p, open);
+            return false;
+        }
+        if (starts_declaration(parse_cur(p))) {
+            parse_error_expected(p, "'}' before the next declaration");
+            note_open(p, open);
             return false;
         }
         if (!item(p, into))
@@ -347,8 +382,8 @@ void parse_file_frags(Arena *a, Program *prog, const TokenList *tl, Diag *d,
         Decl *decl = new_decl(&p, kind, parse_next(&p));
         if (parse_decl_body(&p, decl))
             vec_push(a, &prog->decls, decl);
-        else
-            parse_recover(&p);
+        else if (!starts_declaration(parse_cur(&p)))
+            parse_recover(&p);  /* else the next one starts here */
     }
 }
 

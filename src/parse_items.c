@@ -153,7 +153,8 @@ static bool unexpected_item(Parser *p, const char *where,
 bool parse_view_item(Parser *p, Vec *items, bool materialized)
 {
     static const char *const words[] = {"with", "as", "grant", "revoke",
-                                        "comment", "index", "unique", NULL};
+                                        "comment", "index", "unique",
+                                        "allow", NULL};
     const Token *t = parse_cur(p);
     if (tok_is(t, "with")) {
         p->pos++;
@@ -173,6 +174,8 @@ bool parse_view_item(Parser *p, Vec *items, bool materialized)
     }
     if (materialized && (tok_is(t, "index") || tok_is(t, "unique")))
         return parse_index(p, items);
+    if (tok_is(t, "allow"))
+        return parse_allow(p, items);
     if (tok_is(t, "grant") || tok_is(t, "revoke") || tok_is(t, "comment"))
         return parse_common_item(p, items);
     return unexpected_item(p, materialized ? "a materialized view"

@@ -119,6 +119,10 @@ const char *source_line(const Source *s, int line, size_t *len);
 
 typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
 
+/* How diagnostics are written: as text on d->out, or kept and written as
+ * one document at the end (diag_format.c). */
+typedef enum { DIAG_TEXT, DIAG_JSON, DIAG_SARIF, DIAG_GITHUB } DiagFormat;
+
 /* Errors accumulate here; the caller checks the count. */
 typedef struct Diag {
     FILE *out;
@@ -130,6 +134,9 @@ typedef struct Diag {
     bool last_shown; /* whether the last error or warning was printed */
     bool stopped;    /* "too many errors" has been said */
     bool color;      /* --color: ANSI colors on the level names */
+    DiagFormat format;
+    const char *rule; /* lint: the rule of the next warning, else NULL */
+    struct DiagRecords *records; /* kept diagnostics, when not DIAG_TEXT */
 } Diag;
 
 void diag_init(Diag *d, FILE *out);
@@ -149,6 +156,18 @@ void diag_plain(Diag *d, DiagLevel level, const char *fmt, ...)
 bool diag_too_many(const Diag *d);
 /* Says once that the compiler stops for too many errors. */
 void diag_stop(Diag *d);
+
+/* ---------------------------------------------------------- diag_format.c */
+
+/* "text", "json", "sarif" or "github"; false if name is none of them. */
+bool diag_format_named(const char *name, DiagFormat *out);
+/* Keeps one diagnostic (file NULL: no position); a note goes with the
+ * diagnostic kept before it. */
+void diag_record(Diag *d, DiagLevel level, const char *file, int line,
+                 int col, const char *message);
+/* Writes what was kept as one document in d->format and frees it:
+ * JSON {"diagnostics": [...]}, SARIF 2.1.0, or GitHub workflow commands. */
+void diag_write_document(Diag *d, FILE *out);
 
 /* ------------------------------------------------------------------ lex.c */
 
@@ -647,6 +666,8 @@ bool parse_test_step(Parser *p, Vec *steps);
 bool parse_renamed(Parser *p, Ident *out, bool string_ok);
 /* The closest word to word among words (edit distance <= 2), or NULL. */
 const char *parse_suggest(const char *word, const char *const *words);
+/* Levenshtein distance (99 for names longer than 63 bytes). */
+int parse_distance(const char *a, const char *b);
 
 /* ----------------------------------------------------------------- json.c */
 
@@ -783,6 +804,9 @@ char *naming_choose(Arena *a, NameSet *taken, const char *name1,
 bool catalog_is_builtin_type(const char *name);      /* pg_catalog typname */
 bool catalog_is_builtin_function(const char *name);  /* pg_catalog proname */
 bool catalog_is_builtin_relation(const char *schema, const char *name);
+/* The built-in type (types) or function name nearest to name, within
+ * max edits; NULL if none. */
+const char *catalog_nearest(bool types, const char *name, int max);
 /* Objects an extension installs, NULL-terminated lists; NULL if unknown. */
 const char *const *catalog_extension_types(const char *extension);
 const char *const *catalog_extension_functions(const char *extension);
@@ -896,18 +920,35 @@ void sema_column_error(Sema *s, Decl *t, const Frag *f, const char *column);
 /* sema_rename.c: every `renamed from` checked (after names are chosen),
  * and the renames of chosen names that the table's renames imply. */
 void sema_renames(Sema *s);
+/* sema_suggest.c: "; did you mean \"NAME\"?" for a misspelt name, from
+ * the names declared (and PostgreSQL's own types and functions), or "". */
+const char *sema_hint_column(Sema *s, const Decl *table, const char *name);
+const char *sema_hint_relation(Sema *s, const char *schema, const char *name);
+const char *sema_hint_function(Sema *s, const char *schema,
+                               const char *name);
+const char *sema_hint_type(Sema *s, const char *schema, const char *name);
+const char *sema_hint_role(Sema *s, const char *name);
+const char *sema_hint_template(Sema *s, const char *name);
+/* sema_values.c: defaults, comparisons and foreign keys whose types
+ * PostgreSQL would reject at apply, index names taken twice in a schema,
+ * and the columns of views and SQL functions, from the declarations
+ * alone (after every table is checked and named). */
+void sema_values(Sema *s);
+/* sema_view_columns.c: the columns a view's query, or an SQL function's
+ * SELECTs, name exist in the declared tables they read. */
+void sema_view_columns(Sema *s, const Decl *view);
+void sema_function_columns(Sema *s, const Decl *fn);
 /* An index's elements when all are plain columns (Ident*); else false. */
 bool sema_index_columns(Arena *a, const Index *ix, Vec *out);
 
 /* ----------------------------------------------------------------- lint.c */
 
 /*
- * Warnings about a checked program (schemac check): tables without row
- * level security, row level security without a policy, foreign keys
- * without a covering index, security definer functions without a fixed
- * search_path, policies that depend on nothing the caller controls.
- * `allow RULE 'reason';` in an object silences one rule there.  Ends with
- * a summary line on out.
+ * Warnings about a checked program (schemac check): the review rules and
+ * Supabase advisor's findings that the schema decides (docs/lint.md; the
+ * rules are in lint_*.c, their shared state in lint.h).  Each names its
+ * rule; `allow RULE 'reason';` in an object silences one rule there.
+ * Ends with a summary line on out.
  */
 void lint_program(Arena *a, const Program *p, Diag *d, FILE *out);
 /* Parses `allow RULE 'reason';` (shared by the item parsers). */

@@ -10,7 +10,7 @@
 /* What `platform supabase;` provides, as the compiler needs to know it.
  * src/platform/supabase.sql installs the same objects. */
 static const char supabase_decls[] =
-    "table auth.users { id uuid primary key; email text; phone text;\n"
+    "table auth.users { id uuid primary key; email text; phone text unique;\n"
     "  role text; raw_user_meta_data jsonb; raw_app_meta_data jsonb;\n"
     "  created_at timestamptz; updated_at timestamptz; }\n"
     "table storage.buckets { id text primary key; name text not null;\n"
@@ -93,7 +93,12 @@ void sema_check_roles(Sema *s, const Vec *roles)
 {
     for (int i = 0; i < roles->len; i++) {
         const Ident *r = roles->items[i];
-        if (!sema_role_known(s, r->name))
+        if (sema_role_known(s, r->name))
+            continue;
+        const char *near = sema_hint_role(s, r->name);
+        if (near[0])
+            sema_error(s, r->tok, "unknown role \"%s\"%s", r->name, near);
+        else
             sema_error(s, r->tok, "unknown role \"%s\"; declare it with "
                        "`role %s;`%s", r->name, r->name,
                        s->prog->supabase ? "" : " or `platform supabase;`");
@@ -307,6 +312,8 @@ void sema_check(Arena *a, Program *p, Diag *d)
         choose_names(&s);
     if (!d->errors)
         sema_renames(&s);
+    if (!d->errors)
+        sema_values(&s);
     if (!d->errors)
         order_units(a, p, d);
     arena_free(s.trees);

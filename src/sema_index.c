@@ -142,7 +142,8 @@ void sema_column_error(Sema *s, Decl *t, const Frag *f, const char *column)
             break;
         }
     diag_at(s->diag, DIAG_ERROR, f->src, off, len,
-            "unknown column \"%s\" in table \"%s\"", column, t->name.name);
+            "unknown column \"%s\" in table \"%s\"%s", column, t->name.name,
+            sema_hint_column(s, t, column));
 }
 
 static void add_elems(Sema *s, Decl *t, Index *ix, Json *params, Vec *deps,

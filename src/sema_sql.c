@@ -127,8 +127,9 @@ static void resolve_relation(Sema *s, const PgRef *r, At at, Vec *deps)
         !map_get(s->schemas, r->schema))
         unknown_schema(s, at, r->schema);
     else
-        error_in_frag(s, at.f, at.off, "unknown table or view \"%s\"",
-                      shown(s, r->schema, r->name));
+        error_in_frag(s, at.f, at.off, "unknown table or view \"%s\"%s",
+                      shown(s, r->schema, r->name),
+                      sema_hint_relation(s, r->schema, r->name));
 }
 
 static bool extension_provides(Sema *s, const char *schema,
@@ -173,8 +174,9 @@ static void resolve_function(Sema *s, const PgRef *r, At at, Vec *deps)
         !map_get(s->schemas, r->schema))
         unknown_schema(s, at, r->schema);
     else
-        error_in_frag(s, at.f, at.off, "unknown function \"%s\"",
-                      shown(s, r->schema, r->name));
+        error_in_frag(s, at.f, at.off, "unknown function \"%s\"%s",
+                      shown(s, r->schema, r->name),
+                      sema_hint_function(s, r->schema, r->name));
 }
 
 static bool is_serial(const char *name)
@@ -216,8 +218,9 @@ static void resolve_type_ref(Sema *s, const char *schema, const char *name,
     if (schema && !is_system_schema(schema) && !map_get(s->schemas, schema))
         unknown_schema(s, at, schema);
     else
-        error_in_frag(s, at.f, at.off, "unknown type \"%s\"",
-                      shown(s, schema, name));
+        error_in_frag(s, at.f, at.off, "unknown type \"%s\"%s",
+                      shown(s, schema, name),
+                      sema_hint_type(s, schema, name));
 }
 
 bool sema_resolve_type(Sema *s, const Json *type_name, const Frag *f,
@@ -248,8 +251,9 @@ static void resolve_column(Sema *s, const PgRef *r, At at, Decl *table)
 {
     if (r->depth > 0 || sema_find_column(table, r->name))
         return;
-    error_in_frag(s, at.f, at.off, "unknown column \"%s\" in table \"%s\"",
-                  r->name, table->name.name);
+    error_in_frag(s, at.f, at.off, "unknown column \"%s\" in table \"%s\"%s",
+                  r->name, table->name.name,
+                  sema_hint_column(s, table, r->name));
 }
 
 void sema_resolve_refs(Sema *s, const Json *tree, const Frag *f,

@@ -160,8 +160,9 @@ static void check_key_columns(Sema *s, Decl *t, Vec *cols, const char *what)
     for (int i = 0; i < cols->len; i++) {
         const Ident *id = cols->items[i];
         if (!sema_find_column(t, id->name))
-            sema_error(s, id->tok, "unknown column \"%s\" in table \"%s\"",
-                       id->name, t->name.name);
+            sema_error(s, id->tok, "unknown column \"%s\" in table \"%s\"%s",
+                       id->name, t->name.name,
+                       sema_hint_column(s, t, id->name));
         for (int k = 0; k < i; k++)
             if (strcmp(((Ident *)cols->items[k])->name, id->name) == 0)
                 sema_error(s, id->tok, "column \"%s\" appears twice in %s",
@@ -225,7 +226,9 @@ static Decl *fk_target(Sema *s, Constraint *c)
                 "unknown table \"%s\"%s", c->ref_table.schema
                 ? arena_printf(s->arena, "%s.%s", schema, c->ref_table.name)
                 : c->ref_table.name,
-                c->ref_table.schema ? "" : " (unqualified names are in "
+                sema_hint_relation(s, schema, c->ref_table.name)[0]
+                ? sema_hint_relation(s, schema, c->ref_table.name)
+                : c->ref_table.schema ? "" : " (unqualified names are in "
                 "schema public)");
         return NULL;
     }
@@ -257,8 +260,9 @@ static void check_foreign_key(Sema *s, Constraint *c)
     for (int i = 0; i < c->ref_cols.len; i++) {
         const Ident *id = c->ref_cols.items[i];
         if (!sema_find_column(target, id->name)) {
-            sema_error(s, id->tok, "unknown column \"%s\" in table \"%s\"",
-                       id->name, target->name.name);
+            sema_error(s, id->tok, "unknown column \"%s\" in table \"%s\"%s",
+                       id->name, target->name.name,
+                       sema_hint_column(s, target, id->name));
             return;
         }
     }

@@ -151,7 +151,8 @@ static void expand_items(Sema *s, Decl *table, Vec *in, Vec *out, int depth);
 static bool check_use(Sema *s, Use *u, Decl *tpl, int depth)
 {
     if (!tpl) {
-        sema_error(s, u->name.tok, "unknown template \"%s\"", u->name.name);
+        sema_error(s, u->name.tok, "unknown template \"%s\"%s", u->name.name,
+                   sema_hint_template(s, u->name.name));
         return false;
     }
     if (depth >= MAX_TEMPLATE_DEPTH) {

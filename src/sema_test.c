@@ -14,6 +14,11 @@ static void check_role(Sema *s, const Ident *r)
 {
     if (!r->name || map_get(s->roles, r->name))
         return;
+    const char *near = sema_hint_role(s, r->name);
+    if (near[0]) {
+        sema_error(s, r->tok, "unknown role \"%s\"%s", r->name, near);
+        return;
+    }
     sema_error(s, r->tok, "unknown role \"%s\"; declare it with `role %s;`%s",
                r->name, r->name,
                s->prog->supabase ? "" : " or `platform supabase;`");

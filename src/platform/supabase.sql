@@ -86,7 +86,7 @@ CREATE TABLE IF NOT EXISTS auth.users (
   aud varchar(255),
   role varchar(255),
   email text,
-  phone text,
+  phone text UNIQUE,
   encrypted_password varchar(255),
   email_confirmed_at timestamptz,
   phone_confirmed_at timestamptz,

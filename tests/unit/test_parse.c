@@ -1011,7 +1011,12 @@ static const struct {
      "t.schema:1:17: error: expected ')' to close '(' at line 1, found end "
      "of file"},
     {"table t { a int; ",
-     "t.schema:1:18: error: expected '}', found end of file"},
+     "t.schema:1:18: error: expected '}', found end of file\n"
+     "t.schema:1:9: note: to match this '{'"},
+    /* a body left open ends at the next declaration: one error */
+    {"table t { a int;\ntable u { b int; }",
+     "t.schema:2:1: error: expected '}' before the next declaration, found "
+     "'table'\nt.schema:1:9: note: to match this '{'"},
     {"table t a int;", "t.schema:1:9: error: expected '{', found 'a'"},
     {"table { a int; }",
      "t.schema:1:7: error: expected a table name, found '{'"},
@@ -1415,7 +1420,8 @@ START_TEST(test_bug_column_at_eof)
     const char *m = parse("table t { a int");
     ck_assert_str_eq(m, "t.schema:1:16: error: expected a column constraint, "
                      "'comment' or ';', found end of file\n"
-                     "t.schema:1:16: error: expected '}', found end of file");
+                     "t.schema:1:16: error: expected '}', found end of file\n"
+                     "t.schema:1:9: note: to match this '{'");
 }
 END_TEST
 
@@ -1425,7 +1431,8 @@ START_TEST(test_bug_table_constraint_at_eof)
     const char *m = parse("table t { constraint c");
     ck_assert_str_eq(m, "t.schema:1:23: error: expected primary key, unique, "
                      "check, foreign key or exclude, found end of file\n"
-                     "t.schema:1:23: error: expected '}', found end of file");
+                     "t.schema:1:23: error: expected '}', found end of file\n"
+                     "t.schema:1:9: note: to match this '{'");
 }
 END_TEST
 

@@ -60,7 +60,30 @@ static const struct {
     {"function f() returns int { language sql; stable; immutable; as $$ select 1 $$; }",
      "t0.schema:1:50: error: IMMUTABLE conflicts with STABLE"},
     {"table a { id int check (idd > 0); }",
-     "t0.schema:1:25: error: unknown column \"idd\" in table \"a\""},
+     "t0.schema:1:25: error: unknown column \"idd\" in table \"a\"; did you "
+     "mean \"id\"?"},
+    /* a near name is suggested instead of declaring the typo */
+    {"platform supabase;\ntable a { id int; grant select to authenticted; }",
+     "t0.schema:2:35: error: unknown role \"authenticted\"; did you mean "
+     "\"authenticated\"?"},
+    {"table users { id int; email text; }\ntable a { id int; check (emial <> ''); }",
+     "t0.schema:2:26: error: unknown column \"emial\" in table \"a\""},
+    {"table customers { id int primary key; }\n"
+     "table a { c int references customer; }",
+     "t0.schema:2:28: error: unknown table \"customer\"; did you mean "
+     "\"customers\"?"},
+    {"table a { id int; b boolean default 'o'; }",
+     "t0.schema:1:37: error: invalid input syntax for type boolean: \"o\""},
+    {"template timestamps() { created_at timestamptz; }\n"
+     "table a { id int; use timestamp(); }",
+     "t0.schema:2:23: error: unknown template \"timestamp\"; did you mean "
+     "\"timestamps\"?"},
+    {"table a { id int; s intger; }",
+     "t0.schema:1:21: error: unknown type \"intger\"; did you mean "
+     "\"integer\"?"},
+    {"table a { id int; t text default lowr('X'); }",
+     "t0.schema:1:34: error: unknown function \"lowr\"; did you mean "
+     "\"lower\"?"},
     {"table a { id int; partition p for values in (1); }",
      "t0.schema:1:19: error: partition \"p\" of table \"a\", which has no `partition by`"},
     {"template t(x) { index (${y}); }\ntable a { id int; use t(id); }",
@@ -217,6 +240,41 @@ START_TEST(test_platform_supabase)
 }
 END_TEST
 
+/* What the value checks must let through: each compiles. */
+static const char *const values_ok[] = {
+    "table t { id int primary key; n integer default ' 42 '; b boolean "
+    "default 'yes'; c boolean default 'Tr'; d boolean default 'of';\n"
+    "  u uuid default '{A0EEBC99-9c0b4ef8-bb6d-6bb9bd380a11}'; }",
+    /* the platform's tables are known in part: not checked */
+    "platform supabase;\n"
+    "view v { as select id, last_sign_in_at from auth.users; }",
+    "enum mood ('happy', 'sad');\n"
+    "table t { id int primary key; m mood default 'happy'::mood; }",
+    "table t { id int primary key; qty int check (qty > '5' and qty < 10.5);"
+    " s text check (s <> 'zero'); }",
+    "platform supabase;\ntable t { id int primary key; owner uuid;\n"
+    "  row level security;\n"
+    "  policy \"p\" using (owner = (select auth.uid()) or owner::text = "
+    "current_user); }",
+    "table p { id bigint primary key; }\n"
+    "table c { id int primary key; p_id int references p; }",
+    "table a { id int primary key; x int; }\n"
+    "table b { id int primary key; a_id int; }\n"
+    "view v { as select a.x, b.id, a from a join b on b.a_id = a.id "
+    "where x > 0 order by 1; }",
+    "table a { id int primary key; x int; }\n"
+    "function f(lim int) returns setof int { language sql;\n"
+    "  as $$ select x from public.a where x < lim $$; }",
+};
+
+START_TEST(test_values_ok)
+{
+    Compiled c = compile_text(values_ok[_i]);
+    ck_assert_msg(c.errors == 0, "%s", c.diags);
+    compiled_free(&c);
+}
+END_TEST
+
 Suite *make_sema_suite(void)
 {
     Suite *s = suite_create("sema");
@@ -235,6 +293,8 @@ Suite *make_sema_suite(void)
     tcase_add_test(tc, test_template_expansion);
     tcase_add_test(tc, test_template_recursion);
     tcase_add_test(tc, test_platform_supabase);
+    tcase_add_loop_test(tc, test_values_ok, 0,
+                        (int)(sizeof values_ok / sizeof values_ok[0]));
     suite_add_tcase(s, tc);
     return s;
 }

@@ -76,14 +76,14 @@ CREATE POLICY "Users can create their own profile"
   ON identity.profiles
   FOR INSERT
   TO authenticated
-  WITH CHECK (id = auth.uid());
+  WITH CHECK (id = (select auth.uid()));
 
 CREATE POLICY "Users can update their own profile"
   ON identity.profiles
   FOR UPDATE
   TO authenticated
-  USING (id = auth.uid())
-  WITH CHECK (id = auth.uid());
+  USING (id = (select auth.uid()))
+  WITH CHECK (id = (select auth.uid()));
 
 GRANT SELECT, INSERT, UPDATE ON identity.profiles TO authenticated;
 
@@ -117,14 +117,14 @@ CREATE POLICY "Users can create salons they own"
   ON organization.salons
   FOR INSERT
   TO authenticated
-  WITH CHECK (owner_id = auth.uid());
+  WITH CHECK (owner_id = (select auth.uid()));
 
 CREATE POLICY "Owners can update their salons"
   ON organization.salons
   FOR UPDATE
   TO authenticated
-  USING (owner_id = auth.uid())
-  WITH CHECK (owner_id = auth.uid());
+  USING (owner_id = (select auth.uid()))
+  WITH CHECK (owner_id = (select auth.uid()));
 
 GRANT SELECT, INSERT, UPDATE ON organization.salons TO authenticated;
 
@@ -155,8 +155,8 @@ CREATE POLICY "Salon owners can manage staff profiles"
   ON organization.staff_profiles
   FOR ALL
   TO authenticated
-  USING (salon_id IN (SELECT s.id FROM organization.salons s WHERE s.owner_id = auth.uid()))
-  WITH CHECK (salon_id IN (SELECT s.id FROM organization.salons s WHERE s.owner_id = auth.uid()));
+  USING (salon_id IN (SELECT s.id FROM organization.salons s WHERE s.owner_id = (select auth.uid())))
+  WITH CHECK (salon_id IN (SELECT s.id FROM organization.salons s WHERE s.owner_id = (select auth.uid())));
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON organization.staff_profiles TO authenticated;
 
@@ -188,8 +188,8 @@ CREATE POLICY "Salon owners can manage services"
   ON catalog.services
   FOR ALL
   TO authenticated
-  USING (salon_id IN (SELECT s.id FROM organization.salons s WHERE s.owner_id = auth.uid()))
-  WITH CHECK (salon_id IN (SELECT s.id FROM organization.salons s WHERE s.owner_id = auth.uid()));
+  USING (salon_id IN (SELECT s.id FROM organization.salons s WHERE s.owner_id = (select auth.uid())))
+  WITH CHECK (salon_id IN (SELECT s.id FROM organization.salons s WHERE s.owner_id = (select auth.uid())));
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON catalog.services TO authenticated;
 
@@ -220,25 +220,25 @@ CREATE POLICY "Customers and salon staff can view appointments"
   FOR SELECT
   TO authenticated
   USING (
-    customer_id = auth.uid()
-    OR salon_id IN (SELECT sp.salon_id FROM organization.staff_profiles sp WHERE sp.user_id = auth.uid())
-    OR salon_id IN (SELECT s.id FROM organization.salons s WHERE s.owner_id = auth.uid())
+    customer_id = (select auth.uid())
+    OR salon_id IN (SELECT sp.salon_id FROM organization.staff_profiles sp WHERE sp.user_id = (select auth.uid()))
+    OR salon_id IN (SELECT s.id FROM organization.salons s WHERE s.owner_id = (select auth.uid()))
   );
 
 CREATE POLICY "Customers can book appointments"
   ON scheduling.appointments
   FOR INSERT
   TO authenticated
-  WITH CHECK (customer_id = auth.uid());
+  WITH CHECK (customer_id = (select auth.uid()));
 
 CREATE POLICY "Customers and salon staff can update appointments"
   ON scheduling.appointments
   FOR UPDATE
   TO authenticated
   USING (
-    customer_id = auth.uid()
-    OR salon_id IN (SELECT sp.salon_id FROM organization.staff_profiles sp WHERE sp.user_id = auth.uid())
-    OR salon_id IN (SELECT s.id FROM organization.salons s WHERE s.owner_id = auth.uid())
+    customer_id = (select auth.uid())
+    OR salon_id IN (SELECT sp.salon_id FROM organization.staff_profiles sp WHERE sp.user_id = (select auth.uid()))
+    OR salon_id IN (SELECT s.id FROM organization.salons s WHERE s.owner_id = (select auth.uid()))
   );
 
 GRANT SELECT, INSERT, UPDATE ON scheduling.appointments TO authenticated;
@@ -275,8 +275,8 @@ CREATE POLICY "Salon owners can manage operating hours"
   ON scheduling.operating_hours
   FOR ALL
   TO authenticated
-  USING (salon_id IN (SELECT s.id FROM organization.salons s WHERE s.owner_id = auth.uid()))
-  WITH CHECK (salon_id IN (SELECT s.id FROM organization.salons s WHERE s.owner_id = auth.uid()));
+  USING (salon_id IN (SELECT s.id FROM organization.salons s WHERE s.owner_id = (select auth.uid())))
+  WITH CHECK (salon_id IN (SELECT s.id FROM organization.salons s WHERE s.owner_id = (select auth.uid())));
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON scheduling.operating_hours TO authenticated;
 
@@ -307,8 +307,8 @@ CREATE POLICY "Staff can manage their blocked times"
   ON scheduling.blocked_times
   FOR ALL
   TO authenticated
-  USING (staff_id IN (SELECT sp.id FROM organization.staff_profiles sp WHERE sp.user_id = auth.uid()))
-  WITH CHECK (staff_id IN (SELECT sp.id FROM organization.staff_profiles sp WHERE sp.user_id = auth.uid()));
+  USING (staff_id IN (SELECT sp.id FROM organization.staff_profiles sp WHERE sp.user_id = (select auth.uid())))
+  WITH CHECK (staff_id IN (SELECT sp.id FROM organization.staff_profiles sp WHERE sp.user_id = (select auth.uid())));
 
 CREATE POLICY "Salon owners can view blocked times"
   ON scheduling.blocked_times
@@ -316,7 +316,7 @@ CREATE POLICY "Salon owners can view blocked times"
   TO authenticated
   USING (staff_id IN (SELECT sp.id FROM organization.staff_profiles sp
                       JOIN organization.salons s ON s.id = sp.salon_id
-                      WHERE s.owner_id = auth.uid()));
+                      WHERE s.owner_id = (select auth.uid())));
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON scheduling.blocked_times TO authenticated;
 
@@ -343,14 +343,14 @@ CREATE POLICY "Users can view their own notifications"
   ON communication.notifications
   FOR SELECT
   TO authenticated
-  USING (user_id = auth.uid());
+  USING (user_id = (select auth.uid()));
 
 CREATE POLICY "Users can mark their own notifications read"
   ON communication.notifications
   FOR UPDATE
   TO authenticated
-  USING (user_id = auth.uid())
-  WITH CHECK (user_id = auth.uid());
+  USING (user_id = (select auth.uid()))
+  WITH CHECK (user_id = (select auth.uid()));
 
 GRANT SELECT ON communication.notifications TO authenticated;
 GRANT UPDATE (read_at, updated_at) ON communication.notifications TO authenticated;
@@ -380,20 +380,20 @@ CREATE POLICY "Published reviews and own reviews are visible"
   ON engagement.salon_reviews
   FOR SELECT
   TO authenticated
-  USING (status = 'published' OR customer_id = auth.uid());
+  USING (status = 'published' OR customer_id = (select auth.uid()));
 
 CREATE POLICY "Customers can write reviews"
   ON engagement.salon_reviews
   FOR INSERT
   TO authenticated
-  WITH CHECK (customer_id = auth.uid());
+  WITH CHECK (customer_id = (select auth.uid()));
 
 CREATE POLICY "Customers can edit their own reviews"
   ON engagement.salon_reviews
   FOR UPDATE
   TO authenticated
-  USING (customer_id = auth.uid())
-  WITH CHECK (customer_id = auth.uid());
+  USING (customer_id = (select auth.uid()))
+  WITH CHECK (customer_id = (select auth.uid()));
 
 GRANT SELECT, INSERT, UPDATE ON engagement.salon_reviews TO authenticated;
 
@@ -450,20 +450,20 @@ CREATE POLICY "Users view appointment services for their appointments"
   USING (
     appointment_id IN (
       SELECT a.id FROM scheduling.appointments a
-      WHERE a.customer_id = auth.uid()
+      WHERE a.customer_id = (select auth.uid())
     )
     OR
     appointment_id IN (
       SELECT a.id FROM scheduling.appointments a
       INNER JOIN organization.staff_profiles sp ON a.salon_id = sp.salon_id
-      WHERE sp.user_id = auth.uid()
+      WHERE sp.user_id = (select auth.uid())
     )
     OR
     appointment_id IN (
       SELECT a.id FROM scheduling.appointments a
       WHERE a.salon_id IN (
         SELECT id FROM organization.salons
-        WHERE owner_id = auth.uid()
+        WHERE owner_id = (select auth.uid())
       )
     )
   );
@@ -475,7 +475,7 @@ CREATE POLICY "Staff can insert appointment services"
     EXISTS (
       SELECT 1 FROM scheduling.appointments a
       INNER JOIN organization.staff_profiles sp ON a.salon_id = sp.salon_id
-      WHERE a.id = appointment_id AND sp.user_id = auth.uid()
+      WHERE a.id = appointment_id AND sp.user_id = (select auth.uid())
     )
   );
 
@@ -486,14 +486,14 @@ CREATE POLICY "Staff can update appointment services"
     appointment_id IN (
       SELECT a.id FROM scheduling.appointments a
       INNER JOIN organization.staff_profiles sp ON a.salon_id = sp.salon_id
-      WHERE sp.user_id = auth.uid()
+      WHERE sp.user_id = (select auth.uid())
     )
   );
 
 CREATE POLICY "Anon cannot access appointment services"
   ON scheduling.appointment_services
   FOR ALL
-  USING (auth.role() != 'anon');
+  USING ((select auth.role()) != 'anon');
 
 GRANT SELECT, INSERT, UPDATE ON scheduling.appointment_services TO authenticated;
 
@@ -570,7 +570,7 @@ CREATE POLICY "Users can view their own threads"
   ON communication.message_threads
   FOR SELECT
   USING (
-    (created_by_id = auth.uid() OR recipient_id = auth.uid())
+    (created_by_id = (select auth.uid()) OR recipient_id = (select auth.uid()))
     AND is_deleted = FALSE
   );
 
@@ -578,24 +578,24 @@ CREATE POLICY "Users can create threads"
   ON communication.message_threads
   FOR INSERT
   WITH CHECK (
-    created_by_id = auth.uid()
+    created_by_id = (select auth.uid())
     AND created_by_id != recipient_id
   );
 
 CREATE POLICY "Users can update their threads"
   ON communication.message_threads
   FOR UPDATE
-  USING (created_by_id = auth.uid() OR recipient_id = auth.uid());
+  USING (created_by_id = (select auth.uid()) OR recipient_id = (select auth.uid()));
 
 CREATE POLICY "Users can soft-delete their threads"
   ON communication.message_threads
   FOR DELETE
-  USING (created_by_id = auth.uid() OR recipient_id = auth.uid());
+  USING (created_by_id = (select auth.uid()) OR recipient_id = (select auth.uid()));
 
 CREATE POLICY "Anon cannot access threads"
   ON communication.message_threads
   FOR ALL
-  USING (auth.role() != 'anon');
+  USING ((select auth.role()) != 'anon');
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON communication.message_threads TO authenticated;
 
@@ -645,27 +645,27 @@ ALTER TABLE engagement.customer_favorites ENABLE ROW LEVEL SECURITY;
 CREATE POLICY "Customers can view their own favorites"
   ON engagement.customer_favorites
   FOR SELECT
-  USING (customer_id = auth.uid());
+  USING (customer_id = (select auth.uid()));
 
 CREATE POLICY "Customers can add favorites"
   ON engagement.customer_favorites
   FOR INSERT
-  WITH CHECK (customer_id = auth.uid());
+  WITH CHECK (customer_id = (select auth.uid()));
 
 CREATE POLICY "Customers can update their own favorites"
   ON engagement.customer_favorites
   FOR UPDATE
-  USING (customer_id = auth.uid());
+  USING (customer_id = (select auth.uid()));
 
 CREATE POLICY "Customers can remove their own favorites"
   ON engagement.customer_favorites
   FOR DELETE
-  USING (customer_id = auth.uid());
+  USING (customer_id = (select auth.uid()));
 
 CREATE POLICY "Anon cannot access favorites"
   ON engagement.customer_favorites
   FOR ALL
-  USING (auth.role() != 'anon');
+  USING ((select auth.role()) != 'anon');
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON engagement.customer_favorites TO authenticated;
 
@@ -747,17 +747,17 @@ ALTER TABLE audit.audit_logs ENABLE ROW LEVEL SECURITY;
 CREATE POLICY "Authenticated users can view audit logs"
   ON audit.audit_logs
   FOR SELECT
-  USING (auth.role() = 'authenticated');
+  USING ((select auth.role()) = 'authenticated');
 
 CREATE POLICY "System can insert audit logs"
   ON audit.audit_logs
   FOR INSERT
-  WITH CHECK (auth.role() = 'authenticated');
+  WITH CHECK ((select auth.role()) = 'authenticated');
 
 CREATE POLICY "Anon cannot access audit logs"
   ON audit.audit_logs
   FOR ALL
-  USING (auth.role() != 'anon');
+  USING ((select auth.role()) != 'anon');
 
 GRANT SELECT, INSERT ON audit.audit_logs TO authenticated;
 
@@ -1133,12 +1133,12 @@ CREATE POLICY "Salon staff can view their booking rules"
   USING (
     salon_id IN (
       SELECT id FROM organization.salons
-      WHERE owner_id = auth.uid()
+      WHERE owner_id = (select auth.uid())
     )
     OR
     salon_id IN (
       SELECT salon_id FROM organization.staff_profiles
-      WHERE user_id = auth.uid()
+      WHERE user_id = (select auth.uid())
     )
   );
 
@@ -1148,7 +1148,7 @@ CREATE POLICY "Salon owners can manage their booking rules"
   WITH CHECK (
     salon_id IN (
       SELECT id FROM organization.salons
-      WHERE owner_id = auth.uid()
+      WHERE owner_id = (select auth.uid())
     )
   );
 
@@ -1158,7 +1158,7 @@ CREATE POLICY "Salon owners can update their booking rules"
   USING (
     salon_id IN (
       SELECT id FROM organization.salons
-      WHERE owner_id = auth.uid()
+      WHERE owner_id = (select auth.uid())
     )
   );
 
@@ -1168,14 +1168,14 @@ CREATE POLICY "Salon owners can delete their booking rules"
   USING (
     salon_id IN (
       SELECT id FROM organization.salons
-      WHERE owner_id = auth.uid()
+      WHERE owner_id = (select auth.uid())
     )
   );
 
 CREATE POLICY "Anon cannot access booking rules"
   ON catalog.service_booking_rules
   FOR ALL
-  USING (auth.role() != 'anon');
+  USING ((select auth.role()) != 'anon');
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON catalog.service_booking_rules TO authenticated;
 
@@ -1313,27 +1313,27 @@ VALUES ('avatars', 'avatars', false, 5242880,
 
 CREATE POLICY "Authenticated users can view avatars"
   ON storage.objects FOR SELECT
-  USING (bucket_id = 'avatars' AND (auth.role() = 'authenticated'));
+  USING (bucket_id = 'avatars' AND ((select auth.role()) = 'authenticated'));
 
 CREATE POLICY "Users can upload their own avatars"
   ON storage.objects FOR INSERT
   WITH CHECK (
     bucket_id = 'avatars'
-    AND (auth.uid()::text = (storage.foldername(name))[1])
+    AND ((select auth.uid())::text = (storage.foldername(name))[1])
   );
 
 CREATE POLICY "Users can update their own avatars"
   ON storage.objects FOR UPDATE
   USING (
     bucket_id = 'avatars'
-    AND (auth.uid()::text = (storage.foldername(name))[1])
+    AND ((select auth.uid())::text = (storage.foldername(name))[1])
   );
 
 CREATE POLICY "Users can delete their own avatars"
   ON storage.objects FOR DELETE
   USING (
     bucket_id = 'avatars'
-    AND (auth.uid()::text = (storage.foldername(name))[1])
+    AND ((select auth.uid())::text = (storage.foldername(name))[1])
   );
 
 -- The review's fixes: an index on each foreign key.
