@@ -206,6 +206,12 @@ static int transaction(Ctx *c, Attempt attempt, SctlDeclared *d)
     char *err = NULL;
     if (!sctl_exec(c->conn.pg, "BEGIN", "apply", &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
+    if (c->shim_pending && (!sctl_exec(c->conn.pg, "SET LOCAL "
+            "client_min_messages = warning", "apply", &err) ||
+            !sctl_install_platform(c->conn.pg, &err))) {
+        sctl_exec(c->conn.pg, "ROLLBACK", NULL, NULL);
+        return cmd_fail(SCTL_APPLY_FAILED, err);
+    }
     int status = attempt(c, d, &plan);
     if (status == SCTL_OK && !sctl_exec(c->conn.pg, "COMMIT", "apply", &err))
         status = cmd_fail(SCTL_APPLY_FAILED, err);
@@ -215,6 +221,7 @@ static int transaction(Ctx *c, Attempt attempt, SctlDeclared *d)
             fprintf(stderr, "%s: apply rolled back; the database is as it "
                     "was\n", sctl_progname);
     } else {
+        c->shim_pending = false;
         status = run_steps(c, &plan, true);
         c->did_apply = true;
         printf("apply: %d statement%s run, %d object%s changed\n", plan.len,
