@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "schemactl.h"
@@ -81,7 +82,13 @@ static void watchdog(int fd, const char *dir)
         if (n == 0 || (n < 0 && errno != EINTR))
             break;
     }
-    sctl_embedded_cleanup(dir);
+    /* an initdb or pg_ctl the parent left may still be writing in dir */
+    for (int i = 0; i < 50 && access(dir, F_OK) == 0; i++) {
+        struct timespec pause = {0, 200 * 1000000L};
+        if (i > 0)
+            nanosleep(&pause, NULL);
+        sctl_embedded_cleanup(dir);
+    }
     _exit(0);
 }
 
@@ -131,9 +138,21 @@ bool sctl_watchdog_stop(SctlEmbedded *e)
     return true;
 }
 
+/* A zombie counts as dead: where nothing reaps orphans (a container whose
+ * pid 1 is no init) a killed run stays one. */
 static bool alive(long pid)
 {
-    return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+    if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno != EPERM))
+        return false;
+    char path[64], stat[256] = "";
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (f && !fgets(stat, sizeof stat, f))
+        stat[0] = '\0';
+    if (f)
+        fclose(f);
+    const char *paren = strrchr(stat, ')');
+    return !(paren && paren[1] == ' ' && paren[2] == 'Z');
 }
 
 /* A directory of ours whose parent and watchdog are both gone. */

@@ -76,7 +76,10 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 read -r _ dog <<<"${owner:-0 0}"
-sleep 2
+for _ in $(seq 300); do
+  [ "$(servers)" -ge 1 ] && break
+  sleep 0.1
+done
 kill -KILL "$pid" "$dog" 2>/dev/null
 wait "$pid" 2>/dev/null
 sleep 0.5
@@ -97,12 +100,16 @@ python3 -c '
 import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
+open(sys.argv[2], "w").close()
 held = []
 while True:
     c, _ = s.accept(); held.append(c)   # accepted, never answered
-' "$port" &
+' "$port" "$work/listening" &
 listener=$!
-sleep 0.5
+for _ in $(seq 100); do
+  [ -e "$work/listening" ] && break
+  sleep 0.1
+done
 start=$(date +%s)
 out=$(timeout 30 "$exe" verify --db "postgresql://u@127.0.0.1:$port/x" --connect-timeout 2 2>&1)
 st=$?
@@ -151,6 +158,18 @@ for delay in 0.1 0.3 0.6 1.0; do
     diff "$work/before.sql" "$work/after.sql" | head -5
   fi
 done
+
+# ------------------------------------- a stale scratch database dropped
+# one a run cut off before its DROP would leave: its backend is gone
+psql -X -q -d postgres -c 'create database schemactl_scratch_999999_1' \
+  -c 'create database cold'
+"$exe" verify --db "$(url cold)" --install-platform-shim >/dev/null 2>&1
+scratch=$(psql -X -At -d postgres -c "select count(*) from pg_database where datname like 'schemactl_scratch%'")
+if [ "$scratch" = 0 ]; then
+  ok "cold-cache verify: the stale scratch database dropped, its own too"
+else
+  bad "cold-cache verify: $scratch scratch databases left"
+fi
 
 # ------------------------------------- the tool's own objects, locked
 psql -X -q -d postgres -c 'create database priv' \
