@@ -85,7 +85,8 @@ static const char *audit_function(Sema *s)
  * The trigger function runs as its owner so that any role's change is
  * logged without a grant on the log.  The role that made the change is
  * the SET ROLE in force (PostgREST's), which SECURITY DEFINER leaves as it
- * was; the user is the JWT subject where the platform has one.
+ * was; the user is the JWT subject where the platform has one.  Nobody
+ * needs EXECUTE on it: a trigger fires whatever the privilege.
  */
 static void audit_function_text(Sema *s, Buf *b)
 {
@@ -108,6 +109,7 @@ static void audit_function_text(Sema *s, Buf *b)
         "  return null;\n"
         "end\n"
         "$schemac$;\n"
+        "  revoke execute from public;\n"
         "  comment %s;\n"
         "}\n",
         audit_function(s), table,
@@ -272,6 +274,7 @@ static void transition_function_text(Sema *s, Decl *t, Transitions *tr,
     buf_printf(b,
         "function %s() returns trigger {\n"
         "  language plpgsql;\n"
+        "  set search_path = pg_catalog, pg_temp;\n"
         "  as $schemac$\n"
         "begin\n"
         "  if not coalesce((old.%s::text, new.%s::text) in (%s), false) then\n"
