@@ -81,15 +81,18 @@ static int run_steps(Ctx *c, const SctlPlan *p, bool after_commit)
     return SCTL_OK;
 }
 
-/* Declared objects that were missing or differed: what apply changes. */
+/* Declared objects that were missing or differed, and the undeclared ones
+ * of declared tables (a column, an index) it drops: what apply changes. */
 static int changed_objects(const SctlSchema *s, const SctlDeclared *d,
                            const SctlFacets *live, const SctlDiffs *diffs)
 {
     char *changed = sctl_xcalloc((size_t)s->nobjects + 1, 1);
+    int n = 0;
     for (int i = 0; i < diffs->len; i++)
         if (diffs->items[i].object >= 0)
             changed[diffs->items[i].object] = 1;
-    int n = 0;
+        else
+            n++;
     for (int i = 0; i < s->nobjects; i++) {
         if (!sctl_facet(d->facets, d->keys[i]))
             continue;

@@ -149,6 +149,8 @@ bool sctl_connect(const char *url, SctlConn *c, char **err);
 /* Overwrites the password in a URL or keyword string with '*', in place
  * (so that ps shows none). */
 void sctl_hide_password(char *raw);
+/* Drops the server's NOTICEs on conn; prints WARNINGs and worse, one line. */
+void sctl_quiet_notices(PGconn *conn);
 void sctl_disconnect(SctlConn *c);
 /* A second libpq connection to another database of the same server. */
 PGconn *sctl_connect_db(const SctlConn *c, const char *dbname, char **err);

@@ -171,6 +171,23 @@ else
   bad "cold-cache verify: $scratch scratch databases left"
 fi
 
+# ------------------------------------- NOTICEs are not printed
+# GRANT of a membership already held draws a NOTICE from the server, on
+# every run that normalises in a scratch database
+mkdir -p "$work/members"
+printf 'role base;\nrole finance { in role base; }\n' >"$work/members/schema.schema"
+(cd "$work" && "$repo/bin/schemac" build members/schema.schema -o bin/members) >/dev/null 2>&1
+psql -X -q -d postgres -c 'create database members'
+"$work/bin/members" apply --db "$(url members)" >/dev/null 2>"$work/members.err"
+"$work/bin/members" apply verify --db "$(url members)" >/dev/null 2>>"$work/members.err"
+psql -X -q -d members -c 'drop schema schemactl cascade'   # a cold cache
+"$work/bin/members" verify --db "$(url members)" >/dev/null 2>>"$work/members.err"
+if [ -x "$work/bin/members" ] && ! grep -q NOTICE "$work/members.err"; then
+  ok "role memberships applied and verified: no NOTICE printed"
+else
+  bad "NOTICEs printed: $(grep -m1 NOTICE "$work/members.err")"
+fi
+
 # ------------------------------------- the tool's own objects, locked
 psql -X -q -d postgres -c 'create database priv' \
   -c "do \$\$ begin create role authenticated; exception when duplicate_object then null; end \$\$"
