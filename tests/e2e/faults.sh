@@ -188,6 +188,19 @@ else
   bad "NOTICEs printed: $(grep -m1 NOTICE "$work/members.err")"
 fi
 
+# ------------------------------------- a bad default named at its column
+mkdir -p "$work/baddef"
+printf "table t {\n  id int primary key;\n  note text;\n  qty int default 'abc';\n}\n" \
+  >"$work/baddef/schema.schema"
+(cd "$work" && "$repo/bin/schemac" build baddef/schema.schema -o bin/baddef) >/dev/null 2>&1
+psql -X -q -d postgres -c 'create database baddef'
+out=$("$work/bin/baddef" apply --db "$(url baddef)" 2>&1); st=$?
+if [ "$st" -eq 3 ] && grep -q '^  declared at baddef/schema.schema:4:3$' <<<"$out"; then
+  ok "a default the server rejects: exit 3, named at its column (4:3)"
+else
+  bad "bad default: exit $st: $out"
+fi
+
 # ------------------------------------- the tool's own objects, locked
 psql -X -q -d postgres -c 'create database priv' \
   -c "do \$\$ begin create role authenticated; exception when duplicate_object then null; end \$\$"
