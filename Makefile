@@ -205,7 +205,8 @@ $(BUILD)/fuzz-compile: $(FUZZ_SRC) $(wildcard src/*.h src/common/*.h)
 fuzz: $(BUILD)/fuzz-compile
 	mkdir -p $(BUILD)/fuzz-corpus $(BUILD)/fuzz-crashes
 	cp -n fuzz/corpus/compile/* $(BUILD)/fuzz-corpus/
-	$(BUILD)/fuzz-compile -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	LSAN_OPTIONS=suppressions=tests/unit/lsan.supp \
+	  $(BUILD)/fuzz-compile -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	  -rss_limit_mb=4096 -artifact_prefix=$(BUILD)/fuzz-crashes/ \
 	  $(BUILD)/fuzz-corpus
 
