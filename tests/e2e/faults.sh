@@ -121,6 +121,19 @@ else
   bad "silent server: exit $st after ${took}s, $lines lines: $out"
 fi
 
+# a password given in --db is not in the arguments ps shows
+"$exe" verify --db "postgresql://u:hunter2@127.0.0.1:$port/x" --connect-timeout 5 \
+  >/dev/null 2>&1 &
+pid=$!
+sleep 1
+args=$(tr '\0' ' ' </proc/$pid/cmdline 2>/dev/null)
+wait "$pid"
+if [ -n "$args" ] && ! grep -q hunter2 <<<"$args" && grep -q 'u:\*\*\*\*\*\*\*@' <<<"$args"; then
+  ok "password hidden from ps: $args"
+else
+  bad "password in ps: [$args]"
+fi
+
 # ------------------------------------------------ kill -9 during apply
 env_lines=$(scripts/pg-tmp.sh start "$work/pg") || { echo "cannot start PostgreSQL"; exit 1; }
 eval "$env_lines"
@@ -158,6 +171,23 @@ for delay in 0.1 0.3 0.6 1.0; do
     diff "$work/before.sql" "$work/after.sql" | head -5
   fi
 done
+
+# ------------------------------------- four applies at once
+psql -X -q -d postgres -c 'create database together'
+pids=()
+for i in 1 2 3 4; do
+  "$exe" apply --db "$(url together)" --install-platform-shim >"$work/together.$i" 2>&1 &
+  pids+=($!)
+done
+sts=""
+for p in "${pids[@]}"; do wait "$p"; sts+="$?"; done
+"$exe" verify --db "$(url together)" >"$work/together.verify" 2>&1
+vst=$?
+if [ "$sts" = 0000 ] && [ "$vst" -eq 0 ]; then
+  ok "four concurrent applies: all exit 0, verify clean"
+else
+  bad "four concurrent applies: exits $sts, verify $vst: $(cat "$work"/together.* | grep -v '^apply:' | head -3)"
+fi
 
 # ------------------------------------- a stale scratch database dropped
 # one a run cut off before its DROP would leave: its backend is gone
