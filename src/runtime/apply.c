@@ -230,6 +230,16 @@ static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
 
 typedef int (*Attempt)(Ctx *c, SctlDeclared *d, SctlPlan *plan);
 
+/* The stand-in, in apply's transaction and under its lock (taken again by
+ * the attempt: it is the session's), unless an apply that held the lock
+ * before us installed it. */
+static bool install_shim(Ctx *c, char **err)
+{
+    return sctl_lock(c->conn.pg, err) &&
+           (sctl_has_platform(c->conn.pg) ||
+            sctl_install_platform(c->conn.pg, err));
+}
+
 /* One apply: BEGIN, the attempt under the lock, COMMIT or ROLLBACK; then
  * the indexes built concurrently, which cannot run in a transaction. */
 static int transaction(Ctx *c, Attempt attempt, SctlDeclared *d)
@@ -238,9 +248,7 @@ static int transaction(Ctx *c, Attempt attempt, SctlDeclared *d)
     char *err = NULL;
     if (!sctl_exec(c->conn.pg, "BEGIN", "apply", &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
-    if (c->shim_pending && (!sctl_exec(c->conn.pg, "SET LOCAL "
-            "client_min_messages = warning", "apply", &err) ||
-            !sctl_install_platform(c->conn.pg, &err))) {
+    if (c->shim_pending && !install_shim(c, &err)) {
         sctl_exec(c->conn.pg, "ROLLBACK", NULL, NULL);
         return cmd_fail(SCTL_APPLY_FAILED, err);
     }
