@@ -70,6 +70,16 @@ static void watchdog(int fd, const char *dir)
 {
     char buf[64];
     sigset_t none;
+    /* not the run's output: a caller reading it to EOF must not wait for
+     * the watchdog */
+    int null = open("/dev/null", O_RDWR);
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        if (null > STDERR_FILENO)
+            close(null);
+    }
     setpgid(0, 0);
     signal(SIGINT, SIG_IGN);
     signal(SIGTERM, SIG_IGN);
