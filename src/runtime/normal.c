@@ -112,7 +112,7 @@ static void drop_stale_scratch(PGconn *conn)
     PGresult *r = PQexec(conn,
         "SELECT pg_catalog.quote_ident(datname) FROM pg_catalog.pg_database "
         "WHERE datname ~ '^schemactl_scratch_[0-9]+_[0-9]+$' AND "
-        "pg_catalog.split_part(datname, '_', 3)::int NOT IN "
+        "pg_catalog.split_part(datname, '_', 3)::bigint NOT IN "
         "(SELECT pid FROM pg_catalog.pg_stat_activity)");
     for (int i = 0; PQresultStatus(r) == PGRES_TUPLES_OK && i < PQntuples(r);
          i++) {
