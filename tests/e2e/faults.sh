@@ -210,7 +210,7 @@ printf 'role base;\nrole finance { in role base; }\n' >"$work/members/schema.sch
 psql -X -q -d postgres -c 'create database members'
 "$work/bin/members" apply --db "$(url members)" >/dev/null 2>"$work/members.err"
 "$work/bin/members" apply verify --db "$(url members)" >/dev/null 2>>"$work/members.err"
-psql -X -q -d members -c 'drop schema schemactl cascade'   # a cold cache
+psql -X -q -d members -c 'drop schema schemactl cascade' 2>/dev/null  # a cold cache
 "$work/bin/members" verify --db "$(url members)" >/dev/null 2>>"$work/members.err"
 if [ -x "$work/bin/members" ] && ! grep -q NOTICE "$work/members.err"; then
   ok "role memberships applied and verified: no NOTICE printed"
