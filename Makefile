@@ -52,7 +52,8 @@ RT_OBJ   := $(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o) \
 
 .PHONY: all help deps run test unit unit-asan golden bad integration \
         runtime-tests e2e bench check-generated clean install uninstall \
-        deb deb-test ecosystem fmt-test lint
+        deb deb-test ecosystem fmt-test lint \
+        fuzz fuzz-replay
 
 all: bin/schemac $(BUILD)/libschemactl.a $(PROJECT_BINS) $(ACCESS_MDS)
 
@@ -75,6 +76,9 @@ help:
 	@echo "make bad        bad-input corpus: expected positions, no crash"
 	@echo "make lint       each lint rule fires on its case and not on the fixed"
 	@echo "                one (tests/lint); the projects pass check --strict"
+	@echo "make fuzz-replay  the fuzz corpus (fuzz/corpus) under ASan/UBSan"
+	@echo "make fuzz       libFuzzer (clang) on the compiler for FUZZ_SECONDS"
+	@echo "                (default 600); crashes in build/fuzz-crashes"
 	@echo "make integration  compiled SQL vs hand-written SQL, catalogs compared"
 	@echo "make runtime-tests  the runtime's Check tests against real servers"
 	@echo "make e2e        executables against a real PostgreSQL: apply, verify,"
@@ -94,6 +98,7 @@ help:
 	@echo "                (/usr/local) and DESTDIR as usual; make uninstall"
 	@echo "make deb        schemac_VERSION_ARCH.deb (dpkg-deb); make deb-test"
 	@echo "                installs it with apt, uses it and removes it (root)"
+	@echo "                faults (signals, kill -9, silent server, privileges)"
 	@echo "make bench      compile/build/apply/verify times for 1,000 and 10,000"
 	@echo "                tables, beside psql -1 -f"
 	@echo "make deps       install missing Debian packages (apt-get)"
@@ -218,6 +223,33 @@ unit-asan: $(BUILD)/unit-tests-asan
 golden: bin/schemac
 	tests/golden/run.sh
 
+# Fuzzing the compiler (fuzz/): `make fuzz` runs libFuzzer (clang) for
+# FUZZ_SECONDS on a copy of the committed corpus, crashes kept in
+# build/fuzz-crashes (add each to fuzz/corpus/compile and tests/bad);
+# `make fuzz-replay`, part of make test, runs the corpus under ASan/UBSan.
+FUZZ_SECONDS ?= 600
+FUZZ_SRC := fuzz/fuzz_compile.c $(LIB_SRC) $(COMMON_SRC)
+
+$(BUILD)/fuzz-replay: fuzz/fuzz_compile.c fuzz/replay.c $(SAN_OBJ)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) fuzz/fuzz_compile.c \
+	  fuzz/replay.c $(SAN_OBJ) $(LIBS) -o $@
+
+fuzz-replay: $(BUILD)/fuzz-replay
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/unit/lsan.supp \
+	  $(BUILD)/fuzz-replay fuzz/corpus/compile
+
+$(BUILD)/fuzz-compile: $(FUZZ_SRC) $(wildcard src/*.h src/common/*.h)
+	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
+	  $(FUZZ_SRC) $(LIBS) -o $@
+
+fuzz: $(BUILD)/fuzz-compile
+	mkdir -p $(BUILD)/fuzz-corpus $(BUILD)/fuzz-crashes
+	cp -n fuzz/corpus/compile/* $(BUILD)/fuzz-corpus/
+	LSAN_OPTIONS=suppressions=tests/unit/lsan.supp \
+	  $(BUILD)/fuzz-compile -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=4096 -artifact_prefix=$(BUILD)/fuzz-crashes/ \
+	  $(BUILD)/fuzz-corpus
+
 bad: bin/schemac
 	tests/bad/run.sh
 
@@ -238,6 +270,7 @@ test: deps
 	$(MAKE) golden
 	$(MAKE) bad
 	$(MAKE) lint
+	$(MAKE) fuzz-replay
 	$(MAKE) check-generated
 	$(MAKE) integration
 	$(MAKE) runtime-tests
@@ -261,6 +294,7 @@ e2e: all
 	tests/e2e/report.sh
 	tests/e2e/renames.sh
 	tests/e2e/migrate.sh
+	tests/e2e/faults.sh
 
 bench: all
 	tests/bench/run.sh

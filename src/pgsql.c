@@ -63,6 +63,12 @@ static PgParse failure(Arena *a, const char *message, long off)
     return r;
 }
 
+static PgParse too_deep(Arena *a, long off)
+{
+    return failure(a, arena_printf(a, "SQL nested more than %d levels deep",
+                                   SQL_MAX_DEPTH), off);
+}
+
 /* Reads libpg_query's JSON into the arena (the caller frees the text). */
 static PgParse from_json(Arena *a, const char *text)
 {
@@ -86,6 +92,9 @@ PgParse pgsql_parse(Arena *a, const char *prefix, const char *frag,
     const char *nul = memchr(frag, '\0', frag_len);
     if (nul)
         return failure(a, "SQL text contains a NUL byte", nul - frag);
+    long deep = sql_depth_exceeded(frag, frag_len);
+    if (deep >= 0)
+        return too_deep(a, deep);
     prefix = prefix ? prefix : "";
     suffix = suffix ? suffix : "";
     size_t plen = strlen(prefix), slen = strlen(suffix);
@@ -193,6 +202,10 @@ static long body_offset(const char *sql, int cursorpos, size_t body_off,
 PgParse pgsql_parse_plpgsql(Arena *a, const char *sql, size_t body_off,
                             size_t body_len)
 {
+    /* the body, then the rest (where the dollar quote hides the body) */
+    long deep = sql_depth_exceeded(sql + body_off, body_len);
+    if (deep >= 0 || sql_depth_exceeded(sql, strlen(sql)) >= 0)
+        return too_deep(a, deep);
     PgQueryParseResult head = pg_query_parse(sql);
     bool head_ok = !head.error;
     PgParse r = { NULL, NULL, -1 };

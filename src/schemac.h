@@ -700,6 +700,17 @@ int json_int(const Json *v, int dflt);
 int json_len(const Json *v);              /* array or object length, else 0 */
 Json *json_at(const Json *v, int i);      /* array element, NULL if none */
 
+/* ------------------------------------------------------------ sql_depth.c */
+
+/* The byte offset in s where SQL text would make a parse tree deeper than
+ * libpg_query can safely take (see the file), or -1 if it stays within. */
+long sql_depth_exceeded(const char *s, size_t len);
+/* Deeper than this is refused: Bison's own limit for brackets, far below the
+ * 60,000 to 80,000 levels where libpg_query ran off an 8 MiB stack, and
+ * above the 2,000 or so that json.c then reads (so nothing read before is
+ * refused now). */
+#define SQL_MAX_DEPTH 10000
+
 /* ---------------------------------------------------------------- pgsql.c */
 
 /*

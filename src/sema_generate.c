@@ -86,7 +86,8 @@ static const char *audit_function(Sema *s)
  * logged without a grant on the log.  No role may call it (a trigger
  * fires without EXECUTE), so the API cannot run it as an RPC.  The role that made the change is
  * the SET ROLE in force (PostgREST's), which SECURITY DEFINER leaves as it
- * was; the user is the JWT subject where the platform has one.
+ * was; the user is the JWT subject where the platform has one.  Nobody
+ * needs EXECUTE on it: a trigger fires whatever the privilege.
  */
 static void audit_function_text(Sema *s, Buf *b)
 {

@@ -146,16 +146,37 @@ static bool substitute(Sema *s, Decl *tpl, Use *u, Decl *table,
     return ok;
 }
 
-static void expand_items(Sema *s, Decl *table, Vec *in, Vec *out, int depth);
+/* The templates being expanded, innermost first. */
+typedef struct Chain {
+    const Decl *tpl;
+    const struct Chain *up;
+} Chain;
 
-static bool check_use(Sema *s, Use *u, Decl *tpl, int depth)
+static void expand_items(Sema *s, Decl *table, Vec *in, Vec *out,
+                         const Chain *chain, int depth);
+
+static bool in_chain(const Chain *c, const Decl *tpl)
+{
+    for (; c; c = c->up)
+        if (c->tpl == tpl)
+            return true;
+    return false;
+}
+
+static bool check_use(Sema *s, Use *u, Decl *tpl, const Chain *chain,
+                      int depth)
 {
     if (!tpl) {
         sema_error(s, u->name.tok, "unknown template \"%s\"%s", u->name.name,
                    sema_hint_template(s, u->name.name));
         return false;
     }
-    if (depth >= MAX_TEMPLATE_DEPTH) {
+    if (!in_chain(chain, tpl) && depth >= MAX_TEMPLATE_DEPTH) {
+        sema_error(s, u->name.tok, "template \"%s\" is nested more than %d "
+                   "templates deep", u->name.name, MAX_TEMPLATE_DEPTH);
+        return false;
+    }
+    if (in_chain(chain, tpl)) {
         sema_error(s, u->name.tok, "template \"%s\" uses itself, directly "
                    "or through other templates", u->name.name);
         return false;
@@ -171,12 +192,14 @@ static bool check_use(Sema *s, Use *u, Decl *tpl, int depth)
     return true;
 }
 
-static void expand_use(Sema *s, Decl *table, Item *it, Vec *out, int depth)
+static void expand_use(Sema *s, Decl *table, Item *it, Vec *out,
+                       const Chain *chain, int depth)
 {
     Use *u = it->u.use;
     Decl *tpl = map_get(s->templates, u->name.name);
-    if (!check_use(s, u, tpl, depth))
+    if (!check_use(s, u, tpl, chain, depth))
         return;
+    Chain here = {tpl, chain};
     Expansion e = {0};
     bool ok = substitute(s, tpl, u, table, &e);
     if (ok) {
@@ -191,17 +214,18 @@ static void expand_use(Sema *s, Decl *table, Item *it, Vec *out, int depth)
         parse_table_items(s->arena, &tl, &items, s->diag);
         for (int i = 0; i < items.len; i++)
             ((Item *)items.items[i])->from_template = tpl;
-        expand_items(s, table, &items, out, depth + 1);
+        expand_items(s, table, &items, out, &here, depth + 1);
     }
     buf_free(&e.text);
 }
 
-static void expand_items(Sema *s, Decl *table, Vec *in, Vec *out, int depth)
+static void expand_items(Sema *s, Decl *table, Vec *in, Vec *out,
+                         const Chain *chain, int depth)
 {
     for (int i = 0; i < in->len; i++) {
         Item *it = in->items[i];
         if (it->kind == ITEM_USE)
-            expand_use(s, table, it, out, depth);
+            expand_use(s, table, it, out, chain, depth);
         else
             vec_push(s->arena, out, it);
     }
@@ -211,7 +235,7 @@ static void expand_items(Sema *s, Decl *table, Vec *in, Vec *out, int depth)
 void sema_expand_templates(Sema *s, Decl *table)
 {
     Vec out = {0};
-    expand_items(s, table, &table->items, &out, 0);
+    expand_items(s, table, &table->items, &out, NULL, 0);
     table->items = out;
     for (int i = 0; i < out.len; i++) {
         Item *it = out.items[i];

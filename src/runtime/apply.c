@@ -57,6 +57,35 @@ static void print_error(const PGresult *r, PGconn *conn)
         fprintf(stderr, "  hint: %.*s\n", (int)strcspn(hint, "\n"), hint);
 }
 
+/* Byte offset of the 1-based character position the server names in sql
+ * (PG_DIAG_STATEMENT_POSITION), or -1 when it names none. */
+static long error_offset(const PGresult *r, const char *sql)
+{
+    const char *pos = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION);
+    long chars = pos ? strtol(pos, NULL, 10) : 0;
+    long off = 0;
+    for (long n = 1; n < chars && sql[off]; off++)
+        n += ((unsigned char)sql[off + 1] & 0xC0) != 0x80;
+    return chars > 0 ? off : -1;
+}
+
+/* What the failed statement of object made, narrowed to the part of its
+ * CREATE TABLE the server points at (a column's bad default). */
+static const SctlObject *failed_object(const SctlSchema *s, int object,
+                                       const char *sql, const PGresult *r)
+{
+    long off = error_offset(r, sql);
+    for (int i = 0; off >= 0 && i < s->nobjects; i++) {
+        const SctlObject *o = &s->objects[i];
+        const char *at = o->parent == object && o->inline_in_parent &&
+                         o->definition ? strstr(sql, o->definition) : NULL;
+        if (at && off >= at - sql &&
+            off <= at - sql + (long)strlen(o->definition))
+            return o;
+    }
+    return &s->objects[object];
+}
+
 /* When a step runs: committed first, in the transaction, after it. */
 typedef enum { PHASE_FIRST, PHASE_MAIN, PHASE_AFTER } Phase;
 
@@ -88,27 +117,30 @@ static int run_steps(Ctx *c, const SctlPlan *p, Phase phase)
             continue;
         }
         print_error(r, c->conn.pg);
-        PQclear(r);
         fprintf(stderr, "  statement: %s\n", sql);
         if (st->object >= 0) {
-            const SctlObject *o = &c->s->objects[st->object];
-            fprintf(stderr, "  declared at %s:%d\n", sctl_file(c->s, o->file),
-                    o->line);
+            const SctlObject *o = failed_object(c->s, st->object, sql, r);
+            fprintf(stderr, "  declared at %s:%d:%d\n",
+                    sctl_file(c->s, o->file), o->line, o->col);
         }
+        PQclear(r);
         return SCTL_APPLY_FAILED;
     }
     return SCTL_OK;
 }
 
-/* Declared objects that were missing or differed: what apply changes. */
+/* Declared objects that were missing or differed, and the undeclared ones
+ * of declared tables (a column, an index) it drops: what apply changes. */
 static int changed_objects(const SctlSchema *s, const SctlDeclared *d,
                            const SctlFacets *live, const SctlDiffs *diffs)
 {
     char *changed = sctl_xcalloc((size_t)s->nobjects + 1, 1);
+    int n = 0;
     for (int i = 0; i < diffs->len; i++)
         if (diffs->items[i].object >= 0)
             changed[diffs->items[i].object] = 1;
-    int n = 0;
+        else
+            n++;
     for (int i = 0; i < s->nobjects; i++) {
         if (!sctl_facet(d->facets, d->keys[i]))
             continue;
@@ -242,6 +274,16 @@ static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
     return SCTL_OK;
 }
 
+/* The stand-in, in apply's transaction and under its lock (taken again by
+ * the attempt: it is the session's), unless an apply that held the lock
+ * before us installed it. */
+static bool install_shim(Ctx *c, char **err)
+{
+    return sctl_lock(c->conn.pg, err) &&
+           (sctl_has_platform(c->conn.pg) ||
+            sctl_install_platform(c->conn.pg, err));
+}
+
 /* One apply: BEGIN, the attempt under the lock, COMMIT or ROLLBACK; then
  * the indexes built concurrently, which cannot run in a transaction. */
 int cmd_transaction(Ctx *c, CmdAttempt attempt, SctlDeclared *d)
@@ -251,6 +293,10 @@ int cmd_transaction(Ctx *c, CmdAttempt attempt, SctlDeclared *d)
     char *err = NULL;
     if (!sctl_exec(c->conn.pg, "BEGIN", action, &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
+    if (c->shim_pending && !install_shim(c, &err)) {
+        sctl_exec(c->conn.pg, "ROLLBACK", NULL, NULL);
+        return cmd_fail(SCTL_APPLY_FAILED, err);
+    }
     int status = attempt(c, d, &plan);
     if (status == SCTL_OK && !sctl_exec(c->conn.pg, "COMMIT", action, &err))
         status = cmd_fail(SCTL_APPLY_FAILED, err);
@@ -265,6 +311,7 @@ int cmd_transaction(Ctx *c, CmdAttempt attempt, SctlDeclared *d)
             fprintf(stderr, "%s: %s rolled back; the database is as it "
                     "was\n", sctl_progname, action);
     } else {
+        c->shim_pending = false;
         status = run_steps(c, &plan, PHASE_AFTER);
         c->did_apply = true;
         printf("%s: %d statement%s run, %d object%s changed\n", action,

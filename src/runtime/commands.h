@@ -13,6 +13,7 @@ typedef struct Ctx {
     SctlConn conn;
     bool allow_data_loss;
     bool install_shim;
+    bool shim_pending;  /* the stand-in goes in apply's own transaction */
     int applied;        /* objects made or repaired by apply */
     int verified;       /* objects compared by verify */
     int drifted;        /* of those, how many differ */

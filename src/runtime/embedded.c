@@ -181,10 +181,12 @@ static bool run(char *const argv[], const char *log, const struct passwd *as,
         child(argv, log, as, cwd);
     if (pid < 0)
         return false;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return false;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    sctl_waiting_for(pid);
+    pid_t got;
+    while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+        ;
+    sctl_waiting_for(0);
+    return got == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 /* The last non-empty line of a log, for error messages (malloc'd), or
@@ -224,12 +226,14 @@ static bool plain_path(const char *s)
                      "0123456789/._-") == strlen(s);
 }
 
-/* $TMPDIR, unless it is unset or unusable for a socket path, else /tmp. */
+/* $TMPDIR, unless it is unset or unusable for a socket path, else /tmp;
+ * with its watchdog, so that from here on nothing can outlive us. */
 static bool make_dir(SctlEmbedded *e, const struct passwd *pg, char **err)
 {
     const char *base = getenv("TMPDIR");
     if (!base || !plain_path(base))
         base = "/tmp";
+    sctl_embedded_sweep(base);
     e->dir = fmt("%s%sschemactl-XXXXXX", base,
                  base[strlen(base) - 1] == '/' ? "" : "/");
     if (!e->dir || !mkdtemp(e->dir)) {
@@ -239,12 +243,33 @@ static bool make_dir(SctlEmbedded *e, const struct passwd *pg, char **err)
         e->dir = NULL;
         return false;
     }
+    if (!sctl_watchdog_start(e)) {
+        *err = fmt("cannot start the embedded server's watchdog: %s",
+                   strerror(errno));
+        return false;
+    }
     if (pg && chown(e->dir, pg->pw_uid, pg->pw_gid) != 0) {
         *err = fmt("cannot give %s to user postgres: %s", e->dir,
                    strerror(errno));
         return false;
     }
     return true;
+}
+
+/* make_dir with the ending signals held: one arriving between mkdtemp and
+ * the watchdog's start would leave the directory to nobody. */
+static bool make_dir_guarded(SctlEmbedded *e, const struct passwd *pg,
+                             char **err)
+{
+    sigset_t ending, before;
+    sigemptyset(&ending);
+    sigaddset(&ending, SIGINT);
+    sigaddset(&ending, SIGTERM);
+    sigaddset(&ending, SIGHUP);
+    sigprocmask(SIG_BLOCK, &ending, &before);
+    bool ok = make_dir(e, pg, err);
+    sigprocmask(SIG_SETMASK, &before, NULL);
+    return ok;
 }
 
 static const char *pick_locale(void)
@@ -355,7 +380,7 @@ static bool start(SctlEmbedded *e, char **err)
         *err = fmt("PostgreSQL server binaries not found (initdb, pg_ctl "
                    "and postgres on PATH, in pg_config --bindir or in %s)",
                    FALLBACK_BINDIR);
-    else if (server_user(&pg, err) && make_dir(e, pg, err)) {
+    else if (server_user(&pg, err) && make_dir_guarded(e, pg, err)) {
         e->port = pick_port(e->dir);
         ok = init_cluster(e, bindir, pg, err) && configure(e, err) &&
              start_server(e, bindir, pg, err);
@@ -453,16 +478,20 @@ static int remove_entry(const char *path, const struct stat *st, int flag,
     return 0;
 }
 
+void sctl_embedded_cleanup(const char *dir)
+{
+    char *pidfile = fmt("%s/data/postmaster.pid", dir);
+    if (pidfile && access(pidfile, F_OK) == 0)
+        stop_server(dir);
+    free(pidfile);
+    /* depth first, without following symbolic links out of it */
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 void sctl_embedded_stop(SctlEmbedded *e)
 {
-    if (e->dir) {
-        char *pidfile = fmt("%s/data/postmaster.pid", e->dir);
-        if (pidfile && access(pidfile, F_OK) == 0)
-            stop_server(e->dir);
-        free(pidfile);
-        /* depth first, without following symbolic links out of it */
-        nftw(e->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-    }
+    if (e->dir && !sctl_watchdog_stop(e))
+        sctl_embedded_cleanup(e->dir);
     free(e->dir);
     free(e->url);
     memset(e, 0, sizeof *e);

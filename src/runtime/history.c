@@ -46,6 +46,35 @@ static const char upgrade_sql[] =
     "  ADD COLUMN IF NOT EXISTS action text NOT NULL DEFAULT 'apply',\n"
     "  ADD COLUMN IF NOT EXISTS schema_data text;\n";
 
+/*
+ * Whatever default privileges the database has (ALTER DEFAULT PRIVILEGES
+ * ... GRANT ALL ON TABLES TO authenticated is common on Supabase), the
+ * tool's own objects are the owner's alone: every grant to anyone else,
+ * PUBLIC included, is revoked.  Finds none, and so changes nothing and
+ * takes no lock, on every run but the first.
+ */
+static const char lockdown_sql[] =
+    "DO $sctl$ DECLARE r record; BEGIN\n"
+    "  FOR r IN\n"
+    "    SELECT 'TABLE ' || c.oid::pg_catalog.regclass::text AS obj,\n"
+    "           a.grantee\n"
+    "      FROM pg_catalog.pg_class c,\n"
+    "           pg_catalog.aclexplode(c.relacl) a\n"
+    "     WHERE c.relnamespace = 'schemactl'::pg_catalog.regnamespace\n"
+    "       AND a.grantee <> c.relowner\n"
+    "    UNION\n"
+    "    SELECT 'SCHEMA schemactl', a.grantee\n"
+    "      FROM pg_catalog.pg_namespace n,\n"
+    "           pg_catalog.aclexplode(n.nspacl) a\n"
+    "     WHERE n.nspname = 'schemactl' AND a.grantee <> n.nspowner\n"
+    "  LOOP\n"
+    "    EXECUTE pg_catalog.format('REVOKE ALL ON %s FROM %s', r.obj,\n"
+    "      CASE WHEN r.grantee = 0 THEN 'PUBLIC'\n"
+    "      ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(r.grantee))"
+    " END);\n"
+    "  END LOOP;\n"
+    "END $sctl$";
+
 static bool old_tables_exist(PGconn *conn)
 {
     return sctl_query_bool(conn, "SELECT pg_catalog.to_regclass('schemactl.history') "
@@ -71,13 +100,15 @@ static bool tables_exist(PGconn *conn)
 bool sctl_history_ensure(PGconn *conn, char **err)
 {
     *err = NULL;
-    if (tables_exist(conn))
-        return true;
-    return (old_tables_exist(conn) ||
-            sctl_exec(conn, create_sql, "cannot create schemactl's history "
-                      "tables", err)) &&
-           sctl_exec(conn, upgrade_sql, "cannot add rollback's columns to "
-                     "schemactl.history", err);
+    if (!tables_exist(conn) &&
+        !((old_tables_exist(conn) ||
+           sctl_exec(conn, create_sql, "cannot create schemactl's history "
+                     "tables", err)) &&
+          sctl_exec(conn, upgrade_sql, "cannot add rollback's columns to "
+                    "schemactl.history", err)))
+        return false;
+    return sctl_exec(conn, lockdown_sql, "cannot keep schemactl's tables to "
+                     "their owner", err);
 }
 
 bool sctl_history_record(PGconn *conn, const SctlSchema *s,

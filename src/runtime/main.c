@@ -48,7 +48,13 @@ static const char *const usage =
     "  --color=WHEN             auto (on a terminal, unless NO_COLOR is set),\n"
     "                           always or never: findings in colors\n"
     "  --version                which schemac built this executable\n"
+    "  --connect-timeout SECS   give up on a server after SECS (default "
+    SCTL_CONNECT_TIMEOUT ",\n"
+    "                           unless PGCONNECT_TIMEOUT or the URL say)\n"
     "  COMMAND --help           help for one command\n"
+    "\n"
+    "A password is best kept out of the command line: PGPASSFILE (~/.pgpass)\n"
+    "or PGPASSWORD; one given in --db is hidden from ps.\n"
     "\n"
     "exit status: 0 ok, 1 drift found or a test failed, 2 usage or connection\n"
     "error (or test on a database that does not hold this schema),\n"
@@ -237,6 +243,8 @@ static int parse_args(Ctx *c, int argc, char **argv, Args *a)
             a->base = argv[++i];
         else if (strcmp(w, "--version") == 0)
             a->version = true;
+        else if (strcmp(w, "--connect-timeout") == 0 && i + 1 < argc)
+            setenv("PGCONNECT_TIMEOUT", argv[++i], 1);
         else if (strcmp(w, "--embedded") == 0)
             a->embedded = true;
         else if (strcmp(w, "--allow-data-loss") == 0)
@@ -280,7 +288,7 @@ static bool database_named(const Args *a)
     return false;
 }
 
-static int ensure_platform(Ctx *c, bool embedded)
+static int ensure_platform(Ctx *c, const Args *a, bool embedded)
 {
     char *err = NULL;
     if (!c->s->supabase || sctl_has_platform(c->conn.pg))
@@ -290,6 +298,11 @@ static int ensure_platform(Ctx *c, bool embedded)
             "supabase;` but the database has no Supabase auth schema (no "
             "auth.uid()); run it against Supabase, or pass "
             "--install-platform-shim to install a minimal stand-in"));
+    /* a failed or killed apply must not leave the stand-in behind */
+    if (!embedded && a->ncommands && strcmp(a->commands[0], "apply") == 0) {
+        c->shim_pending = true;
+        return SCTL_OK;
+    }
     if (!sctl_install_platform(c->conn.pg, &err))
         return cmd_fail(SCTL_USAGE, err);
     return SCTL_OK;
@@ -344,50 +357,26 @@ static void summary(const Ctx *c)
                c->verified, c->drifted);
 }
 
-/* An interrupted run must not leave its throwaway server behind. */
-static SctlEmbedded *running;
-
-static void on_signal(int sig)
-{
-    if (running)
-        sctl_embedded_stop(running);
-    _exit(128 + sig);
-}
-
-static void stop_on_signals(SctlEmbedded *e)
-{
-    running = e;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGHUP, on_signal);
-}
-
 static int connect_and_run(Ctx *c, Args *a)
 {
     SctlEmbedded emb = {0};
     char *err = NULL;
     bool embedded = a->embedded || !database_named(a);
-    if (embedded)   /* before the start: a signal during initdb too */
-        stop_on_signals(&emb);
-    if (embedded && !sctl_embedded_start(&emb, &err)) {
-        running = NULL;
+    if (embedded && !sctl_embedded_start(&emb, &err))
         return cmd_fail(SCTL_USAGE, err);
-    }
     const char *url = embedded ? emb.url : a->db;
     int status = SCTL_USAGE;
     if (!sctl_connect(url, &c->conn, &err)) {
         status = cmd_fail(SCTL_USAGE, err);
     } else {
-        status = ensure_platform(c, embedded);
+        status = ensure_platform(c, a, embedded);
         if (status == SCTL_OK)
             status = run_commands(c, a);
         summary(c);
         sctl_disconnect(&c->conn);
     }
-    if (embedded) {
-        running = NULL;
+    if (embedded)
         sctl_embedded_stop(&emb);
-    }
     return status;
 }
 
@@ -410,6 +399,7 @@ static int check_migration(Args *a)
 
 int main(int argc, char **argv)
 {
+    sctl_signals_install();   /* first: an early ^C must leave nothing */
     Ctx c = {.s = &sctl_schema};
     const char *slash = strrchr(argv[0], '/');
     sctl_progname = slash ? slash + 1 : argv[0];

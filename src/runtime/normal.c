@@ -104,6 +104,29 @@ static bool read_scratch(PGconn *scratch, const SctlSchema *s,
     return ok;
 }
 
+/*
+ * Scratch databases are named after the backend that creates them, so a
+ * run cut off before its DROP (a lost connection, kill -9) leaves one that
+ * the next run recognises as stale: its backend is gone.  What cannot be
+ * dropped (another owner's, in use) is left for later.
+ */
+static void drop_stale_scratch(PGconn *conn)
+{
+    PGresult *r = PQexec(conn,
+        "SELECT pg_catalog.quote_ident(datname) FROM pg_catalog.pg_database "
+        "WHERE datname ~ '^schemactl_scratch_[0-9]+_[0-9]+$' AND "
+        "pg_catalog.split_part(datname, '_', 3)::bigint NOT IN "
+        "(SELECT pid FROM pg_catalog.pg_stat_activity)");
+    for (int i = 0; PQresultStatus(r) == PGRES_TUPLES_OK && i < PQntuples(r);
+         i++) {
+        char sql[192];
+        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s",
+                 PQgetvalue(r, i, 0));
+        PQclear(PQexec(conn, sql));
+    }
+    PQclear(r);
+}
+
 static bool from_scratch(const SctlConn *c, const SctlSchema *s,
                          SctlDeclared *d, char **err)
 {
@@ -111,8 +134,9 @@ static bool from_scratch(const SctlConn *c, const SctlSchema *s,
     if (!defaults)
         return false;
     char name[96];
-    snprintf(name, sizeof name, "schemactl_scratch_%ld_%ld", (long)getpid(),
-             (long)time(NULL));
+    drop_stale_scratch(c->pg);
+    snprintf(name, sizeof name, "schemactl_scratch_%d_%ld",
+             PQbackendPID(c->pg), (long)time(NULL));
     char sql[192];
     snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0", name);
     if (!sctl_exec(c->pg, sql, "cannot create a scratch database to normalise "

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <libpq-fe.h>
 
@@ -143,6 +144,13 @@ typedef struct SctlConn {
  * On failure returns false with a message in *err (exit status 2).
  */
 bool sctl_connect(const char *url, SctlConn *c, char **err);
+/* Seconds to wait for a server unless PGCONNECT_TIMEOUT or the URL say. */
+#define SCTL_CONNECT_TIMEOUT "10"
+/* Overwrites the password in a URL or keyword string with '*', in place
+ * (so that ps shows none). */
+void sctl_hide_password(char *raw);
+/* Drops the server's NOTICEs on conn; prints WARNINGs and worse, one line. */
+void sctl_quiet_notices(PGconn *conn);
 void sctl_disconnect(SctlConn *c);
 /* A second libpq connection to another database of the same server. */
 PGconn *sctl_connect_db(const SctlConn *c, const char *dbname, char **err);
@@ -153,6 +161,8 @@ typedef struct SctlEmbedded {
     char *dir;              /* temporary directory, removed at stop */
     char *url;              /* postgresql:// URL of its unix socket */
     int port;
+    int watch_fd;           /* write end of the watchdog's pipe */
+    pid_t watchdog;         /* 0 when none */
 } SctlEmbedded;
 
 /*
@@ -162,6 +172,22 @@ typedef struct SctlEmbedded {
  */
 bool sctl_embedded_start(SctlEmbedded *e, char **err);
 void sctl_embedded_stop(SctlEmbedded *e);
+/* Stops the server of dir if it runs, then removes dir. */
+void sctl_embedded_cleanup(const char *dir);
+
+/* ---------------------------------------------------- embedded_watch.c */
+
+/* Installed first thing in main: SIGINT, SIGTERM and SIGHUP end the run
+ * (the watchdog cleans up), SIGPIPE is ignored. */
+void sctl_signals_install(void);
+/* The child a signal should take down with the run (0: none). */
+void sctl_waiting_for(pid_t child);
+/* Forks the watchdog of e->dir; false if it cannot. */
+bool sctl_watchdog_start(SctlEmbedded *e);
+/* Has the watchdog clean up and waits for it; false if there is none. */
+bool sctl_watchdog_stop(SctlEmbedded *e);
+/* Cleans up the schemactl-* directories in base left by dead runs. */
+void sctl_embedded_sweep(const char *base);
 
 /* ---------------------------------------------------------- platform.c */
 

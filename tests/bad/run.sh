@@ -107,6 +107,37 @@ gen_deep_comments_unclosed() {
 	printf '\ntable t { a int; }\n'
 }
 
+# Expressions 100,000 operators deep, which need no parser stack but ran
+# libpg_query's tree writer off the C stack: in a check, a policy, an index
+# predicate and a function body.
+chain() {
+	printf 'x'
+	rep o 100000 | sed 's|o|+1|g'
+}
+
+gen_deep_chain_check() {
+	printf 'table t {\n  x int check (%s > 0);\n}\n' "$(chain)"
+}
+
+gen_deep_chain_policy() {
+	printf 'table t {\n  x int;\n  row level security;\n'
+	printf '  policy p for select using (%s > 0);\n}\n' "$(chain)"
+}
+
+gen_deep_chain_index() {
+	printf 'table t {\n  x int;\n  index (x) where %s > 0;\n}\n' "$(chain)"
+}
+
+gen_deep_chain_function() {
+	printf 'function f(x int) returns int {\n  language sql;\n'
+	printf '  as $$ select %s $$;\n}\n' "$(chain)"
+}
+
+gen_deep_chain_plpgsql() {
+	printf 'function f(x int) returns int {\n  language plpgsql;\n'
+	printf '  as $$ begin return %s; end $$;\n}\n' "$(chain)"
+}
+
 # A 1 MiB identifier.
 gen_huge_identifier() {
 	printf 'table t {\n  '
@@ -121,6 +152,9 @@ generate deep-braces gen_deep_braces
 generate deep-comments gen_deep_comments
 generate deep-comments-unclosed gen_deep_comments_unclosed
 generate huge-identifier gen_huge_identifier
+for where in check policy index function plpgsql; do
+	generate "deep-chain-$where" "gen_deep_chain_$where"
+done
 
 # -------------------------------------------------------------- the cases
 

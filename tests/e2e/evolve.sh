@@ -3,7 +3,8 @@
 # of tests/e2e/evolve/: v1.schema, v2.schema, rows.sql (rows put in after
 # v1 is applied), and expect:
 #
-#   ok [FLAGS...]                 v2's apply succeeds (with FLAGS)
+#   ok [FLAGS...]                 v2's apply succeeds (with FLAGS), its
+#                                 output matching the second line if any
 #   refuse STATUS [FLAGS...]      v2's apply exits STATUS, its output
 #                                 matches the extended regex on the
 #                                 second line, and nothing changed
@@ -73,6 +74,9 @@ for name in "${cases[@]}"; do
   ok)
     out=$("$v2" apply --db "$(url "$db")" $rest 2>&1); st=$?
     if [ $st -ne 0 ]; then bad "$name: v2 apply exit $st: $out"; continue; fi
+    if [ -n "$regex" ] && ! grep -Eq -- "$regex" <<<"$out"; then
+      bad "$name: v2 apply does not say /$regex/: $out"; continue
+    fi
     after=$( [ -f "$dir/keep.sql" ] && sql "$db" -f "$dir/keep.sql")
     [ "$before" = "$after" ] && ok "$name: applied, rows kept" \
       || bad "$name: rows changed: before [$before] after [$after]"

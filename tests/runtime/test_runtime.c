@@ -320,7 +320,8 @@ static void connect_down(void)
 
 /* ------------------------------------------------------- connect: forms */
 
-/* The embedded server's own URL: socket directory in ?host=. */
+/* The embedded server's own URL: socket directory in ?host=; the default
+ * connect timeout, unless PGCONNECT_TIMEOUT says otherwise. */
 START_TEST(test_url_socket_query)
 {
     SctlConn c = must_connect(server.url);
@@ -328,6 +329,7 @@ START_TEST(test_url_socket_query)
     assert_value(c.pg, "SELECT current_user", "postgres");
     assert_value(c.pg, "SHOW application_name", "schemactl");
     char *target = fmt("unix:postgresql://localhost:%d/postgres?host=%s&"
+                       "connect_timeout=" SCTL_CONNECT_TIMEOUT "&"
                        "application_name=schemactl", server.port,
                        server.dir);
     ck_assert_str_eq(c.target, target);
@@ -650,7 +652,8 @@ START_TEST(test_database_name_with_slash)
     c = must_connect(info);
     assert_value(c.pg, "SELECT current_database()", "a/b");
     char *target = fmt("unix:postgresql://localhost:%d/?host=%s&"
-                       "dbname=a/b&application_name=schemactl", server.port,
+                       "dbname=a/b&connect_timeout=" SCTL_CONNECT_TIMEOUT
+                       "&application_name=schemactl", server.port,
                        server.dir);
     ck_assert_str_eq(c.target, target);
     sctl_disconnect(&c);
