@@ -94,7 +94,7 @@ typedef enum {
     X(COUNT_ROWS, "SELECT count(*) FROM %Q")                                 \
     X(COUNT_NULLS, "SELECT count(*) FROM %Q WHERE %I IS NULL")               \
     X(COUNT_CHANGED_BY_TYPE, "SELECT count(*) FROM %Q WHERE %I IS NOT NULL " \
-      "AND %I::text IS DISTINCT FROM (%I::%s)::text")                         \
+      "AND %I IS DISTINCT FROM (%I::%s)")                                     \
     X(DROP_FUNCTION, "DROP FUNCTION %s")                                     \
     X(ENABLE_RLS, "ALTER TABLE %Q ENABLE ROW LEVEL SECURITY")                \
     X(DISABLE_RLS, "ALTER TABLE %Q DISABLE ROW LEVEL SECURITY")              \

@@ -257,6 +257,20 @@ static void change_column(State *st, int i)
     if (differs(st, i, "identity") || differs(st, i, "generated"))
         add(st, -1, NULL, i)->why = sctl_xstrdup(
             "identity or generation of a column cannot change in place");
+    /* the type first: a default is then set in the new type */
+    if (!converted && (differs(st, i, "type") || differs(st, i, "collation")) &&
+        o->type) {
+        const char *from = sctl_field(live_of(st, i), "type");
+        const char *to = sctl_field(d, "type");
+        SctlStep *step = SHAPE(st, i, SCTL_SHAPE_ALTER_TYPE, s, t, n,
+                               o->type);
+        step->data_loss = !sctl_same(from, to) &&
+                          !(from && to && widening(from, to));
+        if (step->data_loss)    /* how many values it would change */
+            PROBE(step, SCTL_PROBE_LOST_VALUES,
+                  SCTL_SHAPE_COUNT_CHANGED_BY_TYPE,
+                  s, t, n, n, n, o->type);
+    }
     if (differs(st, i, "default") || st->redefault[i]) {
         if (sctl_field(d, "default") && o->default_expr)
             SHAPE(st, i, SCTL_SHAPE_SET_DEFAULT, s, t, n, o->default_expr);
@@ -273,19 +287,6 @@ static void change_column(State *st, int i)
         SctlStep *step = SHAPE(st, i, SCTL_SHAPE_SET_NOT_NULL, s, t, n);
         if (!o->backfill)
             PROBE(step, SCTL_PROBE_NULLS, SCTL_SHAPE_COUNT_NULLS, s, t, n);
-    }
-    if (!converted && (differs(st, i, "type") || differs(st, i, "collation")) &&
-        o->type) {
-        const char *from = sctl_field(live_of(st, i), "type");
-        const char *to = sctl_field(d, "type");
-        SctlStep *step = SHAPE(st, i, SCTL_SHAPE_ALTER_TYPE, s, t, n,
-                               o->type);
-        step->data_loss = !sctl_same(from, to) &&
-                          !(from && to && widening(from, to));
-        if (step->data_loss)    /* how many values it would change */
-            PROBE(step, SCTL_PROBE_LOST_VALUES,
-                  SCTL_SHAPE_COUNT_CHANGED_BY_TYPE,
-                  s, t, n, n, n, o->type);
     }
 }
 

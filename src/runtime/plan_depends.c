@@ -134,6 +134,18 @@ static void drop_key(State *st, int i, SctlKind kind, const char *key)
         free(p[k]);
 }
 
+/* A view or materialized view dropped takes its indexes (and triggers)
+ * with it, without a pg_depend edge of the normal kind: the declared ones
+ * are made again with it. */
+static void parts_go_too(State *st, int i)
+{
+    if (i < 0 || obj(st, i)->kind != SCTL_K_VIEW)
+        return;
+    for (int k = 0; k < st->s->nobjects; k++)
+        if (obj(st, k)->parent == i && !st->missing[k])
+            st->recreate[k] = true;
+}
+
 /* Is key a part (policy, trigger, ...) of a table the schema declares?
  * Then verify calls it extra, and dropping it is what apply does anyway. */
 static bool part_of_declared_table(State *st, const char *key)
@@ -204,6 +216,7 @@ static void remove_dependent(State *st, const SctlDependent *dp,
     drop_key(st, i, dp->kind, dp->key);
     if (i >= 0)
         st->recreate[i] = true;
+    parts_go_too(st, i);
     free(w);
 }
 
@@ -243,6 +256,7 @@ static void remake(State *st, int i)
     plan_make_way(st, st->d->keys[i], w, false);
     drop_key(st, i, obj(st, i)->kind, st->d->keys[i]);
     st->recreate[i] = true;
+    parts_go_too(st, i);
     free(w);
 }
 
