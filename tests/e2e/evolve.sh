@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
 # Schema evolution on a database that holds rows, one case per directory
-# of tests/e2e/evolve/: v1.schema, v2.schema, rows.sql (rows put in after
-# v1 is applied), and expect:
+# of tests/e2e/evolve/, in one of two forms:
+#
+#   v1.schema, v2.schema          a small schema before and after, or
+#   project, v2.patch             a project of schema/ (its name in
+#                                 `project`) as v1, and a unified diff that
+#                                 `patch -p1` applies to a copy of it to
+#                                 give v2 (errors then name schema/NAME/...)
+#
+# with rows.sql (rows put in after v1 is applied; on a project they must
+# satisfy its foreign keys and checks: auth.users first on Supabase), and
+# expect:
 #
 #   ok [FLAGS...]                 v2's apply succeeds (with FLAGS)
 #   refuse STATUS [FLAGS...]      v2's apply exits STATUS, its output
@@ -9,17 +18,28 @@
 #                                 second line, and nothing changed
 #
 # and optionally keep.sql: a query whose output must be the same before
-# and after the change (the rows kept).  An ok case is checked again by a
-# second apply (nothing to do), verify (clean) and pg_dump --schema-only
-# against a fresh v2 applied to an empty database.  Ends "N passed, N
-# failed".  `evolve.sh NAME...` runs only those cases.
+# and after the change (the rows kept), and after.sql: a query whose output
+# after an ok change must be after.expected (e.g. the values a backfill
+# gave).  An ok case is checked again by
+# verify (clean right after the change), a second apply (nothing to do) and
+# pg_dump --schema-only against a fresh v2 applied to an empty database.
+#
+# A file known-bug (one line: what fails) marks a case that shows a bug of
+# the product: it is run, and reported "skipped (known bug)" with its first
+# failure while it fails; once it passes, delete known-bug.
+#
+# A project's v1 is built and applied once per run; each of its cases
+# starts from a copy of that database.  Ends "N passed, N failed".
+# `evolve.sh NAME...` runs only those cases.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
 
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok: $*"; }
-bad()  { failed=$((failed + 1)); echo "FAIL: $*"; }
+passed=0 failed=0 skipped=0
+# Checks of the current case; they count once the case is over.
+case_passed=0 case_failures=()
+ok()  { case_passed=$((case_passed + 1)); echo "ok: $*"; }
+bad() { case_failures+=("$*"); }
 
 work=$(mktemp -d /tmp/schemac-evolve.XXXXXX)
 chmod 755 "$work"
@@ -40,48 +60,98 @@ dump() {
     | grep -v 'schemactl' | grep -v '^.\(un\)\?restrict ' | sed '/^SET /d;/^SELECT pg_catalog.set_config/d'
 }
 
-build() {  # NAME FILE
-  mkdir -p "$work/$1"
-  cp "$2" "$work/$1/schema.schema"
-  (cd "$work" && "$repo/bin/schemac" build "$1/schema.schema" -o "bin/$1") \
-    >"$work/build-$1.log" 2>&1
+# Builds DIR/bin/exe from SOURCE (relative to DIR), so that errors name
+# SOURCE's files; the log is DIR/build.log.
+build() {  # DIR SOURCE
+  (cd "$1" && "$repo/bin/schemac" build "$2" -o bin/exe) >"$1/build.log" 2>&1
 }
 
-cases=("$@")
-[ ${#cases[@]} -eq 0 ] && cases=($(ls tests/e2e/evolve))
+# The v1 of project P, once per run: $work/v1-P/bin/exe and a database
+# tmpl_P holding it, which each case copies.
+project_v1() {  # P
+  local p=$1 d=$work/v1-$1
+  [ -f "$d/ready" ] && return 0
+  [ -f "$d/failed" ] && return 1
+  mkdir -p "$d/schema"
+  cp -R "schema/$p" "$d/schema/$p"
+  if ! build "$d" "schema/$p"; then
+    head -5 "$d/build.log" >"$d/failed"; return 1
+  fi
+  createdb -T template0 "tmpl_$p"
+  if ! "$d/bin/exe" apply --install-platform-shim --db "$(url "tmpl_$p")" >"$d/apply.log" 2>&1; then
+    tail -5 "$d/apply.log" >"$d/failed"; return 1
+  fi
+  touch "$d/ready"
+}
 
-for name in "${cases[@]}"; do
-  dir=tests/e2e/evolve/$name
+# Sets v1, v2, shim and case_db (a database holding v1) for case NAME in
+# DIR, or prints why not and fails.
+prepare() {  # NAME DIR
+  local name=$1 dir=$2 cw=$work/case-$1
+  mkdir -p "$cw/v1" "$cw/v2"
+  case_db=ev_$name
+  if [ -f "$dir/project" ]; then
+    local p
+    read -r p <"$dir/project"
+    [ -d "schema/$p" ] || { echo "no project schema/$p"; return 1; }
+    project_v1 "$p" || { echo "v1 of $p: $(cat "$work/v1-$p/failed")"; return 1; }
+    mkdir -p "$cw/v2/schema"
+    cp -R "schema/$p" "$cw/v2/schema/$p"
+    if ! patch -p1 -s --batch --forward --no-backup-if-mismatch -r - \
+        -d "$cw/v2/schema/$p" <"$dir/v2.patch" >"$cw/patch.log" 2>&1; then
+      echo "v2.patch does not apply: $(head -5 "$cw/patch.log")"; return 1
+    fi
+    build "$cw/v2" "schema/$p" || { echo "v2 build: $(head -5 "$cw/v2/build.log")"; return 1; }
+    v1=$work/v1-$p/bin/exe v2=$cw/v2/bin/exe shim=--install-platform-shim
+    createdb -T "tmpl_$p" "$case_db"
+  else
+    cp "$dir/v1.schema" "$cw/v1/schema.schema"
+    cp "$dir/v2.schema" "$cw/v2/schema.schema"
+    build "$cw/v1" schema.schema || { echo "v1 build: $(head -5 "$cw/v1/build.log")"; return 1; }
+    build "$cw/v2" schema.schema || { echo "v2 build: $(head -5 "$cw/v2/build.log")"; return 1; }
+    v1=$cw/v1/bin/exe v2=$cw/v2/bin/exe shim=
+    createdb -T template0 "$case_db"
+    local out
+    out=$("$v1" apply --db "$(url "$case_db")" 2>&1) || { echo "v1 apply: $out"; return 1; }
+  fi
+}
+
+run_case() {  # NAME
+  local name=$1 dir=tests/e2e/evolve/$1 verb rest regex why out st before after dump_v1
   { read -r verb rest; read -r regex; } <"$dir/expect"
-  if ! build "${name}_v1" "$dir/v1.schema" || ! build "${name}_v2" "$dir/v2.schema"; then
-    bad "$name: build: $(cat "$work/build-${name}_v1.log" "$work/build-${name}_v2.log" | head -5)"
-    continue
+  # Not in $(...): prepare sets variables of this shell.
+  if ! prepare "$name" "$dir" >"$work/why-$name" 2>&1; then
+    bad "$name: $(cat "$work/why-$name")"; return
   fi
-  v1=$work/bin/${name}_v1 v2=$work/bin/${name}_v2
-  db=ev_$name fresh=fresh_$name
-  createdb -T template0 "$db"; createdb -T template0 "$fresh"
-  if ! out=$("$v1" apply --db "$(url "$db")" 2>&1); then
-    bad "$name: v1 apply: $out"; continue
+  local db=$case_db fresh=fresh_$name
+  if [ -f "$dir/rows.sql" ] && ! out=$(sql "$db" -f "$dir/rows.sql" 2>&1); then
+    bad "$name: rows.sql: $out"; return
   fi
-  [ -f "$dir/rows.sql" ] && sql "$db" -f "$dir/rows.sql" >/dev/null
   before=$( [ -f "$dir/keep.sql" ] && sql "$db" -f "$dir/keep.sql")
   if [ -f "$dir/keep.sql" ] && [ -z "$before" ]; then
-    bad "$name: keep.sql returned nothing"; continue
+    bad "$name: keep.sql returned nothing"; return
   fi
-  dump_v1=$(dump "$db")
   case $verb in
   ok)
     out=$("$v2" apply --db "$(url "$db")" $rest 2>&1); st=$?
-    if [ $st -ne 0 ]; then bad "$name: v2 apply exit $st: $out"; continue; fi
+    if [ $st -ne 0 ]; then bad "$name: v2 apply exit $st: $out"; return; fi
     after=$( [ -f "$dir/keep.sql" ] && sql "$db" -f "$dir/keep.sql")
     [ "$before" = "$after" ] && ok "$name: applied, rows kept" \
       || bad "$name: rows changed: before [$before] after [$after]"
+    if [ -f "$dir/after.sql" ]; then
+      out=$(sql "$db" -f "$dir/after.sql" 2>&1)
+      [ "$out" = "$(cat "$dir/after.expected")" ] && ok "$name: after.sql gives after.expected" \
+        || bad "$name: after.sql gave [$out], expected [$(cat "$dir/after.expected")]"
+    fi
+    out=$("$v2" verify --db "$(url "$db")" 2>&1); st=$?
+    [ $st -eq 0 ] && ok "$name: verify clean" || bad "$name: verify exit $st: $out"
     out=$("$v2" apply --db "$(url "$db")" 2>&1)
     grep -q ' 0 objects changed' <<<"$out" && ok "$name: second apply changes nothing" \
       || bad "$name: second apply: $out"
-    out=$("$v2" verify --db "$(url "$db")" 2>&1); st=$?
-    [ $st -eq 0 ] && ok "$name: verify clean" || bad "$name: verify exit $st: $out"
-    "$v2" apply --db "$(url "$fresh")" >/dev/null 2>&1
+    createdb -T template0 "$fresh"
+    if ! out=$("$v2" apply $shim --db "$(url "$fresh")" 2>&1); then
+      bad "$name: fresh v2 apply: $out"; return
+    fi
     if diff <(dump "$db") <(dump "$fresh") >"$work/$name.dumpdiff"; then
       ok "$name: catalog equal to a fresh v2"
     else
@@ -89,7 +159,9 @@ for name in "${cases[@]}"; do
     fi
     ;;
   refuse)
+    local status flags
     read -r status flags <<<"$rest"
+    dump_v1=$(dump "$db")
     out=$("$v2" apply --db "$(url "$db")" $flags 2>&1); st=$?
     if [ "$st" = "$status" ] && grep -Eq -- "$regex" <<<"$out"; then
       ok "$name: refused with exit $st"
@@ -102,7 +174,29 @@ for name in "${cases[@]}"; do
     ;;
   *) bad "$name: unknown expectation $verb" ;;
   esac
+}
+
+cases=("$@")
+[ ${#cases[@]} -eq 0 ] && cases=($(ls tests/e2e/evolve))
+
+for name in "${cases[@]}"; do
+  case_passed=0 case_failures=()
+  run_case "$name"
+  bug=tests/e2e/evolve/$name/known-bug
+  if [ ${#case_failures[@]} -eq 0 ]; then
+    passed=$((passed + case_passed))
+    [ -f "$bug" ] && echo "FIXED $name passes now: delete $bug"
+  elif [ -f "$bug" ]; then
+    skipped=$((skipped + 1))
+    echo "skipped (known bug): $name — $(head -n 1 "$bug")"
+    echo "    first failure: $(head -n 3 <<<"${case_failures[0]}")"
+  else
+    passed=$((passed + case_passed))
+    failed=$((failed + ${#case_failures[@]}))
+    for f in "${case_failures[@]}"; do echo "FAIL: $f"; done
+  fi
 done
 
+[ "$skipped" -gt 0 ] && echo "$skipped skipped (known bugs, see tests/e2e/evolve/*/known-bug)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
