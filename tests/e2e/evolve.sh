@@ -54,9 +54,14 @@ eval "$env_lines"
 export PGHOST PGPORT PGUSER
 url() { echo "postgresql:///$1?host=$PGHOST&port=$PGPORT&user=$PGUSER"; }
 sql() { local db=$1; shift; psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"; }
-# The catalog as pg_dump prints it, without what differs by history alone.
-dump() {
-  pg_dump --schema-only --no-owner -d "$1" | grep -v '^--' | grep -v '^$' \
+# The catalog as pg_dump prints it, without what differs by history alone;
+# fails (saying why) when pg_dump does, so two failed dumps never compare
+# equal.
+dump() {  # DB
+  if ! pg_dump --schema-only --no-owner -d "$1" -f "$work/dump.sql" 2>"$work/dump.err"; then
+    echo "pg_dump $1 failed: $(head -3 "$work/dump.err")"; return 1
+  fi
+  grep -v '^--' "$work/dump.sql" | grep -v '^$' \
     | grep -v 'schemactl' | grep -v '^.\(un\)\?restrict ' | sed '/^SET /d;/^SELECT pg_catalog.set_config/d'
 }
 
@@ -152,7 +157,9 @@ run_case() {  # NAME
     if ! out=$("$v2" apply $shim --db "$(url "$fresh")" 2>&1); then
       bad "$name: fresh v2 apply: $out"; return
     fi
-    if diff <(dump "$db") <(dump "$fresh") >"$work/$name.dumpdiff"; then
+    dump "$db" >"$work/$name.live" || { bad "$name: $(cat "$work/$name.live")"; return; }
+    dump "$fresh" >"$work/$name.fresh" || { bad "$name: $(cat "$work/$name.fresh")"; return; }
+    if diff "$work/$name.live" "$work/$name.fresh" >"$work/$name.dumpdiff"; then
       ok "$name: catalog equal to a fresh v2"
     else
       bad "$name: catalog differs from a fresh v2: $(head -20 "$work/$name.dumpdiff")"
@@ -161,7 +168,7 @@ run_case() {  # NAME
   refuse)
     local status flags
     read -r status flags <<<"$rest"
-    dump_v1=$(dump "$db")
+    dump_v1=$(dump "$db") || { bad "$name: $dump_v1"; return; }
     out=$("$v2" apply --db "$(url "$db")" $flags 2>&1); st=$?
     if [ "$st" = "$status" ] && grep -Eq -- "$regex" <<<"$out"; then
       ok "$name: refused with exit $st"
@@ -169,7 +176,9 @@ run_case() {  # NAME
       bad "$name: expected exit $status matching /$regex/, got $st: $out"
     fi
     after=$( [ -f "$dir/keep.sql" ] && sql "$db" -f "$dir/keep.sql")
-    [ "$before" = "$after" ] && [ "$dump_v1" = "$(dump "$db")" ] \
+    local dump_after
+    dump_after=$(dump "$db") || { bad "$name: $dump_after"; return; }
+    [ "$before" = "$after" ] && [ "$dump_v1" = "$dump_after" ] \
       && ok "$name: refusal changed nothing" || bad "$name: refusal changed the database"
     ;;
   *) bad "$name: unknown expectation $verb" ;;
