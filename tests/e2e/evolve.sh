@@ -29,7 +29,9 @@
 # failure while it fails; once it passes, delete known-bug.
 #
 # A project's v1 is built and applied once per run; each of its cases
-# starts from a copy of that database.  Ends "N passed, N failed".
+# starts from a copy of that database.  A job compiles the cases'
+# executables ahead of them, and an ok case's fresh v2 is applied while its
+# live database changes.  Ends "N passed, N failed".
 # `evolve.sh NAME...` runs only those cases.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -43,7 +45,11 @@ bad() { case_failures+=("$*"); }
 
 work=$(mktemp -d /tmp/schemac-evolve.XXXXXX)
 chmod 755 "$work"
+compiler= fresh_job=
 cleanup() {
+  touch "$work/stop"
+  [ -n "$compiler" ] && wait "$compiler" 2>/dev/null
+  [ -n "$fresh_job" ] && wait "$fresh_job" 2>/dev/null
   scripts/pg-tmp.sh stop "$work/pg" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -71,20 +77,66 @@ build() {  # DIR SOURCE
   (cd "$1" && "$repo/bin/schemac" build "$2" -o bin/exe) >"$1/build.log" 2>&1
 }
 
-# The v1 of project P, once per run: $work/v1-P/bin/exe and a database
-# tmpl_P holding it, which each case copies.
+# Marks DIR done: `built`, or `failed` holding why (written whole, then
+# renamed, so a reader never sees half of it).
+built() { touch "$1/built"; }
+failed() { echo "$2" >"$1/failed.tmp" && mv "$1/failed.tmp" "$1/failed"; }
+
+# Compiles what case NAME needs into $work/case-NAME: v2 (a project's patched
+# copy, or v2.schema) and, for a one-file case, v1; a project's v1 goes to
+# $work/v1-P, once.  Run by the compiler job below, ahead of the cases.
+compile_case() {  # NAME
+  local name=$1 dir=tests/e2e/evolve/$1 cw=$work/case-$1
+  mkdir -p "$cw/v1" "$cw/v2"
+  if [ -f "$dir/project" ]; then
+    local p d
+    read -r p <"$dir/project"
+    [ -d "schema/$p" ] || { failed "$cw" "no project schema/$p"; return; }
+    d=$work/v1-$p
+    if [ ! -e "$d/built" ] && [ ! -e "$d/failed" ]; then
+      mkdir -p "$d/schema"
+      cp -R "schema/$p" "$d/schema/$p"
+      if build "$d" "schema/$p"; then built "$d"; else failed "$d" "$(head -5 "$d/build.log")"; fi
+    fi
+    [ -e "$d/failed" ] && { failed "$cw" "v1 build: $(cat "$d/failed")"; return; }
+    mkdir -p "$cw/v2/schema"
+    cp -R "schema/$p" "$cw/v2/schema/$p"
+    if ! patch -p1 -s --batch --forward --no-backup-if-mismatch -r - \
+        -d "$cw/v2/schema/$p" <"$dir/v2.patch" >"$cw/patch.log" 2>&1; then
+      failed "$cw" "v2.patch does not apply: $(head -5 "$cw/patch.log")"; return
+    fi
+    build "$cw/v2" "schema/$p" || { failed "$cw" "v2 build: $(head -5 "$cw/v2/build.log")"; return; }
+  else
+    cp "$dir/v1.schema" "$cw/v1/schema.schema"
+    cp "$dir/v2.schema" "$cw/v2/schema.schema"
+    build "$cw/v1" schema.schema || { failed "$cw" "v1 build: $(head -5 "$cw/v1/build.log")"; return; }
+    build "$cw/v2" schema.schema || { failed "$cw" "v2 build: $(head -5 "$cw/v2/build.log")"; return; }
+  fi
+  built "$cw"
+}
+
+# Waits until DIR is built (0) or failed (1, why on stdout); fails too when
+# the compiler job is gone without saying.
+await() {  # DIR
+  until [ -e "$1/built" ] || [ -e "$1/failed" ]; do
+    if ! kill -0 "$compiler" 2>/dev/null && [ ! -e "$1/built" ] && [ ! -e "$1/failed" ]; then
+      echo "the compiler job stopped before $1"; return 1
+    fi
+    sleep 0.1
+  done
+  [ -e "$1/built" ] || { cat "$1/failed"; return 1; }
+}
+
+# The database tmpl_P holding project P's v1, made once per run; each case
+# copies it.
 project_v1() {  # P
   local p=$1 d=$work/v1-$1
   [ -f "$d/ready" ] && return 0
-  [ -f "$d/failed" ] && return 1
-  mkdir -p "$d/schema"
-  cp -R "schema/$p" "$d/schema/$p"
-  if ! build "$d" "schema/$p"; then
-    head -5 "$d/build.log" >"$d/failed"; return 1
-  fi
+  [ -f "$d/unusable" ] && { cat "$d/unusable"; return 1; }
+  await "$d" || return 1
   createdb -T template0 "tmpl_$p"
   if ! "$d/bin/exe" apply --install-platform-shim --db "$(url "tmpl_$p")" >"$d/apply.log" 2>&1; then
-    tail -5 "$d/apply.log" >"$d/failed"; return 1
+    echo "v1 apply: $(tail -5 "$d/apply.log")" | tee "$d/unusable"; return 1
   fi
   touch "$d/ready"
 }
@@ -93,28 +145,17 @@ project_v1() {  # P
 # DIR, or prints why not and fails.
 prepare() {  # NAME DIR
   local name=$1 dir=$2 cw=$work/case-$1
-  mkdir -p "$cw/v1" "$cw/v2"
   case_db=ev_$name
+  await "$cw" || return 1
+  v2=$cw/v2/bin/exe
   if [ -f "$dir/project" ]; then
     local p
     read -r p <"$dir/project"
-    [ -d "schema/$p" ] || { echo "no project schema/$p"; return 1; }
-    project_v1 "$p" || { echo "v1 of $p: $(cat "$work/v1-$p/failed")"; return 1; }
-    mkdir -p "$cw/v2/schema"
-    cp -R "schema/$p" "$cw/v2/schema/$p"
-    if ! patch -p1 -s --batch --forward --no-backup-if-mismatch -r - \
-        -d "$cw/v2/schema/$p" <"$dir/v2.patch" >"$cw/patch.log" 2>&1; then
-      echo "v2.patch does not apply: $(head -5 "$cw/patch.log")"; return 1
-    fi
-    build "$cw/v2" "schema/$p" || { echo "v2 build: $(head -5 "$cw/v2/build.log")"; return 1; }
-    v1=$work/v1-$p/bin/exe v2=$cw/v2/bin/exe shim=--install-platform-shim
+    project_v1 "$p" || return 1
+    v1=$work/v1-$p/bin/exe shim=--install-platform-shim
     createdb -T "tmpl_$p" "$case_db"
   else
-    cp "$dir/v1.schema" "$cw/v1/schema.schema"
-    cp "$dir/v2.schema" "$cw/v2/schema.schema"
-    build "$cw/v1" schema.schema || { echo "v1 build: $(head -5 "$cw/v1/build.log")"; return 1; }
-    build "$cw/v2" schema.schema || { echo "v2 build: $(head -5 "$cw/v2/build.log")"; return 1; }
-    v1=$cw/v1/bin/exe v2=$cw/v2/bin/exe shim=
+    v1=$cw/v1/bin/exe shim=
     createdb -T template0 "$case_db"
     local out
     out=$("$v1" apply --db "$(url "$case_db")" 2>&1) || { echo "v1 apply: $out"; return 1; }
@@ -129,6 +170,13 @@ run_case() {  # NAME
     bad "$name: $(cat "$work/why-$name")"; return
   fi
   local db=$case_db fresh=fresh_$name
+  # The fresh v2 an ok case compares with is made meanwhile.
+  if [ "$verb" = ok ]; then
+    createdb -T template0 "$fresh"
+    ( "$v2" apply $shim --db "$(url "$fresh")" >"$work/fresh-$name.log" 2>&1
+      echo $? >"$work/fresh-$name.rc" ) &
+    fresh_job=$!
+  fi
   if [ -f "$dir/rows.sql" ] && ! out=$(sql "$db" -f "$dir/rows.sql" 2>&1); then
     bad "$name: rows.sql: $out"; return
   fi
@@ -153,9 +201,9 @@ run_case() {  # NAME
     out=$("$v2" apply --db "$(url "$db")" 2>&1)
     grep -q ' 0 objects changed' <<<"$out" && ok "$name: second apply changes nothing" \
       || bad "$name: second apply: $out"
-    createdb -T template0 "$fresh"
-    if ! out=$("$v2" apply $shim --db "$(url "$fresh")" 2>&1); then
-      bad "$name: fresh v2 apply: $out"; return
+    wait "$fresh_job"; fresh_job=
+    if [ "$(cat "$work/fresh-$name.rc")" != 0 ]; then
+      bad "$name: fresh v2 apply: $(cat "$work/fresh-$name.log")"; return
     fi
     dump "$db" >"$work/$name.live" || { bad "$name: $(cat "$work/$name.live")"; return; }
     dump "$fresh" >"$work/$name.fresh" || { bad "$name: $(cat "$work/$name.fresh")"; return; }
@@ -188,9 +236,19 @@ run_case() {  # NAME
 cases=("$@")
 [ ${#cases[@]} -eq 0 ] && cases=($(ls tests/e2e/evolve))
 
+# The compiler job builds every case's executables in order, while the
+# cases run; cleanup stops it between two cases.
+( for name in "${cases[@]}"; do
+    [ -e "$work/stop" ] && break
+    compile_case "$name"
+  done ) &
+compiler=$!
+
+fresh_job=
 for name in "${cases[@]}"; do
   case_passed=0 case_failures=()
   run_case "$name"
+  [ -n "$fresh_job" ] && { wait "$fresh_job"; fresh_job=; }
   bug=tests/e2e/evolve/$name/known-bug
   if [ ${#case_failures[@]} -eq 0 ]; then
     passed=$((passed + case_passed))
