@@ -20,9 +20,9 @@
 # and optionally keep.sql: a query whose output must be the same before
 # and after the change (the rows kept), and after.sql: a query whose output
 # after an ok change must be after.expected (e.g. the values a backfill
-# gave).  An ok case is checked again by
-# verify (clean right after the change), a second apply (nothing to do) and
-# pg_dump --schema-only against a fresh v2 applied to an empty database.
+# gave).  An ok case is checked again by verify (clean right after the
+# change), a second apply (nothing to do) and pg_dump --schema-only against
+# a fresh v2 applied to an empty database.
 #
 # A file known-bug (one line: what fails) marks a case that shows a bug of
 # the product: it is run, and reported "skipped (known bug)" with its first
@@ -163,7 +163,7 @@ prepare() {  # NAME DIR
 }
 
 run_case() {  # NAME
-  local name=$1 dir=tests/e2e/evolve/$1 verb rest regex why out st before after dump_v1
+  local name=$1 dir=tests/e2e/evolve/$1 verb rest regex out st before after dump_v1
   { read -r verb rest; read -r regex; } <"$dir/expect"
   # Not in $(...): prepare sets variables of this shell.
   if ! prepare "$name" "$dir" >"$work/why-$name" 2>&1; then
