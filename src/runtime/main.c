@@ -211,14 +211,18 @@ static bool want_color(const char *setting)
 static bool db_option(int argc, char **argv, int *i, Args *a, bool *ok)
 {
     const char *w = argv[*i];
-    if (strncmp(w, "--db=", 5) == 0)
-        a->db = w + 5;
-    else if (strcmp(w, "--db") != 0)
+    /* the URL is copied, then the password blanked in argv: not in ps */
+    if (strncmp(w, "--db=", 5) == 0) {
+        a->db = sctl_xstrdup(w + 5);
+        sctl_hide_password(argv[*i] + 5);
+    } else if (strcmp(w, "--db") != 0) {
         return false;
-    else if (*i + 1 < argc)
-        a->db = argv[++*i];
-    else
+    } else if (*i + 1 < argc) {
+        a->db = sctl_xstrdup(argv[++*i]);
+        sctl_hide_password(argv[*i]);
+    } else {
         a->db = NULL;
+    }
     *ok = a->db && *a->db;
     if (!*ok)
         fprintf(stderr, "%s: --db needs a URL\n", sctl_progname);

@@ -69,8 +69,8 @@ int sctl_plan_check_rows(PGconn *conn, const SctlSchema *s, SctlPlan *p)
         const SctlObject *o = &s->objects[st->object];
         bool lost = st->probe_kind == SCTL_PROBE_LOST_LABELS ||
                     st->probe_kind == SCTL_PROBE_LOST_VALUES;
-        if (n == 0 && st->probe_kind == SCTL_PROBE_LOST_LABELS) {
-            st->data_loss = false;      /* no row holds a removed label */
+        if (n == 0 && lost) {
+            st->data_loss = false;      /* no row's value would change */
         } else if (n > 0 && lost) {
             st->data_loss = true;
             st->note = sctl_printf("%ld row%s of %s.%s hold%s %s", n,

@@ -1,0 +1,1 @@
+select string_agg(slug || ':' || status, ',' order by slug) from public.vendors;

@@ -1,0 +1,1 @@
+select string_agg(slug || ':' || coalesce(description, '-'), ',' order by slug) from organization.salons;

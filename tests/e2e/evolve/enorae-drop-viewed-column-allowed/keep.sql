@@ -1,0 +1,1 @@
+select string_agg(slug || ':' || name, ',' order by slug) from organization.salons; select string_agg(salon_slug || ':' || coalesce(notes, '-'), ',' order by salon_slug) from engagement.customer_favorites_view;

@@ -1,0 +1,1 @@
+select string_agg(slug || ':' || coalesce(image_url, '-'), ',' order by slug) from organization.salons;

@@ -1,0 +1,1 @@
+select count(*), count(is_favorite) from engagement.customer_favorites;

@@ -1,0 +1,1 @@
+select string_agg(id || ':' || coalesce(username, '-') || ':' || coalesce(full_name, '-'), ',' order by id) from identity.profiles;

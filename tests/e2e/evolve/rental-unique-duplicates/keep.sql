@@ -1,0 +1,1 @@
+select string_agg(sku || ':' || name, ',' order by sku) from public.equipment;

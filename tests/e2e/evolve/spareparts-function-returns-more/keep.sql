@@ -1,0 +1,1 @@
+select string_agg(id || ':' || role, ',' order by id) from public.user_profiles;

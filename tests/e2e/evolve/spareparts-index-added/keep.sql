@@ -1,0 +1,1 @@
+select string_agg(sku || ':' || coalesce(brand, '-'), ',' order by sku) from public.spare_parts;

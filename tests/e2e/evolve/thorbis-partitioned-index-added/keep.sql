@@ -1,0 +1,1 @@
+select string_agg(tableoid::regclass || ':' || action, ',' order by occurred_at) from public.activities;

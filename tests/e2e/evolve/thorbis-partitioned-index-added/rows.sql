@@ -1,0 +1,23 @@
+-- Activity in two monthly partitions and the default one.
+insert into auth.users (id, email) values
+  ('00000000-0000-0000-0000-0000000000a1', 'a@alpha.test'),
+  ('00000000-0000-0000-0000-0000000000a2', 't@alpha.test'),
+  ('00000000-0000-0000-0000-0000000000b1', 'b@beta.test');
+insert into public.users (id, email, first_name, last_name) values
+  ('00000000-0000-0000-0000-0000000000a1', 'a@alpha.test', 'Alma', 'Owner'),
+  ('00000000-0000-0000-0000-0000000000a2', 't@alpha.test', 'Theo', 'Tech'),
+  ('00000000-0000-0000-0000-0000000000b1', 'b@beta.test', 'Bea', 'Owner');
+insert into public.companies (id, name) values
+  ('aaaaaaaa-0000-0000-0000-000000000001', 'Alpha HVAC'),
+  ('bbbbbbbb-0000-0000-0000-000000000001', 'Beta Plumbing');
+insert into public.team_members (company_id, user_id, role, status) values
+  ('aaaaaaaa-0000-0000-0000-000000000001', '00000000-0000-0000-0000-0000000000a1', 'owner', 'active'),
+  ('aaaaaaaa-0000-0000-0000-000000000001', '00000000-0000-0000-0000-0000000000a2', 'technician', 'active'),
+  ('bbbbbbbb-0000-0000-0000-000000000001', '00000000-0000-0000-0000-0000000000b1', 'owner', 'active');
+insert into public.customers (id, company_id, first_name, last_name, email) values
+  ('aaaaaaaa-0000-0000-0000-0000000000c1', 'aaaaaaaa-0000-0000-0000-000000000001', 'Ann', 'Anders', 'ann@example.com'),
+  ('bbbbbbbb-0000-0000-0000-0000000000c1', 'bbbbbbbb-0000-0000-0000-000000000001', 'Bob', 'Brown', 'bob@example.com');
+insert into public.activities (company_id, actor_id, entity_type, entity_id, action, occurred_at) values
+  ('aaaaaaaa-0000-0000-0000-000000000001', '00000000-0000-0000-0000-0000000000a1', 'customer', 'aaaaaaaa-0000-0000-0000-0000000000c1', 'created', '2025-02-03 10:00+00'),
+  ('aaaaaaaa-0000-0000-0000-000000000001', '00000000-0000-0000-0000-0000000000a2', 'customer', 'aaaaaaaa-0000-0000-0000-0000000000c1', 'commented', '2025-07-14 09:30+00'),
+  ('bbbbbbbb-0000-0000-0000-000000000001', '00000000-0000-0000-0000-0000000000b1', 'company', null, 'updated', '2027-01-01 00:00+00');
