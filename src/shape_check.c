@@ -166,10 +166,26 @@ static void object(Check *c, int i)
     grants(c, i, o);
 }
 
+/* The drops of undeclared objects take names from the catalog: parsed
+ * once, with names that need quoting, at the first object. */
+static void undeclared_drops(Check *c)
+{
+    static const SctlShape drops[] = {
+        SCTL_SHAPE_DROP_TABLE, SCTL_SHAPE_DROP_VIEW, SCTL_SHAPE_DROP_MATVIEW,
+        SCTL_SHAPE_DROP_SEQUENCE, SCTL_SHAPE_DROP_TYPE,
+        SCTL_SHAPE_DROP_DOMAIN};
+    if (c->s->nobjects == 0)
+        return;
+    for (size_t k = 0; k < sizeof drops / sizeof drops[0]; k++)
+        SHAPE(c, 0, drops[k], "Old Schema", "it's");
+    SHAPE(c, 0, SCTL_SHAPE_DROP_ROUTINE, "\"Old\".fn(integer, text[])");
+}
+
 long shape_check(Arena *a, const SctlSchema *s, const ModelTokens *at,
                  Diag *d)
 {
     Check c = {a, s, at, d, 0, {0}};
+    undeclared_drops(&c);
     for (int k = 0; k < s->nstatements; k++)
         parse(&c, s->statements[k].sql, at->statements[k],
               "the canonical statement");

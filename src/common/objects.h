@@ -70,7 +70,9 @@ typedef enum {
  * In a template, %I is an identifier, %Q a qualified name (two arguments,
  * schema and name), %L a literal, %P privilege words (letters, spaces and
  * commas only), %R a role (PUBLIC, else an identifier) and %s text the
- * compiler checked (a column definition, a default, a type, ...).
+ * compiler checked (a column definition, a default, a type, ...; for
+ * DROP_ROUTINE of an undeclared function, its oid::regprocedure as the
+ * server printed it under search_path = pg_catalog).
  * The compiler parses every shape it can instantiate for every object
  * (shape_check.c), so a shape that does not parse fails the build.
  */
@@ -90,6 +92,11 @@ typedef enum {
     X(DROP_VIEW, "DROP VIEW %Q")                                             \
     X(DROP_MATVIEW, "DROP MATERIALIZED VIEW %Q")                             \
     X(DROP_FUNCTION, "DROP FUNCTION %s")                                     \
+    X(DROP_TABLE, "DROP TABLE %Q")                                           \
+    X(DROP_SEQUENCE, "DROP SEQUENCE %Q")                                     \
+    X(DROP_TYPE, "DROP TYPE %Q")                                             \
+    X(DROP_DOMAIN, "DROP DOMAIN %Q")                                         \
+    X(DROP_ROUTINE, "DROP ROUTINE %s")                                       \
     X(ENABLE_RLS, "ALTER TABLE %Q ENABLE ROW LEVEL SECURITY")                \
     X(DISABLE_RLS, "ALTER TABLE %Q DISABLE ROW LEVEL SECURITY")              \
     X(FORCE_RLS, "ALTER TABLE %Q FORCE ROW LEVEL SECURITY")                  \
@@ -196,6 +203,15 @@ typedef struct SctlTest {
     int first, nsteps;      /* its steps in SctlSchema.steps */
 } SctlTest;
 
+/* An `ignore`: undeclared objects of a kind whose schema and name match
+ * these globs ('*' is any run of characters) are left alone. */
+typedef struct SctlIgnore {
+    const char *word;       /* "table", "view", "materialized view",
+                               "function", "type" or "sequence" */
+    const char *schema, *name;
+    int file, line, col;
+} SctlIgnore;
+
 /* Everything the executable knows about its schema: tables of data. */
 typedef struct SctlSchema {
     const char *project;        /* e.g. "enorae" */
@@ -213,6 +229,12 @@ typedef struct SctlSchema {
     int ntests;
     const SctlTestStep *steps;
     int nsteps;
+    /* Undeclared objects: the schemas searched for them (the managed
+     * ones but the platform's), and what to leave alone. */
+    const char *const *owned;
+    int nowned;
+    const SctlIgnore *ignores;
+    int nignores;
 } SctlSchema;
 
 /* ---------------------------------------------------------- keywords.c */

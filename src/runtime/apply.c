@@ -96,7 +96,7 @@ static int changed_objects(const SctlSchema *s, const SctlDeclared *d,
         n += changed[i] || !sctl_facet(live, d->keys[i]);
     }
     free(changed);
-    return n;
+    return n + diffs->undeclared.len;
 }
 
 static bool record(Ctx *c, const SctlDeclared *d, int changes, char **err)
@@ -170,6 +170,15 @@ static bool is_fresh(Ctx *c, int *status)
     }
     bool yes = fresh(c->s, live);
     sctl_facets_free(live);
+    SctlUndeclaredList extra;   /* fresh: nothing to drop either */
+    if (yes && !sctl_read_undeclared(c->conn.pg, c->s, NULL, &extra, &err)) {
+        *status = cmd_fail(SCTL_APPLY_FAILED, err);
+        return false;
+    }
+    if (yes) {
+        yes = extra.len == 0;
+        sctl_undeclared_free(&extra);
+    }
     return yes;
 }
 

@@ -43,6 +43,13 @@ int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
     cmd_phase("read the catalog");
     memset(diffs, 0, sizeof *diffs);
     sctl_diff(c->s, d, *live, diffs);
+    if (!sctl_read_undeclared(c->conn.pg, c->s, d->facets,
+                              &diffs->undeclared, &err)) {
+        sctl_diffs_free(diffs);
+        sctl_facets_free(*live);
+        *live = NULL;
+        return cmd_fail(SCTL_USAGE, err);
+    }
     cmd_phase("compare");
     return SCTL_OK;
 }
@@ -69,7 +76,7 @@ static int count_drifted(const SctlDiffs *ds)
             n++;
         last = ds->items[i].object;
     }
-    return n;
+    return n + ds->undeclared.len;
 }
 
 int cmd_declared_count(const SctlDeclared *d, int n)

@@ -491,6 +491,7 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
     link_children(&st);
     for (int i = 0; i < s->nobjects; i++)
         st.missing[i] = decl_of(&st, i) && !live_of(&st, i);
+    plan_undeclared(&st, &diffs->undeclared, false);
     drop_extras(&st, diffs, 0, 5);
     plan_dependents(&st);
     drop_extras(&st, diffs, 5, 6);
@@ -498,6 +499,7 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
     for (int k = 0; k < s->nstatements; k++)
         statement_step(&st, k);
     column_acls(&st);
+    plan_undeclared(&st, &diffs->undeclared, true);
     for (int i = 0; i < st.ngone; i++)
         free(st.gone[i]);
     free(st.gone);

@@ -96,4 +96,10 @@ void plan_dependents(State *st);
 /* The same for an undeclared column about to be dropped. */
 void plan_dependents_of_extra_column(State *st, const SctlFacet *f);
 
+/* --------------------------------------------------- plan_undeclared.c */
+
+/* Drops of the undeclared objects: those nothing declared depends on
+ * (late false, first of all), or the others (late true, last). */
+void plan_undeclared(State *st, const SctlUndeclaredList *l, bool late);
+
 #endif

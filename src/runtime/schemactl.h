@@ -237,6 +237,41 @@ void sctl_depends_add(SctlDepends *d, const char *referenced, SctlKind kind,
 void sctl_depends_finish(SctlDepends *d);
 void sctl_depends_free(SctlDepends *d);
 
+/* -------------------------------------------------------- undeclared.c */
+
+/* An object in an owned schema that the schema does not declare. */
+typedef struct SctlUndeclared {
+    const char *word;         /* "table", "view", "materialized view",
+                                 "function", "type", "sequence" */
+    char letter;              /* relkind; 'f'/'P' function/procedure;
+                                 'e', 'd', 'c', 'R' enum, domain,
+                                 composite, range type */
+    char *schema, *name;      /* a function's name with its arguments */
+    char *signature;          /* a function's, as DROP takes it */
+    char *key;                /* its facet key (NULL: a sequence) */
+    bool late;                /* a declared object depends on it now: it
+                                 is dropped after the declared changes */
+} SctlUndeclared;
+
+typedef struct SctlUndeclaredList {
+    SctlUndeclared *items;    /* in drop order: dependents first */
+    int len, cap;
+} SctlUndeclaredList;
+
+/* The undeclared objects of s's owned schemas (declared: the declared
+ * state; NULL when none of it exists here), minus ignored ones and what
+ * they depend on.  false and *err on failure; the transaction state is
+ * kept. */
+bool sctl_read_undeclared(PGconn *conn, const SctlSchema *s,
+                          const SctlFacets *declared,
+                          SctlUndeclaredList *out, char **err);
+void sctl_undeclared_free(SctlUndeclaredList *l);
+/* "unexpected: view public.v (not declared)", one line each. */
+void sctl_undeclared_print(const SctlUndeclaredList *l, FILE *out);
+/* Whether an `ignore` of the schema covers the object (word as above). */
+bool sctl_ignored(const SctlSchema *s, const char *word, const char *schema,
+                  const char *name);
+
 /* -------------------------------------------------------------- diff.c */
 
 /* One way the live catalog differs from the declaration. */
@@ -252,6 +287,7 @@ typedef struct SctlDiff {
 typedef struct SctlDiffs {
     SctlDiff *items;
     int len, cap;
+    SctlUndeclaredList undeclared;  /* whole objects not declared */
 } SctlDiffs;
 
 /* Every difference, declared objects in order, then extras on declared
