@@ -97,6 +97,20 @@ static void concurrent_index(Check *c, int i, const char *make)
     SHAPE(c, i, sh, rest);
 }
 
+/* A foreign key or check added to a table with rows: NOT VALID, then
+ * validated (hazards.c). */
+static void not_valid(Check *c, int i, const SctlObject *o, const char *make)
+{
+    const char *def = o->definition ? o->definition
+                    : sctl_added_definition(make, o->schema, o->table);
+    if (!sctl_validatable(def, o->name))
+        return;
+    SHAPE(c, i, SCTL_SHAPE_ADD_CONSTRAINT_NOT_VALID, o->schema, o->table,
+          def);
+    SHAPE(c, i, SCTL_SHAPE_VALIDATE_CONSTRAINT, o->schema, o->table,
+          o->name);
+}
+
 static void table(Check *c, int i, const SctlObject *o)
 {
     SHAPE(c, i, SCTL_SHAPE_ENABLE_RLS, o->schema, o->name);
@@ -131,11 +145,13 @@ static void object(Check *c, int i)
                   o->definition);
         SHAPE(c, i, SCTL_SHAPE_DROP_CONSTRAINT, o->schema, o->table,
               o->name);
+        not_valid(c, i, o, make);
         break;
     case SCTL_K_INDEX:
         SHAPE(c, i, SCTL_SHAPE_DROP_INDEX, o->schema, o->name);
-        if (o->concurrently && make)
-            concurrent_index(c, i, make);
+        if (make && (strncmp(make, "CREATE INDEX ", 13) == 0 ||
+                     strncmp(make, "CREATE UNIQUE INDEX ", 20) == 0))
+            concurrent_index(c, i, make);   /* declared so, or --online */
         break;
     case SCTL_K_POLICY:
         SHAPE(c, i, SCTL_SHAPE_DROP_POLICY, o->name, o->schema, o->table);

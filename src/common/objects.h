@@ -85,6 +85,8 @@ typedef enum {
     X(ALTER_TYPE, "ALTER TABLE %Q ALTER COLUMN %I TYPE %s")                  \
     X(DROP_COLUMN, "ALTER TABLE %Q DROP COLUMN %I")                          \
     X(ADD_CONSTRAINT, "ALTER TABLE %Q ADD %s")                               \
+    X(ADD_CONSTRAINT_NOT_VALID, "ALTER TABLE %Q ADD %s NOT VALID")           \
+    X(VALIDATE_CONSTRAINT, "ALTER TABLE %Q VALIDATE CONSTRAINT %I")          \
     X(DROP_CONSTRAINT, "ALTER TABLE %Q DROP CONSTRAINT %I")                  \
     X(DROP_INDEX, "DROP INDEX %Q")                                           \
     X(DROP_POLICY, "DROP POLICY %I ON %Q")                                   \
@@ -294,5 +296,14 @@ void sctl_acl_args(const SctlObject *o, const char *priv, const char *grantee,
 SctlShape sctl_concurrent_index(const char *create_index, const char **rest);
 /* A CREATE statement without its "CREATE " (what REPLACE takes). */
 const char *sctl_after_create(const char *create);
+/* The definition "ALTER TABLE schema.table ADD DEFINITION" adds, or NULL
+ * when the statement is not of that form. */
+const char *sctl_added_definition(const char *alter, const char *schema,
+                                  const char *table);
+/* Whether a table constraint's definition ("CONSTRAINT name ...") is a
+ * foreign key or a check: what can be added NOT VALID and validated. */
+bool sctl_validatable(const char *definition, const char *name);
+/* Whether it is a foreign key (else a check, when validatable). */
+bool sctl_is_foreign_key(const char *definition, const char *name);
 
 #endif

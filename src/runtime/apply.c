@@ -106,6 +106,37 @@ static bool record(Ctx *c, const SctlDeclared *d, int changes, char **err)
            sctl_declared_store(c->conn.pg, c->s, d, err);
 }
 
+/* Set once the schemactl lock is held: waiting for another apply is no
+ * lock to time out on, waiting for the application's locks is. */
+static bool timeouts(Ctx *c, char **err)
+{
+    return sctl_set_timeouts(c->conn.pg, c->lock_timeout_ms,
+                             c->statement_timeout_ms, err);
+}
+
+/* After the commit, concurrent builds wait for the lock as long as any
+ * statement may, and may take as long as they need: they hold only SHARE
+ * UPDATE EXCLUSIVE. */
+static int after_commit(Ctx *c, const SctlPlan *p)
+{
+    char *err = NULL;
+    bool any = false;
+    for (int i = 0; i < p->len; i++)
+        any = any || p->steps[i].after_commit;
+    if (!any)
+        return SCTL_OK;
+    if (!sctl_set_timeouts(c->conn.pg, c->lock_timeout_ms, 0, &err))
+        return cmd_fail(SCTL_APPLY_FAILED, err);
+    int status = run_steps(c, p, true);
+    sctl_exec(c->conn.pg, "RESET lock_timeout; RESET statement_timeout",
+              NULL, NULL);
+    if (status != SCTL_OK)
+        fprintf(stderr, "%s: the transaction was committed; what failed "
+                "after it is left for the next apply (verify names it)\n",
+                sctl_progname);
+    return status;
+}
+
 /* The usual apply: declared state known, live state read under the lock,
  * differences planned and run. */
 static int attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
@@ -113,7 +144,7 @@ static int attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
     char *err = NULL;
     SctlFacets *live;
     SctlDiffs diffs;
-    if (!sctl_lock(c->conn.pg, &err) ||
+    if (!sctl_lock(c->conn.pg, &err) || !timeouts(c, &err) ||
         !sctl_history_ensure(c->conn.pg, &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
     int status = cmd_compare(c, d, &live, &diffs);
@@ -188,7 +219,7 @@ static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
 {
     char *err = NULL;
     int status = SCTL_OK;
-    if (!sctl_lock(c->conn.pg, &err) ||
+    if (!sctl_lock(c->conn.pg, &err) || !timeouts(c, &err) ||
         !sctl_history_ensure(c->conn.pg, &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
     if (!is_fresh(c, &status))
@@ -224,7 +255,7 @@ static int transaction(Ctx *c, Attempt attempt, SctlDeclared *d)
             fprintf(stderr, "%s: apply rolled back; the database is as it "
                     "was\n", sctl_progname);
     } else {
-        status = run_steps(c, &plan, true);
+        status = after_commit(c, &plan);
         c->did_apply = true;
         printf("apply: %d statement%s run, %d object%s changed\n", plan.len,
                plan.len == 1 ? "" : "s", c->applied,

@@ -13,6 +13,9 @@ typedef struct Ctx {
     SctlConn conn;
     bool allow_data_loss;
     bool install_shim;
+    bool online;            /* --online: concurrent builds after commit */
+    int lock_timeout_ms;    /* --lock-timeout, 0: none */
+    int statement_timeout_ms; /* --statement-timeout, 0: none */
     int applied;        /* objects made or repaired by apply */
     int verified;       /* objects compared by verify */
     int drifted;        /* of those, how many differ */
@@ -34,6 +37,10 @@ int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
 /* The plan from the comparison: reads what depends on what, plans. */
 int cmd_make_plan(Ctx *c, const SctlDeclared *d, const SctlFacets *live,
                   const SctlDiffs *diffs, SctlPlan *plan);
+/* Defaults of --lock-timeout and --statement-timeout (ms). */
+#define CMD_LOCK_TIMEOUT_MS 5000
+#define CMD_STATEMENT_TIMEOUT_MS 600000
+
 /* Declared objects the declared state holds (what verify counts). */
 int cmd_declared_count(const SctlDeclared *d, int n);
 

@@ -24,7 +24,8 @@ SctlStep *sctl_plan_add(SctlPlan *p, int statement, char *sql, int object)
         p->steps = sctl_xrealloc(p->steps, sizeof *p->steps * (size_t)p->cap);
     }
     SctlStep *step = &p->steps[p->len++];
-    *step = (SctlStep){.statement = statement, .sql = sql, .object = object};
+    *step = (SctlStep){.statement = statement, .sql = sql, .object = object,
+                       .shape = -1};
     return step;
 }
 

@@ -53,7 +53,9 @@ static inline SctlStep *add_shape(State *st, int object, SctlShape sh,
         sctl_buf_free(&b);
         return step;
     }
-    return add(st, -1, sctl_buf_take(&b), object);
+    SctlStep *step = add(st, -1, sctl_buf_take(&b), object);
+    step->shape = (int)sh;
+    return step;
 }
 
 #define SHAPE(st, o, sh, ...) \

@@ -309,6 +309,7 @@ typedef struct SctlStep {
     bool data_loss;           /* needs --allow-data-loss */
     bool after_commit;        /* CREATE INDEX CONCURRENTLY */
     char *why;                /* why it cannot run, or NULL */
+    int shape;                /* the SctlShape of a repair, or -1 */
 } SctlStep;
 
 typedef struct SctlPlan {
@@ -324,6 +325,64 @@ void sctl_plan_free(SctlPlan *p);
 /* Appends a step (sql owned by the plan, may be NULL); returns it. */
 SctlStep *sctl_plan_add(SctlPlan *p, int statement, char *sql, int object);
 const char *sctl_step_sql(const SctlSchema *s, const SctlStep *st);
+
+/* ----------------------------------------------------------- hazards.c */
+
+/* What a step's hazards depend on that only the server knows. */
+typedef struct SctlStepFacts {
+    bool table_new;         /* its table is made by this plan */
+    bool has_rows;          /* its table holds rows now */
+    bool volatile_default;  /* ADD COLUMN: a volatile default (or identity,
+                               or a stored generated column) */
+    bool binary_coercible;  /* ALTER TYPE: no rewrite needed */
+    bool required;          /* ADD COLUMN: NOT NULL without a default */
+} SctlStepFacts;
+
+/* The strongest lock a step takes on a table, and what it does there
+ * while holding it (PostgreSQL 15). */
+typedef struct SctlHazard {
+    const char *lock;       /* "ACCESS EXCLUSIVE", ...; NULL: none */
+    char *on;               /* "schema.table" it locks, or NULL */
+    const char *also;       /* a second table's lock, in words, or NULL */
+    const char *effect;     /* "rewrites the table", "scans the table",
+                               ...; NULL: neither */
+    const char *warning;    /* why it may hurt a busy table, or NULL */
+} SctlHazard;
+
+void sctl_hazard(const SctlSchema *s, const SctlStep *st,
+                 const SctlStepFacts *f, SctlHazard *h);
+void sctl_hazard_free(SctlHazard *h);
+/* "-- lock: ... ; effect" and a "-- warning: ..." line (malloc'd), or
+ * NULL when the step locks no table. */
+char *sctl_hazard_text(const SctlHazard *h, bool table_new);
+
+/* ------------------------------------------------------------ online.c */
+
+/* The server-side facts of steps, read on demand and kept. */
+typedef struct SctlOnline {
+    PGconn *conn;
+    const SctlSchema *s;
+    const SctlDeclared *d;
+    const SctlFacets *live;
+    char **tables;          /* "schema\x1ftable" whose rows were counted */
+    bool *rows;
+    int n, cap;
+} SctlOnline;
+
+bool sctl_step_facts(SctlOnline *on, const SctlStep *st, SctlStepFacts *f,
+                     char **err);
+/*
+ * Makes the plan gentler on a live database: a foreign key or check
+ * added to a table with rows is added NOT VALID, then validated (after
+ * the commit when online); with online, a new index of an existing
+ * table is built concurrently after the commit.
+ */
+bool sctl_plan_online(SctlOnline *on, SctlPlan *p, bool online, char **err);
+void sctl_online_free(SctlOnline *on);
+/* lock_timeout and statement_timeout in ms (0: none); SET LOCAL inside a
+ * transaction, else for the session. */
+bool sctl_set_timeouts(PGconn *conn, int lock_ms, int statement_ms,
+                       char **err);
 
 /* -------------------------------------------------------------- test.c */
 
