@@ -106,11 +106,14 @@ static bool record(Ctx *c, const SctlDeclared *d, int changes, char **err)
            sctl_declared_store(c->conn.pg, c->s, d, err);
 }
 
-/* Set once the schemactl lock is held: waiting for another apply is no
- * lock to time out on, waiting for the application's locks is. */
-static bool timeouts(Ctx *c, char **err)
+/* The schemactl lock, waited for as long as another apply takes; then
+ * the timeouts again for the application's locks. */
+static bool take_lock(Ctx *c, char **err)
 {
-    return sctl_set_timeouts(c->conn.pg, c->lock_timeout_ms,
+    return sctl_exec(c->conn.pg, "SET LOCAL lock_timeout = 0", "apply",
+                     err) &&
+           sctl_lock(c->conn.pg, err) &&
+           sctl_set_timeouts(c->conn.pg, c->lock_timeout_ms,
                              c->statement_timeout_ms, err);
 }
 
@@ -144,7 +147,7 @@ static int attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
     char *err = NULL;
     SctlFacets *live;
     SctlDiffs diffs;
-    if (!sctl_lock(c->conn.pg, &err) || !timeouts(c, &err) ||
+    if (!take_lock(c, &err) ||
         !sctl_history_ensure(c->conn.pg, &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
     int status = cmd_compare(c, d, &live, &diffs);
@@ -219,7 +222,7 @@ static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
 {
     char *err = NULL;
     int status = SCTL_OK;
-    if (!sctl_lock(c->conn.pg, &err) || !timeouts(c, &err) ||
+    if (!take_lock(c, &err) ||
         !sctl_history_ensure(c->conn.pg, &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
     if (!is_fresh(c, &status))
@@ -275,7 +278,7 @@ static bool builds_concurrently(const SctlSchema *s)
     return false;
 }
 
-int cmd_apply(Ctx *c, SctlDeclared *d, bool *have)
+static int apply(Ctx *c, SctlDeclared *d, bool *have)
 {
     char *err = NULL;
     int status = SCTL_OK;
@@ -296,4 +299,18 @@ int cmd_apply(Ctx *c, SctlDeclared *d, bool *have)
         return cmd_fail(SCTL_USAGE, err);
     *have = true;
     return transaction(c, attempt_declared, d);
+}
+
+/* The timeouts hold for the whole apply: reading the catalog waits for
+ * the locks of tables being changed elsewhere too. */
+int cmd_apply(Ctx *c, SctlDeclared *d, bool *have)
+{
+    char *err = NULL;
+    if (!sctl_set_timeouts(c->conn.pg, c->lock_timeout_ms,
+                           c->statement_timeout_ms, &err))
+        return cmd_fail(SCTL_APPLY_FAILED, err);
+    int status = apply(c, d, have);
+    sctl_exec(c->conn.pg, "RESET lock_timeout; RESET statement_timeout",
+              NULL, NULL);
+    return status;
 }
