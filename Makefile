@@ -168,9 +168,16 @@ $(BUILD)/facets-tests: tests/runtime/test_facets.c $(BUILD)/libschemactl.a
 	  tests/runtime/test_facets.c $(BUILD)/libschemactl.a -lecpg -lpq \
 	  $(CHECK_LIBS) -o $@
 
-runtime-tests: $(BUILD)/runtime-tests $(BUILD)/facets-tests
+$(BUILD)/hazards-tests: tests/runtime/test_hazards.c $(BUILD)/libschemactl.a
+	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE $(RT_INC) \
+	  tests/runtime/test_hazards.c $(BUILD)/libschemactl.a -lecpg -lpq \
+	  $(CHECK_LIBS) -o $@
+
+runtime-tests: $(BUILD)/runtime-tests $(BUILD)/facets-tests \
+               $(BUILD)/hazards-tests
 	$(BUILD)/runtime-tests
 	$(BUILD)/facets-tests
+	$(BUILD)/hazards-tests
 
 unit-asan: $(BUILD)/unit-tests-asan
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 \
