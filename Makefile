@@ -215,6 +215,7 @@ e2e: all
 	tests/e2e/names.sh
 	tests/e2e/matrix.sh
 	tests/e2e/evolve.sh
+	tests/e2e/online.sh
 
 bench: all
 	tests/bench/run.sh
