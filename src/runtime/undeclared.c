@@ -90,11 +90,13 @@ static const char SQL_UNDECLARED[] =
     " SELECT DISTINCT " TOP("d.classid", "d.objid") " AS dependent,"
     "  " TOP("d.refclassid", "d.refobjid") " AS referenced"
     " FROM pg_depend d WHERE d.deptype IN ('n', 'a')"
-    "  AND d.refobjid >= 16384 AND d.objid >= 16384)"
-    " SELECT c.oid, c.letter, c.sch, c.name, c.signature,"
-    "  (SELECT string_agg(e.referenced::text, ',') FROM edge e"
-    "   WHERE e.dependent = c.oid AND e.referenced <> c.oid) AS refs"
-    " FROM cand c ORDER BY c.sch COLLATE \"C\", c.name COLLATE \"C\"";
+    "  AND d.refobjid >= 16384 AND d.objid >= 16384),"
+    " refs AS (SELECT e.dependent, string_agg(e.referenced::text, ',')"
+    "  AS refs FROM edge e WHERE e.dependent <> e.referenced"
+    "  GROUP BY e.dependent)"
+    " SELECT c.oid, c.letter, c.sch, c.name, c.signature, r.refs"
+    " FROM cand c LEFT JOIN refs r ON r.dependent = c.oid"
+    " ORDER BY c.sch COLLATE \"C\", c.name COLLATE \"C\"";
 
 static const char SQL_SET_PATH[] =
     "SET LOCAL search_path = pg_catalog, pg_temp;"
