@@ -82,16 +82,23 @@ static void put_object(Buf *b, const SctlObject *o)
     put_str(b, o->default_expr);
     buf_puts(b, ", ");
     put_str(b, o->type);
-    buf_printf(b, ", %s, %s, %s, %s},\n", yes(o->grants_declared),
+    buf_printf(b, ", %s, %s, %s, %s, ", yes(o->grants_declared),
                yes(o->comment_declared), yes(o->inline_in_parent),
                yes(o->concurrently));
+    put_str(b, o->probe);
+    buf_puts(b, ", ");
+    put_str(b, o->backfill);
+    buf_puts(b, ", ");
+    put_str(b, o->nullable_definition);
+    buf_puts(b, "},\n");
 }
 
 static void part_objects(Buf *b, const SctlSchema *s)
 {
     buf_puts(b, "/* kind, schema, table, name, signature, parent, file, "
                 "line, col, make,\n   definition, default, type, grants, "
-                "comment, inline, concurrently */\n"
+                "comment, inline, concurrently,\n   probe, backfill, nullable "
+                "definition */\n"
                 "const SctlObject sctl_objects[] = {\n");
     for (int i = 0; i < s->nobjects; i++)
         put_object(b, &s->objects[i]);

@@ -170,6 +170,15 @@ static void column(Model *m, const Decl *t, Column *c)
     o->type = k ? arena_printf(m->a, "%s COLLATE %s", frag(m, &c->type),
                                frag(m, &k->expr))
                 : frag(m, &c->type);
+    k = ast_column_constraint(c, CON_BACKFILL);
+    if (k) {
+        /* sema made sure it is required: the definition ends NOT NULL */
+        size_t n = strlen(o->definition), tail = strlen(" NOT NULL");
+        o->backfill = frag(m, &k->expr);
+        if (n > tail && strcmp(o->definition + n - tail, " NOT NULL") == 0)
+            o->nullable_definition = arena_strndup(m->a, o->definition,
+                                                   n - tail);
+    }
 }
 
 static void inline_constraint(Model *m, const Decl *t, const Constraint *k)
@@ -179,6 +188,7 @@ static void inline_constraint(Model *m, const Decl *t, const Constraint *k)
     SctlObject *o = obj(m, part(m, t, SCTL_K_CONSTRAINT, k->name, k->tok));
     o->inline_in_parent = true;
     o->definition = text(m, put_constraint, k);
+    o->probe = probe_constraint(m->a, t, k);
 }
 
 /* A table and the parts its CREATE TABLE makes. */
@@ -274,13 +284,17 @@ static void unit(Model *m, const EmitStmt *es)
     case UNIT_TABLE: table(m, u, es); break;
     case UNIT_PARTITION: partition(m, u, es); break;
     case UNIT_FUNCTION: function(m, u, es); break;
-    case UNIT_FOREIGN_KEY:
-        statement(m, part(m, u->decl, SCTL_K_CONSTRAINT, u->con->name, u->at),
-                  SCTL_STMT_MAKE, es);
+    case UNIT_FOREIGN_KEY: {
+        int o = part(m, u->decl, SCTL_K_CONSTRAINT, u->con->name, u->at);
+        obj(m, o)->probe = probe_constraint(m->a, u->decl, u->con);
+        statement(m, o, SCTL_STMT_MAKE, es);
         break;
+    }
     case UNIT_INDEX: {
         int o = part(m, u->decl, SCTL_K_INDEX, u->item->u.index->name, u->at);
         obj(m, o)->concurrently = u->item->u.index->concurrently;
+        obj(m, o)->probe = probe_unique_index(m->a, u->decl,
+                                              u->item->u.index);
         statement(m, o, SCTL_STMT_MAKE, es);
         break;
     }

@@ -13,7 +13,7 @@
 /* Words that end a column's type or a default's term. */
 static const char *const column_stops[] = {
     "not", "null", "default", "primary", "unique", "references", "check",
-    "generated", "collate", "constraint", "comment", NULL,
+    "generated", "collate", "constraint", "comment", "backfill", NULL,
 };
 
 static Constraint *new_constraint(Parser *p, ConKind kind, const Token *tok)
@@ -177,6 +177,8 @@ static bool parse_column_constraint(Parser *p, Constraint *c)
         return c->kind = CON_NULL, true;
     if (tok_is(t, "default"))
         return c->kind = CON_DEFAULT, parse_default(p, c);
+    if (tok_is(t, "backfill"))
+        return c->kind = CON_BACKFILL, parse_default(p, c);
     if (tok_is(t, "primary"))
         return c->kind = CON_PRIMARY_KEY, parse_expect(p, "key") &&
                                           parse_deferrable(p, c);

@@ -253,7 +253,8 @@ typedef enum {
     CON_EXCLUDE,
     CON_GENERATED,   /* generated always as (expr) stored */
     CON_IDENTITY,    /* generated {always|by default} as identity */
-    CON_COLLATE
+    CON_COLLATE,
+    CON_BACKFILL     /* backfill expr: existing rows' value, not SQL */
 } ConKind;
 
 struct Column;
@@ -719,6 +720,14 @@ void pgsql_collect_refs(Arena *a, const Json *tree, Vec *out /* PgRef* */);
 /* The i-th name of a libpg_query name list ({"String":{"sval":..}}); a
  * negative i counts from the end.  NULL if there is none. */
 const char *pgsql_list_string(const Json *list, int i);
+
+/* ---------------------------------------------------------------- probe.c */
+
+/* A query counting the rows of t that break k (a check, key or foreign
+ * key), or NULL when none can be written; in a. */
+const char *probe_constraint(Arena *a, const Decl *t, const Constraint *k);
+/* The same for a unique index on plain columns. */
+const char *probe_unique_index(Arena *a, const Decl *t, const Index *ix);
 
 /* ---------------------------------------------------------------- quote.c */
 

@@ -348,12 +348,44 @@ static void column_constraint(Sema *s, Decl *t, Column *col, Constraint *c,
     case CON_GENERATED:
         check_expr(s, &c->expr, t, &t->deps, "generation expression");
         break;
+    case CON_BACKFILL:
+        check_expr(s, &c->expr, t, &t->deps, "backfill expression");
+        break;
     case CON_UNIQUE:
     case CON_EXCLUDE:
     case CON_IDENTITY:
     case CON_COLLATE:
         break;
     }
+}
+
+/* A backfill is the value existing rows get when the column becomes
+ * required; with a default, or on a column that may be NULL, it would
+ * never be used. */
+static void check_backfill(Sema *s, const Column *col)
+{
+    const Constraint *b = NULL;
+    for (int i = 0; i < col->cons.len; i++) {
+        const Constraint *k = col->cons.items[i];
+        if (k->kind != CON_BACKFILL)
+            continue;
+        if (b)
+            sema_error(s, k->tok, "column \"%s\" has two backfill values",
+                       col->name.name);
+        b = k;
+    }
+    if (!b)
+        return;
+    if (ast_column_constraint(col, CON_DEFAULT) ||
+        ast_column_constraint(col, CON_GENERATED) ||
+        ast_column_constraint(col, CON_IDENTITY))
+        sema_error(s, b->tok, "column \"%s\" fills existing rows from its "
+                   "default or generation; backfill is not needed",
+                   col->name.name);
+    else if (!ast_column_constraint(col, CON_NOT_NULL))
+        sema_error(s, b->tok, "backfill gives existing rows a value for a "
+                   "required column: declare \"%s\" not null",
+                   col->name.name);
 }
 
 static void check_column(Sema *s, Decl *t, Column *col)
@@ -363,6 +395,7 @@ static void check_column(Sema *s, Decl *t, Column *col)
     Constraint *dflt = NULL, *null = NULL;
     for (int i = 0; i < col->cons.len; i++)
         column_constraint(s, t, col, col->cons.items[i], &dflt, &null);
+    check_backfill(s, col);
 }
 
 #define EXCLUDE_PREFIX "ALTER TABLE x ADD CONSTRAINT c EXCLUDE "
@@ -418,6 +451,7 @@ static void table_constraint(Sema *s, Decl *t, Constraint *c)
     case CON_GENERATED:
     case CON_IDENTITY:
     case CON_COLLATE:
+    case CON_BACKFILL:
         break;
     }
 }

@@ -82,12 +82,25 @@ static void column(Check *c, int i, const SctlObject *o)
         SHAPE(c, i, SCTL_SHAPE_ADD_COLUMN, s, t, o->definition);
     if (o->default_expr)
         SHAPE(c, i, SCTL_SHAPE_SET_DEFAULT, s, t, n, o->default_expr);
-    if (o->type)
+    if (o->type) {
         SHAPE(c, i, SCTL_SHAPE_ALTER_TYPE, s, t, n, o->type);
+        SHAPE(c, i, SCTL_SHAPE_ALTER_TYPE_VIA_TEXT, s, t, n, o->type, n,
+              "{\"a\"}", n, o->type);
+        SHAPE(c, i, SCTL_SHAPE_COUNT_LABELS_OUTSIDE, s, t, n, "{\"a\"}");
+        SHAPE(c, i, SCTL_SHAPE_COUNT_CHANGED_BY_TYPE, s, t, n, n, n,
+              o->type);
+    }
     SHAPE(c, i, SCTL_SHAPE_DROP_DEFAULT, s, t, n);
     SHAPE(c, i, SCTL_SHAPE_SET_NOT_NULL, s, t, n);
     SHAPE(c, i, SCTL_SHAPE_DROP_NOT_NULL, s, t, n);
     SHAPE(c, i, SCTL_SHAPE_DROP_COLUMN, s, t, n);
+    SHAPE(c, i, SCTL_SHAPE_COUNT_NULLS, s, t, n);
+    if (o->backfill) {
+        SHAPE(c, i, SCTL_SHAPE_BACKFILL, s, t, n, o->backfill);
+        SHAPE(c, i, SCTL_SHAPE_BACKFILL_NULLS, s, t, n, o->backfill, n);
+    }
+    if (o->nullable_definition)
+        SHAPE(c, i, SCTL_SHAPE_ADD_COLUMN, s, t, o->nullable_definition);
 }
 
 static void concurrent_index(Check *c, int i, const char *make)
@@ -113,6 +126,7 @@ static void not_valid(Check *c, int i, const SctlObject *o, const char *make)
 
 static void table(Check *c, int i, const SctlObject *o)
 {
+    SHAPE(c, i, SCTL_SHAPE_COUNT_ROWS, o->schema, o->name);
     SHAPE(c, i, SCTL_SHAPE_ENABLE_RLS, o->schema, o->name);
     SHAPE(c, i, SCTL_SHAPE_DISABLE_RLS, o->schema, o->name);
     SHAPE(c, i, SCTL_SHAPE_FORCE_RLS, o->schema, o->name);
@@ -170,6 +184,11 @@ static void object(Check *c, int i)
     case SCTL_K_TYPE:
         SHAPE(c, i, SCTL_SHAPE_ADD_ENUM_VALUE_AFTER, o->schema, o->name,
               "new label", "it's");
+        SHAPE(c, i, SCTL_SHAPE_ADD_ENUM_VALUE_BEFORE, o->schema, o->name,
+              "new label", "it's");
+        SHAPE(c, i, SCTL_SHAPE_RENAME_TYPE, o->schema, o->name,
+              arena_printf(c->a, "%.40s_schemac_old", o->name));
+        SHAPE(c, i, SCTL_SHAPE_DROP_TYPE, o->schema, o->name);
         break;
     case SCTL_K_ROLE:
         SHAPE(c, i, SCTL_SHAPE_GRANT_ROLE, o->name, o->name);
@@ -180,6 +199,8 @@ static void object(Check *c, int i)
     case SCTL_K_BUCKET: break;      /* made again by their own statement */
     }
     grants(c, i, o);
+    if (o->probe)
+        parse(c, o->probe, c->at->objects[i], "the row check");
 }
 
 /* The drops of undeclared objects take names from the catalog: parsed

@@ -93,10 +93,15 @@ typedef enum {
     X(DROP_TRIGGER, "DROP TRIGGER %I ON %Q")                                 \
     X(DROP_VIEW, "DROP VIEW %Q")                                             \
     X(DROP_MATVIEW, "DROP MATERIALIZED VIEW %Q")                             \
+    X(BACKFILL, "UPDATE %Q SET %I = %s")                                     \
+    X(BACKFILL_NULLS, "UPDATE %Q SET %I = %s WHERE %I IS NULL")              \
+    X(COUNT_ROWS, "SELECT count(*) FROM %Q")                                 \
+    X(COUNT_NULLS, "SELECT count(*) FROM %Q WHERE %I IS NULL")               \
+    X(COUNT_CHANGED_BY_TYPE, "SELECT count(*) FROM %Q WHERE %I IS NOT NULL " \
+      "AND %I::text IS DISTINCT FROM CAST(%I AS %s)::text")                   \
     X(DROP_FUNCTION, "DROP FUNCTION %s")                                     \
     X(DROP_TABLE, "DROP TABLE %Q")                                           \
     X(DROP_SEQUENCE, "DROP SEQUENCE %Q")                                     \
-    X(DROP_TYPE, "DROP TYPE %Q")                                             \
     X(DROP_DOMAIN, "DROP DOMAIN %Q")                                         \
     X(DROP_ROUTINE, "DROP ROUTINE %s")                                       \
     X(ENABLE_RLS, "ALTER TABLE %Q ENABLE ROW LEVEL SECURITY")                \
@@ -109,6 +114,13 @@ typedef enum {
     X(ATTACH_PARTITION, "ALTER TABLE %Q ATTACH PARTITION %Q %s")             \
     X(ADD_ENUM_VALUE, "ALTER TYPE %Q ADD VALUE %L")                          \
     X(ADD_ENUM_VALUE_AFTER, "ALTER TYPE %Q ADD VALUE %L AFTER %L")           \
+    X(ADD_ENUM_VALUE_BEFORE, "ALTER TYPE %Q ADD VALUE %L BEFORE %L")         \
+    X(RENAME_TYPE, "ALTER TYPE %Q RENAME TO %I")                             \
+    X(DROP_TYPE, "DROP TYPE %Q")                                             \
+    X(ALTER_TYPE_VIA_TEXT, "ALTER TABLE %Q ALTER COLUMN %I TYPE %s USING "   \
+      "(CASE WHEN %I::text = ANY (%L::text[]) THEN %I::text END)::%s")       \
+    X(COUNT_LABELS_OUTSIDE,                                                  \
+      "SELECT count(*) FROM %Q WHERE %I::text <> ALL (%L::text[])")          \
     X(GRANT_ROLE, "GRANT %I TO %I")                                          \
     X(REVOKE_ROLE, "REVOKE %I FROM %I")                                      \
     X(GRANT_TABLE, "GRANT %P ON TABLE %Q TO %R")                             \
@@ -171,6 +183,12 @@ typedef struct SctlObject {
     bool comment_declared;  /* its comment is managed */
     bool inline_in_parent;  /* made by its table's CREATE TABLE */
     bool concurrently;      /* an index built outside the transaction */
+    const char *probe;      /* constraint, unique index: a query counting
+                               the rows that break it, or NULL */
+    const char *backfill;   /* column: the value rows that have none get
+                               when it becomes required, or NULL */
+    const char *nullable_definition; /* column with backfill: definition
+                               without NOT NULL */
 } SctlObject;
 
 /* One statement of generated/NAME.sql, byte for byte (no ';'). */

@@ -24,9 +24,10 @@ static bool refused(const Ctx *c, const SctlPlan *p)
             continue;
         const SctlObject *o = st->object >= 0 ? &c->s->objects[st->object]
                                               : NULL;
-        fprintf(stderr, "%s: refusing: %s%s", sctl_progname,
+        fprintf(stderr, "%s: refusing: %s%s%s%s", sctl_progname,
                 st->why ? st->why : sctl_step_sql(c->s, st),
-                st->why ? "" : " (loses data; --allow-data-loss permits it)");
+                st->why ? "" : " (loses data; --allow-data-loss permits it)",
+                st->note ? ": " : "", st->note ? st->note : "");
         if (o)
             fprintf(stderr, " -- %s:%d", sctl_file(c->s, o->file), o->line);
         fputc('\n', stderr);
@@ -55,11 +56,28 @@ static void print_error(const PGresult *r, PGconn *conn)
         fprintf(stderr, "  hint: %.*s\n", (int)strcspn(hint, "\n"), hint);
 }
 
-static int run_steps(Ctx *c, const SctlPlan *p, bool after_commit)
+/* When a step runs: committed first, in the transaction, after it. */
+typedef enum { PHASE_FIRST, PHASE_MAIN, PHASE_AFTER } Phase;
+
+static Phase phase_of(const SctlStep *st)
+{
+    return st->first ? PHASE_FIRST : st->after_commit ? PHASE_AFTER
+                                                     : PHASE_MAIN;
+}
+
+static bool has_phase(const SctlPlan *p, Phase ph)
+{
+    for (int i = 0; i < p->len; i++)
+        if (phase_of(&p->steps[i]) == ph)
+            return true;
+    return false;
+}
+
+static int run_steps(Ctx *c, const SctlPlan *p, Phase phase)
 {
     for (int i = 0; i < p->len; i++) {
         const SctlStep *st = &p->steps[i];
-        if (st->after_commit != after_commit)
+        if (phase_of(st) != phase)
             continue;
         const char *sql = sctl_step_sql(c->s, st);
         PGresult *r = PQexec(c->conn.pg, sql);
@@ -130,7 +148,7 @@ static int after_commit(Ctx *c, const SctlPlan *p)
         return SCTL_OK;
     if (!sctl_set_timeouts(c->conn.pg, c->lock_timeout_ms, 0, &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
-    int status = run_steps(c, p, true);
+    int status = run_steps(c, p, PHASE_AFTER);
     sctl_exec(c->conn.pg, "RESET lock_timeout; RESET statement_timeout",
               NULL, NULL);
     if (status != SCTL_OK)
@@ -164,7 +182,18 @@ static int attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
     sctl_facets_free(live);
     if (refused(c, plan))
         return SCTL_APPLY_FAILED;
-    status = run_steps(c, plan, false);
+    if (has_phase(plan, PHASE_FIRST)) {
+        /* new enum labels, committed so that the rest may use them */
+        status = run_steps(c, plan, PHASE_FIRST);
+        if (status != SCTL_OK)
+            return status;
+        if (!sctl_exec(c->conn.pg, "COMMIT", "apply", &err) ||
+            !sctl_exec(c->conn.pg, "BEGIN", "apply", &err) ||
+            !take_lock(c, &err))
+            return cmd_fail(SCTL_APPLY_FAILED, err);
+        c->committed_first = true;
+    }
+    status = run_steps(c, plan, PHASE_MAIN);
     if (status == SCTL_OK && !record(c, d, plan->len, &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
     return status;
@@ -229,7 +258,7 @@ static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
         return status == SCTL_OK ? -1 : status;
     for (int k = 0; k < c->s->nstatements; k++)
         sctl_plan_add(plan, k, NULL, c->s->statements[k].object);
-    status = run_steps(c, plan, false);
+    status = run_steps(c, plan, PHASE_MAIN);
     if (status != SCTL_OK)
         return status;
     if (!sctl_declared_here(&c->conn, c->s, d, &err) ||
@@ -254,7 +283,10 @@ static int transaction(Ctx *c, Attempt attempt, SctlDeclared *d)
         status = cmd_fail(SCTL_APPLY_FAILED, err);
     if (status != SCTL_OK) {
         sctl_exec(c->conn.pg, "ROLLBACK", NULL, NULL);
-        if (status > 0)
+        if (status > 0 && c->committed_first)
+            fprintf(stderr, "%s: apply rolled back, except the enum labels "
+                    "it added first (they are declared)\n", sctl_progname);
+        else if (status > 0)
             fprintf(stderr, "%s: apply rolled back; the database is as it "
                     "was\n", sctl_progname);
     } else {

@@ -70,6 +70,8 @@ int cmd_make_plan(Ctx *c, const SctlDeclared *d, const SctlFacets *live,
     if (!ok)
         return cmd_fail(SCTL_USAGE, err);
     cmd_phase("plan");
+    sctl_plan_check_rows(c->conn.pg, c->s, plan);
+    cmd_phase("count the rows in the way");
     return SCTL_OK;
 }
 
@@ -140,10 +142,15 @@ static bool print_plan(SctlOnline *on, const SctlPlan *p, FILE *out,
         if (st->why)
             fprintf(out, "-- cannot: %s", st->why);
         else
-            fprintf(out, "%s;%s%s", sctl_step_sql(s, st),
+            fprintf(out, "%s;%s%s%s%s", sctl_step_sql(s, st),
                     st->data_loss ? "  -- loses data: needs "
                                     "--allow-data-loss" : "",
-                    st->after_commit ? "  -- after the commit" : "");
+                    st->note ? " (" : "", st->note ? st->note : "",
+                    st->note ? ")" : "");
+        if (st->first)
+            fputs("  -- committed first, on its own", out);
+        if (st->after_commit)
+            fputs("  -- after the commit, outside the transaction", out);
         if (o)
             fprintf(out, "  -- %s:%d", sctl_file(s, o->file), o->line);
         fputc('\n', out);

@@ -20,6 +20,7 @@ typedef struct Ctx {
     int verified;       /* objects compared by verify */
     int drifted;        /* of those, how many differ */
     bool did_apply, did_verify;
+    bool committed_first;   /* apply committed new enum labels already */
 } Ctx;
 
 /* The executable's name, for the start of its messages. */

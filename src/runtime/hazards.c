@@ -95,6 +95,24 @@ static void of_shape(const SctlSchema *s, const SctlStep *st, SctlShape sh,
         if (!f->table_new && f->has_rows)
             warn(h, "SET NOT NULL reads every row under ACCESS EXCLUSIVE");
         break;
+    case SCTL_SHAPE_ALTER_TYPE_VIA_TEXT:
+        set(h, AE, REWRITES);
+        warn(h, "changing a column's type rewrites the table and its "
+                "indexes under ACCESS EXCLUSIVE");
+        break;
+    case SCTL_SHAPE_BACKFILL:
+    case SCTL_SHAPE_BACKFILL_NULLS:
+        set(h, "ROW EXCLUSIVE", "updates every row it fills");
+        if (f->has_rows)
+            warn(h, "a backfill in the transaction holds the row locks of "
+                    "every row it updates until the commit");
+        break;
+    case SCTL_SHAPE_COUNT_ROWS:
+    case SCTL_SHAPE_COUNT_NULLS:
+    case SCTL_SHAPE_COUNT_CHANGED_BY_TYPE:
+    case SCTL_SHAPE_COUNT_LABELS_OUTSIDE:
+        set(h, "ACCESS SHARE", SCANS);
+        break;
     case SCTL_SHAPE_ALTER_TYPE:
         set(h, AE, f->binary_coercible ? NULL : REWRITES);
         if (!f->table_new && !f->binary_coercible)
@@ -153,6 +171,8 @@ static void of_shape(const SctlSchema *s, const SctlStep *st, SctlShape sh,
     case SCTL_SHAPE_DROP_ROUTINE:
     case SCTL_SHAPE_ADD_ENUM_VALUE:
     case SCTL_SHAPE_ADD_ENUM_VALUE_AFTER:
+    case SCTL_SHAPE_ADD_ENUM_VALUE_BEFORE:
+    case SCTL_SHAPE_RENAME_TYPE:
     case SCTL_SHAPE_GRANT_ROLE:
     case SCTL_SHAPE_REVOKE_ROLE:
     case SCTL_SHAPE_GRANT_TABLE:

@@ -280,11 +280,17 @@ static bool split_constraint(SctlOnline *on, const SctlStep *st, bool online,
         free(check);
         return true;
     }
-    int i = (int)(o - on->s->objects);
-    push(out, (SctlStep){-1, add, i, st->data_loss, false, NULL,
-                         SCTL_SHAPE_ADD_CONSTRAINT_NOT_VALID});
-    push(out, (SctlStep){-1, check, i, false, online, NULL,
-                         SCTL_SHAPE_VALIDATE_CONSTRAINT});
+    /* the NOT VALID step keeps the step's row check (plan_rows.c) */
+    SctlStep first = *st;
+    first.statement = -1;
+    first.sql = add;
+    first.object = (int)(o - on->s->objects);
+    first.shape = SCTL_SHAPE_ADD_CONSTRAINT_NOT_VALID;
+    push(out, first);
+    push(out, (SctlStep){.statement = -1, .sql = check, .object = first.object,
+                         .after_commit = online,
+                         .shape = SCTL_SHAPE_VALIDATE_CONSTRAINT});
+    free(st->sql);
     *done = true;
     return true;
 }
@@ -312,8 +318,12 @@ static bool concurrent(SctlOnline *on, const SctlStep *st, SctlPlan *out)
     char *text = SHAPE_TEXT(sh, rest);
     if (!text)
         return false;
-    push(out, (SctlStep){-1, text, (int)(o - on->s->objects), false, true,
-                         NULL, (int)sh});
+    SctlStep built = *st;   /* its row check, if any, stays with it */
+    built.statement = -1;
+    built.sql = text;
+    built.after_commit = true;
+    built.shape = (int)sh;
+    push(out, built);
     return true;
 }
 
@@ -328,12 +338,8 @@ bool sctl_plan_online(SctlOnline *on, SctlPlan *p, bool online, char **err)
             ok = split_constraint(on, st, online, &out, &done, err);
         if (ok && !done && online)
             done = concurrent(on, st, &out);
-        if (done) {
-            free(st->sql);
-            free(st->why);
-        } else {
+        if (!done)
             push(&out, *st);
-        }
     }
     free(p->steps);
     *p = out;

@@ -239,12 +239,22 @@ static bool widening(const char *from, const char *to)
            strcmp(to, "text") == 0;
 }
 
+/* A check written by the compiler (a constraint's or unique index's). */
+static void set_checked_probe(SctlStep *step, const SctlObject *o)
+{
+    if (o->probe) {
+        step->probe = sctl_xstrdup(o->probe);
+        step->probe_kind = SCTL_PROBE_BREAKS;
+    }
+}
+
 /* Default, nullability and type of a column that exists. */
 static void change_column(State *st, int i)
 {
     const SctlObject *o = obj(st, i);
     const SctlFacet *d = decl_of(st, i);
     const char *s = o->schema, *t = o->table, *n = o->name;
+    bool converted = plan_enum_column(st, i);   /* before its default */
     if (differs(st, i, "identity") || differs(st, i, "generated"))
         add(st, -1, NULL, i)->why = sctl_xstrdup(
             "identity or generation of a column cannot change in place");
@@ -254,78 +264,30 @@ static void change_column(State *st, int i)
         else if (!sctl_field(d, "default"))
             SHAPE(st, i, SCTL_SHAPE_DROP_DEFAULT, s, t, n);
     }
-    if (differs(st, i, "not_null"))
-        SHAPE(st, i, sctl_same(sctl_field(d, "not_null"), "t")
-                     ? SCTL_SHAPE_SET_NOT_NULL : SCTL_SHAPE_DROP_NOT_NULL,
-              s, t, n);
-    if ((differs(st, i, "type") || differs(st, i, "collation")) && o->type) {
+    if (differs(st, i, "not_null") &&
+        !sctl_same(sctl_field(d, "not_null"), "t"))
+        SHAPE(st, i, SCTL_SHAPE_DROP_NOT_NULL, s, t, n);
+    else if (differs(st, i, "not_null")) {
+        /* rows holding NULL get the backfill, or stop the plan */
+        if (o->backfill)
+            SHAPE(st, i, SCTL_SHAPE_BACKFILL_NULLS, s, t, n, o->backfill, n);
+        SctlStep *step = SHAPE(st, i, SCTL_SHAPE_SET_NOT_NULL, s, t, n);
+        if (!o->backfill)
+            PROBE(step, SCTL_PROBE_NULLS, SCTL_SHAPE_COUNT_NULLS, s, t, n);
+    }
+    if (!converted && (differs(st, i, "type") || differs(st, i, "collation")) &&
+        o->type) {
         const char *from = sctl_field(live_of(st, i), "type");
         const char *to = sctl_field(d, "type");
-        SHAPE(st, i, SCTL_SHAPE_ALTER_TYPE, s, t, n, o->type)->data_loss =
-            !sctl_same(from, to) && !(from && to && widening(from, to));
+        SctlStep *step = SHAPE(st, i, SCTL_SHAPE_ALTER_TYPE, s, t, n,
+                               o->type);
+        step->data_loss = !sctl_same(from, to) &&
+                          !(from && to && widening(from, to));
+        if (step->data_loss)    /* how many values it would change */
+            PROBE(step, SCTL_PROBE_LOST_VALUES,
+                  SCTL_SHAPE_COUNT_CHANGED_BY_TYPE,
+                  s, t, n, n, n, o->type);
     }
-}
-
-/*
- * An enum's labels as the reader prints them: quote_literal of each,
- * joined by ','.  Returns the next label (malloc'd) and advances *p, or
- * NULL at the end.  E'' literals are what quote_literal makes of a label
- * with a backslash.
- */
-static char *next_label(const char **p)
-{
-    const char *s = *p;
-    if (!s || !*s)
-        return NULL;
-    bool e = *s == 'E';
-    s += e + 1;                       /* the opening quote */
-    SctlBuf b = {0};
-    sctl_buf_put(&b, "", 0);
-    while (*s && !(*s == '\'' && s[1] != '\'')) {
-        if (*s == '\'' || (e && *s == '\\'))
-            s++;
-        sctl_buf_put(&b, s, 1);
-        s++;
-    }
-    s += *s == '\'';
-    *p = s + (*s == ',');
-    return sctl_buf_take(&b);
-}
-
-static bool has_label(const char *labels, const char *label)
-{
-    bool found = false;
-    for (char *l; !found && (l = next_label(&labels)); free(l))
-        found = strcmp(l, label) == 0;
-    return found;
-}
-
-/* Enum labels may be added (at their place); never removed. */
-static void fix_type(State *st, int i)
-{
-    if (!differs(st, i, "labels") && !differs(st, i, "definition"))
-        return;
-    const char *live = sctl_field(live_of(st, i), "labels");
-    const char *decl = sctl_field(decl_of(st, i), "labels");
-    if (!live || !decl || differs(st, i, "definition")) {
-        add(st, -1, NULL, i)->why = sctl_xstrdup(
-            "the type's definition changed; it cannot be altered in place");
-        return;
-    }
-    const SctlObject *o = obj(st, i);
-    char *prev = NULL, *label;
-    for (const char *p = decl; (label = next_label(&p)); prev = label) {
-        if (!has_label(live, label)) {
-            if (prev)
-                SHAPE(st, i, SCTL_SHAPE_ADD_ENUM_VALUE_AFTER, o->schema,
-                      o->name, label, prev);
-            else
-                SHAPE(st, i, SCTL_SHAPE_ADD_ENUM_VALUE, o->schema, o->name,
-                      label);
-        }
-        free(prev);
-    }
-    free(prev);
 }
 
 /* -------------------------------------------------- tables in place */
@@ -344,6 +306,36 @@ static void fix_rls(State *st, int i)
               o->schema, o->name);
 }
 
+/* Does a new column need a value in rows that are there: required, and
+ * nothing (default, identity, generation) to give it one? */
+static bool needs_value(State *st, int c)
+{
+    const SctlFacet *d = decl_of(st, c);
+    return sctl_same(sctl_field(d, "not_null"), "t") &&
+           !sctl_field(d, "default") && !sctl_field(d, "identity") &&
+           !sctl_field(d, "generated");
+}
+
+/* A column added to a table that exists.  A required one without a value
+ * of its own is filled from its backfill before it becomes required, or
+ * counted: rows that would have no value stop the plan. */
+static void add_column(State *st, int c)
+{
+    const SctlObject *k = obj(st, c);
+    const char *s = k->schema, *t = k->table, *n = k->name;
+    if (!needs_value(st, c)) {
+        SHAPE(st, c, SCTL_SHAPE_ADD_COLUMN, s, t, k->definition);
+    } else if (k->backfill && k->nullable_definition) {
+        SHAPE(st, c, SCTL_SHAPE_ADD_COLUMN, s, t, k->nullable_definition);
+        SHAPE(st, c, SCTL_SHAPE_BACKFILL, s, t, n, k->backfill);
+        SHAPE(st, c, SCTL_SHAPE_SET_NOT_NULL, s, t, n);
+    } else {
+        SctlStep *step = SHAPE(st, c, SCTL_SHAPE_ADD_COLUMN, s, t,
+                               k->definition);
+        PROBE(step, SCTL_PROBE_ROWS, SCTL_SHAPE_COUNT_ROWS, s, t);
+    }
+}
+
 /* A table that exists: its columns and constraints made or changed, its
  * row level security switched; a partition attached again. */
 static void change_table(State *st, int i)
@@ -358,10 +350,11 @@ static void change_table(State *st, int i)
     for (int c = st->first_child[i]; c >= 0; c = st->next_child[c]) {
         const SctlObject *k = obj(st, c);
         bool make = (st->missing[c] || st->recreate[c]) && k->definition;
-        if (make)
-            SHAPE(st, c, k->kind == SCTL_K_COLUMN ? SCTL_SHAPE_ADD_COLUMN
-                                                  : SCTL_SHAPE_ADD_CONSTRAINT,
-                  k->schema, k->table, k->definition);
+        if (make && k->kind == SCTL_K_COLUMN)
+            add_column(st, c);
+        else if (make)
+            set_checked_probe(SHAPE(st, c, SCTL_SHAPE_ADD_CONSTRAINT,
+                                    k->schema, k->table, k->definition), k);
         else if (k->kind == SCTL_K_COLUMN && !st->missing[c] && decl_of(st, c))
             change_column(st, c);
     }
@@ -373,7 +366,7 @@ static void change(State *st, int k, int i)
 {
     switch (obj(st, i)->kind) {
     case SCTL_K_TABLE: change_table(st, i); break;
-    case SCTL_K_TYPE: fix_type(st, i); break;
+    case SCTL_K_TYPE: plan_enum_labels(st, i); break;
     case SCTL_K_FUNCTION:
     case SCTL_K_VIEW:
         if (definition_differs(st, i))
@@ -398,13 +391,20 @@ static void change(State *st, int k, int i)
 /* An index declared `concurrently` is built after the commit. */
 static void make(State *st, int k, int i)
 {
-    if (!obj(st, i)->concurrently) {
-        add(st, k, NULL, i);
+    const SctlObject *o = obj(st, i);
+    bool on_rows = o->parent >= 0 && !st->missing[o->parent];
+    if (!o->concurrently) {
+        SctlStep *step = add(st, k, NULL, i);
+        if (on_rows)
+            set_checked_probe(step, o);
         return;
     }
     const char *rest;
     SctlShape sh = sctl_concurrent_index(st->s->statements[k].sql, &rest);
-    SHAPE(st, i, sh, rest)->after_commit = true;
+    SctlStep *step = SHAPE(st, i, sh, rest);
+    step->after_commit = true;
+    if (on_rows)
+        set_checked_probe(step, o);
 }
 
 static void statement_step(State *st, int k)
@@ -486,20 +486,26 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
     State st = {.s = s, .d = d, .live = live, .deps = deps,
                 .missing = sctl_xcalloc(n, 1), .recreate = sctl_xcalloc(n, 1),
                 .redefault = sctl_xcalloc(n, 1),
+                .rebuild = sctl_xcalloc(n, 1),
+                .retype = sctl_xmalloc(n * sizeof(int)),
                 .acl_done = sctl_xcalloc(n, 1),
                 .first_child = sctl_xmalloc(n * sizeof(int)),
                 .next_child = sctl_xmalloc(n * sizeof(int)), .out = out};
     link_children(&st);
-    for (int i = 0; i < s->nobjects; i++)
+    for (int i = 0; i < s->nobjects; i++) {
         st.missing[i] = decl_of(&st, i) && !live_of(&st, i);
+        st.retype[i] = -1;
+    }
     plan_undeclared(&st, &diffs->undeclared, false);
     drop_extras(&st, diffs, 0, 5);
     plan_dependents(&st);
+    plan_enum_rebuilds(&st);
     drop_extras(&st, diffs, 5, 6);
     drop_changed(&st);
     for (int k = 0; k < s->nstatements; k++)
         statement_step(&st, k);
     column_acls(&st);
+    plan_enum_drop_old(&st);
     plan_undeclared(&st, &diffs->undeclared, true);
     for (int i = 0; i < st.ngone; i++)
         free(st.gone[i]);
@@ -508,6 +514,8 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
     free(st.missing);
     free(st.recreate);
     free(st.redefault);
+    free(st.rebuild);
+    free(st.retype);
     free(st.acl_done);
     free(st.first_child);
     free(st.next_child);
@@ -518,6 +526,8 @@ void sctl_plan_free(SctlPlan *p)
     for (int i = 0; i < p->len; i++) {
         free(p->steps[i].sql);
         free(p->steps[i].why);
+        free(p->steps[i].probe);
+        free(p->steps[i].note);
     }
     free(p->steps);
     p->steps = NULL;

@@ -219,6 +219,7 @@ typedef struct SctlDependent {
     SctlKind kind;            /* its kind */
     char *key;                /* its facet key (a default: its column's) */
     bool is_default;          /* a column's default, not the column */
+    bool is_generated;        /* a generated column's expression */
 } SctlDependent;
 
 typedef struct SctlDepends SctlDepends;
@@ -233,7 +234,7 @@ void sctl_depends_on(const SctlDepends *d, const char *referenced,
 /* Built by hand (tests): add, then finish before asking. */
 SctlDepends *sctl_depends_new(void);
 void sctl_depends_add(SctlDepends *d, const char *referenced, SctlKind kind,
-                      const char *key, bool is_default);
+                      const char *key, bool is_default, bool is_generated);
 void sctl_depends_finish(SctlDepends *d);
 void sctl_depends_free(SctlDepends *d);
 
@@ -302,14 +303,31 @@ void sctl_diffs_print(const SctlSchema *s, const SctlDiffs *ds, FILE *out);
 
 /* One step of an apply: a canonical statement, or a repair of fixed
  * shape written here (objects.h). */
+/* What a step's row check counts (plan_rows.c). */
+typedef enum {
+    SCTL_PROBE_NONE,
+    SCTL_PROBE_NULLS,         /* rows with NULL in a column made NOT NULL */
+    SCTL_PROBE_ROWS,          /* rows that get no value for a new required
+                                 column */
+    SCTL_PROBE_BREAKS,        /* rows that break a new key, check or fk */
+    SCTL_PROBE_LOST_LABELS,   /* rows holding a label an enum loses */
+    SCTL_PROBE_LOST_VALUES    /* rows whose value a new type changes */
+    /* (the two LOST kinds: the step then needs --allow-data-loss) */
+} SctlProbeKind;
+
 typedef struct SctlStep {
     int statement;            /* index into statements, or -1 */
     char *sql;                /* a repair (owned), or NULL */
     int object;               /* declared object, or -1 */
     bool data_loss;           /* needs --allow-data-loss */
     bool after_commit;        /* CREATE INDEX CONCURRENTLY */
+    bool first;               /* committed before the rest (enum labels:
+                                 a new label is usable only then) */
     char *why;                /* why it cannot run, or NULL */
     int shape;                /* the SctlShape of a repair, or -1 */
+    SctlProbeKind probe_kind; /* its row check, if any: */
+    char *probe;              /* a query counting the rows in the way */
+    char *note;               /* what its row check found, or NULL */
 } SctlStep;
 
 typedef struct SctlPlan {
@@ -325,6 +343,17 @@ void sctl_plan_free(SctlPlan *p);
 /* Appends a step (sql owned by the plan, may be NULL); returns it. */
 SctlStep *sctl_plan_add(SctlPlan *p, int statement, char *sql, int object);
 const char *sctl_step_sql(const SctlSchema *s, const SctlStep *st);
+
+/* --------------------------------------------------------- plan_rows.c */
+
+/*
+ * Runs the row check of every step that has one, each under a savepoint
+ * (a check whose table is not there yet is left to the server); a step
+ * whose check finds rows in the way gets a why that says how many.
+ * Inside the caller's transaction, read only.  The number of steps so
+ * stopped.
+ */
+int sctl_plan_check_rows(PGconn *conn, const SctlSchema *s, SctlPlan *p);
 
 /* ----------------------------------------------------------- hazards.c */
 

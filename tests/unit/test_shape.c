@@ -69,10 +69,16 @@ static void fill_args(SctlShape sh, const char *name, const char **args)
                              : sh == SCTL_SHAPE_GRANT_FUNCTION ||
                                sh == SCTL_SHAPE_GRANT_FUNCTION_OPTION ||
                                sh == SCTL_SHAPE_REVOKE_FUNCTION ||
+                               sh == SCTL_SHAPE_DROP_FUNCTION ||
                                sh == SCTL_SHAPE_DROP_ROUTINE
                                  ? "public.f(integer)"
-                             : sh == SCTL_SHAPE_SET_DEFAULT ? "now()"
-                             : sh == SCTL_SHAPE_ALTER_TYPE ? "bigint"
+                             : sh == SCTL_SHAPE_SET_DEFAULT ||
+                               sh == SCTL_SHAPE_BACKFILL ||
+                               sh == SCTL_SHAPE_BACKFILL_NULLS ? "now()"
+                             : sh == SCTL_SHAPE_ALTER_TYPE ||
+                               sh == SCTL_SHAPE_ALTER_TYPE_VIA_TEXT ||
+                               sh == SCTL_SHAPE_COUNT_CHANGED_BY_TYPE
+                                 ? "bigint"
                              : sh == SCTL_SHAPE_CREATE_INDEX_CONCURRENTLY ||
                                sh == SCTL_SHAPE_CREATE_UNIQUE_INDEX_CONCURRENTLY
                                  ? "i ON t (a)"
@@ -260,6 +266,67 @@ START_TEST(test_check_reports_a_repair_at_its_object)
 }
 END_TEST
 
+/* ------------------------------------------------------------ probes */
+
+static const SctlObject *object_named(const SctlSchema *s, SctlKind k,
+                                      const char *name)
+{
+    for (int i = 0; i < s->nobjects; i++)
+        if (s->objects[i].kind == k && strcmp(s->objects[i].name, name) == 0)
+            return &s->objects[i];
+    return NULL;
+}
+
+/* Each key, check and foreign key carries a query counting the rows that
+ * break it, written with the declared names, and the build parses it. */
+START_TEST(test_probes_count_rows_in_the_way)
+{
+    Arena *a = arena_new();
+    FILE *out = tmpfile();
+    Program p;
+    Diag d;
+    checked(a, &p, &d, "table owners { id int primary key; }\n"
+            "table \"Pets\" {\n  id int primary key;\n"
+            "  owner int references owners;\n"
+            "  tag text unique nulls not distinct;\n"
+            "  age int check (age >= 0);\n"
+            "  nick text not null backfill 'x';\n"
+            "  unique index (owner, nick) where age > 1;\n}\n", out);
+    BuildOutputs o;
+    ck_assert_int_eq(build_outputs(a, &p, "m", &o, &d), 0);
+    const SctlSchema *s = o.model;
+    const SctlObject *fk = object_named(s, SCTL_K_CONSTRAINT,
+                                        "Pets_owner_fkey");
+    ck_assert_ptr_nonnull(fk);
+    ck_assert_str_eq(fk->probe, "SELECT count(*) FROM public.\"Pets\" AS c WHERE "
+                     "(c.owner IS NOT NULL AND NOT EXISTS (SELECT FROM "
+                     "public.owners AS p WHERE p.id = c.owner))");
+    const SctlObject *ck = object_named(s, SCTL_K_CONSTRAINT,
+                                        "Pets_age_check");
+    ck_assert_str_eq(ck->probe, "SELECT count(*) FROM public.\"Pets\" WHERE NOT "
+                     "(age >= 0)");
+    const SctlObject *uq = object_named(s, SCTL_K_CONSTRAINT,
+                                        "Pets_tag_key");
+    ck_assert_str_eq(uq->probe, "SELECT coalesce(sum(n), 0) FROM (SELECT "
+                     "count(*) AS n FROM public.\"Pets\" GROUP BY tag HAVING "
+                     "count(*) > 1) AS duplicates");
+    const SctlObject *ix = object_named(s, SCTL_K_INDEX,
+                                        "Pets_owner_nick_idx");
+    ck_assert_ptr_nonnull(ix);
+    ck_assert_str_eq(ix->probe, "SELECT coalesce(sum(n), 0) FROM (SELECT "
+                     "count(*) AS n FROM public.\"Pets\" WHERE owner IS NOT NULL "
+                     "AND nick IS NOT NULL AND (age > 1) GROUP BY owner, "
+                     "nick HAVING count(*) > 1) AS duplicates");
+    const SctlObject *nick = object_named(s, SCTL_K_COLUMN, "nick");
+    ck_assert_str_eq(nick->backfill, "'x'");
+    ck_assert_str_eq(nick->nullable_definition, "nick text");
+    ck_assert_ptr_null(object_named(s, SCTL_K_COLUMN, "age")->backfill);
+    buf_free(&o.sql);
+    fclose(out);
+    arena_free(a);
+}
+END_TEST
+
 Suite *make_shape_suite(void)
 {
     Suite *s = suite_create("shape");
@@ -274,6 +341,7 @@ Suite *make_shape_suite(void)
     tc = tcase_create("model");
     tcase_add_test(tc, test_model_carries_the_canonical_bytes);
     tcase_add_test(tc, test_check_reports_a_repair_at_its_object);
+    tcase_add_test(tc, test_probes_count_rows_in_the_way);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,1 @@
+select count(*), sum(qty) from items;

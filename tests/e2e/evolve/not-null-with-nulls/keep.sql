@@ -1,0 +1,1 @@
+select count(*), count(email) from people;

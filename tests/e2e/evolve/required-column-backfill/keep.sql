@@ -1,0 +1,1 @@
+select count(*), string_agg(email, ',' order by id) from people;
