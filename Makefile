@@ -58,7 +58,9 @@ help:
 	@echo "make runtime-tests  the runtime's Check tests against real servers"
 	@echo "make e2e        executables against a real PostgreSQL: apply, verify,"
 	@echo "                tamper, verify again, repair; access tests; the access"
-	@echo "                matrix of each project proven by the tests it emits"
+	@echo "                matrix of each project proven by the tests it emits;"
+	@echo "                schema changes over rows (evolve.sh); each project's"
+	@echo "                HTML report rendered by headless Chromium"
 	@echo "make bench      compile/build/apply/verify times for 1,000 and 10,000"
 	@echo "                tables, beside psql -1 -f"
 	@echo "make deps       install missing Debian packages (apt-get)"
@@ -215,6 +217,7 @@ e2e: all
 	tests/e2e/names.sh
 	tests/e2e/matrix.sh
 	tests/e2e/evolve.sh
+	tests/e2e/report.sh
 	tests/e2e/online.sh
 
 bench: all

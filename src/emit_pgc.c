@@ -181,16 +181,32 @@ static void part_schema(Buf *b, const SctlSchema *s)
                 "NULL}\n};\n\n");
     put_names(b, "files", s->files, s->nfiles);
     put_names(b, "schemas", s->schemas, s->nschemas);
+    put_names(b, "findings", s->findings, s->nfindings);
+    buf_puts(b, "/* role, object, kind, command, access, file, line */\n"
+                "static const SctlAccessCell cells[] = {\n");
+    for (int i = 0; i < s->ncells; i++) {
+        const SctlAccessCell *c = &s->cells[i];
+        const char *v[5] = {c->role, c->object, c->kind, c->command,
+                            c->access};
+        buf_puts(b, "    {");
+        for (int k = 0; k < 5; k++) {
+            put_str(b, v[k]);
+            buf_puts(b, ", ");
+        }
+        buf_printf(b, "%d, %d},\n", c->file, c->line);
+    }
+    buf_puts(b, "    {NULL, NULL, NULL, NULL, NULL, 0, 0}\n};\n\n");
     put_names(b, "owned", s->owned, s->nowned);
     put_ignores(b, s);
     buf_puts(b, "const SctlSchema sctl_schema = {\n    ");
     put_str(b, s->project);
     buf_printf(b, ", \"%s\", %s,\n    files, %d, schemas, %d,\n"
                "    sctl_objects, %d, sctl_statements, %d,\n"
-               "    tests, %d, steps, %d,\n    owned, %d, ignores, %d,\n};\n",
+               "    tests, %d, steps, %d,\n    cells, %d, findings, %d,\n"
+               "    owned, %d, ignores, %d,\n};\n",
                s->checksum, yes(s->supabase), s->nfiles, s->nschemas,
-               s->nobjects, s->nstatements, s->ntests, s->nsteps, s->nowned,
-               s->nignores);
+               s->nobjects, s->nstatements, s->ntests, s->nsteps, s->ncells,
+               s->nfindings, s->nowned, s->nignores);
 }
 
 static void part_head(Buf *b, int k, int n)

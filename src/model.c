@@ -362,6 +362,7 @@ SctlSchema *model_build(Arena *a, const Program *p, const Vec *statements,
     s->statements = freeze(a, &m.statements, sizeof(SctlStatement));
     s->nstatements = m.statements.len;
     model_tests(&m.files, p, s);
+    model_report(a, &m.files, p, s);
     model_ignores(&m.files, p, s);
     at->objects = (const Token *const *)m.object_at.items;
     at->statements = (const Token *const *)m.statement_at.items;

@@ -1056,6 +1056,11 @@ void model_ignores(ModelFiles *f, const Program *p, SctlSchema *s);
 /* The tests and steps of p into s (SctlSchema.tests, .steps). */
 void model_tests(ModelFiles *f, const Program *p, SctlSchema *s);
 
+/* -------------------------------------------------------- model_report.c */
+
+/* The declared access matrix and the lint's warnings, for the report. */
+void model_report(Arena *a, ModelFiles *f, const Program *p, SctlSchema *s);
+
 /* ------------------------------------------------------------ shape_check.c */
 
 /*

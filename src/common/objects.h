@@ -223,6 +223,16 @@ typedef struct SctlTest {
     int first, nsteps;      /* its steps in SctlSchema.steps */
 } SctlTest;
 
+/* One cell of the declared access matrix (docs/matrix.md). */
+typedef struct SctlAccessCell {
+    const char *role;       /* a role, "public" or "(owner)" */
+    const char *object;     /* schema.name, schema.f(types), bucket id */
+    const char *kind;       /* table, view, matview, function, bucket */
+    const char *command;    /* select, insert, update, delete, execute */
+    const char *access;     /* "none", "all rows", "rows: ...", ... */
+    int file, line;         /* where the object is declared */
+} SctlAccessCell;
+
 /* An `ignore`: undeclared objects of a kind whose schema and name match
  * these globs ('*' is any run of characters) are left alone. */
 typedef struct SctlIgnore {
@@ -249,6 +259,10 @@ typedef struct SctlSchema {
     int ntests;
     const SctlTestStep *steps;
     int nsteps;
+    const SctlAccessCell *cells;    /* the declared access matrix */
+    int ncells;
+    const char *const *findings;    /* the lint's warnings, one line each */
+    int nfindings;
     /* Undeclared objects: the schemas searched for them (the managed
      * ones but the platform's), and what to leave alone. */
     const char *const *owned;

@@ -35,6 +35,8 @@ int cmd_fail(int status, char *err);
 /* The live catalog read and compared with the declaration. */
 int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
                 SctlDiffs *diffs);
+/* report -o DIR (report.c). */
+int cmd_report(Ctx *c, const SctlDeclared *d, const char *dir);
 /* The plan from the comparison: reads what depends on what, plans. */
 int cmd_make_plan(Ctx *c, const SctlDeclared *d, const SctlFacets *live,
                   const SctlDiffs *diffs, SctlPlan *plan);

@@ -24,6 +24,8 @@ static const char *const usage =
     "  verify   check every declared object against the catalog\n"
     "  status   applied runs, and whether the database matches\n"
     "  test     run the schema's access tests, each rolled back (after apply)\n"
+    "  report   write an HTML page: access matrix (declared and live), tables\n"
+    "           and foreign keys, drift, lint, tests (-o DIR, default report)\n"
     "\n"
     "options:\n"
     "  --db URL                 postgresql:// URL; else DATABASE_URL, else PG*\n"
@@ -38,6 +40,7 @@ static const char *const usage =
     "  --statement-timeout MS   apply: cancel a statement after MS (default\n"
     "                           600000; 0: none)\n"
     "  --timing                 print how long each phase takes\n"
+    "  -o DIR                   where report writes index.html\n"
     "  COMMAND --help           help for one command\n"
     "\n"
     "exit status: 0 ok, 1 drift found or a test failed, 2 usage or connection\n"
@@ -79,6 +82,13 @@ static const char *const command_help[][2] = {
              "file:line:col per test and \"N tests, N passed, N failed\".\n"
              "Exit 1 if any test fails; exit 2 if the last apply recorded\n"
              "here was not of this schema (run apply first: `apply test`).\n"},
+    {"report", "report: writes DIR/index.html (-o DIR, default ./report), one\n"
+               "static page with no script: the access matrix as the schema\n"
+               "declares it, each cell compared with what the live catalog\n"
+               "gives (differences outlined); a diagram of the tables and\n"
+               "foreign keys (Graphviz dot); verify's differences; the lint's\n"
+               "warnings; the access tests' results. Findings link to their\n"
+               ".schema file:line. Exit 1 if anything differs or a test fails.\n"},
 };
 
 
@@ -91,13 +101,14 @@ typedef struct Args {
     const char *db;
     bool embedded;
     const char *help;   /* command whose help was asked, or "" */
+    const char *report_dir;
 } Args;
 
 static bool known_command(const char *w)
 {
     return strcmp(w, "plan") == 0 || strcmp(w, "apply") == 0 ||
            strcmp(w, "verify") == 0 || strcmp(w, "status") == 0 ||
-           strcmp(w, "test") == 0;
+           strcmp(w, "test") == 0 || strcmp(w, "report") == 0;
 }
 
 /* A timeout in milliseconds: digits only, at most a day. */
@@ -124,6 +135,8 @@ static int parse_args(Ctx *c, int argc, char **argv, Args *a)
             a->help = a->ncommands ? a->commands[a->ncommands - 1] : "";
         else if (strcmp(w, "--db") == 0 && i + 1 < argc)
             a->db = argv[++i];
+        else if (strcmp(w, "-o") == 0 && i + 1 < argc)
+            a->report_dir = argv[++i];
         else if (strcmp(w, "--embedded") == 0)
             a->embedded = true;
         else if (strcmp(w, "--allow-data-loss") == 0)
@@ -214,6 +227,9 @@ static int run_commands(Ctx *c, const Args *a)
                    : test ? sctl_run_tests(c->conn.pg, c->s, stdout)
                    : strcmp(cmd, "plan") == 0 ? cmd_plan(c, &d)
                    : strcmp(cmd, "verify") == 0 ? cmd_verify(c, &d)
+                   : strcmp(cmd, "report") == 0
+                   ? cmd_report(c, &d, a->report_dir ? a->report_dir
+                                                     : "report")
                    : cmd_status(c, &d);
         if (status > worst)
             worst = status;

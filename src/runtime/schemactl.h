@@ -238,6 +238,13 @@ void sctl_depends_add(SctlDepends *d, const char *referenced, SctlKind kind,
 void sctl_depends_finish(SctlDepends *d);
 void sctl_depends_free(SctlDepends *d);
 
+/* ------------------------------------------------ default_privileges.c */
+
+/* ALTER DEFAULT PRIVILEGES statements that give another database the
+ * default privileges this one has for the current role's new objects in
+ * public and the platform's schemas (malloc'd; "" if none). */
+char *sctl_default_privileges_sql(PGconn *conn, char **err);
+
 /* -------------------------------------------------------- undeclared.c */
 
 /* An object in an owned schema that the schema does not declare. */
@@ -354,6 +361,20 @@ const char *sctl_step_sql(const SctlSchema *s, const SctlStep *st);
  * stopped.
  */
 int sctl_plan_check_rows(PGconn *conn, const SctlSchema *s, SctlPlan *p);
+
+/* ----------------------------------------------- report_matrix.c, _er.c */
+
+/* For each declared access cell, what the live catalog amounts to in the
+ * same words (NULL: not read, a bucket); NULL and *err on failure. */
+char **sctl_live_access(PGconn *conn, const SctlSchema *s, char **err);
+/* The same access, the policies of "rows: ..." in any order. */
+bool sctl_same_access(const char *declared, const char *live);
+/* The tables and foreign keys of the managed schemas as a Graphviz graph
+ * (malloc'd), and how many tables. */
+char *sctl_er_dot(PGconn *conn, const SctlSchema *s, int *ntables,
+                  char **err);
+/* The graph drawn by Graphviz `dot` as an <svg> element (malloc'd). */
+char *sctl_dot_svg(const char *dot, char **err);
 
 /* ----------------------------------------------------------- hazards.c */
 
