@@ -60,9 +60,10 @@ help:
 	@echo "                tamper, verify again, repair; access tests; the access"
 	@echo "                matrix of each project proven by the tests it emits;"
 	@echo "                schema changes over rows (evolve.sh); each project's"
-	@echo "                HTML report rendered by headless Chromium; undeclared"
-	@echo "                objects dropped or ignored, locks shown, NOT VALID +"
-	@echo "                VALIDATE, --online, lock timeouts (online.sh)"
+	@echo "                HTML report rendered by headless Chromium;"
+	@echo "                renames (renamed from) on a database with rows;"
+	@echo "                undeclared objects dropped or ignored, locks shown,"
+	@echo "                NOT VALID + VALIDATE, --online, lock timeouts"
 	@echo "make bench      compile/build/apply/verify times for 1,000 and 10,000"
 	@echo "                tables, beside psql -1 -f"
 	@echo "make deps       install missing Debian packages (apt-get)"
@@ -220,6 +221,7 @@ e2e: all
 	tests/e2e/matrix.sh
 	tests/e2e/evolve.sh
 	tests/e2e/report.sh
+	tests/e2e/renames.sh
 	tests/e2e/online.sh
 
 bench: all

@@ -90,6 +90,16 @@ static void put_object(Buf *b, const SctlObject *o)
     put_str(b, o->backfill);
     buf_puts(b, ", ");
     put_str(b, o->nullable_definition);
+    buf_puts(b, ", ");
+    put_str(b, o->renamed_from);
+    buf_puts(b, ", ");
+    put_str(b, o->arguments);
+    buf_puts(b, ", ");
+    put_str(b, o->label_renames);
+    buf_puts(b, ", ");
+    put_str(b, o->sequence);
+    buf_puts(b, ", ");
+    put_str(b, o->sequence_renamed_from);
     buf_puts(b, "},\n");
 }
 
@@ -98,7 +108,8 @@ static void part_objects(Buf *b, const SctlSchema *s)
     buf_puts(b, "/* kind, schema, table, name, signature, parent, file, "
                 "line, col, make,\n   definition, default, type, grants, "
                 "comment, inline, concurrently,\n   probe, backfill, nullable "
-                "definition */\n"
+                "definition,\n   renamed from, arguments, label "
+                "renames, sequence, sequence renamed from */\n"
                 "const SctlObject sctl_objects[] = {\n");
     for (int i = 0; i < s->nobjects; i++)
         put_object(b, &s->objects[i]);

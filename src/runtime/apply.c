@@ -77,7 +77,7 @@ static int run_steps(Ctx *c, const SctlPlan *p, Phase phase)
 {
     for (int i = 0; i < p->len; i++) {
         const SctlStep *st = &p->steps[i];
-        if (phase_of(st) != phase)
+        if (phase_of(st) != phase || st->done)
             continue;
         const char *sql = sctl_step_sql(c->s, st);
         PGresult *r = PQexec(c->conn.pg, sql);
@@ -115,6 +115,20 @@ static int changed_objects(const SctlSchema *s, const SctlDeclared *d,
     }
     free(changed);
     return n + diffs->undeclared.len;
+}
+
+/* Objects renamed (before the comparison) that differ in nothing else:
+ * changed too, though the diff does not see them. */
+static int renamed_only(const Ctx *c, const SctlDiffs *diffs)
+{
+    int n = 0;
+    for (int i = 0; i < c->renames.len; i++) {
+        bool differs = c->renames.steps[i].why != NULL;
+        for (int k = 0; !differs && k < diffs->len; k++)
+            differs = diffs->items[k].object == c->renames.steps[i].object;
+        n += !differs;
+    }
+    return n;
 }
 
 static bool record(Ctx *c, const SctlDeclared *d, int changes, char **err)
@@ -177,7 +191,8 @@ static int attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
         sctl_facets_free(live);
         return SCTL_APPLY_FAILED;
     }
-    c->applied = changed_objects(c->s, d, live, &diffs);
+    c->applied = changed_objects(c->s, d, live, &diffs) +
+                 renamed_only(c, &diffs);
     sctl_diffs_free(&diffs);
     sctl_facets_free(live);
     if (refused(c, plan))
@@ -219,7 +234,7 @@ static bool fresh(const SctlSchema *s, const SctlFacets *live)
         if (there)
             return false;
     }
-    return !sctl_has_function_named(s, live);
+    return !sctl_has_function_named(s, live) && !sctl_renames_any(s, live);
 }
 
 static bool is_fresh(Ctx *c, int *status)

@@ -41,6 +41,11 @@ int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
     if (!*live)
         return cmd_fail(SCTL_USAGE, err);
     cmd_phase("read the catalog");
+    int status = cmd_renames(c, live);
+    if (status != SCTL_OK) {
+        sctl_facets_free(*live);
+        return status;
+    }
     memset(diffs, 0, sizeof *diffs);
     sctl_diff(c->s, d, *live, diffs);
     if (!sctl_read_undeclared(c->conn.pg, c->s, d->facets,
@@ -62,6 +67,7 @@ int cmd_make_plan(Ctx *c, const SctlDeclared *d, const SctlFacets *live,
                                           c->s->nschemas, &err);
     if (!deps)
         return cmd_fail(SCTL_USAGE, err);
+    cmd_renames_into(c, plan);
     sctl_plan(c->s, d, live, deps, diffs, plan);
     sctl_depends_free(deps);
     SctlOnline on = {c->conn.pg, c->s, d, live, NULL, NULL, 0, 0};
@@ -101,9 +107,10 @@ int cmd_verify(Ctx *c, const SctlDeclared *d)
     int status = cmd_compare(c, d, &live, &diffs);
     if (status != SCTL_OK)
         return status;
+    int renames = cmd_renames_print(c, stdout);
     sctl_diffs_print(c->s, &diffs, stdout);
     c->verified = cmd_declared_count(d, c->s->nobjects);
-    c->drifted = count_drifted(&diffs);
+    c->drifted = count_drifted(&diffs) + renames;
     c->did_verify = true;
     printf("verify: %d objects checked, %d differ%s\n", c->verified,
            c->drifted, d->from_cache ? "" : " (normal forms from a scratch "
@@ -111,6 +118,28 @@ int cmd_verify(Ctx *c, const SctlDeclared *d)
     sctl_diffs_free(&diffs);
     sctl_facets_free(live);
     return c->drifted ? SCTL_DRIFT : SCTL_OK;
+}
+
+int cmd_test(Ctx *c, const SctlDeclared *d)
+{
+    SctlFacets *live;
+    SctlDiffs diffs;
+    if (c->s->ntests == 0)
+        return sctl_run_tests(c->conn.pg, c->s, stdout);
+    int status = cmd_compare(c, d, &live, &diffs);
+    if (status != SCTL_OK)
+        return status;
+    int n = count_drifted(&diffs) + c->renames.len;
+    sctl_diffs_free(&diffs);
+    sctl_facets_free(live);
+    if (n) {
+        fprintf(stderr, "%s: test: the database does not hold this schema "
+                "(%d object%s differ%s; `verify` lists them); run apply "
+                "first, as in `apply test`\n", sctl_progname, n,
+                n == 1 ? "" : "s", n == 1 ? "s" : "");
+        return SCTL_USAGE;
+    }
+    return sctl_run_tests(c->conn.pg, c->s, stdout);
 }
 
 /* Its lock and what it does to the table, on the lines before it. */
@@ -208,7 +237,7 @@ int cmd_status(Ctx *c, const SctlDeclared *d)
     int status = cmd_compare(c, d, &live, &diffs);
     if (status != SCTL_OK)
         return status;
-    int n = count_drifted(&diffs);
+    int n = count_drifted(&diffs) + c->renames.len;
     if (n)
         printf("status: %d object%s differ from the schema (run verify)\n",
                n, n == 1 ? "" : "s");

@@ -153,6 +153,23 @@ static void of_shape(const SctlSchema *s, const SctlStep *st, SctlShape sh,
         set(h, AE, NULL);
         warn(h, "dropping a table: its rows are gone");
         break;
+    case SCTL_SHAPE_RENAME_TABLE:
+        set(h, AE, NULL);
+        warn(h, "renaming a table: clients that use the old name fail");
+        break;
+    case SCTL_SHAPE_RENAME_COLUMN:
+        set(h, AE, NULL);
+        warn(h, "renaming a column: clients that use the old name fail");
+        break;
+    case SCTL_SHAPE_RENAME_CONSTRAINT:
+    case SCTL_SHAPE_RENAME_POLICY:
+    case SCTL_SHAPE_RENAME_VIEW:
+    case SCTL_SHAPE_RENAME_MATVIEW:
+        set(h, AE, NULL);
+        break;
+    case SCTL_SHAPE_RENAME_INDEX:
+        set(h, SUE, NULL);
+        break;
     case SCTL_SHAPE_REPLACE:
         set(h, o && o->kind == SCTL_K_VIEW ? AE : NULL, NULL);
         break;
@@ -173,6 +190,9 @@ static void of_shape(const SctlSchema *s, const SctlStep *st, SctlShape sh,
     case SCTL_SHAPE_ADD_ENUM_VALUE_AFTER:
     case SCTL_SHAPE_ADD_ENUM_VALUE_BEFORE:
     case SCTL_SHAPE_RENAME_TYPE:
+    case SCTL_SHAPE_RENAME_FUNCTION:
+    case SCTL_SHAPE_RENAME_ENUM_VALUE:
+    case SCTL_SHAPE_RENAME_SEQUENCE:
     case SCTL_SHAPE_GRANT_ROLE:
     case SCTL_SHAPE_REVOKE_ROLE:
     case SCTL_SHAPE_GRANT_TABLE:

@@ -80,8 +80,9 @@ static const char *const command_help[][2] = {
              "savepoint, `as ROLE` with SET LOCAL ROLE and the claims in\n"
              "request.jwt.claims for that step only. Prints PASS or FAIL\n"
              "file:line:col per test and \"N tests, N passed, N failed\".\n"
-             "Exit 1 if any test fails; exit 2 if the last apply recorded\n"
-             "here was not of this schema (run apply first: `apply test`).\n"},
+             "Exit 1 if any test fails; exit 2 if the database does not\n"
+             "hold this schema, as verify decides (run apply first:\n"
+             "`apply test`), whoever applied it.\n"},
     {"report", "report: writes DIR/index.html (-o DIR, default ./report), one\n"
                "static page with no script: the access matrix as the schema\n"
                "declares it, each cell compared with what the live catalog\n"
@@ -214,8 +215,7 @@ static int run_commands(Ctx *c, const Args *a)
     for (int i = 0; i < a->ncommands; i++) {
         const char *cmd = a->commands[i];
         bool apply = strcmp(cmd, "apply") == 0;
-        bool test = strcmp(cmd, "test") == 0;  /* needs no declared state */
-        if (!apply && !test && !have) {
+        if (!apply && !have) {
             cmd_phase("(connected)");
             if (!sctl_declared(&c->conn, c->s, &d, &err))
                 return cmd_fail(SCTL_USAGE, err);
@@ -224,7 +224,7 @@ static int run_commands(Ctx *c, const Args *a)
             have = true;
         }
         int status = apply ? cmd_apply(c, &d, &have)
-                   : test ? sctl_run_tests(c->conn.pg, c->s, stdout)
+                   : strcmp(cmd, "test") == 0 ? cmd_test(c, &d)
                    : strcmp(cmd, "plan") == 0 ? cmd_plan(c, &d)
                    : strcmp(cmd, "verify") == 0 ? cmd_verify(c, &d)
                    : strcmp(cmd, "report") == 0
@@ -237,6 +237,7 @@ static int run_commands(Ctx *c, const Args *a)
             break;
     }
     sctl_declared_free(&d, c->s->nobjects);
+    sctl_plan_free(&c->renames);
     return worst;
 }
 

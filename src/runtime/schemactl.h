@@ -335,6 +335,7 @@ typedef struct SctlStep {
     SctlProbeKind probe_kind; /* its row check, if any: */
     char *probe;              /* a query counting the rows in the way */
     char *note;               /* what its row check found, or NULL */
+    bool done;                /* ran before the comparison (a rename) */
 } SctlStep;
 
 typedef struct SctlPlan {
@@ -350,6 +351,17 @@ void sctl_plan_free(SctlPlan *p);
 /* Appends a step (sql owned by the plan, may be NULL); returns it. */
 SctlStep *sctl_plan_add(SctlPlan *p, int statement, char *sql, int object);
 const char *sctl_step_sql(const SctlSchema *s, const SctlStep *st);
+
+/* ----------------------------------------------------------- renames.c */
+
+/* The renames that objects declared `renamed from` need here, tables
+ * first: a step for each one found under its old name only, a refusal
+ * (why) for each one found under both names. */
+void sctl_renames_find(const SctlSchema *s, const SctlFacets *live,
+                       SctlPlan *out);
+/* Whether any object declared `renamed from` is there under its old
+ * name (so the database is not fresh). */
+bool sctl_renames_any(const SctlSchema *s, const SctlFacets *live);
 
 /* --------------------------------------------------------- plan_rows.c */
 
@@ -440,7 +452,8 @@ bool sctl_set_timeouts(PGconn *conn, int lock_ms, int statement_ms,
  * Runs every test, each in its own transaction that is always rolled back,
  * each step under a savepoint; prints PASS or FAIL lines and a summary to
  * out.  SCTL_OK when all pass, SCTL_DRIFT when any fails, SCTL_USAGE when
- * the database does not hold this schema (no apply of it recorded last).
+ * a test cannot start.  The caller checks first that the database holds
+ * the schema (cmd_test: verify is clean).
  */
 int sctl_run_tests(PGconn *conn, const SctlSchema *s, FILE *out);
 

@@ -92,6 +92,12 @@ static const Case cases[] = {
     {SCTL_SHAPE_DROP_TABLE, -1, -1, 0, "ACCESS EXCLUSIVE", NULL,
      "dropping a table"},
     {SCTL_SHAPE_DROP_ROUTINE, -1, -1, 0, NULL, NULL, NULL},
+    {SCTL_SHAPE_RENAME_COLUMN, -1, 1, ROWS, "ACCESS EXCLUSIVE", NULL,
+     "renaming a column"},
+    {SCTL_SHAPE_RENAME_TABLE, -1, 0, ROWS, "ACCESS EXCLUSIVE", NULL,
+     "renaming a table"},
+    {SCTL_SHAPE_RENAME_INDEX, -1, 4, ROWS, "SHARE UPDATE EXCLUSIVE", NULL,
+     NULL},
     {SCTL_SHAPE_GRANT_TABLE, -1, 0, ROWS, NULL, NULL, NULL},
 };
 

@@ -79,6 +79,8 @@ static void fill_args(SctlShape sh, const char *name, const char **args)
                                sh == SCTL_SHAPE_ALTER_TYPE_VIA_TEXT ||
                                sh == SCTL_SHAPE_COUNT_CHANGED_BY_TYPE
                                  ? "bigint"
+                             : sh == SCTL_SHAPE_RENAME_FUNCTION
+                                 ? "(integer, text)"
                              : sh == SCTL_SHAPE_CREATE_INDEX_CONCURRENTLY ||
                                sh == SCTL_SHAPE_CREATE_UNIQUE_INDEX_CONCURRENTLY
                                  ? "i ON t (a)"
