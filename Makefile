@@ -212,9 +212,16 @@ $(BUILD)/facets-tests: tests/runtime/test_facets.c $(BUILD)/libschemactl.a
 	  tests/runtime/test_facets.c $(BUILD)/libschemactl.a -lecpg -lpq \
 	  $(CHECK_LIBS) -o $@
 
-runtime-tests: $(BUILD)/runtime-tests $(BUILD)/facets-tests
+$(BUILD)/hazards-tests: tests/runtime/test_hazards.c $(BUILD)/libschemactl.a
+	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE $(RT_INC) \
+	  tests/runtime/test_hazards.c $(BUILD)/libschemactl.a -lecpg -lpq \
+	  $(CHECK_LIBS) -o $@
+
+runtime-tests: $(BUILD)/runtime-tests $(BUILD)/facets-tests \
+               $(BUILD)/hazards-tests
 	$(BUILD)/runtime-tests
 	$(BUILD)/facets-tests
+	$(BUILD)/hazards-tests
 
 unit-asan: $(BUILD)/unit-tests-asan
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 \
@@ -295,6 +302,7 @@ e2e: all
 	tests/e2e/renames.sh
 	tests/e2e/migrate.sh
 	tests/e2e/faults.sh
+	tests/e2e/online.sh
 
 bench: all
 	tests/bench/run.sh

@@ -156,6 +156,23 @@ static void put_names(Buf *b, const char *what, const char *const *v, int n)
     buf_puts(b, "    NULL\n};\n\n");
 }
 
+/* The ignore patterns: kind word, schema and name globs, position. */
+static void put_ignores(Buf *b, const SctlSchema *s)
+{
+    buf_puts(b, "static const SctlIgnore ignores[] = {\n");
+    for (int i = 0; i < s->nignores; i++) {
+        const SctlIgnore *ig = &s->ignores[i];
+        buf_puts(b, "    {");
+        put_str(b, ig->word);
+        buf_puts(b, ", ");
+        put_str(b, ig->schema);
+        buf_puts(b, ", ");
+        put_str(b, ig->name);
+        buf_printf(b, ", %d, %d, %d},\n", ig->file, ig->line, ig->col);
+    }
+    buf_puts(b, "    {NULL, NULL, NULL, 0, 0, 0}\n};\n\n");
+}
+
 /* The tests and the schema that ties every table together; C has no
  * empty arrays, so each has a last entry that is never read. */
 static void part_schema(Buf *b, const SctlSchema *s)
@@ -190,14 +207,17 @@ static void part_schema(Buf *b, const SctlSchema *s)
         buf_printf(b, "%d, %d},\n", c->file, c->line);
     }
     buf_puts(b, "    {NULL, NULL, NULL, NULL, NULL, 0, 0}\n};\n\n");
+    put_names(b, "owned", s->owned, s->nowned);
+    put_ignores(b, s);
     buf_puts(b, "const SctlSchema sctl_schema = {\n    ");
     put_str(b, s->project);
     buf_printf(b, ", \"%s\", %s,\n    files, %d, schemas, %d,\n"
                "    sctl_objects, %d, sctl_statements, %d,\n"
-               "    tests, %d, steps, %d,\n    cells, %d, findings, %d,\n};\n",
+               "    tests, %d, steps, %d,\n    cells, %d, findings, %d,\n"
+               "    owned, %d, ignores, %d,\n};\n",
                s->checksum, yes(s->supabase), s->nfiles, s->nschemas,
                s->nobjects, s->nstatements, s->ntests, s->nsteps, s->ncells,
-               s->nfindings);
+               s->nfindings, s->nowned, s->nignores);
 }
 
 static void part_head(Buf *b, int k, int n)

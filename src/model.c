@@ -406,6 +406,7 @@ SctlSchema *model_build(Arena *a, const Program *p, const Vec *statements,
     s->nstatements = m.statements.len;
     model_tests(&m.files, p, s);
     model_report(a, &m.files, p, s);
+    model_ignores(&m.files, p, s);
     at->objects = (const Token *const *)m.object_at.items;
     at->statements = (const Token *const *)m.statement_at.items;
     s->files = (const char *const *)m.files.names.items;

@@ -9,7 +9,7 @@
 static const char *const decl_words[] = {
     "platform", "extension", "role", "schema", "enum", "domain", "type",
     "table", "view", "materialized", "function", "template", "audit",
-    "bucket", "test", NULL,
+    "bucket", "test", "ignore", NULL,
 };
 
 static Decl *new_decl(Parser *p, DeclKind kind, const Token *tok)
@@ -370,6 +370,11 @@ void parse_file_frags(Arena *a, Program *prog, const TokenList *tl, Diag *d,
             return;
         }
         const Token *t = parse_cur(&p);
+        if (tok_is(t, "ignore")) {
+            if (!parse_ignore(&p, prog, parse_next(&p)))
+                parse_recover(&p);
+            continue;
+        }
         bool known;
         DeclKind kind = decl_kind_of(t, &known);
         if (!known) {

@@ -586,7 +586,18 @@ typedef struct Program {
     Vec decls;                 /* Decl* from every file, in file order */
     bool supabase;             /* platform supabase; declared */
     Vec units;                 /* Unit*, in dependency order (order.c) */
+    Vec ignores;               /* Ignore*: undeclared objects left alone */
 } Program;
+
+/* ignore KIND [SCHEMA.]NAME;  the names are globs ('*': any run of
+ * characters); `word` is the kind as objects.h's SctlIgnore spells it. */
+typedef struct Ignore {
+    const Token *tok;          /* the `ignore` keyword */
+    const Token *name_tok;     /* the first token of the pattern */
+    const char *word;          /* "table", "view", "materialized view", ... */
+    const char *schema;        /* glob; "public" when written unqualified */
+    const char *name;          /* glob */
+} Ignore;
 
 const char *decl_kind_name(DeclKind k);
 const char *item_kind_name(ItemKind k);
@@ -668,6 +679,9 @@ bool parse_renamed(Parser *p, Ident *out, bool string_ok);
 const char *parse_suggest(const char *word, const char *const *words);
 /* Levenshtein distance (99 for names longer than 63 bytes). */
 int parse_distance(const char *a, const char *b);
+/* parse_ignore.c: `ignore KIND PATTERN;` after its keyword, into
+ * prog->ignores; false on a syntax error (reported). */
+bool parse_ignore(Parser *p, Program *prog, const Token *kw);
 
 /* ----------------------------------------------------------------- json.c */
 
@@ -924,6 +938,12 @@ Frag sema_string_frag(Sema *s, const Token *t);
 /* Every test: unique names, roles, claims, SQLSTATEs, each statement
  * parsed and resolved (sema_test.c). */
 void sema_tests(Sema *s);
+
+/* ----------------------------------------------------------- sema_ignore.c */
+
+/* Checks the ignore patterns: a schema the program manages, no declared
+ * object named exactly. */
+void sema_ignores(Sema *s);
 /* The name PostgreSQL gives an index element in index names. */
 const char *sema_index_colname(Sema *s, const Json *index_elem);
 /* "unknown column" at the column's own token inside f. */
@@ -1154,6 +1174,12 @@ SctlSchema *model_build(Arena *a, const Program *p, const Vec *statements,
                         ModelTokens *at);
 /* The index in f of the file at was written in; *line, *col 1-based. */
 int model_file(ModelFiles *f, const Token *at, int *line, int *col);
+
+/* --------------------------------------------------------- model_ignore.c */
+
+/* The ignore patterns of p, and the schemas whose undeclared objects are
+ * reported and dropped (the managed ones but the platform's), into s. */
+void model_ignores(ModelFiles *f, const Program *p, SctlSchema *s);
 
 /* ----------------------------------------------------------- model_test.c */
 

@@ -275,6 +275,7 @@ static void check_decls(Sema *s)
         arena_reset(s->trees);
     }
     sema_tests(s);
+    sema_ignores(s);
 }
 
 /* Names are chosen in declaration order, as PostgreSQL would choose them

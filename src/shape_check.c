@@ -111,6 +111,20 @@ static void concurrent_index(Check *c, int i, const char *make)
     SHAPE(c, i, sh, rest);
 }
 
+/* A foreign key or check added to a table with rows: NOT VALID, then
+ * validated (hazards.c). */
+static void not_valid(Check *c, int i, const SctlObject *o, const char *make)
+{
+    const char *def = o->definition ? o->definition
+                    : sctl_added_definition(make, o->schema, o->table);
+    if (!sctl_validatable(def, o->name))
+        return;
+    SHAPE(c, i, SCTL_SHAPE_ADD_CONSTRAINT_NOT_VALID, o->schema, o->table,
+          def);
+    SHAPE(c, i, SCTL_SHAPE_VALIDATE_CONSTRAINT, o->schema, o->table,
+          o->name);
+}
+
 static void table(Check *c, int i, const SctlObject *o)
 {
     SHAPE(c, i, SCTL_SHAPE_COUNT_ROWS, o->schema, o->name);
@@ -203,11 +217,13 @@ static void object(Check *c, int i)
                   o->definition);
         SHAPE(c, i, SCTL_SHAPE_DROP_CONSTRAINT, o->schema, o->table,
               o->name);
+        not_valid(c, i, o, make);
         break;
     case SCTL_K_INDEX:
         SHAPE(c, i, SCTL_SHAPE_DROP_INDEX, o->schema, o->name);
-        if (o->concurrently && make)
-            concurrent_index(c, i, make);
+        if (make && (strncmp(make, "CREATE INDEX ", 13) == 0 ||
+                     strncmp(make, "CREATE UNIQUE INDEX ", 20) == 0))
+            concurrent_index(c, i, make);   /* declared so, or --online */
         break;
     case SCTL_K_POLICY:
         SHAPE(c, i, SCTL_SHAPE_DROP_POLICY, o->name, o->schema, o->table);
@@ -252,10 +268,26 @@ static void object(Check *c, int i)
         parse(c, o->probe, c->at->objects[i], "the row check");
 }
 
+/* The drops of undeclared objects take names from the catalog: parsed
+ * once, with names that need quoting, at the first object. */
+static void undeclared_drops(Check *c)
+{
+    static const SctlShape drops[] = {
+        SCTL_SHAPE_DROP_TABLE, SCTL_SHAPE_DROP_VIEW, SCTL_SHAPE_DROP_MATVIEW,
+        SCTL_SHAPE_DROP_SEQUENCE, SCTL_SHAPE_DROP_TYPE,
+        SCTL_SHAPE_DROP_DOMAIN};
+    if (c->s->nobjects == 0)
+        return;
+    for (size_t k = 0; k < sizeof drops / sizeof drops[0]; k++)
+        SHAPE(c, 0, drops[k], "Old Schema", "it's");
+    SHAPE(c, 0, SCTL_SHAPE_DROP_ROUTINE, "\"Old\".fn(integer, text[])");
+}
+
 long shape_check(Arena *a, const SctlSchema *s, const ModelTokens *at,
                  Diag *d)
 {
     Check c = {a, s, at, d, 0, {0}};
+    undeclared_drops(&c);
     for (int k = 0; k < s->nstatements; k++)
         parse(&c, s->statements[k].sql, at->statements[k],
               "the canonical statement");

@@ -70,7 +70,9 @@ typedef enum {
  * In a template, %I is an identifier, %Q a qualified name (two arguments,
  * schema and name), %L a literal, %P privilege words (letters, spaces and
  * commas only), %R a role (PUBLIC, else an identifier) and %s text the
- * compiler checked (a column definition, a default, a type, ...).
+ * compiler checked (a column definition, a default, a type, ...; for
+ * DROP_ROUTINE of an undeclared function, its oid::regprocedure as the
+ * server printed it under search_path = pg_catalog).
  * The compiler parses every shape it can instantiate for every object
  * (shape_check.c), so a shape that does not parse fails the build.
  */
@@ -83,6 +85,8 @@ typedef enum {
     X(ALTER_TYPE, "ALTER TABLE %Q ALTER COLUMN %I TYPE %s")                  \
     X(DROP_COLUMN, "ALTER TABLE %Q DROP COLUMN %I")                          \
     X(ADD_CONSTRAINT, "ALTER TABLE %Q ADD %s")                               \
+    X(ADD_CONSTRAINT_NOT_VALID, "ALTER TABLE %Q ADD %s NOT VALID")           \
+    X(VALIDATE_CONSTRAINT, "ALTER TABLE %Q VALIDATE CONSTRAINT %I")          \
     X(DROP_CONSTRAINT, "ALTER TABLE %Q DROP CONSTRAINT %I")                  \
     X(DROP_INDEX, "DROP INDEX %Q")                                           \
     X(DROP_POLICY, "DROP POLICY %I ON %Q")                                   \
@@ -96,6 +100,10 @@ typedef enum {
     X(COUNT_CHANGED_BY_TYPE, "SELECT count(*) FROM %Q WHERE %I IS NOT NULL " \
       "AND %I IS DISTINCT FROM (%I::%s)")                                     \
     X(DROP_FUNCTION, "DROP FUNCTION %s")                                     \
+    X(DROP_TABLE, "DROP TABLE %Q")                                           \
+    X(DROP_SEQUENCE, "DROP SEQUENCE %Q")                                     \
+    X(DROP_DOMAIN, "DROP DOMAIN %Q")                                         \
+    X(DROP_ROUTINE, "DROP ROUTINE %s")                                       \
     X(ENABLE_RLS, "ALTER TABLE %Q ENABLE ROW LEVEL SECURITY")                \
     X(DISABLE_RLS, "ALTER TABLE %Q DISABLE ROW LEVEL SECURITY")              \
     X(FORCE_RLS, "ALTER TABLE %Q FORCE ROW LEVEL SECURITY")                  \
@@ -245,6 +253,15 @@ typedef struct SctlAccessCell {
     int file, line;         /* where the object is declared */
 } SctlAccessCell;
 
+/* An `ignore`: undeclared objects of a kind whose schema and name match
+ * these globs ('*' is any run of characters) are left alone. */
+typedef struct SctlIgnore {
+    const char *word;       /* "table", "view", "materialized view",
+                               "function", "type" or "sequence" */
+    const char *schema, *name;
+    int file, line, col;
+} SctlIgnore;
+
 /* Everything the executable knows about its schema: tables of data. */
 typedef struct SctlSchema {
     const char *project;        /* e.g. "enorae" */
@@ -266,6 +283,12 @@ typedef struct SctlSchema {
     int ncells;
     const char *const *findings;    /* the lint's warnings, one line each */
     int nfindings;
+    /* Undeclared objects: the schemas searched for them (the managed
+     * ones but the platform's), and what to leave alone. */
+    const char *const *owned;
+    int nowned;
+    const SctlIgnore *ignores;
+    int nignores;
 } SctlSchema;
 
 /* ---------------------------------------------------------- keywords.c */
@@ -329,5 +352,14 @@ SctlShape sctl_concurrent_index(const char *create_index, const char **rest);
 bool sctl_label_next(const char **p, char **out);
 /* A CREATE statement without its "CREATE " (what REPLACE takes). */
 const char *sctl_after_create(const char *create);
+/* The definition "ALTER TABLE schema.table ADD DEFINITION" adds, or NULL
+ * when the statement is not of that form. */
+const char *sctl_added_definition(const char *alter, const char *schema,
+                                  const char *table);
+/* Whether a table constraint's definition ("CONSTRAINT name ...") is a
+ * foreign key or a check: what can be added NOT VALID and validated. */
+bool sctl_validatable(const char *definition, const char *name);
+/* Whether it is a foreign key (else a check, when validatable). */
+bool sctl_is_foreign_key(const char *definition, const char *name);
 
 #endif

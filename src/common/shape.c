@@ -146,3 +146,64 @@ const char *sctl_after_create(const char *create)
     return strncmp(create, word, sizeof word - 1) == 0
            ? create + sizeof word - 1 : create;
 }
+
+/* Text written into a fixed buffer; names are at most 63 bytes, so a
+ * quoted qualified name fits, and a longer one simply does not match. */
+typedef struct Fixed {
+    char text[512];
+    size_t len;
+    bool over;
+} Fixed;
+
+static void put_fixed(void *to, const char *s, size_t n)
+{
+    Fixed *f = to;
+    if (f->len + n >= sizeof f->text) {
+        f->over = true;
+        return;
+    }
+    memcpy(f->text + f->len, s, n);
+    f->len += n;
+    f->text[f->len] = '\0';
+}
+
+static bool starts(const char *s, const Fixed *f)
+{
+    return !f->over && strncmp(s, f->text, f->len) == 0;
+}
+
+const char *sctl_added_definition(const char *alter, const char *schema,
+                                  const char *table)
+{
+    Fixed f = {.len = 0};
+    SctlOut o = {put_fixed, &f};
+    const char *args[] = {schema, table};
+    put_fixed(&f, "ALTER TABLE ", 12);
+    put_hole(o, 'Q', args);
+    put_fixed(&f, " ADD ", 5);
+    return alter && starts(alter, &f) ? alter + f.len : NULL;
+}
+
+/* "CONSTRAINT name " + what follows, when the definition starts so. */
+static const char *constraint_body(const char *definition, const char *name)
+{
+    Fixed f = {.len = 0};
+    put_fixed(&f, "CONSTRAINT ", 11);
+    sctl_quote_ident((SctlOut){put_fixed, &f}, name);
+    put_fixed(&f, " ", 1);
+    return definition && name && starts(definition, &f)
+           ? definition + f.len : NULL;
+}
+
+bool sctl_is_foreign_key(const char *definition, const char *name)
+{
+    const char *b = constraint_body(definition, name);
+    return b && strncmp(b, "FOREIGN KEY", 11) == 0;
+}
+
+bool sctl_validatable(const char *definition, const char *name)
+{
+    const char *b = constraint_body(definition, name);
+    return b && (strncmp(b, "FOREIGN KEY", 11) == 0 ||
+                 strncmp(b, "CHECK ", 6) == 0);
+}

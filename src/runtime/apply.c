@@ -147,7 +147,7 @@ static int changed_objects(const SctlSchema *s, const SctlDeclared *d,
         n += changed[i] || !sctl_facet(live, d->keys[i]);
     }
     free(changed);
-    return n;
+    return n + diffs->undeclared.len;
 }
 
 /* Objects renamed (before the comparison) that differ in nothing else:
@@ -172,6 +172,40 @@ static bool record(Ctx *c, const SctlDeclared *d, int changes, char **err)
            sctl_declared_store(c->conn.pg, c->s, d, err);
 }
 
+/* The schemactl lock, waited for as long as another apply takes; then
+ * the timeouts again for the application's locks. */
+static bool take_lock(Ctx *c, char **err)
+{
+    return sctl_exec(c->conn.pg, "SET LOCAL lock_timeout = 0", "apply",
+                     err) &&
+           sctl_lock(c->conn.pg, err) &&
+           sctl_set_timeouts(c->conn.pg, c->lock_timeout_ms,
+                             c->statement_timeout_ms, err);
+}
+
+/* After the commit, concurrent builds wait for the lock as long as any
+ * statement may, and may take as long as they need: they hold only SHARE
+ * UPDATE EXCLUSIVE. */
+static int after_commit(Ctx *c, const SctlPlan *p)
+{
+    char *err = NULL;
+    bool any = false;
+    for (int i = 0; i < p->len; i++)
+        any = any || p->steps[i].after_commit;
+    if (!any)
+        return SCTL_OK;
+    if (!sctl_set_timeouts(c->conn.pg, c->lock_timeout_ms, 0, &err))
+        return cmd_fail(SCTL_APPLY_FAILED, err);
+    int status = run_steps(c, p, PHASE_AFTER);
+    sctl_exec(c->conn.pg, "RESET lock_timeout; RESET statement_timeout",
+              NULL, NULL);
+    if (status != SCTL_OK)
+        fprintf(stderr, "%s: the transaction was committed; what failed "
+                "after it is left for the next apply (verify names it)\n",
+                sctl_progname);
+    return status;
+}
+
 /* The usual apply: declared state known, live state read under the lock,
  * differences planned and run. */
 int cmd_attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
@@ -179,7 +213,7 @@ int cmd_attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
     char *err = NULL;
     SctlFacets *live;
     SctlDiffs diffs;
-    if (!sctl_lock(c->conn.pg, &err) ||
+    if (!take_lock(c, &err) ||
         !sctl_history_ensure(c->conn.pg, &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
     int status = cmd_compare(c, d, &live, &diffs);
@@ -204,7 +238,7 @@ int cmd_attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
             return status;
         if (!sctl_exec(c->conn.pg, "COMMIT", "apply", &err) ||
             !sctl_exec(c->conn.pg, "BEGIN", "apply", &err) ||
-            !sctl_lock(c->conn.pg, &err))
+            !take_lock(c, &err))
             return cmd_fail(SCTL_APPLY_FAILED, err);
         c->committed_first = true;
     }
@@ -248,6 +282,15 @@ static bool is_fresh(Ctx *c, int *status)
     }
     bool yes = fresh(c->s, live);
     sctl_facets_free(live);
+    SctlUndeclaredList extra;   /* fresh: nothing to drop either */
+    if (yes && !sctl_read_undeclared(c->conn.pg, c->s, NULL, &extra, &err)) {
+        *status = cmd_fail(SCTL_APPLY_FAILED, err);
+        return false;
+    }
+    if (yes) {
+        yes = extra.len == 0;
+        sctl_undeclared_free(&extra);
+    }
     return yes;
 }
 
@@ -257,7 +300,7 @@ static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
 {
     char *err = NULL;
     int status = SCTL_OK;
-    if (!sctl_lock(c->conn.pg, &err) ||
+    if (!take_lock(c, &err) ||
         !sctl_history_ensure(c->conn.pg, &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
     if (!is_fresh(c, &status))
@@ -312,7 +355,7 @@ int cmd_transaction(Ctx *c, CmdAttempt attempt, SctlDeclared *d)
                     "was\n", sctl_progname, action);
     } else {
         c->shim_pending = false;
-        status = run_steps(c, &plan, PHASE_AFTER);
+        status = after_commit(c, &plan);
         c->did_apply = true;
         printf("%s: %d statement%s run, %d object%s changed\n", action,
                plan.len,
@@ -333,7 +376,7 @@ static bool builds_concurrently(const SctlSchema *s)
     return false;
 }
 
-int cmd_apply(Ctx *c, SctlDeclared *d, bool *have)
+static int apply(Ctx *c, SctlDeclared *d, bool *have)
 {
     char *err = NULL;
     int status = SCTL_OK;
@@ -354,4 +397,18 @@ int cmd_apply(Ctx *c, SctlDeclared *d, bool *have)
         return cmd_fail(SCTL_USAGE, err);
     *have = true;
     return cmd_transaction(c, cmd_attempt_declared, d);
+}
+
+/* The timeouts hold for the whole apply: reading the catalog waits for
+ * the locks of tables being changed elsewhere too. */
+int cmd_apply(Ctx *c, SctlDeclared *d, bool *have)
+{
+    char *err = NULL;
+    if (!sctl_set_timeouts(c->conn.pg, c->lock_timeout_ms,
+                           c->statement_timeout_ms, &err))
+        return cmd_fail(SCTL_APPLY_FAILED, err);
+    int status = apply(c, d, have);
+    sctl_exec(c->conn.pg, "RESET lock_timeout; RESET statement_timeout",
+              NULL, NULL);
+    return status;
 }

@@ -54,6 +54,13 @@ int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
     }
     memset(diffs, 0, sizeof *diffs);
     sctl_diff(c->s, d, *live, diffs);
+    if (!sctl_read_undeclared(c->conn.pg, c->s, d->facets,
+                              &diffs->undeclared, &err)) {
+        sctl_diffs_free(diffs);
+        sctl_facets_free(*live);
+        *live = NULL;
+        return cmd_fail(SCTL_USAGE, err);
+    }
     cmd_phase("compare");
     return SCTL_OK;
 }
@@ -69,6 +76,11 @@ int cmd_make_plan(Ctx *c, const SctlDeclared *d, const SctlFacets *live,
     cmd_renames_into(c, plan);
     sctl_plan(c->s, d, live, deps, diffs, plan);
     sctl_depends_free(deps);
+    SctlOnline on = {c->conn.pg, c->s, d, live, NULL, NULL, 0, 0};
+    bool ok = sctl_plan_online(&on, plan, c->online, &err);
+    sctl_online_free(&on);
+    if (!ok)
+        return cmd_fail(SCTL_USAGE, err);
     cmd_phase("plan");
     if (!c->without_rows)
         sctl_plan_check_rows(c->conn.pg, c->s, plan);
@@ -84,7 +96,7 @@ static int count_drifted(const SctlDiffs *ds)
             n++;
         last = ds->items[i].object;
     }
-    return n;
+    return n + ds->undeclared.len;
 }
 
 int cmd_declared_count(const SctlDeclared *d, int n)
@@ -141,11 +153,32 @@ int cmd_test(Ctx *c, SctlDeclared *d, bool *have)
     return sctl_run_tests(c->conn.pg, c->s, stdout);
 }
 
-static void print_plan(const SctlSchema *s, const SctlPlan *p, FILE *out)
+/* Its lock and what it does to the table, on the lines before it. */
+static bool print_hazard(SctlOnline *on, const SctlStep *st, FILE *out,
+                         char **err)
 {
+    SctlStepFacts f;
+    SctlHazard h;
+    if (!sctl_step_facts(on, st, &f, err))
+        return false;
+    sctl_hazard(on->s, st, &f, &h);
+    char *text = sctl_hazard_text(&h, f.table_new);
+    if (text)
+        fprintf(out, "%s\n", text);
+    free(text);
+    sctl_hazard_free(&h);
+    return true;
+}
+
+static bool print_plan(SctlOnline *on, const SctlPlan *p, FILE *out,
+                       char **err)
+{
+    const SctlSchema *s = on->s;
     for (int i = 0; i < p->len; i++) {
         const SctlStep *st = &p->steps[i];
         const SctlObject *o = st->object >= 0 ? &s->objects[st->object] : NULL;
+        if (!print_hazard(on, st, out, err))
+            return false;
         if (st->why)
             fprintf(out, "-- cannot: %s", st->why);
         else
@@ -162,6 +195,7 @@ static void print_plan(const SctlSchema *s, const SctlPlan *p, FILE *out)
             fprintf(out, "  -- %s:%d", sctl_file(s, o->file), o->line);
         fputc('\n', out);
     }
+    return true;
 }
 
 int cmd_plan(Ctx *c, const SctlDeclared *d)
@@ -175,11 +209,13 @@ int cmd_plan(Ctx *c, const SctlDeclared *d)
     if (status == SCTL_OK) {
         SctlPlan plan = {0};
         status = cmd_make_plan(c, d, live, &diffs, &plan);
-        if (status == SCTL_OK) {
-            print_plan(c->s, &plan, stdout);
+        SctlOnline on = {c->conn.pg, c->s, d, live, NULL, NULL, 0, 0};
+        if (status == SCTL_OK && !print_plan(&on, &plan, stdout, &err))
+            status = cmd_fail(SCTL_USAGE, err);
+        else if (status == SCTL_OK)
             printf("-- plan: %d statement%s\n", plan.len,
                    plan.len == 1 ? "" : "s");
-        }
+        sctl_online_free(&on);
         sctl_plan_free(&plan);
         sctl_diffs_free(&diffs);
         sctl_facets_free(live);

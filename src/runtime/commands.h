@@ -14,6 +14,9 @@ typedef struct Ctx {
     bool allow_data_loss;
     bool install_shim;
     bool shim_pending;  /* the stand-in goes in apply's own transaction */
+    bool online;            /* --online: concurrent builds after commit */
+    int lock_timeout_ms;    /* --lock-timeout, 0: none */
+    int statement_timeout_ms; /* --statement-timeout, 0: none */
     int applied;        /* objects made or repaired by apply */
     int verified;       /* objects compared by verify */
     int drifted;        /* of those, how many differ */
@@ -48,6 +51,10 @@ int cmd_report(Ctx *c, const SctlDeclared *d, const char *dir);
 /* The plan from the comparison: reads what depends on what, plans. */
 int cmd_make_plan(Ctx *c, const SctlDeclared *d, const SctlFacets *live,
                   const SctlDiffs *diffs, SctlPlan *plan);
+/* Defaults of --lock-timeout and --statement-timeout (ms). */
+#define CMD_LOCK_TIMEOUT_MS 5000
+#define CMD_STATEMENT_TIMEOUT_MS 600000
+
 /* Declared objects the declared state holds (what verify counts). */
 int cmd_declared_count(const SctlDeclared *d, int n);
 

@@ -106,6 +106,7 @@ void sctl_diff(const SctlSchema *s, const SctlDeclared *d,
 
 void sctl_diffs_free(SctlDiffs *ds)
 {
+    sctl_undeclared_free(&ds->undeclared);
     free(ds->items);
     ds->items = NULL;
     ds->len = ds->cap = 0;
@@ -185,4 +186,5 @@ void sctl_diffs_print(const SctlSchema *s, const SctlDiffs *ds, FILE *out)
             fputc('\n', out);
         }
     }
+    sctl_undeclared_print(&ds->undeclared, out);
 }

@@ -43,6 +43,12 @@ static const char *const usage =
     "  --allow-data-loss        let apply, rollback and migration drop columns\n"
     "                           and narrow types\n"
     "  --install-platform-shim  install the Supabase stand-in if missing\n"
+    "  --online                 build new indexes concurrently and validate\n"
+    "                           new constraints after the commit\n"
+    "  --lock-timeout MS        apply: give up waiting for a lock after MS\n"
+    "                           (default 5000; 0: wait forever)\n"
+    "  --statement-timeout MS   apply: cancel a statement after MS (default\n"
+    "                           600000; 0: none)\n"
     "  --timing                 print how long each phase takes\n"
     "  -o DIR                   where report writes index.html\n"
     "  --color=WHEN             auto (on a terminal, unless NO_COLOR is set),\n"
@@ -63,7 +69,9 @@ static const char *const usage =
 static const char *const command_help[][2] = {
     {"plan", "plan: prints, one per line, the statements apply would run on\n"
              "this database, and why any would be refused; runs nothing. An\n"
-             "up-to-date database gets no statement.\n"},
+             "up-to-date database gets no statement. Before each statement\n"
+             "that locks a table: the lock, whether it rewrites or scans the\n"
+             "table, and a warning where it may hurt a busy table.\n"},
     {"apply", "apply: in one transaction, under an advisory lock, creates what\n"
               "is missing and alters what differs (defaults, nullability, safe\n"
               "type changes, constraints, indexes, row level security,\n"
@@ -72,7 +80,15 @@ static const char *const command_help[][2] = {
               "declared tables. Refuses to lose data (dropping a column,\n"
               "narrowing a type) without --allow-data-loss. Records the run in\n"
               "schemactl.history. Any failure rolls everything back: exit 3.\n"
-              "Indexes declared `concurrently` are built after the commit.\n"},
+              "Indexes declared `concurrently` are built after the commit.\n"
+              "Drops undeclared tables (with --allow-data-loss), views,\n"
+              "functions, types and sequences of the schemas it owns, but\n"
+              "what `ignore` names. A foreign key or check added to a table\n"
+              "with rows is added NOT VALID, then validated. --online builds\n"
+              "new indexes of existing tables concurrently and validates\n"
+              "after the commit. --lock-timeout MS (default 5000) and\n"
+              "--statement-timeout MS (default 600000) are SET LOCAL in the\n"
+              "transaction; a lock not granted in time fails the apply.\n"},
     {"verify", "verify: compares every declared object with the catalog, as\n"
                "PostgreSQL prints both, and prints each difference with the\n"
                "object's name and file:line. Exit 1 if anything differs.\n"},
@@ -229,6 +245,21 @@ static bool db_option(int argc, char **argv, int *i, Args *a, bool *ok)
     return true;
 }
 
+/* A timeout in milliseconds: digits only, at most a day. */
+static bool milliseconds(const char *prog, const char *opt, const char *v,
+                         int *out)
+{
+    char *end = NULL;
+    long n = v && *v >= '0' && *v <= '9' ? strtol(v, &end, 10) : -1;
+    if (n < 0 || *end || n > 86400000L) {
+        fprintf(stderr, "%s: %s takes milliseconds (0 to 86400000), not "
+                "\"%s\"\n", prog, opt, v ? v : "");
+        return false;
+    }
+    *out = (int)n;
+    return true;
+}
+
 static int parse_args(Ctx *c, int argc, char **argv, Args *a)
 {
     for (int i = 1; i < argc; i++) {
@@ -257,6 +288,15 @@ static int parse_args(Ctx *c, int argc, char **argv, Args *a)
             c->install_shim = true;
         else if (strcmp(w, "--timing") == 0)
             sctl_timing = true;
+        else if (strcmp(w, "--online") == 0)
+            c->online = true;
+        else if (strcmp(w, "--lock-timeout") == 0 ||
+                 strcmp(w, "--statement-timeout") == 0) {
+            if (!milliseconds(argv[0], w, i + 1 < argc ? argv[++i] : NULL,
+                              w[2] == 'l' ? &c->lock_timeout_ms
+                                          : &c->statement_timeout_ms))
+                return SCTL_USAGE;
+        }
         else if (known_command(w) && a->ncommands < 8)
             a->commands[a->ncommands++] = w;
         else if (known_command(w)) {
@@ -404,7 +444,8 @@ static int check_migration(Args *a)
 int main(int argc, char **argv)
 {
     sctl_signals_install();   /* first: an early ^C must leave nothing */
-    Ctx c = {.s = &sctl_schema};
+    Ctx c = {.s = &sctl_schema, .lock_timeout_ms = CMD_LOCK_TIMEOUT_MS,
+             .statement_timeout_ms = CMD_STATEMENT_TIMEOUT_MS};
     const char *slash = strrchr(argv[0], '/');
     sctl_progname = slash ? slash + 1 : argv[0];
     Args a = {0};

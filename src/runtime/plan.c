@@ -24,7 +24,8 @@ SctlStep *sctl_plan_add(SctlPlan *p, int statement, char *sql, int object)
         p->steps = sctl_xrealloc(p->steps, sizeof *p->steps * (size_t)p->cap);
     }
     SctlStep *step = &p->steps[p->len++];
-    *step = (SctlStep){.statement = statement, .sql = sql, .object = object};
+    *step = (SctlStep){.statement = statement, .sql = sql, .object = object,
+                       .shape = -1};
     return step;
 }
 
@@ -496,6 +497,7 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
         st.missing[i] = decl_of(&st, i) && !live_of(&st, i);
         st.retype[i] = -1;
     }
+    plan_undeclared(&st, &diffs->undeclared, false);
     drop_extras(&st, diffs, 0, 5);
     plan_dependents(&st);
     plan_enum_rebuilds(&st);
@@ -505,6 +507,7 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
         statement_step(&st, k);
     column_acls(&st);
     plan_enum_drop_old(&st);
+    plan_undeclared(&st, &diffs->undeclared, true);
     for (int i = 0; i < st.ngone; i++)
         free(st.gone[i]);
     free(st.gone);

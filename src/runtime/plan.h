@@ -55,7 +55,9 @@ static inline SctlStep *add_shape(State *st, int object, SctlShape sh,
         sctl_buf_free(&b);
         return step;
     }
-    return add(st, -1, sctl_buf_take(&b), object);
+    SctlStep *step = add(st, -1, sctl_buf_take(&b), object);
+    step->shape = (int)sh;
+    return step;
 }
 
 #define SHAPE(st, o, sh, ...) \
@@ -132,5 +134,11 @@ void plan_enum_rebuilds(State *st);
 /* The columns of rebuilt enums converted through text. */
 bool plan_enum_column(State *st, int c);
 void plan_enum_drop_old(State *st);
+
+/* --------------------------------------------------- plan_undeclared.c */
+
+/* Drops of the undeclared objects: those nothing declared depends on
+ * (late false, first of all), or the others (late true, last). */
+void plan_undeclared(State *st, const SctlUndeclaredList *l, bool late);
 
 #endif

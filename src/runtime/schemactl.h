@@ -281,6 +281,41 @@ void sctl_depends_free(SctlDepends *d);
  * public and the platform's schemas (malloc'd; "" if none). */
 char *sctl_default_privileges_sql(PGconn *conn, char **err);
 
+/* -------------------------------------------------------- undeclared.c */
+
+/* An object in an owned schema that the schema does not declare. */
+typedef struct SctlUndeclared {
+    const char *word;         /* "table", "view", "materialized view",
+                                 "function", "type", "sequence" */
+    char letter;              /* relkind; 'f'/'P' function/procedure;
+                                 'e', 'd', 'c', 'R' enum, domain,
+                                 composite, range type */
+    char *schema, *name;      /* a function's name with its arguments */
+    char *signature;          /* a function's, as DROP takes it */
+    char *key;                /* its facet key (NULL: a sequence) */
+    bool late;                /* a declared object depends on it now: it
+                                 is dropped after the declared changes */
+} SctlUndeclared;
+
+typedef struct SctlUndeclaredList {
+    SctlUndeclared *items;    /* in drop order: dependents first */
+    int len, cap;
+} SctlUndeclaredList;
+
+/* The undeclared objects of s's owned schemas (declared: the declared
+ * state; NULL when none of it exists here), minus ignored ones and what
+ * they depend on.  false and *err on failure; the transaction state is
+ * kept. */
+bool sctl_read_undeclared(PGconn *conn, const SctlSchema *s,
+                          const SctlFacets *declared,
+                          SctlUndeclaredList *out, char **err);
+void sctl_undeclared_free(SctlUndeclaredList *l);
+/* "unexpected: view public.v (not declared)", one line each. */
+void sctl_undeclared_print(const SctlUndeclaredList *l, FILE *out);
+/* Whether an `ignore` of the schema covers the object (word as above). */
+bool sctl_ignored(const SctlSchema *s, const char *word, const char *schema,
+                  const char *name);
+
 /* -------------------------------------------------------------- diff.c */
 
 /* One way the live catalog differs from the declaration. */
@@ -296,6 +331,7 @@ typedef struct SctlDiff {
 typedef struct SctlDiffs {
     SctlDiff *items;
     int len, cap;
+    SctlUndeclaredList undeclared;  /* whole objects not declared */
 } SctlDiffs;
 
 /* Every difference, declared objects in order, then extras on declared
@@ -331,6 +367,7 @@ typedef struct SctlStep {
     bool first;               /* committed before the rest (enum labels:
                                  a new label is usable only then) */
     char *why;                /* why it cannot run, or NULL */
+    int shape;                /* the SctlShape of a repair, or -1 */
     SctlProbeKind probe_kind; /* its row check, if any: */
     char *probe;              /* a query counting the rows in the way */
     char *note;               /* what its row check found, or NULL */
@@ -396,6 +433,64 @@ char *sctl_dot_svg(const char *dot, char **err);
  * the caller refuses such a plan first.
  */
 void sctl_migration_print(const SctlSchema *s, const SctlPlan *p, FILE *out);
+
+/* ----------------------------------------------------------- hazards.c */
+
+/* What a step's hazards depend on that only the server knows. */
+typedef struct SctlStepFacts {
+    bool table_new;         /* its table is made by this plan */
+    bool has_rows;          /* its table holds rows now */
+    bool volatile_default;  /* ADD COLUMN: a volatile default (or identity,
+                               or a stored generated column) */
+    bool binary_coercible;  /* ALTER TYPE: no rewrite needed */
+    bool required;          /* ADD COLUMN: NOT NULL without a default */
+} SctlStepFacts;
+
+/* The strongest lock a step takes on a table, and what it does there
+ * while holding it (PostgreSQL 15). */
+typedef struct SctlHazard {
+    const char *lock;       /* "ACCESS EXCLUSIVE", ...; NULL: none */
+    char *on;               /* "schema.table" it locks, or NULL */
+    const char *also;       /* a second table's lock, in words, or NULL */
+    const char *effect;     /* "rewrites the table", "scans the table",
+                               ...; NULL: neither */
+    const char *warning;    /* why it may hurt a busy table, or NULL */
+} SctlHazard;
+
+void sctl_hazard(const SctlSchema *s, const SctlStep *st,
+                 const SctlStepFacts *f, SctlHazard *h);
+void sctl_hazard_free(SctlHazard *h);
+/* "-- lock: ... ; effect" and a "-- warning: ..." line (malloc'd), or
+ * NULL when the step locks no table. */
+char *sctl_hazard_text(const SctlHazard *h, bool table_new);
+
+/* ------------------------------------------------------------ online.c */
+
+/* The server-side facts of steps, read on demand and kept. */
+typedef struct SctlOnline {
+    PGconn *conn;
+    const SctlSchema *s;
+    const SctlDeclared *d;
+    const SctlFacets *live;
+    char **tables;          /* "schema\x1ftable" whose rows were counted */
+    bool *rows;
+    int n, cap;
+} SctlOnline;
+
+bool sctl_step_facts(SctlOnline *on, const SctlStep *st, SctlStepFacts *f,
+                     char **err);
+/*
+ * Makes the plan gentler on a live database: a foreign key or check
+ * added to a table with rows is added NOT VALID, then validated (after
+ * the commit when online); with online, a new index of an existing
+ * table is built concurrently after the commit.
+ */
+bool sctl_plan_online(SctlOnline *on, SctlPlan *p, bool online, char **err);
+void sctl_online_free(SctlOnline *on);
+/* lock_timeout and statement_timeout in ms (0: none); SET LOCAL inside a
+ * transaction, else for the session. */
+bool sctl_set_timeouts(PGconn *conn, int lock_ms, int statement_ms,
+                       char **err);
 
 /* -------------------------------------------------------------- test.c */
 

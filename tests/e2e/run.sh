@@ -114,7 +114,10 @@ out=$("$lib" apply --allow-data-loss --db "$(url lib)" 2>&1); st=$?
 
 # --- a failing apply leaves nothing behind ---------------------------
 createdb -T template0 failing
-sql failing "create schema circulation; create view circulation.$index as select 1 as x"
+# An undeclared view takes a declared index's name; apply would drop it
+# (undeclared), but a view of another schema reads it, so the drop fails.
+sql failing "create schema circulation; create view circulation.$index as select 1 as x;
+  create schema elsewhere; create view elsewhere.reader as select * from circulation.$index"
 before=$(sql failing "select count(*) from pg_class")
 out=$("$lib" apply --db "$(url failing)" 2>&1); st=$?
 after=$(sql failing "select count(*) from pg_class")

@@ -63,12 +63,14 @@ static void fill_args(SctlShape sh, const char *name, const char **args)
                                  ? "VIEW v AS SELECT 1"
                              : sh == SCTL_SHAPE_ATTACH_PARTITION
                                  ? "FOR VALUES IN (1)"
-                             : sh == SCTL_SHAPE_ADD_CONSTRAINT
+                             : sh == SCTL_SHAPE_ADD_CONSTRAINT ||
+                               sh == SCTL_SHAPE_ADD_CONSTRAINT_NOT_VALID
                                  ? "CONSTRAINT c CHECK (a > 0)"
                              : sh == SCTL_SHAPE_GRANT_FUNCTION ||
                                sh == SCTL_SHAPE_GRANT_FUNCTION_OPTION ||
                                sh == SCTL_SHAPE_REVOKE_FUNCTION ||
-                               sh == SCTL_SHAPE_DROP_FUNCTION
+                               sh == SCTL_SHAPE_DROP_FUNCTION ||
+                               sh == SCTL_SHAPE_DROP_ROUTINE
                                  ? "public.f(integer)"
                              : sh == SCTL_SHAPE_SET_DEFAULT ||
                                sh == SCTL_SHAPE_BACKFILL ||
