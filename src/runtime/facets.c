@@ -31,7 +31,10 @@
  * catalog caches, so the pg_get_*def calls cost several times more there.
  * Catalog statistics are often stale (pg_description estimated at 2 rows
  * when it has 10,000), which led to nested loops that took seconds; every
- * query here reads in bulk, where hash joins are linear and safe.
+ * query here reads in bulk, where hash joins are linear and safe.  But
+ * enable_nestloop = off adds the planner's disabled-node cost, which lifts
+ * the estimates past every jit_*_above_cost: JIT compiling one query took
+ * 0.45 s, more than the reading, hence jit = off.
  */
 static const char SQL_SETTINGS[] =
     "SET LOCAL search_path = pg_catalog, pg_temp;"
@@ -44,7 +47,8 @@ static const char SQL_SETTINGS[] =
     "SET LOCAL bytea_output = hex;"
     "SET LOCAL lc_monetary = 'C';"
     "SET LOCAL max_parallel_workers_per_gather = 0;"
-    "SET LOCAL enable_nestloop = off";
+    "SET LOCAL enable_nestloop = off;"
+    "SET LOCAL jit = off";
 
 /* One snapshot for all queries, so the kinds agree with each other. */
 static const char SQL_BEGIN[] =
@@ -428,6 +432,7 @@ struct SctlFacets {
     const SctlFacet **parts; /* facets with a table, grouped by it */
     PGresult **results;     /* read maps point into these, not copies */
     int nresults;
+    int shares;             /* owners besides the first (facets_share) */
 };
 
 /* n bytes from the current chunk at a multiple of align (a power of 2). */
@@ -489,10 +494,20 @@ static SctlFacet *facet_add(SctlFacets *f)
     return fc;
 }
 
+SctlFacets *sctl_facets_share(SctlFacets *f)
+{
+    f->shares++;
+    return f;
+}
+
 void sctl_facets_free(SctlFacets *f)
 {
     if (!f)
         return;
+    if (f->shares > 0) {
+        f->shares--;
+        return;
+    }
     while (f->chunks) {
         Chunk *next = f->chunks->next;
         free(f->chunks);
@@ -909,11 +924,22 @@ static bool session_end(PGconn *conn, bool own, char **err)
     return ok;
 }
 
+/* The fingerprint (if asked) comes after the settings, so it is not JIT
+ * compiled either. */
 static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
-                     SctlFacets *f, char **err)
+                     char **fingerprint, SctlFacets *f, char **err)
 {
     if (!exec_cmd(conn, SQL_SETTINGS, err))
         return false;
+    if (fingerprint) {
+        char *fp_err = NULL;
+        *fingerprint = sctl_fingerprint(conn, schemas, nschemas, &fp_err);
+        if (!*fingerprint)
+            set_err(err, "facets: %s", fp_err);
+        free(fp_err);
+        if (!*fingerprint)
+            return false;
+    }
     char *arr = text_array(schemas, nschemas);
     bool ok = true;
     for (size_t i = 0; ok && i < NQUERIES; i++)
@@ -929,14 +955,31 @@ static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
 SctlFacets *sctl_read_facets(PGconn *conn, const char *const *schemas,
                              int nschemas, char **err)
 {
+    return sctl_read_facets_fp(conn, schemas, nschemas, NULL, err);
+}
+
+/* The fingerprint is taken in the snapshot every query reads, so only in
+ * a transaction of the reader's own: in the caller's, each statement may
+ * see another one. */
+SctlFacets *sctl_read_facets_fp(PGconn *conn, const char *const *schemas,
+                                int nschemas, char **fingerprint,
+                                char **err)
+{
     bool own;
     *err = NULL;
+    if (fingerprint)
+        *fingerprint = NULL;
     if (!session_begin(conn, &own, err))
         return NULL;
     SctlFacets *f = facets_new();
-    bool ok = read_all(conn, schemas, nschemas, f, err);
+    bool ok = read_all(conn, schemas, nschemas,
+                       own ? fingerprint : NULL, f, err);
     ok = session_end(conn, own, err) && ok;
     if (!ok) {
+        if (fingerprint) {
+            free(*fingerprint);
+            *fingerprint = NULL;
+        }
         sctl_facets_free(f);
         return NULL;
     }
