@@ -213,6 +213,7 @@ e2e: all
 	tests/e2e/evolve.sh
 	tests/e2e/report.sh
 	tests/e2e/renames.sh
+	tests/e2e/fastpath.sh
 
 bench: all
 	tests/bench/run.sh
