@@ -29,7 +29,7 @@
 
 /* Changes whenever the reader prints anything differently, so that a
  * memo of an older reader is never taken for one of this. */
-#define READER_VERSION "facets-1"
+#define READER_VERSION "facets-2"
 
 #define SUMS(cat)                                                         \
     "(SELECT count(*) || '/' || coalesce(sum(xmin::text::bigint), 0) ||" \
