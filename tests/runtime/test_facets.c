@@ -1054,11 +1054,13 @@ static const char BIG_BATCH_SQL[] =
     " COMMENT ON TABLE big.t%%1$s IS ''table %%1$s''', i);"
     " END LOOP; END $$";
 
-static void make_big(PGconn *c)
+/* Tables from..to, in batches (the schema with the first). */
+static void make_big(PGconn *c, int from, int to)
 {
     const char *head[] = {"CREATE SCHEMA big", NULL};
-    run_all(c, head);
-    for (int lo = 1; lo <= BIG_TABLES; lo += BIG_BATCH) {
+    if (from == 1)
+        run_all(c, head);
+    for (int lo = from; lo <= to; lo += BIG_BATCH) {
         char sql[sizeof BIG_BATCH_SQL + 32];
         snprintf(sql, sizeof sql, BIG_BATCH_SQL, lo, lo + BIG_BATCH - 1);
         const char *one[] = {sql, NULL};
@@ -1123,12 +1125,23 @@ static void time_dump_load(const SctlFacets *f)
     sctl_facets_free(g);
 }
 
+static double cold_read(SctlFacets **f)
+{
+    PGconn *c = connect_db("big");
+    double secs;
+    *f = timed_read(c, &secs);
+    PQfinish(c);
+    return secs;
+}
+
 /*
  * The first read in a new session pays for PostgreSQL building its
  * relation cache (pg_get_indexdef and pg_get_expr open each table); a
- * second read on the same session does not.  The bounds only catch a
- * regression (a quadratic plan took 19 s), loose enough for a loaded
- * 2-core machine (6.3 s seen); the figures are make bench's to give.
+ * second read on the same session does not.  Times on a shared machine
+ * vary several-fold, so what is checked is that reading is linear: ten
+ * times the tables may take at most thirty times as long as the first
+ * thousand (a quadratic plan took 19 s, a hundred times).  The figures
+ * are printed; make bench measures against targets.
  */
 START_TEST(test_read_10000_tables)
 {
@@ -1137,19 +1150,24 @@ START_TEST(test_read_10000_tables)
     run_all(c, mk);
     PQfinish(c);
     c = connect_db("big");
-    make_big(c);
+    make_big(c, 1, BIG_BATCH);
+    SctlFacets *f;
+    double small = cold_read(&f);
+    sctl_facets_free(f);
+    make_big(c, BIG_BATCH + 1, BIG_TABLES);
     PQfinish(c);
+    double cold = cold_read(&f);
     c = connect_db("big");
-    double cold, warm;
-    SctlFacets *f = timed_read(c, &cold);
+    double warm;
     sctl_facets_free(timed_read(c, &warm));
     printf("facets: read %d facets of %d tables: %.3f s in a new session,"
-           " %.3f s again\n", sctl_facet_count(f), BIG_TABLES, cold, warm);
+           " %.3f s again; %d tables: %.3f s\n", sctl_facet_count(f),
+           BIG_TABLES, cold, warm, BIG_BATCH, small);
     check_big(f);
     time_dump_load(f);
     fflush(stdout);
-    ck_assert_msg(cold < 15.0, "first read took %.3f s", cold);
-    ck_assert_msg(warm < 10.0, "second read took %.3f s", warm);
+    ck_assert_msg(cold < 30 * small, "10,000 tables took %.3f s, 1,000 "
+                  "%.3f s", cold, small);
     sctl_facets_free(f);
     PQfinish(c);
 }
