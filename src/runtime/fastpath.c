@@ -120,10 +120,9 @@ bool sctl_clean_memo_ensure(PGconn *conn, char **err)
                      "verify memo", err);
 }
 
-bool sctl_known_clean(PGconn *conn, const SctlSchema *s)
+static bool memo_matches(PGconn *conn, const SctlSchema *s)
 {
-    if (PQtransactionStatus(conn) == PQTRANS_INERROR ||
-        !sctl_query_bool(conn, SQL_HAS_MEMO))
+    if (!sctl_query_bool(conn, SQL_HAS_MEMO))
         return false;
     char *err = NULL;
     char *fp = sctl_fingerprint(conn, s->schemas, s->nschemas, &err);
@@ -140,6 +139,23 @@ bool sctl_known_clean(PGconn *conn, const SctlSchema *s)
     bool yes = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
     PQclear(r);
     free(fp);
+    return yes;
+}
+
+/* In the caller's transaction under a savepoint: a failing query here
+ * (a table it may not read) must not abort the apply around it. */
+bool sctl_known_clean(PGconn *conn, const SctlSchema *s)
+{
+    PGTransactionStatusType ts = PQtransactionStatus(conn);
+    if (ts == PQTRANS_IDLE)
+        return memo_matches(conn, s);
+    if (ts != PQTRANS_INTRANS ||
+        !sctl_exec(conn, "SAVEPOINT sctl_fingerprint", NULL, NULL))
+        return false;
+    bool yes = memo_matches(conn, s);
+    if (PQtransactionStatus(conn) != PQTRANS_INTRANS)
+        sctl_exec(conn, "ROLLBACK TO SAVEPOINT sctl_fingerprint", NULL, NULL);
+    sctl_exec(conn, "RELEASE SAVEPOINT sctl_fingerprint", NULL, NULL);
     return yes;
 }
 
