@@ -1031,7 +1031,7 @@ SctlFacets *sctl_read_facets_fp(PGconn *conn, const char *const *schemas,
 /*
  * The cache format, one line per item, text only:
  *
- *   sctl-facets 1          header (version)
+ *   sctl-facets 2          header (version)
  *   K<key>                 a facet; kind and parts are read from the key
  *   F<name>\t<value>       a field of the facet above, in order
  *

@@ -1209,7 +1209,7 @@ static const char *step_text(const SctlPlan *p, int i)
  * name; new name there: nothing; both: refused, naming both. */
 START_TEST(test_renames_decide)
 {
-    SctlPlan p = renames_for("sctl-facets 1\n"
+    SctlPlan p = renames_for("sctl-facets 2\n"
                              "Kcolumn\x1fs\x1fold\x1f" "c0\n"
                              "Ktable\x1fs\x1fold\n"
                              "Ktype\x1fs\x1f" "e\n"
@@ -1222,7 +1222,7 @@ START_TEST(test_renames_decide)
                      "ALTER TYPE s.e RENAME VALUE 'was' TO 'now'");
     sctl_plan_free(&p);
 
-    p = renames_for("sctl-facets 1\n"
+    p = renames_for("sctl-facets 2\n"
                     "Kcolumn\x1fs\x1fnew\x1f" "c\n"
                     "Ktable\x1fs\x1fnew\n"
                     "Ktype\x1fs\x1f" "e\n"
@@ -1230,7 +1230,7 @@ START_TEST(test_renames_decide)
     ck_assert_int_eq(p.len, 0);
     sctl_plan_free(&p);
 
-    p = renames_for("sctl-facets 1\n"
+    p = renames_for("sctl-facets 2\n"
                     "Kcolumn\x1fs\x1fnew\x1f" "c\n"
                     "Kcolumn\x1fs\x1fnew\x1f" "c0\n"
                     "Ktable\x1fs\x1fnew\n"
@@ -1247,7 +1247,7 @@ START_TEST(test_renames_decide)
     ck_assert(p.steps[2].why != NULL);
     sctl_plan_free(&p);
 
-    p = renames_for("sctl-facets 1\n");
+    p = renames_for("sctl-facets 2\n");
     ck_assert_int_eq(p.len, 0);
     sctl_plan_free(&p);
 }
