@@ -85,10 +85,13 @@ help:
 	@echo "                tamper, verify again, repair; access tests; the access"
 	@echo "                matrix of each project proven by the tests it emits;"
 	@echo "                schema changes over rows (evolve.sh); each project's"
-	@echo "                HTML report rendered by headless Chromium;"
-	@echo "                renames (renamed from) on a database with rows"
-	@echo "                schema evolution; migration files (schemac diff) run"
-	@echo "                by psql, and rollback"
+	@echo "                HTML report rendered by headless Chromium; renames"
+	@echo "                (renamed from) on a database with rows; migration files"
+	@echo "                (schemac diff) run by psql, and rollback; undeclared"
+	@echo "                objects dropped or ignored, locks shown, NOT VALID +"
+	@echo "                VALIDATE, --online, lock timeouts; the verify fast path"
+	@echo "                against a tamper of each kind; faults (signals, kill -9,"
+	@echo "                a silent server, privileges)"
 	@echo "make fmt-test   schemac fmt over every .schema: same SQL, idempotent"
 	@echo "make ecosystem  make install into a temporary prefix (moved, then used"
 	@echo "                from another directory), uninstall, CLI conventions,"
@@ -98,9 +101,9 @@ help:
 	@echo "                (/usr/local) and DESTDIR as usual; make uninstall"
 	@echo "make deb        schemac_VERSION_ARCH.deb (dpkg-deb); make deb-test"
 	@echo "                installs it with apt, uses it and removes it (root)"
-	@echo "                faults (signals, kill -9, silent server, privileges)"
-	@echo "make bench      compile/build/apply/verify times for 1,000 and 10,000"
-	@echo "                tables, beside psql -1 -f"
+	@echo "make bench      compile/build/apply/verify/plan times for 100, 1,000 and"
+	@echo "                10,000 tables, beside psql -1 -f (BENCH_BASELINE=other"
+	@echo "                schemac beside it, BENCH_SIZES, BENCH_REPEAT)"
 	@echo "make deps       install missing Debian packages (apt-get)"
 	@echo "make clean      remove build/ and bin/"
 
@@ -303,6 +306,7 @@ e2e: all
 	tests/e2e/migrate.sh
 	tests/e2e/faults.sh
 	tests/e2e/online.sh
+	tests/e2e/fastpath.sh
 
 bench: all
 	tests/bench/run.sh

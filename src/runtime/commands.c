@@ -38,29 +38,62 @@ int cmd_fail(int status, char *err)
     return status;
 }
 
+/* Whether planning on live would do nothing: a clean verify is noted
+ * only then, since the fast path plans on the declared state. */
+static bool nothing_to_do(Ctx *c, const SctlDeclared *d,
+                          const SctlFacets *live, const SctlDiffs *diffs)
+{
+    SctlPlan plan = {0};
+    sctl_plan(c->s, d, live, NULL, diffs, &plan);   /* no dependents: */
+    bool none = plan.len == 0;                    /* nothing is dropped */
+    sctl_plan_free(&plan);
+    return none;
+}
+
+/* When the catalog is as it was at the last clean verify (fastpath.c),
+ * the live state is the declared state and is not read. */
 int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
                 SctlDiffs *diffs)
 {
-    char *err = NULL;
+    char *err = NULL, *fp = NULL;
     cmd_phase("(before reading)");
-    *live = sctl_read_facets(c->conn.pg, c->s->schemas, c->s->nschemas, &err);
+    memset(diffs, 0, sizeof *diffs);
+    if (sctl_known_clean(c->conn.pg, c->s)) {
+        *live = sctl_facets_share(d->facets);
+        cmd_phase("catalog unchanged");
+        int status = cmd_renames(c, live);  /* none pending: clears the last */
+        if (status != SCTL_OK)
+            sctl_facets_free(*live);
+        return status;
+    }
+    cmd_phase("fingerprint");
+    *live = sctl_read_facets_fp(c->conn.pg, c->s->schemas, c->s->nschemas,
+                                &fp, &err);
     if (!*live)
         return cmd_fail(SCTL_USAGE, err);
     cmd_phase("read the catalog");
     int status = cmd_renames(c, live);
     if (status != SCTL_OK) {
         sctl_facets_free(*live);
+        free(fp);
         return status;
     }
-    memset(diffs, 0, sizeof *diffs);
     sctl_diff(c->s, d, *live, diffs);
     if (!sctl_read_undeclared(c->conn.pg, c->s, d->facets,
                               &diffs->undeclared, &err)) {
         sctl_diffs_free(diffs);
         sctl_facets_free(*live);
         *live = NULL;
+        free(fp);
         return cmd_fail(SCTL_USAGE, err);
     }
+    /* after pending renames, live is what they would make, not what fp
+     * saw */
+    if (fp && c->renames.len == 0 && diffs->len == 0 &&
+        diffs->undeclared.len == 0 &&
+        nothing_to_do(c, d, *live, diffs))
+        sctl_remember_clean(c->conn.pg, c->s, fp);
+    free(fp);
     cmd_phase("compare");
     return SCTL_OK;
 }

@@ -31,7 +31,10 @@
  * catalog caches, so the pg_get_*def calls cost several times more there.
  * Catalog statistics are often stale (pg_description estimated at 2 rows
  * when it has 10,000), which led to nested loops that took seconds; every
- * query here reads in bulk, where hash joins are linear and safe.
+ * query here reads in bulk, where hash joins are linear and safe.  But
+ * enable_nestloop = off adds the planner's disabled-node cost, which lifts
+ * the estimates past every jit_*_above_cost: JIT compiling one query took
+ * 0.45 s, more than the reading, hence jit = off.
  */
 static const char SQL_SETTINGS[] =
     "SET LOCAL search_path = pg_catalog, pg_temp;"
@@ -44,7 +47,8 @@ static const char SQL_SETTINGS[] =
     "SET LOCAL bytea_output = hex;"
     "SET LOCAL lc_monetary = 'C';"
     "SET LOCAL max_parallel_workers_per_gather = 0;"
-    "SET LOCAL enable_nestloop = off";
+    "SET LOCAL enable_nestloop = off;"
+    "SET LOCAL jit = off";
 
 /* One snapshot for all queries, so the kinds agree with each other. */
 static const char SQL_BEGIN[] =
@@ -221,15 +225,54 @@ static const char SQL_CONSTRAINTS[] =
     COMMENT_JOIN("pg_constraint", "k.oid", "0")
     "WHERE" RELS_WHERE("('r', 'p')");
 
+/*
+ * A plain btree index (key columns only, each with its type's default
+ * operator class and the column's collation) printed from raw columns as
+ * pg_get_indexdef prints it (a test compares the two); per-row
+ * pg_get_indexdef was a third of the reading, in a new session half as
+ * much again as this.  (Constraints the same way were no faster: the
+ * key column joins cost what pg_get_constraintdef does.)  Expressions, predicates
+ * and everything rarer are left to pg_get_indexdef.  ASC/DESC and NULLS
+ * as pg_get_indexdef: NULLS FIRST is the default of DESC only.  403 is
+ * btree's fixed OID (BTREE_AM_OID).
+ */
+#define IDX_COLS                                                           \
+    "(SELECT i.indexrelid AS oid, bool_and(o.opcdefault AND o.opcintype ="\
+    " a.atttypid AND i.indcollation[s.k] = a.attcollation) AS plain,"     \
+    " string_agg(quote_ident(a.attname) || CASE WHEN i.indoption[s.k] & 1"\
+    " = 1 THEN ' DESC' || CASE WHEN i.indoption[s.k] & 2 = 0 THEN"        \
+    " ' NULLS LAST' ELSE '' END WHEN i.indoption[s.k] & 2 = 2 THEN"       \
+    " ' NULLS FIRST' ELSE '' END, ', ' ORDER BY s.k) AS names"            \
+    " FROM pg_index i CROSS JOIN LATERAL generate_series(0,"              \
+    " i.indnkeyatts - 1) s(k)"                                             \
+    " JOIN pg_attribute a ON a.attrelid = i.indrelid"                     \
+    "  AND a.attnum = i.indkey[s.k]"                                       \
+    " JOIN pg_opclass o ON o.oid = i.indclass[s.k]"                       \
+    " WHERE i.indexprs IS NULL AND i.indpred IS NULL"                     \
+    " AND i.indnatts = i.indnkeyatts AND NOT i.indnullsnotdistinct"       \
+    " AND i.indrelid IN (SELECT r.oid FROM pg_class r JOIN pg_namespace m"\
+    "  ON m.oid = r.relnamespace WHERE " MANAGED("m") ")"                 \
+    " GROUP BY i.indexrelid)"
+
+#define IDX_RAW                                                            \
+    "CASE WHEN ik.plain AND ic.reloptions IS NULL AND ic.relam = 403"     \
+    " THEN 'CREATE ' || CASE WHEN i.indisunique THEN"      \
+    " 'UNIQUE ' ELSE '' END || 'INDEX ' || quote_ident(ic.relname) ||"    \
+    " ' ON ' || CASE WHEN c.relkind = 'p' THEN 'ONLY ' ELSE '' END ||"    \
+    " quote_ident(n.nspname) || '.' || quote_ident(c.relname) ||"         \
+    " ' USING btree (' || ik.names || ')' END"
+
 /* A foreign key's conindid is the referenced table's index: only the
  * table's own unique, primary key and exclusion constraints are backed. */
 static const char SQL_INDEXES[] =
     "SELECT n.nspname AS k_schema, c.relname AS k_table,"
-    " ic.relname AS k_name, pg_get_indexdef(i.indexrelid) AS definition,"
+    " ic.relname AS k_name,"
+    " coalesce(" IDX_RAW ", pg_get_indexdef(i.indexrelid)) AS definition,"
     " k.conname AS \"constraint\", i.indisvalid AS valid,"
     " d.description AS comment"
     RELS "JOIN pg_index i ON i.indrelid = c.oid"
     " JOIN pg_class ic ON ic.oid = i.indexrelid"
+    " LEFT JOIN " IDX_COLS " ik ON ik.oid = i.indexrelid"
     " LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid"
     "  AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')"
     COMMENT_JOIN("pg_class", "i.indexrelid", "0")
@@ -428,6 +471,7 @@ struct SctlFacets {
     const SctlFacet **parts; /* facets with a table, grouped by it */
     PGresult **results;     /* read maps point into these, not copies */
     int nresults;
+    int shares;             /* owners besides the first (facets_share) */
 };
 
 /* n bytes from the current chunk at a multiple of align (a power of 2). */
@@ -489,10 +533,20 @@ static SctlFacet *facet_add(SctlFacets *f)
     return fc;
 }
 
+SctlFacets *sctl_facets_share(SctlFacets *f)
+{
+    f->shares++;
+    return f;
+}
+
 void sctl_facets_free(SctlFacets *f)
 {
     if (!f)
         return;
+    if (f->shares > 0) {
+        f->shares--;
+        return;
+    }
     while (f->chunks) {
         Chunk *next = f->chunks->next;
         free(f->chunks);
@@ -909,11 +963,22 @@ static bool session_end(PGconn *conn, bool own, char **err)
     return ok;
 }
 
+/* The fingerprint (if asked) comes after the settings, so it is not JIT
+ * compiled either. */
 static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
-                     SctlFacets *f, char **err)
+                     char **fingerprint, SctlFacets *f, char **err)
 {
     if (!exec_cmd(conn, SQL_SETTINGS, err))
         return false;
+    if (fingerprint) {
+        char *fp_err = NULL;
+        *fingerprint = sctl_fingerprint(conn, schemas, nschemas, &fp_err);
+        if (!*fingerprint)
+            set_err(err, "facets: %s", fp_err);
+        free(fp_err);
+        if (!*fingerprint)
+            return false;
+    }
     char *arr = text_array(schemas, nschemas);
     bool ok = true;
     for (size_t i = 0; ok && i < NQUERIES; i++)
@@ -929,14 +994,31 @@ static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
 SctlFacets *sctl_read_facets(PGconn *conn, const char *const *schemas,
                              int nschemas, char **err)
 {
+    return sctl_read_facets_fp(conn, schemas, nschemas, NULL, err);
+}
+
+/* The fingerprint is taken in the snapshot every query reads, so only in
+ * a transaction of the reader's own: in the caller's, each statement may
+ * see another one. */
+SctlFacets *sctl_read_facets_fp(PGconn *conn, const char *const *schemas,
+                                int nschemas, char **fingerprint,
+                                char **err)
+{
     bool own;
     *err = NULL;
+    if (fingerprint)
+        *fingerprint = NULL;
     if (!session_begin(conn, &own, err))
         return NULL;
     SctlFacets *f = facets_new();
-    bool ok = read_all(conn, schemas, nschemas, f, err);
+    bool ok = read_all(conn, schemas, nschemas,
+                       own ? fingerprint : NULL, f, err);
     ok = session_end(conn, own, err) && ok;
     if (!ok) {
+        if (fingerprint) {
+            free(*fingerprint);
+            *fingerprint = NULL;
+        }
         sctl_facets_free(f);
         return NULL;
     }
@@ -949,7 +1031,7 @@ SctlFacets *sctl_read_facets(PGconn *conn, const char *const *schemas,
 /*
  * The cache format, one line per item, text only:
  *
- *   sctl-facets 1          header (version)
+ *   sctl-facets 2          header (version)
  *   K<key>                 a facet; kind and parts are read from the key
  *   F<name>\t<value>       a field of the facet above, in order
  *
@@ -957,7 +1039,10 @@ SctlFacets *sctl_read_facets(PGconn *conn, const char *const *schemas,
  * tab are written \\ \n \r \t; a value that is exactly \N is SQL NULL
  * (a text "\N" is written \\N).  Facets come in key order.
  */
-#define DUMP_HEADER "sctl-facets 1\n"
+/* The version changes whenever the reader may print a field otherwise
+ * (2: indexes from raw columns), so that a cache of the old reader's
+ * values is never compared with the new one's. */
+#define DUMP_HEADER "sctl-facets 2\n"
 
 typedef struct Buf {
     char *data;

@@ -261,6 +261,8 @@ bool sctl_declared(const SctlConn *c, const SctlSchema *s, SctlDeclared *d,
 bool sctl_declared_store(PGconn *conn, const SctlSchema *s,
                          const SctlDeclared *d, char **err)
 {
+    if (!sctl_clean_memo_ensure(conn, err))
+        return false;
     if (d->from_cache)
         return true;
     char *text = dump_cache(s, d);

@@ -128,6 +128,28 @@ char *sctl_object_key(const SctlObject *o);
 /* Serialises facets to text and back (the normal-form cache). */
 char *sctl_facets_dump(const SctlFacets *f);
 SctlFacets *sctl_facets_load(const char *text);
+/* As sctl_read_facets; when the read ran in a snapshot of its own,
+ * *fingerprint is the catalog's (sctl_fingerprint) in that same snapshot,
+ * else NULL (malloc'd). */
+SctlFacets *sctl_read_facets_fp(PGconn *conn, const char *const *schemas,
+                                int nschemas, char **fingerprint,
+                                char **err);
+/* One more owner of f: each sctl_facets_free drops one (returns f). */
+SctlFacets *sctl_facets_share(SctlFacets *f);
+
+/* ---------------------------------------------------------- fastpath.c */
+
+/* The catalog rows every facet is printed from, summed (malloc'd); NULL
+ * and *err on failure. */
+char *sctl_fingerprint(PGconn *conn, const char *const *schemas, int n,
+                       char **err);
+/* True when the last clean verify of this schema saw this fingerprint:
+ * the catalog reads as the declared state.  False on any doubt. */
+bool sctl_known_clean(PGconn *conn, const SctlSchema *s);
+/* Notes a clean comparison read at fp (on its own; failure ignored). */
+void sctl_remember_clean(PGconn *conn, const SctlSchema *s, const char *fp);
+/* Creates schemactl.clean_at (inside the caller's transaction). */
+bool sctl_clean_memo_ensure(PGconn *conn, char **err);
 
 /* ----------------------------------------------------------- connect.c */
 

@@ -1,16 +1,39 @@
 #!/usr/bin/env bash
 # make bench: schemas of N tenant tables (a foreign key, three indexes, RLS
-# with three policies, a grant and a comment each); prints compile time,
-# build time, apply time beside psql -1 -f of the same SQL on the same
-# server, and verify time.  Sizes: BENCH_SIZES (default "1000 10000").
+# with three policies, a grant and a comment each), timed on one server
+# beside `psql -1 -f` of the same SQL:
+#
+#   compile, build       schemac sql / schemac build
+#   psql -1 -f           the generated SQL by psql, in one transaction
+#   apply, ratio         apply to an empty database, and apply / psql
+#   verify               the first verify after apply (reads the catalog)
+#   verify again         nothing changed since: the fingerprint fast path
+#   plan, apply again    on the up-to-date database
+#   embedded             initdb + start + stop of --embedded (`test`, which
+#                        finds no applied schema there and stops)
+#
+# The server runs with jit = on, PostgreSQL's default (the test servers
+# turn it off), so that what JIT costs a catalog query shows.
+#
+# Environment: BENCH_SIZES (default "100 1000 10000"); BENCH_BASELINE, the
+# schemac of another checkout (say main's bin/schemac), timed beside this
+# one on the same server in the same run; BENCH_REPEAT (default 1): each
+# time is the best of that many runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
-sizes=${BENCH_SIZES:-1000 10000}
+sizes=${BENCH_SIZES:-100 1000 10000}
+repeat=${BENCH_REPEAT:-1}
+impls="this=$repo/bin/schemac"
+if [ -n "${BENCH_BASELINE:-}" ]; then
+  [ -x "$BENCH_BASELINE" ] || { echo "bench: $BENCH_BASELINE: not executable" >&2; exit 2; }
+  impls="baseline=$BENCH_BASELINE $impls"
+fi
 
 work=$(mktemp -d /tmp/schemac-bench.XXXXXX)
 chmod 755 "$work"
 trap 'scripts/pg-tmp.sh stop "$work/pg" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+trap 'exit 1' TERM INT
 
 generate() {  # N FILE
   awk -v n="$1" 'BEGIN {
@@ -37,35 +60,77 @@ generate() {  # N FILE
 }
 
 now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }'; }
+
+# timed CMD...: the seconds CMD took; its output is dropped, a failure
+# stops the bench with its message (it runs in a command substitution, so
+# it stops the bench itself, whose trap removes the server).
+timed() {
+  local t out
+  t=$(now)
+  if ! out=$("$@" 2>&1); then
+    printf 'bench: failed: %s\n%s\n' "$*" "$out" >&2
+    kill -TERM $$
+    exit 1
+  fi
+  since "$t"
+}
 
 env_lines=$(scripts/pg-tmp.sh start "$work/pg")
 eval "$env_lines"
 export PGHOST PGPORT PGUSER
+psql -X -q -c "ALTER SYSTEM SET jit = on" -c "SELECT pg_reload_conf()" >/dev/null
 url() { echo "postgresql:///$1?host=$PGHOST&port=$PGPORT&user=$PGUSER"; }
 
-printf '%-7s %9s %9s %11s %9s %7s %9s %11s\n' tables compile build "psql -1 -f" apply ratio verify "peak RSS"
+# phases IMPL N DIR: apply (best of $repeat, each on a new database), then
+# the rest on the last one.  Prints the seconds, space separated.
+phases() {
+  local bin=$3/bin/$1 db="$1$2" apply="" verify again plan reapply i
+  for ((i = 0; i < repeat; i++)); do
+    dropdb --if-exists "$db" 2>/dev/null
+    createdb -T template0 "$db"
+    apply=$(min "$apply" "$(timed "$bin" apply --db "$(url "$db")")")
+  done
+  verify=$(timed "$bin" verify --db "$(url "$db")")
+  again=$(timed "$bin" verify --db "$(url "$db")")
+  plan=$(timed "$bin" plan --db "$(url "$db")")
+  reapply=$(timed "$bin" apply --db "$(url "$db")")
+  dropdb "$db"
+  echo "$apply $verify $again $plan $reapply"
+}
+
+ms() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.3f", s * 1000 / n }'; }
+
+printf '%-6s %-9s %8s %8s %10s %8s %6s %8s %8s %8s %8s %9s %13s\n' \
+  tables schemac compile build "psql -1 -f" apply ratio verify "again" \
+  plan "apply2" embedded "ms/table a,v"
 for n in $sizes; do
   dir="$work/s$n"
   mkdir -p "$dir/schema"
   generate "$n" "$dir/schema/bench.schema"
-  t=$(now); "$repo/bin/schemac" sql "$dir/schema" > "$dir/bench.sql"; compile=$(since "$t")
-  rss=0  # GNU time reports the compiler's peak memory, where installed
-  if [ -x /usr/bin/time ]; then
-    rss=$( { /usr/bin/time -f '%M' "$repo/bin/schemac" sql "$dir/schema" >/dev/null; } 2>&1 | tail -n 1)
-  fi
-  t=$(now)
-  (cd "$dir" && "$repo/bin/schemac" build schema -o "bin/b$n" >/dev/null)
-  build=$(since "$t")
-  createdb -T template0 "p$n"
-  t=$(now); psql -X -q -v ON_ERROR_STOP=1 -1 -d "p$n" -f "$dir/bench.sql" >/dev/null; psql_s=$(since "$t")
-  createdb -T template0 "a$n"
-  t=$(now); "$dir/bin/b$n" apply --db "$(url "a$n")" >/dev/null; apply=$(since "$t")
-  t=$(now); "$dir/bin/b$n" verify --db "$(url "a$n")" >/dev/null; verify=$(since "$t")
-  ratio=$(awk -v a="$apply" -v p="$psql_s" 'BEGIN { printf "%.2f", a / p }')
-  printf '%-7s %8ss %8ss %10ss %8ss %6sx %8ss %8s MB\n' "$n" "$compile" "$build" \
-    "$psql_s" "$apply" "$ratio" "$verify" "$((rss / 1024))"
+  "$repo/bin/schemac" sql "$dir/schema" > "$dir/bench.sql"
+  psql_s=""
+  for ((i = 0; i < repeat; i++)); do
+    dropdb --if-exists "p$n" 2>/dev/null
+    createdb -T template0 "p$n"
+    psql_s=$(min "$psql_s" "$(timed psql -X -q -v ON_ERROR_STOP=1 -1 -d "p$n" -f "$dir/bench.sql")")
+  done
   dropdb "p$n"
-  dropdb "a$n"
+  for impl in $impls; do
+    name=${impl%%=*} schemac=${impl#*=}
+    compile=$(timed "$schemac" sql "$dir/schema")
+    build=$(cd "$dir" && timed "$schemac" build schema -o "bin/$name")
+    read -r apply verify again plan reapply <<<"$(phases "$name" "$n" "$dir")"
+    # test needs no declared state and refuses a database that does not
+    # hold the schema: what is left is initdb, start, connect and stop
+    t=$(now); "$dir/bin/$name" test --embedded >/dev/null 2>&1 || true
+    embedded=$(since "$t")
+    ratio=$(awk -v a="$apply" -v p="$psql_s" 'BEGIN { printf "%.2f", a / p }')
+    printf '%-6s %-9s %7ss %7ss %9ss %7ss %5sx %7ss %7ss %7ss %7ss %8ss %6s,%6s\n' \
+      "$n" "$name" "$compile" "$build" "$psql_s" "$apply" "$ratio" "$verify" \
+      "$again" "$plan" "$reapply" "$embedded" "$(ms "$apply" "$n")" \
+      "$(ms "$verify" "$n")"
+  done
   rm -rf "$dir"
 done

@@ -220,9 +220,9 @@ fi
 
 # ------------------------------------- a bad default named at its column
 mkdir -p "$work/baddef"
-# (a literal the column cannot read is the compiler's to refuse; a cast
-# through text only the server evaluates)
-printf "table t {\n  id int primary key;\n  note text;\n  qty int default ('abc'::text)::int;\n}\n" \
+# (a literal the column cannot read is the compiler's to refuse; a
+# sequence that does not exist only the server knows of)
+printf "table t {\n  id int primary key;\n  note text;\n  qty bigint default nextval('no_such_seq');\n}\n" \
   >"$work/baddef/schema.schema"
 (cd "$work" && "$repo/bin/schemac" build baddef/schema.schema -o bin/baddef) >/dev/null 2>&1
 psql -X -q -d postgres -c 'create database baddef'

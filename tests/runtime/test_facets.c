@@ -630,6 +630,133 @@ START_TEST(test_tamper)
 }
 END_TEST
 
+/* ------------------------------------------------------------ fingerprint */
+
+static char *fingerprint(PGconn *c)
+{
+    char *err = NULL;
+    char *fp = sctl_fingerprint(c, managed, NMANAGED, &err);
+    ck_assert_msg(fp != NULL, "fingerprint: %s", err ? err : "?");
+    return fp;
+}
+
+/* The fast path may only say "unchanged" if the fingerprint is: every
+ * tamper the reader sees must move it, and undoing it (the rollback)
+ * must not leave it moved, or the fast path would never be taken. */
+START_TEST(test_tamper_moves_fingerprint)
+{
+    const Tamper *t = &tampers[_i];
+    PGconn *c = connect_db("b");
+    char *before = fingerprint(c);
+    const char *begin[] = {"BEGIN", t->sql, NULL};
+    run_all(c, begin);
+    char *during = fingerprint(c);
+    const char *end[] = {"ROLLBACK", NULL};
+    run_all(c, end);
+    char *after = fingerprint(c);
+    ck_assert_msg(strcmp(before, during) != 0, "%s left the fingerprint %s",
+                  t->sql, before);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(during);
+    free(after);
+    PQfinish(c);
+}
+END_TEST
+
+/* The reader takes the fingerprint in its own snapshot only; in the
+ * caller's transaction each statement may see another state. */
+START_TEST(test_read_gives_fingerprint_in_own_snapshot)
+{
+    PGconn *c = connect_db("b");
+    char *err = NULL, *fp = NULL;
+    char *outside = fingerprint(c);
+    SctlFacets *f = sctl_read_facets_fp(c, managed, NMANAGED, &fp, &err);
+    ck_assert_msg(f != NULL, "%s", err ? err : "?");
+    ck_assert_ptr_nonnull(fp);
+    ck_assert_str_eq(fp, outside);
+    sctl_facets_free(f);
+    free(fp);
+    const char *begin[] = {"BEGIN", NULL};
+    run_all(c, begin);
+    f = sctl_read_facets_fp(c, managed, NMANAGED, &fp, &err);
+    ck_assert_msg(f != NULL, "%s", err ? err : "?");
+    ck_assert_ptr_null(fp);
+    sctl_facets_free(f);
+    const char *end[] = {"ROLLBACK", NULL};
+    run_all(c, end);
+    free(outside);
+    PQfinish(c);
+}
+END_TEST
+
+/* A shared map lives until its last owner frees it. */
+START_TEST(test_share_keeps_map)
+{
+    SctlFacets *f = read_db("a");
+    SctlFacets *g = sctl_facets_share(f);
+    ck_assert_ptr_eq(f, g);
+    sctl_facets_free(f);
+    ck_assert_ptr_nonnull(sctl_facet(g, "schema\x1f" "app"));
+    sctl_facets_free(g);
+}
+END_TEST
+
+/* ------------------------------------------------------------ raw columns */
+
+/* Indexes of every shape the raw-column printing covers or leaves to
+ * pg_get_indexdef; created in b inside a transaction, rolled back. */
+static const char *const index_shapes[] = {
+    "BEGIN",
+    "CREATE INDEX s_desc ON app.posts (created DESC)",
+    "CREATE INDEX s_desc_last ON app.posts (created DESC NULLS LAST)",
+    "CREATE INDEX s_first ON app.posts (created NULLS FIRST)",
+    "CREATE UNIQUE INDEX s_multi ON app.posts (user_id, id DESC)",
+    "CREATE INDEX s_coll ON app.posts (body COLLATE \"C\")",
+    "CREATE INDEX s_ops ON app.posts (body text_pattern_ops)",
+    "CREATE INDEX s_expr ON app.posts (lower(body))",
+    "CREATE INDEX s_part ON app.posts (user_id) WHERE body IS NOT NULL",
+    "CREATE INDEX s_incl ON app.posts (user_id) INCLUDE (body)",
+    "CREATE INDEX s_with ON app.posts (user_id) WITH (fillfactor = 70)",
+    "CREATE INDEX s_hash ON app.posts USING hash (body)",
+    "CREATE UNIQUE INDEX s_nnd ON app.posts (body) NULLS NOT DISTINCT",
+    "CREATE INDEX s_parted ON app.events (at)",
+    "CREATE INDEX \"S Quoted\" ON app.posts (\"user_id\")",
+    NULL,
+};
+
+/* Every index definition the reader prints is what pg_get_indexdef
+ * prints, whichever way the reader took. */
+START_TEST(test_index_definitions_as_pg_get_indexdef)
+{
+    PGconn *c = connect_db("b");
+    run_all(c, index_shapes);
+    SctlFacets *f = read_conn(c);
+    PGresult *r = PQexec(c, "SET search_path = pg_catalog;"
+        "SELECT n.nspname, t.relname, x.relname,"
+        " pg_get_indexdef(i.indexrelid) FROM pg_index i"
+        " JOIN pg_class x ON x.oid = i.indexrelid"
+        " JOIN pg_class t ON t.oid = i.indrelid"
+        " JOIN pg_namespace n ON n.oid = t.relnamespace"
+        " WHERE n.nspname = 'app'");
+    ck_assert_int_eq(PQresultStatus(r), PGRES_TUPLES_OK);
+    ck_assert_int_ge(PQntuples(r), 16);
+    for (int i = 0; i < PQntuples(r); i++) {
+        char *key = sctl_printf("index\x1f%s\x1f%s\x1f%s", PQgetvalue(r, i, 0),
+                                PQgetvalue(r, i, 1), PQgetvalue(r, i, 2));
+        const SctlFacet *fc = sctl_facet(f, key);
+        ck_assert_msg(fc != NULL, "no facet %s", key);
+        ck_assert_str_eq(sctl_field(fc, "definition"), PQgetvalue(r, i, 3));
+        free(key);
+    }
+    PQclear(r);
+    const char *end[] = {"ROLLBACK", NULL};
+    run_all(c, end);
+    sctl_facets_free(f);
+    PQfinish(c);
+}
+END_TEST
+
 /* ------------------------------------------------------------ session */
 
 static char *show_search_path(PGconn *c)
@@ -833,7 +960,7 @@ END_TEST
 
 START_TEST(test_load_by_hand)
 {
-    const char *text = "sctl-facets 1\n"
+    const char *text = "sctl-facets 2\n"
                        "Kschema\x1f" "s\n"
                        "Facl\t\\N\n"
                        "Fcomment\t\n"
@@ -868,17 +995,18 @@ END_TEST
 
 static const char *const bad_dumps[] = {
     "",
-    "sctl-facets 2\n",
-    "sctl-facets 1",
-    "sctl-facets 1\nFname\tvalue\n",
-    "sctl-facets 1\nKnosuchkind\x1fx\n",
-    "sctl-facets 1\nKrole\n",
-    "sctl-facets 1\nKtable\x1fonly\n",
-    "sctl-facets 1\nKrole\x1fr\x1f" "extra\n",
-    "sctl-facets 1\nKrole\x1fr\nFno tab\n",
-    "sctl-facets 1\nKrole\x1fr\nFlogin\t\\q\n",
-    "sctl-facets 1\nKrole\x1fr\nFlogin\tt",
-    "sctl-facets 1\nKrole\x1fr\nXjunk\n",
+    "sctl-facets 3\n",
+    "sctl-facets 1\n",  /* the old reader's cache: never compared */
+    "sctl-facets 2",
+    "sctl-facets 2\nFname\tvalue\n",
+    "sctl-facets 2\nKnosuchkind\x1fx\n",
+    "sctl-facets 2\nKrole\n",
+    "sctl-facets 2\nKtable\x1fonly\n",
+    "sctl-facets 2\nKrole\x1fr\x1f" "extra\n",
+    "sctl-facets 2\nKrole\x1fr\nFno tab\n",
+    "sctl-facets 2\nKrole\x1fr\nFlogin\t\\q\n",
+    "sctl-facets 2\nKrole\x1fr\nFlogin\tt",
+    "sctl-facets 2\nKrole\x1fr\nXjunk\n",
 };
 
 START_TEST(test_load_rejects)
@@ -890,13 +1018,13 @@ END_TEST
 
 START_TEST(test_load_empty)
 {
-    SctlFacets *f = sctl_facets_load("sctl-facets 1\n");
+    SctlFacets *f = sctl_facets_load("sctl-facets 2\n");
     ck_assert(f != NULL);
     ck_assert_int_eq(sctl_facet_count(f), 0);
     ck_assert_ptr_null(sctl_facet(f, "role\x1fx"));
     ck_assert_ptr_null(sctl_facet_at(f, 0));
     char *d = sctl_facets_dump(f);
-    ck_assert_str_eq(d, "sctl-facets 1\n");
+    ck_assert_str_eq(d, "sctl-facets 2\n");
     free(d);
     sctl_facets_free(f);
 }
@@ -926,11 +1054,13 @@ static const char BIG_BATCH_SQL[] =
     " COMMENT ON TABLE big.t%%1$s IS ''table %%1$s''', i);"
     " END LOOP; END $$";
 
-static void make_big(PGconn *c)
+/* Tables from..to, in batches (the schema with the first). */
+static void make_big(PGconn *c, int from, int to)
 {
     const char *head[] = {"CREATE SCHEMA big", NULL};
-    run_all(c, head);
-    for (int lo = 1; lo <= BIG_TABLES; lo += BIG_BATCH) {
+    if (from == 1)
+        run_all(c, head);
+    for (int lo = from; lo <= to; lo += BIG_BATCH) {
         char sql[sizeof BIG_BATCH_SQL + 32];
         snprintf(sql, sizeof sql, BIG_BATCH_SQL, lo, lo + BIG_BATCH - 1);
         const char *one[] = {sql, NULL};
@@ -995,12 +1125,23 @@ static void time_dump_load(const SctlFacets *f)
     sctl_facets_free(g);
 }
 
+static double cold_read(SctlFacets **f)
+{
+    PGconn *c = connect_db("big");
+    double secs;
+    *f = timed_read(c, &secs);
+    PQfinish(c);
+    return secs;
+}
+
 /*
  * The first read in a new session pays for PostgreSQL building its
  * relation cache (pg_get_indexdef and pg_get_expr open each table); a
- * second read on the same session does not.  The bounds only catch a
- * regression (a quadratic plan took 19 s), loose enough for a loaded
- * 2-core machine (6.3 s seen); the figures are make bench's to give.
+ * second read on the same session does not.  Times on a shared machine
+ * vary several-fold, so what is checked is that reading is linear: ten
+ * times the tables may take at most thirty times as long as the first
+ * thousand (a quadratic plan took 19 s, a hundred times).  The figures
+ * are printed; make bench measures against targets.
  */
 START_TEST(test_read_10000_tables)
 {
@@ -1009,19 +1150,24 @@ START_TEST(test_read_10000_tables)
     run_all(c, mk);
     PQfinish(c);
     c = connect_db("big");
-    make_big(c);
+    make_big(c, 1, BIG_BATCH);
+    SctlFacets *f;
+    double small = cold_read(&f);
+    sctl_facets_free(f);
+    make_big(c, BIG_BATCH + 1, BIG_TABLES);
     PQfinish(c);
+    double cold = cold_read(&f);
     c = connect_db("big");
-    double cold, warm;
-    SctlFacets *f = timed_read(c, &cold);
+    double warm;
     sctl_facets_free(timed_read(c, &warm));
     printf("facets: read %d facets of %d tables: %.3f s in a new session,"
-           " %.3f s again\n", sctl_facet_count(f), BIG_TABLES, cold, warm);
+           " %.3f s again; %d tables: %.3f s\n", sctl_facet_count(f),
+           BIG_TABLES, cold, warm, BIG_BATCH, small);
     check_big(f);
     time_dump_load(f);
     fflush(stdout);
-    ck_assert_msg(cold < 15.0, "first read took %.3f s", cold);
-    ck_assert_msg(warm < 10.0, "second read took %.3f s", warm);
+    ck_assert_msg(cold < 30 * small, "10,000 tables took %.3f s, 1,000 "
+                  "%.3f s", cold, small);
     sctl_facets_free(f);
     PQfinish(c);
 }
@@ -1063,7 +1209,7 @@ static const char *step_text(const SctlPlan *p, int i)
  * name; new name there: nothing; both: refused, naming both. */
 START_TEST(test_renames_decide)
 {
-    SctlPlan p = renames_for("sctl-facets 1\n"
+    SctlPlan p = renames_for("sctl-facets 2\n"
                              "Kcolumn\x1fs\x1fold\x1f" "c0\n"
                              "Ktable\x1fs\x1fold\n"
                              "Ktype\x1fs\x1f" "e\n"
@@ -1076,7 +1222,7 @@ START_TEST(test_renames_decide)
                      "ALTER TYPE s.e RENAME VALUE 'was' TO 'now'");
     sctl_plan_free(&p);
 
-    p = renames_for("sctl-facets 1\n"
+    p = renames_for("sctl-facets 2\n"
                     "Kcolumn\x1fs\x1fnew\x1f" "c\n"
                     "Ktable\x1fs\x1fnew\n"
                     "Ktype\x1fs\x1f" "e\n"
@@ -1084,7 +1230,7 @@ START_TEST(test_renames_decide)
     ck_assert_int_eq(p.len, 0);
     sctl_plan_free(&p);
 
-    p = renames_for("sctl-facets 1\n"
+    p = renames_for("sctl-facets 2\n"
                     "Kcolumn\x1fs\x1fnew\x1f" "c\n"
                     "Kcolumn\x1fs\x1fnew\x1f" "c0\n"
                     "Ktable\x1fs\x1fnew\n"
@@ -1101,7 +1247,7 @@ START_TEST(test_renames_decide)
     ck_assert(p.steps[2].why != NULL);
     sctl_plan_free(&p);
 
-    p = renames_for("sctl-facets 1\n");
+    p = renames_for("sctl-facets 2\n");
     ck_assert_int_eq(p.len, 0);
     sctl_plan_free(&p);
 }
@@ -1127,6 +1273,10 @@ Suite *make_facets_suite(void)
     tcase_add_test(db, test_function_definition);
     tcase_add_test(db, test_unmanaged_not_read);
     tcase_add_loop_test(db, test_tamper, 0, NTAMPERS);
+    tcase_add_loop_test(db, test_tamper_moves_fingerprint, 0, NTAMPERS);
+    tcase_add_test(db, test_read_gives_fingerprint_in_own_snapshot);
+    tcase_add_test(db, test_share_keeps_map);
+    tcase_add_test(db, test_index_definitions_as_pg_get_indexdef);
     tcase_add_test(db, test_session_left_as_it_was);
     tcase_add_test(db, test_aborted_transaction_is_an_error);
     tcase_add_test(db, test_failed_read_leaves_session_usable);

@@ -1,0 +1,178 @@
+/*
+ * fastpath.c — knowing that nothing changed since the last clean verify,
+ * without reading the catalog.
+ *
+ * The fingerprint sums, per catalog the reader prints from, the row count
+ * and the xmin of every visible row, and a hash of (xmin, ctid).  Any
+ * transactional change of a row (insert, update, delete) gives new rows a
+ * transaction id no earlier row had, so the sums move; the hash makes
+ * coincidences of plain sums (rows removed whose xmins add up to the new
+ * ones) as unlikely as a 32-bit collision per change.  Whole catalogs are
+ * summed, not only the managed schemas' rows: a renamed type or schema
+ * elsewhere changes how managed objects print.  What may move the
+ * fingerprint without changing anything (VACUUM FREEZE, VACUUM FULL of a
+ * catalog, temporary tables) costs only a full comparison; the columns
+ * PostgreSQL updates in place (relpages, reltuples, relhasindex, ...) are
+ * ones the reader never prints.  Roles are summed by content, because
+ * pg_authid's rows cannot be read by everyone.
+ *
+ * A verify whose comparison found nothing, read in one REPEATABLE READ
+ * snapshot with the fingerprint, stores (checksum, fingerprint) in
+ * schemactl.clean_at; a later command that finds the same fingerprint for
+ * the same checksum, reader and server version knows the catalog reads as
+ * the declared state, and skips reading it.
+ */
+#include "schemactl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Changes whenever the reader prints anything differently, so that a
+ * memo of an older reader is never taken for one of this. */
+#define READER_VERSION "facets-2"
+
+#define SUMS(cat)                                                         \
+    "(SELECT count(*) || '/' || coalesce(sum(xmin::text::bigint), 0) ||" \
+    " '/' || coalesce(sum(pg_catalog.hashtext(xmin::text || ctid::text)),"\
+    " 0)"                                                                 \
+    " FROM pg_catalog." cat ")"
+
+static const char SQL_FINGERPRINT[] =
+    "SELECT pg_catalog.md5(pg_catalog.concat_ws(',',"
+    SUMS("pg_namespace") "," SUMS("pg_class") "," SUMS("pg_attribute") ","
+    SUMS("pg_attrdef") "," SUMS("pg_constraint") "," SUMS("pg_index") ","
+    SUMS("pg_policy") "," SUMS("pg_trigger") "," SUMS("pg_proc") ","
+    SUMS("pg_type") "," SUMS("pg_enum") "," SUMS("pg_description") ","
+    SUMS("pg_depend") "," SUMS("pg_inherits") "," SUMS("pg_default_acl") ","
+    SUMS("pg_extension") "," SUMS("pg_rewrite") "," SUMS("pg_collation") ","
+    SUMS("pg_opclass") "," SUMS("pg_operator") "," SUMS("pg_language") ","
+    SUMS("pg_am") "," SUMS("pg_partitioned_table") ","
+    SUMS("pg_auth_members") ","
+    " (SELECT pg_catalog.md5(pg_catalog.string_agg(oid::text || ':' ||"
+    "  rolname || ':' || rolcanlogin::text, ',' ORDER BY oid))"
+    "  FROM pg_catalog.pg_roles),"
+    " current_setting('server_version_num')";
+
+/* Buckets are rows of a table, not catalog rows. */
+static const char SQL_BUCKET_SUMS[] =
+    ", (SELECT count(*) || '/' || coalesce(sum(xmin::text::bigint), 0) ||"
+    " '/' || coalesce(sum(pg_catalog.hashtext(xmin::text || ctid::text)), 0)"
+    " FROM storage.buckets)";
+
+static bool has_buckets(PGconn *conn, const char *const *schemas, int n,
+                        bool *yes, char **err)
+{
+    *yes = false;
+    for (int i = 0; i < n; i++)
+        if (strcmp(schemas[i], "storage") == 0)
+            *yes = true;
+    if (!*yes)
+        return true;
+    PGresult *r = PQexec(conn, "SELECT pg_catalog.to_regclass("
+                         "'storage.buckets') IS NOT NULL");
+    bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    if (ok)
+        *yes = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    else
+        *err = sctl_failure(conn, r, "fingerprint");
+    PQclear(r);
+    return ok;
+}
+
+char *sctl_fingerprint(PGconn *conn, const char *const *schemas, int n,
+                       char **err)
+{
+    bool buckets;
+    *err = NULL;
+    if (!has_buckets(conn, schemas, n, &buckets, err))
+        return NULL;
+    char *sql = sctl_printf("%s%s))", SQL_FINGERPRINT,
+                            buckets ? SQL_BUCKET_SUMS : "");
+    PGresult *r = PQexec(conn, sql);
+    free(sql);
+    char *fp = NULL;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+        fp = sctl_xstrdup(PQgetvalue(r, 0, 0));
+    else
+        *err = sctl_failure(conn, r, "fingerprint");
+    PQclear(r);
+    return fp;
+}
+
+static const char SQL_HAS_MEMO[] =
+    "SELECT pg_catalog.to_regclass('schemactl.clean_at') IS NOT NULL";
+
+static const char SQL_CREATE_MEMO[] =
+    "CREATE TABLE IF NOT EXISTS schemactl.clean_at (\n"
+    "  checksum text PRIMARY KEY,\n"
+    "  reader text NOT NULL,\n"
+    "  server_version int NOT NULL,\n"
+    "  fingerprint text NOT NULL,\n"
+    "  verified_at timestamptz NOT NULL DEFAULT now()\n"
+    ")";
+
+bool sctl_clean_memo_ensure(PGconn *conn, char **err)
+{
+    *err = NULL;
+    if (sctl_query_bool(conn, SQL_HAS_MEMO))
+        return true;
+    return sctl_exec(conn, SQL_CREATE_MEMO, "cannot create schemactl's "
+                     "verify memo", err);
+}
+
+static bool memo_matches(PGconn *conn, const SctlSchema *s)
+{
+    if (!sctl_query_bool(conn, SQL_HAS_MEMO))
+        return false;
+    char *err = NULL;
+    char *fp = sctl_fingerprint(conn, s->schemas, s->nschemas, &err);
+    free(err);
+    if (!fp)
+        return false;
+    char version[16];
+    snprintf(version, sizeof version, "%d", PQserverVersion(conn));
+    const char *params[4] = {s->checksum, READER_VERSION, version, fp};
+    PGresult *r = PQexecParams(conn, "SELECT true FROM schemactl.clean_at "
+                               "WHERE checksum = $1 AND reader = $2 AND "
+                               "server_version = $3::int AND fingerprint = $4",
+                               4, NULL, params, NULL, NULL, 0);
+    bool yes = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    PQclear(r);
+    free(fp);
+    return yes;
+}
+
+/* In the caller's transaction under a savepoint: a failing query here
+ * (a table it may not read) must not abort the apply around it. */
+bool sctl_known_clean(PGconn *conn, const SctlSchema *s)
+{
+    PGTransactionStatusType ts = PQtransactionStatus(conn);
+    if (ts == PQTRANS_IDLE)
+        return memo_matches(conn, s);
+    if (ts != PQTRANS_INTRANS ||
+        !sctl_exec(conn, "SAVEPOINT sctl_fingerprint", NULL, NULL))
+        return false;
+    bool yes = memo_matches(conn, s);
+    if (PQtransactionStatus(conn) != PQTRANS_INTRANS)
+        sctl_exec(conn, "ROLLBACK TO SAVEPOINT sctl_fingerprint", NULL, NULL);
+    sctl_exec(conn, "RELEASE SAVEPOINT sctl_fingerprint", NULL, NULL);
+    return yes;
+}
+
+/* Outside any transaction, on its own: a failure (a read-only server, no
+ * privilege) only means the next verify reads the catalog again. */
+void sctl_remember_clean(PGconn *conn, const SctlSchema *s, const char *fp)
+{
+    if (PQtransactionStatus(conn) != PQTRANS_IDLE ||
+        !sctl_query_bool(conn, SQL_HAS_MEMO))
+        return;
+    char version[16];
+    snprintf(version, sizeof version, "%d", PQserverVersion(conn));
+    const char *params[4] = {s->checksum, READER_VERSION, version, fp};
+    PQclear(PQexecParams(conn,
+        "INSERT INTO schemactl.clean_at (checksum, reader, server_version,"
+        " fingerprint) VALUES ($1, $2, $3::int, $4) ON CONFLICT (checksum)"
+        " DO UPDATE SET reader = EXCLUDED.reader, server_version ="
+        " EXCLUDED.server_version, fingerprint = EXCLUDED.fingerprint,"
+        " verified_at = now()", 4, NULL, params, NULL, NULL, 0));
+}

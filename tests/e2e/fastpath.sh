@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# The verify fast path on a real PostgreSQL: after a clean verify, an
+# unchanged catalog is not read again (--timing says "catalog unchanged"),
+# and a tamper of every kind after such a verify is still found: verify
+# exits 1 and names it, plan shows a repair.  Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+repo=$PWD
+
+passed=0 failed=0
+ok()   { passed=$((passed + 1)); echo "ok: $*"; }
+bad()  { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+work=$(mktemp -d /tmp/schemac-fastpath.XXXXXX)
+chmod 755 "$work"
+cleanup() {
+  scripts/pg-tmp.sh stop "$work/pg" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+build() {  # NAME SCHEMA_DIR
+  (cd "$work" && "$repo/bin/schemac" build "$repo/$2" -o "bin/$1") \
+    >"$work/build-$1.log" 2>&1
+}
+
+env_lines=$(scripts/pg-tmp.sh start "$work/pg") || { echo "cannot start PostgreSQL"; exit 1; }
+eval "$env_lines"
+export PGHOST PGPORT PGUSER
+url() { echo "postgresql:///$1?host=$PGHOST&port=$PGPORT&user=$PGUSER"; }
+sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
+
+build library tests/integration/cases/library/schema || { cat "$work/build-library.log"; exit 1; }
+lib="$work/bin/library"
+createdb -T template0 lib
+
+# A clean verify (the first after a change reads the catalog and notes it
+# clean), then one that must take the fast path.
+cached_clean() {  # WHAT
+  local out st
+  out=$("$lib" verify --db "$(url lib)" 2>&1); st=$?
+  if [ $st -ne 0 ]; then
+    bad "$1: verify is not clean (exit $st): $out"
+    return 1
+  fi
+  out=$("$lib" verify --timing --db "$(url lib)" 2>&1); st=$?
+  if [ $st -eq 0 ] && grep -q 'catalog unchanged' <<<"$out" \
+     && grep -q ' 0 differ' <<<"$out"; then
+    return 0
+  fi
+  bad "$1: a second verify did not take the fast path (exit $st): $out"
+  return 1
+}
+
+out=$("$lib" apply --db "$(url lib)" 2>&1); st=$?
+[ $st -eq 0 ] && ok "first apply" || bad "first apply exit $st: $out"
+out=$("$lib" verify --timing --db "$(url lib)" 2>&1); st=$?
+[ $st -eq 0 ] && ! grep -q 'catalog unchanged' <<<"$out" \
+  && ok "the first verify after apply reads the catalog" || bad "first verify (exit $st): $out"
+cached_clean "after apply" && ok "an unchanged catalog is not read again"
+out=$("$lib" plan --timing --db "$(url lib)" 2>&1)
+grep -q 'catalog unchanged' <<<"$out" && grep -q -- '-- plan: 0 statements' <<<"$out" \
+  && ok "plan takes the fast path: 0 statements" || bad "plan on the fast path: $out"
+out=$("$lib" apply --timing --db "$(url lib)" 2>&1)
+grep -q 'catalog unchanged' <<<"$out" && grep -q '0 statements run' <<<"$out" \
+  && ok "apply takes the fast path: nothing to do" || bad "apply on the fast path: $out"
+
+# Each case: a description, SQL that tampers, a pattern verify must print
+# (empty: the change is one the schema does not manage).  Every case starts
+# from a verify that took the fast path, and the verify after the tamper
+# must say exactly what one that reads the whole catalog says.
+tamper() {  # DESCRIPTION SQL PATTERN [REPAIR_SQL]
+  cached_clean "before $1" || return
+  sql lib "$2" || { bad "$1: tampering SQL failed"; return; }
+  local out st full fst
+  out=$("$lib" verify --timing --db "$(url lib)" 2>&1); st=$?
+  sql lib "delete from schemactl.clean_at"
+  full=$("$lib" verify --db "$(url lib)" 2>&1); fst=$?
+  if grep -q 'catalog unchanged' <<<"$out"; then
+    bad "verify after $1 took the fast path: $out"
+  elif [ $st -ne $fst ] || [ "$(grep -v '^timing:' <<<"$out")" != "$full" ]; then
+    bad "verify after $1 differs from a full read (exit $st, full $fst): $out // $full"
+  elif [ -z "$3" ]; then
+    ok "after a cached verify, as a full read: $1 (exit $st)"
+  elif [ $st -eq 1 ] && grep -Eq "$3" <<<"$out"; then
+    ok "found after a cached verify: $1"
+  else
+    bad "verify after $1 (exit $st): $out"
+  fi
+  if [ -n "$3" ]; then
+    out=$("$lib" plan --db "$(url lib)" 2>&1)
+    grep -q -- '-- plan: 0 statements' <<<"$out" && [ -z "${4:-}" ] \
+      && bad "plan after $1 is empty: $out"
+  fi
+  [ -z "${4:-}" ] || sql lib "$4" || bad "$1: repair SQL failed"
+  out=$("$lib" apply --allow-data-loss --db "$(url lib)" 2>&1); st=$?
+  [ $st -eq 0 ] || bad "apply after $1 (exit $st): $out"
+}
+
+first() { sql lib "$1" | head -n 1; }
+index=$(first "select indexname from pg_indexes where schemaname='circulation' and indexname not like '%pkey' and indexname not like '%key' order by 1")
+rls_table=$(first "select n.nspname||'.'||c.relname from pg_class c join pg_namespace n on n.oid=c.relnamespace where c.relrowsecurity and n.nspname <> 'schemactl' order by 1")
+policy=$(first "select format('%I ON %I.%I', policyname, schemaname, tablename) from pg_policies where schemaname <> 'storage' order by 1")
+default_col=$(first "select format('%I.%I|%I', c.table_schema, c.table_name, c.column_name) from information_schema.columns c where c.column_default is not null and c.column_default not like 'nextval%' and c.is_generated='NEVER' and c.is_identity='NO' and c.table_schema in ('catalog','circulation','people') order by 1")
+notnull_col=$(first "select format('%I.%I|%I', n.nspname, r.relname, a.attname) from pg_attribute a join pg_class r on r.oid=a.attrelid join pg_namespace n on n.oid=r.relnamespace where a.attnotnull and a.attnum>0 and not a.attisdropped and r.relkind='r' and n.nspname in ('catalog','circulation','people') and not exists (select 1 from pg_index i where i.indrelid=r.oid and i.indisprimary and a.attnum = any(i.indkey)) and a.attidentity='' and a.attgenerated='' order by 1")
+grant_table=$(first "select format('%I.%I|%s', table_schema, table_name, grantee) from information_schema.role_table_grants where table_schema in ('catalog','circulation','people') and grantee not in (current_user, 'PUBLIC') and privilege_type='SELECT' order by 1")
+comment_table=$(first "select format('%I.%I', n.nspname, c.relname) from pg_class c join pg_namespace n on n.oid=c.relnamespace join pg_description d on d.objoid=c.oid and d.objsubid=0 where c.relkind='r' and n.nspname in ('catalog','circulation','people') order by 1")
+function=$(first "select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid=p.pronamespace where n.nspname in ('catalog','circulation','people') and p.prolang=(select oid from pg_language where lanname='sql') and p.prokind='f' order by 1")
+trigger=$(first "select format('%I ON %I.%I', t.tgname, n.nspname, c.relname) from pg_trigger t join pg_class c on c.oid=t.tgrelid join pg_namespace n on n.oid=c.relnamespace where not t.tgisinternal and n.nspname in ('catalog','circulation','people') order by 1")
+text_col=$(first "select format('%I.%I|%I', n.nspname, r.relname, a.attname) from pg_attribute a join pg_class r on r.oid=a.attrelid join pg_namespace n on n.oid=r.relnamespace where a.atttypid='text'::regtype and a.attnum>0 and not a.attisdropped and r.relkind='r' and n.nspname in ('catalog','circulation','people') and not exists (select 1 from pg_depend d where d.refobjid=r.oid and d.refobjsubid=a.attnum and d.deptype in ('n','a') and d.classid in ('pg_class'::regclass, 'pg_constraint'::regclass, 'pg_rewrite'::regclass)) order by 1")
+check=$(first "select format('%I|%I.%I', k.conname, n.nspname, c.relname) from pg_constraint k join pg_class c on c.oid=k.conrelid join pg_namespace n on n.oid=c.relnamespace where k.contype='c' and n.nspname in ('catalog','circulation','people') order by 1")
+view=$(first "select format('%I.%I', n.nspname, c.relname) from pg_class c join pg_namespace n on n.oid=c.relnamespace where c.relkind='v' and n.nspname in ('catalog','circulation','people','reporting','library') order by 1")
+ret=$(sql lib "select pg_get_function_result('$function'::regprocedure)")
+tbl=${text_col%%|*} col=${text_col##*|}
+
+tamper "a dropped index" "drop index circulation.$index" "missing: index .*$index"
+tamper "an undeclared index" "create index intruder_idx on $tbl ($col)" "unexpected: index \"intruder_idx\""
+tamper "row level security disabled" "alter table $rls_table disable row level security" "rls: live f"
+tamper "row level security forced" "alter table $rls_table force row level security" "force_rls: live t"
+tamper "a changed policy" "alter policy $policy using (false)" "using: live false"
+tamper "a policy's roles" "alter policy $policy to library_auditor" "roles: live"
+tamper "an undeclared policy" "create policy intruder on $rls_table using (true)" "unexpected: policy \"intruder\""
+tamper "a changed default" "alter table ${default_col%%|*} alter column ${default_col##*|} set default null" "default: live"
+tamper "nullability" "alter table ${notnull_col%%|*} alter column ${notnull_col##*|} drop not null" "not_null: live f"
+tamper "a column type" "alter table $tbl alter column $col type varchar(500)" "type: live character varying\\(500\\)"
+tamper "a collation" "alter table $tbl alter column $col type text collate \"POSIX\"" "collation: live"
+tamper "an undeclared column" "alter table $tbl add column extra int" "unexpected: column"
+tamper "a revoked grant" "revoke select on ${grant_table%%|*} from ${grant_table##*|}" "acl: live"
+tamper "a column grant" "grant update ($col) on $tbl to library_auditor" ""
+tamper "a changed comment" "comment on table $comment_table is 'tampered'" "comment: live tampered"
+tamper "a column comment" "comment on column $tbl.$col is 'tampered'" ""
+tamper "a function body" "create or replace function $function returns $ret language sql as \$\$ select null::$ret \$\$" "definition: live"
+tamper "a function grant" "revoke execute on function $function from public" ""
+tamper "a dropped trigger" "drop trigger $trigger" "missing: trigger"
+tamper "a disabled trigger" "alter table ${trigger#* ON } disable trigger ${trigger%% ON *}" "enabled: live D"
+tamper "a dropped check" "alter table ${check#*|} drop constraint ${check%%|*}" "missing: constraint"
+tamper "an enum label" "alter type circulation.loan_status add value 'tampered'" "labels: live" \
+  "delete from pg_enum where enumlabel = 'tampered'"
+tamper "a domain default" "alter domain circulation.money_amount set default 1" "definition: live" \
+  "alter domain circulation.money_amount set default 0"
+tamper "default privileges" "alter default privileges in schema library grant select on tables to library_patron" "default_acl: live" \
+  "alter default privileges in schema library revoke select on tables from library_patron"
+tamper "a schema grant" "grant create on schema library to library_patron" "acl: live"
+tamper "a schema comment" "comment on schema reporting is 'tampered'" "comment: live tampered"
+tamper "a role membership" "grant library_manager to library_auditor" "member_of: live" \
+  "revoke library_manager from library_auditor"
+tamper "a role's login" "alter role library_auditor login" "login: live t" \
+  "alter role library_auditor nologin"
+tamper "a view" "create or replace view $view with (security_barrier) as $(sql lib "select pg_get_viewdef('$view'::regclass)" | sed 's/;$//')" "options: live"
+tamper "a renamed table" "alter table $tbl rename to renamed_by_hand" "missing: table" \
+  "alter table ${tbl%%.*}.renamed_by_hand rename to ${tbl#*.}"
+tamper "a type renamed in an unmanaged schema" "create schema elsewhere; create type elsewhere.shade as enum ('x'); alter table $tbl add column shade elsewhere.shade; alter type elsewhere.shade rename to hue" "unexpected: column"
+sql lib "drop schema elsewhere cascade" >/dev/null 2>&1
+"$lib" apply --allow-data-loss --db "$(url lib)" >/dev/null 2>&1
+cached_clean "after the tampers" && ok "the fast path is taken again once repaired"
+
+# A memo of another catalog is never taken for this one.
+sql lib "update schemactl.clean_at set fingerprint = md5('other')"
+out=$("$lib" verify --timing --db "$(url lib)" 2>&1); st=$?
+[ $st -eq 0 ] && ! grep -q 'catalog unchanged' <<<"$out" \
+  && ok "a memo of another fingerprint is not used" || bad "foreign memo (exit $st): $out"
+
+# A read-only transaction default: the memo cannot be written; verify
+# still works, reading every time.
+sql lib "alter database lib set default_transaction_read_only = on"
+for i in 1 2; do out=$("$lib" verify --timing --db "$(url lib)" 2>&1); st=$?; done
+[ $st -eq 0 ] && grep -q ' 0 differ' <<<"$out" \
+  && ok "verify on a read-only database: clean, memo not needed" || bad "read-only verify (exit $st): $out"
+psql -X -q -d lib -c "set default_transaction_read_only = off" \
+  -c "alter database lib reset default_transaction_read_only"
+
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
