@@ -59,8 +59,11 @@ help:
 	@echo "make e2e        executables against a real PostgreSQL: apply, verify,"
 	@echo "                tamper, verify again, repair; access tests; the access"
 	@echo "                matrix of each project proven by the tests it emits;"
-	@echo "                schema evolution; migration files (schemac diff) run"
-	@echo "                by psql, and rollback"
+	@echo "                schema changes over rows (evolve.sh); each project's"
+	@echo "                HTML report rendered by headless Chromium;"
+	@echo "                renames (renamed from) on a database with rows;"
+	@echo "                migration files (schemac diff) run by psql, and"
+	@echo "                rollback"
 	@echo "make bench      compile/build/apply/verify times for 1,000 and 10,000"
 	@echo "                tables, beside psql -1 -f"
 	@echo "make deps       install missing Debian packages (apt-get)"
@@ -210,6 +213,8 @@ e2e: all
 	tests/e2e/names.sh
 	tests/e2e/matrix.sh
 	tests/e2e/evolve.sh
+	tests/e2e/report.sh
+	tests/e2e/renames.sh
 	tests/e2e/migrate.sh
 
 bench: all

@@ -12,7 +12,8 @@ set -eu
 
 prog=install-deps.sh
 packages="gcc make pkg-config libpq-dev libecpg-dev check libpg-query-dev
-postgresql-15 postgresql-client-15 postgresql-contrib postgresql-15-postgis-3"
+postgresql-15 postgresql-client-15 postgresql-contrib postgresql-15-postgis-3
+graphviz chromium fonts-dejavu-core"
 
 command -v dpkg-query >/dev/null 2>&1 || {
 	echo "$prog: dpkg-query not found; install by hand: $packages $*" >&2

@@ -90,6 +90,16 @@ static void put_object(Buf *b, const SctlObject *o)
     put_str(b, o->backfill);
     buf_puts(b, ", ");
     put_str(b, o->nullable_definition);
+    buf_puts(b, ", ");
+    put_str(b, o->renamed_from);
+    buf_puts(b, ", ");
+    put_str(b, o->arguments);
+    buf_puts(b, ", ");
+    put_str(b, o->label_renames);
+    buf_puts(b, ", ");
+    put_str(b, o->sequence);
+    buf_puts(b, ", ");
+    put_str(b, o->sequence_renamed_from);
     buf_puts(b, "},\n");
 }
 
@@ -98,7 +108,8 @@ static void part_objects(Buf *b, const SctlSchema *s)
     buf_puts(b, "/* kind, schema, table, name, signature, parent, file, "
                 "line, col, make,\n   definition, default, type, grants, "
                 "comment, inline, concurrently,\n   probe, backfill, nullable "
-                "definition */\n"
+                "definition,\n   renamed from, arguments, label "
+                "renames, sequence, sequence renamed from */\n"
                 "const SctlObject sctl_objects[] = {\n");
     for (int i = 0; i < s->nobjects; i++)
         put_object(b, &s->objects[i]);
@@ -164,13 +175,29 @@ static void part_schema(Buf *b, const SctlSchema *s)
                 "NULL}\n};\n\n");
     put_names(b, "files", s->files, s->nfiles);
     put_names(b, "schemas", s->schemas, s->nschemas);
+    put_names(b, "findings", s->findings, s->nfindings);
+    buf_puts(b, "/* role, object, kind, command, access, file, line */\n"
+                "static const SctlAccessCell cells[] = {\n");
+    for (int i = 0; i < s->ncells; i++) {
+        const SctlAccessCell *c = &s->cells[i];
+        const char *v[5] = {c->role, c->object, c->kind, c->command,
+                            c->access};
+        buf_puts(b, "    {");
+        for (int k = 0; k < 5; k++) {
+            put_str(b, v[k]);
+            buf_puts(b, ", ");
+        }
+        buf_printf(b, "%d, %d},\n", c->file, c->line);
+    }
+    buf_puts(b, "    {NULL, NULL, NULL, NULL, NULL, 0, 0}\n};\n\n");
     buf_puts(b, "const SctlSchema sctl_schema = {\n    ");
     put_str(b, s->project);
     buf_printf(b, ", \"%s\", %s,\n    files, %d, schemas, %d,\n"
                "    sctl_objects, %d, sctl_statements, %d,\n"
-               "    tests, %d, steps, %d,\n};\n", s->checksum, yes(s->supabase),
-               s->nfiles, s->nschemas, s->nobjects, s->nstatements,
-               s->ntests, s->nsteps);
+               "    tests, %d, steps, %d,\n    cells, %d, findings, %d,\n};\n",
+               s->checksum, yes(s->supabase), s->nfiles, s->nschemas,
+               s->nobjects, s->nstatements, s->ntests, s->nsteps, s->ncells,
+               s->nfindings);
 }
 
 static void part_head(Buf *b, int k, int n)

@@ -163,6 +163,11 @@ static void column(Model *m, const Decl *t, Column *c)
     SctlObject *o = obj(m, part(m, t, SCTL_K_COLUMN, c->name.name,
                                 c->name.tok));
     o->inline_in_parent = true;
+    o->renamed_from = c->renamed_from.name;
+    if (c->sequence_renamed_from) {
+        o->sequence = c->sequence;
+        o->sequence_renamed_from = c->sequence_renamed_from;
+    }
     o->definition = text(m, put_column, c);
     const Constraint *k = ast_column_constraint(c, CON_DEFAULT);
     o->default_expr = k ? frag(m, &k->expr) : NULL;
@@ -187,6 +192,7 @@ static void inline_constraint(Model *m, const Decl *t, const Constraint *k)
         return;
     SctlObject *o = obj(m, part(m, t, SCTL_K_CONSTRAINT, k->name, k->tok));
     o->inline_in_parent = true;
+    o->renamed_from = k->renamed_from.name;
     o->definition = text(m, put_constraint, k);
     o->probe = probe_constraint(m->a, t, k);
 }
@@ -196,6 +202,7 @@ static void table(Model *m, const Unit *u, const EmitStmt *es)
 {
     const Decl *t = u->decl;
     statement(m, decl_object(m, t), SCTL_STMT_MAKE, es);
+    obj(m, decl_object(m, t))->renamed_from = t->renamed_from.name;
     for (int i = 0; i < t->columns.len; i++)
         column(m, t, t->columns.items[i]);
     for (int i = 0; i < t->items.len; i++) {
@@ -226,6 +233,12 @@ static void function(Model *m, const Unit *u, const EmitStmt *es)
     buf_printf(&sig, "(%s)", u->decl->argtypes);
     obj(m, o)->signature = arena_strdup(m->a, sig.data);
     buf_free(&sig);
+    const char *old = u->decl->renamed_from.name;
+    if (old) {
+        obj(m, o)->renamed_from = old;
+        obj(m, o)->arguments = arena_printf(m->a, "(%s)",
+                                            u->decl->argtypes);
+    }
     statement(m, o, SCTL_STMT_MAKE, es);
 }
 
@@ -260,7 +273,31 @@ static void policy(Model *m, const Unit *u, const EmitStmt *es)
     int o = u->decl->kind == DECL_BUCKET   /* on storage.objects */
           ? object(m, SCTL_K_POLICY, "storage", "objects", name, u->at)
           : part(m, u->decl, SCTL_K_POLICY, name, u->at);
+    if (u->decl->kind != DECL_BUCKET)
+        obj(m, o)->renamed_from = u->item->u.policy->renamed_from.name;
     statement(m, o, SCTL_STMT_MAKE, es);
+}
+
+/* A type; an enum's renamed labels as 'new','old' pairs. */
+static void enum_type(Model *m, const Unit *u, const EmitStmt *es)
+{
+    const Decl *d = u->decl;
+    int o = decl_object(m, d);
+    statement(m, o, SCTL_STMT_MAKE, es);
+    Buf b = {0};
+    for (int i = 0; i < d->enum_renamed.len; i++) {
+        const Ident *from = d->enum_renamed.items[i];
+        if (!from->name)
+            continue;
+        if (b.len)
+            buf_putc(&b, ',');
+        quote_literal(&b, ((Ident *)d->enum_labels.items[i])->name);
+        buf_putc(&b, ',');
+        quote_literal(&b, from->name);
+    }
+    if (b.len)
+        obj(m, o)->label_renames = arena_strndup(m->a, b.data, b.len);
+    buf_free(&b);
 }
 
 static void unit(Model *m, const EmitStmt *es)
@@ -271,10 +308,14 @@ static void unit(Model *m, const EmitStmt *es)
         statement(m, object(m, SCTL_K_SCHEMA, u->name, NULL, u->name, u->at),
                   SCTL_STMT_MAKE, es);
         break;
+    case UNIT_TYPE: enum_type(m, u, es); break;
+    case UNIT_VIEW:
+        statement(m, decl_object(m, u->decl), SCTL_STMT_MAKE, es);
+        obj(m, decl_object(m, u->decl))->renamed_from =
+            u->decl->renamed_from.name;
+        break;
     case UNIT_ROLE:
     case UNIT_EXTENSION:
-    case UNIT_TYPE:
-    case UNIT_VIEW:
     case UNIT_BUCKET:
         statement(m, decl_object(m, u->decl), SCTL_STMT_MAKE, es);
         break;
@@ -286,6 +327,7 @@ static void unit(Model *m, const EmitStmt *es)
     case UNIT_FUNCTION: function(m, u, es); break;
     case UNIT_FOREIGN_KEY: {
         int o = part(m, u->decl, SCTL_K_CONSTRAINT, u->con->name, u->at);
+        obj(m, o)->renamed_from = u->con->renamed_from.name;
         obj(m, o)->probe = probe_constraint(m->a, u->decl, u->con);
         statement(m, o, SCTL_STMT_MAKE, es);
         break;
@@ -293,6 +335,7 @@ static void unit(Model *m, const EmitStmt *es)
     case UNIT_INDEX: {
         int o = part(m, u->decl, SCTL_K_INDEX, u->item->u.index->name, u->at);
         obj(m, o)->concurrently = u->item->u.index->concurrently;
+        obj(m, o)->renamed_from = u->item->u.index->renamed_from.name;
         obj(m, o)->probe = probe_unique_index(m->a, u->decl,
                                               u->item->u.index);
         statement(m, o, SCTL_STMT_MAKE, es);
@@ -362,6 +405,7 @@ SctlSchema *model_build(Arena *a, const Program *p, const Vec *statements,
     s->statements = freeze(a, &m.statements, sizeof(SctlStatement));
     s->nstatements = m.statements.len;
     model_tests(&m.files, p, s);
+    model_report(a, &m.files, p, s);
     at->objects = (const Token *const *)m.object_at.items;
     at->statements = (const Token *const *)m.statement_at.items;
     s->files = (const char *const *)m.files.names.items;

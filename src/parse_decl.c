@@ -112,7 +112,8 @@ static bool parse_schema(Parser *p, Decl *d)
     return parse_end(p, d, parse_schema_item);
 }
 
-/* enum = "enum" qname "(" string ("," string)* ")" (";" | body) */
+/* enum = "enum" qname "(" label ("," label)* ")" (";" | body)
+ * label = string ["renamed" "from" string] */
 static bool parse_enum(Parser *p, Decl *d)
 {
     if (!parse_qname(p, &d->name, "an enum name") ||
@@ -120,9 +121,15 @@ static bool parse_enum(Parser *p, Decl *d)
         return false;
     do {
         Ident *label = arena_alloc(p->arena, sizeof *label);
+        Ident *from = arena_alloc(p->arena, sizeof *from);
         if (!parse_string(p, &label->name, &label->tok, "a quoted label"))
             return false;
+        if (tok_is(parse_cur(p), "renamed") &&
+            (!parse_expect(p, "renamed") || !parse_expect(p, "from") ||
+             !parse_string(p, &from->name, &from->tok, "the old label, quoted")))
+            return false;
         vec_push(p->arena, &d->enum_labels, label);
+        vec_push(p->arena, &d->enum_renamed, from);
     } while (parse_accept_punct(p, ','));
     if (!parse_expect_punct(p, ')', "the enum labels"))
         return false;
@@ -148,7 +155,7 @@ static bool parse_type(Parser *p, Decl *d)
     return parse_end(p, d, comment_item);
 }
 
-/* table = "table" qname "{" table-item* "}"
+/* table = "table" qname [renamed] "{" table-item* "}"
  * audit-log = "audit" "into" qname ("{" table-item* "}" | ";") */
 static bool parse_table(Parser *p, Decl *d)
 {
@@ -156,6 +163,8 @@ static bool parse_table(Parser *p, Decl *d)
     if (d->audit_log && !parse_expect(p, "into"))
         return false;
     if (!parse_qname(p, &d->name, "a table name"))
+        return false;
+    if (!d->audit_log && !parse_renamed(p, &d->renamed_from, false))
         return false;
     if (d->audit_log)
         return parse_end(p, d, parse_table_item);
@@ -193,18 +202,19 @@ static bool matview_item(Parser *p, Vec *items)
     return parse_view_item(p, items, true);
 }
 
-/* view = ["materialized"] "view" qname "{" view-item* "}" */
+/* view = ["materialized"] "view" qname [renamed] "{" view-item* "}" */
 static bool parse_view(Parser *p, Decl *d)
 {
     if (d->kind == DECL_MATVIEW && !parse_expect(p, "view"))
         return false;
-    if (!parse_qname(p, &d->name, "a view name"))
+    if (!parse_qname(p, &d->name, "a view name") ||
+        !parse_renamed(p, &d->renamed_from, false))
         return false;
     return parse_body(p, d, d->kind == DECL_MATVIEW ? matview_item
                                                      : view_item);
 }
 
-/* function = "function" qname "(" args ")" "returns" TYPE body */
+/* function = "function" qname "(" args ")" [renamed] "returns" TYPE body */
 static bool parse_function(Parser *p, Decl *d)
 {
     if (!parse_qname(p, &d->name, "a function name"))
@@ -216,7 +226,8 @@ static bool parse_function(Parser *p, Decl *d)
     } else if (!parse_parens(p, &d->header, "'(' and the arguments")) {
         return false;
     }
-    if (!parse_expect(p, "returns") ||
+    if (!parse_renamed(p, &d->renamed_from, false) ||
+        !parse_expect(p, "returns") ||
         !parse_until(p, NULL, &d->returns, "the return type"))
         return false;
     return parse_body(p, d, parse_function_item);

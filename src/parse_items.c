@@ -8,11 +8,13 @@
 
 static const char *const index_where_stops[] = {"concurrently", NULL};
 
-/* index-name = [ident] ["using" ident], with the name optional */
+/* index-name = [ident [renamed]] ["using" ident], with the name optional */
 static bool parse_index_head(Parser *p, Index *ix)
 {
     if (!tok_punct(parse_cur(p), '(') && !tok_is(parse_cur(p), "using") &&
         !parse_ident(p, &ix->given, "an index name or '('"))
+        return false;
+    if (ix->given.name && !parse_renamed(p, &ix->renamed_from, false))
         return false;
     if (parse_accept(p, "using") &&
         !parse_ident(p, &ix->method, "an index method"))

@@ -206,11 +206,12 @@ static bool parse_column_constraint(Parser *p, Constraint *c)
     return false;
 }
 
-/* column = ident TYPE colcons* ["comment" string] ";" */
+/* column = ident [renamed] TYPE colcons* ["comment" string] ";" */
 static bool parse_column(Parser *p, Vec *items)
 {
     Column *col = arena_alloc(p->arena, sizeof *col);
     if (!parse_ident(p, &col->name, "a column name") ||
+        !parse_renamed(p, &col->renamed_from, false) ||
         !parse_until(p, column_stops, &col->type, "a column type"))
         return false;
     while (!tok_punct(parse_cur(p), ';')) {
@@ -223,7 +224,8 @@ static bool parse_column(Parser *p, Vec *items)
         Constraint *c = new_constraint(p, CON_NULL, parse_cur(p));
         c->column = col;
         if (parse_accept(p, "constraint") &&
-            !parse_ident(p, &c->given, "a constraint name"))
+            (!parse_ident(p, &c->given, "a constraint name") ||
+             !parse_renamed(p, &c->renamed_from, false)))
             return false;
         if (!parse_column_constraint(p, c))
             return false;
@@ -236,7 +238,7 @@ static bool parse_column(Parser *p, Vec *items)
 }
 
 /*
- * table-constraint = ["constraint" ident]
+ * table-constraint = ["constraint" ident [renamed]]
  *     ( "primary" "key" cols | "unique" [nulls] cols | "check" "(" expr ")"
  *     | "foreign" "key" cols references | "exclude" text ) ";"
  */
@@ -244,7 +246,8 @@ static bool parse_table_constraint(Parser *p, Vec *items)
 {
     Constraint *c = new_constraint(p, CON_CHECK, parse_cur(p));
     if (parse_accept(p, "constraint") &&
-        !parse_ident(p, &c->given, "a constraint name"))
+        (!parse_ident(p, &c->given, "a constraint name") ||
+         !parse_renamed(p, &c->renamed_from, false)))
         return false;
     int start = p->pos;
     const Token *t = parse_next(p);
@@ -324,7 +327,7 @@ static bool parse_policy_clauses(Parser *p, Policy *pol)
     return ok;
 }
 
-/* policy = "policy" name policy-clauses ";" */
+/* policy = "policy" name [renamed] policy-clauses ";" */
 static bool parse_policy(Parser *p, Vec *items)
 {
     Policy *pol = arena_alloc(p->arena, sizeof *pol);
@@ -336,7 +339,8 @@ static bool parse_policy(Parser *p, Vec *items)
     } else if (!parse_ident(p, &pol->name, "a policy name")) {
         return false;
     }
-    if (!parse_policy_clauses(p, pol))
+    if (!parse_renamed(p, &pol->renamed_from, true) ||
+        !parse_policy_clauses(p, pol))
         return false;
     Item *it = parse_new_item(p, ITEM_POLICY, pol->tok);
     it->u.policy = pol;
@@ -475,7 +479,7 @@ static bool is_privilege(const Token *t)
 static bool policy_clause(const Token *t)
 {
     return tok_is(t, "as") || tok_is(t, "for") || tok_is(t, "to") ||
-           tok_is(t, "using") || tok_is(t, "with");
+           tok_is(t, "using") || tok_is(t, "with") || tok_is(t, "renamed");
 }
 
 /* Does the item keyword at the cursor start that item, not a column? */
@@ -495,7 +499,8 @@ static bool starts_item(Parser *p)
     if (tok_is(t, "index"))
         return tok_punct(n, '(') || tok_is(n, "using") ||
                tok_punct(parse_peek(p, 2), '(') ||
-               tok_is(parse_peek(p, 2), "using");
+               tok_is(parse_peek(p, 2), "using") ||
+               tok_is(parse_peek(p, 2), "renamed");
     if (tok_is(t, "policy"))
         return n->kind == TK_QIDENT || n->kind == TK_STRING ||
                (n->kind == TK_IDENT && policy_clause(parse_peek(p, 2)));

@@ -264,6 +264,8 @@ typedef struct Constraint {
     ConKind kind;
     const Token *tok;          /* the keyword that starts it */
     Ident given;               /* `constraint NAME`, name NULL if absent */
+    Ident renamed_from;        /* `renamed from OLD`, name NULL if absent;
+                                  sema may imply one (sema_rename.c) */
     const char *name;          /* given or chosen as PostgreSQL would (sema) */
     struct Column *column;     /* owning column for a column constraint */
     Vec cols;                  /* Ident*: key columns (pk, unique, fk) */
@@ -286,6 +288,7 @@ typedef struct Constraint {
 
 typedef struct Column {
     Ident name;
+    Ident renamed_from;        /* `renamed from OLD`, name NULL if absent */
     Frag type;
     Vec cons;                  /* Constraint* in written order */
     const Token *comment_tok;
@@ -293,6 +296,9 @@ typedef struct Column {
     int attnum;                /* sema: 1-based position */
     bool not_null;             /* sema: not null or part of the pk */
     bool serial;               /* sema: serial types own a sequence */
+    const char *sequence;      /* sema: serial or identity: its sequence */
+    const char *sequence_renamed_from; /* sema_rename.c: the name
+                                  PostgreSQL gave it under the old names */
 } Column;
 
 typedef struct IndexElem {
@@ -305,6 +311,7 @@ typedef struct Index {
     const Token *tok;
     Ident given;               /* name written, NULL if absent */
     const char *name;          /* given or chosen (sema) */
+    Ident renamed_from;        /* `renamed from OLD`, or implied (sema) */
     bool unique;
     bool concurrently;
     Ident method;              /* `using gin`, name NULL if absent */
@@ -326,6 +333,7 @@ typedef enum {
 typedef struct Policy {
     const Token *tok;
     Ident name;
+    Ident renamed_from;        /* `renamed from OLD`, name NULL if absent */
     bool restrictive;
     PolicyCmd cmd;
     const Token *cmd_tok;
@@ -528,6 +536,10 @@ typedef struct Decl {
     bool login;                /* role NAME login */
     bool audit_log;            /* table declared as `audit into NAME` */
     Vec enum_labels;           /* Ident*-like: tok + unescaped value */
+    Vec enum_renamed;          /* Ident*, one per label: the label it was
+                                  renamed from, name NULL if none */
+    Ident renamed_from;        /* table, view, function: `renamed from
+                                  OLD`, name NULL if absent */
     Frag header;               /* domain: type and constraints; type: the
                                   composite's (...) inside; function: args */
     Frag returns;              /* function: return type as written */
@@ -623,6 +635,10 @@ bool parse_generated_item(Parser *p, Vec *items);
 bool parse_bucket_item(Parser *p, Vec *items);
 /* One step of a test's body (parse_test.c). */
 bool parse_test_step(Parser *p, Vec *steps);
+/* renamed = "renamed" "from" name: nothing (true) when the cursor is not
+ * at "renamed"; a policy's or enum label's old name may be a string
+ * (parse_renamed.c). */
+bool parse_renamed(Parser *p, Ident *out, bool string_ok);
 /* The closest word to word among words (edit distance <= 2), or NULL. */
 const char *parse_suggest(const char *word, const char *const *words);
 
@@ -871,6 +887,9 @@ void sema_tests(Sema *s);
 const char *sema_index_colname(Sema *s, const Json *index_elem);
 /* "unknown column" at the column's own token inside f. */
 void sema_column_error(Sema *s, Decl *t, const Frag *f, const char *column);
+/* sema_rename.c: every `renamed from` checked (after names are chosen),
+ * and the renames of chosen names that the table's renames imply. */
+void sema_renames(Sema *s);
 /* An index's elements when all are plain columns (Ident*); else false. */
 bool sema_index_columns(Arena *a, const Index *ix, Vec *out);
 
@@ -1036,6 +1055,11 @@ int model_file(ModelFiles *f, const Token *at, int *line, int *col);
 
 /* The tests and steps of p into s (SctlSchema.tests, .steps). */
 void model_tests(ModelFiles *f, const Program *p, SctlSchema *s);
+
+/* -------------------------------------------------------- model_report.c */
+
+/* The declared access matrix and the lint's warnings, for the report. */
+void model_report(Arena *a, ModelFiles *f, const Program *p, SctlSchema *s);
 
 /* ------------------------------------------------------------ shape_check.c */
 

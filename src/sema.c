@@ -306,6 +306,8 @@ void sema_check(Arena *a, Program *p, Diag *d)
     if (!d->errors)
         choose_names(&s);
     if (!d->errors)
+        sema_renames(&s);
+    if (!d->errors)
         order_units(a, p, d);
     arena_free(s.trees);
 }

@@ -151,8 +151,8 @@ static void name_sequences(Sema *s, Decl *t, Names n)
         for (int k = 0; k < c->cons.len; k++)
             identity |= ((Constraint *)c->cons.items[k])->kind == CON_IDENTITY;
         if (c->serial || identity)
-            naming_choose(s->arena, n.rels, t->name.name, c->name.name,
-                          "seq");
+            c->sequence = naming_choose(s->arena, n.rels, t->name.name,
+                                        c->name.name, "seq");
     }
 }
 

@@ -10,6 +10,7 @@
 #include "schemac.h"
 
 #include <pg_query.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct Check {
@@ -82,8 +83,14 @@ static void column(Check *c, int i, const SctlObject *o)
         SHAPE(c, i, SCTL_SHAPE_ADD_COLUMN, s, t, o->definition);
     if (o->default_expr)
         SHAPE(c, i, SCTL_SHAPE_SET_DEFAULT, s, t, n, o->default_expr);
-    if (o->type)
+    if (o->type) {
         SHAPE(c, i, SCTL_SHAPE_ALTER_TYPE, s, t, n, o->type);
+        SHAPE(c, i, SCTL_SHAPE_ALTER_TYPE_VIA_TEXT, s, t, n, o->type, n,
+              "{\"a\"}", n, o->type);
+        SHAPE(c, i, SCTL_SHAPE_COUNT_LABELS_OUTSIDE, s, t, n, "{\"a\"}");
+        SHAPE(c, i, SCTL_SHAPE_COUNT_CHANGED_BY_TYPE, s, t, n, n, n,
+              o->type);
+    }
     SHAPE(c, i, SCTL_SHAPE_DROP_DEFAULT, s, t, n);
     SHAPE(c, i, SCTL_SHAPE_SET_NOT_NULL, s, t, n);
     SHAPE(c, i, SCTL_SHAPE_DROP_NOT_NULL, s, t, n);
@@ -127,6 +134,63 @@ static void view(Check *c, int i, const SctlObject *o, const char *make)
         SHAPE(c, i, SCTL_SHAPE_REPLACE, sctl_after_create(make));
 }
 
+/* The rename of an object declared `renamed from` (renames.c writes the
+ * same, from the same names); for a table's parts, under the table's new
+ * name, since the table is renamed first. */
+static void renamed(Check *c, int i, const SctlObject *o, const char *make)
+{
+    const char *s = o->schema, *t = o->table, *n = o->name, *old =
+        o->renamed_from;
+    switch (o->kind) {
+    case SCTL_K_TABLE: SHAPE(c, i, SCTL_SHAPE_RENAME_TABLE, s, old, n); break;
+    case SCTL_K_COLUMN:
+        SHAPE(c, i, SCTL_SHAPE_RENAME_COLUMN, s, t, old, n);
+        break;
+    case SCTL_K_CONSTRAINT:
+        SHAPE(c, i, SCTL_SHAPE_RENAME_CONSTRAINT, s, t, old, n);
+        break;
+    case SCTL_K_INDEX: SHAPE(c, i, SCTL_SHAPE_RENAME_INDEX, s, old, n); break;
+    case SCTL_K_POLICY:
+        SHAPE(c, i, SCTL_SHAPE_RENAME_POLICY, old, s, t, n);
+        break;
+    case SCTL_K_VIEW:
+        SHAPE(c, i, make && strncmp(make, "CREATE MATERIALIZED", 19) == 0
+                    ? SCTL_SHAPE_RENAME_MATVIEW : SCTL_SHAPE_RENAME_VIEW,
+              s, old, n);
+        break;
+    case SCTL_K_FUNCTION:
+        if (o->arguments && strlen(o->name) > strlen(o->arguments))
+            SHAPE(c, i, SCTL_SHAPE_RENAME_FUNCTION, s, old, o->arguments,
+                  arena_strndup(c->a, o->name,
+                                strlen(o->name) - strlen(o->arguments)));
+        break;
+    case SCTL_K_TYPE:
+    case SCTL_K_ROLE:
+    case SCTL_K_SCHEMA:
+    case SCTL_K_EXTENSION:
+    case SCTL_K_TRIGGER:
+    case SCTL_K_BUCKET:
+        break;
+    }
+}
+
+/* Each renamed label of an enum: ALTER TYPE ... RENAME VALUE. */
+static void label_renames(Check *c, int i, const SctlObject *o)
+{
+    char *pairs[2];
+    for (const char *p = o->label_renames;
+         sctl_label_next(&p, &pairs[0]);) {
+        if (!sctl_label_next(&p, &pairs[1])) {
+            free(pairs[0]);
+            break;
+        }
+        SHAPE(c, i, SCTL_SHAPE_RENAME_ENUM_VALUE, o->schema, o->name,
+              pairs[1], pairs[0]);
+        free(pairs[0]);
+        free(pairs[1]);
+    }
+}
+
 static void object(Check *c, int i)
 {
     const SctlObject *o = &c->s->objects[i];
@@ -162,6 +226,11 @@ static void object(Check *c, int i)
     case SCTL_K_TYPE:
         SHAPE(c, i, SCTL_SHAPE_ADD_ENUM_VALUE_AFTER, o->schema, o->name,
               "new label", "it's");
+        SHAPE(c, i, SCTL_SHAPE_ADD_ENUM_VALUE_BEFORE, o->schema, o->name,
+              "new label", "it's");
+        SHAPE(c, i, SCTL_SHAPE_RENAME_TYPE, o->schema, o->name,
+              arena_printf(c->a, "%.40s_schemac_old", o->name));
+        SHAPE(c, i, SCTL_SHAPE_DROP_TYPE, o->schema, o->name);
         break;
     case SCTL_K_ROLE:
         SHAPE(c, i, SCTL_SHAPE_GRANT_ROLE, o->name, o->name);
@@ -171,6 +240,13 @@ static void object(Check *c, int i)
     case SCTL_K_EXTENSION:
     case SCTL_K_BUCKET: break;      /* made again by their own statement */
     }
+    if (o->renamed_from)
+        renamed(c, i, o, make);
+    if (o->label_renames)
+        label_renames(c, i, o);
+    if (o->sequence_renamed_from)
+        SHAPE(c, i, SCTL_SHAPE_RENAME_SEQUENCE, o->schema,
+              o->sequence_renamed_from, o->sequence);
     grants(c, i, o);
     if (o->probe)
         parse(c, o->probe, c->at->objects[i], "the row check");

@@ -93,6 +93,8 @@ typedef enum {
     X(BACKFILL_NULLS, "UPDATE %Q SET %I = %s WHERE %I IS NULL")              \
     X(COUNT_ROWS, "SELECT count(*) FROM %Q")                                 \
     X(COUNT_NULLS, "SELECT count(*) FROM %Q WHERE %I IS NULL")               \
+    X(COUNT_CHANGED_BY_TYPE, "SELECT count(*) FROM %Q WHERE %I IS NOT NULL " \
+      "AND %I::text IS DISTINCT FROM (%I::%s)::text")                         \
     X(DROP_FUNCTION, "DROP FUNCTION %s")                                     \
     X(ENABLE_RLS, "ALTER TABLE %Q ENABLE ROW LEVEL SECURITY")                \
     X(DISABLE_RLS, "ALTER TABLE %Q DISABLE ROW LEVEL SECURITY")              \
@@ -104,6 +106,13 @@ typedef enum {
     X(ATTACH_PARTITION, "ALTER TABLE %Q ATTACH PARTITION %Q %s")             \
     X(ADD_ENUM_VALUE, "ALTER TYPE %Q ADD VALUE %L")                          \
     X(ADD_ENUM_VALUE_AFTER, "ALTER TYPE %Q ADD VALUE %L AFTER %L")           \
+    X(ADD_ENUM_VALUE_BEFORE, "ALTER TYPE %Q ADD VALUE %L BEFORE %L")         \
+    X(RENAME_TYPE, "ALTER TYPE %Q RENAME TO %I")                             \
+    X(DROP_TYPE, "DROP TYPE %Q")                                             \
+    X(ALTER_TYPE_VIA_TEXT, "ALTER TABLE %Q ALTER COLUMN %I TYPE %s USING "   \
+      "(CASE WHEN %I::text = ANY (%L::text[]) THEN %I::text END)::%s")       \
+    X(COUNT_LABELS_OUTSIDE,                                                  \
+      "SELECT count(*) FROM %Q WHERE %I::text <> ALL (%L::text[])")          \
     X(GRANT_ROLE, "GRANT %I TO %I")                                          \
     X(REVOKE_ROLE, "REVOKE %I FROM %I")                                      \
     X(GRANT_TABLE, "GRANT %P ON TABLE %Q TO %R")                             \
@@ -119,7 +128,17 @@ typedef enum {
     X(GRANT_FUNCTION, "GRANT %P ON FUNCTION %s TO %R")                       \
     X(GRANT_FUNCTION_OPTION,                                                 \
       "GRANT %P ON FUNCTION %s TO %R WITH GRANT OPTION")                     \
-    X(REVOKE_FUNCTION, "REVOKE %P ON FUNCTION %s FROM %R")
+    X(REVOKE_FUNCTION, "REVOKE %P ON FUNCTION %s FROM %R")                 \
+    X(RENAME_TABLE, "ALTER TABLE %Q RENAME TO %I")                           \
+    X(RENAME_COLUMN, "ALTER TABLE %Q RENAME COLUMN %I TO %I")                \
+    X(RENAME_CONSTRAINT, "ALTER TABLE %Q RENAME CONSTRAINT %I TO %I")        \
+    X(RENAME_INDEX, "ALTER INDEX %Q RENAME TO %I")                           \
+    X(RENAME_POLICY, "ALTER POLICY %I ON %Q RENAME TO %I")                   \
+    X(RENAME_VIEW, "ALTER VIEW %Q RENAME TO %I")                             \
+    X(RENAME_MATVIEW, "ALTER MATERIALIZED VIEW %Q RENAME TO %I")             \
+    X(RENAME_FUNCTION, "ALTER FUNCTION %Q%s RENAME TO %I")                   \
+    X(RENAME_ENUM_VALUE, "ALTER TYPE %Q RENAME VALUE %L TO %L")            \
+    X(RENAME_SEQUENCE, "ALTER SEQUENCE IF EXISTS %Q RENAME TO %I")
 
 typedef enum {
 #define SCTL_SHAPE_ENUM(name, text) SCTL_SHAPE_##name,
@@ -172,6 +191,16 @@ typedef struct SctlObject {
                                when it becomes required, or NULL */
     const char *nullable_definition; /* column with backfill: definition
                                without NOT NULL */
+    /* Renames (`renamed from`): the object may exist under an old name. */
+    const char *renamed_from;  /* table, column, constraint, index, policy,
+                               view, function: its old name, or NULL */
+    const char *arguments;  /* function renamed: "(types)", as its name
+                               ends; with renamed_from, its old signature */
+    const char *label_renames; /* enum: new and old label of each renamed
+                               label, as literals joined by ',', or NULL */
+    const char *sequence;   /* column whose sequence PostgreSQL named after
+                               the old names: the sequence's name now */
+    const char *sequence_renamed_from; /* and then */
 } SctlObject;
 
 /* One statement of generated/NAME.sql, byte for byte (no ';'). */
@@ -206,6 +235,16 @@ typedef struct SctlTest {
     int first, nsteps;      /* its steps in SctlSchema.steps */
 } SctlTest;
 
+/* One cell of the declared access matrix (docs/matrix.md). */
+typedef struct SctlAccessCell {
+    const char *role;       /* a role, "public" or "(owner)" */
+    const char *object;     /* schema.name, schema.f(types), bucket id */
+    const char *kind;       /* table, view, matview, function, bucket */
+    const char *command;    /* select, insert, update, delete, execute */
+    const char *access;     /* "none", "all rows", "rows: ...", ... */
+    int file, line;         /* where the object is declared */
+} SctlAccessCell;
+
 /* Everything the executable knows about its schema: tables of data. */
 typedef struct SctlSchema {
     const char *project;        /* e.g. "enorae" */
@@ -223,6 +262,10 @@ typedef struct SctlSchema {
     int ntests;
     const SctlTestStep *steps;
     int nsteps;
+    const SctlAccessCell *cells;    /* the declared access matrix */
+    int ncells;
+    const char *const *findings;    /* the lint's warnings, one line each */
+    int nfindings;
 } SctlSchema;
 
 /* ---------------------------------------------------------- keywords.c */
@@ -280,6 +323,10 @@ void sctl_acl_args(const SctlObject *o, const char *priv, const char *grantee,
 /* For a CREATE [UNIQUE] INDEX statement: the shape that builds it
  * concurrently, and in *rest the text that follows INDEX. */
 SctlShape sctl_concurrent_index(const char *create_index, const char **rest);
+/* labels.c: the next label of a list of literals joined by ',' (as
+ * label_renames and the catalog reader write them) into *out
+ * (malloc'd); false at the end. */
+bool sctl_label_next(const char **p, char **out);
 /* A CREATE statement without its "CREATE " (what REPLACE takes). */
 const char *sctl_after_create(const char *create);
 

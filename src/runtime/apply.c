@@ -23,9 +23,10 @@ bool cmd_refused(const Ctx *c, const SctlPlan *p)
             continue;
         const SctlObject *o = st->object >= 0 ? &c->s->objects[st->object]
                                               : NULL;
-        fprintf(stderr, "%s: refusing: %s%s", sctl_progname,
+        fprintf(stderr, "%s: refusing: %s%s%s%s", sctl_progname,
                 st->why ? st->why : sctl_step_sql(c->s, st),
-                st->why ? "" : " (loses data; --allow-data-loss permits it)");
+                st->why ? "" : " (loses data; --allow-data-loss permits it)",
+                st->note ? ": " : "", st->note ? st->note : "");
         if (o)
             fprintf(stderr, " -- %s:%d", sctl_file(c->s, o->file), o->line);
         else
@@ -56,11 +57,28 @@ static void print_error(const PGresult *r, PGconn *conn)
         fprintf(stderr, "  hint: %.*s\n", (int)strcspn(hint, "\n"), hint);
 }
 
-static int run_steps(Ctx *c, const SctlPlan *p, bool after_commit)
+/* When a step runs: committed first, in the transaction, after it. */
+typedef enum { PHASE_FIRST, PHASE_MAIN, PHASE_AFTER } Phase;
+
+static Phase phase_of(const SctlStep *st)
+{
+    return st->first ? PHASE_FIRST : st->after_commit ? PHASE_AFTER
+                                                     : PHASE_MAIN;
+}
+
+static bool has_phase(const SctlPlan *p, Phase ph)
+{
+    for (int i = 0; i < p->len; i++)
+        if (phase_of(&p->steps[i]) == ph)
+            return true;
+    return false;
+}
+
+static int run_steps(Ctx *c, const SctlPlan *p, Phase phase)
 {
     for (int i = 0; i < p->len; i++) {
         const SctlStep *st = &p->steps[i];
-        if (st->after_commit != after_commit)
+        if (phase_of(st) != phase || st->done)
             continue;
         const char *sql = sctl_step_sql(c->s, st);
         PGresult *r = PQexec(c->conn.pg, sql);
@@ -100,6 +118,20 @@ static int changed_objects(const SctlSchema *s, const SctlDeclared *d,
     return n;
 }
 
+/* Objects renamed (before the comparison) that differ in nothing else:
+ * changed too, though the diff does not see them. */
+static int renamed_only(const Ctx *c, const SctlDiffs *diffs)
+{
+    int n = 0;
+    for (int i = 0; i < c->renames.len; i++) {
+        bool differs = c->renames.steps[i].why != NULL;
+        for (int k = 0; !differs && k < diffs->len; k++)
+            differs = diffs->items[k].object == c->renames.steps[i].object;
+        n += !differs;
+    }
+    return n;
+}
+
 static bool record(Ctx *c, const SctlDeclared *d, int changes, char **err)
 {
     return sctl_history_record(c->conn.pg, c->s,
@@ -127,12 +159,24 @@ int cmd_attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
         sctl_facets_free(live);
         return SCTL_APPLY_FAILED;
     }
-    c->applied = changed_objects(c->s, d, live, &diffs);
+    c->applied = changed_objects(c->s, d, live, &diffs) +
+                 renamed_only(c, &diffs);
     sctl_diffs_free(&diffs);
     sctl_facets_free(live);
     if (cmd_refused(c, plan))
         return SCTL_APPLY_FAILED;
-    status = run_steps(c, plan, false);
+    if (has_phase(plan, PHASE_FIRST)) {
+        /* new enum labels, committed so that the rest may use them */
+        status = run_steps(c, plan, PHASE_FIRST);
+        if (status != SCTL_OK)
+            return status;
+        if (!sctl_exec(c->conn.pg, "COMMIT", "apply", &err) ||
+            !sctl_exec(c->conn.pg, "BEGIN", "apply", &err) ||
+            !sctl_lock(c->conn.pg, &err))
+            return cmd_fail(SCTL_APPLY_FAILED, err);
+        c->committed_first = true;
+    }
+    status = run_steps(c, plan, PHASE_MAIN);
     if (status == SCTL_OK && !record(c, d, plan->len, &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
     return status;
@@ -158,7 +202,7 @@ static bool fresh(const SctlSchema *s, const SctlFacets *live)
         if (there)
             return false;
     }
-    return !sctl_has_function_named(s, live);
+    return !sctl_has_function_named(s, live) && !sctl_renames_any(s, live);
 }
 
 static bool is_fresh(Ctx *c, int *status)
@@ -188,7 +232,7 @@ static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
         return status == SCTL_OK ? -1 : status;
     for (int k = 0; k < c->s->nstatements; k++)
         sctl_plan_add(plan, k, NULL, c->s->statements[k].object);
-    status = run_steps(c, plan, false);
+    status = run_steps(c, plan, PHASE_MAIN);
     if (status != SCTL_OK)
         return status;
     if (!sctl_declared_here(&c->conn, c->s, d, &err) ||
@@ -212,11 +256,15 @@ int cmd_transaction(Ctx *c, CmdAttempt attempt, SctlDeclared *d)
         status = cmd_fail(SCTL_APPLY_FAILED, err);
     if (status != SCTL_OK) {
         sctl_exec(c->conn.pg, "ROLLBACK", NULL, NULL);
-        if (status > 0)
+        if (status > 0 && c->committed_first)
+            fprintf(stderr, "%s: %s rolled back, except the enum labels "
+                    "it added first (they are declared)\n", sctl_progname,
+                    action);
+        else if (status > 0)
             fprintf(stderr, "%s: %s rolled back; the database is as it "
                     "was\n", sctl_progname, action);
     } else {
-        status = run_steps(c, &plan, true);
+        status = run_steps(c, &plan, PHASE_AFTER);
         c->did_apply = true;
         printf("%s: %d statement%s run, %d object%s changed\n", action,
                plan.len,

@@ -41,6 +41,11 @@ int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
     if (!*live)
         return cmd_fail(SCTL_USAGE, err);
     cmd_phase("read the catalog");
+    int status = cmd_renames(c, live);
+    if (status != SCTL_OK) {
+        sctl_facets_free(*live);
+        return status;
+    }
     memset(diffs, 0, sizeof *diffs);
     sctl_diff(c->s, d, *live, diffs);
     cmd_phase("compare");
@@ -55,6 +60,7 @@ int cmd_make_plan(Ctx *c, const SctlDeclared *d, const SctlFacets *live,
                                           c->s->nschemas, &err);
     if (!deps)
         return cmd_fail(SCTL_USAGE, err);
+    cmd_renames_into(c, plan);
     sctl_plan(c->s, d, live, deps, diffs, plan);
     sctl_depends_free(deps);
     cmd_phase("plan");
@@ -89,9 +95,10 @@ int cmd_verify(Ctx *c, const SctlDeclared *d)
     int status = cmd_compare(c, d, &live, &diffs);
     if (status != SCTL_OK)
         return status;
+    int renames = cmd_renames_print(c, stdout);
     sctl_diffs_print(c->s, &diffs, stdout);
     c->verified = cmd_declared_count(d, c->s->nobjects);
-    c->drifted = count_drifted(&diffs);
+    c->drifted = count_drifted(&diffs) + renames;
     c->did_verify = true;
     printf("verify: %d objects checked, %d differ%s\n", c->verified,
            c->drifted, d->from_cache ? "" : " (normal forms from a scratch "
@@ -99,6 +106,28 @@ int cmd_verify(Ctx *c, const SctlDeclared *d)
     sctl_diffs_free(&diffs);
     sctl_facets_free(live);
     return c->drifted ? SCTL_DRIFT : SCTL_OK;
+}
+
+int cmd_test(Ctx *c, const SctlDeclared *d)
+{
+    SctlFacets *live;
+    SctlDiffs diffs;
+    if (c->s->ntests == 0)
+        return sctl_run_tests(c->conn.pg, c->s, stdout);
+    int status = cmd_compare(c, d, &live, &diffs);
+    if (status != SCTL_OK)
+        return status;
+    int n = count_drifted(&diffs) + c->renames.len;
+    sctl_diffs_free(&diffs);
+    sctl_facets_free(live);
+    if (n) {
+        fprintf(stderr, "%s: test: the database does not hold this schema "
+                "(%d object%s differ%s; `verify` lists them); run apply "
+                "first, as in `apply test`\n", sctl_progname, n,
+                n == 1 ? "" : "s", n == 1 ? "s" : "");
+        return SCTL_USAGE;
+    }
+    return sctl_run_tests(c->conn.pg, c->s, stdout);
 }
 
 static void print_plan(const SctlSchema *s, const SctlPlan *p, FILE *out)
@@ -109,9 +138,15 @@ static void print_plan(const SctlSchema *s, const SctlPlan *p, FILE *out)
         if (st->why)
             fprintf(out, "-- cannot: %s", st->why);
         else
-            fprintf(out, "%s;%s", sctl_step_sql(s, st),
+            fprintf(out, "%s;%s%s%s%s", sctl_step_sql(s, st),
                     st->data_loss ? "  -- loses data: needs "
-                                    "--allow-data-loss" : "");
+                                    "--allow-data-loss" : "",
+                    st->note ? " (" : "", st->note ? st->note : "",
+                    st->note ? ")" : "");
+        if (st->first)
+            fputs("  -- committed first, on its own", out);
+        if (st->after_commit)
+            fputs("  -- after the commit, outside the transaction", out);
         if (o)
             fprintf(out, "  -- %s:%d", sctl_file(s, o->file), o->line);
         fputc('\n', out);
@@ -166,7 +201,7 @@ int cmd_status(Ctx *c, const SctlDeclared *d)
     int status = cmd_compare(c, d, &live, &diffs);
     if (status != SCTL_OK)
         return status;
-    int n = count_drifted(&diffs);
+    int n = count_drifted(&diffs) + c->renames.len;
     if (n)
         printf("status: %d object%s differ from the schema (run verify)\n",
                n, n == 1 ? "" : "s");

@@ -17,6 +17,8 @@ typedef struct Ctx {
     int verified;       /* objects compared by verify */
     int drifted;        /* of those, how many differ */
     bool did_apply, did_verify;
+    bool committed_first;   /* apply committed new enum labels already */
+    SctlPlan renames;   /* the last comparison's renames (renames.c) */
     const char *action;  /* what history records: "apply" (NULL) or
                             "rollback" */
 } Ctx;
@@ -33,13 +35,28 @@ int cmd_fail(int status, char *err);
 /* The live catalog read and compared with the declaration. */
 int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
                 SctlDiffs *diffs);
+/* report -o DIR (report.c). */
+int cmd_report(Ctx *c, const SctlDeclared *d, const char *dir);
 /* The plan from the comparison: reads what depends on what, plans. */
 int cmd_make_plan(Ctx *c, const SctlDeclared *d, const SctlFacets *live,
                   const SctlDiffs *diffs, SctlPlan *plan);
 /* Declared objects the declared state holds (what verify counts). */
 int cmd_declared_count(const SctlDeclared *d, int n);
 
+/* renames.c: the renames the live catalog calls for, into c->renames;
+ * any pending are run (in apply's transaction, else in one rolled back)
+ * and *live is read again.  SCTL_OK, or the status of a failure. */
+int cmd_renames(Ctx *c, SctlFacets **live);
+/* Appends c->renames to plan, marked done (they ran before the
+ * comparison); refusals stay refusals. */
+void cmd_renames_into(const Ctx *c, SctlPlan *plan);
+/* verify's lines for c->renames; returns how many. */
+int cmd_renames_print(const Ctx *c, FILE *out);
+
 int cmd_verify(Ctx *c, const SctlDeclared *d);
+/* The access tests, on a database where verify is clean (whoever applied
+ * it); else SCTL_USAGE, saying how many objects differ. */
+int cmd_test(Ctx *c, const SctlDeclared *d);
 int cmd_plan(Ctx *c, const SctlDeclared *d);
 int cmd_status(Ctx *c, const SctlDeclared *d);
 /* *have: whether d holds the declared state (apply may make it). */

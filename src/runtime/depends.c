@@ -23,36 +23,36 @@
  */
 static const char SQL_DEPENDS[] =
     "SELECT dep.kind, dep.sch, dep.tbl, dep.name, dep.is_default,"
-    " ref.kind, ref.sch, ref.tbl, ref.name"
+    " ref.kind, ref.sch, ref.tbl, ref.name, dep.is_generated"
     " FROM pg_depend d"
     " CROSS JOIN LATERAL ("
     "  SELECT 'view' AS kind, n.nspname AS sch, NULL::name AS tbl,"
-    "   c.relname::text AS name, false AS is_default"
+    "   c.relname::text AS name, false AS is_default, false AS is_generated"
     "  FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
     "  WHERE d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid"
     "   AND c.relkind IN ('v', 'm') AND NOT (d.refclassid ="
     "   'pg_class'::regclass AND d.refobjid = c.oid)"
     "  UNION ALL"
-    "  SELECT 'policy', n.nspname, c.relname, p.polname::text, false"
+    "  SELECT 'policy', n.nspname, c.relname, p.polname::text, false, false"
     "  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
     "  WHERE d.classid = 'pg_policy'::regclass AND p.oid = d.objid"
     "  UNION ALL"
-    "  SELECT 'trigger', n.nspname, c.relname, g.tgname::text, false"
+    "  SELECT 'trigger', n.nspname, c.relname, g.tgname::text, false, false"
     "  FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
     "  WHERE d.classid = 'pg_trigger'::regclass AND g.oid = d.objid"
     "   AND NOT g.tgisinternal"
     "  UNION ALL"
-    "  SELECT 'constraint', n.nspname, c.relname, k.conname::text, false"
+    "  SELECT 'constraint', n.nspname, c.relname, k.conname::text, false, false"
     "  FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
     "  WHERE d.classid = 'pg_constraint'::regclass AND k.oid = d.objid"
     "  UNION ALL"
     "  SELECT CASE WHEN k.oid IS NOT NULL THEN 'constraint'"
     "   ELSE 'index' END, n.nspname, t.relname,"
-    "   coalesce(k.conname, i.relname)::text, false"
+    "   coalesce(k.conname, i.relname)::text, false, false"
     "  FROM pg_class i JOIN pg_index x ON x.indexrelid = i.oid"
     "  JOIN pg_class t ON t.oid = x.indrelid"
     "  JOIN pg_namespace n ON n.oid = t.relnamespace"
@@ -61,13 +61,14 @@ static const char SQL_DEPENDS[] =
     "  WHERE d.classid = 'pg_class'::regclass AND i.oid = d.objid"
     "   AND i.relkind = 'i'"
     "  UNION ALL"
-    "  SELECT 'column', n.nspname, c.relname, a.attname::text, false"
+    "  SELECT 'column', n.nspname, c.relname, a.attname::text, false, false"
     "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     "  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid"
     "  WHERE d.classid = 'pg_class'::regclass AND c.oid = d.objid"
     "   AND d.objsubid > 0 AND c.relkind IN ('r', 'p')"
     "  UNION ALL"
-    "  SELECT 'column', n.nspname, c.relname, a.attname::text, true"
+    "  SELECT 'column', n.nspname, c.relname, a.attname::text,"
+    "   a.attgenerated = '', a.attgenerated <> ''"
     "  FROM pg_attrdef f JOIN pg_class c ON c.oid = f.adrelid"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
     "  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = f.adnum"
@@ -75,7 +76,7 @@ static const char SQL_DEPENDS[] =
     "  UNION ALL"
     "  SELECT 'function', n.nspname, NULL,"
     "   p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',"
-    "   false"
+    "   false, false"
     "  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
     "  WHERE d.classid = 'pg_proc'::regclass AND p.oid = d.objid"
     " ) dep"
@@ -154,14 +155,15 @@ SctlDepends *sctl_depends_new(void)
 }
 
 void sctl_depends_add(SctlDepends *d, const char *referenced, SctlKind kind,
-                      const char *key, bool is_default)
+                      const char *key, bool is_default, bool is_generated)
 {
     if (d->len == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 64;
         d->items = sctl_xrealloc(d->items, sizeof *d->items * (size_t)d->cap);
     }
     d->items[d->len++] = (SctlDependent){sctl_xstrdup(referenced), kind,
-                                         sctl_xstrdup(key), is_default};
+                                         sctl_xstrdup(key), is_default,
+                                         is_generated};
 }
 
 void sctl_depends_finish(SctlDepends *d)
@@ -210,7 +212,8 @@ SctlDepends *sctl_read_depends(PGconn *conn, const char *const *schemas,
         for (int i = 0; i < PQntuples(r); i++) {
             char *dep = key_of(r, i, 0), *ref = key_of(r, i, 5);
             sctl_depends_add(d, ref, kind_of(PQgetvalue(r, i, 0)), dep,
-                             strcmp(PQgetvalue(r, i, 4), "t") == 0);
+                             strcmp(PQgetvalue(r, i, 4), "t") == 0,
+                             strcmp(PQgetvalue(r, i, 9), "t") == 0);
             free(dep);
             free(ref);
         }

@@ -24,6 +24,8 @@ static const char *const usage =
     "  verify   check every declared object against the catalog\n"
     "  status   applied runs, and whether the database matches\n"
     "  test     run the schema's access tests, each rolled back (after apply)\n"
+    "  report   write an HTML page: access matrix (declared and live), tables\n"
+    "           and foreign keys, drift, lint, tests (-o DIR, default report)\n"
     "  rollback back to the schema recorded by the apply before the last\n"
     "  migration --base OLD.sql\n"
     "           print the migration from OLD.sql (another version's\n"
@@ -38,6 +40,7 @@ static const char *const usage =
     "                           and narrow types\n"
     "  --install-platform-shim  install the Supabase stand-in if missing\n"
     "  --timing                 print how long each phase takes\n"
+    "  -o DIR                   where report writes index.html\n"
     "  COMMAND --help           help for one command\n"
     "\n"
     "exit status: 0 ok, 1 drift found or a test failed, 2 usage or connection\n"
@@ -67,8 +70,9 @@ static const char *const command_help[][2] = {
              "savepoint, `as ROLE` with SET LOCAL ROLE and the claims in\n"
              "request.jwt.claims for that step only. Prints PASS or FAIL\n"
              "file:line:col per test and \"N tests, N passed, N failed\".\n"
-             "Exit 1 if any test fails; exit 2 if the last apply recorded\n"
-             "here was not of this schema (run apply first: `apply test`).\n"},
+             "Exit 1 if any test fails; exit 2 if the database does not\n"
+             "hold this schema, as verify decides (run apply first:\n"
+             "`apply test`), whoever applied it.\n"},
     {"rollback", "rollback: brings the database back to the schema the apply\n"
                  "before the last one recorded in schemactl.history (each\n"
                  "apply records its schema), with the planner and the one\n"
@@ -84,6 +88,13 @@ static const char *const command_help[][2] = {
                   "hazards as comments, COMMIT, then what cannot run in a\n"
                   "transaction. Exit 1 (nothing printed) when a statement\n"
                   "would lose data without --allow-data-loss, or cannot run.\n"},
+    {"report", "report: writes DIR/index.html (-o DIR, default ./report), one\n"
+               "static page with no script: the access matrix as the schema\n"
+               "declares it, each cell compared with what the live catalog\n"
+               "gives (differences outlined); a diagram of the tables and\n"
+               "foreign keys (Graphviz dot); verify's differences; the lint's\n"
+               "warnings; the access tests' results. Findings link to their\n"
+               ".schema file:line. Exit 1 if anything differs or a test fails.\n"},
 };
 
 
@@ -96,6 +107,7 @@ typedef struct Args {
     const char *db;
     bool embedded;
     const char *help;   /* command whose help was asked, or "" */
+    const char *report_dir;
     const char *base;   /* migration --base OLD.sql */
 } Args;
 
@@ -103,8 +115,8 @@ static bool known_command(const char *w)
 {
     return strcmp(w, "plan") == 0 || strcmp(w, "apply") == 0 ||
            strcmp(w, "verify") == 0 || strcmp(w, "status") == 0 ||
-           strcmp(w, "test") == 0 || strcmp(w, "rollback") == 0 ||
-           strcmp(w, "migration") == 0;
+           strcmp(w, "test") == 0 || strcmp(w, "report") == 0 ||
+           strcmp(w, "rollback") == 0 || strcmp(w, "migration") == 0;
 }
 
 static int parse_args(Ctx *c, int argc, char **argv, Args *a)
@@ -116,6 +128,8 @@ static int parse_args(Ctx *c, int argc, char **argv, Args *a)
             a->help = a->ncommands ? a->commands[a->ncommands - 1] : "";
         else if (strcmp(w, "--db") == 0 && i + 1 < argc)
             a->db = argv[++i];
+        else if (strcmp(w, "-o") == 0 && i + 1 < argc)
+            a->report_dir = argv[++i];
         else if (strcmp(w, "--base") == 0 && i + 1 < argc)
             a->base = argv[++i];
         else if (strcmp(w, "--embedded") == 0)
@@ -186,10 +200,9 @@ static int run_commands(Ctx *c, const Args *a)
     for (int i = 0; i < a->ncommands; i++) {
         const char *cmd = a->commands[i];
         bool apply = strcmp(cmd, "apply") == 0;
-        bool test = strcmp(cmd, "test") == 0;  /* needs no declared state */
-        bool rollback = strcmp(cmd, "rollback") == 0;  /* nor these: */
-        bool migration = strcmp(cmd, "migration") == 0;
-        if (!apply && !test && !rollback && !migration && !have) {
+        bool rollback = strcmp(cmd, "rollback") == 0;  /* need no */
+        bool migration = strcmp(cmd, "migration") == 0; /* declared state */
+        if (!apply && !rollback && !migration && !have) {
             cmd_phase("(connected)");
             if (!sctl_declared(&c->conn, c->s, &d, &err))
                 return cmd_fail(SCTL_USAGE, err);
@@ -198,11 +211,14 @@ static int run_commands(Ctx *c, const Args *a)
             have = true;
         }
         int status = apply ? cmd_apply(c, &d, &have)
-                   : test ? sctl_run_tests(c->conn.pg, c->s, stdout)
+                   : strcmp(cmd, "test") == 0 ? cmd_test(c, &d)
                    : rollback ? cmd_rollback(c)
                    : migration ? cmd_migration(c, a->base)
                    : strcmp(cmd, "plan") == 0 ? cmd_plan(c, &d)
                    : strcmp(cmd, "verify") == 0 ? cmd_verify(c, &d)
+                   : strcmp(cmd, "report") == 0
+                   ? cmd_report(c, &d, a->report_dir ? a->report_dir
+                                                     : "report")
                    : cmd_status(c, &d);
         if (status > worst)
             worst = status;
@@ -210,6 +226,7 @@ static int run_commands(Ctx *c, const Args *a)
             break;
     }
     sctl_declared_free(&d, c->s->nobjects);
+    sctl_plan_free(&c->renames);
     return worst;
 }
 

@@ -60,6 +60,18 @@ static bool make_base(Ctx *c, const char *path, char **err)
     return ok;
 }
 
+/* apply counts the rows a step would change and asks for
+ * --allow-data-loss when there are any; a file cannot count them, so
+ * such a step always loses data. */
+static void rows_may_be_lost(SctlPlan *p)
+{
+    for (int i = 0; i < p->len; i++) {
+        SctlProbeKind k = p->steps[i].probe_kind;
+        if (k == SCTL_PROBE_LOST_LABELS || k == SCTL_PROBE_LOST_VALUES)
+            p->steps[i].data_loss = true;
+    }
+}
+
 static int plan_and_print(Ctx *c, const SctlDeclared *d)
 {
     SctlFacets *live;
@@ -71,6 +83,7 @@ static int plan_and_print(Ctx *c, const SctlDeclared *d)
     if (status == SCTL_OK) {
         SctlPlan plan = {0};
         status = cmd_make_plan(c, d, live, &diffs, &plan);
+        rows_may_be_lost(&plan);
         if (status == SCTL_OK && cmd_refused(c, &plan))
             status = SCTL_DRIFT;
         else if (status == SCTL_OK)

@@ -45,6 +45,10 @@ static const char *probe_hazard(SctlProbeKind k)
     case SCTL_PROBE_ROWS: return "fails if the table has rows (no value "
                                  "for the new required column)";
     case SCTL_PROBE_BREAKS: return "fails if rows break it";
+    case SCTL_PROBE_LOST_LABELS: return "rows holding a label the type "
+                                        "loses lose their value";
+    case SCTL_PROBE_LOST_VALUES: return "rows whose value the new type "
+                                        "changes are changed";
     }
     return NULL;
 }

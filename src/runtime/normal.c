@@ -80,13 +80,16 @@ static char **object_keys(const SctlSchema *s)
 
 /* Applies the declared SQL in scratch and reads it, then rolls back. */
 static bool read_scratch(PGconn *scratch, const SctlSchema *s,
-                         SctlDeclared *d, char **err)
+                         const char *defaults, SctlDeclared *d, char **err)
 {
     if (!sctl_exec(scratch, "BEGIN", "scratch database", err))
         return false;
     char *sql = sctl_canonical_sql(s);
     bool ok = (!s->supabase ||
                sctl_exec(scratch, sctl_supabase_sql, "platform stand-in", err))
+           && (!*defaults ||
+               sctl_exec(scratch, defaults, "the target's default privileges",
+                         err))
            && sctl_exec(scratch, sql, "declared schema", err);
     free(sql);
     if (ok) {
@@ -104,16 +107,22 @@ static bool read_scratch(PGconn *scratch, const SctlSchema *s,
 static bool from_scratch(const SctlConn *c, const SctlSchema *s,
                          SctlDeclared *d, char **err)
 {
+    char *defaults = sctl_default_privileges_sql(c->pg, err);
+    if (!defaults)
+        return false;
     char name[96];
     snprintf(name, sizeof name, "schemactl_scratch_%ld_%ld", (long)getpid(),
              (long)time(NULL));
     char sql[192];
     snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0", name);
     if (!sctl_exec(c->pg, sql, "cannot create a scratch database to normalise "
-                 "the declared schema (needs CREATEDB)", err))
+                 "the declared schema (needs CREATEDB)", err)) {
+        free(defaults);
         return false;
+    }
     PGconn *scratch = sctl_connect_db(c, name, err);
-    bool ok = scratch && read_scratch(scratch, s, d, err);
+    bool ok = scratch && read_scratch(scratch, s, defaults, d, err);
+    free(defaults);
     if (scratch)
         PQfinish(scratch);
     snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", name);

@@ -238,21 +238,6 @@ static bool widening(const char *from, const char *to)
            strcmp(to, "text") == 0;
 }
 
-/* The row check of a step, written from a shape. */
-static void set_probe(SctlStep *step, SctlProbeKind kind, SctlShape sh,
-                      const char *const *args)
-{
-    SctlBuf b = {0};
-    if (sctl_shape_write((SctlOut){put_buf, &b}, sh, args)) {
-        step->probe = sctl_buf_take(&b);
-        step->probe_kind = kind;
-    }
-    sctl_buf_free(&b);
-}
-
-#define PROBE(step, kind, sh, ...) \
-    set_probe(step, kind, sh, (const char *const[]){__VA_ARGS__, NULL})
-
 /* A check written by the compiler (a constraint's or unique index's). */
 static void set_checked_probe(SctlStep *step, const SctlObject *o)
 {
@@ -268,6 +253,7 @@ static void change_column(State *st, int i)
     const SctlObject *o = obj(st, i);
     const SctlFacet *d = decl_of(st, i);
     const char *s = o->schema, *t = o->table, *n = o->name;
+    bool converted = plan_enum_column(st, i);   /* before its default */
     if (differs(st, i, "identity") || differs(st, i, "generated"))
         add(st, -1, NULL, i)->why = sctl_xstrdup(
             "identity or generation of a column cannot change in place");
@@ -288,74 +274,19 @@ static void change_column(State *st, int i)
         if (!o->backfill)
             PROBE(step, SCTL_PROBE_NULLS, SCTL_SHAPE_COUNT_NULLS, s, t, n);
     }
-    if ((differs(st, i, "type") || differs(st, i, "collation")) && o->type) {
+    if (!converted && (differs(st, i, "type") || differs(st, i, "collation")) &&
+        o->type) {
         const char *from = sctl_field(live_of(st, i), "type");
         const char *to = sctl_field(d, "type");
-        SHAPE(st, i, SCTL_SHAPE_ALTER_TYPE, s, t, n, o->type)->data_loss =
-            !sctl_same(from, to) && !(from && to && widening(from, to));
+        SctlStep *step = SHAPE(st, i, SCTL_SHAPE_ALTER_TYPE, s, t, n,
+                               o->type);
+        step->data_loss = !sctl_same(from, to) &&
+                          !(from && to && widening(from, to));
+        if (step->data_loss)    /* how many values it would change */
+            PROBE(step, SCTL_PROBE_LOST_VALUES,
+                  SCTL_SHAPE_COUNT_CHANGED_BY_TYPE,
+                  s, t, n, n, n, o->type);
     }
-}
-
-/*
- * An enum's labels as the reader prints them: quote_literal of each,
- * joined by ','.  Returns the next label (malloc'd) and advances *p, or
- * NULL at the end.  E'' literals are what quote_literal makes of a label
- * with a backslash.
- */
-static char *next_label(const char **p)
-{
-    const char *s = *p;
-    if (!s || !*s)
-        return NULL;
-    bool e = *s == 'E';
-    s += e + 1;                       /* the opening quote */
-    SctlBuf b = {0};
-    sctl_buf_put(&b, "", 0);
-    while (*s && !(*s == '\'' && s[1] != '\'')) {
-        if (*s == '\'' || (e && *s == '\\'))
-            s++;
-        sctl_buf_put(&b, s, 1);
-        s++;
-    }
-    s += *s == '\'';
-    *p = s + (*s == ',');
-    return sctl_buf_take(&b);
-}
-
-static bool has_label(const char *labels, const char *label)
-{
-    bool found = false;
-    for (char *l; !found && (l = next_label(&labels)); free(l))
-        found = strcmp(l, label) == 0;
-    return found;
-}
-
-/* Enum labels may be added (at their place); never removed. */
-static void fix_type(State *st, int i)
-{
-    if (!differs(st, i, "labels") && !differs(st, i, "definition"))
-        return;
-    const char *live = sctl_field(live_of(st, i), "labels");
-    const char *decl = sctl_field(decl_of(st, i), "labels");
-    if (!live || !decl || differs(st, i, "definition")) {
-        add(st, -1, NULL, i)->why = sctl_xstrdup(
-            "the type's definition changed; it cannot be altered in place");
-        return;
-    }
-    const SctlObject *o = obj(st, i);
-    char *prev = NULL, *label;
-    for (const char *p = decl; (label = next_label(&p)); prev = label) {
-        if (!has_label(live, label)) {
-            if (prev)
-                SHAPE(st, i, SCTL_SHAPE_ADD_ENUM_VALUE_AFTER, o->schema,
-                      o->name, label, prev);
-            else
-                SHAPE(st, i, SCTL_SHAPE_ADD_ENUM_VALUE, o->schema, o->name,
-                      label);
-        }
-        free(prev);
-    }
-    free(prev);
 }
 
 /* -------------------------------------------------- tables in place */
@@ -434,7 +365,7 @@ static void change(State *st, int k, int i)
 {
     switch (obj(st, i)->kind) {
     case SCTL_K_TABLE: change_table(st, i); break;
-    case SCTL_K_TYPE: fix_type(st, i); break;
+    case SCTL_K_TYPE: plan_enum_labels(st, i); break;
     case SCTL_K_FUNCTION:
     case SCTL_K_VIEW:
         if (definition_differs(st, i))
@@ -554,19 +485,25 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
     State st = {.s = s, .d = d, .live = live, .deps = deps,
                 .missing = sctl_xcalloc(n, 1), .recreate = sctl_xcalloc(n, 1),
                 .redefault = sctl_xcalloc(n, 1),
+                .rebuild = sctl_xcalloc(n, 1),
+                .retype = sctl_xmalloc(n * sizeof(int)),
                 .acl_done = sctl_xcalloc(n, 1),
                 .first_child = sctl_xmalloc(n * sizeof(int)),
                 .next_child = sctl_xmalloc(n * sizeof(int)), .out = out};
     link_children(&st);
-    for (int i = 0; i < s->nobjects; i++)
+    for (int i = 0; i < s->nobjects; i++) {
         st.missing[i] = decl_of(&st, i) && !live_of(&st, i);
+        st.retype[i] = -1;
+    }
     drop_extras(&st, diffs, 0, 5);
     plan_dependents(&st);
+    plan_enum_rebuilds(&st);
     drop_extras(&st, diffs, 5, 6);
     drop_changed(&st);
     for (int k = 0; k < s->nstatements; k++)
         statement_step(&st, k);
     column_acls(&st);
+    plan_enum_drop_old(&st);
     for (int i = 0; i < st.ngone; i++)
         free(st.gone[i]);
     free(st.gone);
@@ -574,6 +511,8 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
     free(st.missing);
     free(st.recreate);
     free(st.redefault);
+    free(st.rebuild);
+    free(st.retype);
     free(st.acl_done);
     free(st.first_child);
     free(st.next_child);
@@ -585,6 +524,7 @@ void sctl_plan_free(SctlPlan *p)
         free(p->steps[i].sql);
         free(p->steps[i].why);
         free(p->steps[i].probe);
+        free(p->steps[i].note);
     }
     free(p->steps);
     p->steps = NULL;

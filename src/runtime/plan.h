@@ -21,6 +21,8 @@ typedef struct State {
     bool *missing;       /* absent from the live catalog */
     bool *recreate;      /* dropped below, to be made again */
     bool *redefault;     /* its default dropped below, to be set again */
+    bool *rebuild;       /* an enum made again under its own name */
+    int *retype;         /* a column of such an enum: the enum, else -1 */
     bool *acl_done;      /* privileges already repaired */
     int *first_child;    /* a table's first part made by CREATE TABLE */
     int *next_child;     /* the next part of the same table, or -1 */
@@ -81,6 +83,21 @@ static inline const SctlObject *obj(State *st, int i)
 }
 
 
+/* The row check of a step, written from a shape. */
+static inline void set_probe(SctlStep *step, SctlProbeKind kind, SctlShape sh,
+                      const char *const *args)
+{
+    SctlBuf b = {0};
+    if (sctl_shape_write((SctlOut){put_buf, &b}, sh, args)) {
+        step->probe = sctl_buf_take(&b);
+        step->probe_kind = kind;
+    }
+    sctl_buf_free(&b);
+}
+
+#define PROBE(step, kind, sh, ...) \
+    set_probe(step, kind, sh, (const char *const[]){__VA_ARGS__, NULL})
+
 /* ------------------------------------------------------ plan_depends.c */
 
 /* Whether key was dropped (or found in the way) already; from now on it
@@ -88,6 +105,13 @@ static inline const SctlObject *obj(State *st, int i)
 bool plan_gone(State *st, const char *key);
 /* The declared object with facet key key, or -1. */
 int plan_declared(const State *st, const char *key);
+/* "view public.v": a key as a reader of messages wants it (malloc'd). */
+char *plan_key_words(const char *key);
+/* Drops what depends on the live object key (because: its name in
+ * messages), deepest first, marking declared ones to be made again; with
+ * type_change, indexes and constraints stay (PostgreSQL rebuilds them). */
+void plan_make_way(State *st, const char *key, const char *because,
+                   bool type_change);
 /* Drops what depends on the live objects that are about to change in a
  * way PostgreSQL refuses while anything depends on them (a column's type,
  * a view or function made again, a column dropped), deepest first; the
@@ -95,5 +119,18 @@ int plan_declared(const State *st, const char *key);
 void plan_dependents(State *st);
 /* The same for an undeclared column about to be dropped. */
 void plan_dependents_of_extra_column(State *st, const SctlFacet *f);
+
+/* -------------------------------------------------------- plan_enums.c */
+
+/* Labels added where the schema puts them (committed first: PostgreSQL
+ * lets no one use a label in the transaction that added it). */
+void plan_enum_labels(State *st, int i);
+/* Enums whose labels were removed or reordered are made again: the old
+ * renamed away, what depends on it dropped (plan_dependents' way), the
+ * columns converted at their table, the old dropped at the end. */
+void plan_enum_rebuilds(State *st);
+/* The columns of rebuilt enums converted through text. */
+bool plan_enum_column(State *st, int c);
+void plan_enum_drop_old(State *st);
 
 #endif

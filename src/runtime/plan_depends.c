@@ -78,7 +78,7 @@ static int key_parts(const char *key, char *part[4])
 }
 
 /* "view public.v": a key as a reader of messages wants it. */
-static char *key_words(const char *key)
+char *plan_key_words(const char *key)
 {
     char *part[4] = {0};
     int n = key_parts(key, part);
@@ -152,14 +152,22 @@ static bool part_of_declared_table(State *st, const char *key)
     return yes;
 }
 
-static void make_way(State *st, const char *key, const char *because,
-                     bool type_change);
 
 /* One dependent: what depends on it goes first, then it. */
 static void remove_dependent(State *st, const SctlDependent *dp,
                              const char *because, bool type_change)
 {
     int i = plan_declared(st, dp->key);
+    if (dp->is_generated) {
+        /* PostgreSQL 15 can neither alter nor drop a generation in a way
+         * that keeps the column where it is */
+        char *w = plan_key_words(dp->key);
+        add(st, -1, NULL, i)->why = sctl_printf(
+            "generated %s reads %s, which PostgreSQL cannot change under "
+            "it", w, because);
+        free(w);
+        return;
+    }
     if (dp->is_default) {
         /* A default reads the object; the column itself stays. */
         if (i >= 0 && obj(st, i)->default_expr && !st->missing[i]) {
@@ -168,7 +176,7 @@ static void remove_dependent(State *st, const SctlDependent *dp,
                   o->name);
             st->redefault[i] = true;
         } else if (i < 0) {
-            char *w = key_words(dp->key);
+            char *w = plan_key_words(dp->key);
             add(st, -1, NULL, -1)->why = sctl_printf(
                 "the default of undeclared %s depends on %s", w, because);
             free(w);
@@ -184,7 +192,7 @@ static void remove_dependent(State *st, const SctlDependent *dp,
         return;
     if (plan_gone(st, dp->key))
         return;
-    char *w = key_words(dp->key);
+    char *w = plan_key_words(dp->key);
     if (i < 0 && !part_of_declared_table(st, dp->key)) {
         add(st, -1, NULL, -1)->why = sctl_printf(
             "%s depends on %s and is not declared: declare it, or drop it "
@@ -192,15 +200,15 @@ static void remove_dependent(State *st, const SctlDependent *dp,
         free(w);
         return;
     }
-    make_way(st, dp->key, w, false);
+    plan_make_way(st, dp->key, w, false);
     drop_key(st, i, dp->kind, dp->key);
     if (i >= 0)
         st->recreate[i] = true;
     free(w);
 }
 
-static void make_way(State *st, const char *key, const char *because,
-                     bool type_change)
+void plan_make_way(State *st, const char *key, const char *because,
+                   bool type_change)
 {
     const SctlDependent *deps;
     int n;
@@ -230,9 +238,9 @@ static bool same_header(const char *a, const char *b)
  * depends on it go. */
 static void remake(State *st, int i)
 {
-    char *w = key_words(st->d->keys[i]);
+    char *w = plan_key_words(st->d->keys[i]);
     plan_gone(st, st->d->keys[i]);
-    make_way(st, st->d->keys[i], w, false);
+    plan_make_way(st, st->d->keys[i], w, false);
     drop_key(st, i, obj(st, i)->kind, st->d->keys[i]);
     st->recreate[i] = true;
     free(w);
@@ -270,8 +278,8 @@ void plan_dependents(State *st)
             !live_of(st, i) || !o->type ||
             (!differs(st, i, "type") && !differs(st, i, "collation")))
             continue;
-        char *w = key_words(st->d->keys[i]);
-        make_way(st, st->d->keys[i], w, true);
+        char *w = plan_key_words(st->d->keys[i]);
+        plan_make_way(st, st->d->keys[i], w, true);
         free(w);
     }
 }
@@ -281,7 +289,7 @@ void plan_dependents(State *st)
 void plan_dependents_of_extra_column(State *st, const SctlFacet *f)
 {
     index_declared(st);
-    char *w = key_words(f->key);
-    make_way(st, f->key, w, false);
+    char *w = plan_key_words(f->key);
+    plan_make_way(st, f->key, w, false);
     free(w);
 }

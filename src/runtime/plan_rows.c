@@ -6,7 +6,8 @@
  * the transaction has run, and PostgreSQL names neither the count nor the
  * declaration.  So every step that has a row check (plan.c gives them)
  * runs it first, as plan and apply both do, and a step with rows in the
- * way is refused with how many, where the schema declares it.
+ * way is refused with how many, where the schema declares it; a step
+ * that would lose the values it counts needs --allow-data-loss.
  */
 #include "schemactl.h"
 
@@ -49,6 +50,8 @@ static char *why(const SctlObject *o, SctlProbeKind kind, long n)
         return sctl_printf("%ld %s of %s.%s %s %s %s", n, rows, o->schema,
                            o->table, n == 1 ? "breaks" : "break",
                            sctl_kind_words[o->kind], o->name);
+    case SCTL_PROBE_LOST_LABELS:
+    case SCTL_PROBE_LOST_VALUES:
     case SCTL_PROBE_NONE:
         break;
     }
@@ -63,7 +66,19 @@ int sctl_plan_check_rows(PGconn *conn, const SctlSchema *s, SctlPlan *p)
         if (!st->probe || st->why || st->object < 0)
             continue;
         long n = count(conn, st->probe);
-        if (n > 0) {
+        const SctlObject *o = &s->objects[st->object];
+        bool lost = st->probe_kind == SCTL_PROBE_LOST_LABELS ||
+                    st->probe_kind == SCTL_PROBE_LOST_VALUES;
+        if (n > 0 && lost) {
+            st->data_loss = true;
+            st->note = sctl_printf("%ld row%s of %s.%s hold%s %s", n,
+                                   n == 1 ? "" : "s", o->schema, o->table,
+                                   n == 1 ? "s" : "",
+                                   st->probe_kind == SCTL_PROBE_LOST_LABELS
+                                   ? "a label the type no longer has; it "
+                                     "becomes NULL"
+                                   : "a value the new type changes");
+        } else if (n > 0) {
             st->why = why(&s->objects[st->object], st->probe_kind, n);
             stopped++;
         }

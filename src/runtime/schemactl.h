@@ -229,6 +229,7 @@ typedef struct SctlDependent {
     SctlKind kind;            /* its kind */
     char *key;                /* its facet key (a default: its column's) */
     bool is_default;          /* a column's default, not the column */
+    bool is_generated;        /* a generated column's expression */
 } SctlDependent;
 
 typedef struct SctlDepends SctlDepends;
@@ -243,9 +244,16 @@ void sctl_depends_on(const SctlDepends *d, const char *referenced,
 /* Built by hand (tests): add, then finish before asking. */
 SctlDepends *sctl_depends_new(void);
 void sctl_depends_add(SctlDepends *d, const char *referenced, SctlKind kind,
-                      const char *key, bool is_default);
+                      const char *key, bool is_default, bool is_generated);
 void sctl_depends_finish(SctlDepends *d);
 void sctl_depends_free(SctlDepends *d);
+
+/* ------------------------------------------------ default_privileges.c */
+
+/* ALTER DEFAULT PRIVILEGES statements that give another database the
+ * default privileges this one has for the current role's new objects in
+ * public and the platform's schemas (malloc'd; "" if none). */
+char *sctl_default_privileges_sql(PGconn *conn, char **err);
 
 /* -------------------------------------------------------------- diff.c */
 
@@ -282,7 +290,10 @@ typedef enum {
     SCTL_PROBE_NULLS,         /* rows with NULL in a column made NOT NULL */
     SCTL_PROBE_ROWS,          /* rows that get no value for a new required
                                  column */
-    SCTL_PROBE_BREAKS         /* rows that break a new key, check or fk */
+    SCTL_PROBE_BREAKS,        /* rows that break a new key, check or fk */
+    SCTL_PROBE_LOST_LABELS,   /* rows holding a label an enum loses */
+    SCTL_PROBE_LOST_VALUES    /* rows whose value a new type changes */
+    /* (the two LOST kinds: the step then needs --allow-data-loss) */
 } SctlProbeKind;
 
 typedef struct SctlStep {
@@ -291,9 +302,13 @@ typedef struct SctlStep {
     int object;               /* declared object, or -1 */
     bool data_loss;           /* needs --allow-data-loss */
     bool after_commit;        /* CREATE INDEX CONCURRENTLY */
+    bool first;               /* committed before the rest (enum labels:
+                                 a new label is usable only then) */
     char *why;                /* why it cannot run, or NULL */
     SctlProbeKind probe_kind; /* its row check, if any: */
     char *probe;              /* a query counting the rows in the way */
+    char *note;               /* what its row check found, or NULL */
+    bool done;                /* ran before the comparison (a rename) */
 } SctlStep;
 
 typedef struct SctlPlan {
@@ -310,6 +325,17 @@ void sctl_plan_free(SctlPlan *p);
 SctlStep *sctl_plan_add(SctlPlan *p, int statement, char *sql, int object);
 const char *sctl_step_sql(const SctlSchema *s, const SctlStep *st);
 
+/* ----------------------------------------------------------- renames.c */
+
+/* The renames that objects declared `renamed from` need here, tables
+ * first: a step for each one found under its old name only, a refusal
+ * (why) for each one found under both names. */
+void sctl_renames_find(const SctlSchema *s, const SctlFacets *live,
+                       SctlPlan *out);
+/* Whether any object declared `renamed from` is there under its old
+ * name (so the database is not fresh). */
+bool sctl_renames_any(const SctlSchema *s, const SctlFacets *live);
+
 /* --------------------------------------------------------- plan_rows.c */
 
 /*
@@ -320,6 +346,20 @@ const char *sctl_step_sql(const SctlSchema *s, const SctlStep *st);
  * stopped.
  */
 int sctl_plan_check_rows(PGconn *conn, const SctlSchema *s, SctlPlan *p);
+
+/* ----------------------------------------------- report_matrix.c, _er.c */
+
+/* For each declared access cell, what the live catalog amounts to in the
+ * same words (NULL: not read, a bucket); NULL and *err on failure. */
+char **sctl_live_access(PGconn *conn, const SctlSchema *s, char **err);
+/* The same access, the policies of "rows: ..." in any order. */
+bool sctl_same_access(const char *declared, const char *live);
+/* The tables and foreign keys of the managed schemas as a Graphviz graph
+ * (malloc'd), and how many tables. */
+char *sctl_er_dot(PGconn *conn, const SctlSchema *s, int *ntables,
+                  char **err);
+/* The graph drawn by Graphviz `dot` as an <svg> element (malloc'd). */
+char *sctl_dot_svg(const char *dot, char **err);
 
 /* --------------------------------------------------- migration_print.c */
 
@@ -338,7 +378,8 @@ void sctl_migration_print(const SctlSchema *s, const SctlPlan *p, FILE *out);
  * Runs every test, each in its own transaction that is always rolled back,
  * each step under a savepoint; prints PASS or FAIL lines and a summary to
  * out.  SCTL_OK when all pass, SCTL_DRIFT when any fails, SCTL_USAGE when
- * the database does not hold this schema (no apply of it recorded last).
+ * a test cannot start.  The caller checks first that the database holds
+ * the schema (cmd_test: verify is clean).
  */
 int sctl_run_tests(PGconn *conn, const SctlSchema *s, FILE *out);
 

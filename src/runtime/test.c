@@ -141,46 +141,8 @@ static bool run_test(PGconn *conn, const SctlSchema *s, const SctlTest *test,
     return passed;
 }
 
-/* The last apply of this project recorded here was of this schema. */
-static bool applied(PGconn *conn, const SctlSchema *s, char **last)
-{
-    *last = NULL;
-    PGresult *r = PQexec(conn, "SELECT pg_catalog.to_regclass("
-                               "'schemactl.history') IS NOT NULL");
-    bool there = PQresultStatus(r) == PGRES_TUPLES_OK &&
-                 strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-    PQclear(r);
-    if (!there)
-        return false;
-    const char *params[] = {s->project};
-    r = PQexecParams(conn, "SELECT checksum FROM schemactl.history WHERE "
-                     "project = $1 ORDER BY id DESC LIMIT 1", 1, NULL,
-                     params, NULL, NULL, 0);
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-        *last = strdup(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return *last && strcmp(*last, s->checksum) == 0;
-}
-
-static bool schema_here(PGconn *conn, const SctlSchema *s)
-{
-    char *last;
-    if (applied(conn, s, &last)) {
-        free(last);
-        return true;
-    }
-    fprintf(stderr, "schemactl: test: the database does not hold this "
-            "version of \"%s\" (%s%.12s); run apply first, as in `apply "
-            "test`\n", s->project, last ? "last applied: " : "never applied",
-            last ? last : "");
-    free(last);
-    return false;
-}
-
 int sctl_run_tests(PGconn *conn, const SctlSchema *s, FILE *out)
 {
-    if (s->ntests > 0 && !schema_here(conn, s))
-        return SCTL_USAGE;
     int passed = 0;
     for (int i = 0; i < s->ntests; i++) {
         char *err = NULL;

@@ -5,7 +5,7 @@
 # (schema/ and failing/).  Checks the PASS and FAIL lines with their
 # file:line:col, the summary, the exit statuses, that nothing a test did is
 # left behind, that tests change neither the SQL nor its checksum, and the
-# refusal to test a database that does not hold the schema.
+# refusal to test a database that does not verify clean, whoever applied it.
 # Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -59,7 +59,7 @@ grep -q '^     "SELECT count(q::text) FROM (\\n"$' "$work/pgc/access.pgc" \
 
 # --- before apply: refused --------------------------------------------
 out=$("$work/bin/access" test --install-platform-shim --db "$(url acc)" 2>&1); st=$?
-[ $st -eq 2 ] && grep -q 'never applied); run apply first' <<<"$out" \
+[ $st -eq 2 ] && grep -q 'does not hold this schema (.* differ; `verify` lists them); run apply first' <<<"$out" \
   && ok "test on a database without the schema: exit 2, says apply first" \
   || bad "test before apply (exit $st): $out"
 
@@ -102,12 +102,24 @@ out=$("$work/bin/access" test --db "$(url acc)" 2>&1); st=$?
 "$work/bin/access" verify --db "$(url acc)" >/dev/null 2>&1 \
   && ok "verify after the tests is clean" || bad "verify after the tests"
 
-# --- a database last applied with another version is refused ---------
+# --- identity is the schema, not the executable's name --------------
+# history says another project applied last; an executable built from
+# the same schema under another name, which never applied anything here,
+# runs the tests, since verify is clean.
 sql acc "insert into schemactl.history (project, checksum, changes) values ('access', 'feedfacefeedface', 0)"
+build access_other access/schema
+out=$("$work/bin/access_other" test --db "$(url acc)" 2>&1); st=$?
+[ $st -eq 0 ] && grep -q '^3 tests, 3 passed, 0 failed$' <<<"$out" \
+  && ok "test by another executable of the same schema on a clean database" \
+  || bad "test by another executable (exit $st): $out"
+
+# --- a database that differs from the schema is refused --------------
+sql acc "alter policy \"owners read their notes\" on notes.items using (true)"
 out=$("$work/bin/access" test --db "$(url acc)" 2>&1); st=$?
-[ $st -eq 2 ] && grep -q 'last applied: feedfacefeed); run apply first' <<<"$out" \
-  && ok "test on another version of the schema: exit 2" \
-  || bad "test on another version (exit $st): $out"
+[ $st -eq 2 ] && grep -q 'does not hold this schema (1 object differs; `verify` lists them); run apply first' <<<"$out" \
+  && ok "test on a database that differs from the schema: exit 2" \
+  || bad "test on a database that differs (exit $st): $out"
+"$work/bin/access" apply --db "$(url acc)" >/dev/null 2>&1
 
 # --- no tests, and a throwaway server ---------------------------------
 createdb -T template0 lib

@@ -21,6 +21,7 @@ Suite *make_quote_suite(void);
 Suite *make_sema_suite(void);
 Suite *make_tests_suite(void);
 Suite *make_shape_suite(void);
+Suite *make_rename_suite(void);
 Suite *make_serial_suite(void);
 
 int main(void)
@@ -40,6 +41,7 @@ int main(void)
     srunner_add_suite(sr, make_lint_suite());
     srunner_add_suite(sr, make_tests_suite());
     srunner_add_suite(sr, make_shape_suite());
+    srunner_add_suite(sr, make_rename_suite());
     srunner_add_suite(sr, make_matrix_suite());
     srunner_add_suite(sr, make_serial_suite());
     srunner_run_all(sr, CK_NORMAL);

@@ -73,7 +73,12 @@ static void fill_args(SctlShape sh, const char *name, const char **args)
                              : sh == SCTL_SHAPE_SET_DEFAULT ||
                                sh == SCTL_SHAPE_BACKFILL ||
                                sh == SCTL_SHAPE_BACKFILL_NULLS ? "now()"
-                             : sh == SCTL_SHAPE_ALTER_TYPE ? "bigint"
+                             : sh == SCTL_SHAPE_ALTER_TYPE ||
+                               sh == SCTL_SHAPE_ALTER_TYPE_VIA_TEXT ||
+                               sh == SCTL_SHAPE_COUNT_CHANGED_BY_TYPE
+                                 ? "bigint"
+                             : sh == SCTL_SHAPE_RENAME_FUNCTION
+                                 ? "(integer, text)"
                              : sh == SCTL_SHAPE_CREATE_INDEX_CONCURRENTLY ||
                                sh == SCTL_SHAPE_CREATE_UNIQUE_INDEX_CONCURRENTLY
                                  ? "i ON t (a)"

@@ -1,0 +1,1 @@
+select string_agg(id || ':' || feeling, ',' order by id) from people;

@@ -1,0 +1,1 @@
+select string_agg(id || ':' || coalesce(feeling::text, '-'), ',' order by id) from people;

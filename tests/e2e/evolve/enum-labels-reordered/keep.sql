@@ -1,0 +1,1 @@
+select string_agg(id || ':' || size, ',' order by id) from shirts;

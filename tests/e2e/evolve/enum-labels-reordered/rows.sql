@@ -1,0 +1,1 @@
+insert into shirts values (1, 'small'), (2, 'large'), (3, 'medium');

@@ -1,0 +1,1 @@
+select sum(qty), sum(double_qty) from items;

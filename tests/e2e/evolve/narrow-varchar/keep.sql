@@ -1,0 +1,1 @@
+select string_agg(id || ':' || coalesce(code, '-'), ',' order by id) from people;

@@ -1,0 +1,1 @@
+insert into people values (1, 'abc'), (2, 'abcdef'), (3, null);
