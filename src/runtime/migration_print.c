@@ -67,31 +67,55 @@ static void put_step(const SctlSchema *s, const SctlStep *st, FILE *out)
     fprintf(out, "%s;\n", sctl_step_sql(s, st));
 }
 
-static int count(const SctlPlan *p, bool after_commit)
+/* When a step runs, as apply runs it: committed first (new enum labels,
+ * usable only once committed), in the transaction, or after it. */
+typedef enum { PHASE_FIRST, PHASE_MAIN, PHASE_AFTER } Phase;
+
+static Phase phase_of(const SctlStep *st)
+{
+    return st->first ? PHASE_FIRST : st->after_commit ? PHASE_AFTER
+                                                     : PHASE_MAIN;
+}
+
+static int count(const SctlPlan *p, Phase ph)
 {
     int n = 0;
     for (int i = 0; i < p->len; i++)
-        n += p->steps[i].after_commit == after_commit && !p->steps[i].why;
+        n += phase_of(&p->steps[i]) == ph && !p->steps[i].why;
     return n;
+}
+
+static void put_phase(const SctlSchema *s, const SctlPlan *p, Phase ph,
+                      FILE *out)
+{
+    for (int i = 0; i < p->len; i++)
+        if (phase_of(&p->steps[i]) == ph && !p->steps[i].why)
+            put_step(s, &p->steps[i], out);
 }
 
 void sctl_migration_print(const SctlSchema *s, const SctlPlan *p, FILE *out)
 {
-    int in_tx = count(p, false), later = count(p, true);
+    int first = count(p, PHASE_FIRST), in_tx = count(p, PHASE_MAIN);
+    int later = count(p, PHASE_AFTER);
     fprintf(out, "-- new version: %s, checksum %s\n", s->project,
             s->checksum);
     fputs("-- run with: psql -v ON_ERROR_STOP=1 -f FILE\n", out);
+    if (first)
+        fprintf(out, "-- %d statement%s committed first, on their own\n",
+                first, first == 1 ? "" : "s");
     fprintf(out, "-- %d statement%s in the transaction, %d after it\n\n",
             in_tx, in_tx == 1 ? "" : "s", later);
+    if (first) {
+        fputs("-- committed first: a new enum label is usable only once "
+              "committed\nBEGIN;\n", out);
+        put_phase(s, p, PHASE_FIRST, out);
+        fputs("\nCOMMIT;\n\n", out);
+    }
     fputs("BEGIN;\n", out);
-    for (int i = 0; i < p->len; i++)
-        if (!p->steps[i].after_commit && !p->steps[i].why)
-            put_step(s, &p->steps[i], out);
+    put_phase(s, p, PHASE_MAIN, out);
     fputs("\nCOMMIT;\n", out);
     if (later)
         fputs("\n-- after the commit: these cannot run in a transaction\n",
               out);
-    for (int i = 0; i < p->len; i++)
-        if (p->steps[i].after_commit && !p->steps[i].why)
-            put_step(s, &p->steps[i], out);
+    put_phase(s, p, PHASE_AFTER, out);
 }
