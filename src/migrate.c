@@ -91,6 +91,7 @@ static bool make_work(void)
         return false;
     }
     work = t;
+    chmod(t, 0711);   /* the server's own directory is postgres's */
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);
@@ -449,6 +450,9 @@ int migrate_main(int argc, char **argv)
         return EXIT_USAGE;
     if (!make_work())
         return EXIT_USAGE;
+    /* what the children make (compiler files, the throwaway server) goes
+     * into the one directory removed at the end, whatever stops them */
+    setenv("TMPDIR", work, 1);
     Arena *a = arena_new();
     int status = diff_in_work(a, &d);
     remove_work();

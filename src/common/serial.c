@@ -155,6 +155,21 @@ static void dump_head(Out *o, const SctlSchema *s)
     put_int(o, s->nstatements);
     put_int(o, s->ntests);
     put_int(o, s->nsteps);
+    put_int(o, s->ncells);
+    put_int(o, s->nfindings);
+    put(o, "\n", 1);
+}
+
+static void dump_cell(Out *o, const SctlAccessCell *x)
+{
+    put_word(o, "cell");
+    put_str(o, x->role);
+    put_str(o, x->object);
+    put_str(o, x->kind);
+    put_str(o, x->command);
+    put_str(o, x->access);
+    put_int(o, x->file);
+    put_int(o, x->line);
     put(o, "\n", 1);
 }
 
@@ -185,6 +200,13 @@ char *sctl_schema_dump(const SctlSchema *s)
     }
     for (int i = 0; i < s->nsteps; i++)
         dump_test_step(&o, &s->steps[i]);
+    for (int i = 0; i < s->ncells; i++)
+        dump_cell(&o, &s->cells[i]);
+    for (int i = 0; i < s->nfindings; i++) {
+        put_word(&o, "finding");
+        put_str(&o, s->findings[i]);
+        put(&o, "\n", 1);
+    }
     if (o.failed) {
         free(o.data);
         return NULL;
@@ -206,6 +228,8 @@ typedef struct Loaded {
     SctlStatement *statements;
     SctlTest *tests;
     SctlTestStep *steps;
+    SctlAccessCell *cells;
+    const char **findings;
 } Loaded;
 
 typedef struct In {
@@ -386,6 +410,8 @@ static void load_head(In *in, Loaded *l)
     s->nstatements = get_count(in);
     s->ntests = get_count(in);
     s->nsteps = get_count(in);
+    s->ncells = get_count(in);
+    s->nfindings = get_count(in);
     end_line(in);
     if (in->bad)
         return;
@@ -395,8 +421,32 @@ static void load_head(In *in, Loaded *l)
     l->statements = calloc((size_t)s->nstatements + 1, sizeof *l->statements);
     l->tests = calloc((size_t)s->ntests + 1, sizeof *l->tests);
     l->steps = calloc((size_t)s->nsteps + 1, sizeof *l->steps);
+    l->cells = calloc((size_t)s->ncells + 1, sizeof *l->cells);
+    l->findings = calloc((size_t)s->nfindings + 1, sizeof *l->findings);
     in->bad = !l->files || !l->schemas || !l->objects || !l->statements ||
-              !l->tests || !l->steps;
+              !l->tests || !l->steps || !l->cells || !l->findings;
+}
+
+/* The declared access matrix and the lint's findings (the report's). */
+static void load_report(In *in, Loaded *l)
+{
+    for (int i = 0; !in->bad && i < l->s.ncells; i++) {
+        SctlAccessCell *x = &l->cells[i];
+        word(in, "cell");
+        x->role = get_str(in);
+        x->object = get_str(in);
+        x->kind = get_str(in);
+        x->command = get_str(in);
+        x->access = get_str(in);
+        x->file = (int)get_int(in);
+        x->line = (int)get_int(in);
+        end_line(in);
+    }
+    for (int i = 0; !in->bad && i < l->s.nfindings; i++) {
+        word(in, "finding");
+        l->findings[i] = get_str(in);
+        end_line(in);
+    }
 }
 
 /* Records in the order dump writes them. */
@@ -426,6 +476,7 @@ static void load_body(In *in, Loaded *l)
     }
     for (int i = 0; !in->bad && i < s->nsteps; i++)
         load_test_step(in, &l->steps[i]);
+    load_report(in, l);
     if (in->p != in->end)
         in->bad = true;
 }
@@ -479,6 +530,8 @@ SctlSchema *sctl_schema_load(const char *text, const char **err)
     l->s.statements = l->statements;
     l->s.tests = l->tests;
     l->s.steps = l->steps;
+    l->s.cells = l->cells;
+    l->s.findings = l->findings;
     if (in.bad || !consistent(&l->s)) {
         *err = "not a schema recorded by schemac (or from another version)";
         sctl_schema_free(&l->s);
@@ -499,5 +552,7 @@ void sctl_schema_free(SctlSchema *s)
     free(l->statements);
     free(l->tests);
     free(l->steps);
+    free(l->cells);
+    free(l->findings);
     free(l);
 }

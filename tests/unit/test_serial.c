@@ -41,6 +41,11 @@ static void same_object(const SctlObject *a, const SctlObject *b)
     same_str(a->probe, b->probe);
     same_str(a->backfill, b->backfill);
     same_str(a->nullable_definition, b->nullable_definition);
+    same_str(a->renamed_from, b->renamed_from);
+    same_str(a->arguments, b->arguments);
+    same_str(a->label_renames, b->label_renames);
+    same_str(a->sequence, b->sequence);
+    same_str(a->sequence_renamed_from, b->sequence_renamed_from);
 }
 
 static void same_step(const SctlTestStep *a, const SctlTestStep *b)
@@ -90,16 +95,31 @@ static void same_schema(const SctlSchema *a, const SctlSchema *b)
     ck_assert_int_eq(a->nsteps, b->nsteps);
     for (int i = 0; i < a->nsteps; i++)
         same_step(&a->steps[i], &b->steps[i]);
+    ck_assert_int_eq(a->ncells, b->ncells);
+    for (int i = 0; i < a->ncells; i++) {
+        const SctlAccessCell *x = &a->cells[i], *y = &b->cells[i];
+        same_str(x->role, y->role);
+        same_str(x->object, y->object);
+        same_str(x->kind, y->kind);
+        same_str(x->command, y->command);
+        same_str(x->access, y->access);
+        ck_assert_int_eq(x->file, y->file);
+        ck_assert_int_eq(x->line, y->line);
+    }
+    ck_assert_int_eq(a->nfindings, b->nfindings);
+    for (int i = 0; i < a->nfindings; i++)
+        same_str(a->findings[i], b->findings[i]);
 }
 
 /* Names, bodies and tests with every byte that could end a field early:
  * blanks, newlines, colons, digits, "-". */
 static const char hostile[] =
     "role \"app user\";\n"
-    "enum mood ('sad', 'ok: 1', '-');\n"
+    "enum mood ('sad', 'ok: 1' renamed from 'fine', '-');\n"
     "table \"a\nb\" {\n"
     "  id int primary key;\n"
-    "  \"12: x\" text default '- 3' check (\"12: x\" <> ' ');\n"
+    "  \"12: x\" renamed from \"old x\" text default '- 3'"
+    " check (\"12: x\" <> ' ');\n"
     "  m mood;\n"
     "  index (\"12: x\");\n"
     "  row level security;\n"
@@ -140,6 +160,7 @@ START_TEST(test_compiled_model_round_trips)
     const SctlSchema *s = compiled(a, hostile);
     ck_assert_int_gt(s->nobjects, 8);
     ck_assert_int_gt(s->nsteps, 0);
+    ck_assert_int_gt(s->ncells, 0);
     char *text = sctl_schema_dump(s);
     const char *err = NULL;
     SctlSchema *back = sctl_schema_load(text, &err);
@@ -198,18 +219,18 @@ START_TEST(test_damaged_text_is_refused)
     ck_assert_str_eq(err, "not a schema recorded by schemac (or from "
                           "another version)");
     const char *bad[] = {
-        "schemac-schema 2\nschema 1:p 1:c 0 0 0 0 0 0 0\n",
-        "schemac-schema 1\nschema 1:p 9:c 0 0 0 0 0 0 0\n",
-        "schemac-schema 1\nschema 1:p 1:c 0 0 0 0 1 0 0\n"
+        "schemac-schema 2\nschema 1:p 1:c 0 0 0 0 0 0 0 0 0\n",
+        "schemac-schema 1\nschema 1:p 9:c 0 0 0 0 0 0 0 0 0\n",
+        "schemac-schema 1\nschema 1:p 1:c 0 0 0 0 1 0 0 0 0\n"
         "statement make 5 0 1 0 1:x\n",
-        "schemac-schema 1\nschema 1:p 1:c 0 0 0 -1 0 0 0\n",
-        "schemac-schema 1\nschema 1:p 1:c 0 0 0 0 0 0 0\nextra\n",
+        "schemac-schema 1\nschema 1:p 1:c 0 0 0 -1 0 0 0 0 0\n",
+        "schemac-schema 1\nschema 1:p 1:c 0 0 0 0 0 0 0 0 0\nextra\n",
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
         ck_assert_msg(sctl_schema_load(bad[k], &err) == NULL,
                       "bad text %zu was read", k);
     SctlSchema *ok = sctl_schema_load(
-        "schemac-schema 1\nschema 1:p 1:c 0 0 0 0 0 0 0\n", &err);
+        "schemac-schema 1\nschema 1:p 1:c 0 0 0 0 0 0 0 0 0\n", &err);
     ck_assert_ptr_nonnull(ok);
     sctl_schema_free(ok);
     free(text);
