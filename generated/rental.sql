@@ -52,7 +52,7 @@ GRANT SELECT ON TABLE audit.audit_logs TO authenticated;
 -- source: schema/rental/project.schema:33
 GRANT SELECT ON TABLE audit.audit_logs TO service_role;
 
--- source: schema/rental/security.schema:182
+-- source: schema/rental/security.schema:191
 CREATE TABLE public.admin_invites (
     id uuid DEFAULT gen_random_uuid(),
     email text NOT NULL,
@@ -70,31 +70,31 @@ CREATE TABLE public.admin_invites (
     CONSTRAINT admin_invites_one_outcome CHECK (accepted_at is null or revoked_at is null)
 );
 
--- source: schema/rental/security.schema:195
+-- source: schema/rental/security.schema:204
 CREATE UNIQUE INDEX admin_invites_lower_idx ON public.admin_invites (lower(email)) WHERE accepted_at is null and revoked_at is null;
 
--- source: schema/rental/security.schema:196
+-- source: schema/rental/security.schema:205
 CREATE INDEX admin_invites_invited_by_idx ON public.admin_invites (invited_by);
 
--- source: schema/rental/security.schema:197
+-- source: schema/rental/security.schema:206
 CREATE INDEX admin_invites_accepted_user_id_idx ON public.admin_invites (accepted_user_id);
 
--- source: schema/rental/security.schema:200
+-- source: schema/rental/security.schema:209
 ALTER TABLE public.admin_invites ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/security.schema:201
+-- source: schema/rental/security.schema:210
 REVOKE ALL ON TABLE public.admin_invites FROM anon;
 
--- source: schema/rental/security.schema:211
+-- source: schema/rental/security.schema:220
 GRANT SELECT, INSERT, UPDATE ON TABLE public.admin_invites TO authenticated;
 
--- source: schema/rental/security.schema:213
+-- source: schema/rental/security.schema:222
 GRANT SELECT, UPDATE ON TABLE public.admin_invites TO service_role;
 
--- source: schema/rental/security.schema:214
+-- source: schema/rental/security.schema:223
 COMMENT ON TABLE public.admin_invites IS 'Invitations to join the admin team';
 
--- source: schema/rental/security.schema:217
+-- source: schema/rental/security.schema:226
 CREATE TABLE public.admin_sessions (
     id uuid DEFAULT gen_random_uuid(),
     admin_id uuid NOT NULL,
@@ -110,31 +110,31 @@ CREATE TABLE public.admin_sessions (
     CONSTRAINT admin_sessions_pkey PRIMARY KEY (id)
 );
 
--- source: schema/rental/security.schema:230
+-- source: schema/rental/security.schema:239
 CREATE INDEX admin_sessions_admin_id_last_seen_at_idx ON public.admin_sessions (admin_id, last_seen_at desc);
 
--- source: schema/rental/security.schema:231
+-- source: schema/rental/security.schema:240
 CREATE INDEX admin_sessions_expires_at_idx ON public.admin_sessions (expires_at) WHERE revoked_at is null;
 
--- source: schema/rental/security.schema:232
+-- source: schema/rental/security.schema:241
 CREATE INDEX admin_sessions_revoked_by_idx ON public.admin_sessions (revoked_by);
 
--- source: schema/rental/security.schema:235
+-- source: schema/rental/security.schema:244
 ALTER TABLE public.admin_sessions ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/security.schema:236
+-- source: schema/rental/security.schema:245
 REVOKE ALL ON TABLE public.admin_sessions FROM anon;
 
--- source: schema/rental/security.schema:243
+-- source: schema/rental/security.schema:252
 GRANT SELECT ON TABLE public.admin_sessions TO authenticated;
 
--- source: schema/rental/security.schema:244
+-- source: schema/rental/security.schema:253
 GRANT UPDATE (revoked_at, revoked_by, revoke_reason) ON TABLE public.admin_sessions TO authenticated;
 
--- source: schema/rental/security.schema:246
+-- source: schema/rental/security.schema:255
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.admin_sessions TO service_role;
 
--- source: schema/rental/security.schema:247
+-- source: schema/rental/security.schema:256
 COMMENT ON TABLE public.admin_sessions IS 'Back-office sessions, for review and forced sign-out';
 
 -- source: schema/rental/dashboard.schema:13
@@ -182,22 +182,22 @@ CREATE INDEX alerts_assigned_to_idx ON public.alerts (assigned_to) WHERE assigne
 -- source: schema/rental/dashboard.schema:36
 CREATE INDEX alerts_acknowledged_by_idx ON public.alerts (acknowledged_by);
 
--- source: schema/rental/dashboard.schema:39
+-- source: schema/rental/dashboard.schema:42
 ALTER TABLE public.alerts ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/dashboard.schema:40
+-- source: schema/rental/dashboard.schema:43
 REVOKE ALL ON TABLE public.alerts FROM anon;
 
--- source: schema/rental/dashboard.schema:42
+-- source: schema/rental/dashboard.schema:45
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.alerts TO authenticated;
 
--- source: schema/rental/dashboard.schema:43
+-- source: schema/rental/dashboard.schema:46
 GRANT SELECT ON TABLE public.alerts TO service_role;
 
--- source: schema/rental/dashboard.schema:44
+-- source: schema/rental/dashboard.schema:47
 COMMENT ON TABLE public.alerts IS 'Operational alerts shown on the admin dashboard';
 
--- source: schema/rental/security.schema:127
+-- source: schema/rental/security.schema:131
 CREATE TABLE public.audit_event_tags (
     event_id bigint NOT NULL,
     tag text NOT NULL,
@@ -207,28 +207,28 @@ CREATE TABLE public.audit_event_tags (
     CONSTRAINT audit_event_tags_pkey PRIMARY KEY (event_id, tag)
 );
 
--- source: schema/rental/security.schema:134
+-- source: schema/rental/security.schema:138
 CREATE INDEX audit_event_tags_tag_event_id_idx ON public.audit_event_tags (tag, event_id);
 
--- source: schema/rental/security.schema:135
+-- source: schema/rental/security.schema:139
 CREATE INDEX audit_event_tags_tagged_by_idx ON public.audit_event_tags (tagged_by);
 
--- source: schema/rental/security.schema:137
+-- source: schema/rental/security.schema:141
 ALTER TABLE public.audit_event_tags ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/security.schema:138
+-- source: schema/rental/security.schema:142
 REVOKE ALL ON TABLE public.audit_event_tags FROM anon;
 
--- source: schema/rental/security.schema:141
+-- source: schema/rental/security.schema:145
 GRANT SELECT, INSERT, DELETE ON TABLE public.audit_event_tags TO authenticated;
 
--- source: schema/rental/security.schema:142
+-- source: schema/rental/security.schema:146
 GRANT SELECT, INSERT ON TABLE public.audit_event_tags TO service_role;
 
--- source: schema/rental/security.schema:143
+-- source: schema/rental/security.schema:147
 COMMENT ON TABLE public.audit_event_tags IS 'Labels on audit events (reviewed, suspicious, incident-linked, ...)';
 
--- source: schema/rental/security.schema:94
+-- source: schema/rental/security.schema:98
 CREATE TABLE public.audit_events (
     id bigint GENERATED ALWAYS AS IDENTITY,
     occurred_at timestamptz DEFAULT now() NOT NULL,
@@ -245,43 +245,43 @@ CREATE TABLE public.audit_events (
     CONSTRAINT audit_events_severity_check CHECK (severity in ('info', 'notice', 'warning', 'critical'))
 );
 
--- source: schema/rental/security.schema:128
+-- source: schema/rental/security.schema:132
 ALTER TABLE public.audit_event_tags ADD CONSTRAINT audit_event_tags_event_id_fkey FOREIGN KEY (event_id) REFERENCES public.audit_events (id) ON DELETE CASCADE;
 
--- source: schema/rental/security.schema:99
+-- source: schema/rental/security.schema:103
 COMMENT ON COLUMN public.audit_events.action IS 'booking.cancel, payment.refund, settings.change, ...';
 
--- source: schema/rental/security.schema:107
+-- source: schema/rental/security.schema:111
 CREATE INDEX audit_events_metadata_idx ON public.audit_events USING gin (metadata);
 
--- source: schema/rental/security.schema:108
+-- source: schema/rental/security.schema:112
 CREATE INDEX audit_events_entity_type_entity_id_occurred_at_idx ON public.audit_events (entity_type, entity_id, occurred_at desc);
 
--- source: schema/rental/security.schema:109
+-- source: schema/rental/security.schema:113
 CREATE INDEX audit_events_actor_id_occurred_at_idx ON public.audit_events (actor_id, occurred_at desc);
 
--- source: schema/rental/security.schema:110
+-- source: schema/rental/security.schema:114
 CREATE INDEX audit_events_action_occurred_at_idx ON public.audit_events (action, occurred_at desc);
 
--- source: schema/rental/security.schema:111
+-- source: schema/rental/security.schema:115
 CREATE INDEX audit_events_occurred_at_idx ON public.audit_events USING brin (occurred_at);
 
--- source: schema/rental/security.schema:114
+-- source: schema/rental/security.schema:118
 ALTER TABLE public.audit_events ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/security.schema:115
+-- source: schema/rental/security.schema:119
 REVOKE ALL ON TABLE public.audit_events FROM anon;
 
--- source: schema/rental/security.schema:121
+-- source: schema/rental/security.schema:125
 GRANT SELECT ON TABLE public.audit_events TO authenticated;
 
--- source: schema/rental/security.schema:122
+-- source: schema/rental/security.schema:126
 GRANT SELECT, INSERT ON TABLE public.audit_events TO service_role;
 
--- source: schema/rental/security.schema:123
+-- source: schema/rental/security.schema:127
 COMMENT ON TABLE public.audit_events IS 'Trail of admin actions in the rental admin; append-only';
 
--- source: schema/rental/bookings.schema:238
+-- source: schema/rental/bookings.schema:248
 CREATE TABLE public.booking_bulk_operations (
     id uuid DEFAULT gen_random_uuid(),
     requested_by uuid DEFAULT auth.uid() NOT NULL,
@@ -303,28 +303,28 @@ CREATE TABLE public.booking_bulk_operations (
     CONSTRAINT booking_bulk_operations_failed_count_check CHECK (failed_count >= 0)
 );
 
--- source: schema/rental/bookings.schema:253
+-- source: schema/rental/bookings.schema:263
 CREATE INDEX booking_bulk_operations_status_created_at_idx ON public.booking_bulk_operations (status, created_at);
 
--- source: schema/rental/bookings.schema:254
+-- source: schema/rental/bookings.schema:264
 CREATE INDEX booking_bulk_operations_requested_by_created_at_idx ON public.booking_bulk_operations (requested_by, created_at desc);
 
--- source: schema/rental/bookings.schema:256
+-- source: schema/rental/bookings.schema:266
 ALTER TABLE public.booking_bulk_operations ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:257
+-- source: schema/rental/bookings.schema:267
 REVOKE ALL ON TABLE public.booking_bulk_operations FROM anon;
 
--- source: schema/rental/bookings.schema:260
+-- source: schema/rental/bookings.schema:270
 GRANT SELECT, INSERT, UPDATE ON TABLE public.booking_bulk_operations TO authenticated;
 
--- source: schema/rental/bookings.schema:261
+-- source: schema/rental/bookings.schema:271
 GRANT SELECT, UPDATE ON TABLE public.booking_bulk_operations TO service_role;
 
--- source: schema/rental/bookings.schema:262
+-- source: schema/rental/bookings.schema:272
 COMMENT ON TABLE public.booking_bulk_operations IS 'Bulk actions on many bookings, executed asynchronously';
 
--- source: schema/rental/bookings.schema:128
+-- source: schema/rental/bookings.schema:133
 CREATE TABLE public.booking_conflicts (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -342,37 +342,37 @@ CREATE TABLE public.booking_conflicts (
     CONSTRAINT booking_conflicts_resolution CHECK ((resolved_at is null) = (resolution is null))
 );
 
--- source: schema/rental/bookings.schema:143
+-- source: schema/rental/bookings.schema:148
 CREATE INDEX booking_conflicts_booking_id_detected_at_idx ON public.booking_conflicts (booking_id, detected_at desc);
 
--- source: schema/rental/bookings.schema:144
+-- source: schema/rental/bookings.schema:149
 CREATE INDEX booking_conflicts_conflicting_booking_id_idx ON public.booking_conflicts (conflicting_booking_id) WHERE conflicting_booking_id is not null;
 
--- source: schema/rental/bookings.schema:145
+-- source: schema/rental/bookings.schema:150
 CREATE INDEX booking_conflicts_equipment_id_idx ON public.booking_conflicts (equipment_id) WHERE resolved_at is null;
 
--- source: schema/rental/bookings.schema:146
+-- source: schema/rental/bookings.schema:151
 CREATE INDEX booking_conflicts_equipment_id_idx1 ON public.booking_conflicts (equipment_id);
 
--- source: schema/rental/bookings.schema:147
+-- source: schema/rental/bookings.schema:152
 CREATE INDEX booking_conflicts_resolved_by_idx ON public.booking_conflicts (resolved_by);
 
--- source: schema/rental/bookings.schema:149
+-- source: schema/rental/bookings.schema:154
 ALTER TABLE public.booking_conflicts ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:150
+-- source: schema/rental/bookings.schema:155
 REVOKE ALL ON TABLE public.booking_conflicts FROM anon;
 
--- source: schema/rental/bookings.schema:152
+-- source: schema/rental/bookings.schema:157
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.booking_conflicts TO authenticated;
 
--- source: schema/rental/bookings.schema:153
+-- source: schema/rental/bookings.schema:158
 GRANT SELECT, INSERT ON TABLE public.booking_conflicts TO service_role;
 
--- source: schema/rental/bookings.schema:154
+-- source: schema/rental/bookings.schema:159
 COMMENT ON TABLE public.booking_conflicts IS 'Detected scheduling conflicts between bookings, maintenance and logistics';
 
--- source: schema/rental/bookings.schema:157
+-- source: schema/rental/bookings.schema:162
 CREATE TABLE public.booking_notes (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -387,28 +387,28 @@ CREATE TABLE public.booking_notes (
     CONSTRAINT booking_notes_body_check CHECK (length(body) > 0)
 );
 
--- source: schema/rental/bookings.schema:166
+-- source: schema/rental/bookings.schema:171
 CREATE INDEX booking_notes_booking_id_created_at_idx ON public.booking_notes (booking_id, created_at desc);
 
--- source: schema/rental/bookings.schema:167
+-- source: schema/rental/bookings.schema:172
 CREATE INDEX booking_notes_note_type_created_at_idx ON public.booking_notes (note_type, created_at desc);
 
--- source: schema/rental/bookings.schema:168
+-- source: schema/rental/bookings.schema:173
 CREATE INDEX booking_notes_author_id_idx ON public.booking_notes (author_id);
 
--- source: schema/rental/bookings.schema:170
+-- source: schema/rental/bookings.schema:175
 ALTER TABLE public.booking_notes ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:171
+-- source: schema/rental/bookings.schema:176
 REVOKE ALL ON TABLE public.booking_notes FROM anon;
 
--- source: schema/rental/bookings.schema:173
+-- source: schema/rental/bookings.schema:178
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.booking_notes TO authenticated;
 
--- source: schema/rental/bookings.schema:174
+-- source: schema/rental/bookings.schema:179
 COMMENT ON TABLE public.booking_notes IS 'Internal admin notes on a booking';
 
--- source: schema/rental/bookings.schema:99
+-- source: schema/rental/bookings.schema:104
 CREATE TABLE public.booking_wizard_sessions (
     id uuid DEFAULT gen_random_uuid(),
     created_by uuid DEFAULT auth.uid() NOT NULL,
@@ -425,34 +425,34 @@ CREATE TABLE public.booking_wizard_sessions (
     CONSTRAINT booking_wizard_sessions_current_step_check CHECK (current_step in ('customer', 'equipment', 'schedule', 'logistics', 'pricing', 'payment', 'review'))
 );
 
--- source: schema/rental/bookings.schema:106
+-- source: schema/rental/bookings.schema:111
 COMMENT ON COLUMN public.booking_wizard_sessions.state IS 'Answers entered so far, keyed by step';
 
--- source: schema/rental/bookings.schema:107
+-- source: schema/rental/bookings.schema:112
 COMMENT ON COLUMN public.booking_wizard_sessions.booking_id IS 'Set when the wizard is submitted';
 
--- source: schema/rental/bookings.schema:112
+-- source: schema/rental/bookings.schema:117
 CREATE INDEX booking_wizard_sessions_created_by_updated_at_idx ON public.booking_wizard_sessions (created_by, updated_at desc);
 
--- source: schema/rental/bookings.schema:113
+-- source: schema/rental/bookings.schema:118
 CREATE INDEX booking_wizard_sessions_customer_id_idx ON public.booking_wizard_sessions (customer_id);
 
--- source: schema/rental/bookings.schema:114
+-- source: schema/rental/bookings.schema:119
 CREATE INDEX booking_wizard_sessions_equipment_id_idx ON public.booking_wizard_sessions (equipment_id);
 
--- source: schema/rental/bookings.schema:115
+-- source: schema/rental/bookings.schema:120
 CREATE INDEX booking_wizard_sessions_booking_id_idx ON public.booking_wizard_sessions (booking_id);
 
--- source: schema/rental/bookings.schema:118
+-- source: schema/rental/bookings.schema:123
 ALTER TABLE public.booking_wizard_sessions ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:119
+-- source: schema/rental/bookings.schema:124
 REVOKE ALL ON TABLE public.booking_wizard_sessions FROM anon;
 
--- source: schema/rental/bookings.schema:124
+-- source: schema/rental/bookings.schema:129
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.booking_wizard_sessions TO authenticated;
 
--- source: schema/rental/bookings.schema:125
+-- source: schema/rental/bookings.schema:130
 COMMENT ON TABLE public.booking_wizard_sessions IS 'In-progress booking wizard state; visible only to the admin who created it';
 
 -- source: schema/rental/bookings.schema:9
@@ -501,16 +501,16 @@ CREATE TABLE public.bookings (
     CONSTRAINT bookings_delivery_address CHECK (not delivery_required or delivery_address is not null)
 );
 
--- source: schema/rental/bookings.schema:130
+-- source: schema/rental/bookings.schema:135
 ALTER TABLE public.booking_conflicts ADD CONSTRAINT booking_conflicts_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:131
+-- source: schema/rental/bookings.schema:136
 ALTER TABLE public.booking_conflicts ADD CONSTRAINT booking_conflicts_conflicting_booking_id_fkey FOREIGN KEY (conflicting_booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:159
+-- source: schema/rental/bookings.schema:164
 ALTER TABLE public.booking_notes ADD CONSTRAINT booking_notes_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:107
+-- source: schema/rental/bookings.schema:112
 ALTER TABLE public.booking_wizard_sessions ADD CONSTRAINT booking_wizard_sessions_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE SET NULL;
 
 -- source: schema/rental/bookings.schema:14
@@ -537,22 +537,22 @@ CREATE INDEX bookings_status_start_at_idx ON public.bookings (status, start_at);
 -- source: schema/rental/bookings.schema:51
 CREATE INDEX bookings_billing_status_balance_due_at_idx ON public.bookings (billing_status, balance_due_at) WHERE billing_status in ('deposit_due', 'partially_paid', 'overdue');
 
--- source: schema/rental/bookings.schema:54
+-- source: schema/rental/bookings.schema:59
 ALTER TABLE public.bookings ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:55
+-- source: schema/rental/bookings.schema:60
 REVOKE ALL ON TABLE public.bookings FROM anon;
 
--- source: schema/rental/bookings.schema:58
+-- source: schema/rental/bookings.schema:63
 CREATE POLICY "customers read own bookings" ON public.bookings FOR SELECT TO authenticated USING (customer_id = (select auth.uid()));
 
--- source: schema/rental/bookings.schema:61
+-- source: schema/rental/bookings.schema:66
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.bookings TO authenticated;
 
--- source: schema/rental/bookings.schema:62
+-- source: schema/rental/bookings.schema:67
 GRANT SELECT ON TABLE public.bookings TO service_role;
 
--- source: schema/rental/bookings.schema:63
+-- source: schema/rental/bookings.schema:68
 COMMENT ON TABLE public.bookings IS 'Rental bookings with pricing, deposit, balance and billing state';
 
 -- source: schema/rental/customers.schema:124
@@ -601,7 +601,7 @@ GRANT SELECT, UPDATE ON TABLE public.campaign_audiences TO service_role;
 -- source: schema/rental/customers.schema:147
 COMMENT ON TABLE public.campaign_audiences IS 'Saved customer segments that campaigns are sent to';
 
--- source: schema/rental/contracts.schema:130
+-- source: schema/rental/contracts.schema:136
 CREATE TABLE public.contract_events (
     id bigint GENERATED ALWAYS AS IDENTITY,
     contract_id uuid NOT NULL,
@@ -614,31 +614,31 @@ CREATE TABLE public.contract_events (
     CONSTRAINT contract_events_event_type_check CHECK (event_type in ('created', 'sent', 'viewed', 'signed', 'declined', 'reminder_sent', 'expired', 'voided', 'downloaded'))
 );
 
--- source: schema/rental/contracts.schema:140
+-- source: schema/rental/contracts.schema:146
 CREATE INDEX contract_events_contract_id_occurred_at_idx ON public.contract_events (contract_id, occurred_at);
 
--- source: schema/rental/contracts.schema:141
+-- source: schema/rental/contracts.schema:147
 CREATE INDEX contract_events_signer_id_idx ON public.contract_events (signer_id) WHERE signer_id is not null;
 
--- source: schema/rental/contracts.schema:142
+-- source: schema/rental/contracts.schema:148
 CREATE INDEX contract_events_actor_id_idx ON public.contract_events (actor_id);
 
--- source: schema/rental/contracts.schema:144
+-- source: schema/rental/contracts.schema:150
 ALTER TABLE public.contract_events ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/contracts.schema:145
+-- source: schema/rental/contracts.schema:151
 REVOKE ALL ON TABLE public.contract_events FROM anon;
 
--- source: schema/rental/contracts.schema:147
+-- source: schema/rental/contracts.schema:153
 GRANT SELECT, INSERT ON TABLE public.contract_events TO authenticated;
 
--- source: schema/rental/contracts.schema:148
+-- source: schema/rental/contracts.schema:154
 GRANT SELECT, INSERT ON TABLE public.contract_events TO service_role;
 
--- source: schema/rental/contracts.schema:149
+-- source: schema/rental/contracts.schema:155
 COMMENT ON TABLE public.contract_events IS 'Append-only event log of a contract (from the app and the e-signature webhook)';
 
--- source: schema/rental/contracts.schema:152
+-- source: schema/rental/contracts.schema:158
 CREATE TABLE public.contract_reminders (
     id uuid DEFAULT gen_random_uuid(),
     contract_id uuid NOT NULL,
@@ -653,31 +653,31 @@ CREATE TABLE public.contract_reminders (
     CONSTRAINT contract_reminders_status_check CHECK (status in ('scheduled', 'sent', 'cancelled', 'failed'))
 );
 
--- source: schema/rental/contracts.schema:162
+-- source: schema/rental/contracts.schema:168
 CREATE INDEX contract_reminders_contract_id_scheduled_for_idx ON public.contract_reminders (contract_id, scheduled_for);
 
--- source: schema/rental/contracts.schema:163
+-- source: schema/rental/contracts.schema:169
 CREATE INDEX contract_reminders_signer_id_idx ON public.contract_reminders (signer_id);
 
--- source: schema/rental/contracts.schema:164
+-- source: schema/rental/contracts.schema:170
 CREATE INDEX contract_reminders_status_scheduled_for_idx ON public.contract_reminders (status, scheduled_for);
 
--- source: schema/rental/contracts.schema:166
+-- source: schema/rental/contracts.schema:172
 ALTER TABLE public.contract_reminders ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/contracts.schema:167
+-- source: schema/rental/contracts.schema:173
 REVOKE ALL ON TABLE public.contract_reminders FROM anon;
 
--- source: schema/rental/contracts.schema:169
+-- source: schema/rental/contracts.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.contract_reminders TO authenticated;
 
--- source: schema/rental/contracts.schema:170
+-- source: schema/rental/contracts.schema:176
 GRANT SELECT, UPDATE ON TABLE public.contract_reminders TO service_role;
 
--- source: schema/rental/contracts.schema:171
+-- source: schema/rental/contracts.schema:177
 COMMENT ON TABLE public.contract_reminders IS 'Scheduled signing reminders for a contract';
 
--- source: schema/rental/contracts.schema:105
+-- source: schema/rental/contracts.schema:111
 CREATE TABLE public.contract_signers (
     id uuid DEFAULT gen_random_uuid(),
     contract_id uuid NOT NULL,
@@ -698,28 +698,28 @@ CREATE TABLE public.contract_signers (
     CONSTRAINT contract_signers_contract_id_email_key UNIQUE (contract_id, email)
 );
 
--- source: schema/rental/contracts.schema:133
+-- source: schema/rental/contracts.schema:139
 ALTER TABLE public.contract_events ADD CONSTRAINT contract_events_signer_id_fkey FOREIGN KEY (signer_id) REFERENCES public.contract_signers (id) ON DELETE SET NULL;
 
--- source: schema/rental/contracts.schema:155
+-- source: schema/rental/contracts.schema:161
 ALTER TABLE public.contract_reminders ADD CONSTRAINT contract_reminders_signer_id_fkey FOREIGN KEY (signer_id) REFERENCES public.contract_signers (id) ON DELETE CASCADE;
 
--- source: schema/rental/contracts.schema:120
+-- source: schema/rental/contracts.schema:126
 CREATE INDEX contract_signers_user_id_idx ON public.contract_signers (user_id);
 
--- source: schema/rental/contracts.schema:122
+-- source: schema/rental/contracts.schema:128
 ALTER TABLE public.contract_signers ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/contracts.schema:123
+-- source: schema/rental/contracts.schema:129
 REVOKE ALL ON TABLE public.contract_signers FROM anon;
 
--- source: schema/rental/contracts.schema:125
+-- source: schema/rental/contracts.schema:131
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.contract_signers TO authenticated;
 
--- source: schema/rental/contracts.schema:126
+-- source: schema/rental/contracts.schema:132
 GRANT SELECT, UPDATE ON TABLE public.contract_signers TO service_role;
 
--- source: schema/rental/contracts.schema:127
+-- source: schema/rental/contracts.schema:133
 COMMENT ON TABLE public.contract_signers IS 'People who must sign a contract, in order';
 
 -- source: schema/rental/contracts.schema:37
@@ -849,13 +849,13 @@ CREATE TABLE public.contracts (
     CONSTRAINT contracts_signing_provider_provider_envelope_id_key UNIQUE (signing_provider, provider_envelope_id)
 );
 
--- source: schema/rental/contracts.schema:132
+-- source: schema/rental/contracts.schema:138
 ALTER TABLE public.contract_events ADD CONSTRAINT contract_events_contract_id_fkey FOREIGN KEY (contract_id) REFERENCES public.contracts (id) ON DELETE CASCADE;
 
--- source: schema/rental/contracts.schema:154
+-- source: schema/rental/contracts.schema:160
 ALTER TABLE public.contract_reminders ADD CONSTRAINT contract_reminders_contract_id_fkey FOREIGN KEY (contract_id) REFERENCES public.contracts (id) ON DELETE CASCADE;
 
--- source: schema/rental/contracts.schema:107
+-- source: schema/rental/contracts.schema:113
 ALTER TABLE public.contract_signers ADD CONSTRAINT contract_signers_contract_id_fkey FOREIGN KEY (contract_id) REFERENCES public.contracts (id) ON DELETE CASCADE;
 
 -- source: schema/rental/contracts.schema:65
@@ -888,19 +888,19 @@ CREATE INDEX contracts_created_by_idx ON public.contracts (created_by);
 -- source: schema/rental/contracts.schema:94
 CREATE INDEX contracts_status_expires_at_idx ON public.contracts (status, expires_at);
 
--- source: schema/rental/contracts.schema:97
+-- source: schema/rental/contracts.schema:103
 ALTER TABLE public.contracts ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/contracts.schema:98
+-- source: schema/rental/contracts.schema:104
 REVOKE ALL ON TABLE public.contracts FROM anon;
 
--- source: schema/rental/contracts.schema:100
+-- source: schema/rental/contracts.schema:106
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.contracts TO authenticated;
 
--- source: schema/rental/contracts.schema:101
+-- source: schema/rental/contracts.schema:107
 GRANT SELECT, UPDATE ON TABLE public.contracts TO service_role;
 
--- source: schema/rental/contracts.schema:102
+-- source: schema/rental/contracts.schema:108
 COMMENT ON TABLE public.contracts IS 'Rental contracts sent for signature';
 
 -- source: schema/rental/customers.schema:93
@@ -1093,7 +1093,7 @@ GRANT SELECT, INSERT ON TABLE public.customer_timeline_events TO service_role;
 -- source: schema/rental/customers.schema:90
 COMMENT ON TABLE public.customer_timeline_events IS 'Chronological activity feed per customer; admins only';
 
--- source: schema/rental/dashboard.schema:77
+-- source: schema/rental/dashboard.schema:80
 CREATE TABLE public.dashboard_exports (
     id uuid DEFAULT gen_random_uuid(),
     requested_by uuid DEFAULT auth.uid() NOT NULL,
@@ -1114,31 +1114,31 @@ CREATE TABLE public.dashboard_exports (
     CONSTRAINT dashboard_exports_row_count_check CHECK (row_count >= 0)
 );
 
--- source: schema/rental/dashboard.schema:84
+-- source: schema/rental/dashboard.schema:87
 COMMENT ON COLUMN public.dashboard_exports.file_path IS 'Object in a private storage bucket; served by signed URL';
 
--- source: schema/rental/dashboard.schema:91
+-- source: schema/rental/dashboard.schema:94
 CREATE INDEX dashboard_exports_requested_by_created_at_idx ON public.dashboard_exports (requested_by, created_at desc);
 
--- source: schema/rental/dashboard.schema:92
+-- source: schema/rental/dashboard.schema:95
 CREATE INDEX dashboard_exports_status_created_at_idx ON public.dashboard_exports (status, created_at);
 
--- source: schema/rental/dashboard.schema:95
+-- source: schema/rental/dashboard.schema:98
 ALTER TABLE public.dashboard_exports ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/dashboard.schema:96
+-- source: schema/rental/dashboard.schema:99
 REVOKE ALL ON TABLE public.dashboard_exports FROM anon;
 
--- source: schema/rental/dashboard.schema:98
+-- source: schema/rental/dashboard.schema:101
 GRANT SELECT, INSERT, DELETE ON TABLE public.dashboard_exports TO authenticated;
 
--- source: schema/rental/dashboard.schema:101
+-- source: schema/rental/dashboard.schema:104
 GRANT SELECT, UPDATE ON TABLE public.dashboard_exports TO service_role;
 
--- source: schema/rental/dashboard.schema:102
+-- source: schema/rental/dashboard.schema:105
 COMMENT ON TABLE public.dashboard_exports IS 'Dashboard exports requested by admins, produced by a worker';
 
--- source: schema/rental/dashboard.schema:47
+-- source: schema/rental/dashboard.schema:50
 CREATE TABLE public.dashboard_saved_filters (
     id uuid DEFAULT gen_random_uuid(),
     admin_id uuid DEFAULT auth.uid() NOT NULL,
@@ -1155,28 +1155,28 @@ CREATE TABLE public.dashboard_saved_filters (
     CONSTRAINT dashboard_saved_filters_admin_id_name_key UNIQUE (admin_id, name)
 );
 
--- source: schema/rental/dashboard.schema:53
+-- source: schema/rental/dashboard.schema:56
 COMMENT ON COLUMN public.dashboard_saved_filters.filters IS 'Date range, statuses, categories, ... as the UI stores them';
 
--- source: schema/rental/dashboard.schema:60
+-- source: schema/rental/dashboard.schema:63
 CREATE UNIQUE INDEX dashboard_saved_filters_admin_id_dashboard_idx ON public.dashboard_saved_filters (admin_id, dashboard) WHERE is_default;
 
--- source: schema/rental/dashboard.schema:62
+-- source: schema/rental/dashboard.schema:65
 ALTER TABLE public.dashboard_saved_filters ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/dashboard.schema:63
+-- source: schema/rental/dashboard.schema:66
 REVOKE ALL ON TABLE public.dashboard_saved_filters FROM anon;
 
--- source: schema/rental/dashboard.schema:71
+-- source: schema/rental/dashboard.schema:74
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.dashboard_saved_filters TO authenticated;
 
--- source: schema/rental/dashboard.schema:72
+-- source: schema/rental/dashboard.schema:75
 GRANT SELECT ON TABLE public.dashboard_saved_filters TO service_role;
 
--- source: schema/rental/dashboard.schema:73
+-- source: schema/rental/dashboard.schema:76
 COMMENT ON TABLE public.dashboard_saved_filters IS 'Named dashboard filter sets of an admin, optionally shared';
 
--- source: schema/rental/bookings.schema:68
+-- source: schema/rental/bookings.schema:73
 CREATE TABLE public.delivery_assignments (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -1197,34 +1197,34 @@ CREATE TABLE public.delivery_assignments (
     CONSTRAINT delivery_assignments_route_url_check CHECK (route_url ~ '^https://')
 );
 
--- source: schema/rental/bookings.schema:70
+-- source: schema/rental/bookings.schema:75
 ALTER TABLE public.delivery_assignments ADD CONSTRAINT delivery_assignments_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:84
+-- source: schema/rental/bookings.schema:89
 CREATE INDEX delivery_assignments_booking_id_idx ON public.delivery_assignments (booking_id);
 
--- source: schema/rental/bookings.schema:85
+-- source: schema/rental/bookings.schema:90
 CREATE INDEX delivery_assignments_task_id_idx ON public.delivery_assignments (task_id) WHERE task_id is not null;
 
--- source: schema/rental/bookings.schema:86
+-- source: schema/rental/bookings.schema:91
 CREATE INDEX delivery_assignments_driver_id_scheduled_for_idx ON public.delivery_assignments (driver_id, scheduled_for);
 
--- source: schema/rental/bookings.schema:87
+-- source: schema/rental/bookings.schema:92
 CREATE INDEX delivery_assignments_status_scheduled_for_idx ON public.delivery_assignments (status, scheduled_for);
 
--- source: schema/rental/bookings.schema:89
+-- source: schema/rental/bookings.schema:94
 ALTER TABLE public.delivery_assignments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:90
+-- source: schema/rental/bookings.schema:95
 REVOKE ALL ON TABLE public.delivery_assignments FROM anon;
 
--- source: schema/rental/bookings.schema:92
+-- source: schema/rental/bookings.schema:97
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.delivery_assignments TO authenticated;
 
--- source: schema/rental/bookings.schema:93
+-- source: schema/rental/bookings.schema:98
 GRANT SELECT, UPDATE ON TABLE public.delivery_assignments TO service_role;
 
--- source: schema/rental/bookings.schema:94
+-- source: schema/rental/bookings.schema:99
 COMMENT ON TABLE public.delivery_assignments IS 'Driver assignment for delivering or collecting a booking';
 
 -- source: schema/rental/equipment.schema:6
@@ -1259,10 +1259,10 @@ CREATE TABLE public.equipment (
     CONSTRAINT equipment_telematics_device_unique UNIQUE (telematics_provider, telematics_device_id)
 );
 
--- source: schema/rental/bookings.schema:132
+-- source: schema/rental/bookings.schema:137
 ALTER TABLE public.booking_conflicts ADD CONSTRAINT booking_conflicts_equipment_id_fkey FOREIGN KEY (equipment_id) REFERENCES public.equipment (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:103
+-- source: schema/rental/bookings.schema:108
 ALTER TABLE public.booking_wizard_sessions ADD CONSTRAINT booking_wizard_sessions_equipment_id_fkey FOREIGN KEY (equipment_id) REFERENCES public.equipment (id) ON DELETE SET NULL;
 
 -- source: schema/rental/bookings.schema:13
@@ -1343,7 +1343,7 @@ GRANT SELECT ON TABLE public.equipment_media TO service_role;
 -- source: schema/rental/equipment.schema:65
 COMMENT ON TABLE public.equipment_media IS 'Photos, videos and documents of a piece of equipment (files in the equipment-media bucket)';
 
--- source: schema/rental/finance.schema:177
+-- source: schema/rental/finance.schema:179
 CREATE TABLE public.financial_exports (
     id uuid DEFAULT gen_random_uuid(),
     requested_by uuid DEFAULT auth.uid() NOT NULL,
@@ -1365,31 +1365,31 @@ CREATE TABLE public.financial_exports (
     CONSTRAINT financial_exports_period CHECK (period_end >= period_start)
 );
 
--- source: schema/rental/finance.schema:186
+-- source: schema/rental/finance.schema:188
 COMMENT ON COLUMN public.financial_exports.file_path IS 'Object in a private storage bucket; served by signed URL';
 
--- source: schema/rental/finance.schema:193
+-- source: schema/rental/finance.schema:195
 CREATE INDEX financial_exports_requested_by_created_at_idx ON public.financial_exports (requested_by, created_at desc);
 
--- source: schema/rental/finance.schema:194
+-- source: schema/rental/finance.schema:196
 CREATE INDEX financial_exports_status_created_at_idx ON public.financial_exports (status, created_at);
 
--- source: schema/rental/finance.schema:196
+-- source: schema/rental/finance.schema:198
 ALTER TABLE public.financial_exports ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/finance.schema:197
+-- source: schema/rental/finance.schema:199
 REVOKE ALL ON TABLE public.financial_exports FROM anon;
 
--- source: schema/rental/finance.schema:200
+-- source: schema/rental/finance.schema:202
 GRANT SELECT, INSERT ON TABLE public.financial_exports TO authenticated;
 
--- source: schema/rental/finance.schema:202
+-- source: schema/rental/finance.schema:204
 GRANT SELECT, UPDATE ON TABLE public.financial_exports TO service_role;
 
--- source: schema/rental/finance.schema:203
+-- source: schema/rental/finance.schema:205
 COMMENT ON TABLE public.financial_exports IS 'Requested finance exports, generated by a background worker';
 
--- source: schema/rental/finance.schema:207
+-- source: schema/rental/finance.schema:209
 CREATE TABLE public.financial_ledger (
     id bigint GENERATED ALWAYS AS IDENTITY,
     booking_id uuid,
@@ -1411,40 +1411,40 @@ CREATE TABLE public.financial_ledger (
     CONSTRAINT financial_ledger_amount_check CHECK (amount > 0)
 );
 
--- source: schema/rental/finance.schema:209
+-- source: schema/rental/finance.schema:211
 ALTER TABLE public.financial_ledger ADD CONSTRAINT financial_ledger_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:222
+-- source: schema/rental/finance.schema:224
 CREATE INDEX financial_ledger_booking_id_occurred_at_idx ON public.financial_ledger (booking_id, occurred_at);
 
--- source: schema/rental/finance.schema:223
+-- source: schema/rental/finance.schema:225
 CREATE INDEX financial_ledger_payment_id_idx ON public.financial_ledger (payment_id) WHERE payment_id is not null;
 
--- source: schema/rental/finance.schema:224
+-- source: schema/rental/finance.schema:226
 CREATE INDEX financial_ledger_payout_id_idx ON public.financial_ledger (payout_id) WHERE payout_id is not null;
 
--- source: schema/rental/finance.schema:225
+-- source: schema/rental/finance.schema:227
 CREATE INDEX financial_ledger_account_occurred_at_idx ON public.financial_ledger (account, occurred_at);
 
--- source: schema/rental/finance.schema:226
+-- source: schema/rental/finance.schema:228
 CREATE INDEX financial_ledger_created_by_idx ON public.financial_ledger (created_by);
 
--- source: schema/rental/finance.schema:228
+-- source: schema/rental/finance.schema:230
 ALTER TABLE public.financial_ledger ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/finance.schema:229
+-- source: schema/rental/finance.schema:231
 REVOKE ALL ON TABLE public.financial_ledger FROM anon;
 
--- source: schema/rental/finance.schema:233
+-- source: schema/rental/finance.schema:235
 GRANT SELECT, INSERT ON TABLE public.financial_ledger TO authenticated;
 
--- source: schema/rental/finance.schema:234
+-- source: schema/rental/finance.schema:236
 GRANT SELECT, INSERT ON TABLE public.financial_ledger TO service_role;
 
--- source: schema/rental/finance.schema:235
+-- source: schema/rental/finance.schema:237
 COMMENT ON TABLE public.financial_ledger IS 'Double-entry ledger of all money movements; append-only';
 
--- source: schema/rental/finance.schema:121
+-- source: schema/rental/finance.schema:123
 CREATE TABLE public.installment_schedules (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -1464,28 +1464,28 @@ CREATE TABLE public.installment_schedules (
     CONSTRAINT installment_schedules_booking_id_installment_number_key UNIQUE (booking_id, installment_number)
 );
 
--- source: schema/rental/finance.schema:123
+-- source: schema/rental/finance.schema:125
 ALTER TABLE public.installment_schedules ADD CONSTRAINT installment_schedules_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:134
+-- source: schema/rental/finance.schema:136
 CREATE INDEX installment_schedules_due_date_idx ON public.installment_schedules (due_date) WHERE status in ('scheduled', 'overdue');
 
--- source: schema/rental/finance.schema:135
+-- source: schema/rental/finance.schema:137
 CREATE INDEX installment_schedules_status_due_date_idx ON public.installment_schedules (status, due_date);
 
--- source: schema/rental/finance.schema:137
+-- source: schema/rental/finance.schema:139
 ALTER TABLE public.installment_schedules ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/finance.schema:138
+-- source: schema/rental/finance.schema:140
 REVOKE ALL ON TABLE public.installment_schedules FROM anon;
 
--- source: schema/rental/finance.schema:141
+-- source: schema/rental/finance.schema:143
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.installment_schedules TO authenticated;
 
--- source: schema/rental/finance.schema:143
+-- source: schema/rental/finance.schema:145
 GRANT SELECT, UPDATE ON TABLE public.installment_schedules TO service_role;
 
--- source: schema/rental/finance.schema:144
+-- source: schema/rental/finance.schema:146
 COMMENT ON TABLE public.installment_schedules IS 'Installment plan of a booking balance';
 
 -- source: schema/rental/support.schema:191
@@ -1635,7 +1635,7 @@ GRANT SELECT, UPDATE ON TABLE public.insurance_reminders TO service_role;
 -- source: schema/rental/support.schema:232
 COMMENT ON TABLE public.insurance_reminders IS 'Scheduled reminders about expiring or incomplete insurance documents';
 
--- source: schema/rental/bookings.schema:177
+-- source: schema/rental/bookings.schema:182
 CREATE TABLE public.logistics_tasks (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid,
@@ -1659,43 +1659,43 @@ CREATE TABLE public.logistics_tasks (
     CONSTRAINT logistics_tasks_window CHECK (window_end is null or window_start is null or window_end > window_start)
 );
 
--- source: schema/rental/bookings.schema:78
+-- source: schema/rental/bookings.schema:83
 ALTER TABLE public.delivery_assignments ADD CONSTRAINT delivery_assignments_task_id_fkey FOREIGN KEY (task_id) REFERENCES public.logistics_tasks (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:179
+-- source: schema/rental/bookings.schema:184
 ALTER TABLE public.logistics_tasks ADD CONSTRAINT logistics_tasks_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:180
+-- source: schema/rental/bookings.schema:185
 ALTER TABLE public.logistics_tasks ADD CONSTRAINT logistics_tasks_equipment_id_fkey FOREIGN KEY (equipment_id) REFERENCES public.equipment (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:196
+-- source: schema/rental/bookings.schema:201
 CREATE INDEX logistics_tasks_status_scheduled_date_idx ON public.logistics_tasks (status, scheduled_date);
 
--- source: schema/rental/bookings.schema:197
+-- source: schema/rental/bookings.schema:202
 CREATE INDEX logistics_tasks_scheduled_date_status_idx ON public.logistics_tasks (scheduled_date, status);
 
--- source: schema/rental/bookings.schema:198
+-- source: schema/rental/bookings.schema:203
 CREATE INDEX logistics_tasks_booking_id_idx ON public.logistics_tasks (booking_id);
 
--- source: schema/rental/bookings.schema:199
+-- source: schema/rental/bookings.schema:204
 CREATE INDEX logistics_tasks_equipment_id_idx ON public.logistics_tasks (equipment_id);
 
--- source: schema/rental/bookings.schema:200
+-- source: schema/rental/bookings.schema:205
 CREATE INDEX logistics_tasks_assigned_to_scheduled_date_idx ON public.logistics_tasks (assigned_to, scheduled_date);
 
--- source: schema/rental/bookings.schema:203
+-- source: schema/rental/bookings.schema:213
 ALTER TABLE public.logistics_tasks ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:204
+-- source: schema/rental/bookings.schema:214
 REVOKE ALL ON TABLE public.logistics_tasks FROM anon;
 
--- source: schema/rental/bookings.schema:206
+-- source: schema/rental/bookings.schema:216
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.logistics_tasks TO authenticated;
 
--- source: schema/rental/bookings.schema:207
+-- source: schema/rental/bookings.schema:217
 GRANT SELECT, UPDATE ON TABLE public.logistics_tasks TO service_role;
 
--- source: schema/rental/bookings.schema:208
+-- source: schema/rental/bookings.schema:218
 COMMENT ON TABLE public.logistics_tasks IS 'Delivery, pickup and yard tasks planned by the logistics desk';
 
 -- source: schema/rental/equipment.schema:142
@@ -1736,19 +1736,19 @@ CREATE INDEX maintenance_alerts_acknowledged_by_idx ON public.maintenance_alerts
 -- source: schema/rental/equipment.schema:161
 CREATE UNIQUE INDEX maintenance_alerts_equipment_id_alert_type_idx ON public.maintenance_alerts (equipment_id, alert_type) WHERE status in ('open', 'acknowledged');
 
--- source: schema/rental/equipment.schema:164
+-- source: schema/rental/equipment.schema:167
 ALTER TABLE public.maintenance_alerts ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/equipment.schema:165
+-- source: schema/rental/equipment.schema:168
 REVOKE ALL ON TABLE public.maintenance_alerts FROM anon;
 
--- source: schema/rental/equipment.schema:167
+-- source: schema/rental/equipment.schema:170
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.maintenance_alerts TO authenticated;
 
--- source: schema/rental/equipment.schema:168
+-- source: schema/rental/equipment.schema:171
 GRANT SELECT, INSERT, UPDATE ON TABLE public.maintenance_alerts TO service_role;
 
--- source: schema/rental/equipment.schema:169
+-- source: schema/rental/equipment.schema:172
 COMMENT ON TABLE public.maintenance_alerts IS 'Maintenance alerts raised from schedules or telematics';
 
 -- source: schema/rental/equipment.schema:68
@@ -1884,19 +1884,19 @@ CREATE INDEX manual_payments_verified_by_idx ON public.manual_payments (verified
 -- source: schema/rental/finance.schema:100
 CREATE INDEX manual_payments_status_received_at_idx ON public.manual_payments (status, received_at);
 
--- source: schema/rental/finance.schema:104
+-- source: schema/rental/finance.schema:106
 ALTER TABLE public.manual_payments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/finance.schema:105
+-- source: schema/rental/finance.schema:107
 REVOKE ALL ON TABLE public.manual_payments FROM anon;
 
--- source: schema/rental/finance.schema:115
+-- source: schema/rental/finance.schema:117
 GRANT SELECT, INSERT, UPDATE ON TABLE public.manual_payments TO authenticated;
 
--- source: schema/rental/finance.schema:116
+-- source: schema/rental/finance.schema:118
 GRANT SELECT ON TABLE public.manual_payments TO service_role;
 
--- source: schema/rental/finance.schema:117
+-- source: schema/rental/finance.schema:119
 COMMENT ON TABLE public.manual_payments IS 'Cash/check/transfer payments entered by staff, pending verification';
 
 -- source: schema/rental/finance.schema:35
@@ -1928,7 +1928,7 @@ CREATE TABLE public.payments (
     CONSTRAINT payments_manual_source CHECK ((provider = 'manual') = (manual_source is not null))
 );
 
--- source: schema/rental/finance.schema:210
+-- source: schema/rental/finance.schema:212
 ALTER TABLE public.financial_ledger ADD CONSTRAINT financial_ledger_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES public.payments (id) ON DELETE RESTRICT;
 
 -- source: schema/rental/finance.schema:79
@@ -1976,7 +1976,7 @@ GRANT SELECT, INSERT, UPDATE ON TABLE public.payments TO service_role;
 -- source: schema/rental/finance.schema:71
 COMMENT ON TABLE public.payments IS 'Payments received against bookings (provider or manual)';
 
--- source: schema/rental/finance.schema:149
+-- source: schema/rental/finance.schema:151
 CREATE TABLE public.payout_reconciliations (
     id uuid DEFAULT gen_random_uuid(),
     payout_id uuid NOT NULL,
@@ -1995,28 +1995,28 @@ CREATE TABLE public.payout_reconciliations (
     CONSTRAINT payout_reconciliations_payout_id_key UNIQUE (payout_id)
 );
 
--- source: schema/rental/finance.schema:156
+-- source: schema/rental/finance.schema:158
 COMMENT ON COLUMN public.payout_reconciliations.details IS 'Matched payment ids, unmatched lines';
 
--- source: schema/rental/finance.schema:163
+-- source: schema/rental/finance.schema:165
 CREATE INDEX payout_reconciliations_status_created_at_idx ON public.payout_reconciliations (status, created_at);
 
--- source: schema/rental/finance.schema:164
+-- source: schema/rental/finance.schema:166
 CREATE INDEX payout_reconciliations_reconciled_by_idx ON public.payout_reconciliations (reconciled_by);
 
--- source: schema/rental/finance.schema:167
+-- source: schema/rental/finance.schema:169
 ALTER TABLE public.payout_reconciliations ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/finance.schema:168
+-- source: schema/rental/finance.schema:170
 REVOKE ALL ON TABLE public.payout_reconciliations FROM anon;
 
--- source: schema/rental/finance.schema:171
+-- source: schema/rental/finance.schema:173
 GRANT SELECT, INSERT, UPDATE ON TABLE public.payout_reconciliations TO authenticated;
 
--- source: schema/rental/finance.schema:172
+-- source: schema/rental/finance.schema:174
 GRANT SELECT, INSERT, UPDATE ON TABLE public.payout_reconciliations TO service_role;
 
--- source: schema/rental/finance.schema:173
+-- source: schema/rental/finance.schema:175
 COMMENT ON TABLE public.payout_reconciliations IS 'Matching of a provider payout against the payments it contains';
 
 -- source: schema/rental/finance.schema:10
@@ -2036,13 +2036,13 @@ CREATE TABLE public.payouts (
     CONSTRAINT payouts_provider_provider_payout_id_key UNIQUE (provider, provider_payout_id)
 );
 
--- source: schema/rental/finance.schema:211
+-- source: schema/rental/finance.schema:213
 ALTER TABLE public.financial_ledger ADD CONSTRAINT financial_ledger_payout_id_fkey FOREIGN KEY (payout_id) REFERENCES public.payouts (id) ON DELETE RESTRICT;
 
 -- source: schema/rental/finance.schema:49
 ALTER TABLE public.payments ADD CONSTRAINT payments_payout_id_fkey FOREIGN KEY (payout_id) REFERENCES public.payouts (id) ON DELETE SET NULL;
 
--- source: schema/rental/finance.schema:151
+-- source: schema/rental/finance.schema:153
 ALTER TABLE public.payout_reconciliations ADD CONSTRAINT payout_reconciliations_payout_id_fkey FOREIGN KEY (payout_id) REFERENCES public.payouts (id) ON DELETE RESTRICT;
 
 -- source: schema/rental/finance.schema:21
@@ -2063,7 +2063,7 @@ GRANT SELECT, INSERT, UPDATE ON TABLE public.payouts TO service_role;
 -- source: schema/rental/finance.schema:30
 COMMENT ON TABLE public.payouts IS 'Payouts from the payment provider to the company bank account';
 
--- source: schema/rental/bookings.schema:211
+-- source: schema/rental/bookings.schema:221
 CREATE TABLE public.pickup_checklists (
     id uuid DEFAULT gen_random_uuid(),
     booking_id uuid NOT NULL,
@@ -2087,40 +2087,40 @@ CREATE TABLE public.pickup_checklists (
     CONSTRAINT pickup_checklists_engine_hours_check CHECK (engine_hours >= 0)
 );
 
--- source: schema/rental/bookings.schema:213
+-- source: schema/rental/bookings.schema:223
 ALTER TABLE public.pickup_checklists ADD CONSTRAINT pickup_checklists_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:214
+-- source: schema/rental/bookings.schema:224
 ALTER TABLE public.pickup_checklists ADD CONSTRAINT pickup_checklists_logistics_task_id_fkey FOREIGN KEY (logistics_task_id) REFERENCES public.logistics_tasks (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:216
+-- source: schema/rental/bookings.schema:226
 COMMENT ON COLUMN public.pickup_checklists.items IS '[{"item": .., "ok": true, "note": ..}]';
 
--- source: schema/rental/bookings.schema:221
+-- source: schema/rental/bookings.schema:231
 COMMENT ON COLUMN public.pickup_checklists.photo_paths IS 'Objects in the equipment-media bucket';
 
--- source: schema/rental/bookings.schema:227
+-- source: schema/rental/bookings.schema:237
 CREATE INDEX pickup_checklists_booking_id_checklist_type_idx ON public.pickup_checklists (booking_id, checklist_type);
 
--- source: schema/rental/bookings.schema:228
+-- source: schema/rental/bookings.schema:238
 CREATE INDEX pickup_checklists_logistics_task_id_idx ON public.pickup_checklists (logistics_task_id);
 
--- source: schema/rental/bookings.schema:229
+-- source: schema/rental/bookings.schema:239
 CREATE INDEX pickup_checklists_completed_by_idx ON public.pickup_checklists (completed_by);
 
--- source: schema/rental/bookings.schema:231
+-- source: schema/rental/bookings.schema:241
 ALTER TABLE public.pickup_checklists ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/bookings.schema:232
+-- source: schema/rental/bookings.schema:242
 REVOKE ALL ON TABLE public.pickup_checklists FROM anon;
 
--- source: schema/rental/bookings.schema:234
+-- source: schema/rental/bookings.schema:244
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.pickup_checklists TO authenticated;
 
--- source: schema/rental/bookings.schema:235
+-- source: schema/rental/bookings.schema:245
 COMMENT ON TABLE public.pickup_checklists IS 'Condition checklist filled in at pickup or return of equipment';
 
--- source: schema/rental/promotions.schema:139
+-- source: schema/rental/promotions.schema:145
 CREATE TABLE public.promo_analytics_daily (
     rule_id uuid NOT NULL,
     day date NOT NULL,
@@ -2134,25 +2134,25 @@ CREATE TABLE public.promo_analytics_daily (
     CONSTRAINT promo_analytics_daily_pkey PRIMARY KEY (rule_id, day)
 );
 
--- source: schema/rental/promotions.schema:149
+-- source: schema/rental/promotions.schema:155
 CREATE INDEX promo_analytics_daily_day_idx ON public.promo_analytics_daily (day);
 
--- source: schema/rental/promotions.schema:151
+-- source: schema/rental/promotions.schema:157
 ALTER TABLE public.promo_analytics_daily ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/promotions.schema:152
+-- source: schema/rental/promotions.schema:158
 REVOKE ALL ON TABLE public.promo_analytics_daily FROM anon;
 
--- source: schema/rental/promotions.schema:155
+-- source: schema/rental/promotions.schema:161
 GRANT SELECT ON TABLE public.promo_analytics_daily TO authenticated;
 
--- source: schema/rental/promotions.schema:156
+-- source: schema/rental/promotions.schema:162
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.promo_analytics_daily TO service_role;
 
--- source: schema/rental/promotions.schema:157
+-- source: schema/rental/promotions.schema:163
 COMMENT ON TABLE public.promo_analytics_daily IS 'Per rule and day promotion performance, rolled up nightly';
 
--- source: schema/rental/promotions.schema:110
+-- source: schema/rental/promotions.schema:116
 CREATE TABLE public.promo_redemptions (
     id uuid DEFAULT gen_random_uuid(),
     rule_id uuid NOT NULL,
@@ -2170,34 +2170,34 @@ CREATE TABLE public.promo_redemptions (
     CONSTRAINT promo_redemptions_rule_id_booking_id_key UNIQUE (rule_id, booking_id)
 );
 
--- source: schema/rental/promotions.schema:113
+-- source: schema/rental/promotions.schema:119
 ALTER TABLE public.promo_redemptions ADD CONSTRAINT promo_redemptions_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES public.bookings (id) ON DELETE RESTRICT;
 
--- source: schema/rental/promotions.schema:123
+-- source: schema/rental/promotions.schema:129
 CREATE INDEX promo_redemptions_booking_id_idx ON public.promo_redemptions (booking_id);
 
--- source: schema/rental/promotions.schema:124
+-- source: schema/rental/promotions.schema:130
 CREATE INDEX promo_redemptions_customer_id_rule_id_idx ON public.promo_redemptions (customer_id, rule_id);
 
--- source: schema/rental/promotions.schema:125
+-- source: schema/rental/promotions.schema:131
 CREATE INDEX promo_redemptions_rule_id_redeemed_at_idx ON public.promo_redemptions (rule_id, redeemed_at);
 
--- source: schema/rental/promotions.schema:127
+-- source: schema/rental/promotions.schema:133
 ALTER TABLE public.promo_redemptions ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/promotions.schema:128
+-- source: schema/rental/promotions.schema:134
 REVOKE ALL ON TABLE public.promo_redemptions FROM anon;
 
--- source: schema/rental/promotions.schema:131
+-- source: schema/rental/promotions.schema:137
 GRANT SELECT, INSERT, UPDATE ON TABLE public.promo_redemptions TO authenticated;
 
--- source: schema/rental/promotions.schema:133
+-- source: schema/rental/promotions.schema:139
 GRANT SELECT, INSERT, UPDATE ON TABLE public.promo_redemptions TO service_role;
 
--- source: schema/rental/promotions.schema:134
+-- source: schema/rental/promotions.schema:140
 COMMENT ON TABLE public.promo_redemptions IS 'Applications of a promotion to a booking';
 
--- source: schema/rental/promotions.schema:63
+-- source: schema/rental/promotions.schema:69
 CREATE TABLE public.promo_rule_actions (
     id uuid DEFAULT gen_random_uuid(),
     rule_id uuid NOT NULL,
@@ -2214,25 +2214,25 @@ CREATE TABLE public.promo_rule_actions (
     CONSTRAINT promo_rule_actions_percent CHECK (action_type <> 'percent_off' or value <= 100)
 );
 
--- source: schema/rental/promotions.schema:73
+-- source: schema/rental/promotions.schema:79
 CREATE INDEX promo_rule_actions_rule_id_idx ON public.promo_rule_actions (rule_id);
 
--- source: schema/rental/promotions.schema:75
+-- source: schema/rental/promotions.schema:81
 ALTER TABLE public.promo_rule_actions ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/promotions.schema:76
+-- source: schema/rental/promotions.schema:82
 REVOKE ALL ON TABLE public.promo_rule_actions FROM anon;
 
--- source: schema/rental/promotions.schema:79
+-- source: schema/rental/promotions.schema:85
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.promo_rule_actions TO authenticated;
 
--- source: schema/rental/promotions.schema:80
+-- source: schema/rental/promotions.schema:86
 GRANT SELECT ON TABLE public.promo_rule_actions TO service_role;
 
--- source: schema/rental/promotions.schema:81
+-- source: schema/rental/promotions.schema:87
 COMMENT ON TABLE public.promo_rule_actions IS 'What a promotion rule does when it applies';
 
--- source: schema/rental/promotions.schema:42
+-- source: schema/rental/promotions.schema:48
 CREATE TABLE public.promo_rule_conditions (
     id uuid DEFAULT gen_random_uuid(),
     rule_id uuid NOT NULL,
@@ -2245,25 +2245,25 @@ CREATE TABLE public.promo_rule_conditions (
     CONSTRAINT promo_rule_conditions_operator_check CHECK (operator in ('eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in'))
 );
 
--- source: schema/rental/promotions.schema:51
+-- source: schema/rental/promotions.schema:57
 CREATE INDEX promo_rule_conditions_rule_id_idx ON public.promo_rule_conditions (rule_id);
 
--- source: schema/rental/promotions.schema:53
+-- source: schema/rental/promotions.schema:59
 ALTER TABLE public.promo_rule_conditions ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/promotions.schema:54
+-- source: schema/rental/promotions.schema:60
 REVOKE ALL ON TABLE public.promo_rule_conditions FROM anon;
 
--- source: schema/rental/promotions.schema:57
+-- source: schema/rental/promotions.schema:63
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.promo_rule_conditions TO authenticated;
 
--- source: schema/rental/promotions.schema:58
+-- source: schema/rental/promotions.schema:64
 GRANT SELECT ON TABLE public.promo_rule_conditions TO service_role;
 
--- source: schema/rental/promotions.schema:59
+-- source: schema/rental/promotions.schema:65
 COMMENT ON TABLE public.promo_rule_conditions IS 'Conditions that must all hold for a promotion rule to apply';
 
--- source: schema/rental/promotions.schema:87
+-- source: schema/rental/promotions.schema:93
 CREATE TABLE public.promo_rule_segments (
     id uuid DEFAULT gen_random_uuid(),
     rule_id uuid NOT NULL,
@@ -2276,31 +2276,31 @@ CREATE TABLE public.promo_rule_segments (
     CONSTRAINT promo_rule_segments_rule_id_tag_id_key UNIQUE (rule_id, tag_id)
 );
 
--- source: schema/rental/promotions.schema:90
+-- source: schema/rental/promotions.schema:96
 ALTER TABLE public.promo_rule_segments ADD CONSTRAINT promo_rule_segments_audience_id_fkey FOREIGN KEY (audience_id) REFERENCES public.campaign_audiences (id) ON DELETE CASCADE;
 
--- source: schema/rental/promotions.schema:91
+-- source: schema/rental/promotions.schema:97
 ALTER TABLE public.promo_rule_segments ADD CONSTRAINT promo_rule_segments_tag_id_fkey FOREIGN KEY (tag_id) REFERENCES public.customer_tags (id) ON DELETE CASCADE;
 
--- source: schema/rental/promotions.schema:97
+-- source: schema/rental/promotions.schema:103
 CREATE INDEX promo_rule_segments_audience_id_idx ON public.promo_rule_segments (audience_id) WHERE audience_id is not null;
 
--- source: schema/rental/promotions.schema:98
+-- source: schema/rental/promotions.schema:104
 CREATE INDEX promo_rule_segments_tag_id_idx ON public.promo_rule_segments (tag_id) WHERE tag_id is not null;
 
--- source: schema/rental/promotions.schema:100
+-- source: schema/rental/promotions.schema:106
 ALTER TABLE public.promo_rule_segments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/promotions.schema:101
+-- source: schema/rental/promotions.schema:107
 REVOKE ALL ON TABLE public.promo_rule_segments FROM anon;
 
--- source: schema/rental/promotions.schema:104
+-- source: schema/rental/promotions.schema:110
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.promo_rule_segments TO authenticated;
 
--- source: schema/rental/promotions.schema:105
+-- source: schema/rental/promotions.schema:111
 GRANT SELECT ON TABLE public.promo_rule_segments TO service_role;
 
--- source: schema/rental/promotions.schema:106
+-- source: schema/rental/promotions.schema:112
 COMMENT ON TABLE public.promo_rule_segments IS 'Customer segments a promotion rule is limited to';
 
 -- source: schema/rental/promotions.schema:8
@@ -2335,19 +2335,19 @@ COMMENT ON COLUMN public.promo_rules.priority IS 'Lower runs first';
 -- source: schema/rental/promotions.schema:26
 CREATE UNIQUE INDEX promo_rules_lower_idx ON public.promo_rules (lower(code)) WHERE code is not null;
 
--- source: schema/rental/promotions.schema:140
+-- source: schema/rental/promotions.schema:146
 ALTER TABLE public.promo_analytics_daily ADD CONSTRAINT promo_analytics_daily_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES public.promo_rules (id) ON DELETE CASCADE;
 
--- source: schema/rental/promotions.schema:112
+-- source: schema/rental/promotions.schema:118
 ALTER TABLE public.promo_redemptions ADD CONSTRAINT promo_redemptions_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES public.promo_rules (id) ON DELETE RESTRICT;
 
--- source: schema/rental/promotions.schema:65
+-- source: schema/rental/promotions.schema:71
 ALTER TABLE public.promo_rule_actions ADD CONSTRAINT promo_rule_actions_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES public.promo_rules (id) ON DELETE CASCADE;
 
--- source: schema/rental/promotions.schema:44
+-- source: schema/rental/promotions.schema:50
 ALTER TABLE public.promo_rule_conditions ADD CONSTRAINT promo_rule_conditions_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES public.promo_rules (id) ON DELETE CASCADE;
 
--- source: schema/rental/promotions.schema:89
+-- source: schema/rental/promotions.schema:95
 ALTER TABLE public.promo_rule_segments ADD CONSTRAINT promo_rule_segments_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES public.promo_rules (id) ON DELETE CASCADE;
 
 -- source: schema/rental/promotions.schema:27
@@ -2356,22 +2356,22 @@ CREATE INDEX promo_rules_status_starts_at_ends_at_idx ON public.promo_rules (sta
 -- source: schema/rental/promotions.schema:28
 CREATE INDEX promo_rules_created_by_idx ON public.promo_rules (created_by);
 
--- source: schema/rental/promotions.schema:32
+-- source: schema/rental/promotions.schema:38
 ALTER TABLE public.promo_rules ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/promotions.schema:33
+-- source: schema/rental/promotions.schema:39
 REVOKE ALL ON TABLE public.promo_rules FROM anon;
 
--- source: schema/rental/promotions.schema:36
+-- source: schema/rental/promotions.schema:42
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.promo_rules TO authenticated;
 
--- source: schema/rental/promotions.schema:37
+-- source: schema/rental/promotions.schema:43
 GRANT SELECT ON TABLE public.promo_rules TO service_role;
 
--- source: schema/rental/promotions.schema:38
+-- source: schema/rental/promotions.schema:44
 COMMENT ON TABLE public.promo_rules IS 'Promotion rules evaluated by the pricing service';
 
--- source: schema/rental/security.schema:254
+-- source: schema/rental/security.schema:263
 CREATE TABLE public.secret_store (
     id uuid DEFAULT gen_random_uuid(),
     namespace text DEFAULT 'default' NOT NULL,
@@ -2390,25 +2390,25 @@ CREATE TABLE public.secret_store (
     CONSTRAINT secret_store_namespace_key_key UNIQUE (namespace, key)
 );
 
--- source: schema/rental/security.schema:267
+-- source: schema/rental/security.schema:276
 CREATE INDEX secret_store_created_by_idx ON public.secret_store (created_by);
 
--- source: schema/rental/security.schema:269
+-- source: schema/rental/security.schema:278
 ALTER TABLE public.secret_store ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/security.schema:270
+-- source: schema/rental/security.schema:279
 REVOKE ALL ON TABLE public.secret_store FROM anon;
 
--- source: schema/rental/security.schema:275
+-- source: schema/rental/security.schema:284
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.secret_store TO authenticated;
 
--- source: schema/rental/security.schema:276
+-- source: schema/rental/security.schema:285
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.secret_store TO service_role;
 
--- source: schema/rental/security.schema:277
+-- source: schema/rental/security.schema:286
 COMMENT ON TABLE public.secret_store IS 'Encrypted integration secrets; super admins and the service role only';
 
--- source: schema/rental/security.schema:147
+-- source: schema/rental/security.schema:151
 CREATE TABLE public.security_incidents (
     id uuid DEFAULT gen_random_uuid(),
     title text NOT NULL,
@@ -2429,37 +2429,37 @@ CREATE TABLE public.security_incidents (
     CONSTRAINT security_incidents_status_check CHECK (status in ('open', 'investigating', 'contained', 'resolved', 'closed'))
 );
 
--- source: schema/rental/security.schema:158
+-- source: schema/rental/security.schema:162
 ALTER TABLE public.security_incidents ADD CONSTRAINT security_incidents_related_audit_event_id_fkey FOREIGN KEY (related_audit_event_id) REFERENCES public.audit_events (id) ON DELETE SET NULL;
 
--- source: schema/rental/security.schema:163
+-- source: schema/rental/security.schema:167
 CREATE INDEX security_incidents_status_severity_detected_at_idx ON public.security_incidents (status, severity, detected_at desc);
 
--- source: schema/rental/security.schema:164
+-- source: schema/rental/security.schema:168
 CREATE INDEX security_incidents_reported_by_idx ON public.security_incidents (reported_by);
 
--- source: schema/rental/security.schema:165
+-- source: schema/rental/security.schema:169
 CREATE INDEX security_incidents_assigned_to_idx ON public.security_incidents (assigned_to);
 
--- source: schema/rental/security.schema:166
+-- source: schema/rental/security.schema:170
 CREATE INDEX security_incidents_related_user_id_idx ON public.security_incidents (related_user_id);
 
--- source: schema/rental/security.schema:167
+-- source: schema/rental/security.schema:171
 CREATE INDEX security_incidents_related_audit_event_id_idx ON public.security_incidents (related_audit_event_id);
 
--- source: schema/rental/security.schema:171
+-- source: schema/rental/security.schema:180
 ALTER TABLE public.security_incidents ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/security.schema:172
+-- source: schema/rental/security.schema:181
 REVOKE ALL ON TABLE public.security_incidents FROM anon;
 
--- source: schema/rental/security.schema:175
+-- source: schema/rental/security.schema:184
 GRANT SELECT, INSERT, UPDATE ON TABLE public.security_incidents TO authenticated;
 
--- source: schema/rental/security.schema:176
+-- source: schema/rental/security.schema:185
 GRANT SELECT, INSERT ON TABLE public.security_incidents TO service_role;
 
--- source: schema/rental/security.schema:177
+-- source: schema/rental/security.schema:186
 COMMENT ON TABLE public.security_incidents IS 'Security incidents and their investigation';
 
 -- source: schema/rental/security.schema:45
@@ -2504,19 +2504,19 @@ CREATE INDEX settings_change_requests_reviewed_by_idx ON public.settings_change_
 -- source: schema/rental/security.schema:69
 CREATE UNIQUE INDEX settings_change_requests_setting_key_idx ON public.settings_change_requests (setting_key) WHERE status = 'pending';
 
--- source: schema/rental/security.schema:73
+-- source: schema/rental/security.schema:77
 ALTER TABLE public.settings_change_requests ENABLE ROW LEVEL SECURITY;
 
--- source: schema/rental/security.schema:74
+-- source: schema/rental/security.schema:78
 REVOKE ALL ON TABLE public.settings_change_requests FROM anon;
 
--- source: schema/rental/security.schema:87
+-- source: schema/rental/security.schema:91
 GRANT SELECT, INSERT, UPDATE ON TABLE public.settings_change_requests TO authenticated;
 
--- source: schema/rental/security.schema:89
+-- source: schema/rental/security.schema:93
 GRANT SELECT, UPDATE ON TABLE public.settings_change_requests TO service_role;
 
--- source: schema/rental/security.schema:90
+-- source: schema/rental/security.schema:94
 COMMENT ON TABLE public.settings_change_requests IS 'Four-eyes change requests for settings that require approval';
 
 -- source: schema/rental/support.schema:127
@@ -2902,16 +2902,16 @@ COMMENT ON COLUMN public.users.risk_score IS '0 (no risk) .. 100; computed by th
 -- source: schema/rental/users.schema:30
 CREATE UNIQUE INDEX users_lower_idx ON public.users (lower(email));
 
--- source: schema/rental/security.schema:187
+-- source: schema/rental/security.schema:196
 ALTER TABLE public.admin_invites ADD CONSTRAINT admin_invites_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES public.users (id) ON DELETE RESTRICT;
 
--- source: schema/rental/security.schema:190
+-- source: schema/rental/security.schema:199
 ALTER TABLE public.admin_invites ADD CONSTRAINT admin_invites_accepted_user_id_fkey FOREIGN KEY (accepted_user_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/security.schema:219
+-- source: schema/rental/security.schema:228
 ALTER TABLE public.admin_sessions ADD CONSTRAINT admin_sessions_admin_id_fkey FOREIGN KEY (admin_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/rental/security.schema:227
+-- source: schema/rental/security.schema:236
 ALTER TABLE public.admin_sessions ADD CONSTRAINT admin_sessions_revoked_by_fkey FOREIGN KEY (revoked_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/dashboard.schema:24
@@ -2920,25 +2920,25 @@ ALTER TABLE public.alerts ADD CONSTRAINT alerts_assigned_to_fkey FOREIGN KEY (as
 -- source: schema/rental/dashboard.schema:25
 ALTER TABLE public.alerts ADD CONSTRAINT alerts_acknowledged_by_fkey FOREIGN KEY (acknowledged_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/security.schema:130
+-- source: schema/rental/security.schema:134
 ALTER TABLE public.audit_event_tags ADD CONSTRAINT audit_event_tags_tagged_by_fkey FOREIGN KEY (tagged_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/security.schema:97
+-- source: schema/rental/security.schema:101
 ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:240
+-- source: schema/rental/bookings.schema:250
 ALTER TABLE public.booking_bulk_operations ADD CONSTRAINT booking_bulk_operations_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES public.users (id) ON DELETE RESTRICT;
 
--- source: schema/rental/bookings.schema:137
+-- source: schema/rental/bookings.schema:142
 ALTER TABLE public.booking_conflicts ADD CONSTRAINT booking_conflicts_resolved_by_fkey FOREIGN KEY (resolved_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:160
+-- source: schema/rental/bookings.schema:165
 ALTER TABLE public.booking_notes ADD CONSTRAINT booking_notes_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:101
+-- source: schema/rental/bookings.schema:106
 ALTER TABLE public.booking_wizard_sessions ADD CONSTRAINT booking_wizard_sessions_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:102
+-- source: schema/rental/bookings.schema:107
 ALTER TABLE public.booking_wizard_sessions ADD CONSTRAINT booking_wizard_sessions_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/bookings.schema:12
@@ -2950,10 +2950,10 @@ ALTER TABLE public.bookings ADD CONSTRAINT bookings_created_by_fkey FOREIGN KEY 
 -- source: schema/rental/customers.schema:135
 ALTER TABLE public.campaign_audiences ADD CONSTRAINT campaign_audiences_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/contracts.schema:137
+-- source: schema/rental/contracts.schema:143
 ALTER TABLE public.contract_events ADD CONSTRAINT contract_events_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/contracts.schema:108
+-- source: schema/rental/contracts.schema:114
 ALTER TABLE public.contract_signers ADD CONSTRAINT contract_signers_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/contracts.schema:45
@@ -2998,22 +2998,22 @@ ALTER TABLE public.customer_timeline_events ADD CONSTRAINT customer_timeline_eve
 -- source: schema/rental/customers.schema:77
 ALTER TABLE public.customer_timeline_events ADD CONSTRAINT customer_timeline_events_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/dashboard.schema:79
+-- source: schema/rental/dashboard.schema:82
 ALTER TABLE public.dashboard_exports ADD CONSTRAINT dashboard_exports_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/rental/dashboard.schema:49
+-- source: schema/rental/dashboard.schema:52
 ALTER TABLE public.dashboard_saved_filters ADD CONSTRAINT dashboard_saved_filters_admin_id_fkey FOREIGN KEY (admin_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
--- source: schema/rental/bookings.schema:72
+-- source: schema/rental/bookings.schema:77
 ALTER TABLE public.delivery_assignments ADD CONSTRAINT delivery_assignments_driver_id_fkey FOREIGN KEY (driver_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/equipment.schema:54
 ALTER TABLE public.equipment_media ADD CONSTRAINT equipment_media_uploaded_by_fkey FOREIGN KEY (uploaded_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/finance.schema:179
+-- source: schema/rental/finance.schema:181
 ALTER TABLE public.financial_exports ADD CONSTRAINT financial_exports_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES public.users (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:219
+-- source: schema/rental/finance.schema:221
 ALTER TABLE public.financial_ledger ADD CONSTRAINT financial_ledger_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/support.schema:194
@@ -3031,7 +3031,7 @@ ALTER TABLE public.insurance_documents ADD CONSTRAINT insurance_documents_reques
 -- source: schema/rental/support.schema:219
 ALTER TABLE public.insurance_reminders ADD CONSTRAINT insurance_reminders_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:189
+-- source: schema/rental/bookings.schema:194
 ALTER TABLE public.logistics_tasks ADD CONSTRAINT logistics_tasks_assigned_to_fkey FOREIGN KEY (assigned_to) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/equipment.schema:151
@@ -3049,28 +3049,28 @@ ALTER TABLE public.manual_payments ADD CONSTRAINT manual_payments_verified_by_fk
 -- source: schema/rental/finance.schema:38
 ALTER TABLE public.payments ADD CONSTRAINT payments_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.users (id) ON DELETE RESTRICT;
 
--- source: schema/rental/finance.schema:158
+-- source: schema/rental/finance.schema:160
 ALTER TABLE public.payout_reconciliations ADD CONSTRAINT payout_reconciliations_reconciled_by_fkey FOREIGN KEY (reconciled_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/bookings.schema:223
+-- source: schema/rental/bookings.schema:233
 ALTER TABLE public.pickup_checklists ADD CONSTRAINT pickup_checklists_completed_by_fkey FOREIGN KEY (completed_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/promotions.schema:114
+-- source: schema/rental/promotions.schema:120
 ALTER TABLE public.promo_redemptions ADD CONSTRAINT promo_redemptions_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.users (id) ON DELETE RESTRICT;
 
 -- source: schema/rental/promotions.schema:21
 ALTER TABLE public.promo_rules ADD CONSTRAINT promo_rules_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/security.schema:261
+-- source: schema/rental/security.schema:270
 ALTER TABLE public.secret_store ADD CONSTRAINT secret_store_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/security.schema:155
+-- source: schema/rental/security.schema:159
 ALTER TABLE public.security_incidents ADD CONSTRAINT security_incidents_reported_by_fkey FOREIGN KEY (reported_by) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/security.schema:156
+-- source: schema/rental/security.schema:160
 ALTER TABLE public.security_incidents ADD CONSTRAINT security_incidents_assigned_to_fkey FOREIGN KEY (assigned_to) REFERENCES public.users (id) ON DELETE SET NULL;
 
--- source: schema/rental/security.schema:157
+-- source: schema/rental/security.schema:161
 ALTER TABLE public.security_incidents ADD CONSTRAINT security_incidents_related_user_id_fkey FOREIGN KEY (related_user_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- source: schema/rental/security.schema:54
@@ -3147,25 +3147,25 @@ begin
 end
 $$;
 
--- source: schema/rental/security.schema:198
+-- source: schema/rental/security.schema:207
 CREATE TRIGGER audit AFTER insert or update or delete ON public.admin_invites FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
 -- source: schema/rental/contracts.schema:26
 CREATE TRIGGER audit AFTER insert or update or delete ON public.contract_templates FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
--- source: schema/rental/finance.schema:102
+-- source: schema/rental/finance.schema:104
 CREATE TRIGGER audit AFTER insert or update or delete ON public.manual_payments FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
--- source: schema/rental/finance.schema:165
+-- source: schema/rental/finance.schema:167
 CREATE TRIGGER audit AFTER insert or update or delete ON public.payout_reconciliations FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
--- source: schema/rental/promotions.schema:30
+-- source: schema/rental/promotions.schema:36
 CREATE TRIGGER audit AFTER insert or update or delete ON public.promo_rules FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
--- source: schema/rental/security.schema:169
+-- source: schema/rental/security.schema:178
 CREATE TRIGGER audit AFTER insert or update or delete ON public.security_incidents FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
--- source: schema/rental/security.schema:71
+-- source: schema/rental/security.schema:75
 CREATE TRIGGER audit AFTER insert or update or delete ON public.settings_change_requests FOR EACH ROW EXECUTE FUNCTION audit.audit_logs_record();
 
 -- source: schema/rental/security.schema:27
@@ -3180,7 +3180,7 @@ REVOKE EXECUTE ON FUNCTION audit.audit_logs_record() FROM PUBLIC, anon, authenti
 -- source: schema/rental/project.schema:30
 COMMENT ON FUNCTION audit.audit_logs_record() IS 'Writes a row of audit.audit_logs for each change to an audited table (generated by audit;)';
 
--- source: schema/rental/security.schema:233
+-- source: schema/rental/security.schema:242
 CREATE FUNCTION public.admin_sessions_retention() RETURNS bigint
     LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -3189,10 +3189,10 @@ CREATE FUNCTION public.admin_sessions_retention() RETURNS bigint
   select count(*) from gone
   $$;
 
--- source: schema/rental/security.schema:233
+-- source: schema/rental/security.schema:242
 REVOKE EXECUTE ON FUNCTION public.admin_sessions_retention() FROM PUBLIC;
 
--- source: schema/rental/security.schema:233
+-- source: schema/rental/security.schema:242
 COMMENT ON FUNCTION public.admin_sessions_retention() IS 'Deletes rows of admin_sessions older than 90 days by last_seen_at; returns how many (generated by retain)';
 
 -- source: schema/rental/dashboard.schema:37
@@ -3215,7 +3215,7 @@ CREATE TRIGGER status_transitions BEFORE update of status ON public.alerts FOR E
 -- source: schema/rental/dashboard.schema:37
 COMMENT ON FUNCTION public.alerts_status_transition() IS 'Allows only the listed changes of alerts.status (generated by transitions)';
 
--- source: schema/rental/security.schema:112
+-- source: schema/rental/security.schema:116
 CREATE FUNCTION public.audit_events_retention() RETURNS bigint
     LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -3224,13 +3224,13 @@ CREATE FUNCTION public.audit_events_retention() RETURNS bigint
   select count(*) from gone
   $$;
 
--- source: schema/rental/security.schema:112
+-- source: schema/rental/security.schema:116
 REVOKE EXECUTE ON FUNCTION public.audit_events_retention() FROM PUBLIC;
 
--- source: schema/rental/security.schema:112
+-- source: schema/rental/security.schema:116
 COMMENT ON FUNCTION public.audit_events_retention() IS 'Deletes rows of audit_events older than 730 days by occurred_at; returns how many (generated by retain)';
 
--- source: schema/rental/bookings.schema:116
+-- source: schema/rental/bookings.schema:121
 CREATE FUNCTION public.booking_wizard_sessions_retention() RETURNS bigint
     LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -3239,10 +3239,10 @@ CREATE FUNCTION public.booking_wizard_sessions_retention() RETURNS bigint
   select count(*) from gone
   $$;
 
--- source: schema/rental/bookings.schema:116
+-- source: schema/rental/bookings.schema:121
 REVOKE EXECUTE ON FUNCTION public.booking_wizard_sessions_retention() FROM PUBLIC;
 
--- source: schema/rental/bookings.schema:116
+-- source: schema/rental/bookings.schema:121
 COMMENT ON FUNCTION public.booking_wizard_sessions_retention() IS 'Deletes rows of booking_wizard_sessions older than 30 days by updated_at; returns how many (generated by retain)';
 
 -- source: schema/rental/bookings.schema:52
@@ -3295,16 +3295,16 @@ CREATE FUNCTION public.current_app_role() RETURNS public.app_role
        and u.disabled_at is null
   $$;
 
--- source: schema/rental/project.schema:65
+-- source: schema/rental/project.schema:68
 REVOKE EXECUTE ON FUNCTION public.current_app_role() FROM PUBLIC, anon;
 
--- source: schema/rental/project.schema:66
+-- source: schema/rental/project.schema:69
 GRANT EXECUTE ON FUNCTION public.current_app_role() TO authenticated, service_role;
 
--- source: schema/rental/project.schema:67
+-- source: schema/rental/project.schema:70
 COMMENT ON FUNCTION public.current_app_role() IS 'Role of the calling user (NULL for anon, unknown or disabled users)';
 
--- source: schema/rental/dashboard.schema:93
+-- source: schema/rental/dashboard.schema:96
 CREATE FUNCTION public.dashboard_exports_retention() RETURNS bigint
     LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -3313,13 +3313,13 @@ CREATE FUNCTION public.dashboard_exports_retention() RETURNS bigint
   select count(*) from gone
   $$;
 
--- source: schema/rental/dashboard.schema:93
+-- source: schema/rental/dashboard.schema:96
 REVOKE EXECUTE ON FUNCTION public.dashboard_exports_retention() FROM PUBLIC;
 
--- source: schema/rental/dashboard.schema:93
+-- source: schema/rental/dashboard.schema:96
 COMMENT ON FUNCTION public.dashboard_exports_retention() IS 'Deletes rows of dashboard_exports older than 30 days by created_at; returns how many (generated by retain)';
 
--- source: schema/rental/project.schema:94
+-- source: schema/rental/project.schema:103
 CREATE FUNCTION public.has_role(p_roles public.app_role[]) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -3327,97 +3327,97 @@ CREATE FUNCTION public.has_role(p_roles public.app_role[]) RETURNS boolean
                     or public.current_app_role() = any (p_roles), false)
   $$;
 
--- source: schema/rental/project.schema:155
+-- source: schema/rental/project.schema:170
 CREATE POLICY "role-based read: security" ON public.admin_sessions FOR SELECT TO authenticated USING (public.has_role('{security}'));
 
--- source: schema/rental/project.schema:147
+-- source: schema/rental/project.schema:162
 CREATE POLICY "role-based: super admins" ON public.admin_sessions FOR ALL TO authenticated USING (public.has_role('{super_admin}')) WITH CHECK (public.has_role('{super_admin}'));
 
--- source: schema/rental/project.schema:147
+-- source: schema/rental/project.schema:162
 CREATE POLICY "role-based: security" ON public.audit_event_tags FOR ALL TO authenticated USING (public.has_role('{security}')) WITH CHECK (public.has_role('{security}'));
 
--- source: schema/rental/project.schema:155
+-- source: schema/rental/project.schema:170
 CREATE POLICY "role-based read: security" ON public.audit_events FOR SELECT TO authenticated USING (public.has_role('{security}'));
 
--- source: schema/rental/project.schema:147
+-- source: schema/rental/project.schema:162
 CREATE POLICY "role-based: marketing" ON public.campaign_audiences FOR ALL TO authenticated USING (public.has_role('{marketing}')) WITH CHECK (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:155
+-- source: schema/rental/project.schema:170
 CREATE POLICY "role-based read: marketing" ON public.customer_consent FOR SELECT TO authenticated USING (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:155
+-- source: schema/rental/project.schema:170
 CREATE POLICY "role-based read: marketing" ON public.customer_tag_members FOR SELECT TO authenticated USING (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:155
+-- source: schema/rental/project.schema:170
 CREATE POLICY "role-based read: marketing" ON public.customer_tags FOR SELECT TO authenticated USING (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:147
+-- source: schema/rental/project.schema:162
 CREATE POLICY "role-based: finance" ON public.financial_exports FOR ALL TO authenticated USING (public.has_role('{finance}')) WITH CHECK (public.has_role('{finance}'));
 
--- source: schema/rental/project.schema:147
+-- source: schema/rental/project.schema:162
 CREATE POLICY "role-based: finance" ON public.financial_ledger FOR ALL TO authenticated USING (public.has_role('{finance}')) WITH CHECK (public.has_role('{finance}'));
 
--- source: schema/rental/project.schema:155
+-- source: schema/rental/project.schema:170
 CREATE POLICY "role-based read: other admins" ON public.financial_ledger FOR SELECT TO authenticated USING (public.has_role('{admin}'));
 
--- source: schema/rental/project.schema:147
+-- source: schema/rental/project.schema:162
 CREATE POLICY "role-based: finance" ON public.installment_schedules FOR ALL TO authenticated USING (public.has_role('{finance}')) WITH CHECK (public.has_role('{finance}'));
 
--- source: schema/rental/project.schema:155
+-- source: schema/rental/project.schema:170
 CREATE POLICY "role-based read: finance and admins" ON public.manual_payments FOR SELECT TO authenticated USING (public.has_role('{admin,finance}'));
 
--- source: schema/rental/finance.schema:107
+-- source: schema/rental/finance.schema:109
 CREATE POLICY "creators record manual payments" ON public.manual_payments FOR INSERT TO authenticated WITH CHECK (created_by = (select auth.uid()) and public.has_role('{admin,finance}'));
 
--- source: schema/rental/finance.schema:110
+-- source: schema/rental/finance.schema:112
 CREATE POLICY "creators edit own manual payments" ON public.manual_payments FOR UPDATE TO authenticated USING (created_by = (select auth.uid()) and public.has_role('{admin,finance}')) WITH CHECK (created_by = (select auth.uid()) and public.has_role('{admin,finance}'));
 
--- source: schema/rental/project.schema:147
+-- source: schema/rental/project.schema:162
 CREATE POLICY "role-based: finance" ON public.payments FOR ALL TO authenticated USING (public.has_role('{finance}')) WITH CHECK (public.has_role('{finance}'));
 
--- source: schema/rental/project.schema:147
+-- source: schema/rental/project.schema:162
 CREATE POLICY "role-based: finance" ON public.payout_reconciliations FOR ALL TO authenticated USING (public.has_role('{finance}')) WITH CHECK (public.has_role('{finance}'));
 
--- source: schema/rental/project.schema:147
+-- source: schema/rental/project.schema:162
 CREATE POLICY "role-based: finance" ON public.payouts FOR ALL TO authenticated USING (public.has_role('{finance}')) WITH CHECK (public.has_role('{finance}'));
 
--- source: schema/rental/project.schema:155
+-- source: schema/rental/project.schema:170
 CREATE POLICY "role-based read: marketing" ON public.promo_analytics_daily FOR SELECT TO authenticated USING (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:155
+-- source: schema/rental/project.schema:170
 CREATE POLICY "role-based read: marketing" ON public.promo_redemptions FOR SELECT TO authenticated USING (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:147
+-- source: schema/rental/project.schema:162
 CREATE POLICY "role-based: marketing" ON public.promo_rule_actions FOR ALL TO authenticated USING (public.has_role('{marketing}')) WITH CHECK (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:147
+-- source: schema/rental/project.schema:162
 CREATE POLICY "role-based: marketing" ON public.promo_rule_conditions FOR ALL TO authenticated USING (public.has_role('{marketing}')) WITH CHECK (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:147
+-- source: schema/rental/project.schema:162
 CREATE POLICY "role-based: marketing" ON public.promo_rule_segments FOR ALL TO authenticated USING (public.has_role('{marketing}')) WITH CHECK (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:147
+-- source: schema/rental/project.schema:162
 CREATE POLICY "role-based: marketing" ON public.promo_rules FOR ALL TO authenticated USING (public.has_role('{marketing}')) WITH CHECK (public.has_role('{marketing}'));
 
--- source: schema/rental/project.schema:147
+-- source: schema/rental/project.schema:162
 CREATE POLICY "role-based: security" ON public.security_incidents FOR ALL TO authenticated USING (public.has_role('{security}')) WITH CHECK (public.has_role('{security}'));
 
--- source: schema/rental/project.schema:155
+-- source: schema/rental/project.schema:170
 CREATE POLICY "role-based read: security" ON public.settings_change_requests FOR SELECT TO authenticated USING (public.has_role('{security}'));
 
--- source: schema/rental/project.schema:147
+-- source: schema/rental/project.schema:162
 CREATE POLICY "role-based: super admins" ON public.system_settings FOR ALL TO authenticated USING (public.has_role('{super_admin}')) WITH CHECK (public.has_role('{super_admin}'));
 
--- source: schema/rental/project.schema:100
+-- source: schema/rental/project.schema:112
 REVOKE EXECUTE ON FUNCTION public.has_role(public.app_role[]) FROM PUBLIC, anon;
 
--- source: schema/rental/project.schema:101
+-- source: schema/rental/project.schema:113
 GRANT EXECUTE ON FUNCTION public.has_role(public.app_role[]) TO authenticated, service_role;
 
--- source: schema/rental/project.schema:102
+-- source: schema/rental/project.schema:114
 COMMENT ON FUNCTION public.has_role(public.app_role[]) IS 'True when the caller holds one of the given roles (super_admin always does)';
 
--- source: schema/rental/project.schema:71
+-- source: schema/rental/project.schema:74
 CREATE FUNCTION public.is_admin() RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -3427,166 +3427,166 @@ CREATE FUNCTION public.is_admin() RETURNS boolean
 -- source: schema/rental/project.schema:31
 CREATE POLICY "admins read row audit" ON audit.audit_logs FOR SELECT TO authenticated USING (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.admin_invites FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.alerts FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.audit_event_tags FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/security.schema:116
+-- source: schema/rental/security.schema:120
 CREATE POLICY "admins read audit events" ON public.audit_events FOR SELECT TO authenticated USING (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.booking_bulk_operations FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.booking_conflicts FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.booking_notes FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/bookings.schema:120
+-- source: schema/rental/bookings.schema:125
 CREATE POLICY "wizard sessions: creator only" ON public.booking_wizard_sessions FOR ALL TO authenticated USING (created_by = (select auth.uid()) and public.is_admin()) WITH CHECK (created_by = (select auth.uid()) and public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.bookings FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.campaign_audiences FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.contract_events FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.contract_reminders FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.contract_signers FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.contract_template_versions FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.contract_templates FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.contracts FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.customer_consent FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.customer_notes FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.customer_tag_members FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.customer_tags FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.customer_timeline_events FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.dashboard_exports FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/dashboard.schema:64
+-- source: schema/rental/dashboard.schema:67
 CREATE POLICY "admins manage own filters" ON public.dashboard_saved_filters FOR ALL TO authenticated USING (admin_id = (select auth.uid()) and public.is_admin()) WITH CHECK (admin_id = (select auth.uid()) and public.is_admin());
 
--- source: schema/rental/dashboard.schema:68
+-- source: schema/rental/dashboard.schema:71
 CREATE POLICY "admins read shared filters" ON public.dashboard_saved_filters FOR SELECT TO authenticated USING (is_shared and public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.delivery_assignments FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.equipment FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.equipment_media FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.financial_exports FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.installment_schedules FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.insurance_activity FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.insurance_documents FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.insurance_reminders FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.logistics_tasks FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.maintenance_alerts FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.maintenance_logs FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.maintenance_parts FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.payments FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.payout_reconciliations FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.payouts FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.pickup_checklists FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.promo_analytics_daily FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.promo_redemptions FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.promo_rule_actions FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.promo_rule_conditions FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.promo_rule_segments FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.promo_rules FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.security_incidents FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/security.schema:75
+-- source: schema/rental/security.schema:79
 CREATE POLICY "admins read change requests" ON public.settings_change_requests FOR SELECT TO authenticated USING (public.is_admin());
 
--- source: schema/rental/security.schema:79
+-- source: schema/rental/security.schema:83
 CREATE POLICY "admins request changes" ON public.settings_change_requests FOR INSERT TO authenticated WITH CHECK (requested_by = (select auth.uid()) and status = 'pending' and public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.support_message_recipients FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.support_messages FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.support_sla FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.support_templates FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.support_tickets FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
 -- source: schema/rental/security.schema:31
@@ -3598,66 +3598,66 @@ CREATE POLICY "admins change settings not requiring approval" ON public.system_s
 -- source: schema/rental/equipment.schema:134
 CREATE POLICY "admin read" ON public.telematics_snapshots FOR SELECT TO authenticated USING (public.is_admin());
 
--- source: schema/rental/project.schema:136
+-- source: schema/rental/project.schema:151
 CREATE POLICY "admin read/write" ON public.users FOR ALL TO authenticated USING (public.is_admin()) WITH CHECK (public.is_admin());
 
--- source: schema/rental/project.schema:76
+-- source: schema/rental/project.schema:82
 REVOKE EXECUTE ON FUNCTION public.is_admin() FROM PUBLIC, anon;
 
--- source: schema/rental/project.schema:77
+-- source: schema/rental/project.schema:83
 GRANT EXECUTE ON FUNCTION public.is_admin() TO authenticated, service_role;
 
--- source: schema/rental/project.schema:78
+-- source: schema/rental/project.schema:84
 COMMENT ON FUNCTION public.is_admin() IS 'True when the caller is an admin or super admin';
 
--- source: schema/rental/project.schema:106
+-- source: schema/rental/project.schema:118
 CREATE FUNCTION public.is_staff() RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
     select coalesce(public.current_app_role() <> 'customer', false)
   $$;
 
--- source: schema/rental/security.schema:237
+-- source: schema/rental/security.schema:246
 CREATE POLICY "admins see own sessions" ON public.admin_sessions FOR SELECT TO authenticated USING (admin_id = (select auth.uid()) and public.is_staff());
 
--- source: schema/rental/project.schema:111
+-- source: schema/rental/project.schema:126
 REVOKE EXECUTE ON FUNCTION public.is_staff() FROM PUBLIC, anon;
 
--- source: schema/rental/project.schema:112
+-- source: schema/rental/project.schema:127
 GRANT EXECUTE ON FUNCTION public.is_staff() TO authenticated, service_role;
 
--- source: schema/rental/project.schema:113
+-- source: schema/rental/project.schema:128
 COMMENT ON FUNCTION public.is_staff() IS 'True for any back-office user (admins and the specialised roles)';
 
--- source: schema/rental/project.schema:82
+-- source: schema/rental/project.schema:88
 CREATE FUNCTION public.is_super_admin() RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
     select coalesce(public.current_app_role() = 'super_admin', false)
   $$;
 
--- source: schema/rental/security.schema:204
+-- source: schema/rental/security.schema:213
 CREATE POLICY "only super admins invite super admins" ON public.admin_invites AS RESTRICTIVE FOR INSERT TO authenticated WITH CHECK (role <> 'super_admin' or public.is_super_admin());
 
--- source: schema/rental/security.schema:207
+-- source: schema/rental/security.schema:216
 CREATE POLICY "only super admins edit super admin invites" ON public.admin_invites AS RESTRICTIVE FOR UPDATE TO authenticated USING (role <> 'super_admin' or public.is_super_admin()) WITH CHECK (role <> 'super_admin' or public.is_super_admin());
 
--- source: schema/rental/security.schema:271
+-- source: schema/rental/security.schema:280
 CREATE POLICY "super admins manage secrets" ON public.secret_store FOR ALL TO authenticated USING (public.is_super_admin()) WITH CHECK (public.is_super_admin());
 
--- source: schema/rental/security.schema:83
+-- source: schema/rental/security.schema:87
 CREATE POLICY "super admins review others' requests" ON public.settings_change_requests FOR UPDATE TO authenticated USING (public.is_super_admin() and requested_by <> (select auth.uid())) WITH CHECK (public.is_super_admin() and reviewed_by = (select auth.uid()));
 
--- source: schema/rental/project.schema:87
+-- source: schema/rental/project.schema:96
 REVOKE EXECUTE ON FUNCTION public.is_super_admin() FROM PUBLIC, anon;
 
--- source: schema/rental/project.schema:88
+-- source: schema/rental/project.schema:97
 GRANT EXECUTE ON FUNCTION public.is_super_admin() TO authenticated, service_role;
 
--- source: schema/rental/project.schema:89
+-- source: schema/rental/project.schema:98
 COMMENT ON FUNCTION public.is_super_admin() IS 'True when the caller is a super admin';
 
--- source: schema/rental/bookings.schema:201
+-- source: schema/rental/bookings.schema:206
 CREATE FUNCTION public.logistics_tasks_status_transition() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -3671,10 +3671,10 @@ begin
 end
 $$;
 
--- source: schema/rental/bookings.schema:201
+-- source: schema/rental/bookings.schema:206
 CREATE TRIGGER status_transitions BEFORE update of status ON public.logistics_tasks FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.logistics_tasks_status_transition();
 
--- source: schema/rental/bookings.schema:201
+-- source: schema/rental/bookings.schema:206
 COMMENT ON FUNCTION public.logistics_tasks_status_transition() IS 'Allows only the listed changes of logistics_tasks.status (generated by transitions)';
 
 -- source: schema/rental/equipment.schema:162
@@ -3737,7 +3737,7 @@ CREATE TRIGGER status_transitions BEFORE update of status ON public.promo_rules 
 -- source: schema/rental/promotions.schema:29
 COMMENT ON FUNCTION public.promo_rules_status_transition() IS 'Allows only the listed changes of promo_rules.status (generated by transitions)';
 
--- source: schema/rental/security.schema:282
+-- source: schema/rental/security.schema:291
 CREATE FUNCTION public.record_audit_event(p_action text,
   p_entity_type text,
   p_entity_id text default null,
@@ -3760,16 +3760,16 @@ BEGIN
 END;
 $$;
 
--- source: schema/rental/security.schema:308
+-- source: schema/rental/security.schema:317
 REVOKE EXECUTE ON FUNCTION public.record_audit_event(text, text, text, jsonb, text) FROM PUBLIC, anon;
 
--- source: schema/rental/security.schema:309
+-- source: schema/rental/security.schema:318
 GRANT EXECUTE ON FUNCTION public.record_audit_event(text, text, text, jsonb, text) TO authenticated, service_role;
 
--- source: schema/rental/security.schema:310
+-- source: schema/rental/security.schema:319
 COMMENT ON FUNCTION public.record_audit_event(text, text, text, jsonb, text) IS 'Append an audit event as the calling back-office user';
 
--- source: schema/rental/dashboard.schema:249
+-- source: schema/rental/dashboard.schema:252
 CREATE FUNCTION public.refresh_dashboard_views() RETURNS integer
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -3795,16 +3795,16 @@ BEGIN
 END;
 $$;
 
--- source: schema/rental/dashboard.schema:276
+-- source: schema/rental/dashboard.schema:279
 REVOKE EXECUTE ON FUNCTION public.refresh_dashboard_views() FROM PUBLIC, anon, authenticated;
 
--- source: schema/rental/dashboard.schema:277
+-- source: schema/rental/dashboard.schema:280
 GRANT EXECUTE ON FUNCTION public.refresh_dashboard_views() TO service_role;
 
--- source: schema/rental/dashboard.schema:278
+-- source: schema/rental/dashboard.schema:281
 COMMENT ON FUNCTION public.refresh_dashboard_views() IS 'Refresh the dashboard materialized views concurrently and raise new alerts; returns the number of alerts raised';
 
--- source: schema/rental/security.schema:168
+-- source: schema/rental/security.schema:172
 CREATE FUNCTION public.security_incidents_status_transition() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -3818,13 +3818,13 @@ begin
 end
 $$;
 
--- source: schema/rental/security.schema:168
+-- source: schema/rental/security.schema:172
 CREATE TRIGGER status_transitions BEFORE update of status ON public.security_incidents FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.security_incidents_status_transition();
 
--- source: schema/rental/security.schema:168
+-- source: schema/rental/security.schema:172
 COMMENT ON FUNCTION public.security_incidents_status_transition() IS 'Allows only the listed changes of security_incidents.status (generated by transitions)';
 
--- source: schema/rental/project.schema:118
+-- source: schema/rental/project.schema:133
 CREATE FUNCTION public.set_updated_at() RETURNS trigger
     LANGUAGE plpgsql SET search_path = ''
     AS $$
@@ -3834,97 +3834,97 @@ BEGIN
 END;
 $$;
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.alerts FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.booking_notes FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.booking_wizard_sessions FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.bookings FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.campaign_audiences FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.contract_templates FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.contracts FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.customer_consent FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.customer_notes FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.dashboard_saved_filters FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.delivery_assignments FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.equipment FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.installment_schedules FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.insurance_documents FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.logistics_tasks FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.maintenance_logs FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.manual_payments FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.payments FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.payout_reconciliations FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.payouts FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.pickup_checklists FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.promo_rules FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.secret_store FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.security_incidents FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.support_sla FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.support_templates FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.support_tickets FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.system_settings FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:164
+-- source: schema/rental/project.schema:179
 CREATE TRIGGER set_updated_at BEFORE update ON public.users FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
--- source: schema/rental/project.schema:127
+-- source: schema/rental/project.schema:142
 REVOKE EXECUTE ON FUNCTION public.set_updated_at() FROM PUBLIC, anon;
 
--- source: schema/rental/project.schema:128
+-- source: schema/rental/project.schema:143
 COMMENT ON FUNCTION public.set_updated_at() IS 'BEFORE UPDATE trigger: sets updated_at to now()';
 
 -- source: schema/rental/security.schema:70
@@ -3996,7 +3996,7 @@ REVOKE EXECUTE ON FUNCTION public.users_guard_privileged_columns() FROM PUBLIC, 
 -- source: schema/rental/users.schema:89
 COMMENT ON FUNCTION public.users_guard_privileged_columns() IS 'BEFORE UPDATE guard on users: privileged columns change only by admins';
 
--- source: schema/rental/dashboard.schema:200
+-- source: schema/rental/dashboard.schema:203
 CREATE MATERIALIZED VIEW public.mv_alert_candidates AS
 select 'maintenance_overdue'::text as alert_type, 'equipment'::text as entity_type, e.id as entity_id,
             'critical'::text as severity,
@@ -4039,33 +4039,33 @@ select 'maintenance_overdue'::text as alert_type, 'equipment'::text as entity_ty
       where t.status not in ('resolved', 'closed')
         and t.resolution_due_at < now() + interval '2 hours';
 
--- source: schema/rental/dashboard.schema:324
+-- source: schema/rental/dashboard.schema:339
 CREATE FUNCTION public.dashboard_alert_candidates() RETURNS setof public.mv_alert_candidates
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$ select c.* from public.mv_alert_candidates c where public.is_admin() $$;
 
--- source: schema/rental/dashboard.schema:327
+-- source: schema/rental/dashboard.schema:345
 REVOKE EXECUTE ON FUNCTION public.dashboard_alert_candidates() FROM PUBLIC, anon;
 
--- source: schema/rental/dashboard.schema:328
+-- source: schema/rental/dashboard.schema:346
 GRANT EXECUTE ON FUNCTION public.dashboard_alert_candidates() TO authenticated;
 
--- source: schema/rental/dashboard.schema:329
+-- source: schema/rental/dashboard.schema:347
 COMMENT ON FUNCTION public.dashboard_alert_candidates() IS 'mv_alert_candidates for admins';
 
--- source: schema/rental/dashboard.schema:241
+-- source: schema/rental/dashboard.schema:244
 CREATE UNIQUE INDEX mv_alert_candidates_alert_type_entity_id_idx ON public.mv_alert_candidates (alert_type, entity_id);
 
--- source: schema/rental/dashboard.schema:242
+-- source: schema/rental/dashboard.schema:245
 REVOKE ALL ON TABLE public.mv_alert_candidates FROM anon, authenticated;
 
--- source: schema/rental/dashboard.schema:243
+-- source: schema/rental/dashboard.schema:246
 GRANT SELECT ON TABLE public.mv_alert_candidates TO service_role;
 
--- source: schema/rental/dashboard.schema:244
+-- source: schema/rental/dashboard.schema:247
 COMMENT ON MATERIALIZED VIEW public.mv_alert_candidates IS 'Conditions that should raise an alert; turned into alerts by refresh_dashboard_views()';
 
--- source: schema/rental/dashboard.schema:155
+-- source: schema/rental/dashboard.schema:158
 CREATE MATERIALIZED VIEW public.mv_booking_trends AS
 select
        (b.created_at at time zone 'UTC')::date as day,
@@ -4077,35 +4077,35 @@ select
      from public.bookings b
      group by 1, 2;
 
--- source: schema/rental/dashboard.schema:302
+-- source: schema/rental/dashboard.schema:311
 CREATE FUNCTION public.dashboard_booking_trends(p_from date, p_to date) RETURNS setof public.mv_booking_trends
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$ select t.* from public.mv_booking_trends t
         where public.is_admin() and t.day between p_from and p_to
         order by t.day, t.status $$;
 
--- source: schema/rental/dashboard.schema:307
+-- source: schema/rental/dashboard.schema:319
 REVOKE EXECUTE ON FUNCTION public.dashboard_booking_trends(date, date) FROM PUBLIC, anon;
 
--- source: schema/rental/dashboard.schema:308
+-- source: schema/rental/dashboard.schema:320
 GRANT EXECUTE ON FUNCTION public.dashboard_booking_trends(date, date) TO authenticated;
 
--- source: schema/rental/dashboard.schema:309
+-- source: schema/rental/dashboard.schema:321
 COMMENT ON FUNCTION public.dashboard_booking_trends(date, date) IS 'mv_booking_trends between two days, for admins';
 
--- source: schema/rental/dashboard.schema:165
+-- source: schema/rental/dashboard.schema:168
 CREATE UNIQUE INDEX mv_booking_trends_day_status_idx ON public.mv_booking_trends (day, status);
 
--- source: schema/rental/dashboard.schema:166
+-- source: schema/rental/dashboard.schema:169
 REVOKE ALL ON TABLE public.mv_booking_trends FROM anon, authenticated;
 
--- source: schema/rental/dashboard.schema:167
+-- source: schema/rental/dashboard.schema:170
 GRANT SELECT ON TABLE public.mv_booking_trends TO service_role;
 
--- source: schema/rental/dashboard.schema:168
+-- source: schema/rental/dashboard.schema:171
 COMMENT ON MATERIALIZED VIEW public.mv_booking_trends IS 'Bookings created per UTC day and current status';
 
--- source: schema/rental/dashboard.schema:108
+-- source: schema/rental/dashboard.schema:111
 CREATE MATERIALIZED VIEW public.mv_dashboard_kpis AS
 select
        1 as id,
@@ -4129,33 +4129,33 @@ select
          where t.status not in ('resolved', 'closed')) as open_tickets,
        (select count(*) from public.alerts a where a.status = 'open') as open_alerts;
 
--- source: schema/rental/dashboard.schema:282
+-- source: schema/rental/dashboard.schema:285
 CREATE FUNCTION public.dashboard_kpis() RETURNS setof public.mv_dashboard_kpis
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$ select k.* from public.mv_dashboard_kpis k where public.is_admin() $$;
 
--- source: schema/rental/dashboard.schema:285
+-- source: schema/rental/dashboard.schema:291
 REVOKE EXECUTE ON FUNCTION public.dashboard_kpis() FROM PUBLIC, anon;
 
--- source: schema/rental/dashboard.schema:286
+-- source: schema/rental/dashboard.schema:292
 GRANT EXECUTE ON FUNCTION public.dashboard_kpis() TO authenticated;
 
--- source: schema/rental/dashboard.schema:287
+-- source: schema/rental/dashboard.schema:293
 COMMENT ON FUNCTION public.dashboard_kpis() IS 'mv_dashboard_kpis for admins (empty for anyone else)';
 
--- source: schema/rental/dashboard.schema:130
+-- source: schema/rental/dashboard.schema:133
 CREATE UNIQUE INDEX mv_dashboard_kpis_id_idx ON public.mv_dashboard_kpis (id);
 
--- source: schema/rental/dashboard.schema:131
+-- source: schema/rental/dashboard.schema:134
 REVOKE ALL ON TABLE public.mv_dashboard_kpis FROM anon, authenticated;
 
--- source: schema/rental/dashboard.schema:132
+-- source: schema/rental/dashboard.schema:135
 GRANT SELECT ON TABLE public.mv_dashboard_kpis TO service_role;
 
--- source: schema/rental/dashboard.schema:133
+-- source: schema/rental/dashboard.schema:136
 COMMENT ON MATERIALIZED VIEW public.mv_dashboard_kpis IS 'Headline KPIs of the admin dashboard (one row)';
 
--- source: schema/rental/dashboard.schema:171
+-- source: schema/rental/dashboard.schema:174
 CREATE MATERIALIZED VIEW public.mv_equipment_utilization AS
 select
        e.id as equipment_id,
@@ -4179,38 +4179,38 @@ select
      where e.status <> 'retired'
      group by e.id;
 
--- source: schema/rental/dashboard.schema:313
+-- source: schema/rental/dashboard.schema:325
 CREATE FUNCTION public.dashboard_equipment_utilization() RETURNS setof public.mv_equipment_utilization
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$ select u.* from public.mv_equipment_utilization u
         where public.is_admin()
         order by u.utilization_pct_90d desc $$;
 
--- source: schema/rental/dashboard.schema:318
+-- source: schema/rental/dashboard.schema:333
 REVOKE EXECUTE ON FUNCTION public.dashboard_equipment_utilization() FROM PUBLIC, anon;
 
--- source: schema/rental/dashboard.schema:319
+-- source: schema/rental/dashboard.schema:334
 GRANT EXECUTE ON FUNCTION public.dashboard_equipment_utilization() TO authenticated;
 
--- source: schema/rental/dashboard.schema:320
+-- source: schema/rental/dashboard.schema:335
 COMMENT ON FUNCTION public.dashboard_equipment_utilization() IS 'mv_equipment_utilization for admins, busiest first';
 
--- source: schema/rental/dashboard.schema:193
+-- source: schema/rental/dashboard.schema:196
 CREATE UNIQUE INDEX mv_equipment_utilization_equipment_id_idx ON public.mv_equipment_utilization (equipment_id);
 
--- source: schema/rental/dashboard.schema:194
+-- source: schema/rental/dashboard.schema:197
 CREATE INDEX mv_equipment_utilization_utilization_pct_90d_idx ON public.mv_equipment_utilization (utilization_pct_90d);
 
--- source: schema/rental/dashboard.schema:195
+-- source: schema/rental/dashboard.schema:198
 REVOKE ALL ON TABLE public.mv_equipment_utilization FROM anon, authenticated;
 
--- source: schema/rental/dashboard.schema:196
+-- source: schema/rental/dashboard.schema:199
 GRANT SELECT ON TABLE public.mv_equipment_utilization TO service_role;
 
--- source: schema/rental/dashboard.schema:197
+-- source: schema/rental/dashboard.schema:200
 COMMENT ON MATERIALIZED VIEW public.mv_equipment_utilization IS 'Share of the last 90 days each active piece of equipment was on rent';
 
--- source: schema/rental/dashboard.schema:136
+-- source: schema/rental/dashboard.schema:139
 CREATE MATERIALIZED VIEW public.mv_revenue_trends AS
 select
        (p.paid_at at time zone 'UTC')::date as day,
@@ -4225,48 +4225,48 @@ select
      where p.status = 'succeeded' and p.paid_at is not null
      group by 1, 2;
 
--- source: schema/rental/dashboard.schema:291
+-- source: schema/rental/dashboard.schema:297
 CREATE FUNCTION public.dashboard_revenue_trends(p_from date, p_to date) RETURNS setof public.mv_revenue_trends
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$ select r.* from public.mv_revenue_trends r
         where public.is_admin() and r.day between p_from and p_to
         order by r.day, r.currency $$;
 
--- source: schema/rental/dashboard.schema:296
+-- source: schema/rental/dashboard.schema:305
 REVOKE EXECUTE ON FUNCTION public.dashboard_revenue_trends(date, date) FROM PUBLIC, anon;
 
--- source: schema/rental/dashboard.schema:297
+-- source: schema/rental/dashboard.schema:306
 GRANT EXECUTE ON FUNCTION public.dashboard_revenue_trends(date, date) TO authenticated;
 
--- source: schema/rental/dashboard.schema:298
+-- source: schema/rental/dashboard.schema:307
 COMMENT ON FUNCTION public.dashboard_revenue_trends(date, date) IS 'mv_revenue_trends between two days, for admins';
 
--- source: schema/rental/dashboard.schema:149
+-- source: schema/rental/dashboard.schema:152
 CREATE UNIQUE INDEX mv_revenue_trends_day_currency_idx ON public.mv_revenue_trends (day, currency);
 
--- source: schema/rental/dashboard.schema:150
+-- source: schema/rental/dashboard.schema:153
 REVOKE ALL ON TABLE public.mv_revenue_trends FROM anon, authenticated;
 
--- source: schema/rental/dashboard.schema:151
+-- source: schema/rental/dashboard.schema:154
 GRANT SELECT ON TABLE public.mv_revenue_trends TO service_role;
 
--- source: schema/rental/dashboard.schema:152
+-- source: schema/rental/dashboard.schema:155
 COMMENT ON MATERIALIZED VIEW public.mv_revenue_trends IS 'Daily revenue (UTC days) per currency from succeeded payments';
 
--- source: schema/rental/equipment.schema:174
+-- source: schema/rental/equipment.schema:177
 INSERT INTO storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
     VALUES ('equipment-media', 'equipment-media', false, 52428800, ARRAY['image/png', 'image/jpeg', 'image/webp', 'video/mp4', 'application/pdf']::text[])
     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, public = EXCLUDED.public,
     file_size_limit = EXCLUDED.file_size_limit, allowed_mime_types = EXCLUDED.allowed_mime_types;
 
--- source: schema/rental/equipment.schema:178
+-- source: schema/rental/equipment.schema:181
 CREATE POLICY "authenticated read equipment media" ON storage.objects FOR SELECT TO authenticated USING (bucket_id = 'equipment-media' AND (true));
 
--- source: schema/rental/equipment.schema:180
+-- source: schema/rental/equipment.schema:183
 CREATE POLICY "admins upload equipment media" ON storage.objects FOR INSERT TO authenticated WITH CHECK (bucket_id = 'equipment-media' AND (public.is_admin()));
 
--- source: schema/rental/equipment.schema:182
+-- source: schema/rental/equipment.schema:185
 CREATE POLICY "admins update equipment media" ON storage.objects FOR UPDATE TO authenticated USING (bucket_id = 'equipment-media' AND (public.is_admin())) WITH CHECK (bucket_id = 'equipment-media' AND (public.is_admin()));
 
--- source: schema/rental/equipment.schema:184
+-- source: schema/rental/equipment.schema:187
 CREATE POLICY "admins delete equipment media" ON storage.objects FOR DELETE TO authenticated USING (bucket_id = 'equipment-media' AND (public.is_admin()));

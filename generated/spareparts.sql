@@ -368,7 +368,7 @@ REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE pu
 -- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.inventory_alerts FROM authenticated;
 
--- source: schema/spareparts/catalog.schema:266
+-- source: schema/spareparts/catalog.schema:269
 COMMENT ON TABLE public.inventory_alerts IS 'Low-stock notice for a vendor, raised and resolved by check_stock_level';
 
 -- source: schema/spareparts/messaging.schema:43
@@ -490,7 +490,7 @@ REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.notifications FROM authenti
 -- source: schema/spareparts/messaging.schema:147
 COMMENT ON TABLE public.notifications IS 'In-app notification for one user (orders, payments, messages, stock)';
 
--- source: schema/spareparts/orders.schema:175
+-- source: schema/spareparts/orders.schema:189
 CREATE TABLE public.order_items (
     id uuid DEFAULT gen_random_uuid(),
     order_id uuid NOT NULL,
@@ -507,19 +507,19 @@ CREATE TABLE public.order_items (
     CONSTRAINT order_items_quantity_check CHECK (quantity between 1 and 999)
 );
 
--- source: schema/spareparts/orders.schema:192
+-- source: schema/spareparts/orders.schema:206
 CREATE INDEX order_items_order_id_idx ON public.order_items (order_id);
 
--- source: schema/spareparts/orders.schema:193
+-- source: schema/spareparts/orders.schema:207
 CREATE INDEX order_items_vendor_id_created_at_idx ON public.order_items (vendor_id, created_at desc);
 
--- source: schema/spareparts/orders.schema:194
+-- source: schema/spareparts/orders.schema:208
 CREATE INDEX order_items_spare_part_id_idx ON public.order_items (spare_part_id);
 
--- source: schema/spareparts/orders.schema:196
+-- source: schema/spareparts/orders.schema:210
 ALTER TABLE public.order_items ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/orders.schema:225
+-- source: schema/spareparts/orders.schema:239
 CREATE POLICY "Vendors read their own order lines" ON public.order_items FOR SELECT TO authenticated USING (vendor_id = (select auth.uid()));
 
 -- source: schema/spareparts/project.schema:182
@@ -528,7 +528,7 @@ GRANT SELECT ON TABLE public.order_items TO anon;
 -- source: schema/spareparts/project.schema:183
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.order_items FROM anon;
 
--- source: schema/spareparts/orders.schema:231
+-- source: schema/spareparts/orders.schema:245
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.order_items TO authenticated;
 
 -- source: schema/spareparts/project.schema:165
@@ -537,7 +537,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.order_items TO service_role
 -- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.order_items FROM authenticated;
 
--- source: schema/spareparts/orders.schema:239
+-- source: schema/spareparts/orders.schema:253
 COMMENT ON TABLE public.order_items IS 'A line of an order: part, vendor, price and quantity as sold';
 
 -- source: schema/spareparts/orders.schema:84
@@ -578,10 +578,10 @@ CREATE TABLE public.orders (
 -- source: schema/spareparts/messaging.schema:10
 ALTER TABLE public.conversations ADD CONSTRAINT conversations_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/orders.schema:190
+-- source: schema/spareparts/orders.schema:204
 ALTER TABLE public.order_items ADD CONSTRAINT fk_order_items_order FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/orders.schema:201
+-- source: schema/spareparts/orders.schema:215
 CREATE POLICY "Customers read items of their own orders" ON public.order_items FOR SELECT TO authenticated USING (order_id in (select o.id from public.orders o where o.customer_id = (select auth.uid())));
 
 -- source: schema/spareparts/orders.schema:86
@@ -638,7 +638,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.orders TO service_role;
 -- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.orders FROM authenticated;
 
--- source: schema/spareparts/orders.schema:170
+-- source: schema/spareparts/orders.schema:184
 COMMENT ON TABLE public.orders IS 'A purchase by a customer or a guest (matrix column Orders); totals kept by triggers';
 
 -- source: schema/spareparts/payments.schema:51
@@ -711,7 +711,7 @@ REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE pu
 -- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.payments FROM authenticated;
 
--- source: schema/spareparts/payments.schema:93
+-- source: schema/spareparts/payments.schema:99
 COMMENT ON TABLE public.payments IS 'A charge, refund or vendor payout through TJ (matrix column Payments)';
 
 -- source: schema/spareparts/catalog.schema:169
@@ -881,7 +881,7 @@ ALTER TABLE public.guest_cart_items ADD CONSTRAINT guest_cart_items_spare_part_i
 -- source: schema/spareparts/catalog.schema:234
 ALTER TABLE public.inventory_alerts ADD CONSTRAINT inventory_alerts_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/orders.schema:180
+-- source: schema/spareparts/orders.schema:194
 ALTER TABLE public.order_items ADD CONSTRAINT order_items_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE SET NULL;
 
 -- source: schema/spareparts/catalog.schema:171
@@ -1058,7 +1058,7 @@ REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tj_payment_methods FROM aut
 -- source: schema/spareparts/payments.schema:46
 COMMENT ON TABLE public.tj_payment_methods IS 'A tokenized TJ payment method saved by a user';
 
--- source: schema/spareparts/payments.schema:100
+-- source: schema/spareparts/payments.schema:106
 CREATE TABLE public.tj_transaction_logs (
     id bigint GENERATED ALWAYS AS IDENTITY,
     order_id uuid,
@@ -1075,31 +1075,31 @@ CREATE TABLE public.tj_transaction_logs (
     CONSTRAINT webhook_signature_checked CHECK (direction <> 'webhook' or signature_valid is not null)
 );
 
--- source: schema/spareparts/payments.schema:102
+-- source: schema/spareparts/payments.schema:108
 ALTER TABLE public.tj_transaction_logs ADD CONSTRAINT tj_transaction_logs_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/payments.schema:103
+-- source: schema/spareparts/payments.schema:109
 ALTER TABLE public.tj_transaction_logs ADD CONSTRAINT tj_transaction_logs_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES public.payments (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/payments.schema:108
+-- source: schema/spareparts/payments.schema:114
 COMMENT ON COLUMN public.tj_transaction_logs.signature_valid IS 'Webhooks: whether the TJ signature verified';
 
--- source: schema/spareparts/payments.schema:114
+-- source: schema/spareparts/payments.schema:120
 CREATE INDEX tj_transaction_logs_order_id_created_at_idx ON public.tj_transaction_logs (order_id, created_at) WHERE order_id is not null;
 
--- source: schema/spareparts/payments.schema:115
+-- source: schema/spareparts/payments.schema:121
 CREATE INDEX tj_transaction_logs_payment_id_created_at_idx ON public.tj_transaction_logs (payment_id, created_at) WHERE payment_id is not null;
 
--- source: schema/spareparts/payments.schema:116
+-- source: schema/spareparts/payments.schema:122
 CREATE INDEX tj_transaction_logs_tj_reference_idx ON public.tj_transaction_logs (tj_reference) WHERE tj_reference is not null;
 
--- source: schema/spareparts/payments.schema:117
+-- source: schema/spareparts/payments.schema:123
 CREATE INDEX tj_transaction_logs_created_at_idx ON public.tj_transaction_logs USING brin (created_at);
 
--- source: schema/spareparts/payments.schema:119
+-- source: schema/spareparts/payments.schema:125
 ALTER TABLE public.tj_transaction_logs ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/payments.schema:123
+-- source: schema/spareparts/payments.schema:129
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tj_transaction_logs TO authenticated;
 
 -- source: schema/spareparts/project.schema:165
@@ -1111,7 +1111,7 @@ REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE pu
 -- source: schema/spareparts/project.schema:177
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tj_transaction_logs FROM authenticated;
 
--- source: schema/spareparts/payments.schema:127
+-- source: schema/spareparts/payments.schema:133
 COMMENT ON TABLE public.tj_transaction_logs IS 'Every request, response and webhook exchanged with TJ (written by edge functions)';
 
 -- source: schema/spareparts/carts.schema:7
@@ -1187,7 +1187,7 @@ ALTER TABLE public.messages ADD CONSTRAINT messages_sender_id_fkey FOREIGN KEY (
 -- source: schema/spareparts/messaging.schema:114
 ALTER TABLE public.notifications ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/orders.schema:181
+-- source: schema/spareparts/orders.schema:195
 ALTER TABLE public.order_items ADD CONSTRAINT order_items_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.user_profiles (id) ON DELETE SET NULL;
 
 -- source: schema/spareparts/orders.schema:88
@@ -1345,7 +1345,7 @@ REVOKE EXECUTE ON FUNCTION private.after_message_insert() FROM PUBLIC;
 -- source: schema/spareparts/messaging.schema:109
 COMMENT ON FUNCTION private.after_message_insert() IS 'AFTER INSERT trigger on messages: bumps the thread and notifies the other participant';
 
--- source: schema/spareparts/catalog.schema:270
+-- source: schema/spareparts/catalog.schema:273
 CREATE FUNCTION private.check_stock_level() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1366,10 +1366,10 @@ $$;
 -- source: schema/spareparts/catalog.schema:98
 CREATE TRIGGER check_stock_level AFTER insert or update of stock_quantity, low_stock_threshold ON public.spare_parts FOR EACH ROW EXECUTE FUNCTION private.check_stock_level();
 
--- source: schema/spareparts/catalog.schema:288
+-- source: schema/spareparts/catalog.schema:291
 REVOKE EXECUTE ON FUNCTION private.check_stock_level() FROM PUBLIC;
 
--- source: schema/spareparts/catalog.schema:289
+-- source: schema/spareparts/catalog.schema:292
 COMMENT ON FUNCTION private.check_stock_level() IS 'AFTER trigger on spare_parts: opens a low-stock alert, or resolves it once restocked (security definer: vendors cannot insert alerts)';
 
 -- source: schema/spareparts/project.schema:66
@@ -1414,7 +1414,7 @@ CREATE POLICY "Guests manage items of their own cart" ON public.guest_cart_items
 -- source: schema/spareparts/carts.schema:78
 CREATE POLICY "Guests manage their own cart" ON public.guest_carts FOR ALL TO anon USING (session_token = (select private.current_guest_token())) WITH CHECK (session_token = (select private.current_guest_token()));
 
--- source: schema/spareparts/orders.schema:197
+-- source: schema/spareparts/orders.schema:211
 CREATE POLICY "Guests read items of their own orders" ON public.order_items FOR SELECT TO anon USING (order_id in (select o.id from public.orders o
                          where o.guest_token = (select private.current_guest_token())));
 
@@ -1430,7 +1430,7 @@ GRANT EXECUTE ON FUNCTION private.current_guest_token() TO anon, authenticated, 
 -- source: schema/spareparts/project.schema:142
 COMMENT ON FUNCTION private.current_guest_token() IS 'The guest token of the request (x-guest-token header or guest_token claim), NULL when absent or malformed';
 
--- source: schema/spareparts/orders.schema:299
+-- source: schema/spareparts/orders.schema:313
 CREATE FUNCTION private.fill_order_item() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1455,16 +1455,16 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/orders.schema:234
+-- source: schema/spareparts/orders.schema:248
 CREATE TRIGGER fill_order_item BEFORE insert or update of spare_part_id, quantity ON public.order_items FOR EACH ROW EXECUTE FUNCTION private.fill_order_item();
 
--- source: schema/spareparts/orders.schema:324
+-- source: schema/spareparts/orders.schema:338
 REVOKE EXECUTE ON FUNCTION private.fill_order_item() FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:325
+-- source: schema/spareparts/orders.schema:339
 COMMENT ON FUNCTION private.fill_order_item() IS 'BEFORE trigger on order_items: copies vendor, name, SKU and current price from the part, so buyers cannot set prices';
 
--- source: schema/spareparts/orders.schema:261
+-- source: schema/spareparts/orders.schema:275
 CREATE FUNCTION private.guard_order_write() RETURNS trigger
     LANGUAGE plpgsql SET search_path = ''
     AS $$
@@ -1502,10 +1502,10 @@ $$;
 -- source: schema/spareparts/orders.schema:165
 CREATE TRIGGER guard_order_write BEFORE insert or update ON public.orders FOR EACH ROW EXECUTE FUNCTION private.guard_order_write();
 
--- source: schema/spareparts/orders.schema:295
+-- source: schema/spareparts/orders.schema:309
 REVOKE EXECUTE ON FUNCTION private.guard_order_write() FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:296
+-- source: schema/spareparts/orders.schema:310
 COMMENT ON FUNCTION private.guard_order_write() IS 'BEFORE trigger on orders: customers cannot set amounts, payment state or status other than cancelled';
 
 -- source: schema/spareparts/identity.schema:72
@@ -1540,13 +1540,13 @@ CREATE FUNCTION private.has_app_role(p_role public.app_role) RETURNS boolean
   select coalesce(private.current_app_role() = p_role, false)
 $$;
 
--- source: schema/spareparts/orders.schema:204
+-- source: schema/spareparts/orders.schema:218
 CREATE POLICY "Customers add items to their own pending orders" ON public.order_items FOR INSERT TO authenticated WITH CHECK ((select private.has_app_role('customer'))
                 and order_id in (select o.id from public.orders o
                                   where o.customer_id = (select auth.uid())
                                     and o.status = 'pending' and o.payment_status = 'pending'));
 
--- source: schema/spareparts/orders.schema:210
+-- source: schema/spareparts/orders.schema:224
 CREATE POLICY "Customers change items of their own pending orders" ON public.order_items FOR UPDATE TO authenticated USING ((select private.has_app_role('customer'))
            and order_id in (select o.id from public.orders o
                              where o.customer_id = (select auth.uid())
@@ -1554,7 +1554,7 @@ CREATE POLICY "Customers change items of their own pending orders" ON public.ord
                               where o.customer_id = (select auth.uid())
                                 and o.status = 'pending' and o.payment_status = 'pending'));
 
--- source: schema/spareparts/orders.schema:219
+-- source: schema/spareparts/orders.schema:233
 CREATE POLICY "Customers remove items from their own pending orders" ON public.order_items FOR DELETE TO authenticated USING ((select private.has_app_role('customer'))
            and order_id in (select o.id from public.orders o
                              where o.customer_id = (select auth.uid())
@@ -1818,7 +1818,7 @@ CREATE TRIGGER set_updated_at BEFORE update ON public.user_profiles FOR EACH ROW
 -- source: schema/spareparts/project.schema:156
 COMMENT ON FUNCTION private.set_updated_at() IS 'BEFORE UPDATE trigger: keeps updated_at current';
 
--- source: schema/spareparts/orders.schema:328
+-- source: schema/spareparts/orders.schema:342
 CREATE FUNCTION private.sync_order_subtotal() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1839,16 +1839,16 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/orders.schema:236
+-- source: schema/spareparts/orders.schema:250
 CREATE TRIGGER sync_order_subtotal AFTER insert or update or delete ON public.order_items FOR EACH ROW EXECUTE FUNCTION private.sync_order_subtotal();
 
--- source: schema/spareparts/orders.schema:349
+-- source: schema/spareparts/orders.schema:363
 REVOKE EXECUTE ON FUNCTION private.sync_order_subtotal() FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:350
+-- source: schema/spareparts/orders.schema:364
 COMMENT ON FUNCTION private.sync_order_subtotal() IS 'AFTER trigger on order_items: keeps orders.subtotal equal to the sum of its lines (security definer: past the order guard)';
 
--- source: schema/spareparts/orders.schema:244
+-- source: schema/spareparts/orders.schema:258
 CREATE FUNCTION private.vendor_has_order(p_order_id uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1861,13 +1861,13 @@ $$;
 -- source: schema/spareparts/orders.schema:155
 CREATE POLICY "Vendors read orders that hold their parts" ON public.orders FOR SELECT TO authenticated USING ((select private.has_app_role('vendor')) and private.vendor_has_order(id));
 
--- source: schema/spareparts/orders.schema:255
+-- source: schema/spareparts/orders.schema:269
 REVOKE EXECUTE ON FUNCTION private.vendor_has_order(uuid) FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:256
+-- source: schema/spareparts/orders.schema:270
 GRANT EXECUTE ON FUNCTION private.vendor_has_order(uuid) TO authenticated, service_role;
 
--- source: schema/spareparts/orders.schema:257
+-- source: schema/spareparts/orders.schema:271
 COMMENT ON FUNCTION private.vendor_has_order(uuid) IS 'True when the order holds a line of the calling vendor (security definer: reads order_items past its RLS)';
 
 -- source: schema/spareparts/security.schema:35
@@ -1902,13 +1902,13 @@ begin
 end
 $$;
 
--- source: schema/spareparts/orders.schema:238
+-- source: schema/spareparts/orders.schema:252
 CREATE TRIGGER audit AFTER insert or update or delete ON public.order_items FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
 
--- source: schema/spareparts/orders.schema:169
+-- source: schema/spareparts/orders.schema:183
 CREATE TRIGGER audit AFTER insert or update or delete ON public.orders FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
 
--- source: schema/spareparts/payments.schema:92
+-- source: schema/spareparts/payments.schema:98
 CREATE TRIGGER audit AFTER insert or update or delete ON public.payments FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
 
 -- source: schema/spareparts/catalog.schema:100
@@ -2022,7 +2022,7 @@ REVOKE EXECUTE ON FUNCTION public.notifications_retention() FROM PUBLIC;
 -- source: schema/spareparts/messaging.schema:146
 COMMENT ON FUNCTION public.notifications_retention() IS 'Deletes rows of notifications older than 90 days by created_at; returns how many (generated by retain)';
 
--- source: schema/spareparts/orders.schema:168
+-- source: schema/spareparts/orders.schema:175
 CREATE FUNCTION public.orders_payment_status_transition() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -2036,10 +2036,10 @@ begin
 end
 $$;
 
--- source: schema/spareparts/orders.schema:168
+-- source: schema/spareparts/orders.schema:175
 CREATE TRIGGER payment_status_transitions BEFORE update of payment_status ON public.orders FOR EACH ROW WHEN (old.payment_status is distinct from new.payment_status) EXECUTE FUNCTION public.orders_payment_status_transition();
 
--- source: schema/spareparts/orders.schema:168
+-- source: schema/spareparts/orders.schema:175
 COMMENT ON FUNCTION public.orders_payment_status_transition() IS 'Allows only the listed changes of orders.payment_status (generated by transitions)';
 
 -- source: schema/spareparts/orders.schema:167
