@@ -117,7 +117,8 @@ bool sctl_clean_memo_ensure(PGconn *conn, char **err)
     if (sctl_query_bool(conn, SQL_HAS_MEMO))
         return true;
     return sctl_exec(conn, SQL_CREATE_MEMO, "cannot create schemactl's "
-                     "verify memo", err);
+                     "verify memo", err) &&
+           sctl_lockdown(conn, err);    /* default privileges gave it out */
 }
 
 static bool memo_matches(PGconn *conn, const SctlSchema *s)

@@ -75,6 +75,12 @@ static const char lockdown_sql[] =
     "  END LOOP;\n"
     "END $sctl$";
 
+bool sctl_lockdown(PGconn *conn, char **err)
+{
+    return sctl_exec(conn, lockdown_sql, "cannot keep schemactl's tables to "
+                     "their owner", err);
+}
+
 static bool old_tables_exist(PGconn *conn)
 {
     return sctl_query_bool(conn, "SELECT pg_catalog.to_regclass('schemactl.history') "
@@ -107,8 +113,7 @@ bool sctl_history_ensure(PGconn *conn, char **err)
           sctl_exec(conn, upgrade_sql, "cannot add rollback's columns to "
                     "schemactl.history", err)))
         return false;
-    return sctl_exec(conn, lockdown_sql, "cannot keep schemactl's tables to "
-                     "their owner", err);
+    return sctl_lockdown(conn, err);
 }
 
 bool sctl_history_record(PGconn *conn, const SctlSchema *s,

@@ -224,6 +224,9 @@ bool sctl_install_platform(PGconn *conn, char **err);
 /* schemactl's own state lives in schema "schemactl": run history and the
  * cache of normal forms.  Created on first apply. */
 bool sctl_history_ensure(PGconn *conn, char **err);
+/* Every grant on schemactl's objects to anyone but their owner revoked,
+ * whatever default privileges gave (after making one of them). */
+bool sctl_lockdown(PGconn *conn, char **err);
 /* A run of s: action "apply" or "rollback"; s itself is recorded (as
  * serial.h writes it), for a later rollback to plan back to. */
 bool sctl_history_record(PGconn *conn, const SctlSchema *s,

@@ -119,8 +119,9 @@ check "rollback after one apply says nothing earlier is recorded" \
 dump_v2=$(dump rb)
 out=$("$v2" rollback --db "$(url rb)" 2>&1); st=$?
 check "rollback refuses data loss: exit 3 ($out)" [ $st -eq 3 ]
-check "the refusal names the statement and its file:line" \
-  grep -q '^shop: refusing: ALTER TABLE public.items ALTER COLUMN qty TYPE int (loses data; --allow-data-loss permits it) -- schema/shop.schema:3$' <<<"$out"
+# (every qty fits an int again: the narrowing, counted, loses nothing)
+check "the refusal names the statement, and that it is not declared" \
+  grep -q '^shop: refusing: ALTER TABLE public.items DROP COLUMN label (loses data; --allow-data-loss permits it) -- not declared$' <<<"$out"
 check "a refused rollback changes nothing" [ "$dump_v2" = "$(dump rb)" ]
 out=$("$v2" rollback --allow-data-loss --db "$(url rb)" 2>&1); st=$?
 check "rollback --allow-data-loss: exit 0 ($out)" [ $st -eq 0 ]
@@ -203,6 +204,8 @@ check "a stopped diff leaves no server running" no_server
 # ------------------------------------------------- the evolution cases
 for dir in $( [ -z "${MIGRATE_SKIP_EVOLVE:-}" ] && ls -d tests/e2e/evolve/*/); do
   name=$(basename "$dir")
+  # the project cases (a patch over schema/NAME) are evolve.sh's alone
+  [ -f "$dir/v1.schema" ] || continue
   { read -r verb rest; read -r _; } <"$dir/expect"
   db=mg_$name
   fresh "$db" <("$schemac" sql "$dir/v1.schema") || { bad "$name: v1 by psql"; continue; }
