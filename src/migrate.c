@@ -56,10 +56,17 @@ static int remove_entry(const char *path, const struct stat *st, int flag,
     return 0;
 }
 
+/* A throwaway server under it may still be stopping (its watchdog stops
+ * it once the executable is gone) and writing files: removed until none
+ * is left, for up to 10 s. */
 static void remove_work(void)
 {
-    if (work)
+    struct stat st;
+    for (int k = 0; work && k < 100 && stat(work, &st) == 0; k++) {
         nftw(work, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        if (stat(work, &st) == 0)
+            usleep(100 * 1000);
+    }
     work = NULL;
 }
 
