@@ -86,28 +86,19 @@ static const SctlObject *failed_object(const SctlSchema *s, int object,
     return &s->objects[object];
 }
 
-/* When a step runs: committed first, in the transaction, after it. */
-typedef enum { PHASE_FIRST, PHASE_MAIN, PHASE_AFTER } Phase;
-
-static Phase phase_of(const SctlStep *st)
-{
-    return st->first ? PHASE_FIRST : st->after_commit ? PHASE_AFTER
-                                                     : PHASE_MAIN;
-}
-
-static bool has_phase(const SctlPlan *p, Phase ph)
+static bool has_phase(const SctlPlan *p, SctlPhase ph)
 {
     for (int i = 0; i < p->len; i++)
-        if (phase_of(&p->steps[i]) == ph)
+        if (sctl_step_phase(&p->steps[i]) == ph)
             return true;
     return false;
 }
 
-static int run_steps(Ctx *c, const SctlPlan *p, Phase phase)
+static int run_steps(Ctx *c, const SctlPlan *p, SctlPhase phase)
 {
     for (int i = 0; i < p->len; i++) {
         const SctlStep *st = &p->steps[i];
-        if (phase_of(st) != phase || st->done)
+        if (sctl_step_phase(st) != phase || st->done)
             continue;
         const char *sql = sctl_step_sql(c->s, st);
         PGresult *r = PQexec(c->conn.pg, sql);
@@ -196,7 +187,7 @@ static int after_commit(Ctx *c, const SctlPlan *p)
         return SCTL_OK;
     if (!sctl_set_timeouts(c->conn.pg, c->lock_timeout_ms, 0, &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
-    int status = run_steps(c, p, PHASE_AFTER);
+    int status = run_steps(c, p, SCTL_PHASE_AFTER);
     sctl_exec(c->conn.pg, "RESET lock_timeout; RESET statement_timeout",
               NULL, NULL);
     if (status != SCTL_OK)
@@ -231,9 +222,9 @@ int cmd_attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
     sctl_facets_free(live);
     if (cmd_refused(c, plan))
         return SCTL_APPLY_FAILED;
-    if (has_phase(plan, PHASE_FIRST)) {
+    if (has_phase(plan, SCTL_PHASE_FIRST)) {
         /* new enum labels, committed so that the rest may use them */
-        status = run_steps(c, plan, PHASE_FIRST);
+        status = run_steps(c, plan, SCTL_PHASE_FIRST);
         if (status != SCTL_OK)
             return status;
         if (!sctl_exec(c->conn.pg, "COMMIT", "apply", &err) ||
@@ -242,7 +233,7 @@ int cmd_attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
             return cmd_fail(SCTL_APPLY_FAILED, err);
         c->committed_first = true;
     }
-    status = run_steps(c, plan, PHASE_MAIN);
+    status = run_steps(c, plan, SCTL_PHASE_MAIN);
     if (status == SCTL_OK && !record(c, d, plan->len, &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
     return status;
@@ -342,7 +333,7 @@ static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
         return status == SCTL_OK ? -1 : status;
     for (int k = 0; k < c->s->nstatements; k++)
         sctl_plan_add(plan, k, NULL, c->s->statements[k].object);
-    status = run_steps(c, plan, PHASE_MAIN);
+    status = run_steps(c, plan, SCTL_PHASE_MAIN);
     if (status != SCTL_OK)
         return status;
     if (!sctl_declared_here(&c->conn, c->s, d, &err) ||

@@ -102,9 +102,12 @@ int cmd_make_plan(Ctx *c, const SctlDeclared *d, const SctlFacets *live,
                   const SctlDiffs *diffs, SctlPlan *plan)
 {
     char *err = NULL;
-    SctlDepends *deps = sctl_read_depends(c->conn.pg, c->s->schemas,
-                                          c->s->nschemas, &err);
-    if (!deps)
+    /* with nothing to change, nothing needs to make way: an up-to-date
+     * database is not read a second time */
+    SctlDepends *deps = NULL;
+    if ((diffs->len || diffs->undeclared.len) &&
+        !(deps = sctl_read_depends(c->conn.pg, c->s->schemas, c->s->nschemas,
+                                   &err)))
         return cmd_fail(SCTL_USAGE, err);
     cmd_renames_into(c, plan);
     sctl_plan(c->s, d, live, deps, diffs, plan);

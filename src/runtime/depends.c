@@ -172,34 +172,14 @@ void sctl_depends_finish(SctlDepends *d)
         qsort(d->items, (size_t)d->len, sizeof *d->items, by_referenced);
 }
 
-static char *schema_array(const char *const *schemas, int n)
-{
-    SctlBuf b = {0};
-    sctl_buf_puts(&b, "{");
-    for (int i = 0; i < n; i++) {
-        sctl_buf_puts(&b, i ? ",\"" : "\"");
-        for (const char *p = schemas[i]; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                sctl_buf_put(&b, "\\", 1);
-            sctl_buf_put(&b, p, 1);
-        }
-        sctl_buf_puts(&b, "\"");
-    }
-    sctl_buf_puts(&b, "}");
-    return sctl_buf_take(&b);
-}
-
 /* Names print as the facet reader prints them: under pg_catalog alone. */
 SctlDepends *sctl_read_depends(PGconn *conn, const char *const *schemas,
                                int nschemas, char **err)
 {
-    bool own = PQtransactionStatus(conn) == PQTRANS_IDLE;
-    if (!sctl_exec(conn, own ? "BEGIN READ ONLY" : "SAVEPOINT sctl_depends",
-                   "dependencies", err) ||
-        !sctl_exec(conn, "SET LOCAL search_path = pg_catalog, pg_temp",
-                   "dependencies", err))
+    bool own;
+    if (!sctl_catalog_begin(conn, &own, "dependencies", err))
         return NULL;
-    char *arr = schema_array(schemas, nschemas);
+    char *arr = sctl_text_array(schemas, nschemas);
     const char *params[1] = {arr};
     PGresult *r = PQexecParams(conn, SQL_DEPENDS, 1, NULL, params, NULL,
                                NULL, 0);
@@ -220,8 +200,7 @@ SctlDepends *sctl_read_depends(PGconn *conn, const char *const *schemas,
         sctl_depends_finish(d);
     }
     PQclear(r);
-    sctl_exec(conn, own ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT sctl_depends;"
-              " RELEASE SAVEPOINT sctl_depends", NULL, NULL);
+    sctl_catalog_end(conn, own);
     return d;
 }
 

@@ -821,29 +821,6 @@ static void set_err(char **err, const char *fmt, ...)
 }
 
 /* {"a","b"}: each element quoted, so any name is one element. */
-static char *text_array(const char *const *items, int n)
-{
-    size_t len = 3;
-    for (int i = 0; i < n; i++)
-        len += strlen(items[i]) * 2 + 3;
-    char *s = xmalloc(len), *p = s;
-    *p++ = '{';
-    for (int i = 0; i < n; i++) {
-        if (i)
-            *p++ = ',';
-        *p++ = '"';
-        for (const char *c = items[i]; *c; c++) {
-            if (*c == '"' || *c == '\\')
-                *p++ = '\\';
-            *p++ = *c;
-        }
-        *p++ = '"';
-    }
-    *p++ = '}';
-    *p = '\0';
-    return s;
-}
-
 static bool exec_cmd(PGconn *conn, const char *sql, char **err)
 {
     PGresult *r = PQexec(conn, sql);
@@ -979,7 +956,7 @@ static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
         if (!*fingerprint)
             return false;
     }
-    char *arr = text_array(schemas, nschemas);
+    char *arr = sctl_text_array(schemas, nschemas);
     bool ok = true;
     for (size_t i = 0; ok && i < NQUERIES; i++)
         ok = run_query(conn, &queries[i], arr, f, err);

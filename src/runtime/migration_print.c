@@ -72,37 +72,26 @@ static void put_step(const SctlSchema *s, const SctlStep *st, FILE *out)
     fprintf(out, "%s;\n", sctl_step_sql(s, st));
 }
 
-/* Where a step goes: a transaction of its own first (new enum labels,
- * which nothing may use in the transaction that adds them), the main
- * transaction, or after it (what cannot run in a transaction). */
-typedef enum { PART_FIRST, PART_MAIN, PART_AFTER } Part;
-
-static Part part_of(const SctlStep *st)
-{
-    return st->first ? PART_FIRST : st->after_commit ? PART_AFTER
-                                                    : PART_MAIN;
-}
-
-static int count(const SctlPlan *p, Part part)
+static int count(const SctlPlan *p, SctlPhase part)
 {
     int n = 0;
     for (int i = 0; i < p->len; i++)
-        n += part_of(&p->steps[i]) == part && !p->steps[i].why;
+        n += sctl_step_phase(&p->steps[i]) == part && !p->steps[i].why;
     return n;
 }
 
-static void put_part(const SctlSchema *s, const SctlPlan *p, Part part,
+static void put_part(const SctlSchema *s, const SctlPlan *p, SctlPhase part,
                      FILE *out)
 {
     for (int i = 0; i < p->len; i++)
-        if (part_of(&p->steps[i]) == part && !p->steps[i].why)
+        if (sctl_step_phase(&p->steps[i]) == part && !p->steps[i].why)
             put_step(s, &p->steps[i], out);
 }
 
 void sctl_migration_print(const SctlSchema *s, const SctlPlan *p, FILE *out)
 {
-    int first = count(p, PART_FIRST), in_tx = count(p, PART_MAIN);
-    int later = count(p, PART_AFTER);
+    int first = count(p, SCTL_PHASE_FIRST), in_tx = count(p, SCTL_PHASE_MAIN);
+    int later = count(p, SCTL_PHASE_AFTER);
     fprintf(out, "-- new version: %s, checksum %s\n", s->project,
             s->checksum);
     fputs("-- run with: psql -v ON_ERROR_STOP=1 -f FILE\n", out);
@@ -114,14 +103,14 @@ void sctl_migration_print(const SctlSchema *s, const SctlPlan *p, FILE *out)
     if (first) {
         fputs("-- new enum labels, committed first: nothing may use a label "
               "in the\n-- transaction that adds it\nBEGIN;\n", out);
-        put_part(s, p, PART_FIRST, out);
+        put_part(s, p, SCTL_PHASE_FIRST, out);
         fputs("\nCOMMIT;\n\n", out);
     }
     fputs("BEGIN;\n", out);
-    put_part(s, p, PART_MAIN, out);
+    put_part(s, p, SCTL_PHASE_MAIN, out);
     fputs("\nCOMMIT;\n", out);
     if (later)
         fputs("\n-- after the commit: these cannot run in a transaction\n",
               out);
-    put_part(s, p, PART_AFTER, out);
+    put_part(s, p, SCTL_PHASE_AFTER, out);
 }

@@ -535,6 +535,12 @@ void sctl_plan_free(SctlPlan *p)
     p->len = p->cap = 0;
 }
 
+SctlPhase sctl_step_phase(const SctlStep *st)
+{
+    return st->first ? SCTL_PHASE_FIRST : st->after_commit ? SCTL_PHASE_AFTER
+                                                          : SCTL_PHASE_MAIN;
+}
+
 const char *sctl_step_sql(const SctlSchema *s, const SctlStep *st)
 {
     if (st->sql)

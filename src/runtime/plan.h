@@ -44,19 +44,27 @@ static inline void put_buf(void *to, const char *s, size_t n)
 }
 
 /* A repair of fixed shape for object (or -1: an undeclared one). */
+/* A shape written with its arguments (malloc'd), or NULL when they cannot
+ * fill its holes. */
+static inline char *shape_text(SctlShape sh, const char *const *args)
+{
+    SctlBuf b = {0};
+    if (sctl_shape_write((SctlOut){put_buf, &b}, sh, args))
+        return sctl_buf_take(&b);
+    sctl_buf_free(&b);
+    return NULL;
+}
+
 static inline SctlStep *add_shape(State *st, int object, SctlShape sh,
                            const char *const *args)
 {
-    SctlBuf b = {0};
-    if (!sctl_shape_write((SctlOut){put_buf, &b}, sh, args)) {
-        SctlStep *step = add(st, -1, NULL, object);
+    char *sql = shape_text(sh, args);
+    SctlStep *step = add(st, -1, sql, object);
+    if (sql)
+        step->shape = (int)sh;
+    else
         step->why = sctl_printf("cannot write the repair %s for these names",
                                 sctl_shape_names[sh]);
-        sctl_buf_free(&b);
-        return step;
-    }
-    SctlStep *step = add(st, -1, sctl_buf_take(&b), object);
-    step->shape = (int)sh;
     return step;
 }
 
@@ -89,12 +97,9 @@ static inline const SctlObject *obj(State *st, int i)
 static inline void set_probe(SctlStep *step, SctlProbeKind kind, SctlShape sh,
                       const char *const *args)
 {
-    SctlBuf b = {0};
-    if (sctl_shape_write((SctlOut){put_buf, &b}, sh, args)) {
-        step->probe = sctl_buf_take(&b);
+    step->probe = shape_text(sh, args);
+    if (step->probe)
         step->probe_kind = kind;
-    }
-    sctl_buf_free(&b);
 }
 
 #define PROBE(step, kind, sh, ...) \

@@ -136,19 +136,9 @@ void plan_enum_labels(State *st, int i)
 static char *label_array(const char *labels)
 {
     SctlBuf b = {0};
-    sctl_buf_puts(&b, "{");
-    int k = 0;
-    for (char *l; (l = next_label(&labels)); free(l), k++) {
-        sctl_buf_puts(&b, k ? ",\"" : "\"");
-        for (const char *c = l; *c; c++) {
-            if (*c == '"' || *c == '\\')
-                sctl_buf_put(&b, "\\", 1);
-            sctl_buf_put(&b, c, 1);
-        }
-        sctl_buf_puts(&b, "\"");
-    }
-    sctl_buf_puts(&b, "}");
-    return sctl_buf_take(&b);
+    for (char *l; (l = next_label(&labels)); free(l))
+        sctl_array_add(&b, l);
+    return sctl_array_take(&b);
 }
 
 static char *old_name(const SctlObject *o)

@@ -69,10 +69,11 @@ static void where(SctlBuf *b, const char *file, int line)
     sctl_buf_printf(b, ":%d</a>", line);
 }
 
-/* A line that starts with "file:line:" gets that part linked. */
-static void finding(SctlBuf *b, const char *line, const char *cls)
+/* One finding: prefix, then line, its "file:line:" start linked. */
+static void finding(SctlBuf *b, const char *prefix, const char *line,
+                    const char *cls)
 {
-    sctl_buf_printf(b, "<li class=\"%s\">", cls);
+    sctl_buf_printf(b, "<li class=\"%s\">%s", cls, prefix);
     const char *colon = strchr(line, ':');
     char *end = NULL;
     long n = colon ? strtol(colon + 1, &end, 10) : 0;
@@ -101,21 +102,11 @@ static int findings(SctlBuf *b, const char *text, bool tests)
                               ? "pass" : strncmp(line, "FAIL", 4) == 0
                               ? "fail" : "";
             /* a test line reads "PASS file:line:col name" */
-            if (tests && (*cls == 'p' || *cls == 'f')) {
-                sctl_buf_printf(b, "<li class=\"%s\">%.4s ", cls, line);
-                SctlBuf inner = {0};
-                finding(&inner, line + 5, cls);
-                /* finding() wrote a whole <li>: keep only its content */
-                char *s = sctl_buf_take(&inner);
-                char *open = strchr(s, '>');
-                char *close = strstr(s, "</li>");
-                if (open && close)
-                    sctl_buf_put(b, open + 1, (size_t)(close - open - 1));
-                free(s);
-                sctl_buf_puts(b, "</li>\n");
-            } else {
-                finding(b, line, cls);
-            }
+            if (*cls)
+                finding(b, *cls == 'p' ? "PASS " : "FAIL ",
+                        line + (line[4] ? 5 : 4), cls);
+            else
+                finding(b, "", line, cls);
             n++;
         }
         free(line);
@@ -336,13 +327,8 @@ int cmd_report(Ctx *c, const SctlDeclared *d, const char *dir)
         sctl_buf_puts(&b, "<p class=\"note\">The schema declares no "
                           "test.</p>\n");
     sctl_buf_puts(&b, "<h2>Lint</h2>\n<ul class=\"findings\">\n");
-    for (int i = 0; i < s->nfindings; i++) {
-        SctlBuf one = {0};
-        finding(&one, s->findings[i], "");
-        char *t = sctl_buf_take(&one);
-        sctl_buf_puts(&b, t);
-        free(t);
-    }
+    for (int i = 0; i < s->nfindings; i++)
+        finding(&b, "", s->findings[i], "");
     if (!s->nfindings)
         sctl_buf_puts(&b, "<li>none</li>\n");
     sctl_buf_puts(&b, "</ul>\n");

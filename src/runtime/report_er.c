@@ -51,23 +51,6 @@ static void dot_string(SctlBuf *b, const char *s)
     sctl_buf_puts(b, "\"");
 }
 
-static char *schema_list(const SctlSchema *s)
-{
-    SctlBuf b = {0};
-    sctl_buf_puts(&b, "{");
-    for (int i = 0; i < s->nschemas; i++) {
-        sctl_buf_puts(&b, i ? ",\"" : "\"");
-        for (const char *p = s->schemas[i]; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                sctl_buf_put(&b, "\\", 1);
-            sctl_buf_put(&b, p, 1);
-        }
-        sctl_buf_puts(&b, "\"");
-    }
-    sctl_buf_puts(&b, "}");
-    return sctl_buf_take(&b);
-}
-
 static PGresult *query(PGconn *conn, const char *sql, const char *schemas,
                        char **err)
 {
@@ -83,7 +66,7 @@ static PGresult *query(PGconn *conn, const char *sql, const char *schemas,
 char *sctl_er_dot(PGconn *conn, const SctlSchema *s, int *ntables,
                   char **err)
 {
-    char *schemas = schema_list(s);
+    char *schemas = sctl_text_array(s->schemas, s->nschemas);
     PGresult *t = query(conn, SQL_TABLES, schemas, err);
     PGresult *k = t ? query(conn, SQL_KEYS, schemas, err) : NULL;
     free(schemas);

@@ -72,24 +72,21 @@ static const char SQL_LIVE_ACCESS[] =
     "  (j.owner AND NOT coalesce(j.forced, false)) OR EXISTS (SELECT FROM"
     "   pg_roles b WHERE b.rolname = j.rn AND b.rolbypassrls"
     "   AND NOT j.owner) AS bypass,"
-    "  (SELECT string_agg('\"' || replace(p.polname, '\"', '\"\"') || '\"',"
-    "   ', ' ORDER BY p.polname COLLATE \"C\") FILTER (WHERE p.polpermissive)"
-    "   FROM pg_policy p WHERE p.polrelid = j.oid"
-    "   AND p.polcmd IN ('*', CASE j.command WHEN 'select' THEN 'r'"
+    "  pol.policies, pol.restrictive"
+    " FROM judged j"
+    " CROSS JOIN LATERAL (SELECT"
+    "  string_agg(p.name, ', ' ORDER BY p.polname COLLATE \"C\")"
+    "   FILTER (WHERE p.polpermissive) AS policies,"
+    "  string_agg(p.name, ', ' ORDER BY p.polname COLLATE \"C\")"
+    "   FILTER (WHERE NOT p.polpermissive) AS restrictive"
+    "  FROM (SELECT q.polname, q.polpermissive, '\"' ||"
+    "   replace(q.polname, '\"', '\"\"') || '\"' AS name"
+    "   FROM pg_policy q WHERE q.polrelid = j.oid"
+    "   AND q.polcmd IN ('*', CASE j.command WHEN 'select' THEN 'r'"
     "    WHEN 'insert' THEN 'a' WHEN 'update' THEN 'w' ELSE 'd' END)"
-    "   AND (0 = ANY (p.polroles) OR (j.rn <> 'public' AND EXISTS (SELECT"
-    "    FROM unnest(p.polroles) pr WHERE pg_has_role(j.rn, pr, 'MEMBER')))))"
-    "   AS policies,"
-    "  (SELECT string_agg('\"' || replace(p.polname, '\"', '\"\"') || '\"',"
-    "   ', ' ORDER BY p.polname COLLATE \"C\")"
-    "   FILTER (WHERE NOT p.polpermissive)"
-    "   FROM pg_policy p WHERE p.polrelid = j.oid"
-    "   AND p.polcmd IN ('*', CASE j.command WHEN 'select' THEN 'r'"
-    "    WHEN 'insert' THEN 'a' WHEN 'update' THEN 'w' ELSE 'd' END)"
-    "   AND (0 = ANY (p.polroles) OR (j.rn <> 'public' AND EXISTS (SELECT"
-    "    FROM unnest(p.polroles) pr WHERE pg_has_role(j.rn, pr, 'MEMBER')))))"
-    "   AS restrictive"
-    " FROM judged j),"
+    "   AND (0 = ANY (q.polroles) OR (j.rn <> 'public' AND EXISTS (SELECT"
+    "    FROM unnest(q.polroles) pr WHERE pg_has_role(j.rn, pr, 'MEMBER'))))"
+    "  ) p) pol),"
     " access AS ("
     " SELECT h.i, CASE"
     "  WHEN h.kind = 'bucket' THEN NULL"
@@ -120,34 +117,21 @@ static char **read_access(PGconn *conn, const SctlSchema *s, char **err);
 static char *column_array(const SctlSchema *s, int field)
 {
     SctlBuf b = {0};
-    sctl_buf_puts(&b, "{");
     for (int i = 0; i < s->ncells; i++) {
         const SctlAccessCell *c = &s->cells[i];
-        const char *v = field == 0 ? c->role : field == 1 ? c->kind
-                      : field == 2 ? c->object : c->command;
-        sctl_buf_puts(&b, i ? ",\"" : "\"");
-        for (; *v; v++) {
-            if (*v == '"' || *v == '\\')
-                sctl_buf_put(&b, "\\", 1);
-            sctl_buf_put(&b, v, 1);
-        }
-        sctl_buf_puts(&b, "\"");
+        sctl_array_add(&b, field == 0 ? c->role : field == 1 ? c->kind
+                           : field == 2 ? c->object : c->command);
     }
-    sctl_buf_puts(&b, "}");
-    return sctl_buf_take(&b);
+    return sctl_array_take(&b);
 }
 
 char **sctl_live_access(PGconn *conn, const SctlSchema *s, char **err)
 {
-    bool own = PQtransactionStatus(conn) == PQTRANS_IDLE;
-    if (!sctl_exec(conn, own ? "BEGIN READ ONLY" : "SAVEPOINT sctl_access",
-                   "access matrix", err) ||
-        !sctl_exec(conn, "SET LOCAL search_path = pg_catalog, pg_temp",
-                   "access matrix", err))
+    bool own;
+    if (!sctl_catalog_begin(conn, &own, "access matrix", err))
         return NULL;
     char **out = read_access(conn, s, err);
-    sctl_exec(conn, own ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT sctl_access; "
-              "RELEASE SAVEPOINT sctl_access", NULL, NULL);
+    sctl_catalog_end(conn, own);
     return out;
 }
 

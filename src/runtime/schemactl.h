@@ -60,6 +60,18 @@ char *sctl_failure(PGconn *conn, const PGresult *r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Runs sql, rows ignored; on failure *err (if err) is "WHAT: reason". */
 bool sctl_exec(PGconn *conn, const char *sql, const char *what, char **err);
+/* A text[] literal ({"a","b\\"c"}) for a $n::text[] parameter, whole or
+ * item by item (add, then take: "{}" when nothing was added). */
+char *sctl_text_array(const char *const *items, int n);
+void sctl_array_add(SctlBuf *b, const char *item);
+char *sctl_array_take(SctlBuf *b);
+/* A catalog read under search_path = pg_catalog alone, so that names
+ * print qualified as the facet reader prints them: its own read-only
+ * transaction, or a savepoint in the caller's (*own says which); end
+ * undoes the setting whatever happened. */
+bool sctl_catalog_begin(PGconn *conn, bool *own, const char *what,
+                        char **err);
+void sctl_catalog_end(PGconn *conn, bool own);
 /* A query answering one boolean; false on error too. */
 bool sctl_query_bool(PGconn *conn, const char *sql);
 
@@ -412,6 +424,11 @@ void sctl_plan_free(SctlPlan *p);
 /* Appends a step (sql owned by the plan, may be NULL); returns it. */
 SctlStep *sctl_plan_add(SctlPlan *p, int statement, char *sql, int object);
 const char *sctl_step_sql(const SctlSchema *s, const SctlStep *st);
+/* When a step runs: committed first on its own (new enum labels, usable
+ * only once committed), in the transaction, or after its commit (what
+ * cannot run in one).  Apply and migration files both keep this order. */
+typedef enum { SCTL_PHASE_FIRST, SCTL_PHASE_MAIN, SCTL_PHASE_AFTER } SctlPhase;
+SctlPhase sctl_step_phase(const SctlStep *st);
 
 /* ----------------------------------------------------------- renames.c */
 

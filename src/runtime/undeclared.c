@@ -278,23 +278,6 @@ static void order(Cand *c, int n, SctlUndeclaredList *out)
 
 /* ---------------------------------------------------------- reading */
 
-static char *schema_array(const char *const *v, int n)
-{
-    SctlBuf b = {0};
-    sctl_buf_puts(&b, "{");
-    for (int i = 0; i < n; i++) {
-        sctl_buf_puts(&b, i ? ",\"" : "\"");
-        for (const char *p = v[i]; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                sctl_buf_put(&b, "\\", 1);
-            sctl_buf_put(&b, p, 1);
-        }
-        sctl_buf_puts(&b, "\"");
-    }
-    sctl_buf_puts(&b, "}");
-    return sctl_buf_take(&b);
-}
-
 static void cand_of_row(const SctlSchema *s, const SctlFacets *declared,
                         PGresult *r, int row, Cand *c)
 {
@@ -337,7 +320,7 @@ static bool query(PGconn *conn, const SctlSchema *s,
 {
     if (!sctl_exec(conn, SQL_SET_PATH, "undeclared objects", err))
         return false;
-    char *arr = schema_array(s->owned, s->nowned);
+    char *arr = sctl_text_array(s->owned, s->nowned);
     const char *params[1] = {arr};
     PGresult *r = PQexecParams(conn, SQL_UNDECLARED, 1, NULL, params, NULL,
                                NULL, 0);

@@ -171,3 +171,52 @@ bool sctl_query_bool(PGconn *conn, const char *sql)
     PQclear(r);
     return t;
 }
+
+/* ------------------------------------------------------- text[] literals */
+
+void sctl_array_add(SctlBuf *b, const char *item)
+{
+    sctl_buf_puts(b, b->len ? ",\"" : "{\"");
+    for (const char *c = item; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            sctl_buf_put(b, "\\", 1);
+        sctl_buf_put(b, c, 1);
+    }
+    sctl_buf_puts(b, "\"");
+}
+
+char *sctl_array_take(SctlBuf *b)
+{
+    sctl_buf_puts(b, b->len ? "}" : "{}");
+    return sctl_buf_take(b);
+}
+
+char *sctl_text_array(const char *const *items, int n)
+{
+    SctlBuf b = {0};
+    for (int i = 0; i < n; i++)
+        sctl_array_add(&b, items[i]);
+    return sctl_array_take(&b);
+}
+
+/* ------------------------------------------------------ catalog reads */
+
+bool sctl_catalog_begin(PGconn *conn, bool *own, const char *what,
+                        char **err)
+{
+    *own = PQtransactionStatus(conn) == PQTRANS_IDLE;
+    if (!sctl_exec(conn, *own ? "BEGIN READ ONLY" : "SAVEPOINT sctl_catalog",
+                   what, err))
+        return false;
+    if (sctl_exec(conn, "SET LOCAL search_path = pg_catalog, pg_temp", what,
+                  err))
+        return true;
+    sctl_catalog_end(conn, *own);
+    return false;
+}
+
+void sctl_catalog_end(PGconn *conn, bool own)
+{
+    sctl_exec(conn, own ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT sctl_catalog; "
+              "RELEASE SAVEPOINT sctl_catalog", NULL, NULL);
+}

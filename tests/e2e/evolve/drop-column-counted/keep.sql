@@ -1,0 +1,1 @@
+select count(*), sum(id) from items;
