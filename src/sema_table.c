@@ -652,8 +652,11 @@ static void mark_redundant_keys(Sema *s, Decl *t)
         if (!prior->given.name)
             prior->given = c->given;
         diag_at(s->diag, DIAG_WARNING, c->tok->src, c->tok->off, c->tok->len,
-                "this unique key repeats an earlier key on the same "
-                "columns; PostgreSQL keeps only the first");
+                prior == t->pkey
+                ? "this unique key repeats the primary key on the same "
+                  "columns; PostgreSQL keeps only the primary key"
+                : "this unique key repeats an earlier unique key on the "
+                  "same columns; PostgreSQL keeps only the earlier one");
     }
 }
 
