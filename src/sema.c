@@ -29,7 +29,19 @@ static const char supabase_decls[] =
     "function auth.email() returns text { language sql; stable;\n"
     "  as $$ select null::text $$; }\n"
     "function storage.foldername(name text) returns text[] {\n"
-    "  language sql; immutable; as $$ select null::text[] $$; }\n";
+    "  language sql; immutable; as $$ select null::text[] $$; }\n"
+    "function storage.filename(name text) returns text {\n"
+    "  language sql; immutable; as $$ select null::text $$; }\n"
+    "function storage.extension(name text) returns text {\n"
+    "  language sql; immutable; as $$ select null::text $$; }\n"
+    "function storage.operation() returns text {\n"
+    "  language sql; stable; as $$ select null::text $$; }\n"
+    /* Preinstalled on every Supabase project, in schema extensions
+     * (pgjwt too, which Debian's PostgreSQL does not ship: left out, so
+     * that the stand-in can have all that the compiler assumes). */
+    "extension \"uuid-ossp\" schema extensions;\n"
+    "extension pgcrypto schema extensions;\n"
+    "extension pg_stat_statements schema extensions;\n";
 
 static const char *const supabase_roles[] = {"anon", "authenticated",
                                              "service_role", NULL};
@@ -184,10 +196,12 @@ static void register_function(Sema *s, Decl *d)
     vec_push(s->arena, overloads, d);
 }
 
+/* What the platform has may be declared again (an extension Supabase
+ * preinstalls, written as its migrations write it). */
 static void register_named(Sema *s, Map *m, Decl *d, const char *what)
 {
     Decl *prev = map_get(m, d->name.name);
-    if (prev && prev != (void *)&platform_marker)
+    if (prev && prev != (void *)&platform_marker && !prev->external)
         duplicate(s, d, prev, what);
     else if (!prev || d->kind != DECL_ROLE)
         map_put(m, d->name.name, d);

@@ -132,13 +132,24 @@ static void resolve_relation(Sema *s, const PgRef *r, At at, Vec *deps)
                       sema_hint_relation(s, r->schema, r->name));
 }
 
+/* Whether an unqualified name finds what is in schema home: the search
+ * path is public (or a body's own schema), and with Supabase's
+ * `"$user", public, extensions` also extensions (the stand-in sets the
+ * same path, so check and apply find the same objects). */
+static bool on_search_path(Sema *s, const char *home)
+{
+    return strcmp(home, "public") == 0 || strcmp(home, "pg_catalog") == 0 ||
+           strcmp(home, s->search_schema) == 0 ||
+           (s->prog->supabase && strcmp(home, "extensions") == 0);
+}
+
 static bool extension_provides(Sema *s, const char *schema,
                                const char *name, bool type)
 {
     for (int i = 0; i < s->extension_list.len; i++) {
         Decl *d = s->extension_list.items[i];
         const char *home = d->ext_schema.name ? d->ext_schema.name : "public";
-        if (schema && strcmp(schema, home) != 0)
+        if (schema ? strcmp(schema, home) != 0 : !on_search_path(s, home))
             continue;
         const char *const *names = type ? catalog_extension_types(d->name.name)
                                         : catalog_extension_functions(d->name.name);
@@ -147,6 +158,21 @@ static bool extension_provides(Sema *s, const char *schema,
                 return true;
     }
     return false;
+}
+
+/* The extension that has name in a schema off the search path, or NULL:
+ * what an unqualified name that finds nothing may have meant. */
+static const Decl *extension_off_path(Sema *s, const char *name, bool type)
+{
+    for (int i = 0; i < s->extension_list.len; i++) {
+        const Decl *d = s->extension_list.items[i];
+        const char *const *names = type ? catalog_extension_types(d->name.name)
+                                        : catalog_extension_functions(d->name.name);
+        for (int k = 0; names && names[k]; k++)
+            if (strcmp(names[k], name) == 0)
+                return d;
+    }
+    return NULL;
 }
 
 static bool function_exists(Sema *s, const char *schema, const char *name,
@@ -170,7 +196,13 @@ static void resolve_function(Sema *s, const PgRef *r, At at, Vec *deps)
 {
     if (function_exists(s, r->schema, r->name, deps))
         return;
-    if (r->schema && !is_system_schema(r->schema) &&
+    const Decl *ext = r->schema ? NULL : extension_off_path(s, r->name, false);
+    if (ext)
+        error_in_frag(s, at.f, at.off, "unknown function \"%s\": extension "
+                      "\"%s\" has it in schema \"%s\", which is not on the "
+                      "search path; write %s.%s", r->name, ext->name.name,
+                      ext->ext_schema.name, ext->ext_schema.name, r->name);
+    else if (r->schema && !is_system_schema(r->schema) &&
         !map_get(s->schemas, r->schema))
         unknown_schema(s, at, r->schema);
     else

@@ -43,6 +43,30 @@ CREATE SCHEMA IF NOT EXISTS extensions;
 GRANT USAGE ON SCHEMA auth, storage, extensions
   TO anon, authenticated, service_role;
 
+-- Supabase's search path: an unqualified uuid_generate_v4() or
+-- gen_random_bytes() finds the extensions below, as on Supabase.  Set for
+-- this session (what runs next in it: the schema's own statements) and for
+-- the sessions to come; a role that does not own the database keeps its
+-- own path for those (as a Supabase project's roles carry it themselves).
+SET search_path = "$user", public, extensions;
+DO $$
+BEGIN
+  EXECUTE format('ALTER DATABASE %I SET search_path = "$user", public, extensions',
+                 current_database());
+EXCEPTION WHEN insufficient_privilege THEN
+  NULL;
+END
+$$;
+
+-- ---------------------------------------------------------------- extensions
+
+-- Preinstalled on every Supabase project, in schema extensions.  (Supabase
+-- has pgjwt there too; Debian's PostgreSQL does not ship it, and the
+-- compiler does not assume it.)
+CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA extensions;
+CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA extensions;
+CREATE EXTENSION IF NOT EXISTS pg_stat_statements WITH SCHEMA extensions;
+
 -- ---------------------------------------------------------------- auth
 
 -- PostgREST puts the verified JWT claims into the transaction-local setting
@@ -162,6 +186,13 @@ AS $$
   SELECT reverse(split_part(reverse(storage.filename(name)), '.', 1))
 $$;
 
+-- What the storage API is doing ('storage.operation' set per request).
+CREATE OR REPLACE FUNCTION storage.operation() RETURNS text
+  LANGUAGE sql STABLE
+AS $$
+  SELECT current_setting('storage.operation', true)
+$$;
+
 GRANT EXECUTE ON FUNCTION storage.foldername(text), storage.filename(text),
-  storage.extension(text)
+  storage.extension(text), storage.operation()
   TO anon, authenticated, service_role;
