@@ -99,7 +99,7 @@ static MatrixObject *new_object(Arena *a, const Decl *d, MatrixKind kind)
     else
         quote_qname(&b, d->schema, d->name.name);
     if (kind == MOBJ_FUNCTION)
-        buf_printf(&b, "(%s)", d->argtypes ? d->argtypes : "");
+        buf_printf(&b, "(%s)", d->sigtypes ? d->sigtypes : "");
     o->name = arena_strdup(a, b.data);
     buf_free(&b);
     const Item *rls = NULL;

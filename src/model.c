@@ -230,14 +230,14 @@ static void function(Model *m, const Unit *u, const EmitStmt *es)
     int o = decl_object(m, u->decl);
     Buf sig = {0};
     quote_qname(&sig, u->decl->schema, u->decl->name.name);
-    buf_printf(&sig, "(%s)", u->decl->argtypes);
+    buf_printf(&sig, "(%s)", u->decl->sigtypes);
     obj(m, o)->signature = arena_strdup(m->a, sig.data);
     buf_free(&sig);
     const char *old = u->decl->renamed_from.name;
     if (old) {
         obj(m, o)->renamed_from = old;
         obj(m, o)->arguments = arena_printf(m->a, "(%s)",
-                                            u->decl->argtypes);
+                                            u->decl->sigtypes);
     }
     statement(m, o, SCTL_STMT_MAKE, es);
 }

@@ -576,6 +576,9 @@ typedef struct Decl {
     const char *language;      /* function: language, folded */
     const Token *body;         /* function: the body's string token */
     const char *argtypes;      /* function: input argument types, SQL */
+    const char *sigtypes;      /* function: the same with declared types
+                                  qualified, as a signature read under
+                                  search_path = pg_catalog needs them */
     const char *attributes;    /* function: attributes and settings, SQL */
     struct Unit *unit;         /* order: the statement that creates it */
     int ordinal;               /* position in the whole program */
@@ -902,6 +905,9 @@ void sema_resolve_ref_list(Sema *s, const Vec *refs, const Frag *f,
 /* Resolves a TypeName node; false (reported) when unknown. */
 bool sema_resolve_type(Sema *s, const Json *type_name, const Frag *f,
                        size_t prefix_len, Vec *deps);
+/* The schema an unqualified TypeName finds among the declared types and
+ * the extensions' (NULL: a built-in type, or written qualified). */
+const char *sema_type_schema(Sema *s, const Json *type_name);
 /* The same for a name already read; off is its place in f. */
 void sema_resolve_type_name(Sema *s, const char *schema, const char *name,
                             const Frag *f, long off, Vec *deps);

@@ -223,7 +223,7 @@ static const char *arg_type(Sema *s, const Token *t, const Token *end,
 /* Input argument types, comma-separated: the function's identity. */
 static void argument_types(Sema *s, Decl *f, Json *params)
 {
-    Buf b = {0};
+    Buf b = {0}, q = {0};
     const Token *t = f->header.first;
     size_t end_off = f->header.off + f->header.len;
     for (int i = 0; i < json_len(params) && f->header.len; i++) {
@@ -238,14 +238,24 @@ static void argument_types(Sema *s, Decl *f, Json *params)
         }
         bool input = !mode || (strcmp(mode, "FUNC_PARAM_OUT") != 0 &&
                                strcmp(mode, "FUNC_PARAM_TABLE") != 0);
-        if (input && start < t)
-            buf_printf(&b, "%s%s", b.len ? ", " : "",
-                       arg_type(s, start, t, p));
+        if (input && start < t) {
+            const char *type = arg_type(s, start, t, p);
+            const char *home = sema_type_schema(s, json_get(p, "argType"));
+            buf_printf(&b, "%s%s", b.len ? ", " : "", type);
+            buf_puts(&q, q.len ? ", " : "");
+            if (home) {
+                quote_ident(&q, home);
+                buf_putc(&q, '.');
+            }
+            buf_puts(&q, type);
+        }
         if (tok_punct(t, ','))
             t++;
     }
     f->argtypes = arena_strdup(s->arena, b.data ? b.data : "");
+    f->sigtypes = arena_strdup(s->arena, q.data ? q.data : "");
     buf_free(&b);
+    buf_free(&q);
 }
 
 static void resolve_param_types(Sema *s, Decl *f, Json *params,

@@ -242,6 +242,34 @@ static bool type_exists(Sema *s, const char *schema, const char *name,
     return extension_provides(s, schema, name, true);
 }
 
+const char *sema_type_schema(Sema *s, const Json *type_name)
+{
+    Json *names = json_get(type_name, "names");
+    const char *name = json_len(names) == 1 ? pgsql_list_string(names, 0)
+                                            : NULL;
+    if (!name)
+        return NULL;
+    const char *key = sema_key(s, s->search_schema, name);
+    Decl *d = map_get(s->types, key);
+    if (!d)
+        d = map_get(s->relations, key);
+    if (!d)
+        d = map_get(s->types, sema_key(s, "public", name));
+    if (d)
+        return d->schema;
+    if (catalog_is_builtin_type(name) || is_serial(name))
+        return NULL;
+    for (int i = 0; i < s->extension_list.len; i++) {
+        const Decl *e = s->extension_list.items[i];
+        const char *home = e->ext_schema.name ? e->ext_schema.name : "public";
+        const char *const *types = catalog_extension_types(e->name.name);
+        for (int k = 0; types && types[k] && on_search_path(s, home); k++)
+            if (strcmp(types[k], name) == 0)
+                return home;
+    }
+    return NULL;
+}
+
 static void resolve_type_ref(Sema *s, const char *schema, const char *name,
                              At at, Vec *deps)
 {
