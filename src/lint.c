@@ -170,6 +170,10 @@ void lint_program(Arena *a, const Program *p, Diag *d, FILE *out)
         check_allows(&l, decl);
         switch (decl->kind) {
         case DECL_TABLE:
+            if (decl->extends) {  /* the platform's: only its policies */
+                lint_policies(&l, decl);
+                break;
+            }
             lint_tables_rls(&l, decl);
             lint_policies(&l, decl);
             lint_keys(&l, decl);

@@ -109,9 +109,11 @@ static MatrixObject *new_object(Arena *a, const Decl *d, MatrixKind kind)
     return o;
 }
 
+/* A platform's table is not in the matrix even where the schema adds
+ * policies to it: its grants are the platform's, which it cannot see. */
 static bool object_kind(const Decl *d, MatrixKind *kind)
 {
-    if (d->external)
+    if (d->external || d->extends)
         return false;
     switch (d->kind) {
     case DECL_TABLE: *kind = MOBJ_TABLE; return true;

@@ -154,7 +154,8 @@ static int part(Model *m, const Decl *t, SctlKind kind, const char *name,
                 const Token *at)
 {
     int o = object(m, kind, t->schema, t->name.name, name, at);
-    obj(m, o)->parent = decl_object(m, t);
+    /* a platform table's parts stand alone: the table is not the schema's */
+    obj(m, o)->parent = t->extends ? -1 : decl_object(m, t);
     return o;
 }
 

@@ -220,6 +220,8 @@ static void make_main_units(Builder *b, Vec *decls)
 {
     for (int i = 0; i < decls->len; i++) {
         Decl *d = decls->items[i];
+        if (d->extends)
+            continue;   /* the platform made the table: only its items */
         d->unit = new_unit(b, main_kind(d->kind), d, d->name.tok);
         if (d->kind == DECL_SCHEMA) {
             d->unit->name = d->name.name;
@@ -233,6 +235,10 @@ static void make_main_units(Builder *b, Vec *decls)
 
 static void link_decl(Builder *b, Decl *d)
 {
+    for (int i = 0; d->extends && i < d->items.len; i++)
+        table_item_units(b, d, d->items.items[i]);
+    if (d->extends)
+        return;
     d->unit->seq = b->seq++;
     if (d->kind != DECL_SCHEMA && d->kind != DECL_ROLE &&
         d->kind != DECL_EXTENSION)

@@ -580,6 +580,9 @@ typedef struct Decl {
                                   qualified, as a signature read under
                                   search_path = pg_catalog needs them */
     const char *attributes;    /* function: attributes and settings, SQL */
+    struct Decl *extends;      /* table: the platform's table of that
+                                  name, when this declares what the schema
+                                  adds to it (sema_platform.c) */
     struct Unit *unit;         /* order: the statement that creates it */
     int ordinal;               /* position in the whole program */
 } Decl;
@@ -944,6 +947,16 @@ Frag sema_string_frag(Sema *s, const Token *t);
 /* Every test: unique names, roles, claims, SQLSTATEs, each statement
  * parsed and resolved (sema_test.c). */
 void sema_tests(Sema *s);
+
+/* --------------------------------------------------------- sema_platform.c */
+
+/* d declares what the schema adds to the platform's table prev (true), or
+ * is no such declaration (false: a duplicate). */
+bool sema_extend_platform_table(Sema *s, Decl *d, Decl *prev);
+/* Whether it may be declared on a platform's table (reported if not). */
+bool sema_platform_item(Sema *s, const Decl *t, const Item *it);
+/* The names a platform table's policies must not take twice. */
+Map *sema_platform_policies(Sema *s, const Decl *t, Map *own);
 
 /* ----------------------------------------------------------- sema_ignore.c */
 

@@ -176,6 +176,8 @@ static void register_relation(Sema *s, Decl *d)
     Decl *prev = map_get(s->relations, key);
     if (!prev)
         prev = map_get(s->types, key);
+    if (prev && sema_extend_platform_table(s, d, prev))
+        return;
     if (prev)
         duplicate(s, d, prev, decl_kind_name(d->kind));
     else if (d->kind == DECL_TYPE || d->kind == DECL_ENUM ||

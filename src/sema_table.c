@@ -667,9 +667,14 @@ void sema_table(Sema *s, Decl *t)
     Map *policies = map_new(s->arena), *triggers = map_new(s->arena);
     Item *rls = NULL, *comment = NULL;
     bool by = false;
+    if (t->extends) {   /* its columns are the platform's */
+        t->columns = t->extends->columns;
+        policies = sema_platform_policies(s, t, policies);
+    }
     for (int i = 0; i < t->items.len; i++)
-        check_item(s, t, t->items.items[i], policies, triggers, &rls,
-                   &comment, &by);
+        if (!t->extends || sema_platform_item(s, t, t->items.items[i]))
+            check_item(s, t, t->items.items[i], policies, triggers, &rls,
+                       &comment, &by);
     mark_redundant_keys(s, t);
 }
 

@@ -22,21 +22,25 @@ static void push(SctlDiffs *ds, SctlDiff d)
 /* Privileges and comments are compared only where the schema manages
  * them: a platform may grant on its own, and an undeclared comment is no
  * one's business. */
-static bool managed(const SctlObject *o, const char *name)
+static bool managed(const SctlSchema *s, int i, const char *name)
 {
+    const SctlObject *o = &s->objects[i];
     if (strcmp(name, "acl") == 0 || strcmp(name, "default_acl") == 0)
         return o->grants_declared;
     if (strcmp(name, "comment") == 0)
         return o->comment_declared;
-    return true;
+    if (sctl_platform_table(o))
+        return (strcmp(name, "rls") == 0 || strcmp(name, "force_rls") == 0) &&
+               sctl_rls_declared(s, i);
+    return !sctl_platform_column(o);
 }
 
-static void compare(int i, const SctlObject *o, const SctlFacet *d,
+static void compare(const SctlSchema *s, int i, const SctlFacet *d,
                     const SctlFacet *l, SctlDiffs *out)
 {
     for (int k = 0; k < d->nfields; k++) {
         const SctlField *f = &d->fields[k];
-        if (!managed(o, f->name))
+        if (!managed(s, i, f->name))
             continue;
         const char *lv = sctl_field(l, f->name);
         if (!sctl_same(lv, f->value))
@@ -97,11 +101,21 @@ void sctl_diff(const SctlSchema *s, const SctlDeclared *d,
                 push(out, (SctlDiff){i, NULL, df, NULL, NULL, NULL});
             continue;
         }
-        compare(i, o, df, lf, out);
-        if (o->kind == SCTL_K_TABLE || o->kind == SCTL_K_VIEW)
+        compare(s, i, df, lf, out);
+        if ((o->kind == SCTL_K_TABLE && !sctl_platform_table(o)) ||
+            o->kind == SCTL_K_VIEW)
             extras(o, d, live, out);
     }
     free(missing);
+}
+
+bool sctl_rls_declared(const SctlSchema *s, int object)
+{
+    for (int k = 0; k < s->nstatements; k++)
+        if (s->statements[k].object == object &&
+            s->statements[k].role == SCTL_STMT_SWITCH)
+            return true;
+    return false;
 }
 
 void sctl_diffs_free(SctlDiffs *ds)

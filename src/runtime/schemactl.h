@@ -376,6 +376,8 @@ typedef struct SctlDiffs {
 void sctl_diff(const SctlSchema *s, const SctlDeclared *d,
                const SctlFacets *live, SctlDiffs *out);
 void sctl_diffs_free(SctlDiffs *ds);
+/* Whether the schema declares object's row level security switch. */
+bool sctl_rls_declared(const SctlSchema *s, int object);
 /* Prints each difference with the object's name and DSL file:line. */
 void sctl_diffs_print(const SctlSchema *s, const SctlDiffs *ds, FILE *out);
 
