@@ -413,6 +413,14 @@ bool tok_op(const Token *t, const char *op)
 /* Only ASCII letters fold, as PostgreSQL does for UTF-8 databases. */
 char *tok_ident(Arena *a, const Token *t)
 {
+    char *r = tok_ident_full(a, t);
+    if (strlen(r) > PG_NAME_MAX)
+        r[naming_clip(r, PG_NAME_MAX)] = '\0';
+    return r;
+}
+
+char *tok_ident_full(Arena *a, const Token *t)
+{
     const char *s = tok_text(t);
     if (t->kind != TK_QIDENT) {
         char *r = arena_strndup(a, s, t->len);

@@ -32,7 +32,7 @@ static size_t utf8_width(unsigned char c)
 }
 
 /* The longest prefix of s, at most limit bytes, that ends on a character. */
-static size_t clip(const char *s, size_t limit)
+size_t naming_clip(const char *s, size_t limit)
 {
     size_t len = 0;
     while (len < limit && s[len]) {
@@ -42,6 +42,13 @@ static size_t clip(const char *s, size_t limit)
         len += w;
     }
     return len;
+}
+
+const char *naming_truncate(Arena *a, const char *s)
+{
+    size_t n = strlen(s);
+    return n > PG_NAME_MAX ? arena_strndup(a, s, naming_clip(s, PG_NAME_MAX))
+                           : s;
 }
 
 /*
@@ -63,8 +70,8 @@ char *naming_make(Arena *a, const char *name1, const char *name2,
         else
             n2--;
     }
-    n1 = clip(name1, n1);
-    n2 = name2 ? clip(name2, n2) : 0;
+    n1 = naming_clip(name1, n1);
+    n2 = name2 ? naming_clip(name2, n2) : 0;
     const char *label_part = label ? arena_printf(a, "_%s", label) : "";
     if (name2)
         return arena_printf(a, "%.*s_%.*s%s", (int)n1, name1, (int)n2,

@@ -103,7 +103,16 @@ void parse_recover(Parser *p)
     }
 }
 
-bool parse_ident(Parser *p, Ident *out, const char *what)
+void parse_warn_truncated(Parser *p, const Token *t, const char *full,
+                          const char *kept)
+{
+    diag_at(p->diag, DIAG_WARNING, t->src, t->off, t->len,
+            "name is %zu bytes long; PostgreSQL truncates it to \"%s\" "
+            "(%zu bytes), the name used here", strlen(full), kept,
+            strlen(kept));
+}
+
+static bool ident(Parser *p, Ident *out, const char *what, bool whole)
 {
     const Token *t = parse_cur(p);
     if (t->kind != TK_IDENT && t->kind != TK_QIDENT) {
@@ -112,8 +121,23 @@ bool parse_ident(Parser *p, Ident *out, const char *what)
     }
     p->pos++;
     out->tok = t;
-    out->name = tok_ident(p->arena, t);
+    out->name = tok_ident_full(p->arena, t);
+    if (!whole && strlen(out->name) > PG_NAME_MAX) {
+        const char *full = out->name;
+        out->name = tok_ident(p->arena, t);
+        parse_warn_truncated(p, t, full, out->name);
+    }
     return true;
+}
+
+bool parse_ident(Parser *p, Ident *out, const char *what)
+{
+    return ident(p, out, what, false);
+}
+
+bool parse_ident_whole(Parser *p, Ident *out, const char *what)
+{
+    return ident(p, out, what, true);
 }
 
 /* qname = name ["." name] */

@@ -221,7 +221,7 @@ static bool parse_bucket(Parser *p, Decl *d)
 static bool parse_test(Parser *p, Decl *d)
 {
     Ident id;
-    if (!parse_ident(p, &id, "a test name in double quotes"))
+    if (!parse_ident_whole(p, &id, "a test name in double quotes"))
         return false;
     d->name = (QName){id.tok, id.tok->len, NULL, id.name};
     return parse_body(p, d, parse_test_step);

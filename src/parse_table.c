@@ -333,9 +333,12 @@ static bool parse_policy(Parser *p, Vec *items)
     Policy *pol = arena_alloc(p->arena, sizeof *pol);
     pol->tok = parse_next(p);
     const Token *n = parse_cur(p);
-    if (n->kind == TK_STRING) {
+    if (n->kind == TK_STRING) {   /* a name all the same: cut as one */
         pol->name.tok = parse_next(p);
-        pol->name.name = tok_string(p->arena, n);
+        const char *full = tok_string(p->arena, n);
+        pol->name.name = naming_truncate(p->arena, full);
+        if (pol->name.name != full)
+            parse_warn_truncated(p, n, full, pol->name.name);
     } else if (!parse_ident(p, &pol->name, "a policy name")) {
         return false;
     }

@@ -207,8 +207,12 @@ const char *tok_text(const Token *t);
 bool tok_is(const Token *t, const char *word);   /* keyword, any case */
 bool tok_punct(const Token *t, char c);
 bool tok_op(const Token *t, const char *op);
-/* Identifier value: unquoted folds ASCII to lower case, quoted unescapes. */
+/* Identifier value: unquoted folds ASCII to lower case, quoted unescapes;
+ * cut to the 63 bytes PostgreSQL keeps, as its scanner cuts every name
+ * (parse_ident warns where a name is declared or named). */
 char *tok_ident(Arena *a, const Token *t);
+/* The same, whole. */
+char *tok_ident_full(Arena *a, const Token *t);
 /* String value of a TK_STRING (standard or E'') or TK_DOLLAR token. */
 char *tok_string(Arena *a, const Token *t);
 /* Offset and length of a string token's content, without its quotes. */
@@ -645,6 +649,11 @@ bool parse_expect_punct(Parser *p, char c, const char *after);
 /* Skips to the end of the current item: past `;`, or up to `}`. */
 void parse_recover(Parser *p);
 bool parse_ident(Parser *p, Ident *out, const char *what);
+/* The same, whole: a name that names no database object (a test's). */
+bool parse_ident_whole(Parser *p, Ident *out, const char *what);
+/* Warns that PostgreSQL cuts full, written at t, to kept. */
+void parse_warn_truncated(Parser *p, const Token *t, const char *full,
+                          const char *kept);
 bool parse_qname(Parser *p, QName *out, const char *what);
 /* Ident* list separated by commas. */
 bool parse_ident_list(Parser *p, Vec *out, const char *what);
@@ -816,6 +825,11 @@ char *naming_make(Arena *a, const char *name1, const char *name2,
                   const char *label);
 /* Column names joined by '_' as ChooseIndexNameAddition does. */
 char *naming_join_columns(Arena *a, const char *const *cols, int ncols);
+/* How many bytes of s PostgreSQL keeps within limit: the longest prefix
+ * that ends on a UTF-8 character (its truncate_identifier). */
+size_t naming_clip(const char *s, size_t limit);
+/* s cut to the 63 bytes PostgreSQL keeps of a name (s itself if short). */
+const char *naming_truncate(Arena *a, const char *s);
 
 /* The names taken in one schema, to choose new ones as PostgreSQL does. */
 typedef struct NameSet NameSet;
