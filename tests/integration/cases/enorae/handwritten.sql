@@ -15,7 +15,9 @@
 -- COLUMN.  The two statements PostgreSQL rejects are fixed as in the DSL
 -- (see salon_reviews_with_counts_view and idx_audit_logs_recent).
 
-CREATE EXTENSION pgcrypto WITH SCHEMA extensions;
+-- Supabase preinstalls pgcrypto (and so does the stand-in): the seed's
+-- IF NOT EXISTS is kept here.
+CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA extensions;
 
 -- ============================================================================
 -- Schemas
