@@ -226,14 +226,20 @@ static void partition(Model *m, const Unit *u, const EmitStmt *es)
     statement(m, o, SCTL_STMT_MAKE, es);
 }
 
+/* A function's signature, for ::regprocedure and GRANT ... ON FUNCTION. */
+static void set_signature(Model *m, int o, const Decl *d)
+{
+    Buf sig = {0};
+    quote_qname(&sig, d->schema, d->name.name);
+    buf_printf(&sig, "(%s)", d->sigtypes);
+    obj(m, o)->signature = arena_strdup(m->a, sig.data);
+    buf_free(&sig);
+}
+
 static void function(Model *m, const Unit *u, const EmitStmt *es)
 {
     int o = decl_object(m, u->decl);
-    Buf sig = {0};
-    quote_qname(&sig, u->decl->schema, u->decl->name.name);
-    buf_printf(&sig, "(%s)", u->decl->sigtypes);
-    obj(m, o)->signature = arena_strdup(m->a, sig.data);
-    buf_free(&sig);
+    set_signature(m, o, u->decl);
     const char *old = u->decl->renamed_from.name;
     if (old) {
         obj(m, o)->renamed_from = old;
@@ -254,6 +260,8 @@ static void grant_or_comment(Model *m, const Unit *u, const EmitStmt *es)
         return;
     }
     int o = decl_object(m, u->decl);
+    if (u->decl->kind == DECL_FUNCTION)   /* a platform's: made nowhere else */
+        set_signature(m, o, u->decl);
     bool comment = u->kind == UNIT_COMMENT;
     if (comment)
         obj(m, o)->comment_declared = true;

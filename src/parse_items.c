@@ -73,11 +73,14 @@ static bool parse_privileges(Parser *p, Grant *g)
 }
 
 /*
- * grant = "grant" privs ["(" cols ")"] ["on" objects] "to" roles
+ * grant = "grant" privs ["(" cols ")"] ["on" objects | on-all] "to" roles
  *         ["with" "grant" "option"] ";"
  * revoke = "revoke" ["grant" "option" "for"] privs ["(" cols ")"]
- *          ["on" objects] "from" roles ";"
- * where "on" objects appears only in default privileges.
+ *          ["on" objects | on-all] "from" roles ";"
+ * on-all = "on" "all" ("tables" | "functions" | "sequences")
+ *          ["in" "schema" name]
+ * where "on" objects appears only in default privileges, and on-all only
+ * in a schema (sema says so elsewhere).
  */
 static bool parse_grant(Parser *p, Grant *g, bool allow_on)
 {
@@ -97,6 +100,14 @@ static bool parse_grant(Parser *p, Grant *g, bool allow_on)
             !parse_ident(p, &on, "tables, sequences, functions or types"))
             return false;
         g->on = on.name;
+    } else if (tok_is(parse_cur(p), "on") && tok_is(parse_peek(p, 1), "all")) {
+        p->pos += 2;
+        if (!parse_ident(p, &g->on_all, "tables, functions or sequences"))
+            return false;
+        if (parse_accept(p, "in") &&
+            (!parse_expect(p, "schema") ||
+             !parse_ident(p, &g->on_schema, "the schema's name")))
+            return false;
     }
     if (!parse_expect(p, g->revoke ? "from" : "to") ||
         !parse_ident_list(p, &g->roles, "a role name"))

@@ -376,6 +376,10 @@ typedef struct Grant {
     Vec roles;                 /* Ident*: `public` allowed */
     bool grant_option;
     const char *on;            /* default privileges: "TABLES", ... */
+    Ident on_all;              /* schema item `on all tables|functions`:
+                                  each declared one (sema_grant_all.c);
+                                  name NULL if absent */
+    Ident on_schema;           /* its `in schema S`, name NULL if absent */
 } Grant;
 
 typedef struct Trigger {
@@ -962,6 +966,13 @@ Frag sema_string_frag(Sema *s, const Token *t);
  * parsed and resolved (sema_test.c). */
 void sema_tests(Sema *s);
 
+/* -------------------------------------------------------- sema_grant_all.c */
+
+/* A schema's `grant ... on all tables|functions` becomes a grant in each
+ * table, view, materialized view or function the schema declares there
+ * (before their items are checked). */
+void sema_expand_grants_on_all(Sema *s);
+
 /* --------------------------------------------------------- sema_platform.c */
 
 /* d declares what the schema adds to the platform's table prev (true), or
@@ -969,6 +980,9 @@ void sema_tests(Sema *s);
 bool sema_extend_platform_table(Sema *s, Decl *d, Decl *prev);
 /* Whether it may be declared on a platform's table (reported if not). */
 bool sema_platform_item(Sema *s, const Decl *t, const Item *it);
+/* A platform's function declared again (f->extends): grants and a
+ * comment only. */
+void sema_platform_function(Sema *s, Decl *f);
 /* The names a platform table's policies must not take twice. */
 Map *sema_platform_policies(Sema *s, const Decl *t, Map *own);
 

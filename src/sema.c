@@ -268,6 +268,7 @@ static void check_decls(Sema *s)
     for (int i = 0; i < ndecls; i++)
         if (((Decl *)decls->items[i])->kind == DECL_TABLE)
             sema_generate_items(s, decls->items[i]);
+    sema_expand_grants_on_all(s);
     for (int i = 0; i < decls->len; i++)
         if (((Decl *)decls->items[i])->kind == DECL_TABLE)
             sema_find_keys(s, decls->items[i]);

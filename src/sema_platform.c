@@ -1,9 +1,11 @@
 /*
- * sema_platform.c — a platform's table declared again in the schema:
- * `table auth.users { trigger ...; policy ...; }`.  The table is the
- * platform's (its columns, keys and indexes are not the schema's to
- * declare); what the schema adds to it is its own: triggers, policies,
- * grants, a comment and the row level security switch.
+ * sema_platform.c — a platform's table or function declared again in the
+ * schema: `table auth.users { trigger ...; policy ...; }`, `function
+ * auth.uid() returns uuid { grant execute to r; }`.  The object is the
+ * platform's (a table's columns, keys and indexes, a function's body are
+ * not the schema's to declare); what the schema adds to it is its own:
+ * triggers, policies, grants, a comment and the row level security
+ * switch.
  */
 #include "schemac.h"
 
@@ -86,4 +88,18 @@ Map *sema_platform_policies(Sema *s, const Decl *t, Map *own)
 {
     return strcmp(t->schema, "storage") == 0 &&
            strcmp(t->name.name, "objects") == 0 ? s->bucket_policies : own;
+}
+
+void sema_platform_function(Sema *s, Decl *f)
+{
+    for (int i = 0; i < f->items.len; i++) {
+        const Item *it = f->items.items[i];
+        if (it->kind == ITEM_GRANT)
+            sema_grant(s, it->u.grant, "function");
+        else if (it->kind != ITEM_COMMENT && it->kind != ITEM_ALLOW)
+            sema_error(s, it->tok, "%s is not allowed on \"%s.%s(%s)\", "
+                       "the platform's function: only grants and a comment "
+                       "may be declared there", item_kind_name(it->kind),
+                       f->schema, f->name.name, f->argtypes);
+    }
 }

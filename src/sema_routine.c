@@ -397,6 +397,11 @@ static void check_overloads(Sema *s, Decl *f)
     Vec *ov = map_get(s->functions, sema_key(s, f->schema, f->name.name));
     for (int i = 0; ov && i < ov->len && ov->items[i] != f; i++) {
         Decl *other = ov->items[i];
+        if (other->argtypes && strcmp(other->argtypes, f->argtypes) == 0 &&
+            other->external && !f->external) {
+            f->extends = other;   /* grants on the platform's function */
+            continue;
+        }
         if (other->argtypes && strcmp(other->argtypes, f->argtypes) == 0) {
             sema_error(s, f->name.tok, "function \"%s(%s)\" is declared "
                        "twice", f->name.name, f->argtypes);
@@ -415,6 +420,10 @@ void sema_function(Sema *s, Decl *f)
     buf_free(&fi.attrs);
     check_signature(s, f);
     check_overloads(s, f);
+    if (f->extends) {
+        sema_platform_function(s, f);
+        return;
+    }
     if (!fi.language) {
         sema_error(s, f->name.tok, "function \"%s\" has no language; add "
                    "`language sql;` or `language plpgsql;`", f->name.name);

@@ -212,21 +212,19 @@ typedef struct SctlObject {
 } SctlObject;
 
 /*
- * A platform's table (auth.users, storage.objects) to which the schema
- * adds triggers, policies, grants, a comment or its row level security
- * switch: no statement makes it, and its parts stand alone (parent -1).
- * Only what the schema declares on it is compared and repaired: the
- * executable never makes, drops or alters anything else of it.
+ * A platform's object (auth.users, storage.objects, auth.uid(), ...) on
+ * which the schema declares only what it adds: triggers, policies, grants,
+ * a comment, a table's row level security switch.  No statement makes it
+ * (a table or function without MAKE; a column of such a table, named for
+ * its grants, has no parent), and its parts stand alone (parent -1).  Only
+ * what the schema declares on it is compared and repaired: the executable
+ * never makes, drops or alters anything else of it.
  */
-static inline bool sctl_platform_table(const SctlObject *o)
+static inline bool sctl_platform_object(const SctlObject *o)
 {
-    return o->kind == SCTL_K_TABLE && o->make < 0;
-}
-
-/* A column of such a table (named for its grants): likewise only those. */
-static inline bool sctl_platform_column(const SctlObject *o)
-{
-    return o->kind == SCTL_K_COLUMN && o->parent < 0;
+    return ((o->kind == SCTL_K_TABLE || o->kind == SCTL_K_FUNCTION) &&
+            o->make < 0) ||
+           (o->kind == SCTL_K_COLUMN && o->parent < 0);
 }
 
 /* One statement of generated/NAME.sql, byte for byte (no ';'). */

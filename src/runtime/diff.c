@@ -29,10 +29,11 @@ static bool managed(const SctlSchema *s, int i, const char *name)
         return o->grants_declared;
     if (strcmp(name, "comment") == 0)
         return o->comment_declared;
-    if (sctl_platform_table(o))
-        return (strcmp(name, "rls") == 0 || strcmp(name, "force_rls") == 0) &&
+    if (sctl_platform_object(o))   /* its grants and comment alone, */
+        return o->kind == SCTL_K_TABLE &&   /* and a declared switch */
+               (strcmp(name, "rls") == 0 || strcmp(name, "force_rls") == 0) &&
                sctl_rls_declared(s, i);
-    return !sctl_platform_column(o);
+    return true;
 }
 
 static void compare(const SctlSchema *s, int i, const SctlFacet *d,
@@ -102,7 +103,7 @@ void sctl_diff(const SctlSchema *s, const SctlDeclared *d,
             continue;
         }
         compare(s, i, df, lf, out);
-        if ((o->kind == SCTL_K_TABLE && !sctl_platform_table(o)) ||
+        if ((o->kind == SCTL_K_TABLE && !sctl_platform_object(o)) ||
             o->kind == SCTL_K_VIEW)
             extras(o, d, live, out);
     }

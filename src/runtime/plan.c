@@ -438,7 +438,7 @@ static void statement_step(State *st, int k)
     case SCTL_STMT_SWITCH:
         if (st->missing[i])
             add(st, k, NULL, i);
-        else if (sctl_platform_table(obj(st, i)))
+        else if (sctl_platform_object(obj(st, i)))
             fix_rls(st, i);   /* no MAKE of its own to repair it at */
         break;
     }

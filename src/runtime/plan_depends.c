@@ -263,6 +263,7 @@ static void remake(State *st, int i)
 static bool definition_changed(State *st, int i)
 {
     return !st->missing[i] && decl_of(st, i) && live_of(st, i) &&
+           !sctl_platform_object(obj(st, i)) &&   /* never the platform's */
            !sctl_same(sctl_field(live_of(st, i), "definition"),
                       sctl_field(decl_of(st, i), "definition"));
 }
@@ -288,7 +289,8 @@ void plan_dependents(State *st)
     }
     for (int i = 0; i < st->s->nobjects; i++) {
         const SctlObject *o = obj(st, i);
-        if (o->kind != SCTL_K_COLUMN || st->missing[i] || !decl_of(st, i) ||
+        if (o->kind != SCTL_K_COLUMN || sctl_platform_object(o) ||
+            st->missing[i] || !decl_of(st, i) ||
             !live_of(st, i) || !o->type ||
             (!differs(st, i, "type") && !differs(st, i, "collation")))
             continue;

@@ -10,6 +10,9 @@
 #   storage.objects are verified and repaired; what the schema does not
 #   declare there (the platform's own triggers, policies, columns) is
 #   neither reported nor touched;
+# - grants on the platform's schemas, tables and functions, and the grants
+#   `on all tables|functions` expands to, are verified and repaired (a
+#   platform function's new body is not reported);
 # - names over 63 bytes are verified and repaired under the cut name;
 # - a function taking a declared enum: report reads its access (its
 #   signature qualified for search_path = pg_catalog).
@@ -86,7 +89,12 @@ sql a "drop trigger on_auth_user_created on auth.users;
     on public.an_audit_trail_of_every_change_made_to_the_profiles_of_users_x using (false);
   alter table public.an_audit_trail_of_every_change_made_to_the_profiles_of_users_x
     drop constraint an_audit_trail_entry_must_have_a_positive_identifier_at_all_tim;
-  revoke execute on function public.cheer(public.mood) from authenticated"
+  revoke execute on function public.cheer(public.mood) from authenticated;
+  revoke select on public.tags from app_reader;
+  revoke execute on function public.handle_new_user() from service_role;
+  revoke usage on schema storage from app_reader;
+  revoke select on storage.buckets from app_reader;
+  revoke execute on function auth.uid() from app_reader"
 # ... and what it does not: the platform's own, left alone.
 sql a "alter table auth.users add column nickname text;
   create index users_nickname on auth.users (nickname);
@@ -95,7 +103,10 @@ sql a "alter table auth.users add column nickname text;
     as \$\$ begin return new; end \$\$;
   create trigger platform_hook before update on auth.users
     for each row execute function auth.platform_hook();
-  alter table storage.objects disable row level security"
+  alter table storage.objects disable row level security;
+  create or replace function auth.uid() returns uuid language sql stable as
+    \$\$ select nullif(nullif(current_setting('request.jwt.claims', true), '')::jsonb
+             ->> 'sub', '')::uuid -- the platform's new version \$\$"
 out=$("$exe" verify --db "$db" 2>&1); st=$?
 want="drift: policy \"users read themselves\" on auth.users
 drift: table auth.users
@@ -104,11 +115,16 @@ missing: trigger \"on_auth_user_created\" on auth.users
 missing: policy \"avatars are public\" on storage.objects
 drift: policy \"only the service role reads the audit trail of the profiles of \" on public.an_audit_trail_of_every_change_made_to_the_profiles_of_users_x
 missing: constraint \"an_audit_trail_entry_must_have_a_positive_identifier_at_all_tim\" on public.an_audit_trail_of_every_change_made_to_the_profiles_of_users_x
-drift: function public.cheer(mood)"
+drift: function public.cheer(mood)
+drift: table public.tags
+drift: function public.handle_new_user()
+drift: schema storage
+drift: table storage.buckets
+drift: function auth.uid()"
 got=$(grep -E '^(drift|missing|unexpected):' <<<"$out" | sed -E 's/ \([^()]*:[0-9]+\)$//')
 lines() { sort <<<"$1"; }
 [ $st -eq 1 ] && [ "$(lines "$got")" = "$(lines "$want")" ] \
-  && ok "verify reports the 8 declared objects tampered with, and nothing of the platform's own" \
+  && ok "verify reports the 13 declared objects tampered with, and nothing of the platform's own" \
   || bad "verify exit $st: $(diff <(lines "$want") <(lines "$got"))"
 out=$("$exe" apply --db "$db" 2>&1); st=$?
 [ $st -eq 0 ] && ok "apply repairs" || bad "apply exit $st: $out"
@@ -121,9 +137,11 @@ left=$(sql a "select (select count(*) from pg_attribute where attrelid = 'auth.u
   + (select count(*) from pg_policy where polname = 'the platform''s own')
   + (select count(*) from pg_trigger where tgname = 'platform_hook')
   + (select count(*) from pg_class where oid = 'storage.objects'::regclass
-     and not relrowsecurity)")
-[ "$left" = 5 ] && ok "the platform's column, index, policy, trigger and undeclared RLS switch left alone" \
-  || bad "only $left of 5 undeclared platform changes left"
+     and not relrowsecurity)
+  + (select count(*) from pg_proc where oid = 'auth.uid()'::regprocedure
+     and prosrc like '%the platform''s new version%')")
+[ "$left" = 6 ] && ok "the platform's column, index, policy, trigger, function body and undeclared RLS switch left alone" \
+  || bad "only $left of 6 undeclared platform changes left"
 
 # --- the row level security switch, when declared, is repaired ---------
 sed -i 's/^table storage.objects {$/table storage.objects {\n  row level security;/' \

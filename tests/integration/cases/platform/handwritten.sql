@@ -61,3 +61,15 @@ ALTER TABLE public.an_audit_trail_of_every_change_made_to_the_profiles_of_users_
 CREATE POLICY "only the service role reads the audit trail of the profiles of users"
   ON public.an_audit_trail_of_every_change_made_to_the_profiles_of_users_x
   FOR SELECT TO service_role USING (true);
+
+-- Roles are cluster-wide: the compiled database's run made it already.
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app_reader') THEN
+    CREATE ROLE app_reader NOLOGIN;
+  END IF;
+END $$;
+GRANT USAGE ON SCHEMA storage TO app_reader;
+GRANT SELECT ON storage.buckets TO app_reader;
+GRANT EXECUTE ON FUNCTION auth.uid() TO app_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO app_reader;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO service_role;
