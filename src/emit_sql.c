@@ -371,7 +371,14 @@ static void put_privileges(Buf *b, const Grant *g)
 static void emit_grant(Buf *b, const Unit *u)
 {
     const Grant *g = u->item->u.grant;
-    if (u->kind == UNIT_DEFAULT_PRIVS) {
+    if (u->kind == UNIT_DEFAULT_PRIVS && !u->decl) {   /* database-wide */
+        buf_puts(b, "ALTER DEFAULT PRIVILEGES ");
+        if (g->for_role.name) {
+            buf_puts(b, "FOR ROLE ");
+            quote_ident(b, g->for_role.name);
+            buf_puts(b, " ");
+        }
+    } else if (u->kind == UNIT_DEFAULT_PRIVS) {
         buf_puts(b, "ALTER DEFAULT PRIVILEGES IN SCHEMA ");
         quote_ident(b, u->decl->name.name);
         buf_puts(b, " ");

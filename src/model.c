@@ -259,6 +259,14 @@ static void grant_or_comment(Model *m, const Unit *u, const EmitStmt *es)
         statement(m, o, SCTL_STMT_COMMENT, es);
         return;
     }
+    if (!u->decl) {   /* database-wide default privileges: the role's */
+        const char *role = u->item->u.grant->for_role.name;
+        int o = object(m, SCTL_K_ROLE, NULL, NULL,
+                       role ? role : SCTL_APPLYING_ROLE, u->at);
+        obj(m, o)->grants_declared = true;
+        statement(m, o, SCTL_STMT_GRANT, es);
+        return;
+    }
     int o = decl_object(m, u->decl);
     if (u->decl->kind == DECL_FUNCTION)   /* a platform's: made nowhere else */
         set_signature(m, o, u->decl);

@@ -250,6 +250,25 @@ static void link_decl(Builder *b, Decl *d)
         table_item_units(b, d, d->items.items[i]);
 }
 
+/* Database-wide default privileges come after everything the schema
+ * makes (they are for objects made later: the declared ones have their
+ * own grants), in written order. */
+static void default_privs_units(Builder *b)
+{
+    int before = b->units.len;
+    for (int i = 0; i < b->prog->default_privs.len; i++) {
+        Item *it = b->prog->default_privs.items[i];
+        Unit *u = new_unit(b, UNIT_DEFAULT_PRIVS, NULL, it->tok);
+        for (int k = 0; k < before; k++)
+            need(b, u, b->units.items[k]);
+        u->item = it;
+        it->unit = u;
+        need_roles(b, u, &it->u.grant->roles);
+        need(b, u, map_get(b->roles, it->u.grant->for_role.name
+                                     ? it->u.grant->for_role.name : ""));
+    }
+}
+
 /* ------------------------------------------------------------- sorting */
 
 typedef struct Heap {
@@ -292,7 +311,8 @@ static Unit *heap_pop(Heap *h)
 static const char *unit_label(Arena *a, const Unit *u)
 {
     if (!u->decl)
-        return arena_printf(a, "schema \"%s\"", u->name);
+        return u->name ? arena_printf(a, "schema \"%s\"", u->name)
+                       : "default privileges";
     return arena_printf(a, "%s \"%s\"", decl_kind_name(u->decl->kind),
                         u->decl->name.name);
 }
@@ -377,6 +397,7 @@ void order_units(Arena *a, Program *p, Diag *d)
     make_main_units(&b, &decls);
     for (int i = 0; i < decls.len; i++)
         link_decl(&b, decls.items[i]);
+    default_privs_units(&b);
     after_unique_indexes(&b);
     sort_units(&b);
 }

@@ -375,6 +375,11 @@ void parse_file_frags(Arena *a, Program *prog, const TokenList *tl, Diag *d,
                 parse_recover(&p);
             continue;
         }
+        if (tok_is(t, "default") && tok_is(parse_peek(&p, 1), "privileges")) {
+            if (!parse_default_privs(&p, prog, parse_next(&p)))
+                parse_recover(&p);
+            continue;
+        }
         bool known;
         DeclKind kind = decl_kind_of(t, &known);
         if (!known) {

@@ -121,6 +121,11 @@ static bool parse_grant(Parser *p, Grant *g, bool allow_on)
                                                 : "the grant");
 }
 
+bool parse_default_grant(Parser *p, Grant *g)
+{
+    return parse_grant(p, g, true);
+}
+
 /* common-item = grant | revoke | "comment" string ";" */
 bool parse_common_item(Parser *p, Vec *items)
 {

@@ -380,6 +380,8 @@ typedef struct Grant {
                                   each declared one (sema_grant_all.c);
                                   name NULL if absent */
     Ident on_schema;           /* its `in schema S`, name NULL if absent */
+    Ident for_role;            /* database-wide default privileges: `for
+                                  role R`, name NULL for the applying role */
 } Grant;
 
 typedef struct Trigger {
@@ -601,6 +603,8 @@ typedef struct Program {
     bool supabase;             /* platform supabase; declared */
     Vec units;                 /* Unit*, in dependency order (order.c) */
     Vec ignores;               /* Ignore*: undeclared objects left alone */
+    Vec default_privs;         /* Item* (ITEM_DEFAULT_PRIVS): database-wide
+                                  default privileges, in written order */
 } Program;
 
 /* ignore KIND [SCHEMA.]NAME;  the names are globs ('*': any run of
@@ -661,6 +665,11 @@ void parse_warn_truncated(Parser *p, const Token *t, const char *full,
 bool parse_qname(Parser *p, QName *out, const char *what);
 /* Ident* list separated by commas. */
 bool parse_ident_list(Parser *p, Vec *out, const char *what);
+/* grant|revoke ... on KIND to|from ROLES ";" of default privileges. */
+bool parse_default_grant(Parser *p, Grant *g);
+/* parse_default_privs.c: a top-level `default privileges [for role R]
+ * grant|revoke ...;` into prog->default_privs (kw: `default`). */
+bool parse_default_privs(Parser *p, Program *prog, const Token *kw);
 /* The text inside balanced parentheses at the cursor; cursor moves past. */
 bool parse_parens(Parser *p, Frag *out, const char *what);
 /*
@@ -965,6 +974,11 @@ Frag sema_string_frag(Sema *s, const Token *t);
 /* Every test: unique names, roles, claims, SQLSTATEs, each statement
  * parsed and resolved (sema_test.c). */
 void sema_tests(Sema *s);
+
+/* ---------------------------------------------------- sema_default_privs.c */
+
+/* Database-wide default privileges: roles and privileges checked. */
+void sema_default_privs(Sema *s);
 
 /* -------------------------------------------------------- sema_grant_all.c */
 

@@ -291,6 +291,7 @@ static void check_decls(Sema *s)
             sema_decl(s, d);
         arena_reset(s->trees);
     }
+    sema_default_privs(s);
     sema_tests(s);
     sema_ignores(s);
 }

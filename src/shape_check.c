@@ -76,6 +76,24 @@ static void grants(Check *c, int i, const SctlObject *o)
     }
 }
 
+/* The default privileges repairs of a schema or role that declares some. */
+static void default_grants(Check *c, int i, const SctlObject *o)
+{
+    if (!o->grants_declared ||
+        (o->kind != SCTL_K_SCHEMA && o->kind != SCTL_K_ROLE))
+        return;
+    bool role = o->kind == SCTL_K_ROLE;
+    SHAPE(c, i, role ? SCTL_SHAPE_GRANT_DEFAULT
+                     : SCTL_SHAPE_GRANT_DEFAULT_IN_SCHEMA,
+          o->name, "SELECT, INSERT", "TABLES", "PUBLIC");
+    SHAPE(c, i, role ? SCTL_SHAPE_GRANT_DEFAULT_OPTION
+                     : SCTL_SHAPE_GRANT_DEFAULT_IN_SCHEMA_OPTION,
+          o->name, "EXECUTE", "FUNCTIONS", o->name);
+    SHAPE(c, i, role ? SCTL_SHAPE_REVOKE_DEFAULT
+                     : SCTL_SHAPE_REVOKE_DEFAULT_IN_SCHEMA,
+          o->name, "SEQUENCES", o->name);
+}
+
 static void column(Check *c, int i, const SctlObject *o)
 {
     const char *s = o->schema, *t = o->table, *n = o->name;
@@ -264,6 +282,7 @@ static void object(Check *c, int i)
         SHAPE(c, i, SCTL_SHAPE_RENAME_SEQUENCE, o->schema,
               o->sequence_renamed_from, o->sequence);
     grants(c, i, o);
+    default_grants(c, i, o);
     if (o->probe)
         parse(c, o->probe, c->at->objects[i], "the row check");
 }

@@ -146,7 +146,19 @@ typedef enum {
     X(RENAME_MATVIEW, "ALTER MATERIALIZED VIEW %Q RENAME TO %I")             \
     X(RENAME_FUNCTION, "ALTER FUNCTION %Q%s RENAME TO %I")                   \
     X(RENAME_ENUM_VALUE, "ALTER TYPE %Q RENAME VALUE %L TO %L")            \
-    X(RENAME_SEQUENCE, "ALTER SEQUENCE IF EXISTS %Q RENAME TO %I")
+    X(RENAME_SEQUENCE, "ALTER SEQUENCE IF EXISTS %Q RENAME TO %I")        \
+    X(GRANT_DEFAULT, "ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT %P ON %P "  \
+      "TO %R")                                                               \
+    X(GRANT_DEFAULT_OPTION, "ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT %P " \
+      "ON %P TO %R WITH GRANT OPTION")                                       \
+    X(REVOKE_DEFAULT, "ALTER DEFAULT PRIVILEGES FOR ROLE %I REVOKE ALL ON "  \
+      "%P FROM %R")                                                          \
+    X(GRANT_DEFAULT_IN_SCHEMA, "ALTER DEFAULT PRIVILEGES IN SCHEMA %I "      \
+      "GRANT %P ON %P TO %R")                                                \
+    X(GRANT_DEFAULT_IN_SCHEMA_OPTION, "ALTER DEFAULT PRIVILEGES IN SCHEMA "  \
+      "%I GRANT %P ON %P TO %R WITH GRANT OPTION")                           \
+    X(REVOKE_DEFAULT_IN_SCHEMA, "ALTER DEFAULT PRIVILEGES IN SCHEMA %I "     \
+      "REVOKE ALL ON %P FROM %R")
 
 typedef enum {
 #define SCTL_SHAPE_ENUM(name, text) SCTL_SHAPE_##name,
@@ -211,10 +223,16 @@ typedef struct SctlObject {
     const char *sequence_renamed_from; /* and then */
 } SctlObject;
 
+/* The ROLE object of database-wide default privileges written without
+ * `for role`: the role that applies, whose name only the server knows (no
+ * role may be called current_user; the runtime keys it by its name). */
+#define SCTL_APPLYING_ROLE "current_user"
+
 /*
  * A platform's object (auth.users, storage.objects, auth.uid(), ...) on
  * which the schema declares only what it adds: triggers, policies, grants,
- * a comment, a table's row level security switch.  No statement makes it
+ * a comment, a table's row level security switch; or a role the schema
+ * does not declare, named for its database-wide default privileges.  No statement makes it
  * (a table or function without MAKE; a column of such a table, named for
  * its grants, has no parent), and its parts stand alone (parent -1).  Only
  * what the schema declares on it is compared and repaired: the executable
@@ -222,8 +240,8 @@ typedef struct SctlObject {
  */
 static inline bool sctl_platform_object(const SctlObject *o)
 {
-    return ((o->kind == SCTL_K_TABLE || o->kind == SCTL_K_FUNCTION) &&
-            o->make < 0) ||
+    return ((o->kind == SCTL_K_TABLE || o->kind == SCTL_K_FUNCTION ||
+             o->kind == SCTL_K_ROLE) && o->make < 0) ||
            (o->kind == SCTL_K_COLUMN && o->parent < 0);
 }
 

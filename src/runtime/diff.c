@@ -146,6 +146,8 @@ static void put_name(const SctlFacet *f, const SctlObject *o, FILE *out)
     const char *schema = o ? o->schema : f->schema;
     const char *table = o ? o->table : f->table;
     const char *name = o ? o->name : f->name;
+    if (o && f && kind == SCTL_K_ROLE && strcmp(name, SCTL_APPLYING_ROLE) == 0)
+        name = f->name;     /* the applying role, by its name */
     fprintf(out, "%s ", sctl_kind_words[kind]);
     if (table)
         fprintf(out, "\"%s\" on %s.%s", name, schema, table);

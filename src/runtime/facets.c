@@ -96,14 +96,6 @@ static const char SQL_SAVEPOINT_END[] =
  * Every query returns the key parts k_schema, k_table, k_name, then one
  * column per field, named as the field.
  */
-static const char SQL_ROLES[] =
-    "SELECT NULL AS k_schema, NULL AS k_table, r.rolname AS k_name,"
-    " r.rolcanlogin AS login,"
-    " (SELECT " SORTED_AGG("g.rolname::text") " FROM pg_auth_members m"
-    "  JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid)"
-    "  AS member_of"
-    " FROM pg_roles r WHERE r.rolname !~ '^pg_'";
-
 /* Letters as in aclitem text, so default privileges read like \ddp. */
 #define PRIV_LETTER(p)                                                    \
     "CASE " p " WHEN 'SELECT' THEN 'r' WHEN 'INSERT' THEN 'a'"            \
@@ -112,19 +104,33 @@ static const char SQL_ROLES[] =
     " WHEN 'EXECUTE' THEN 'X' WHEN 'USAGE' THEN 'U' WHEN 'CREATE'"        \
     " THEN 'C' ELSE '?' END"
 
+/* Default privileges where, as "objtype:grantee:letters" entries sorted
+ * (a schema's: namespace n.oid; a role's database-wide: its own). */
+#define DEFAULT_ACL(where)                                                \
+    " (SELECT " SORTED_AGG("z.e") " FROM (SELECT x.objtype || ':' ||"     \
+    "   x.grantee || ':' || string_agg(x.letter, '' ORDER BY x.letter"    \
+    "   COLLATE \"C\") AS e FROM (SELECT DISTINCT"                         \
+    "   a.defaclobjtype::text AS objtype, " GRANTEE("p.grantee")          \
+    "   AS grantee, " PRIV_LETTER("p.privilege_type") " || CASE WHEN"     \
+    "   p.is_grantable THEN '*' ELSE '' END AS letter"                    \
+    "   FROM pg_default_acl a, aclexplode(a.defaclacl) p"                 \
+    "   WHERE " where ") x"                                               \
+    "  GROUP BY x.objtype, x.grantee) z) AS default_acl"
+
+static const char SQL_ROLES[] =
+    "SELECT NULL AS k_schema, NULL AS k_table, r.rolname AS k_name,"
+    " r.rolcanlogin AS login,"
+    " (SELECT " SORTED_AGG("g.rolname::text") " FROM pg_auth_members m"
+    "  JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid)"
+    "  AS member_of,"
+    DEFAULT_ACL("a.defaclnamespace = 0 AND a.defaclrole = r.oid")
+    " FROM pg_roles r WHERE r.rolname !~ '^pg_'";
+
 static const char SQL_SCHEMAS[] =
     "SELECT n.nspname AS k_schema, NULL AS k_table, n.nspname AS k_name,"
     " " FULL_ACL("n.nspacl", "NULL", "n.nspowner") " AS acl,"
     " d.description AS comment,"
-    " (SELECT " SORTED_AGG("z.e") " FROM (SELECT x.objtype || ':' ||"
-    "   x.grantee || ':' || string_agg(x.letter, '' ORDER BY x.letter"
-    "   COLLATE \"C\") AS e FROM (SELECT DISTINCT"
-    "   a.defaclobjtype::text AS objtype, " GRANTEE("p.grantee")
-    "   AS grantee, " PRIV_LETTER("p.privilege_type") " || CASE WHEN"
-    "   p.is_grantable THEN '*' ELSE '' END AS letter"
-    "   FROM pg_default_acl a, aclexplode(a.defaclacl) p"
-    "   WHERE a.defaclnamespace = n.oid) x"
-    "  GROUP BY x.objtype, x.grantee) z) AS default_acl"
+    DEFAULT_ACL("a.defaclnamespace = n.oid")
     " FROM pg_namespace n"
     COMMENT_JOIN("pg_namespace", "n.oid", "0")
     "WHERE " MANAGED("n") " AND " NOT_EXT("pg_namespace", "n.oid");

@@ -207,6 +207,12 @@ static void of_shape(const SctlSchema *s, const SctlStep *st, SctlShape sh,
     case SCTL_SHAPE_GRANT_FUNCTION:
     case SCTL_SHAPE_GRANT_FUNCTION_OPTION:
     case SCTL_SHAPE_REVOKE_FUNCTION:
+    case SCTL_SHAPE_GRANT_DEFAULT:
+    case SCTL_SHAPE_GRANT_DEFAULT_OPTION:
+    case SCTL_SHAPE_REVOKE_DEFAULT:
+    case SCTL_SHAPE_GRANT_DEFAULT_IN_SCHEMA:
+    case SCTL_SHAPE_GRANT_DEFAULT_IN_SCHEMA_OPTION:
+    case SCTL_SHAPE_REVOKE_DEFAULT_IN_SCHEMA:
         break;      /* no lock on a table's rows */
     }
 }

@@ -70,6 +70,29 @@ static bool function_keys(PGconn *conn, const SctlSchema *s, char **keys,
     return ok;
 }
 
+/* The role database-wide default privileges without `for role` are for
+ * is the one applying: keyed by its name, as the reader knows it. */
+static bool applying_role_keys(PGconn *conn, const SctlSchema *s,
+                               char **keys, char **err)
+{
+    for (int i = 0; i < s->nobjects; i++) {
+        const SctlObject *o = &s->objects[i];
+        if (o->kind != SCTL_K_ROLE || strcmp(o->name, SCTL_APPLYING_ROLE))
+            continue;
+        char *name = one_value(conn, "SELECT CAST(current_user AS "
+                               "pg_catalog.text) WHERE $1::pg_catalog.text "
+                               "IS NOT NULL", "", "current_user", err);
+        if (!name)
+            return false;
+        SctlObject named = *o;
+        named.name = name;
+        free(keys[i]);
+        keys[i] = sctl_object_key(&named);
+        free(name);
+    }
+    return true;
+}
+
 static char **object_keys(const SctlSchema *s)
 {
     char **keys = calloc((size_t)s->nobjects + 1, sizeof *keys);
@@ -95,6 +118,7 @@ static bool read_scratch(PGconn *scratch, const SctlSchema *s,
     if (ok) {
         d->keys = object_keys(s);
         ok = function_keys(scratch, s, d->keys, err) &&
+             applying_role_keys(scratch, s, d->keys, err) &&
              sctl_exec(scratch, "RESET search_path", "search_path", err);
     }
     if (ok && !(d->facets = sctl_read_facets(scratch, s->schemas,
@@ -162,6 +186,7 @@ bool sctl_declared_here(const SctlConn *c, const SctlSchema *s,
     memset(d, 0, sizeof *d);
     d->keys = object_keys(s);
     if (!function_keys(c->pg, s, d->keys, err) ||
+        !applying_role_keys(c->pg, s, d->keys, err) ||
         !sctl_exec(c->pg, "RESET search_path", "search_path", err))
         return false;
     d->facets = sctl_read_facets(c->pg, s->schemas, s->nschemas, err);

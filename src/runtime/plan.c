@@ -508,6 +508,7 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
     for (int k = 0; k < s->nstatements; k++)
         statement_step(&st, k);
     column_acls(&st);
+    plan_default_acl(&st);
     plan_enum_drop_old(&st);
     plan_undeclared(&st, &diffs->undeclared, true);
     for (int i = 0; i < st.ngone; i++)

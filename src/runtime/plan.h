@@ -140,6 +140,11 @@ void plan_enum_rebuilds(State *st);
 bool plan_enum_column(State *st, int c);
 void plan_enum_drop_old(State *st);
 
+/* ---------------------------------------------------- plan_default_acl.c */
+
+/* Schemas' and roles' default privileges, where they differ. */
+void plan_default_acl(State *st);
+
 /* --------------------------------------------------- plan_undeclared.c */
 
 /* Drops of the undeclared objects: those nothing declared depends on

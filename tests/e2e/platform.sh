@@ -13,6 +13,8 @@
 # - grants on the platform's schemas, tables and functions, and the grants
 #   `on all tables|functions` expands to, are verified and repaired (a
 #   platform function's new body is not reported);
+# - database-wide default privileges (the applying role's, and a role's
+#   named with `for role`) are verified and repaired;
 # - names over 63 bytes are verified and repaired under the cut name;
 # - a function taking a declared enum: report reads its access (its
 #   signature qualified for search_path = pg_catalog).
@@ -94,7 +96,11 @@ sql a "drop trigger on_auth_user_created on auth.users;
   revoke execute on function public.handle_new_user() from service_role;
   revoke usage on schema storage from app_reader;
   revoke select on storage.buckets from app_reader;
-  revoke execute on function auth.uid() from app_reader"
+  revoke execute on function auth.uid() from app_reader;
+  alter default privileges grant execute on functions to public;
+  alter default privileges in schema public revoke select on tables from app_reader;
+  alter default privileges revoke select on tables from app_reader;
+  alter default privileges for role app_reader revoke select on tables from authenticated"
 # ... and what it does not: the platform's own, left alone.
 sql a "alter table auth.users add column nickname text;
   create index users_nickname on auth.users (nickname);
@@ -120,11 +126,14 @@ drift: table public.tags
 drift: function public.handle_new_user()
 drift: schema storage
 drift: table storage.buckets
-drift: function auth.uid()"
+drift: function auth.uid()
+drift: role postgres
+drift: role app_reader
+drift: schema public"
 got=$(grep -E '^(drift|missing|unexpected):' <<<"$out" | sed -E 's/ \([^()]*:[0-9]+\)$//')
 lines() { sort <<<"$1"; }
 [ $st -eq 1 ] && [ "$(lines "$got")" = "$(lines "$want")" ] \
-  && ok "verify reports the 13 declared objects tampered with, and nothing of the platform's own" \
+  && ok "verify reports the 16 declared objects tampered with, and nothing of the platform's own" \
   || bad "verify exit $st: $(diff <(lines "$want") <(lines "$got"))"
 out=$("$exe" apply --db "$db" 2>&1); st=$?
 [ $st -eq 0 ] && ok "apply repairs" || bad "apply exit $st: $out"
@@ -142,6 +151,15 @@ left=$(sql a "select (select count(*) from pg_attribute where attrelid = 'auth.u
      and prosrc like '%the platform''s new version%')")
 [ "$left" = 6 ] && ok "the platform's column, index, policy, trigger, function body and undeclared RLS switch left alone" \
   || bad "only $left of 6 undeclared platform changes left"
+
+# Database-wide default privileges as repaired: objects made later get them.
+got=$(sql a "create function public.later() returns int language sql as 'select 1';
+  create table public.later (id int);
+  select has_function_privilege('anon', 'public.later()', 'execute')::text || ','
+      || has_table_privilege('app_reader', 'public.later', 'select')::text;
+  drop function public.later(); drop table public.later")
+[ "$got" = "false,true" ] && ok "objects made later get the repaired default privileges" \
+  || bad "execute by anon, select by app_reader on new objects: $got"
 
 # --- the row level security switch, when declared, is repaired ---------
 sed -i 's/^table storage.objects {$/table storage.objects {\n  row level security;/' \

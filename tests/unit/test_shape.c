@@ -58,7 +58,11 @@ static void fill_args(SctlShape sh, const char *name, const char **args)
             args[i] = i % 2 ? "PUBLIC" : name;
             i++;
             break;
-        case 'P': args[i++] = "SELECT, UPDATE"; break;
+        case 'P':   /* "ON %P": the kind of default privileges */
+            args[i++] = t - 4 >= sctl_shape_templates[sh] &&
+                        strncmp(t - 4, "ON %", 4) == 0 ? "TABLES"
+                                                       : "SELECT, UPDATE";
+            break;
         default: args[i++] = sh == SCTL_SHAPE_REPLACE
                                  ? "VIEW v AS SELECT 1"
                              : sh == SCTL_SHAPE_ATTACH_PARTITION

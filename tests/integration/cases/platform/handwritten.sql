@@ -3,6 +3,14 @@
 -- schema extensions, with extensions on the search path).
 CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA extensions;
 
+-- The role first: the schema's default privileges name it.
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app_reader') THEN
+    CREATE ROLE app_reader NOLOGIN;
+  END IF;
+END $$;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO app_reader;
+
 CREATE TYPE public.mood AS ENUM ('happy', 'sad');
 
 CREATE TABLE public.profiles (
@@ -62,14 +70,12 @@ CREATE POLICY "only the service role reads the audit trail of the profiles of us
   ON public.an_audit_trail_of_every_change_made_to_the_profiles_of_users_x
   FOR SELECT TO service_role USING (true);
 
--- Roles are cluster-wide: the compiled database's run made it already.
-DO $$ BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app_reader') THEN
-    CREATE ROLE app_reader NOLOGIN;
-  END IF;
-END $$;
 GRANT USAGE ON SCHEMA storage TO app_reader;
 GRANT SELECT ON storage.buckets TO app_reader;
 GRANT EXECUTE ON FUNCTION auth.uid() TO app_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO app_reader;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO service_role;
+
+ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO app_reader;
+ALTER DEFAULT PRIVILEGES FOR ROLE app_reader GRANT SELECT ON TABLES TO authenticated;
