@@ -288,12 +288,44 @@ START_TEST(test_choose_many_same_base)
 }
 END_TEST
 
+/* Names cut as PostgreSQL 15's scanner (and text::name) cuts them; the
+ * bytes kept were read from a server: SELECT octet_length(x::name). */
+static const struct {
+    const char *name;
+    size_t kept;
+} truncate_cases[] = {
+    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 63},
+    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 63},
+    /* 31 two-byte characters, then a three-byte one over the edge */
+    {"\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+     "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+     "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+     "\u00e9\u20acx", 62},
+    /* b and 21 three-byte characters: 64 bytes, the last one dropped */
+    {"b\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac"
+     "\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac"
+     "\u20ac", 61},
+    {"short", 5},
+};
+
+START_TEST(test_truncate_like_server)
+{
+    Arena *a = arena_new();
+    const char *got = naming_truncate(a, truncate_cases[_i].name);
+    ck_assert_uint_eq(strlen(got), truncate_cases[_i].kept);
+    ck_assert(strncmp(got, truncate_cases[_i].name, strlen(got)) == 0);
+    arena_free(a);
+}
+END_TEST
+
 Suite *make_naming_suite(void)
 {
     Suite *s = suite_create("naming");
     TCase *tc = tcase_create("make");
     tcase_add_loop_test(tc, test_make_matches_server, 0, NCASES(make_cases));
     tcase_add_test(tc, test_make_clips_invalid_utf8);
+    tcase_add_loop_test(tc, test_truncate_like_server, 0,
+                        NCASES(truncate_cases));
     tcase_add_loop_test(tc, test_join_columns, 0, NCASES(join_cases));
     suite_add_tcase(s, tc);
 
