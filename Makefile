@@ -30,7 +30,7 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
 # src/common: what the compiler and the runtime share (object kinds,
 # statement shapes, identifier quoting), compiled into both.
 COMMON_SRC := $(wildcard src/common/*.c)
-LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_SRC  := $(filter-out src/main.c src/server_check.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) \
             $(COMMON_SRC:src/common/%.c=$(BUILD)/obj/common_%.o)
 SAN_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/san/%.o) \
@@ -130,9 +130,16 @@ $(BUILD)/obj $(BUILD)/san bin:
 $(BUILD)/libschemac.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-bin/schemac: src/main.c $(BUILD)/libschemac.a Makefile | bin
+# The server check (src/server_check.c) runs the SQL on the runtime's
+# throwaway server: the compiler links the runtime's archive and libpq.
+bin/schemac: src/main.c $(BUILD)/obj/server_check.o $(BUILD)/libschemac.a \
+             $(BUILD)/libschemactl.a Makefile | bin
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -DSCHEMAC_VERSION='"$(VERSION)"' \
-	  $< $(BUILD)/libschemac.a $(LIBS) -o $@
+	  $< $(BUILD)/obj/server_check.o $(BUILD)/libschemac.a \
+	  $(BUILD)/libschemactl.a $(LIBS) -lpq -o $@
+
+$(BUILD)/obj/server_check.o: CPPFLAGS += -Isrc/runtime -I$(PGINC)
+$(BUILD)/obj/server_check.o: src/runtime/schemactl.h
 
 # The lint rules share lint.h.
 $(filter $(BUILD)/obj/lint%,$(LIB_OBJ)) $(filter $(BUILD)/san/lint%,$(SAN_OBJ)): src/lint.h
