@@ -52,7 +52,7 @@ RT_OBJ   := $(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o) \
 
 .PHONY: all help deps run test unit unit-asan golden bad integration \
         runtime-tests e2e bench check-generated clean install uninstall \
-        deb deb-test ecosystem fmt-test lint \
+        deb deb-test ecosystem fmt-test lint server-tests \
         fuzz fuzz-replay
 
 all: bin/schemac $(BUILD)/libschemactl.a $(PROJECT_BINS) $(ACCESS_MDS)
@@ -66,7 +66,8 @@ help:
 	@echo "                throwaway PostgreSQL, and print a report per project"
 	@echo "make test       install what is missing, then every test: unit tests"
 	@echo "                (plain and under ASan/UBSan), golden files, the bad-input"
-	@echo "                corpus, lint cases, stale generated/ check (SQL, access matrices,"
+	@echo "                corpus, lint cases, the server check's cases, stale"
+	@echo "                generated/ check (SQL, access matrices,"
 	@echo "                pgc), catalog comparisons, the runtime's tests against"
 	@echo "                real servers (runtime-tests), e2e, fmt-test, ecosystem"
 	@echo "                and, as root, deb-test"
@@ -76,6 +77,9 @@ help:
 	@echo "make bad        bad-input corpus: expected positions, no crash"
 	@echo "make lint       each lint rule fires on its case and not on the fixed"
 	@echo "                one (tests/lint); the projects pass check --strict"
+	@echo "make server-tests  the server check: each mistake PostgreSQL rejects at"
+	@echo "                apply reported by check at its line, on a throwaway"
+	@echo "                server and with --db (tests/server)"
 	@echo "make fuzz-replay  the fuzz corpus (fuzz/corpus) under ASan/UBSan"
 	@echo "make fuzz       libFuzzer (clang) on the compiler for FUZZ_SECONDS"
 	@echo "                (default 600); crashes in build/fuzz-crashes"
@@ -280,6 +284,9 @@ lint: bin/schemac
 integration: bin/schemac
 	env -u PGHOST -u PGPORT tests/integration/run.sh
 
+server-tests: bin/schemac
+	env -u PGHOST -u PGPORT tests/server/run.sh
+
 test: deps
 	$(MAKE) all
 	$(MAKE) unit
@@ -287,6 +294,7 @@ test: deps
 	$(MAKE) golden
 	$(MAKE) bad
 	$(MAKE) lint
+	$(MAKE) server-tests
 	$(MAKE) fuzz-replay
 	$(MAKE) check-generated
 	$(MAKE) integration

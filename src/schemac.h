@@ -1117,14 +1117,24 @@ typedef struct ServerSpot {
 } ServerSpot;
 
 /* Where byte off of a canonical statement was written: inside the
- * fragment that holds it (a default, a check, a query, a body), else the
- * item or declaration the statement comes from (also when off < 0). */
-ServerSpot server_map_statement(Arena *a, const EmitStmt *st, long off);
+ * fragment that holds it (a default, a check, a query, a body); when the
+ * server gives no position (off < 0), where the fragments name what the
+ * message msg is about (a column, an operator, a function); else the item
+ * or declaration the statement comes from. */
+ServerSpot server_map_statement(Arena *a, const EmitStmt *st, long off,
+                                const char *msg);
 /* Where line `line` (1-based, as PL/pgSQL counts from the body's first
  * byte) of function fn's body is, and within it the 1-based character pos
- * of query, the text of one of its expressions, when given. */
+ * of query, the text of one of its expressions, or else what msg names. */
 ServerSpot server_map_body(Arena *a, const Decl *fn, int line,
-                           const char *query, long pos);
+                           const char *query, long pos, const char *msg);
+/* The name an error message is about (`column "x" does not exist`), or
+ * NULL. */
+const char *server_message_name(Arena *a, const char *msg);
+/* The first place name is written as a whole word in text[from, len), or
+ * -1. */
+long server_find_word(const char *text, size_t len, size_t from,
+                      const char *name);
 /* Byte offset of 1-based character position pos of text (-1 if pos < 1). */
 long server_char_offset(const char *text, long pos);
 

@@ -16,6 +16,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -107,11 +108,30 @@ static bool no_server_found(const char *err)
     return strncmp(err, "PostgreSQL server binaries not found", 36) == 0;
 }
 
+/*
+ * The throwaway server's files go in memory when the system has a tmpfs
+ * at /dev/shm and TMPDIR names no other place: making a table is making
+ * files, and on a disk's file system that is most of the check's time
+ * (initdb and thorbis's statements take three times as long).
+ */
+static bool start_in_memory(SctlEmbedded *e, char **err)
+{
+    struct stat st;
+    bool shm = !getenv("TMPDIR") && stat("/dev/shm", &st) == 0 &&
+               S_ISDIR(st.st_mode) && access("/dev/shm", W_OK | X_OK) == 0;
+    if (shm)
+        setenv("TMPDIR", "/dev/shm", 1);
+    bool ok = sctl_embedded_start(e, err);
+    if (shm)
+        unsetenv("TMPDIR");
+    return ok;
+}
+
 /* A throwaway server; *skip when there is no PostgreSQL to start. */
 static bool open_embedded(Server *sv, Diag *d, bool *skip)
 {
     char *err = NULL;
-    if (!sctl_embedded_start(&sv->emb, &err)) {
+    if (!start_in_memory(&sv->emb, &err)) {
         *skip = no_server_found(err);
         if (*skip)
             fprintf(d->out, "schemac: note: no PostgreSQL found, so the "
@@ -175,7 +195,7 @@ static void report_statement(Arena *a, Diag *d, const EmitStmt *st,
                              const PGresult *r)
 {
     const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-    ServerSpot at = server_map_statement(a, st, error_position(r, st));
+    ServerSpot at = server_map_statement(a, st, error_position(r, st), msg);
     diag_at(d, DIAG_ERROR, at.src, at.off, at.len, "%s",
             msg ? msg : "the server refused this statement");
     notes(d, r);
@@ -220,9 +240,27 @@ static bool run_statement(Arena *a, PGconn *c, const EmitStmt *st, Diag *d)
     return ok;
 }
 
+/* All of them in one round trip, inside a savepoint: true if all ran. */
+static bool run_at_once(PGconn *c, const Vec *stmts)
+{
+    Buf sql = {0};
+    buf_puts(&sql, "SAVEPOINT schemac_all;\n");
+    for (int i = 0; i < stmts->len; i++)
+        buf_printf(&sql, "%s;\n", ((const EmitStmt *)stmts->items[i])->sql);
+    bool ok = exec_ok(c, sql.data);
+    buf_free(&sql);
+    if (!ok)
+        exec_ok(c, "ROLLBACK TO SAVEPOINT schemac_all");
+    return ok;
+}
+
+/* The usual case, no error, costs one round trip; only when there is one
+ * do the statements run one by one to tell which. */
 static void run_statements(Arena *a, PGconn *c, const Vec *stmts,
                            Failed *f, Diag *d)
 {
+    if (run_at_once(c, stmts))
+        return;
     for (int i = 0; i < stmts->len && !diag_too_many(d); i++) {
         const EmitStmt *st = stmts->items[i];
         if (!skipped(f, st->unit) && !run_statement(a, c, st, d))
@@ -279,7 +317,8 @@ static void report_plpgsql(Arena *a, Diag *d, const Decl *fn,
     const char *line = PQgetvalue(r, row, 0), *pos = PQgetvalue(r, row, 1);
     const char *query = PQgetisnull(r, row, 4) ? NULL : PQgetvalue(r, row, 4);
     ServerSpot at = server_map_body(a, fn, atoi(line), query,
-                                    *pos ? atol(pos) : 0);
+                                    *pos ? atol(pos) : 0,
+                                    PQgetvalue(r, row, 2));
     diag_at(d, DIAG_ERROR, at.src, at.off, at.len, "%s",
             PQgetvalue(r, row, 2));
     if (!PQgetisnull(r, row, 5))
@@ -288,7 +327,8 @@ static void report_plpgsql(Arena *a, Diag *d, const Decl *fn,
         diag_plain(d, DIAG_NOTE, "hint: %s", PQgetvalue(r, row, 6));
 }
 
-/* plpgsql_check's errors in one function (its warnings are not ours). */
+/* plpgsql_check's first error in one function (what follows from it
+ * would be reported too); its warnings are not ours. */
 static void check_function(Arena *a, PGconn *c, const Program *p,
                            const Decl *fn, Diag *d)
 {
@@ -303,7 +343,7 @@ static void check_function(Arena *a, PGconn *c, const Program *p,
     PGresult *r = PQexecParams(c,
         "SELECT lineno, position, message, level, query, detail, hint "
         "FROM plpgsql_check_function_tb($1::regprocedure, "
-        "relid => $2::regclass, fatal_errors => false, "
+        "relid => $2::regclass, "
         "other_warnings => false, extra_warnings => false) "
         "WHERE level = 'error'", 2, NULL, params, NULL, NULL, 0);
     for (int i = 0; PQresultStatus(r) == PGRES_TUPLES_OK &&

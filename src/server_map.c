@@ -145,28 +145,127 @@ static bool in_fragment(const Frags *fs, const char *sql, long off,
     return best != (size_t)-1;
 }
 
-/* Bytes of the word (name, number, keyword) at off, at least 1. */
+static bool word_byte(unsigned char c)
+{
+    return c == '_' || c >= 0x80 || (c >= '0' && c <= '9') ||
+           ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* Bytes of the name (dotted: sp.sku), number or keyword at off, at
+ * least 1. */
 static size_t word_at(const Source *src, size_t off)
 {
     size_t n = 0;
-    while (off + n < src->len) {
-        unsigned char c = (unsigned char)src->text[off + n];
-        if (!(c == '_' || c >= 0x80 || (c >= '0' && c <= '9') ||
-              ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
-            break;
-        n++;
+    const char *t = src->text + off;
+    if (t[0] == '\'') {   /* a literal: to its closing quote */
+        const char *q = memchr(t + 1, '\'', src->len - off - 1);
+        return q && !memchr(t, '\n', (size_t)(q - t)) ? (size_t)(q - t) + 1
+                                                      : 1;
     }
+    while (off + n < src->len &&
+           (word_byte((unsigned char)t[n]) ||
+            (t[n] == '.' && n > 0 && off + n + 1 < src->len &&
+             word_byte((unsigned char)t[n + 1]))))
+        n++;
     return n ? n : 1;
 }
 
-ServerSpot server_map_statement(Arena *a, const EmitStmt *st, long off)
+/*
+ * The name an error message is about, when it gives no position:
+ * `column "x" ...`, `column t.x does not exist`, `operator does not exist:
+ * uuid = text` (the operator), `function f(integer) does not exist`,
+ * `type "t" ...`; NULL for others.
+ */
+const char *server_message_name(Arena *a, const char *msg)
+{
+    static const char *const leads[] = {"column ", "type ", "relation ",
+                                        "function ", NULL};
+    const char *op = "operator does not exist: ";
+    if (strncmp(msg, op, strlen(op)) == 0) {
+        const char *sp = strchr(msg + strlen(op), ' ');
+        return sp ? arena_strndup(a, sp + 1, strcspn(sp + 1, " ")) : NULL;
+    }
+    for (int i = 0; leads[i]; i++) {
+        size_t n = strlen(leads[i]);
+        if (strncmp(msg, leads[i], n) != 0)
+            continue;
+        const char *name = msg + n;
+        if (*name == '"')
+            return arena_strndup(a, name + 1, strcspn(name + 1, "\""));
+        return arena_strndup(a, name, strcspn(name, " ("));
+    }
+    return NULL;
+}
+
+static bool name_byte(char c)
+{
+    return word_byte((unsigned char)c) || c == '.';
+}
+
+/* The first place name is written as a whole word in text[from, len). */
+long server_find_word(const char *text, size_t len, size_t from,
+                      const char *name)
+{
+    size_t n = strlen(name);
+    bool word = n && name_byte(name[0]);
+    for (size_t i = from; n && i + n <= len; i++)
+        if (memcmp(text + i, name, n) == 0 &&
+            (!word || ((i == 0 || !name_byte(text[i - 1])) &&
+                       (i + n == len || !name_byte(text[i + n])))))
+            return (long)i;
+    return -1;
+}
+
+/* A column named by the message, in the table the statement makes: its
+ * default when the message is about one, else its name. */
+static bool named_column(const Unit *u, const char *name, const char *msg,
+                         ServerSpot *out)
+{
+    if (u->kind != UNIT_TABLE || !u->decl)
+        return false;
+    const Column *c = sema_find_column((Decl *)u->decl, name);
+    if (!c)
+        return false;
+    const Constraint *k = ast_column_constraint(c, CON_DEFAULT);
+    if (k && strstr(msg, "default expression")) {
+        *out = (ServerSpot){k->expr.src, k->expr.off, 1};
+        return true;
+    }
+    *out = token_spot(c->name.tok);
+    return true;
+}
+
+/* The name the message is about, in the statement's fragments. */
+static bool named_in_fragments(Arena *a, const Frags *fs, const Unit *u,
+                               const char *msg, ServerSpot *out)
+{
+    const char *name = msg ? server_message_name(a, msg) : NULL;
+    if (!name)
+        return false;
+    if (named_column(u, name, msg, out))
+        return true;
+    for (int i = 0; i < fs->v.len; i++) {
+        const Frag *f = fs->v.items[i];
+        long at = server_find_word(frag_text(f), f->len, 0, name);
+        if (at >= 0) {
+            *out = (ServerSpot){f->src, f->off + (size_t)at, 1};
+            return true;
+        }
+    }
+    return false;
+}
+
+ServerSpot server_map_statement(Arena *a, const EmitStmt *st, long off,
+                                const char *msg)
 {
     const Unit *u = st->unit;
     Frags fs = {a, {0}};
     unit_frags(&fs, u);
     ServerSpot s;
-    if (off >= 0 && in_fragment(&fs, st->sql, off, &s)) {
-        s.len = word_at(s.src, s.off);
+    if ((off >= 0 && in_fragment(&fs, st->sql, off, &s)) ||
+        (off < 0 && named_in_fragments(a, &fs, u, msg, &s))) {
+        if (s.len == 1)
+            s.len = word_at(s.src, s.off);
         return s;
     }
     return token_spot(u->at);
@@ -213,9 +312,27 @@ static long find_query(const char *body, size_t len, size_t from,
     return -1;
 }
 
-ServerSpot server_map_body(Arena *a, const Decl *fn, int line,
-                           const char *query, long pos)
+/*
+ * PL/pgSQL keeps a query's text with its INTO clause blanked out, so it
+ * may not be in the body as a whole: then the token at pos is looked for,
+ * from byte from on; from itself when that is not there either.
+ */
+static size_t find_rest(const char *body, size_t len, size_t from,
+                        const char *query, long pos)
 {
+    long in = server_char_offset(query, pos);
+    const char *rest = query + (in > 0 ? in : 0);
+    size_t n = strcspn(rest, " \t\r\n");
+    for (size_t i = from; n && i + n <= len; i++)
+        if (memcmp(body + i, rest, n) == 0)
+            return i;
+    return from;
+}
+
+ServerSpot server_map_body(Arena *a, const Decl *fn, int line,
+                           const char *query, long pos, const char *msg)
+{
+    const char *name;
     Frag body = sema_string_frag_in(a, fn->body);
     const char *text = frag_text(&body);
     size_t off = line > 0 ? line_offset(text, body.len, line) : 0;
@@ -227,6 +344,11 @@ ServerSpot server_map_body(Arena *a, const Decl *fn, int line,
         long in = server_char_offset(query, pos) - shift;
         off = (size_t)(at + (in > 0 ? in : 0));
     } else if (at >= 0) {
+        off = (size_t)at;
+    } else if (query && pos > 0) {
+        off = find_rest(text, body.len, off, query, pos);
+    } else if (msg && (name = server_message_name(a, msg)) &&
+               (at = server_find_word(text, body.len, off, name)) >= 0) {
         off = (size_t)at;
     }
     ServerSpot s = {body.src, body.off + off, 1};
