@@ -284,6 +284,19 @@ bool sctl_declared_store(PGconn *conn, const SctlSchema *s,
                          const SctlDeclared *d, char **err);
 void sctl_declared_free(SctlDeclared *d, int nobjects);
 
+/* ----------------------------------------------------- declared_error.c */
+
+/* Runs the canonical SQL of s on conn (inside the caller's transaction);
+ * when the server refuses it, *err is "FILE:LINE:COL: WHAT: message" for
+ * the declaration refused, with its DETAIL and HINT on lines of their
+ * own (malloc'd). */
+bool sctl_run_declared(PGconn *conn, const SctlSchema *s, const char *what,
+                       char **err);
+/* The object the failed statement sql of object made, narrowed to the
+ * part of its CREATE TABLE the server points at (a column's default). */
+const SctlObject *sctl_failed_object(const SctlSchema *s, int object,
+                                     const char *sql, const PGresult *r);
+
 /* ----------------------------------------------------------- depends.c */
 
 /* One object that depends on another in the live database (pg_depend). */

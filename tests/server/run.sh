@@ -108,6 +108,32 @@ else
 	fail "$name" "exit $st: $(head -2 "$tmp/err")"
 fi
 
+# The same mapping at apply: an executable built without the server check
+# names the declaration the server refuses, with its HINT, both where it
+# plans on a scratch database (plan) and where it applies (apply).
+name=apply-mapping
+case=$dir/view-of-view-column.schema
+if ! "$schemac" build --no-server "$case" -o "$tmp/bin/vv" --sql-dir "$tmp" \
+	--pgc-dir "$tmp" --build-dir "$tmp/build" >/dev/null 2>"$tmp/err"; then
+	fail "$name" "build: $(head -2 "$tmp/err")"
+else
+	psql -X -q -d "$db" -c "CREATE DATABASE applied" >/dev/null
+	target="postgresql:///applied?host=$PGHOST&port=$PGPORT&user=postgres"
+	"$tmp/bin/vv" plan --db "$target" >/dev/null 2>"$tmp/plan"; st_plan=$?
+	"$tmp/bin/vv" apply --db "$target" >/dev/null 2>"$tmp/apply"; st_apply=$?
+	want_plan="vv: $case:12:6: declared schema: column \"emial\" does not exist
+  hint: Perhaps you meant to reference the column \"user_emails.email\"."
+	if [ $st_plan -ne 2 ] || [ "$(cat "$tmp/plan")" != "$want_plan" ]; then
+		fail "$name" "plan exit $st_plan: $(cat "$tmp/plan")"
+	elif [ $st_apply -ne 3 ] ||
+		! grep -qx '  hint: Perhaps you meant to reference the column "user_emails.email".' "$tmp/apply" ||
+		! grep -qx "  declared at $case:12:6" "$tmp/apply"; then
+		fail "$name" "apply exit $st_apply: $(cat "$tmp/apply")"
+	else
+		passed=$((passed + 1))
+	fi
+fi
+
 # Nothing of the throwaway server is left behind (TMPDIR says where it
 # goes; /dev/shm otherwise).
 name=nothing-left
