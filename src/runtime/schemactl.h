@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <pwd.h>
 
 #include <libpq-fe.h>
 
@@ -208,6 +209,17 @@ bool sctl_embedded_start(SctlEmbedded *e, char **err);
 void sctl_embedded_stop(SctlEmbedded *e);
 /* Stops the server of dir if it runs, then removes dir. */
 void sctl_embedded_cleanup(const char *dir);
+
+/* ------------------------------------------------ embedded_template.c */
+
+/* A fresh cluster kept to start the next throwaway server from (in
+ * $SCHEMACTL_CACHE, $XDG_CACHE_HOME/schemactl or ~/.cache/schemactl; the
+ * empty SCHEMACTL_CACHE turns it off).  clone copies it to data (owned by
+ * pg when given), false when there is none or the copy fails; keep copies
+ * the cluster initdb just made in data, unless one is kept already. */
+bool sctl_template_clone(const char *bindir, const struct passwd *pg,
+                         const char *data);
+void sctl_template_keep(const char *bindir, const char *data);
 
 /* ---------------------------------------------------- embedded_watch.c */
 

@@ -15,6 +15,11 @@
 #                                   shows that the server check is what
 #                                   finds it.
 #
+# Then, whatever NAMEs are given: an unreachable --db is a usage error; an
+# executable built with --no-server names the refused declaration at plan
+# and apply; the throwaway server leaves nothing in TMPDIR; its first
+# initdb is kept (SCHEMACTL_CACHE) and later ones start from a copy.
+#
 #   tests/server/run.sh [NAME...]
 #   UPDATE=1 tests/server/run.sh NAME   rewrites NAME.err from what check
 #                                       says now; review the diff
@@ -144,6 +149,28 @@ if [ -z "$left" ]; then
 	passed=$((passed + 1))
 else
 	fail "$name" "left behind in TMPDIR: $left"
+fi
+
+# The throwaway server's first initdb is kept (SCHEMACTL_CACHE) and later
+# ones start from a copy of it, which stays as initdb left it; the empty
+# SCHEMACTL_CACHE keeps nothing.
+name=kept-cluster
+case=$dir/plpgsql-column.schema
+SCHEMACTL_CACHE=$tmp/cache "$schemac" check "$case" >/dev/null 2>&1
+kept=$(find "$tmp/cache" -mindepth 1 -maxdepth 1 -name 'cluster-*' 2>/dev/null)
+SCHEMACTL_CACHE=$tmp/cache "$schemac" check "$case" 2>"$tmp/err" >/dev/null
+SCHEMACTL_CACHE= HOME=$tmp/home "$schemac" check "$case" >/dev/null 2>&1
+if [ -z "$kept" ] || [ ! -f "$kept/data/PG_VERSION" ]; then
+	fail "$name" "no cluster kept in SCHEMACTL_CACHE"
+elif [ -e "$kept/data/postmaster.pid" ] ||
+	grep -q schemactl "$kept/data/postgresql.conf"; then
+	fail "$name" "the kept cluster was started or configured"
+elif ! cmp -s "$tmp/err" "$dir/plpgsql-column.err"; then
+	fail "$name" "from the kept cluster: $(head -3 "$tmp/err")"
+elif [ -e "$tmp/home" ]; then
+	fail "$name" "SCHEMACTL_CACHE= kept something: $(find "$tmp/home" | head -3)"
+else
+	passed=$((passed + 1))
 fi
 
 echo "$passed passed, $failed failed"
