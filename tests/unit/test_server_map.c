@@ -190,6 +190,23 @@ START_TEST(test_plpgsql_carets)
 }
 END_TEST
 
+/* A name written with its schema is suggested with it. */
+START_TEST(test_qualified_hint)
+{
+    assert_first_error(
+        "platform supabase;\n"
+        "table public.t { id uuid primary key; row level security; "
+        "policy p for select using (id = auth.uuid()); }\n",
+        "t0.schema:2:91: error: unknown function \"auth.uuid\"; did you "
+        "mean \"auth.uid\"?");
+    assert_first_error(
+        "table public.users { id uuid primary key; }\n"
+        "table public.b { id uuid references public.user (id); }\n",
+        "t0.schema:2:37: error: unknown table \"public.user\"; did you "
+        "mean \"public.users\"?");
+}
+END_TEST
+
 Suite *make_server_map_suite(void)
 {
     Suite *s = suite_create("server_map");
@@ -199,6 +216,7 @@ Suite *make_server_map_suite(void)
     tcase_add_test(tc, test_message_name);
     tcase_add_test(tc, test_body_position);
     tcase_add_test(tc, test_plpgsql_carets);
+    tcase_add_test(tc, test_qualified_hint);
     suite_add_tcase(s, tc);
     return s;
 }
