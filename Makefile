@@ -30,7 +30,7 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
 # src/common: what the compiler and the runtime share (object kinds,
 # statement shapes, identifier quoting), compiled into both.
 COMMON_SRC := $(wildcard src/common/*.c)
-LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_SRC  := $(filter-out src/main.c src/server_check.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) \
             $(COMMON_SRC:src/common/%.c=$(BUILD)/obj/common_%.o)
 SAN_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/san/%.o) \
@@ -52,7 +52,7 @@ RT_OBJ   := $(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o) \
 
 .PHONY: all help deps run test unit unit-asan golden bad integration \
         runtime-tests e2e bench check-generated clean install uninstall \
-        deb deb-test ecosystem fmt-test lint \
+        deb deb-test ecosystem fmt-test lint server-tests \
         fuzz fuzz-replay
 
 all: bin/schemac $(BUILD)/libschemactl.a $(PROJECT_BINS) $(ACCESS_MDS)
@@ -66,7 +66,8 @@ help:
 	@echo "                throwaway PostgreSQL, and print a report per project"
 	@echo "make test       install what is missing, then every test: unit tests"
 	@echo "                (plain and under ASan/UBSan), golden files, the bad-input"
-	@echo "                corpus, lint cases, stale generated/ check (SQL, access matrices,"
+	@echo "                corpus, lint cases, the server check's cases, stale"
+	@echo "                generated/ check (SQL, access matrices,"
 	@echo "                pgc), catalog comparisons, the runtime's tests against"
 	@echo "                real servers (runtime-tests), e2e, fmt-test, ecosystem"
 	@echo "                and, as root, deb-test"
@@ -76,6 +77,9 @@ help:
 	@echo "make bad        bad-input corpus: expected positions, no crash"
 	@echo "make lint       each lint rule fires on its case and not on the fixed"
 	@echo "                one (tests/lint); the projects pass check --strict"
+	@echo "make server-tests  the server check: each mistake PostgreSQL rejects at"
+	@echo "                apply reported by check at its line, on a throwaway"
+	@echo "                server and with --db (tests/server)"
 	@echo "make fuzz-replay  the fuzz corpus (fuzz/corpus) under ASan/UBSan"
 	@echo "make fuzz       libFuzzer (clang) on the compiler for FUZZ_SECONDS"
 	@echo "                (default 600); crashes in build/fuzz-crashes"
@@ -131,9 +135,16 @@ $(BUILD)/obj $(BUILD)/san bin:
 $(BUILD)/libschemac.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-bin/schemac: src/main.c $(BUILD)/libschemac.a Makefile | bin
+# The server check (src/server_check.c) runs the SQL on the runtime's
+# throwaway server: the compiler links the runtime's archive and libpq.
+bin/schemac: src/main.c $(BUILD)/obj/server_check.o $(BUILD)/libschemac.a \
+             $(BUILD)/libschemactl.a Makefile | bin
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -DSCHEMAC_VERSION='"$(VERSION)"' \
-	  $< $(BUILD)/libschemac.a $(LIBS) -o $@
+	  $< $(BUILD)/obj/server_check.o $(BUILD)/libschemac.a \
+	  $(BUILD)/libschemactl.a $(LIBS) -lpq -o $@
+
+$(BUILD)/obj/server_check.o: CPPFLAGS += -Isrc/runtime -I$(PGINC)
+$(BUILD)/obj/server_check.o: src/runtime/schemactl.h
 
 # The lint rules share lint.h.
 $(filter $(BUILD)/obj/lint%,$(LIB_OBJ)) $(filter $(BUILD)/san/lint%,$(SAN_OBJ)): src/lint.h
@@ -274,6 +285,9 @@ lint: bin/schemac
 integration: bin/schemac
 	env -u PGHOST -u PGPORT tests/integration/run.sh
 
+server-tests: bin/schemac
+	env -u PGHOST -u PGPORT tests/server/run.sh
+
 test: deps
 	$(MAKE) all
 	$(MAKE) unit
@@ -281,6 +295,7 @@ test: deps
 	$(MAKE) golden
 	$(MAKE) bad
 	$(MAKE) lint
+	$(MAKE) server-tests
 	$(MAKE) fuzz-replay
 	$(MAKE) check-generated
 	$(MAKE) integration

@@ -29,6 +29,8 @@ _schemac()
     case $prev in
     -o|--sql-dir|--pgc-dir|--build-dir)
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --db)
+        return ;;
     --format)
         COMPREPLY=($(compgen -W "markdown json" -- "$cur")); return ;;
     --color)
@@ -43,7 +45,8 @@ _schemac()
     -*)
         local opts="--strict --color --help"
         case ${COMP_WORDS[1]} in
-        build) opts="$opts -o --sql-dir --pgc-dir --build-dir" ;;
+        build) opts="$opts -o --sql-dir --pgc-dir --build-dir --no-server --db" ;;
+        check) opts="$opts --no-server --db" ;;
         pgc) opts="$opts -o" ;;
         matrix) opts="$opts --format --emit-tests" ;;
         fmt) opts="$opts --check" ;;

@@ -13,6 +13,7 @@ set -eu
 prog=install-deps.sh
 packages="gcc make pkg-config patch libpq-dev libecpg-dev check libpg-query-dev
 postgresql-15 postgresql-client-15 postgresql-contrib postgresql-15-postgis-3
+postgresql-15-plpgsql-check
 graphviz chromium fonts-dejavu-core man-db groff-base"
 
 command -v dpkg-query >/dev/null 2>&1 || {

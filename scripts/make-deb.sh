@@ -37,7 +37,7 @@ Installed-Size: $size
 Section: database
 Priority: optional
 Depends: libc6, $pgquery, libecpg6, libpq5, libecpg-dev, libpq-dev, gcc | c-compiler
-Recommends: postgresql
+Recommends: postgresql, postgresql-15-plpgsql-check
 Description: compiler for PostgreSQL and Supabase schemas
  schemac checks .schema files (every name resolved, every SQL fragment
  parsed by PostgreSQL's parser), emits canonical SQL, and builds one

@@ -24,7 +24,8 @@ static const char *matrix_format = "markdown";
 
 static const char usage[] =
     "usage: schemac COMMAND [--strict] [--color=WHEN] [-o bin/NAME] PATH...\n"
-    "       schemac check [--strict] [--format text|json|sarif|github] PATH...\n"
+    "       schemac check [--strict] [--format text|json|sarif|github]\n"
+    "                     [--no-server | --db URL] PATH...\n"
     "       schemac matrix [--format markdown|json] [--emit-tests] PATH...\n"
     "       schemac diff [--allow-data-loss] [-o DIR --name NAME\n"
     "                    [--format supabase]] OLD NEW\n"
@@ -37,7 +38,11 @@ static const char usage[] =
     "  check   parse, resolve, check and lint; print diagnostics only\n"
     "          (--strict: lint warnings are errors; --format json, sarif\n"
     "          or github: the diagnostics as one document on standard\n"
-    "          output; docs/lint.md lists the rules)\n"
+    "          output; docs/lint.md lists the rules); then runs the SQL on\n"
+    "          PostgreSQL in a transaction rolled back (a throwaway server,\n"
+    "          or --db URL's in a scratch database; PL/pgSQL bodies through\n"
+    "          plpgsql_check), errors at their .schema lines; --no-server\n"
+    "          skips that (build takes both options too)\n"
     "  sql     print the canonical SQL to standard output\n"
     "  pgc     print the ECPG source of the executable (-o names it)\n"
     "  build   write generated/NAME.sql and pgc/NAME.pgc and link bin/NAME\n"
@@ -167,7 +172,20 @@ typedef struct Options {
     BuildDirs dirs;           /* build: --sql-dir, --pgc-dir, --build-dir */
     const char *color;        /* --color: auto, always or never */
     bool check;               /* fmt --check */
+    bool no_server;           /* check, build: --no-server */
+    const char *db;           /* check, build: --db URL, else a throwaway
+                                 server of their own */
 } Options;
+
+/* check and build run the SQL on PostgreSQL too (server_check.c). */
+static bool server_checked(Arena *a, const char *command,
+                           const Program *prog, const Options *o, Diag *d)
+{
+    if (o->no_server || (strcmp(command, "check") != 0 &&
+                         strcmp(command, "build") != 0))
+        return true;
+    return server_check(a, prog, o->db, d);
+}
 
 /* The output is built whole before any byte is written: no partial SQL. */
 static int run(Arena *a, const char *command, Vec *paths,
@@ -189,6 +207,10 @@ static int run(Arena *a, const char *command, Vec *paths,
         return finish(d, EXIT_USAGE);
     if (!d->errors)
         sema_check(a, &prog, d);
+    if (d->errors)
+        return finish(d, EXIT_INPUT);
+    if (!server_checked(a, command, &prog, o, d))
+        return finish(d, EXIT_USAGE);
     if (d->errors)
         return finish(d, EXIT_INPUT);
     if (strcmp(command, "matrix") == 0)
@@ -292,6 +314,22 @@ static bool valued_option(const char *command, int argc, char **argv, int *i,
     return true;
 }
 
+/* check and build: --no-server, --db URL. */
+static bool server_option(const char *command, int argc, char **argv,
+                          int *i, Options *o, bool *ok)
+{
+    *ok = true;
+    if (strcmp(command, "check") != 0 && strcmp(command, "build") != 0)
+        return false;
+    if (strcmp(argv[*i], "--no-server") == 0)
+        o->no_server = true;
+    else if (option_value(argc, argv, i, "--db", &o->db))
+        *ok = o->db ? true : bad_value("--db", o->db);
+    else
+        return false;
+    return true;
+}
+
 /* Options and paths; false on a wrong option (said on stderr). */
 static bool parse_options(int argc, char **argv, Arena *a, Diag *d,
                           Vec *paths, Options *o)
@@ -311,6 +349,10 @@ static bool parse_options(int argc, char **argv, Arena *a, Diag *d,
         else if (strcmp(command, "fmt") == 0 &&
                  strcmp(argv[i], "--check") == 0)
             o->check = true;
+        else if (server_option(command, argc, argv, &i, o, &ok)) {
+            if (!ok)
+                return false;
+        }
         else if (strcmp(command, "check") == 0 &&
                  option_value(argc, argv, &i, "--format", &format)) {
             if (!format || !diag_format_named(format, &d->format))

@@ -221,6 +221,8 @@ bool parse_parens(Parser *p, Frag *out, const char *what)
             source_locate(open->src, open->off, &f, &fo, &line, &col);
             parse_error_expected(p, arena_printf(p->arena,
                 "')' to close '(' at line %d", line));
+            diag_at(p->diag, DIAG_NOTE, open->src, open->off, 1,
+                    "to match this '('");
             return false;
         }
         depth += is_open(t) ? 1 : is_close(t) ? -1 : 0;

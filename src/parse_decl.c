@@ -354,6 +354,15 @@ static void unknown_decl(Parser *p)
                                 "enum, schema, role, extension, ...)");
 }
 
+/* After a declaration that failed: on to the next one that starts a line,
+ * so that what is left of the broken one (its body, after an unclosed
+ * `(` swallowed its `{`) is not read as declarations of its own. */
+static void skip_to_declaration(Parser *p)
+{
+    while (parse_cur(p)->kind != TK_EOF && !starts_declaration(parse_cur(p)))
+        p->pos++;
+}
+
 /* program = decl* */
 void parse_file(Arena *a, Program *prog, const TokenList *tl, Diag *d)
 {
@@ -392,8 +401,8 @@ void parse_file_frags(Arena *a, Program *prog, const TokenList *tl, Diag *d,
         Decl *decl = new_decl(&p, kind, parse_next(&p));
         if (parse_decl_body(&p, decl))
             vec_push(a, &prog->decls, decl);
-        else if (!starts_declaration(parse_cur(&p)))
-            parse_recover(&p);  /* else the next one starts here */
+        else
+            skip_to_declaration(&p);
     }
 }
 

@@ -178,6 +178,9 @@ static long plpgsql_offset(Arena *a, const PgQueryError *e, const char *body,
     long n = strtol(near + strlen("near line "), NULL, 10);
     size_t start = line_start(body, len, n);
     char *tok = near_token(a, e->message);
+    /* an expression that ends too soon ends at its `;` */
+    if (!tok && strstr(e->message, "at end of input"))
+        tok = ";";
     long at = tok ? find_token(body + start, len - start, tok) : -1;
     return (long)start + (at >= 0 ? at : 0);
 }
@@ -243,6 +246,13 @@ typedef struct Walker {
     Arena *a;
     Vec *out;
     bool reparsed;           /* text re-parsed: its locations mean nothing */
+    /* A PL/pgSQL body, when the tree is one: re-parsed text found in it
+     * gets locations in the body (shift: the text's place, less what was
+     * put before it to parse it). */
+    const char *body;
+    size_t body_len;
+    long lineno;             /* of the statement being walked, 0 if none */
+    long shift;              /* -1: the text was not found */
 } Walker;
 
 static void walk_value(Walker *w, const Json *v, const char *field,
@@ -259,7 +269,9 @@ static PgRef *add_ref(Walker *w, RefKind kind, const char *schema,
     r->kind = kind;
     r->schema = schema;
     r->name = name;
-    r->location = w->reparsed ? -1 : json_int(json_get(node, "location"), -1);
+    long loc = json_int(json_get(node, "location"), -1);
+    r->location = !w->reparsed ? loc
+                : w->shift >= 0 && loc >= 0 ? loc + w->shift : -1;
     r->depth = depth;
     vec_push(w->a, w->out, r);
     return r;
@@ -326,6 +338,9 @@ static void walk_members(Walker *w, const Json *obj, const char *inner,
 {
     const Json *with = json_get(obj, "withClause");
     const Json *ctes = json_get(with, "ctes");
+    long saved_line = w->lineno;
+    if (json_get(obj, "lineno"))
+        w->lineno = json_int(json_get(obj, "lineno"), w->lineno);
     Scope own = { ctes, json_len(ctes), sc };
     const Scope *in = ctes ? &own : sc;
     for (int i = 0; i < json_len(obj); i++) {
@@ -339,6 +354,7 @@ static void walk_members(Walker *w, const Json *obj, const char *inner,
         else
             walk_value(w, v, key, in, d, level + 1);
     }
+    w->lineno = saved_line;
 }
 
 static void walk_range_var(Walker *w, const Json *n, const Scope *sc,
@@ -509,6 +525,26 @@ static void walk_value(Walker *w, const Json *v, const char *field,
 }
 
 /*
+ * Where a PL/pgSQL statement's text is in the body: from the statement's
+ * line on, as written, or for PERFORM (whose text PL/pgSQL begins with
+ * SELECT instead) where the rest is, less the 7 bytes of the keyword.
+ * -1 when not found (and outside a body).
+ */
+static long text_in_body(const Walker *w, const char *text)
+{
+    if (!w->body || w->lineno <= 0)
+        return -1;
+    size_t from = line_start(w->body, w->body_len, w->lineno);
+    long at = find_token(w->body + from, w->body_len - from, text);
+    if (at >= 0)
+        return (long)from + at;
+    if (strncmp(text, "SELECT ", 7) != 0)
+        return -1;
+    at = find_token(w->body + from, w->body_len - from, text + 7);
+    return at >= 0 ? (long)from + at - 7 : -1;
+}
+
+/*
  * SQL held as text: tried as a statement, then as an expression, then as
  * the value of a PL/pgSQL assignment (`target := expr`).  Text that still
  * does not parse has already been reported by PL/pgSQL's own check.
@@ -518,18 +554,28 @@ static void walk_text(Walker *w, const char *prefix, const char *text,
 {
     if (!text)
         return;
+    const char *parsed = text, *put = prefix ? prefix : "";
     PgParse p = pgsql_parse(w->a, prefix, text, strlen(text), "");
-    if (!p.tree && !prefix)
+    if (!p.tree && !prefix) {
         p = pgsql_parse(w->a, "SELECT ", text, strlen(text), "");
+        put = "SELECT ";
+    }
     const char *assign = strstr(text, ":=");
-    if (!p.tree && !prefix && assign)
-        p = pgsql_parse(w->a, "SELECT ", assign + 2, strlen(assign + 2), "");
+    if (!p.tree && !prefix && assign) {
+        parsed = assign + 2;
+        p = pgsql_parse(w->a, "SELECT ", parsed, strlen(parsed), "");
+    }
     if (!p.tree)
         return;
     bool saved = w->reparsed;
+    long saved_shift = w->shift;
+    long at = text_in_body(w, text);
     w->reparsed = true;
+    w->shift = at >= 0 ? at + (long)(parsed - text) -
+                                    (long)strlen(put) : -1;
     walk_value(w, p.tree, NULL, NULL, depth, level + 1);
     w->reparsed = saved;
+    w->shift = saved_shift;
 }
 
 /*
@@ -540,6 +586,13 @@ static void walk_text(Walker *w, const char *prefix, const char *text,
  */
 void pgsql_collect_refs(Arena *a, const Json *tree, Vec *out)
 {
-    Walker w = { a, out, false };
+    Walker w = { a, out, false, NULL, 0, 0, -1 };
+    walk_value(&w, tree, NULL, NULL, 0, 0);
+}
+
+void pgsql_collect_body_refs(Arena *a, const Json *tree, const char *body,
+                             size_t len, Vec *out)
+{
+    Walker w = { a, out, false, body, len, 0, -1 };
     walk_value(&w, tree, NULL, NULL, 0, 0);
 }

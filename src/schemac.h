@@ -799,6 +799,10 @@ typedef struct PgRef {
  * queries) are parsed and included.
  */
 void pgsql_collect_refs(Arena *a, const Json *tree, Vec *out /* PgRef* */);
+/* The same for the tree of a PL/pgSQL body: references in its statements'
+ * text get byte offsets in body where that text is found as written. */
+void pgsql_collect_body_refs(Arena *a, const Json *tree, const char *body,
+                             size_t len, Vec *out /* PgRef* */);
 /* The i-th name of a libpg_query name list ({"String":{"sval":..}}); a
  * negative i counts from the end.  NULL if there is none. */
 const char *pgsql_list_string(const Json *list, int i);
@@ -971,6 +975,8 @@ void sema_find_keys(Sema *s, Decl *table);
  * its file; a quoted one is its unescaped value, mapped back to the file.
  */
 Frag sema_string_frag(Sema *s, const Token *t);
+/* The same with no checker at hand (the server check's mapping). */
+Frag sema_string_frag_in(Arena *a, const Token *t);
 /* Every test: unique names, roles, claims, SQLSTATEs, each statement
  * parsed and resolved (sema_test.c). */
 void sema_tests(Sema *s);
@@ -1162,6 +1168,50 @@ int build_outputs(Arena *a, const Program *p, const char *project,
  */
 int build_project(Arena *a, const Program *p, const char *bin,
                   const BuildDirs *dirs, Diag *d);
+
+/* ----------------------------------------------------------- server_map.c */
+
+/* A place in the .schema files (through template spans, like a Frag). */
+typedef struct ServerSpot {
+    const Source *src;
+    size_t off, len;
+} ServerSpot;
+
+/* Where byte off of a canonical statement was written: inside the
+ * fragment that holds it (a default, a check, a query, a body); when the
+ * server gives no position (off < 0), where the fragments name what the
+ * message msg is about (a column, an operator, a function); else the item
+ * or declaration the statement comes from. */
+ServerSpot server_map_statement(Arena *a, const EmitStmt *st, long off,
+                                const char *msg);
+/* Where line `line` (1-based, as PL/pgSQL counts from the body's first
+ * byte) of function fn's body is, and within it the 1-based character pos
+ * of query, the text of one of its expressions, or else what msg names. */
+ServerSpot server_map_body(Arena *a, const Decl *fn, int line,
+                           const char *query, long pos, const char *msg);
+/* The name an error message is about (`column "x" does not exist`), or
+ * NULL. */
+const char *server_message_name(Arena *a, const char *msg);
+/* The first place name is written as a whole word in text[from, len), or
+ * -1. */
+long server_find_word(const char *text, size_t len, size_t from,
+                      const char *name);
+/* Byte offset of 1-based character position pos of text (-1 if pos < 1). */
+long server_char_offset(const char *text, long pos);
+
+/* --------------------------------------------------------- server_check.c */
+
+/*
+ * The semantic check against PostgreSQL itself (schemac check and build):
+ * the canonical SQL of a checked program run, statement by statement, in a
+ * transaction that is rolled back, on the server of db (a scratch database
+ * is made there) or, when db is NULL, on a throwaway server of its own;
+ * PL/pgSQL bodies then go through plpgsql_check when it is installed.
+ * Every server error becomes an error at its .schema place, its DETAIL and
+ * HINT notes (d).  Without PostgreSQL (db NULL) it says so once and checks
+ * nothing.  Returns false when the server cannot be used (reported).
+ */
+bool server_check(Arena *a, const Program *p, const char *db, Diag *d);
 
 /* -------------------------------------------------------------- migrate.c */
 

@@ -316,6 +316,19 @@ static void check_sql_body(Sema *s, Decl *f, const Frag *body)
         sema_resolve_refs(s, tree, body, 0, NULL, &f->deps);
 }
 
+/* The length of the token a syntax error names (`at or near "TOKEN"`)
+ * when it is at off in the body, else 0. */
+static size_t near_length(const char *message, const Frag *body, size_t off)
+{
+    const char *s = strstr(message, "at or near \"");
+    const char *e = s ? strrchr(s, '"') : NULL;
+    size_t n = s && e ? (size_t)(e - s) - strlen("at or near \"") : 0;
+    if (!n || off + n > body->len ||
+        memcmp(body->src->text + body->off + off, s + 12, n) != 0)
+        return 0;
+    return n;
+}
+
 /* PL/pgSQL is checked inside a whole CREATE FUNCTION, so that argument
  * names are known variables. */
 static void check_plpgsql_body(Sema *s, Decl *f, const Frag *body)
@@ -332,8 +345,9 @@ static void check_plpgsql_body(Sema *s, Decl *f, const Frag *body)
     buf_free(&sql);
     if (!r.tree) {
         long off = r.error_off < 0 ? 0 : r.error_off;
-        size_t at = body->off + (size_t)off, n = 0;
-        while (at + n < body->off + body->len &&
+        size_t at = body->off + (size_t)off, n = near_length(r.message,
+                                                  body, (size_t)off);
+        while (!n && at + n < body->off + body->len &&
                (body->src->text[at + n] == '_' ||
                 (unsigned char)body->src->text[at + n] >= 0x80 ||
                 ((body->src->text[at + n] | 0x20) >= 'a' &&
@@ -343,7 +357,10 @@ static void check_plpgsql_body(Sema *s, Decl *f, const Frag *body)
                 "%s in function body", r.message);
         return;
     }
-    sema_resolve_refs(s, r.tree, body, 0, NULL, NULL);
+    Vec refs = {0};
+    pgsql_collect_body_refs(s->trees, r.tree, body->src->text + body->off,
+                            body->len, &refs);
+    sema_resolve_ref_list(s, &refs, body, 0, NULL, NULL);
 }
 
 /*
@@ -353,18 +370,23 @@ static void check_plpgsql_body(Sema *s, Decl *f, const Frag *body)
  */
 Frag sema_string_frag(Sema *s, const Token *t)
 {
+    return sema_string_frag_in(s->arena, t);
+}
+
+Frag sema_string_frag_in(Arena *a, const Token *t)
+{
     size_t off, len;
     tok_string_body(t, &off, &len);
     if (t->kind == TK_DOLLAR)
         return (Frag){t->src, off, len, t};
     const char *raw = t->src->text;
     bool escapes = (raw[t->off] | 0x20) == 'e';
-    const char *v = tok_string(s->arena, t);
-    Source *src = source_from_text(s->arena, t->src->name, v, strlen(v));
+    const char *v = tok_string(a, t);
+    Source *src = source_from_text(a, t->src->name, v, strlen(v));
     int cap = 1;
     for (size_t i = off; i < off + len; i++)
         cap += raw[i] == '\'';
-    src->spans = arena_alloc(s->arena, sizeof(SourceSpan) * (size_t)cap);
+    src->spans = arena_alloc(a, sizeof(SourceSpan) * (size_t)cap);
     size_t vstart = 0, rstart = off, vpos = 0;
     for (size_t i = off; !escapes && i < off + len; i++, vpos++) {
         if (raw[i] != '\'' || i + 1 >= off + len)

@@ -7,17 +7,23 @@
 
 #include <string.h>
 
-/* The length of the word at off, so the caret underlines all of it. */
+static bool word_char(unsigned char c)
+{
+    return c == '_' || c >= 0x80 || (c >= '0' && c <= '9') ||
+           ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* The length of the name at off (auth.uid too), so the caret underlines
+ * all of it. */
 static size_t word_len(const Source *src, size_t off, size_t end)
 {
     size_t n = 0;
-    while (off + n < end) {
-        unsigned char c = (unsigned char)src->text[off + n];
-        if (!(c == '_' || c >= 0x80 || (c >= '0' && c <= '9') ||
-              ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
-            break;
+    const char *t = src->text + off;
+    while (off + n < end &&
+           (word_char((unsigned char)t[n]) ||
+            (t[n] == '.' && n > 0 && off + n + 1 < end &&
+             word_char((unsigned char)t[n + 1]))))
         n++;
-    }
     return n ? n : 1;
 }
 
@@ -36,6 +42,28 @@ static void error_in_frag(Sema *s, const Frag *f, long off, const char *fmt,
     va_start(ap, fmt);
     diag_vat(s->diag, DIAG_ERROR, f->src, at,
              word_len(f->src, at, f->off + f->len), fmt, ap);
+    va_end(ap);
+}
+
+/* The caret under the schema of a qualified name only. */
+static void error_at_schema(Sema *s, const Frag *f, long off,
+                            const char *schema, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void error_at_schema(Sema *s, const Frag *f, long off,
+                            const char *schema, const char *fmt, ...)
+{
+    if (off < 0)
+        off = 0;
+    if ((size_t)off > f->len)
+        off = (long)f->len;
+    size_t at = f->off + (size_t)off, n = strlen(schema);
+    if (at + n > f->off + f->len ||
+        strncmp(f->src->text + at, schema, n) != 0)
+        n = 1;   /* written quoted, or in another case */
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vat(s->diag, DIAG_ERROR, f->src, at, n, fmt, ap);
     va_end(ap);
 }
 
@@ -105,9 +133,9 @@ static void unknown_schema(Sema *s, At at, const char *schema)
 {
     bool platform = strcmp(schema, "auth") == 0 ||
                     strcmp(schema, "storage") == 0;
-    error_in_frag(s, at.f, at.off, "unknown schema \"%s\"%s", schema,
-                  platform ? " (declare `platform supabase;` for Supabase's "
-                             "auth and storage)" : "");
+    error_at_schema(s, at.f, at.off, schema, "unknown schema \"%s\"%s",
+                    schema, platform ? " (declare `platform supabase;` for "
+                                       "Supabase's auth and storage)" : "");
 }
 
 static void resolve_relation(Sema *s, const PgRef *r, At at, Vec *deps)

@@ -77,6 +77,15 @@ static const char *hint(Sema *s, const Nearest *n)
                    : "";
 }
 
+/* A name written with its schema is suggested with it: "auth.uid". */
+static const char *hint_in(Sema *s, const Nearest *n, const char *schema)
+{
+    if (!n->best || !schema)
+        return hint(s, n);
+    return arena_printf(s->arena, "; did you mean \"%s.%s\"?", schema,
+                        n->best);
+}
+
 const char *sema_hint_column(Sema *s, const Decl *table, const char *name)
 {
     Nearest n = nearest_to(name);
@@ -106,7 +115,7 @@ const char *sema_hint_relation(Sema *s, const char *schema, const char *name)
     static const DeclKind kinds[] = {DECL_TABLE, DECL_VIEW, DECL_MATVIEW};
     Nearest n = nearest_to(name);
     consider_decls(s, &n, schema, kinds, 3);
-    return hint(s, &n);
+    return hint_in(s, &n, schema);
 }
 
 const char *sema_hint_function(Sema *s, const char *schema, const char *name)
@@ -116,7 +125,7 @@ const char *sema_hint_function(Sema *s, const char *schema, const char *name)
     consider_decls(s, &n, schema, kinds, 1);
     if (!schema || strcmp(schema, "pg_catalog") == 0)
         consider(&n, catalog_nearest(false, name, n.max + 1));
-    return hint(s, &n);
+    return hint_in(s, &n, schema);
 }
 
 const char *sema_hint_type(Sema *s, const char *schema, const char *name)
@@ -129,7 +138,7 @@ const char *sema_hint_type(Sema *s, const char *schema, const char *name)
             consider(&n, type_aliases[i]);
         consider(&n, catalog_nearest(true, name, n.max + 1));
     }
-    return hint(s, &n);
+    return hint_in(s, &n, schema);
 }
 
 const char *sema_hint_role(Sema *s, const char *name)

@@ -226,8 +226,10 @@ static Decl *fk_target(Sema *s, Constraint *c)
                 "unknown table \"%s\"%s", c->ref_table.schema
                 ? arena_printf(s->arena, "%s.%s", schema, c->ref_table.name)
                 : c->ref_table.name,
-                sema_hint_relation(s, schema, c->ref_table.name)[0]
-                ? sema_hint_relation(s, schema, c->ref_table.name)
+                sema_hint_relation(s, c->ref_table.schema,
+                                   c->ref_table.name)[0]
+                ? sema_hint_relation(s, c->ref_table.schema,
+                                     c->ref_table.name)
                 : c->ref_table.schema ? "" : " (unqualified names are in "
                 "schema public)");
         return NULL;

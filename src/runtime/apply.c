@@ -57,35 +57,6 @@ static void print_error(const PGresult *r, PGconn *conn)
         fprintf(stderr, "  hint: %.*s\n", (int)strcspn(hint, "\n"), hint);
 }
 
-/* Byte offset of the 1-based character position the server names in sql
- * (PG_DIAG_STATEMENT_POSITION), or -1 when it names none. */
-static long error_offset(const PGresult *r, const char *sql)
-{
-    const char *pos = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION);
-    long chars = pos ? strtol(pos, NULL, 10) : 0;
-    long off = 0;
-    for (long n = 1; n < chars && sql[off]; off++)
-        n += ((unsigned char)sql[off + 1] & 0xC0) != 0x80;
-    return chars > 0 ? off : -1;
-}
-
-/* What the failed statement of object made, narrowed to the part of its
- * CREATE TABLE the server points at (a column's bad default). */
-static const SctlObject *failed_object(const SctlSchema *s, int object,
-                                       const char *sql, const PGresult *r)
-{
-    long off = error_offset(r, sql);
-    for (int i = 0; off >= 0 && i < s->nobjects; i++) {
-        const SctlObject *o = &s->objects[i];
-        const char *at = o->parent == object && o->inline_in_parent &&
-                         o->definition ? strstr(sql, o->definition) : NULL;
-        if (at && off >= at - sql &&
-            off <= at - sql + (long)strlen(o->definition))
-            return o;
-    }
-    return &s->objects[object];
-}
-
 static bool has_phase(const SctlPlan *p, SctlPhase ph)
 {
     for (int i = 0; i < p->len; i++)
@@ -110,7 +81,8 @@ static int run_steps(Ctx *c, const SctlPlan *p, SctlPhase phase)
         print_error(r, c->conn.pg);
         fprintf(stderr, "  statement: %s\n", sql);
         if (st->object >= 0) {
-            const SctlObject *o = failed_object(c->s, st->object, sql, r);
+            const SctlObject *o = sctl_failed_object(c->s, st->object, sql,
+                                                     r);
             fprintf(stderr, "  declared at %s:%d:%d\n",
                     sctl_file(c->s, o->file), o->line, o->col);
         }

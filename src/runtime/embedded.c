@@ -311,6 +311,23 @@ static bool init_cluster(SctlEmbedded *e, const char *bindir,
     return ok;
 }
 
+/* A copy of the cluster kept from an earlier initdb when there is one
+ * (embedded_template.c), else initdb, kept for the next time.  As root,
+ * only where user postgres can enter: else initdb says why. */
+static bool make_cluster(SctlEmbedded *e, const char *bindir,
+                         const struct passwd *pg, char **err)
+{
+    char *data = fmt("%s/data", e->dir), *log = fmt("%s/pg_ctl.log", e->dir);
+    char *argv[] = {"/bin/true", NULL};
+    bool ok = data && log && (!pg || run(argv, log, pg, e->dir)) &&
+              sctl_template_clone(bindir, pg, data);
+    if (!ok && (ok = init_cluster(e, bindir, pg, err)) && data)
+        sctl_template_keep(bindir, data);
+    free(data);
+    free(log);
+    return ok;
+}
+
 /* Durability off, no TCP: a crash loses nothing anyone cares about. */
 static bool configure(SctlEmbedded *e, char **err)
 {
@@ -382,7 +399,7 @@ static bool start(SctlEmbedded *e, char **err)
                    FALLBACK_BINDIR);
     else if (server_user(&pg, err) && make_dir_guarded(e, pg, err)) {
         e->port = pick_port(e->dir);
-        ok = init_cluster(e, bindir, pg, err) && configure(e, err) &&
+        ok = make_cluster(e, bindir, pg, err) && configure(e, err) &&
              start_server(e, bindir, pg, err);
     }
     free(bindir);

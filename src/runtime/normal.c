@@ -107,14 +107,12 @@ static bool read_scratch(PGconn *scratch, const SctlSchema *s,
 {
     if (!sctl_exec(scratch, "BEGIN", "scratch database", err))
         return false;
-    char *sql = sctl_canonical_sql(s);
     bool ok = (!s->supabase ||
                sctl_exec(scratch, sctl_supabase_sql, "platform stand-in", err))
            && (!*defaults ||
                sctl_exec(scratch, defaults, "the target's default privileges",
                          err))
-           && sctl_exec(scratch, sql, "declared schema", err);
-    free(sql);
+           && sctl_run_declared(scratch, s, "declared schema", err);
     if (ok) {
         d->keys = object_keys(s);
         ok = function_keys(scratch, s, d->keys, err) &&

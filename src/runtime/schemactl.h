@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <pwd.h>
 
 #include <libpq-fe.h>
 
@@ -209,6 +210,17 @@ void sctl_embedded_stop(SctlEmbedded *e);
 /* Stops the server of dir if it runs, then removes dir. */
 void sctl_embedded_cleanup(const char *dir);
 
+/* ------------------------------------------------ embedded_template.c */
+
+/* A fresh cluster kept to start the next throwaway server from (in
+ * $SCHEMACTL_CACHE, $XDG_CACHE_HOME/schemactl or ~/.cache/schemactl; the
+ * empty SCHEMACTL_CACHE turns it off).  clone copies it to data (owned by
+ * pg when given), false when there is none or the copy fails; keep copies
+ * the cluster initdb just made in data, unless one is kept already. */
+bool sctl_template_clone(const char *bindir, const struct passwd *pg,
+                         const char *data);
+void sctl_template_keep(const char *bindir, const char *data);
+
 /* ---------------------------------------------------- embedded_watch.c */
 
 /* Installed first thing in main: SIGINT, SIGTERM and SIGHUP end the run
@@ -283,6 +295,19 @@ bool sctl_has_function_named(const SctlSchema *s, const SctlFacets *live);
 bool sctl_declared_store(PGconn *conn, const SctlSchema *s,
                          const SctlDeclared *d, char **err);
 void sctl_declared_free(SctlDeclared *d, int nobjects);
+
+/* ----------------------------------------------------- declared_error.c */
+
+/* Runs the canonical SQL of s on conn (inside the caller's transaction);
+ * when the server refuses it, *err is "FILE:LINE:COL: WHAT: message" for
+ * the declaration refused, with its DETAIL and HINT on lines of their
+ * own (malloc'd). */
+bool sctl_run_declared(PGconn *conn, const SctlSchema *s, const char *what,
+                       char **err);
+/* The object the failed statement sql of object made, narrowed to the
+ * part of its CREATE TABLE the server points at (a column's default). */
+const SctlObject *sctl_failed_object(const SctlSchema *s, int object,
+                                     const char *sql, const PGresult *r);
 
 /* ----------------------------------------------------------- depends.c */
 

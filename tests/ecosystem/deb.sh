@@ -39,7 +39,7 @@ deps=$(dpkg-deb -f "$deb" Depends)
 grep -q libpg-query <<<"$deps" && grep -q libecpg6 <<<"$deps" && grep -q libpq5 <<<"$deps" \
   && ok "dependencies declared: $deps" || bad "Depends: $deps"
 rec=$(dpkg-deb -f "$deb" Recommends)
-[ "$rec" = postgresql ] && ok "PostgreSQL recommended" || bad "Recommends: $rec"
+[ "$rec" = "postgresql, postgresql-15-plpgsql-check" ] && ok "PostgreSQL and plpgsql_check recommended" || bad "Recommends: $rec"
 
 v=$(/usr/bin/schemac --version) && ok "/usr/bin/schemac: $v" || bad "/usr/bin/schemac --version"
 mkdir "$work/p" "$work/cwd"

@@ -1002,14 +1002,17 @@ static const struct {
      "t.schema:1:26: error: expected a column constraint, 'comment' or ';', "
      "found 'xxxxxxxxxxyyyyyyyyyyzzzz...'"},
     {"table t { a int check (a > 0; }",
-     "t.schema:1:29: error: expected ')' to close '(' at line 1, found ';'"},
+     "t.schema:1:29: error: expected ')' to close '(' at line 1, found ';'\n"
+     "t.schema:1:23: note: to match this '('"},
     {"table t {\n  a int check (a > 0\n   ; }",
-     "t.schema:3:4: error: expected ')' to close '(' at line 2, found ';'"},
+     "t.schema:3:4: error: expected ')' to close '(' at line 2, found ';'\n"
+     "t.schema:2:15: note: to match this '('"},
     {"table t { a int check ((a > 0) }",
-     "t.schema:1:32: error: expected ')' to close '(' at line 1, found '}'"},
+     "t.schema:1:32: error: expected ')' to close '(' at line 1, found '}'\n"
+     "t.schema:1:23: note: to match this '('"},
     {"type t as (a int",
      "t.schema:1:17: error: expected ')' to close '(' at line 1, found end "
-     "of file"},
+     "of file\nt.schema:1:11: note: to match this '('"},
     {"table t { a int; ",
      "t.schema:1:18: error: expected '}', found end of file\n"
      "t.schema:1:9: note: to match this '{'"},
@@ -1100,7 +1103,8 @@ static const struct {
      "t.schema:1:24: error: expected range, list or hash and the key, found "
      "';'"},
     {"table t { use tpl(a; }",
-     "t.schema:1:20: error: expected ')' to close '(' at line 1, found ';'"},
+     "t.schema:1:20: error: expected ')' to close '(' at line 1, found ';'\n"
+     "t.schema:1:18: note: to match this '('"},
     {"table t { use tpl(a) x; }",
      "t.schema:1:22: error: expected ';' after the template use, found 'x'"},
     {"table t { grant select on t to r; }",
@@ -1233,7 +1237,8 @@ START_TEST(test_recover_at_semicolon)
 {
     ck_assert_str_eq(parse("table t { a int check (a > 0; b int; c x y; }"),
                      "t.schema:1:29: error: expected ')' to close '(' at "
-                     "line 1, found ';'");
+                     "line 1, found ';'\n"
+                     "t.schema:1:23: note: to match this '('");
     Decl *d = prog.decls.items[0];
     ck_assert_int_eq(prog.decls.len, 1);
     ck_assert_int_eq(d->items.len, 2);
@@ -1253,6 +1258,7 @@ START_TEST(test_recover_at_brace)
                            "table z { }"),
         "t.schema:1:30: error: expected ')' to close '(' at line 1, found "
         "'}'\n"
+        "t.schema:1:23: note: to match this '('\n"
         "t.schema:3:30: error: expected '(' and the check expression, found "
         "'{'\n"
         "t.schema:4:1: error: unknown declaration 'tabel'; did you mean "
