@@ -376,19 +376,37 @@ static void check_plpgsql(Arena *a, PGconn *c, const Program *p,
 
 /* --------------------------------------------------------------- driver */
 
+static void no_notices(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* A Supabase database given by --db has the real thing: no stand-in. */
+static bool has_platform(PGconn *c)
+{
+    PGresult *r = PQexec(c, "SELECT pg_catalog.to_regprocedure('auth.uid()') "
+                            "IS NOT NULL");
+    bool has = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+               strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    return has;
+}
+
 static bool prepare(PGconn *c, const Program *p, Diag *d)
 {
     if (PQstatus(c) != CONNECTION_OK) {
         plain_error(d, "cannot connect", PQerrorMessage(c));
         return false;
     }
-    PQsetNoticeProcessor(c, NULL, NULL);
+    PQsetNoticeProcessor(c, no_notices, NULL);
     exec_ok(c, "SET client_min_messages = error");
     if (!exec_ok(c, "BEGIN")) {
         plain_error(d, "BEGIN", PQerrorMessage(c));
         return false;
     }
-    PGresult *r = p->supabase ? PQexec(c, sctl_supabase_sql) : NULL;
+    PGresult *r = p->supabase && !has_platform(c)
+                  ? PQexec(c, sctl_supabase_sql) : NULL;
     bool ok = !r || PQresultStatus(r) == PGRES_COMMAND_OK ||
               PQresultStatus(r) == PGRES_TUPLES_OK;
     if (!ok)
