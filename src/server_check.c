@@ -3,10 +3,11 @@
  *
  * What the compiler cannot know from the declarations alone (the type of
  * any expression, a column of a view read by a view, what a function body
- * names), the server knows: the canonical SQL runs on it, one statement at
- * a time inside a savepoint, in a transaction that is rolled back.  A
- * statement that fails is reported at its .schema place (server_map.c)
- * and what depends on it is skipped, so one mistake is one error.  The
+ * names), the server knows: the canonical SQL runs on it in a transaction
+ * that is rolled back, all in one round trip, and when that fails one
+ * statement at a time, each in a savepoint.  A statement that fails is
+ * reported at its .schema place (server_map.c) and what depends on it is
+ * skipped, so one mistake is one error.  The
  * server is the runtime's throwaway one (src/runtime/embedded.c), with the
  * Supabase stand-in under `platform supabase;`, or one given by --db, in
  * a scratch database made and dropped there.
@@ -42,7 +43,7 @@ static void plain_error(Diag *d, const char *what, const char *why)
                (int)strcspn(why, "\n"), why);
 }
 
-/* The given server's conninfo with another database (malloc'd names). */
+/* A connection to another database of conn's server. */
 static PGconn *connect_to(PGconn *conn, const char *dbname)
 {
     PQconninfoOption *opts = PQconninfo(conn);
@@ -51,6 +52,10 @@ static PGconn *connect_to(PGconn *conn, const char *dbname)
         n++;
     const char **keys = calloc((size_t)n + 2, sizeof *keys);
     const char **vals = calloc((size_t)n + 2, sizeof *vals);
+    if (!keys || !vals) {
+        fputs("schemac: out of memory\n", stderr);
+        exit(2);
+    }
     int k = 0;
     for (int i = 0; i < n; i++)
         if (opts[i].val && strcmp(opts[i].keyword, "dbname") != 0) {
