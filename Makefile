@@ -108,7 +108,8 @@ help:
 	@echo "                installs it with apt, uses it and removes it (root)"
 	@echo "make bench      compile/build/apply/verify/plan times for 100, 1,000 and"
 	@echo "                10,000 tables, beside psql -1 -f (BENCH_BASELINE=other"
-	@echo "                schemac beside it, BENCH_SIZES, BENCH_REPEAT)"
+	@echo "                schemac beside it, BENCH_SIZES, BENCH_REPEAT); check of"
+	@echo "                schema/thorbis with and without the server check"
 	@echo "make deps       install missing Debian packages (apt-get)"
 	@echo "make clean      remove build/ and bin/"
 

@@ -3,10 +3,11 @@
  *
  * What the compiler cannot know from the declarations alone (the type of
  * any expression, a column of a view read by a view, what a function body
- * names), the server knows: the canonical SQL runs on it, one statement at
- * a time inside a savepoint, in a transaction that is rolled back.  A
- * statement that fails is reported at its .schema place (server_map.c)
- * and what depends on it is skipped, so one mistake is one error.  The
+ * names), the server knows: the canonical SQL runs on it in a transaction
+ * that is rolled back, all in one round trip, and when that fails one
+ * statement at a time, each in a savepoint.  A statement that fails is
+ * reported at its .schema place (server_map.c) and what depends on it is
+ * skipped, so one mistake is one error.  The
  * server is the runtime's throwaway one (src/runtime/embedded.c), with the
  * Supabase stand-in under `platform supabase;`, or one given by --db, in
  * a scratch database made and dropped there.
@@ -42,7 +43,7 @@ static void plain_error(Diag *d, const char *what, const char *why)
                (int)strcspn(why, "\n"), why);
 }
 
-/* The given server's conninfo with another database (malloc'd names). */
+/* A connection to another database of conn's server. */
 static PGconn *connect_to(PGconn *conn, const char *dbname)
 {
     PQconninfoOption *opts = PQconninfo(conn);
@@ -51,6 +52,10 @@ static PGconn *connect_to(PGconn *conn, const char *dbname)
         n++;
     const char **keys = calloc((size_t)n + 2, sizeof *keys);
     const char **vals = calloc((size_t)n + 2, sizeof *vals);
+    if (!keys || !vals) {
+        fputs("schemac: out of memory\n", stderr);
+        exit(2);
+    }
     int k = 0;
     for (int i = 0; i < n; i++)
         if (opts[i].val && strcmp(opts[i].keyword, "dbname") != 0) {
@@ -376,19 +381,37 @@ static void check_plpgsql(Arena *a, PGconn *c, const Program *p,
 
 /* --------------------------------------------------------------- driver */
 
+static void no_notices(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* A Supabase database given by --db has the real thing: no stand-in. */
+static bool has_platform(PGconn *c)
+{
+    PGresult *r = PQexec(c, "SELECT pg_catalog.to_regprocedure('auth.uid()') "
+                            "IS NOT NULL");
+    bool has = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+               strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    return has;
+}
+
 static bool prepare(PGconn *c, const Program *p, Diag *d)
 {
     if (PQstatus(c) != CONNECTION_OK) {
         plain_error(d, "cannot connect", PQerrorMessage(c));
         return false;
     }
-    PQsetNoticeProcessor(c, NULL, NULL);
+    PQsetNoticeProcessor(c, no_notices, NULL);
     exec_ok(c, "SET client_min_messages = error");
     if (!exec_ok(c, "BEGIN")) {
         plain_error(d, "BEGIN", PQerrorMessage(c));
         return false;
     }
-    PGresult *r = p->supabase ? PQexec(c, sctl_supabase_sql) : NULL;
+    PGresult *r = p->supabase && !has_platform(c)
+                  ? PQexec(c, sctl_supabase_sql) : NULL;
     bool ok = !r || PQresultStatus(r) == PGRES_COMMAND_OK ||
               PQresultStatus(r) == PGRES_TUPLES_OK;
     if (!ok)

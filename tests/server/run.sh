@@ -15,7 +15,8 @@
 #                                   shows that the server check is what
 #                                   finds it.
 #
-# Then, whatever NAMEs are given: an unreachable --db is a usage error; an
+# Then, whatever NAMEs are given: --format json carries the errors and
+# their notes; an unreachable --db is a usage error; an
 # executable built with --no-server names the refused declaration at plan
 # and apply; the throwaway server leaves nothing in TMPDIR; its first
 # initdb is kept (SCHEMACTL_CACHE) and later ones start from a copy.
@@ -111,6 +112,18 @@ if [ $st -eq 2 ] && grep -q '^schemac: error: server check: cannot connect to --
 	passed=$((passed + 1))
 else
 	fail "$name" "exit $st: $(head -2 "$tmp/err")"
+fi
+
+# --format json: the server's error at its line and column, its HINT a
+# note.
+name=json
+"$schemac" check --format json "$dir/view-of-view-column.schema" \
+	>"$tmp/out" 2>/dev/null
+if grep -q '"line": 13, "column": 28, "severity": "error", "message": "column \\"emial\\" does not exist"' "$tmp/out" &&
+	grep -q '"message": "hint: Perhaps you meant to reference the column \\"user_emails.email\\"."' "$tmp/out"; then
+	passed=$((passed + 1))
+else
+	fail "$name" "$(head -5 "$tmp/out")"
 fi
 
 # The same mapping at apply: an executable built without the server check
