@@ -7,7 +7,7 @@
 static const char *const decl_names[] = {
     "platform", "extension", "role", "schema", "enum", "domain", "type",
     "table", "view", "materialized view", "function", "template", "bucket",
-    "test",
+    "test", "publication",
 };
 
 /* ORDER: follows ItemKind. */
@@ -17,6 +17,7 @@ static const char *const item_names[] = {
     "view options", "query", "language", "attribute", "set", "body",
     "default privileges", "in role", "login", "allow", "audit",
     "transitions", "retain", "partitions", "bucket setting",
+    "replica identity", "published table", "publish",
 };
 
 const char *decl_kind_name(DeclKind k)

@@ -339,13 +339,14 @@ static void put_object(Buf *b, const Decl *d, bool for_grant)
     case DECL_DOMAIN: buf_puts(b, "DOMAIN "); break;
     case DECL_EXTENSION: buf_puts(b, "EXTENSION "); break;
     case DECL_ROLE: buf_puts(b, "ROLE "); break;
+    case DECL_PUBLICATION: buf_puts(b, "PUBLICATION "); break;
     case DECL_PLATFORM:
     case DECL_TEMPLATE:
     case DECL_BUCKET:
     case DECL_TEST: break;
     }
     if (d->kind == DECL_SCHEMA || d->kind == DECL_EXTENSION ||
-        d->kind == DECL_ROLE)
+        d->kind == DECL_ROLE || d->kind == DECL_PUBLICATION)
         quote_ident(b, d->name.name);
     else
         put_qname(b, d);
@@ -536,6 +537,9 @@ void emit_sql_unit(Buf *b, Arena *a, const Unit *u)
     case UNIT_COMMENT:
     case UNIT_COLUMN_COMMENT: emit_comment(b, u); break;
     case UNIT_BUCKET: emit_sql_bucket(b, a, u->decl); break;
+    case UNIT_REPLICA: emit_sql_replica(b, u); break;
+    case UNIT_PUBLICATION: emit_sql_publication(b, u); break;
+    case UNIT_PUB_TABLE: emit_sql_pub_table(b, u); break;
     }
 }
 

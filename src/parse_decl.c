@@ -9,7 +9,7 @@
 static const char *const decl_words[] = {
     "platform", "extension", "role", "schema", "enum", "domain", "type",
     "table", "view", "materialized", "function", "template", "audit",
-    "bucket", "test", "ignore", NULL,
+    "bucket", "test", "ignore", "publication", NULL,
 };
 
 static Decl *new_decl(Parser *p, DeclKind kind, const Token *tok)
@@ -307,7 +307,7 @@ static DeclKind decl_kind_of(const Token *t, bool *ok)
         {"audit", DECL_TABLE}, {"bucket", DECL_BUCKET},
         {"view", DECL_VIEW}, {"materialized", DECL_MATVIEW},
         {"function", DECL_FUNCTION}, {"template", DECL_TEMPLATE},
-        {"test", DECL_TEST},
+        {"test", DECL_TEST}, {"publication", DECL_PUBLICATION},
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (tok_is(t, kinds[i].word)) {
@@ -335,6 +335,9 @@ static bool parse_decl_body(Parser *p, Decl *d)
     case DECL_TEMPLATE: return parse_template(p, d);
     case DECL_BUCKET: return parse_bucket(p, d);
     case DECL_TEST: return parse_test(p, d);
+    case DECL_PUBLICATION:
+        return parse_publication_head(p, d) &&
+               parse_end(p, d, parse_publication_item);
     }
     return false;
 }

@@ -251,7 +251,8 @@ typedef enum {
     DECL_FUNCTION,
     DECL_TEMPLATE,
     DECL_BUCKET,          /* Supabase storage bucket */
-    DECL_TEST             /* access test: steps, no database object */
+    DECL_TEST,            /* access test: steps, no database object */
+    DECL_PUBLICATION      /* logical replication (parse_publication.c) */
 } DeclKind;
 
 typedef enum {
@@ -440,6 +441,22 @@ typedef struct BucketSetting {
     Vec types;                 /* const Token*: mime type strings */
 } BucketSetting;
 
+/* replica identity default|full|nothing|using index NAME (a table item) */
+typedef struct Replica {
+    const Token *tok;
+    const char *mode;          /* "DEFAULT", "FULL", "NOTHING" or "INDEX" */
+    Ident index;               /* using index NAME, name NULL otherwise */
+} Replica;
+
+/* A publication's table: table QNAME [(cols)] [where (expr)] */
+typedef struct PubTable {
+    const Token *tok;
+    QName name;
+    Vec cols;                  /* Ident*: published columns, empty = all */
+    Frag where;                /* row filter, len 0 if absent */
+    struct Decl *table;        /* sema: the table */
+} PubTable;
+
 typedef struct SetParam {
     const Token *tok;
     Ident name;
@@ -473,7 +490,10 @@ typedef enum {
     ITEM_TRANSITIONS,     /* transitions COLUMN { 'a' -> 'b'; } */
     ITEM_RETAIN,          /* retain N days by COLUMN */
     ITEM_PARTITIONS,      /* partitions monthly from ... to ... */
-    ITEM_BUCKET_SETTING   /* bucket: public, file size limit, mime types */
+    ITEM_BUCKET_SETTING,  /* bucket: public, file size limit, mime types */
+    ITEM_REPLICA,         /* table: replica identity full|... */
+    ITEM_PUB_TABLE,       /* publication: table T [(cols)] [where (...)] */
+    ITEM_PUBLISH          /* publication: publish insert, update, ... */
 } ItemKind;
 
 typedef struct Item {
@@ -510,6 +530,9 @@ typedef struct Item {
         Retain *retain;            /* ITEM_RETAIN */
         Partitions *partitions;    /* ITEM_PARTITIONS */
         BucketSetting *setting;    /* ITEM_BUCKET_SETTING */
+        Replica *replica;          /* ITEM_REPLICA */
+        PubTable *pub_table;       /* ITEM_PUB_TABLE */
+        Vec publish;               /* ITEM_PUBLISH: Ident*, folded */
     } u;
 } Item;
 
@@ -566,6 +589,7 @@ typedef struct Decl {
     Vec params;                /* template: Ident* parameter names */
     Frag template_body;        /* template: text between its braces */
     Vec steps;                 /* test: TestStep* in written order */
+    bool all_tables;           /* publication NAME for all tables */
 
     /* filled in by sema */
     const char *schema;        /* resolved schema ("public" if unqualified) */
@@ -682,6 +706,11 @@ int parse_distance(const char *a, const char *b);
 /* parse_ignore.c: `ignore KIND PATTERN;` after its keyword, into
  * prog->ignores; false on a syntax error (reported). */
 bool parse_ignore(Parser *p, Program *prog, const Token *kw);
+/* parse_publication.c: a publication's name and `for all tables`, one
+ * item of its body; the table item `replica identity ...;`. */
+bool parse_publication_head(Parser *p, Decl *d);
+bool parse_publication_item(Parser *p, Vec *items);
+bool parse_replica(Parser *p, Vec *items);
 
 /* ----------------------------------------------------------------- json.c */
 
@@ -921,6 +950,13 @@ void sema_table(Sema *s, Decl *table);
 /* A policy of table t; seen holds the names taken on t. */
 void sema_policy(Sema *s, Decl *t, Item *it, Map *seen);
 void sema_bucket(Sema *s, Decl *bucket);
+/* sema_publication.c: a publication's tables and settings; a table's
+ * replica identity (its index unique, on required columns). */
+void sema_publication(Sema *s, Decl *pub);
+void sema_replica(Sema *s, Decl *table, Item *it);
+/* Whether the publication is the platform's (supabase_realtime): never
+ * created nor dropped, only given tables. */
+bool sema_platform_publication(const Program *p, const Decl *pub);
 void sema_table_names(Sema *s, Decl *table);
 void sema_take_given_names(Sema *s);
 void sema_view(Sema *s, Decl *view);
@@ -1007,7 +1043,10 @@ typedef enum {
     UNIT_DEFAULT_PRIVS,
     UNIT_COMMENT,
     UNIT_COLUMN_COMMENT,
-    UNIT_BUCKET
+    UNIT_BUCKET,
+    UNIT_REPLICA,        /* ALTER TABLE ... REPLICA IDENTITY */
+    UNIT_PUBLICATION,    /* CREATE PUBLICATION */
+    UNIT_PUB_TABLE       /* ALTER PUBLICATION ... ADD TABLE */
 } UnitKind;
 
 /* One statement of the output and what must come before it. */
@@ -1055,6 +1094,11 @@ void emit_sql(Buf *out, Arena *a, const Program *p);
  * condition limiting a policy's clause f to its objects. */
 void emit_sql_bucket(Buf *b, Arena *a, const Decl *bucket);
 void emit_sql_bucket_condition(Buf *b, const Decl *bucket, const Frag *f);
+/* emit_publication.c: CREATE PUBLICATION, ALTER PUBLICATION ... ADD
+ * TABLE, ALTER TABLE ... REPLICA IDENTITY. */
+void emit_sql_publication(Buf *b, const Unit *u);
+void emit_sql_pub_table(Buf *b, const Unit *u);
+void emit_sql_replica(Buf *b, const Unit *u);
 void emit_sql_unit(Buf *out, Arena *a, const Unit *u);
 /* A column definition as in CREATE TABLE (name, type, properties). */
 void emit_sql_column(Buf *out, const Column *c);

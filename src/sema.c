@@ -203,7 +203,8 @@ void sema_register_decl(Sema *s, Decl *d)
     sema_check_length(s, d->name.tok, d->name.name, decl_kind_name(d->kind));
     switch (d->kind) {
     case DECL_PLATFORM:
-    case DECL_TEST: break;
+    case DECL_TEST:
+    case DECL_PUBLICATION: break;  /* sema_publication.c */
     case DECL_EXTENSION:
         register_named(s, s->extensions, d, "extension");
         vec_push(s->arena, &s->extension_list, d);
@@ -259,6 +260,9 @@ static void check_decls(Sema *s)
         Decl *d = decls->items[i];
         if (d->kind == DECL_TABLE)
             sema_table(s, d);
+        for (int k = 0; d->kind == DECL_TABLE && k < d->items.len; k++)
+            if (((Item *)d->items.items[k])->kind == ITEM_REPLICA)
+                sema_replica(s, d, d->items.items[k]);
         arena_reset(s->trees);
     }
     for (int i = 0; i < decls->len; i++) {
@@ -269,6 +273,8 @@ static void check_decls(Sema *s)
             sema_bucket(s, d);
         else if (d->kind == DECL_FUNCTION)
             sema_function(s, d);
+        else if (d->kind == DECL_PUBLICATION)
+            sema_publication(s, d);
         else if (d->kind != DECL_TABLE && d->kind != DECL_TEMPLATE &&
                  d->kind != DECL_PLATFORM && d->kind != DECL_TEST)
             sema_decl(s, d);

@@ -178,6 +178,9 @@ static void function_item(Sema *s, Item *it, FnItems *fi)
     case ITEM_RETAIN:
     case ITEM_PARTITIONS:
     case ITEM_BUCKET_SETTING:
+    case ITEM_REPLICA:
+    case ITEM_PUB_TABLE:
+    case ITEM_PUBLISH:
     case ITEM_PARTITION_BY:
     case ITEM_PARTITION:
     case ITEM_USE:

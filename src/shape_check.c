@@ -132,6 +132,7 @@ static void table(Check *c, int i, const SctlObject *o)
     SHAPE(c, i, SCTL_SHAPE_DISABLE_RLS, o->schema, o->name);
     SHAPE(c, i, SCTL_SHAPE_FORCE_RLS, o->schema, o->name);
     SHAPE(c, i, SCTL_SHAPE_NO_FORCE_RLS, o->schema, o->name);
+    SHAPE(c, i, SCTL_SHAPE_REPLICA_DEFAULT, o->schema, o->name);
     if (o->parent >= 0 && o->definition) {
         const SctlObject *p = &c->s->objects[o->parent];
         SHAPE(c, i, SCTL_SHAPE_ATTACH_PARTITION, p->schema, p->name,
@@ -184,6 +185,8 @@ static void renamed(Check *c, int i, const SctlObject *o, const char *make)
     case SCTL_K_EXTENSION:
     case SCTL_K_TRIGGER:
     case SCTL_K_BUCKET:
+    case SCTL_K_PUBLICATION:
+    case SCTL_K_PUBLICATION_TABLE:
         break;
     }
 }
@@ -255,6 +258,13 @@ static void object(Check *c, int i)
     case SCTL_K_SCHEMA:
     case SCTL_K_EXTENSION:
     case SCTL_K_BUCKET: break;      /* made again by their own statement */
+    case SCTL_K_PUBLICATION:
+        SHAPE(c, i, SCTL_SHAPE_SET_PUBLISH, o->name, "insert, update");
+        break;
+    case SCTL_K_PUBLICATION_TABLE:
+        SHAPE(c, i, SCTL_SHAPE_DROP_PUBLICATION_TABLE, o->name, o->schema,
+              o->table);
+        break;
     }
     if (o->renamed_from)
         renamed(c, i, o, make);

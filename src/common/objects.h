@@ -29,7 +29,9 @@
     X(TRIGGER, "trigger", 3)       \
     X(VIEW, "view", 2)             \
     X(FUNCTION, "function", 2)     \
-    X(BUCKET, "bucket", 2)
+    X(BUCKET, "bucket", 2)         \
+    X(PUBLICATION, "publication", 1) \
+    X(PUBLICATION_TABLE, "published", 3)
 
 typedef enum {
 #define SCTL_KIND_ENUM(name, word, parts) SCTL_K_##name,
@@ -56,7 +58,8 @@ extern const int sctl_kind_key_parts[SCTL_NKINDS];
     X(MAKE, "make")         /* makes the object from nothing */          \
     X(GRANT, "grant")       /* one declared grant or revoke */            \
     X(COMMENT, "comment")   /* COMMENT ON the object */                  \
-    X(SWITCH, "switch")     /* a declared row level security switch */
+    X(SWITCH, "switch")     /* a declared switch of a table: row level
+                               security, replica identity */
 
 typedef enum {
 #define SCTL_ROLE_ENUM(name, word) SCTL_STMT_##name,
@@ -146,7 +149,10 @@ typedef enum {
     X(RENAME_MATVIEW, "ALTER MATERIALIZED VIEW %Q RENAME TO %I")             \
     X(RENAME_FUNCTION, "ALTER FUNCTION %Q%s RENAME TO %I")                   \
     X(RENAME_ENUM_VALUE, "ALTER TYPE %Q RENAME VALUE %L TO %L")            \
-    X(RENAME_SEQUENCE, "ALTER SEQUENCE IF EXISTS %Q RENAME TO %I")
+    X(RENAME_SEQUENCE, "ALTER SEQUENCE IF EXISTS %Q RENAME TO %I")         \
+    X(REPLICA_DEFAULT, "ALTER TABLE %Q REPLICA IDENTITY DEFAULT")            \
+    X(SET_PUBLISH, "ALTER PUBLICATION %I SET (publish = %L)")                \
+    X(DROP_PUBLICATION_TABLE, "ALTER PUBLICATION %I DROP TABLE %Q")
 
 typedef enum {
 #define SCTL_SHAPE_ENUM(name, text) SCTL_SHAPE_##name,

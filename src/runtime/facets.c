@@ -177,6 +177,14 @@ static const char SQL_TYPES[] =
     " c.relkind IN " kinds " AND " MANAGED("n") " AND "                 \
     NOT_EXT("pg_class", "c.oid")
 
+/* What an update or delete carries of the old row: default, full,
+ * nothing, or index:NAME (its index's name as it is, unquoted). */
+#define REPLICA_IDENTITY                                                  \
+    "CASE c.relreplident WHEN 'd' THEN 'default' WHEN 'f' THEN 'full'"    \
+    " WHEN 'n' THEN 'nothing' ELSE 'index:' || coalesce((SELECT"          \
+    " ri.relname::text FROM pg_index i JOIN pg_class ri ON ri.oid ="      \
+    " i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident), '') END"
+
 static const char SQL_TABLES[] =
     "SELECT n.nspname AS k_schema, NULL AS k_table, c.relname AS k_name,"
     " c.relkind::text AS kind, c.relrowsecurity AS rls,"
@@ -187,7 +195,7 @@ static const char SQL_TABLES[] =
     "  WHERE i.inhrelid = c.oid AND c.relispartition) AS partition_of,"
     " pg_get_expr(c.relpartbound, c.oid) AS partition_bound,"
     " " FULL_ACL("c.relacl", "NULL", "c.relowner") " AS acl,"
-    " d.description AS comment"
+    " d.description AS comment, " REPLICA_IDENTITY " AS replica_identity"
     RELS COMMENT_JOIN("pg_class", "c.oid", "0")
     "WHERE" RELS_WHERE("('r', 'p')");
 
@@ -334,6 +342,29 @@ static const char SQL_HAS_BUCKETS[] =
     "SELECT 'storage' = ANY ($1::text[])"
     " AND to_regclass('storage.buckets') IS NOT NULL";
 
+/* Publications are the database's, read whole like roles; a table's
+ * place in one is read with the table's schema. */
+static const char SQL_PUBLICATIONS[] =
+    "SELECT NULL AS k_schema, NULL AS k_table, p.pubname AS k_name,"
+    " p.puballtables::text AS all_tables,"
+    " concat_ws(', ', CASE WHEN p.pubinsert THEN 'insert' END,"
+    "  CASE WHEN p.pubupdate THEN 'update' END,"
+    "  CASE WHEN p.pubdelete THEN 'delete' END,"
+    "  CASE WHEN p.pubtruncate THEN 'truncate' END) AS publish,"
+    " d.description AS comment"
+    " FROM pg_publication p"
+    COMMENT_JOIN("pg_publication", "p.oid", "0");
+
+static const char SQL_PUBLISHED[] =
+    "SELECT n.nspname AS k_schema, c.relname AS k_table, p.pubname AS k_name,"
+    " (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)"
+    "  FROM pg_attribute a WHERE a.attrelid = c.oid"
+    "  AND a.attnum = ANY (r.prattrs::int2[])) AS columns,"
+    " pg_get_expr(r.prqual, r.prrelid) AS \"where\""
+    " FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid"
+    " JOIN pg_class c ON c.oid = r.prrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " MANAGED("n");
+
 typedef struct Query {
     SctlKind kind;
     bool by_schema;         /* takes $1, the managed schemas */
@@ -351,6 +382,8 @@ static const Query queries[] = {
     {SCTL_K_FUNCTION, true, SQL_FUNCTIONS, NULL},
     {SCTL_K_INDEX, true, SQL_INDEXES, NULL},
     {SCTL_K_POLICY, true, SQL_POLICIES, NULL},
+    {SCTL_K_PUBLICATION, false, SQL_PUBLICATIONS, NULL},
+    {SCTL_K_PUBLICATION_TABLE, true, SQL_PUBLISHED, NULL},
     {SCTL_K_ROLE, false, SQL_ROLES, NULL},
     {SCTL_K_SCHEMA, true, SQL_SCHEMAS, NULL},
     {SCTL_K_TABLE, true, SQL_TABLES, NULL},
@@ -381,6 +414,8 @@ static const char *kind_word(SctlKind k)
     case SCTL_K_VIEW: return "view";
     case SCTL_K_FUNCTION: return "function";
     case SCTL_K_BUCKET: return "bucket";
+    case SCTL_K_PUBLICATION: return "publication";
+    case SCTL_K_PUBLICATION_TABLE: return "published";
     }
     return "?";
 }
@@ -392,6 +427,7 @@ static int key_parts(SctlKind k)
     case SCTL_K_ROLE:
     case SCTL_K_SCHEMA:
     case SCTL_K_EXTENSION:
+    case SCTL_K_PUBLICATION:
         return 1;
     case SCTL_K_TYPE:
     case SCTL_K_TABLE:
@@ -404,6 +440,7 @@ static int key_parts(SctlKind k)
     case SCTL_K_INDEX:
     case SCTL_K_POLICY:
     case SCTL_K_TRIGGER:
+    case SCTL_K_PUBLICATION_TABLE:
         return 3;
     }
     return 0;
@@ -411,7 +448,7 @@ static int key_parts(SctlKind k)
 
 static bool kind_of_word(const char *w, size_t len, SctlKind *out)
 {
-    for (int k = SCTL_K_ROLE; k <= SCTL_K_BUCKET; k++) {
+    for (int k = 0; k < SCTL_NKINDS; k++) {
         const char *kw = kind_word((SctlKind)k);
         if (strlen(kw) == len && memcmp(kw, w, len) == 0) {
             *out = (SctlKind)k;

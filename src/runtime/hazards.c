@@ -147,7 +147,11 @@ static void of_shape(const SctlSchema *s, const SctlStep *st, SctlShape sh,
     case SCTL_SHAPE_DISABLE_RLS:
     case SCTL_SHAPE_FORCE_RLS:
     case SCTL_SHAPE_NO_FORCE_RLS:
+    case SCTL_SHAPE_REPLICA_DEFAULT:
         set(h, AE, NULL);
+        break;
+    case SCTL_SHAPE_DROP_PUBLICATION_TABLE:
+        set(h, SUE, NULL);
         break;
     case SCTL_SHAPE_DROP_TABLE:
         set(h, AE, NULL);
@@ -181,6 +185,7 @@ static void of_shape(const SctlSchema *s, const SctlStep *st, SctlShape sh,
         set(h, SUE, "scans the partition");
         h->also = "and ACCESS EXCLUSIVE on the partition";
         break;
+    case SCTL_SHAPE_SET_PUBLISH:
     case SCTL_SHAPE_DROP_FUNCTION:
     case SCTL_SHAPE_DROP_SEQUENCE:
     case SCTL_SHAPE_DROP_TYPE:
@@ -243,7 +248,9 @@ static void of_make(const SctlSchema *s, const SctlObject *o,
     case SCTL_K_COLUMN:
     case SCTL_K_VIEW:
     case SCTL_K_FUNCTION:
+    case SCTL_K_PUBLICATION_TABLE: set(h, SUE, NULL); break;
     case SCTL_K_BUCKET:
+    case SCTL_K_PUBLICATION:
         break;
     }
     (void)s;

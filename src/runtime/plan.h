@@ -127,6 +127,17 @@ void plan_dependents(State *st);
 /* The same for an undeclared column about to be dropped. */
 void plan_dependents_of_extra_column(State *st, const SctlFacet *f);
 
+/* -------------------------------------------------- plan_replication.c */
+
+/* A publication's settings changed in place (what it publishes), or
+ * refused (for all tables, or not). */
+void plan_publication(State *st, int i);
+/* Whether the SWITCH statement k of table i sets a replica identity the
+ * table does not have (it is run again to repair). */
+bool plan_replica_switch(State *st, int k, int i);
+/* A replica identity the schema does not declare set back to default. */
+void plan_replica_default(State *st, int i);
+
 /* -------------------------------------------------------- plan_enums.c */
 
 /* Labels added where the schema puts them (committed first: PostgreSQL

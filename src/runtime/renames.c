@@ -121,6 +121,8 @@ static void rename_step(Finder *f, int i, const SctlFacet *was)
     case SCTL_K_TYPE:
     case SCTL_K_TRIGGER:
     case SCTL_K_BUCKET:
+    case SCTL_K_PUBLICATION:
+    case SCTL_K_PUBLICATION_TABLE:
         break;
     }
 }

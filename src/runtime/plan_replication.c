@@ -1,0 +1,52 @@
+/*
+ * plan_replication.c — repairs of publications and replica identities.
+ *
+ * A publication's tables are objects of their own (added, or dropped and
+ * added again when their columns or filter changed: plan.c); here only
+ * what the publication itself publishes.  A replica identity is set by
+ * its table's canonical statement, run again when the table has another.
+ */
+#include "plan.h"
+
+#include <string.h>
+
+void plan_publication(State *st, int i)
+{
+    if (differs(st, i, "all_tables")) {
+        add(st, -1, NULL, i)->why = sctl_xstrdup(
+            "a publication for all tables cannot become one of listed "
+            "tables, or back, in place");
+        return;
+    }
+    if (differs(st, i, "publish"))
+        SHAPE(st, i, SCTL_SHAPE_SET_PUBLISH, obj(st, i)->name,
+              sctl_field(decl_of(st, i), "publish"));
+}
+
+static bool sets_replica(const char *sql)
+{
+    return strstr(sql, " REPLICA IDENTITY ") != NULL;
+}
+
+bool plan_replica_switch(State *st, int k, int i)
+{
+    return obj(st, i)->kind == SCTL_K_TABLE &&
+           sets_replica(st->s->statements[k].sql) &&
+           differs(st, i, "replica_identity");
+}
+
+/* Declared tables whose replica identity no statement sets. */
+void plan_replica_default(State *st, int i)
+{
+    if (!differs(st, i, "replica_identity") ||
+        !sctl_same(sctl_field(decl_of(st, i), "replica_identity"),
+                   "default"))
+        return;
+    for (int k = 0; k < st->s->nstatements; k++)
+        if (st->s->statements[k].object == i &&
+            st->s->statements[k].role == SCTL_STMT_SWITCH &&
+            sets_replica(st->s->statements[k].sql))
+            return;  /* `replica identity default;`: its statement runs */
+    SHAPE(st, i, SCTL_SHAPE_REPLICA_DEFAULT, obj(st, i)->schema,
+          obj(st, i)->name);
+}
