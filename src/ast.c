@@ -30,6 +30,11 @@ const char *item_kind_name(ItemKind k)
     return item_names[k];
 }
 
+bool ast_is_procedure(const Decl *d)
+{
+    return d->kind == DECL_FUNCTION && tok_is(d->tok, "procedure");
+}
+
 const Constraint *ast_column_constraint(const Column *c, ConKind kind)
 {
     for (int i = 0; i < c->cons.len; i++)

@@ -332,7 +332,9 @@ static void put_object(Buf *b, const Decl *d, bool for_grant)
     case DECL_MATVIEW:
         buf_puts(b, for_grant ? "TABLE " : "MATERIALIZED VIEW ");
         break;
-    case DECL_FUNCTION: buf_puts(b, "FUNCTION "); break;
+    case DECL_FUNCTION:
+        buf_puts(b, ast_is_procedure(d) ? "PROCEDURE " : "FUNCTION ");
+        break;
     case DECL_SCHEMA: buf_puts(b, "SCHEMA "); break;
     case DECL_ENUM:
     case DECL_TYPE: buf_puts(b, "TYPE "); break;
@@ -432,12 +434,16 @@ static void emit_view(Buf *b, const Decl *d)
 
 static void emit_function(Buf *b, Arena *a, const Decl *d)
 {
-    buf_puts(b, "CREATE FUNCTION ");
+    bool procedure = ast_is_procedure(d);
+    buf_puts(b, procedure ? "CREATE PROCEDURE " : "CREATE FUNCTION ");
     put_qname(b, d);
     buf_puts(b, "(");
     put_frag(b, &d->header);
-    buf_puts(b, ") RETURNS ");
-    put_frag(b, &d->returns);
+    buf_puts(b, ")");
+    if (!procedure) {
+        buf_puts(b, " RETURNS ");
+        put_frag(b, &d->returns);
+    }
     buf_puts(b, "\n    LANGUAGE ");
     quote_ident(b, d->language);
     buf_printf(b, "%s\n    AS ", d->attributes);

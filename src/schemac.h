@@ -625,6 +625,8 @@ typedef struct Ignore {
 
 const char *decl_kind_name(DeclKind k);
 const char *item_kind_name(ItemKind k);
+/* A function declared `procedure` (no return type; CALL runs it). */
+bool ast_is_procedure(const Decl *d);
 /* The column's first constraint of a kind, NULL if none. */
 const Constraint *ast_column_constraint(const Column *c, ConKind kind);
 

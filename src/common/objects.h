@@ -75,7 +75,8 @@ typedef enum {
  * commas only), %R a role (PUBLIC, else an identifier) and %s text the
  * compiler checked (a column definition, a default, a type, ...; for
  * DROP_ROUTINE of an undeclared function, its oid::regprocedure as the
- * server printed it under search_path = pg_catalog).
+ * server printed it under search_path = pg_catalog).  Functions' repairs
+ * say ROUTINE: the same statements then serve procedures.
  * The compiler parses every shape it can instantiate for every object
  * (shape_check.c), so a shape that does not parse fails the build.
  */
@@ -102,7 +103,7 @@ typedef enum {
     X(COUNT_NULLS, "SELECT count(*) FROM %Q WHERE %I IS NULL")               \
     X(COUNT_CHANGED_BY_TYPE, "SELECT count(*) FROM %Q WHERE %I IS NOT NULL " \
       "AND %I IS DISTINCT FROM (%I::%s)")                                     \
-    X(DROP_FUNCTION, "DROP FUNCTION %s")                                     \
+    X(DROP_FUNCTION, "DROP ROUTINE %s")                                      \
     X(DROP_TABLE, "DROP TABLE %Q")                                           \
     X(DROP_SEQUENCE, "DROP SEQUENCE %Q")                                     \
     X(DROP_DOMAIN, "DROP DOMAIN %Q")                                         \
@@ -136,10 +137,10 @@ typedef enum {
     X(GRANT_SCHEMA, "GRANT %P ON SCHEMA %I TO %R")                           \
     X(GRANT_SCHEMA_OPTION, "GRANT %P ON SCHEMA %I TO %R WITH GRANT OPTION")  \
     X(REVOKE_SCHEMA, "REVOKE %P ON SCHEMA %I FROM %R")                       \
-    X(GRANT_FUNCTION, "GRANT %P ON FUNCTION %s TO %R")                       \
+    X(GRANT_FUNCTION, "GRANT %P ON ROUTINE %s TO %R")                        \
     X(GRANT_FUNCTION_OPTION,                                                 \
-      "GRANT %P ON FUNCTION %s TO %R WITH GRANT OPTION")                     \
-    X(REVOKE_FUNCTION, "REVOKE %P ON FUNCTION %s FROM %R")                 \
+      "GRANT %P ON ROUTINE %s TO %R WITH GRANT OPTION")                      \
+    X(REVOKE_FUNCTION, "REVOKE %P ON ROUTINE %s FROM %R")                  \
     X(RENAME_TABLE, "ALTER TABLE %Q RENAME TO %I")                           \
     X(RENAME_COLUMN, "ALTER TABLE %Q RENAME COLUMN %I TO %I")                \
     X(RENAME_CONSTRAINT, "ALTER TABLE %Q RENAME CONSTRAINT %I TO %I")        \
@@ -147,7 +148,7 @@ typedef enum {
     X(RENAME_POLICY, "ALTER POLICY %I ON %Q RENAME TO %I")                   \
     X(RENAME_VIEW, "ALTER VIEW %Q RENAME TO %I")                             \
     X(RENAME_MATVIEW, "ALTER MATERIALIZED VIEW %Q RENAME TO %I")             \
-    X(RENAME_FUNCTION, "ALTER FUNCTION %Q%s RENAME TO %I")                   \
+    X(RENAME_FUNCTION, "ALTER ROUTINE %Q%s RENAME TO %I")                    \
     X(RENAME_ENUM_VALUE, "ALTER TYPE %Q RENAME VALUE %L TO %L")            \
     X(RENAME_SEQUENCE, "ALTER SEQUENCE IF EXISTS %Q RENAME TO %I")         \
     X(REPLICA_DEFAULT, "ALTER TABLE %Q REPLICA IDENTITY DEFAULT")            \
