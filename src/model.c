@@ -144,6 +144,9 @@ static int decl_object(Model *m, const Decl *d)
     case DECL_PUBLICATION:
         return object(m, SCTL_K_PUBLICATION, NULL, NULL, d->name.name,
                       d->name.tok);
+    case DECL_SEQUENCE:
+        return object(m, SCTL_K_SEQUENCE, d->schema, NULL, d->name.name,
+                      d->name.tok);
     case DECL_PLATFORM:
     case DECL_TEMPLATE:
     case DECL_TEST:
@@ -332,8 +335,18 @@ static void unit(Model *m, const EmitStmt *es)
         break;
     }
     case UNIT_REPLICA:
+    case UNIT_SEQUENCE_OWNED:
         statement(m, decl_object(m, u->decl), SCTL_STMT_SWITCH, es);
         break;
+    case UNIT_SEQUENCE: {
+        int o = decl_object(m, u->decl);
+        Buf b = {0};
+        emit_sql_sequence_options(&b, u->decl->seq);
+        obj(m, o)->type = arena_strndup(m->a, b.data, b.len);
+        buf_free(&b);
+        statement(m, o, SCTL_STMT_MAKE, es);
+        break;
+    }
     case UNIT_ROLE_MEMBERSHIP:
         statement(m, decl_object(m, u->decl), SCTL_STMT_GRANT, es);
         break;

@@ -50,7 +50,8 @@ static int kind_rank(DeclKind k)
     case DECL_EXTENSION: return 2;
     case DECL_ENUM:
     case DECL_DOMAIN:
-    case DECL_TYPE: return 3;
+    case DECL_TYPE:
+    case DECL_SEQUENCE: return 3;
     case DECL_TABLE: return 4;
     case DECL_FUNCTION: return 5;
     case DECL_VIEW: return 6;
@@ -210,6 +211,7 @@ static UnitKind main_kind(DeclKind k)
     case DECL_MATVIEW: return UNIT_VIEW;
     case DECL_BUCKET: return UNIT_BUCKET;
     case DECL_PUBLICATION: return UNIT_PUBLICATION;
+    case DECL_SEQUENCE: return UNIT_SEQUENCE;
     case DECL_PLATFORM:
     case DECL_TEMPLATE:
     case DECL_TEST: return UNIT_TABLE;
@@ -254,6 +256,11 @@ static void link_decl(Builder *b, Decl *d)
     need_decls(b, d->unit, &d->deps);
     for (int i = 0; i < d->items.len; i++)
         table_item_units(b, d, d->items.items[i]);
+    if (d->kind == DECL_SEQUENCE && d->seq->owner) {
+        Unit *u = new_unit(b, UNIT_SEQUENCE_OWNED, d, d->seq->owned_tok);
+        need(b, u, d->unit);
+        need(b, u, d->seq->owner->unit);
+    }
 }
 
 /* ------------------------------------------------------------- sorting */

@@ -9,7 +9,8 @@
 static const char *const decl_words[] = {
     "platform", "extension", "role", "schema", "enum", "domain", "type",
     "table", "view", "materialized", "function", "template", "audit",
-    "bucket", "test", "ignore", "publication", "procedure", NULL,
+    "bucket", "test", "ignore", "publication", "procedure", "sequence",
+    NULL,
 };
 
 static Decl *new_decl(Parser *p, DeclKind kind, const Token *tok)
@@ -314,7 +315,7 @@ static DeclKind decl_kind_of(const Token *t, bool *ok)
         {"view", DECL_VIEW}, {"materialized", DECL_MATVIEW},
         {"function", DECL_FUNCTION}, {"template", DECL_TEMPLATE},
         {"test", DECL_TEST}, {"publication", DECL_PUBLICATION},
-        {"procedure", DECL_FUNCTION},
+        {"procedure", DECL_FUNCTION}, {"sequence", DECL_SEQUENCE},
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (tok_is(t, kinds[i].word)) {
@@ -345,6 +346,9 @@ static bool parse_decl_body(Parser *p, Decl *d)
     case DECL_PUBLICATION:
         return parse_publication_head(p, d) &&
                parse_end(p, d, parse_publication_item);
+    case DECL_SEQUENCE:
+        return parse_sequence_head(p, d) &&
+               parse_end(p, d, parse_sequence_item);
     }
     return false;
 }

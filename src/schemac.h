@@ -252,7 +252,8 @@ typedef enum {
     DECL_TEMPLATE,
     DECL_BUCKET,          /* Supabase storage bucket */
     DECL_TEST,            /* access test: steps, no database object */
-    DECL_PUBLICATION      /* logical replication (parse_publication.c) */
+    DECL_PUBLICATION,     /* logical replication (parse_publication.c) */
+    DECL_SEQUENCE         /* parse_sequence.c */
 } DeclKind;
 
 typedef enum {
@@ -457,6 +458,21 @@ typedef struct PubTable {
     struct Decl *table;        /* sema: the table */
 } PubTable;
 
+/* A sequence's options as written (parse_sequence.c); sema fills in what
+ * PostgreSQL would take for the rest. */
+typedef struct Sequence {
+    Ident type;                /* as TYPE, name NULL if absent */
+    const Token *increment, *minvalue, *maxvalue, *start, *cache;
+    bool no_minvalue, no_maxvalue, cycle;
+    Vec owned_by;              /* Ident*: [schema.]table.column, or empty */
+    const Token *owned_tok;
+    /* sema */
+    const char *type_name;     /* smallint, integer or bigint */
+    long long inc, min, max, first, cache_n;
+    struct Decl *owner;        /* the table of owned by */
+    const char *owner_column;
+} Sequence;
+
 typedef struct SetParam {
     const Token *tok;
     Ident name;
@@ -590,6 +606,7 @@ typedef struct Decl {
     Frag template_body;        /* template: text between its braces */
     Vec steps;                 /* test: TestStep* in written order */
     bool all_tables;           /* publication NAME for all tables */
+    Sequence *seq;             /* sequence: its options */
 
     /* filled in by sema */
     const char *schema;        /* resolved schema ("public" if unqualified) */
@@ -713,6 +730,9 @@ bool parse_ignore(Parser *p, Program *prog, const Token *kw);
 bool parse_publication_head(Parser *p, Decl *d);
 bool parse_publication_item(Parser *p, Vec *items);
 bool parse_replica(Parser *p, Vec *items);
+/* parse_sequence.c: a sequence after its keyword, up to its body. */
+bool parse_sequence_head(Parser *p, Decl *d);
+bool parse_sequence_item(Parser *p, Vec *items);
 
 /* ----------------------------------------------------------------- json.c */
 
@@ -959,6 +979,9 @@ void sema_replica(Sema *s, Decl *table, Item *it);
 /* Whether the publication is the platform's (supabase_realtime): never
  * created nor dropped, only given tables. */
 bool sema_platform_publication(const Program *p, const Decl *pub);
+/* sema_sequence.c: options in range, the rest as PostgreSQL takes them,
+ * `owned by` a declared column of a table in the same schema. */
+void sema_sequence(Sema *s, Decl *seq);
 void sema_table_names(Sema *s, Decl *table);
 void sema_take_given_names(Sema *s);
 void sema_view(Sema *s, Decl *view);
@@ -1048,7 +1071,9 @@ typedef enum {
     UNIT_BUCKET,
     UNIT_REPLICA,        /* ALTER TABLE ... REPLICA IDENTITY */
     UNIT_PUBLICATION,    /* CREATE PUBLICATION */
-    UNIT_PUB_TABLE       /* ALTER PUBLICATION ... ADD TABLE */
+    UNIT_PUB_TABLE,      /* ALTER PUBLICATION ... ADD TABLE */
+    UNIT_SEQUENCE,       /* CREATE SEQUENCE */
+    UNIT_SEQUENCE_OWNED  /* ALTER SEQUENCE ... OWNED BY, after the table */
 } UnitKind;
 
 /* One statement of the output and what must come before it. */
@@ -1101,6 +1126,11 @@ void emit_sql_bucket_condition(Buf *b, const Decl *bucket, const Frag *f);
 void emit_sql_publication(Buf *b, const Unit *u);
 void emit_sql_pub_table(Buf *b, const Unit *u);
 void emit_sql_replica(Buf *b, const Unit *u);
+/* emit_sequence.c: CREATE SEQUENCE with the options written; ALTER
+ * SEQUENCE ... OWNED BY; and every option spelt out (the repair). */
+void emit_sql_sequence(Buf *b, const Unit *u);
+void emit_sql_sequence_owned(Buf *b, const Unit *u);
+void emit_sql_sequence_options(Buf *b, const Sequence *q);
 void emit_sql_unit(Buf *out, Arena *a, const Unit *u);
 /* A column definition as in CREATE TABLE (name, type, properties). */
 void emit_sql_column(Buf *out, const Column *c);

@@ -226,7 +226,8 @@ void sema_register_decl(Sema *s, Decl *d)
     case DECL_TYPE:
     case DECL_TABLE:
     case DECL_VIEW:
-    case DECL_MATVIEW: register_relation(s, d); break;
+    case DECL_MATVIEW:
+    case DECL_SEQUENCE: register_relation(s, d); break;
     }
 }
 
@@ -275,6 +276,8 @@ static void check_decls(Sema *s)
             sema_function(s, d);
         else if (d->kind == DECL_PUBLICATION)
             sema_publication(s, d);
+        else if (d->kind == DECL_SEQUENCE)
+            sema_sequence(s, d);
         else if (d->kind != DECL_TABLE && d->kind != DECL_TEMPLATE &&
                  d->kind != DECL_PLATFORM && d->kind != DECL_TEST)
             sema_decl(s, d);

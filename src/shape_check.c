@@ -67,6 +67,7 @@ static void grants(Check *c, int i, const SctlObject *o)
     if (!o->grants_declared || !sctl_acl_shapes(o->kind, shapes))
         return;
     const char *priv = o->kind == SCTL_K_FUNCTION ? "EXECUTE"
+                     : o->kind == SCTL_K_SEQUENCE ? "USAGE, SELECT"
                      : o->kind == SCTL_K_SCHEMA ? "USAGE, CREATE"
                      : "SELECT, INSERT";
     const char *args[6];
@@ -187,6 +188,7 @@ static void renamed(Check *c, int i, const SctlObject *o, const char *make)
     case SCTL_K_BUCKET:
     case SCTL_K_PUBLICATION:
     case SCTL_K_PUBLICATION_TABLE:
+    case SCTL_K_SEQUENCE:
         break;
     }
 }
@@ -264,6 +266,11 @@ static void object(Check *c, int i)
     case SCTL_K_PUBLICATION_TABLE:
         SHAPE(c, i, SCTL_SHAPE_DROP_PUBLICATION_TABLE, o->name, o->schema,
               o->table);
+        break;
+    case SCTL_K_SEQUENCE:
+        if (o->type)
+            SHAPE(c, i, SCTL_SHAPE_ALTER_SEQUENCE, o->schema, o->name,
+                  o->type);
         break;
     }
     if (o->renamed_from)

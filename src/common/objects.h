@@ -31,7 +31,8 @@
     X(FUNCTION, "function", 2)     \
     X(BUCKET, "bucket", 2)         \
     X(PUBLICATION, "publication", 1) \
-    X(PUBLICATION_TABLE, "published", 3)
+    X(PUBLICATION_TABLE, "published", 3) \
+    X(SEQUENCE, "sequence", 2)
 
 typedef enum {
 #define SCTL_KIND_ENUM(name, word, parts) SCTL_K_##name,
@@ -153,7 +154,12 @@ typedef enum {
     X(RENAME_SEQUENCE, "ALTER SEQUENCE IF EXISTS %Q RENAME TO %I")         \
     X(REPLICA_DEFAULT, "ALTER TABLE %Q REPLICA IDENTITY DEFAULT")            \
     X(SET_PUBLISH, "ALTER PUBLICATION %I SET (publish = %L)")                \
-    X(DROP_PUBLICATION_TABLE, "ALTER PUBLICATION %I DROP TABLE %Q")
+    X(DROP_PUBLICATION_TABLE, "ALTER PUBLICATION %I DROP TABLE %Q")        \
+    X(ALTER_SEQUENCE, "ALTER SEQUENCE %Q %s")                                \
+    X(GRANT_SEQUENCE, "GRANT %P ON SEQUENCE %Q TO %R")                       \
+    X(GRANT_SEQUENCE_OPTION,                                                 \
+      "GRANT %P ON SEQUENCE %Q TO %R WITH GRANT OPTION")                     \
+    X(REVOKE_SEQUENCE, "REVOKE %P ON SEQUENCE %Q FROM %R")
 
 typedef enum {
 #define SCTL_SHAPE_ENUM(name, text) SCTL_SHAPE_##name,
@@ -195,7 +201,8 @@ typedef struct SctlObject {
                                constraint: as in CREATE TABLE; partition:
                                its bound */
     const char *default_expr;  /* column: DEFAULT's expression, or NULL */
-    const char *type;       /* column: its type [COLLATE c] */
+    const char *type;       /* column: its type [COLLATE c]; sequence:
+                               every option, for ALTER SEQUENCE */
     bool grants_declared;   /* its privileges are managed (any grant) */
     bool comment_declared;  /* its comment is managed */
     bool inline_in_parent;  /* made by its table's CREATE TABLE */

@@ -65,6 +65,7 @@ static bool extra_counts(const SctlFacet *f)
     case SCTL_K_FUNCTION:
     case SCTL_K_BUCKET:
     case SCTL_K_PUBLICATION:
+    case SCTL_K_SEQUENCE:
         return false;
     }
     return false;

@@ -365,6 +365,31 @@ static const char SQL_PUBLISHED[] =
     " JOIN pg_class c ON c.oid = r.prrelid"
     " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " MANAGED("n");
 
+/* Sequences of the managed schemas but identity columns' (their
+ * columns say all there is); a serial's, owned by its column, is read
+ * like any other.  owned_by: the column's table and name, quoted. */
+static const char SQL_SEQUENCES[] =
+    "SELECT n.nspname AS k_schema, NULL AS k_table, c.relname AS k_name,"
+    " format_type(s.seqtypid, NULL) AS type,"
+    " s.seqincrement::text AS increment, s.seqmin::text AS minvalue,"
+    " s.seqmax::text AS maxvalue, s.seqstart::text AS start,"
+    " s.seqcache::text AS cache, s.seqcycle::text AS cycle,"
+    " (SELECT quote_ident(tn.nspname) || '.' || quote_ident(t.relname)"
+    "  || '.' || quote_ident(a.attname) FROM pg_depend o"
+    "  JOIN pg_class t ON t.oid = o.refobjid"
+    "  JOIN pg_namespace tn ON tn.oid = t.relnamespace"
+    "  JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = o.refobjsubid"
+    "  WHERE o.classid = 'pg_class'::regclass AND o.objid = c.oid"
+    "  AND o.refclassid = 'pg_class'::regclass AND o.deptype = 'a')"
+    "  AS owned_by,"
+    " " FULL_ACL("c.relacl", "NULL", "c.relowner") " AS acl,"
+    " d.description AS comment"
+    RELS "JOIN pg_sequence s ON s.seqrelid = c.oid"
+    COMMENT_JOIN("pg_class", "c.oid", "0")
+    "WHERE" RELS_WHERE("('S')")
+    " AND NOT EXISTS (SELECT FROM pg_depend i WHERE i.classid ="
+    " 'pg_class'::regclass AND i.objid = c.oid AND i.deptype = 'i')";
+
 typedef struct Query {
     SctlKind kind;
     bool by_schema;         /* takes $1, the managed schemas */
@@ -386,6 +411,7 @@ static const Query queries[] = {
     {SCTL_K_PUBLICATION_TABLE, true, SQL_PUBLISHED, NULL},
     {SCTL_K_ROLE, false, SQL_ROLES, NULL},
     {SCTL_K_SCHEMA, true, SQL_SCHEMAS, NULL},
+    {SCTL_K_SEQUENCE, true, SQL_SEQUENCES, NULL},
     {SCTL_K_TABLE, true, SQL_TABLES, NULL},
     {SCTL_K_TRIGGER, true, SQL_TRIGGERS, NULL},
     {SCTL_K_TYPE, true, SQL_TYPES, NULL},
@@ -416,6 +442,7 @@ static const char *kind_word(SctlKind k)
     case SCTL_K_BUCKET: return "bucket";
     case SCTL_K_PUBLICATION: return "publication";
     case SCTL_K_PUBLICATION_TABLE: return "published";
+    case SCTL_K_SEQUENCE: return "sequence";
     }
     return "?";
 }
@@ -434,6 +461,7 @@ static int key_parts(SctlKind k)
     case SCTL_K_VIEW:
     case SCTL_K_FUNCTION:
     case SCTL_K_BUCKET:
+    case SCTL_K_SEQUENCE:
         return 2;
     case SCTL_K_COLUMN:
     case SCTL_K_CONSTRAINT:

@@ -48,7 +48,7 @@ static const char SQL_FINGERPRINT[] =
     SUMS("pg_opclass") "," SUMS("pg_operator") "," SUMS("pg_language") ","
     SUMS("pg_am") "," SUMS("pg_partitioned_table") ","
     SUMS("pg_auth_members") "," SUMS("pg_publication") ","
-    SUMS("pg_publication_rel") ","
+    SUMS("pg_publication_rel") "," SUMS("pg_sequence") ","
     " (SELECT pg_catalog.md5(pg_catalog.string_agg(oid::text || ':' ||"
     "  rolname || ':' || rolcanlogin::text, ',' ORDER BY oid))"
     "  FROM pg_catalog.pg_roles),"

@@ -186,6 +186,10 @@ static void of_shape(const SctlSchema *s, const SctlStep *st, SctlShape sh,
         h->also = "and ACCESS EXCLUSIVE on the partition";
         break;
     case SCTL_SHAPE_SET_PUBLISH:
+    case SCTL_SHAPE_ALTER_SEQUENCE:
+    case SCTL_SHAPE_GRANT_SEQUENCE:
+    case SCTL_SHAPE_GRANT_SEQUENCE_OPTION:
+    case SCTL_SHAPE_REVOKE_SEQUENCE:
     case SCTL_SHAPE_DROP_FUNCTION:
     case SCTL_SHAPE_DROP_SEQUENCE:
     case SCTL_SHAPE_DROP_TYPE:
@@ -251,6 +255,7 @@ static void of_make(const SctlSchema *s, const SctlObject *o,
     case SCTL_K_PUBLICATION_TABLE: set(h, SUE, NULL); break;
     case SCTL_K_BUCKET:
     case SCTL_K_PUBLICATION:
+    case SCTL_K_SEQUENCE:
         break;
     }
     (void)s;

@@ -98,6 +98,7 @@ static bool drop_for_remake(State *st, int i)
         SHAPE(st, i, SCTL_SHAPE_DROP_PUBLICATION_TABLE, n, s, t);
         return true;
     case SCTL_K_PUBLICATION:    /* changed in place (plan_publication) */
+    case SCTL_K_SEQUENCE:       /* changed in place */
     case SCTL_K_VIEW:       /* made way for with their dependents */
     case SCTL_K_ROLE:
     case SCTL_K_SCHEMA:
@@ -388,6 +389,7 @@ static void change(State *st, int k, int i)
             add(st, k, NULL, i);
         break;
     case SCTL_K_PUBLICATION: plan_publication(st, i); break;
+    case SCTL_K_SEQUENCE: plan_sequence(st, i); break;
     case SCTL_K_PUBLICATION_TABLE:
     case SCTL_K_ROLE:
     case SCTL_K_SCHEMA:
@@ -448,7 +450,7 @@ static void statement_step(State *st, int k)
             add(st, k, NULL, i);
         break;
     case SCTL_STMT_SWITCH:
-        if (st->missing[i] || plan_replica_switch(st, k, i))
+        if (st->missing[i] || plan_switch_again(st, k, i))
             add(st, k, NULL, i);
         break;
     }

@@ -132,9 +132,12 @@ void plan_dependents_of_extra_column(State *st, const SctlFacet *f);
 /* A publication's settings changed in place (what it publishes), or
  * refused (for all tables, or not). */
 void plan_publication(State *st, int i);
-/* Whether the SWITCH statement k of table i sets a replica identity the
- * table does not have (it is run again to repair). */
-bool plan_replica_switch(State *st, int k, int i);
+/* Whether the SWITCH statement k of object i is to run again: it sets a
+ * replica identity the table does not have, or the owner a sequence
+ * does not have. */
+bool plan_switch_again(State *st, int k, int i);
+/* A sequence's options, where they differ, all set again. */
+void plan_sequence(State *st, int i);
 /* A replica identity the schema does not declare set back to default. */
 void plan_replica_default(State *st, int i);
 

@@ -130,6 +130,7 @@ static void drop_key(State *st, int i, SctlKind kind, const char *key)
     case SCTL_K_BUCKET:
     case SCTL_K_PUBLICATION:
     case SCTL_K_PUBLICATION_TABLE:
+    case SCTL_K_SEQUENCE:
         break;
     }
     for (int k = 0; k < n; k++)

@@ -4,7 +4,9 @@
  * A publication's tables are objects of their own (added, or dropped and
  * added again when their columns or filter changed: plan.c); here only
  * what the publication itself publishes.  A replica identity is set by
- * its table's canonical statement, run again when the table has another.
+ * its table's canonical statement, run again when the table has another;
+ * so is a sequence's owner.  A sequence's other options are all set
+ * again, as sema spelt them out.
  */
 #include "plan.h"
 
@@ -28,11 +30,27 @@ static bool sets_replica(const char *sql)
     return strstr(sql, " REPLICA IDENTITY ") != NULL;
 }
 
-bool plan_replica_switch(State *st, int k, int i)
+bool plan_switch_again(State *st, int k, int i)
 {
+    if (obj(st, i)->kind == SCTL_K_SEQUENCE)
+        return differs(st, i, "owned_by");
     return obj(st, i)->kind == SCTL_K_TABLE &&
            sets_replica(st->s->statements[k].sql) &&
            differs(st, i, "replica_identity");
+}
+
+/* Every option but its owner (its own statement), grants and comment. */
+void plan_sequence(State *st, int i)
+{
+    static const char *const options[] = {"type", "increment", "minvalue",
+        "maxvalue", "start", "cache", "cycle", NULL};
+    const SctlObject *o = obj(st, i);
+    for (int k = 0; options[k]; k++)
+        if (differs(st, i, options[k]) && o->type) {
+            SHAPE(st, i, SCTL_SHAPE_ALTER_SEQUENCE, o->schema, o->name,
+                  o->type);
+            return;
+        }
 }
 
 /* Declared tables whose replica identity no statement sets. */

@@ -123,6 +123,7 @@ static void rename_step(Finder *f, int i, const SctlFacet *was)
     case SCTL_K_BUCKET:
     case SCTL_K_PUBLICATION:
     case SCTL_K_PUBLICATION_TABLE:
+    case SCTL_K_SEQUENCE:
         break;
     }
 }
