@@ -307,6 +307,7 @@ e2e: all
 	tests/e2e/faults.sh
 	tests/e2e/online.sh
 	tests/e2e/fastpath.sh
+	tests/e2e/objects.sh
 
 bench: all
 	tests/bench/run.sh
