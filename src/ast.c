@@ -7,7 +7,7 @@
 static const char *const decl_names[] = {
     "platform", "extension", "role", "schema", "enum", "domain", "type",
     "table", "view", "materialized view", "function", "template", "bucket",
-    "test", "publication", "sequence",
+    "test", "publication", "sequence", "rows",
 };
 
 /* ORDER: follows ItemKind. */

@@ -343,6 +343,7 @@ static void put_object(Buf *b, const Decl *d, bool for_grant)
     case DECL_ROLE: buf_puts(b, "ROLE "); break;
     case DECL_PUBLICATION: buf_puts(b, "PUBLICATION "); break;
     case DECL_SEQUENCE: buf_puts(b, "SEQUENCE "); break;
+    case DECL_ROWS: break;
     case DECL_PLATFORM:
     case DECL_TEMPLATE:
     case DECL_BUCKET:
@@ -549,6 +550,8 @@ void emit_sql_unit(Buf *b, Arena *a, const Unit *u)
     case UNIT_PUB_TABLE: emit_sql_pub_table(b, u); break;
     case UNIT_SEQUENCE: emit_sql_sequence(b, u); break;
     case UNIT_SEQUENCE_OWNED: emit_sql_sequence_owned(b, u); break;
+    case UNIT_ROWS: emit_sql_rows(b, u); break;
+    case UNIT_ROWS_EXACT: emit_sql_rows_exact(b, u); break;
     }
 }
 

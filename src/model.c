@@ -147,6 +147,9 @@ static int decl_object(Model *m, const Decl *d)
     case DECL_SEQUENCE:
         return object(m, SCTL_K_SEQUENCE, d->schema, NULL, d->name.name,
                       d->name.tok);
+    case DECL_ROWS:
+        return object(m, SCTL_K_ROWS, d->rowset->table->schema, NULL,
+                      d->rowset->table->name.name, d->name.tok);
     case DECL_PLATFORM:
     case DECL_TEMPLATE:
     case DECL_TEST:
@@ -334,7 +337,18 @@ static void unit(Model *m, const EmitStmt *es)
         statement(m, o, SCTL_STMT_MAKE, es);
         break;
     }
+    case UNIT_ROWS: {
+        int o = decl_object(m, u->decl);
+        Buf b = {0};
+        emit_sql_rows_read(&b, u->decl);
+        obj(m, o)->definition = arena_strndup(m->a, b.data, b.len);
+        obj(m, o)->parent = decl_object(m, u->decl->rowset->table);
+        buf_free(&b);
+        statement(m, o, SCTL_STMT_MAKE, es);
+        break;
+    }
     case UNIT_REPLICA:
+    case UNIT_ROWS_EXACT:
     case UNIT_SEQUENCE_OWNED:
         statement(m, decl_object(m, u->decl), SCTL_STMT_SWITCH, es);
         break;
@@ -396,7 +410,7 @@ static void schemas(Model *m, const Program *p, SctlSchema *s)
         if (d->external || d->kind == DECL_PLATFORM ||
             d->kind == DECL_TEMPLATE || d->kind == DECL_TEST ||
             d->kind == DECL_ROLE || d->kind == DECL_EXTENSION ||
-            d->kind == DECL_PUBLICATION ||
+            d->kind == DECL_PUBLICATION || d->kind == DECL_ROWS ||
             map_get(seen, d->schema))
             continue;
         map_put(seen, d->schema, (void *)d);

@@ -58,11 +58,12 @@ static int kind_rank(DeclKind k)
     case DECL_MATVIEW: return 7;
     case DECL_BUCKET: return 8;
     case DECL_PUBLICATION: return 9;
+    case DECL_ROWS: return 10;
     case DECL_PLATFORM:
     case DECL_TEMPLATE:
-    case DECL_TEST: return 10;
+    case DECL_TEST: return 11;
     }
-    return 10;
+    return 11;
 }
 
 static int compare_decls(const void *pa, const void *pb)
@@ -212,6 +213,7 @@ static UnitKind main_kind(DeclKind k)
     case DECL_BUCKET: return UNIT_BUCKET;
     case DECL_PUBLICATION: return UNIT_PUBLICATION;
     case DECL_SEQUENCE: return UNIT_SEQUENCE;
+    case DECL_ROWS: return UNIT_ROWS;
     case DECL_PLATFORM:
     case DECL_TEMPLATE:
     case DECL_TEST: return UNIT_TABLE;
@@ -249,13 +251,18 @@ static void link_decl(Builder *b, Decl *d)
     if (d->unit)
         d->unit->seq = b->seq++;
     if (d->kind != DECL_SCHEMA && d->kind != DECL_ROLE &&
-        d->kind != DECL_EXTENSION && d->kind != DECL_PUBLICATION)
+        d->kind != DECL_EXTENSION && d->kind != DECL_PUBLICATION &&
+        d->kind != DECL_ROWS)
         need(b, d->unit, schema_unit(b, d->schema, d->name.tok));
     if (d->kind == DECL_EXTENSION && d->ext_schema.name)
         need(b, d->unit, schema_unit(b, d->ext_schema.name, d->ext_schema.tok));
     need_decls(b, d->unit, &d->deps);
     for (int i = 0; i < d->items.len; i++)
         table_item_units(b, d, d->items.items[i]);
+    if (d->kind == DECL_ROWS && d->rowset->exact && d->rowset->tuples.len) {
+        Unit *u = new_unit(b, UNIT_ROWS_EXACT, d, d->tok);
+        need(b, u, d->unit);
+    }
     if (d->kind == DECL_SEQUENCE && d->seq->owner) {
         Unit *u = new_unit(b, UNIT_SEQUENCE_OWNED, d, d->seq->owned_tok);
         need(b, u, d->unit);

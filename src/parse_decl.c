@@ -10,7 +10,7 @@ static const char *const decl_words[] = {
     "platform", "extension", "role", "schema", "enum", "domain", "type",
     "table", "view", "materialized", "function", "template", "audit",
     "bucket", "test", "ignore", "publication", "procedure", "sequence",
-    NULL,
+    "rows", NULL,
 };
 
 static Decl *new_decl(Parser *p, DeclKind kind, const Token *tok)
@@ -316,6 +316,7 @@ static DeclKind decl_kind_of(const Token *t, bool *ok)
         {"function", DECL_FUNCTION}, {"template", DECL_TEMPLATE},
         {"test", DECL_TEST}, {"publication", DECL_PUBLICATION},
         {"procedure", DECL_FUNCTION}, {"sequence", DECL_SEQUENCE},
+        {"rows", DECL_ROWS},
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (tok_is(t, kinds[i].word)) {
@@ -349,6 +350,7 @@ static bool parse_decl_body(Parser *p, Decl *d)
     case DECL_SEQUENCE:
         return parse_sequence_head(p, d) &&
                parse_end(p, d, parse_sequence_item);
+    case DECL_ROWS: return parse_rows_decl(p, d);
     }
     return false;
 }

@@ -253,7 +253,8 @@ typedef enum {
     DECL_BUCKET,          /* Supabase storage bucket */
     DECL_TEST,            /* access test: steps, no database object */
     DECL_PUBLICATION,     /* logical replication (parse_publication.c) */
-    DECL_SEQUENCE         /* parse_sequence.c */
+    DECL_SEQUENCE,        /* parse_sequence.c */
+    DECL_ROWS             /* rows of data in a table (parse_rows.c) */
 } DeclKind;
 
 typedef enum {
@@ -473,6 +474,18 @@ typedef struct Sequence {
     const char *owner_column;
 } Sequence;
 
+/* rows T (cols) [exact] { (v, ...); ... } */
+typedef struct RowSet {
+    Vec cols;                  /* Ident* */
+    Vec tuples;                /* Vec* of Frag*: one value per column */
+    Vec tuple_toks;            /* const Token*: each tuple's '(' */
+    bool exact;                /* rows not listed are deleted */
+    struct Decl *table;        /* sema */
+    Vec columns;               /* sema: Column*, as cols */
+    Vec key;                   /* sema: int*, indexes in cols of the key */
+    bool overriding;           /* sema: an identity always column is set */
+} RowSet;
+
 typedef struct SetParam {
     const Token *tok;
     Ident name;
@@ -607,6 +620,7 @@ typedef struct Decl {
     Vec steps;                 /* test: TestStep* in written order */
     bool all_tables;           /* publication NAME for all tables */
     Sequence *seq;             /* sequence: its options */
+    RowSet *rowset;            /* rows: the table's rows */
 
     /* filled in by sema */
     const char *schema;        /* resolved schema ("public" if unqualified) */
@@ -733,6 +747,8 @@ bool parse_replica(Parser *p, Vec *items);
 /* parse_sequence.c: a sequence after its keyword, up to its body. */
 bool parse_sequence_head(Parser *p, Decl *d);
 bool parse_sequence_item(Parser *p, Vec *items);
+/* parse_rows.c: rows T (cols) [exact] { (v, ...); ... } after "rows". */
+bool parse_rows_decl(Parser *p, Decl *d);
 
 /* ----------------------------------------------------------------- json.c */
 
@@ -982,6 +998,9 @@ bool sema_platform_publication(const Program *p, const Decl *pub);
 /* sema_sequence.c: options in range, the rest as PostgreSQL takes them,
  * `owned by` a declared column of a table in the same schema. */
 void sema_sequence(Sema *s, Decl *seq);
+/* sema_rows.c: the table, its key among the columns, every value a
+ * constant its column's type reads, required columns given, no key twice. */
+void sema_rows(Sema *s, Decl *rows);
 void sema_table_names(Sema *s, Decl *table);
 void sema_take_given_names(Sema *s);
 void sema_view(Sema *s, Decl *view);
@@ -1026,6 +1045,10 @@ const char *sema_hint_template(Sema *s, const char *name);
  * and the columns of views and SQL functions, from the declarations
  * alone (after every table is checked and named). */
 void sema_values(Sema *s);
+/* A row's value v (its parse node; f parsed after prefix bytes) that
+ * column c's type cannot read is an error, as a default's would be. */
+void sema_check_value(Sema *s, const Decl *t, const Column *c, const Frag *f,
+                      size_t prefix, const Json *v);
 /* sema_view_columns.c: the columns a view's query, or an SQL function's
  * SELECTs, name exist in the declared tables they read. */
 void sema_view_columns(Sema *s, const Decl *view);
@@ -1073,7 +1096,9 @@ typedef enum {
     UNIT_PUBLICATION,    /* CREATE PUBLICATION */
     UNIT_PUB_TABLE,      /* ALTER PUBLICATION ... ADD TABLE */
     UNIT_SEQUENCE,       /* CREATE SEQUENCE */
-    UNIT_SEQUENCE_OWNED  /* ALTER SEQUENCE ... OWNED BY, after the table */
+    UNIT_SEQUENCE_OWNED, /* ALTER SEQUENCE ... OWNED BY, after the table */
+    UNIT_ROWS,           /* INSERT ... ON CONFLICT ... DO UPDATE */
+    UNIT_ROWS_EXACT      /* DELETE of the rows not declared */
 } UnitKind;
 
 /* One statement of the output and what must come before it. */
@@ -1131,6 +1156,11 @@ void emit_sql_replica(Buf *b, const Unit *u);
 void emit_sql_sequence(Buf *b, const Unit *u);
 void emit_sql_sequence_owned(Buf *b, const Unit *u);
 void emit_sql_sequence_options(Buf *b, const Sequence *q);
+/* emit_rows.c: the upsert, the delete of `exact`, and the query the
+ * executable reads the declared rows back with (a facet). */
+void emit_sql_rows(Buf *b, const Unit *u);
+void emit_sql_rows_exact(Buf *b, const Unit *u);
+void emit_sql_rows_read(Buf *b, const Decl *rows);
 void emit_sql_unit(Buf *out, Arena *a, const Unit *u);
 /* A column definition as in CREATE TABLE (name, type, properties). */
 void emit_sql_column(Buf *out, const Column *c);

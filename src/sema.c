@@ -204,7 +204,8 @@ void sema_register_decl(Sema *s, Decl *d)
     switch (d->kind) {
     case DECL_PLATFORM:
     case DECL_TEST:
-    case DECL_PUBLICATION: break;  /* sema_publication.c */
+    case DECL_PUBLICATION:
+    case DECL_ROWS: break;  /* sema_publication.c, sema_rows.c */
     case DECL_EXTENSION:
         register_named(s, s->extensions, d, "extension");
         vec_push(s->arena, &s->extension_list, d);
@@ -278,6 +279,8 @@ static void check_decls(Sema *s)
             sema_publication(s, d);
         else if (d->kind == DECL_SEQUENCE)
             sema_sequence(s, d);
+        else if (d->kind == DECL_ROWS)
+            sema_rows(s, d);
         else if (d->kind != DECL_TABLE && d->kind != DECL_TEMPLATE &&
                  d->kind != DECL_PLATFORM && d->kind != DECL_TEST)
             sema_decl(s, d);

@@ -189,6 +189,7 @@ static void renamed(Check *c, int i, const SctlObject *o, const char *make)
     case SCTL_K_PUBLICATION:
     case SCTL_K_PUBLICATION_TABLE:
     case SCTL_K_SEQUENCE:
+    case SCTL_K_ROWS:
         break;
     }
 }
@@ -266,6 +267,10 @@ static void object(Check *c, int i)
     case SCTL_K_PUBLICATION_TABLE:
         SHAPE(c, i, SCTL_SHAPE_DROP_PUBLICATION_TABLE, o->name, o->schema,
               o->table);
+        break;
+    case SCTL_K_ROWS:
+        if (o->definition)
+            parse(c, o->definition, c->at->objects[i], "the rows' reading");
         break;
     case SCTL_K_SEQUENCE:
         if (o->type)

@@ -32,7 +32,8 @@
     X(BUCKET, "bucket", 2)         \
     X(PUBLICATION, "publication", 1) \
     X(PUBLICATION_TABLE, "published", 3) \
-    X(SEQUENCE, "sequence", 2)
+    X(SEQUENCE, "sequence", 2)         \
+    X(ROWS, "rows", 2)
 
 typedef enum {
 #define SCTL_KIND_ENUM(name, word, parts) SCTL_K_##name,
@@ -199,7 +200,8 @@ typedef struct SctlObject {
     /* Text the compiler checked, for the repairs' %s holes: */
     const char *definition; /* column: as in CREATE TABLE; table
                                constraint: as in CREATE TABLE; partition:
-                               its bound */
+                               its bound; rows: the query reading them
+                               (facets.c) */
     const char *default_expr;  /* column: DEFAULT's expression, or NULL */
     const char *type;       /* column: its type [COLLATE c]; sequence:
                                every option, for ALTER SEQUENCE */

@@ -66,6 +66,7 @@ static bool extra_counts(const SctlFacet *f)
     case SCTL_K_BUCKET:
     case SCTL_K_PUBLICATION:
     case SCTL_K_SEQUENCE:
+    case SCTL_K_ROWS:
         return false;
     }
     return false;

@@ -443,6 +443,7 @@ static const char *kind_word(SctlKind k)
     case SCTL_K_PUBLICATION: return "publication";
     case SCTL_K_PUBLICATION_TABLE: return "published";
     case SCTL_K_SEQUENCE: return "sequence";
+    case SCTL_K_ROWS: return "rows";
     }
     return "?";
 }
@@ -462,6 +463,7 @@ static int key_parts(SctlKind k)
     case SCTL_K_FUNCTION:
     case SCTL_K_BUCKET:
     case SCTL_K_SEQUENCE:
+    case SCTL_K_ROWS:
         return 2;
     case SCTL_K_COLUMN:
     case SCTL_K_CONSTRAINT:
@@ -1005,10 +1007,78 @@ static bool session_end(PGconn *conn, bool own, char **err)
     return ok;
 }
 
+/* ------------------------------------------------------------ rows */
+
+static const char SQL_TABLE_THERE[] =
+    "SELECT to_regclass(format('%I.%I', $1::text, $2::text)) IS NOT NULL";
+/* What a rows facet holds when its query fails (a column of it dropped
+ * or renamed in the database): a value no declared state has. */
+static const char SQL_ROWS_UNREADABLE[] =
+    "SELECT $1::text AS k_schema, NULL AS k_table, $2::text AS k_name,"
+    " $3::text AS \"rows\"";
+
+static PGresult *params2(PGconn *conn, const char *sql, const char *a,
+                         const char *b, const char *c)
+{
+    const char *params[3] = {a, b, c};
+    return PQexecParams(conn, sql, c ? 3 : 2, NULL, params, NULL, NULL, 0);
+}
+
+/* The declared rows of one table (SctlObject.definition, the compiler's
+ * query), in a savepoint: a table that does not read as declared is a
+ * difference, not a failure of the whole reading. */
+static bool read_rows_of(PGconn *conn, const SctlObject *o, SctlFacets *f,
+                         char **err)
+{
+    PGresult *r = params2(conn, SQL_TABLE_THERE, o->schema, o->name, NULL);
+    bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    bool there = ok && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    if (!ok)
+        set_err(err, "facets: reading rows: %s", PQerrorMessage(conn));
+    PQclear(r);
+    if (!there)
+        return ok;
+    if (!exec_cmd(conn, "SAVEPOINT sctl_rows", err))
+        return false;
+    r = PQexec(conn, o->definition);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        char *why = sctl_printf("unreadable: %s", PQresultErrorField(r,
+                                PG_DIAG_MESSAGE_PRIMARY) ?
+                                PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+                                : "?");
+        PQclear(r);
+        if (!exec_cmd(conn, "ROLLBACK TO SAVEPOINT sctl_rows", err)) {
+            free(why);
+            return false;
+        }
+        r = params2(conn, SQL_ROWS_UNREADABLE, o->schema, o->name, why);
+        free(why);
+    }
+    ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (ok)
+        add_rows(f, SCTL_K_ROWS, r);
+    else {
+        set_err(err, "facets: reading rows: %s", PQerrorMessage(conn));
+        PQclear(r);
+    }
+    return ok && exec_cmd(conn, "RELEASE SAVEPOINT sctl_rows", err);
+}
+
+static bool read_rows(PGconn *conn, const SctlSchema *s, SctlFacets *f,
+                      char **err)
+{
+    for (int i = 0; s && i < s->nobjects; i++)
+        if (s->objects[i].kind == SCTL_K_ROWS && s->objects[i].definition &&
+            !read_rows_of(conn, &s->objects[i], f, err))
+            return false;
+    return true;
+}
+
 /* The fingerprint (if asked) comes after the settings, so it is not JIT
  * compiled either. */
 static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
-                     char **fingerprint, SctlFacets *f, char **err)
+                     const SctlSchema *rows_of, char **fingerprint,
+                     SctlFacets *f, char **err)
 {
     if (!exec_cmd(conn, SQL_SETTINGS, err))
         return false;
@@ -1026,7 +1096,7 @@ static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
     for (size_t i = 0; ok && i < NQUERIES; i++)
         ok = run_query(conn, &queries[i], arr, f, err);
     free(arr);
-    return ok;
+    return ok && read_rows(conn, rows_of, f, err);
 }
 
 /*
@@ -1042,9 +1112,9 @@ SctlFacets *sctl_read_facets(PGconn *conn, const char *const *schemas,
 /* The fingerprint is taken in the snapshot every query reads, so only in
  * a transaction of the reader's own: in the caller's, each statement may
  * see another one. */
-SctlFacets *sctl_read_facets_fp(PGconn *conn, const char *const *schemas,
-                                int nschemas, char **fingerprint,
-                                char **err)
+static SctlFacets *read_facets(PGconn *conn, const char *const *schemas,
+                               int nschemas, const SctlSchema *rows_of,
+                               char **fingerprint, char **err)
 {
     bool own;
     *err = NULL;
@@ -1053,7 +1123,7 @@ SctlFacets *sctl_read_facets_fp(PGconn *conn, const char *const *schemas,
     if (!session_begin(conn, &own, err))
         return NULL;
     SctlFacets *f = facets_new();
-    bool ok = read_all(conn, schemas, nschemas,
+    bool ok = read_all(conn, schemas, nschemas, rows_of,
                        own ? fingerprint : NULL, f, err);
     ok = session_end(conn, own, err) && ok;
     if (!ok) {
@@ -1066,6 +1136,21 @@ SctlFacets *sctl_read_facets_fp(PGconn *conn, const char *const *schemas,
     }
     finish(f);
     return f;
+}
+
+SctlFacets *sctl_read_facets_fp(PGconn *conn, const char *const *schemas,
+                                int nschemas, char **fingerprint,
+                                char **err)
+{
+    return read_facets(conn, schemas, nschemas, NULL, fingerprint, err);
+}
+
+SctlFacets *sctl_read_schema_facets(PGconn *conn, const SctlSchema *s,
+                                    char **fingerprint, char **err)
+{
+    if (fingerprint)
+        *fingerprint = NULL;
+    return read_facets(conn, s->schemas, s->nschemas, s, fingerprint, err);
 }
 
 /* ------------------------------------------------------------ dump/load */

@@ -148,6 +148,9 @@ static bool memo_matches(PGconn *conn, const SctlSchema *s)
  * (a table it may not read) must not abort the apply around it. */
 bool sctl_known_clean(PGconn *conn, const SctlSchema *s)
 {
+    for (int i = 0; i < s->nobjects; i++)
+        if (s->objects[i].kind == SCTL_K_ROWS)
+            return false;   /* rows change without the catalog: read them */
     PGTransactionStatusType ts = PQtransactionStatus(conn);
     if (ts == PQTRANS_IDLE)
         return memo_matches(conn, s);

@@ -255,6 +255,7 @@ static void of_make(const SctlSchema *s, const SctlObject *o,
     case SCTL_K_PUBLICATION_TABLE: set(h, SUE, NULL); break;
     case SCTL_K_BUCKET:
     case SCTL_K_PUBLICATION:
+    case SCTL_K_ROWS: set(h, "ROW EXCLUSIVE", NULL); break;
     case SCTL_K_SEQUENCE:
         break;
     }
@@ -273,7 +274,9 @@ static void of_statement(const SctlSchema *s, const SctlStep *st,
             o->kind == SCTL_K_VIEW)
             h->lock = SUE;
         break;
-    case SCTL_STMT_SWITCH: h->lock = AE; break;
+    case SCTL_STMT_SWITCH:      /* `exact` rows: a delete */
+        h->lock = o->kind == SCTL_K_ROWS ? "ROW EXCLUSIVE" : AE;
+        break;
     case SCTL_STMT_GRANT: break;
     }
 }
@@ -288,7 +291,8 @@ static char *target(const SctlSchema *s, const SctlStep *st)
     const SctlObject *o = &s->objects[i];
     if (o->table)
         return sctl_printf("%s.%s", o->schema, o->table);
-    if (o->kind == SCTL_K_TABLE || o->kind == SCTL_K_VIEW)
+    if (o->kind == SCTL_K_TABLE || o->kind == SCTL_K_VIEW ||
+        o->kind == SCTL_K_ROWS || o->kind == SCTL_K_SEQUENCE)
         return sctl_printf("%s.%s", o->schema, o->name);
     return NULL;
 }

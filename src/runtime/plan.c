@@ -99,6 +99,7 @@ static bool drop_for_remake(State *st, int i)
         return true;
     case SCTL_K_PUBLICATION:    /* changed in place (plan_publication) */
     case SCTL_K_SEQUENCE:       /* changed in place */
+    case SCTL_K_ROWS:           /* upserted again */
     case SCTL_K_VIEW:       /* made way for with their dependents */
     case SCTL_K_ROLE:
     case SCTL_K_SCHEMA:
@@ -390,6 +391,10 @@ static void change(State *st, int k, int i)
         break;
     case SCTL_K_PUBLICATION: plan_publication(st, i); break;
     case SCTL_K_SEQUENCE: plan_sequence(st, i); break;
+    case SCTL_K_ROWS:       /* the upsert puts rows back; `exact`: below */
+        if (plan_rows_differ(st, i))
+            add(st, k, NULL, i);
+        break;
     case SCTL_K_PUBLICATION_TABLE:
     case SCTL_K_ROLE:
     case SCTL_K_SCHEMA:

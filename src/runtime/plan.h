@@ -136,6 +136,9 @@ void plan_publication(State *st, int i);
  * replica identity the table does not have, or the owner a sequence
  * does not have. */
 bool plan_switch_again(State *st, int k, int i);
+/* Whether declared rows are missing or hold other values (the rows not
+ * declared are the `exact` delete's business). */
+bool plan_rows_differ(State *st, int i);
 /* A sequence's options, where they differ, all set again. */
 void plan_sequence(State *st, int i);
 /* A replica identity the schema does not declare set back to default. */

@@ -30,8 +30,22 @@ static bool sets_replica(const char *sql)
     return strstr(sql, " REPLICA IDENTITY ") != NULL;
 }
 
+#define NOT_DECLARED "rows not declared"
+
+bool plan_rows_differ(State *st, int i)
+{
+    const SctlFacet *d = decl_of(st, i);
+    for (int k = 0; d && k < d->nfields; k++)
+        if (strcmp(d->fields[k].name, NOT_DECLARED) != 0 &&
+            differs(st, i, d->fields[k].name))
+            return true;
+    return false;
+}
+
 bool plan_switch_again(State *st, int k, int i)
 {
+    if (obj(st, i)->kind == SCTL_K_ROWS)
+        return differs(st, i, NOT_DECLARED);
     if (obj(st, i)->kind == SCTL_K_SEQUENCE)
         return differs(st, i, "owned_by");
     return obj(st, i)->kind == SCTL_K_TABLE &&
