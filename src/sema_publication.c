@@ -43,6 +43,109 @@ static void check_publish(Sema *s, Item *it, Item **seen)
     }
 }
 
+/* The columns a table's updates and deletes carry of the old row: NULL
+ * for all of them (full), else the key's or the index's (empty: none). */
+static const Vec *identity_columns(Sema *s, const Decl *t)
+{
+    const Replica *r = NULL;
+    for (int i = 0; i < t->items.len; i++)
+        if (((Item *)t->items.items[i])->kind == ITEM_REPLICA)
+            r = ((Item *)t->items.items[i])->u.replica;
+    Vec *cols = arena_alloc(s->arena, sizeof *cols);
+    if (r && r->mode[0] == 'F')
+        return NULL;
+    if (r && r->mode[0] == 'N')
+        return cols;
+    if (r && r->index.name) {
+        for (int i = 0; i < t->items.len; i++) {
+            const Item *it = t->items.items[i];
+            if (it->kind == ITEM_INDEX && it->u.index->given.name &&
+                strcmp(it->u.index->given.name, r->index.name) == 0)
+                sema_index_columns(s->arena, it->u.index, cols);
+            if (it->kind == ITEM_CONSTRAINT && it->u.constraint->given.name &&
+                strcmp(it->u.constraint->given.name, r->index.name) == 0)
+                return &it->u.constraint->cols;
+            for (int c = 0; it->kind == ITEM_COLUMN &&
+                            c < it->u.column->cons.len; c++) {
+                const Constraint *k = it->u.column->cons.items[c];
+                if (k->given.name && strcmp(k->given.name, r->index.name) == 0)
+                    return &k->cols;
+            }
+        }
+        return cols;
+    }
+    return t->pkey ? &t->pkey->cols : cols;
+}
+
+static bool has_ident(const Vec *v, const char *name)
+{
+    for (int i = 0; v && i < v->len; i++)
+        if (strcmp(((Ident *)v->items[i])->name, name) == 0)
+            return true;
+    return false;
+}
+
+/* What PostgreSQL refuses at the first UPDATE or DELETE of a table
+ * whose changes are published: no replica identity, a column list
+ * without it, a row filter on columns outside it. */
+static void check_identity(Sema *s, Item *it, Json *where)
+{
+    PubTable *t = it->u.pub_table;
+    const Vec *id = identity_columns(s, t->table);
+    if (id && id->len == 0) {
+        sema_error(s, it->tok, "table \"%s\" has no replica identity (no "
+                   "primary key, or `replica identity nothing`): published, "
+                   "its updates and deletes fail; declare `replica identity "
+                   "full;` in it, or `publish insert;`", t->table->name.name);
+        return;
+    }
+    if (t->cols.len) {
+        for (int i = 0; i < t->table->columns.len; i++) {
+            const Column *c = t->table->columns.items[i];
+            if ((!id || has_ident(id, c->name.name)) &&
+                !has_ident(&t->cols, c->name.name)) {
+                sema_error(s, it->tok, "the published columns leave out "
+                           "\"%s\", part of the replica identity of \"%s\": "
+                           "its updates and deletes fail", c->name.name,
+                           t->table->name.name);
+                return;
+            }
+        }
+    }
+    if (!where || !id)
+        return;
+    Vec refs = {0};
+    pgsql_collect_refs(s->arena, where, &refs);
+    for (int i = 0; i < refs.len; i++) {
+        const PgRef *r = refs.items[i];
+        if (r->kind == REF_COLUMN && !has_ident(id, r->name) &&
+            sema_find_column(t->table, r->name)) {
+            sema_error(s, it->tok, "the row filter reads \"%s\", not part "
+                       "of the replica identity of \"%s\": its updates and "
+                       "deletes fail; declare `replica identity full;` in it, "
+                       "or `publish insert;`", r->name, t->table->name.name);
+            return;
+        }
+    }
+}
+
+/* Whether pub publishes updates or deletes (all four unless told). */
+static bool publishes_changes(const Decl *pub)
+{
+    for (int i = 0; i < pub->items.len; i++) {
+        const Item *it = pub->items.items[i];
+        if (it->kind != ITEM_PUBLISH)
+            continue;
+        for (int k = 0; k < it->u.publish.len; k++) {
+            const char *a = ((Ident *)it->u.publish.items[k])->name;
+            if (strcmp(a, "update") == 0 || strcmp(a, "delete") == 0)
+                return true;
+        }
+        return false;
+    }
+    return true;
+}
+
 static void check_table(Sema *s, Decl *pub, Item *it)
 {
     PubTable *t = it->u.pub_table;
@@ -80,11 +183,14 @@ static void check_table(Sema *s, Decl *pub, Item *it)
                 sema_error(s, c->tok, "column \"%s\" is published twice",
                            c->name);
     }
+    Json *w = NULL;
     if (t->where.len) {
-        Json *w = sema_parse(s, "SELECT (", &t->where, "\n)", "row filter");
+        w = sema_parse(s, "SELECT (", &t->where, "\n)", "row filter");
         if (w)
             sema_resolve_refs(s, w, &t->where, 8, table, &it->deps);
     }
+    if (publishes_changes(pub))
+        check_identity(s, it, w);
 }
 
 /* Publication names are the database's, one name space of their own. */
@@ -104,6 +210,26 @@ static void check_unique(Sema *s, Decl *pub)
     }
 }
 
+/* For all tables: every declared table's updates and deletes are
+ * published, so each needs a replica identity. */
+static void check_all_tables(Sema *s, Decl *pub)
+{
+    for (int i = 0; publishes_changes(pub) && i < s->prog->decls.len; i++) {
+        const Decl *t = s->prog->decls.items[i];
+        if (t->kind != DECL_TABLE || t->external)
+            continue;
+        const Vec *id = identity_columns(s, t);
+        if (id && id->len == 0) {
+            sema_error(s, pub->tok, "publication \"%s\" is for all tables, "
+                       "and table \"%s\" has no replica identity: its "
+                       "updates and deletes fail; declare `replica identity "
+                       "full;` in it, or `publish insert;`", pub->name.name,
+                       t->name.name);
+            return;
+        }
+    }
+}
+
 void sema_publication(Sema *s, Decl *pub)
 {
     bool platform = sema_platform_publication(s->prog, pub);
@@ -113,6 +239,8 @@ void sema_publication(Sema *s, Decl *pub)
         sema_error(s, pub->tok, "publication \"%s\" is the platform's: it "
                    "can be given tables, not made for all tables",
                    pub->name.name);
+    if (pub->all_tables)
+        check_all_tables(s, pub);
     for (int i = 0; i < pub->items.len; i++) {
         Item *it = pub->items.items[i];
         switch (it->kind) {

@@ -89,8 +89,8 @@ tamper "a table taken out of supabase_realtime" \
   "alter publication supabase_realtime drop table public.rooms" \
   'missing: published "supabase_realtime" on public.rooms'
 tamper "a published table's row filter" \
-  "alter publication supabase_realtime set table public.messages (id, room_id, body, code) where (hidden), public.rooms" \
-  'where: live hidden, declared \(NOT hidden\)'
+  "alter publication supabase_realtime set table public.messages (id, room_id, body, code) where (code = 'x'), public.rooms" \
+  "where: live \\(code = 'x'::text\\), declared \\(code <> 'draft'::text\\)"
 tamper "a published table's columns" \
   "alter publication audit_feed set table public.messages (id)" \
   'columns: live id, declared \(none\)'

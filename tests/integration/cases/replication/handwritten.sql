@@ -29,11 +29,11 @@ ALTER TABLE public.messages REPLICA IDENTITY USING INDEX messages_code;
 ALTER TABLE public.reactions REPLICA IDENTITY NOTHING;
 
 ALTER PUBLICATION supabase_realtime
-  ADD TABLE public.messages (id, room_id, body, code) WHERE (NOT hidden),
+  ADD TABLE public.messages (id, room_id, body, code) WHERE (code <> 'draft'),
             public.rooms;
 
 CREATE PUBLICATION audit_feed FOR TABLE public.messages, public.reactions
-  WITH (publish = 'insert, delete');
-COMMENT ON PUBLICATION audit_feed IS 'inserts and deletes, for the audit service';
+  WITH (publish = 'insert');
+COMMENT ON PUBLICATION audit_feed IS 'inserts, for the audit service';
 
-CREATE PUBLICATION everything FOR ALL TABLES;
+CREATE PUBLICATION everything FOR ALL TABLES WITH (publish = 'insert, truncate');
