@@ -147,7 +147,7 @@ START_TEST(test_model_parts)
     Arena *a = arena_new();
     const SctlSchema *s = model_of(a,
         "table t { id int primary key; v text; replica identity full; }\n"
-        "publication p { table t (id) where (id > 0); }\n"
+        "publication p { table t (id, v) where (id > 0); }\n"
         "rows t (id, v) exact { (1, 'x'); }\n");
     const SctlObject *t = find(s, SCTL_K_TABLE, "t");
     const SctlObject *pt = find(s, SCTL_K_PUBLICATION_TABLE, "p");
