@@ -96,7 +96,9 @@ help:
 	@echo "                VALIDATE, --online, lock timeouts; the verify fast path"
 	@echo "                against a tamper of each kind; faults (signals, kill -9,"
 	@echo "                a silent server, privileges); what the schema declares"
-	@echo "                on Supabase's own tables, the platform left alone"
+	@echo "                on Supabase's own tables, the platform left alone;"
+	@echo "                publications, replica identity, sequences, procedures"
+	@echo "                and data rows tampered and repaired (objects.sh)"
 	@echo "make fmt-test   schemac fmt over every .schema: same SQL, idempotent"
 	@echo "make ecosystem  make install into a temporary prefix (moved, then used"
 	@echo "                from another directory), uninstall, CLI conventions,"
@@ -325,6 +327,7 @@ e2e: all
 	tests/e2e/online.sh
 	tests/e2e/fastpath.sh
 	tests/e2e/platform.sh
+	tests/e2e/objects.sh
 
 bench: all
 	tests/bench/run.sh

@@ -7,7 +7,7 @@
 static const char *const decl_names[] = {
     "platform", "extension", "role", "schema", "enum", "domain", "type",
     "table", "view", "materialized view", "function", "template", "bucket",
-    "test",
+    "test", "publication", "sequence", "rows",
 };
 
 /* ORDER: follows ItemKind. */
@@ -17,6 +17,7 @@ static const char *const item_names[] = {
     "view options", "query", "language", "attribute", "set", "body",
     "default privileges", "in role", "login", "allow", "audit",
     "transitions", "retain", "partitions", "bucket setting",
+    "replica identity", "published table", "publish",
 };
 
 const char *decl_kind_name(DeclKind k)
@@ -27,6 +28,11 @@ const char *decl_kind_name(DeclKind k)
 const char *item_kind_name(ItemKind k)
 {
     return item_names[k];
+}
+
+bool ast_is_procedure(const Decl *d)
+{
+    return d->kind == DECL_FUNCTION && tok_is(d->tok, "procedure");
 }
 
 const Constraint *ast_column_constraint(const Column *c, ConKind kind)

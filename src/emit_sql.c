@@ -332,20 +332,25 @@ static void put_object(Buf *b, const Decl *d, bool for_grant)
     case DECL_MATVIEW:
         buf_puts(b, for_grant ? "TABLE " : "MATERIALIZED VIEW ");
         break;
-    case DECL_FUNCTION: buf_puts(b, "FUNCTION "); break;
+    case DECL_FUNCTION:
+        buf_puts(b, ast_is_procedure(d) ? "PROCEDURE " : "FUNCTION ");
+        break;
     case DECL_SCHEMA: buf_puts(b, "SCHEMA "); break;
     case DECL_ENUM:
     case DECL_TYPE: buf_puts(b, "TYPE "); break;
     case DECL_DOMAIN: buf_puts(b, "DOMAIN "); break;
     case DECL_EXTENSION: buf_puts(b, "EXTENSION "); break;
     case DECL_ROLE: buf_puts(b, "ROLE "); break;
+    case DECL_PUBLICATION: buf_puts(b, "PUBLICATION "); break;
+    case DECL_SEQUENCE: buf_puts(b, "SEQUENCE "); break;
+    case DECL_ROWS: break;
     case DECL_PLATFORM:
     case DECL_TEMPLATE:
     case DECL_BUCKET:
     case DECL_TEST: break;
     }
     if (d->kind == DECL_SCHEMA || d->kind == DECL_EXTENSION ||
-        d->kind == DECL_ROLE)
+        d->kind == DECL_ROLE || d->kind == DECL_PUBLICATION)
         quote_ident(b, d->name.name);
     else
         put_qname(b, d);
@@ -438,12 +443,16 @@ static void emit_view(Buf *b, const Decl *d)
 
 static void emit_function(Buf *b, Arena *a, const Decl *d)
 {
-    buf_puts(b, "CREATE FUNCTION ");
+    bool procedure = ast_is_procedure(d);
+    buf_puts(b, procedure ? "CREATE PROCEDURE " : "CREATE FUNCTION ");
     put_qname(b, d);
     buf_puts(b, "(");
     put_frag(b, &d->header);
-    buf_puts(b, ") RETURNS ");
-    put_frag(b, &d->returns);
+    buf_puts(b, ")");
+    if (!procedure) {
+        buf_puts(b, " RETURNS ");
+        put_frag(b, &d->returns);
+    }
     buf_puts(b, "\n    LANGUAGE ");
     quote_ident(b, d->language);
     buf_printf(b, "%s\n    AS ", d->attributes);
@@ -543,6 +552,13 @@ void emit_sql_unit(Buf *b, Arena *a, const Unit *u)
     case UNIT_COMMENT:
     case UNIT_COLUMN_COMMENT: emit_comment(b, u); break;
     case UNIT_BUCKET: emit_sql_bucket(b, a, u->decl); break;
+    case UNIT_REPLICA: emit_sql_replica(b, u); break;
+    case UNIT_PUBLICATION: emit_sql_publication(b, u); break;
+    case UNIT_PUB_TABLE: emit_sql_pub_table(b, u); break;
+    case UNIT_SEQUENCE: emit_sql_sequence(b, u); break;
+    case UNIT_SEQUENCE_OWNED: emit_sql_sequence_owned(b, u); break;
+    case UNIT_ROWS: emit_sql_rows(b, u); break;
+    case UNIT_ROWS_EXACT: emit_sql_rows_exact(b, u); break;
     }
 }
 

@@ -191,7 +191,8 @@ void lint_program(Arena *a, const Program *p, Diag *d, FILE *out)
             break;
         case DECL_PLATFORM: case DECL_ROLE: case DECL_SCHEMA:
         case DECL_ENUM: case DECL_DOMAIN: case DECL_TYPE:
-        case DECL_TEMPLATE: case DECL_TEST:
+        case DECL_TEMPLATE: case DECL_TEST: case DECL_PUBLICATION:
+        case DECL_SEQUENCE: case DECL_ROWS:
             break;
         }
     }

@@ -123,7 +123,8 @@ static bool object_kind(const Decl *d, MatrixKind *kind)
     case DECL_BUCKET: *kind = MOBJ_BUCKET; return true;
     case DECL_PLATFORM: case DECL_EXTENSION: case DECL_ROLE:
     case DECL_SCHEMA: case DECL_ENUM: case DECL_DOMAIN: case DECL_TYPE:
-    case DECL_TEMPLATE: case DECL_TEST:
+    case DECL_TEMPLATE: case DECL_TEST: case DECL_PUBLICATION:
+    case DECL_SEQUENCE: case DECL_ROWS:
         return false;
     }
     return false;

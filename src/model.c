@@ -141,6 +141,15 @@ static int decl_object(Model *m, const Decl *d)
     case DECL_BUCKET:
         return object(m, SCTL_K_BUCKET, "storage", NULL, d->name.name,
                       d->name.tok);
+    case DECL_PUBLICATION:
+        return object(m, SCTL_K_PUBLICATION, NULL, NULL, d->name.name,
+                      d->name.tok);
+    case DECL_SEQUENCE:
+        return object(m, SCTL_K_SEQUENCE, d->schema, NULL, d->name.name,
+                      d->name.tok);
+    case DECL_ROWS:
+        return object(m, SCTL_K_ROWS, d->rowset->table->schema, NULL,
+                      d->rowset->table->name.name, d->name.tok);
     case DECL_PLATFORM:
     case DECL_TEMPLATE:
     case DECL_TEST:
@@ -334,8 +343,41 @@ static void unit(Model *m, const EmitStmt *es)
     case UNIT_ROLE:
     case UNIT_EXTENSION:
     case UNIT_BUCKET:
+    case UNIT_PUBLICATION:
         statement(m, decl_object(m, u->decl), SCTL_STMT_MAKE, es);
         break;
+    case UNIT_PUB_TABLE: {
+        const Decl *t = u->item->u.pub_table->table;
+        int o = object(m, SCTL_K_PUBLICATION_TABLE, t->schema, t->name.name,
+                       u->decl->name.name, u->at);
+        obj(m, o)->parent = decl_object(m, t);
+        statement(m, o, SCTL_STMT_MAKE, es);
+        break;
+    }
+    case UNIT_ROWS: {
+        int o = decl_object(m, u->decl);
+        Buf b = {0};
+        emit_sql_rows_read(&b, u->decl);
+        obj(m, o)->definition = arena_strndup(m->a, b.data, b.len);
+        obj(m, o)->parent = decl_object(m, u->decl->rowset->table);
+        buf_free(&b);
+        statement(m, o, SCTL_STMT_MAKE, es);
+        break;
+    }
+    case UNIT_REPLICA:
+    case UNIT_ROWS_EXACT:
+    case UNIT_SEQUENCE_OWNED:
+        statement(m, decl_object(m, u->decl), SCTL_STMT_SWITCH, es);
+        break;
+    case UNIT_SEQUENCE: {
+        int o = decl_object(m, u->decl);
+        Buf b = {0};
+        emit_sql_sequence_options(&b, u->decl->seq);
+        obj(m, o)->type = arena_strndup(m->a, b.data, b.len);
+        buf_free(&b);
+        statement(m, o, SCTL_STMT_MAKE, es);
+        break;
+    }
     case UNIT_ROLE_MEMBERSHIP:
         statement(m, decl_object(m, u->decl), SCTL_STMT_GRANT, es);
         break;
@@ -385,6 +427,7 @@ static void schemas(Model *m, const Program *p, SctlSchema *s)
         if (d->external || d->kind == DECL_PLATFORM ||
             d->kind == DECL_TEMPLATE || d->kind == DECL_TEST ||
             d->kind == DECL_ROLE || d->kind == DECL_EXTENSION ||
+            d->kind == DECL_PUBLICATION || d->kind == DECL_ROWS ||
             map_get(seen, d->schema))
             continue;
         map_put(seen, d->schema, (void *)d);

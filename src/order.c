@@ -50,17 +50,20 @@ static int kind_rank(DeclKind k)
     case DECL_EXTENSION: return 2;
     case DECL_ENUM:
     case DECL_DOMAIN:
-    case DECL_TYPE: return 3;
+    case DECL_TYPE:
+    case DECL_SEQUENCE: return 3;
     case DECL_TABLE: return 4;
     case DECL_FUNCTION: return 5;
     case DECL_VIEW: return 6;
     case DECL_MATVIEW: return 7;
     case DECL_BUCKET: return 8;
+    case DECL_PUBLICATION: return 9;
+    case DECL_ROWS: return 10;
     case DECL_PLATFORM:
     case DECL_TEMPLATE:
-    case DECL_TEST: return 9;
+    case DECL_TEST: return 11;
     }
-    return 9;
+    return 11;
 }
 
 static int compare_decls(const void *pa, const void *pb)
@@ -185,6 +188,12 @@ static void table_item_units(Builder *b, Decl *d, Item *it)
         break;  /* replaced by what they generate (sema_generate.c) */
     case ITEM_BUCKET_SETTING:
         break;  /* part of the bucket's row */
+    case ITEM_PUBLISH:
+        break;  /* part of CREATE PUBLICATION */
+    case ITEM_REPLICA: item_unit(b, UNIT_REPLICA, d, it); break;
+    case ITEM_PUB_TABLE:
+        item_unit(b, UNIT_PUB_TABLE, d, it);
+        break;
     }
 }
 
@@ -202,6 +211,9 @@ static UnitKind main_kind(DeclKind k)
     case DECL_VIEW:
     case DECL_MATVIEW: return UNIT_VIEW;
     case DECL_BUCKET: return UNIT_BUCKET;
+    case DECL_PUBLICATION: return UNIT_PUBLICATION;
+    case DECL_SEQUENCE: return UNIT_SEQUENCE;
+    case DECL_ROWS: return UNIT_ROWS;
     case DECL_PLATFORM:
     case DECL_TEMPLATE:
     case DECL_TEST: return UNIT_TABLE;
@@ -222,6 +234,9 @@ static void make_main_units(Builder *b, Vec *decls)
         Decl *d = decls->items[i];
         if (d->extends)
             continue;   /* the platform made the table: only its items */
+        if (d->kind == DECL_PUBLICATION &&
+            sema_platform_publication(b->prog, d))
+            continue;   /* the platform's: only given tables */
         d->unit = new_unit(b, main_kind(d->kind), d, d->name.tok);
         if (d->kind == DECL_SCHEMA) {
             d->unit->name = d->name.name;
@@ -239,15 +254,26 @@ static void link_decl(Builder *b, Decl *d)
         table_item_units(b, d, d->items.items[i]);
     if (d->extends)
         return;
-    d->unit->seq = b->seq++;
+    if (d->unit)
+        d->unit->seq = b->seq++;
     if (d->kind != DECL_SCHEMA && d->kind != DECL_ROLE &&
-        d->kind != DECL_EXTENSION)
+        d->kind != DECL_EXTENSION && d->kind != DECL_PUBLICATION &&
+        d->kind != DECL_ROWS)
         need(b, d->unit, schema_unit(b, d->schema, d->name.tok));
     if (d->kind == DECL_EXTENSION && d->ext_schema.name)
         need(b, d->unit, schema_unit(b, d->ext_schema.name, d->ext_schema.tok));
     need_decls(b, d->unit, &d->deps);
     for (int i = 0; i < d->items.len; i++)
         table_item_units(b, d, d->items.items[i]);
+    if (d->kind == DECL_ROWS && d->rowset->exact && d->rowset->tuples.len) {
+        Unit *u = new_unit(b, UNIT_ROWS_EXACT, d, d->tok);
+        need(b, u, d->unit);
+    }
+    if (d->kind == DECL_SEQUENCE && d->seq->owner) {
+        Unit *u = new_unit(b, UNIT_SEQUENCE_OWNED, d, d->seq->owned_tok);
+        need(b, u, d->unit);
+        need(b, u, d->seq->owner->unit);
+    }
 }
 
 /* Database-wide default privileges come after everything the schema
@@ -385,6 +411,22 @@ static void after_unique_indexes(Builder *b)
     }
 }
 
+/* A replica identity using an index comes after the index. */
+static void after_replica_indexes(Builder *b)
+{
+    for (int i = 0; i < b->units.len; i++) {
+        Unit *u = b->units.items[i];
+        const char *name = u->kind == UNIT_REPLICA
+                         ? u->item->u.replica->index.name : NULL;
+        for (int k = 0; name && k < u->decl->items.len; k++) {
+            Item *it = u->decl->items.items[k];
+            if (it->kind == ITEM_INDEX && it->u.index->given.name &&
+                strcmp(it->u.index->given.name, name) == 0)
+                need(b, u, it->unit);
+        }
+    }
+}
+
 void order_units(Arena *a, Program *p, Diag *d)
 {
     Builder b = {a, p, d, map_new(a), map_new(a), {0}, 0};
@@ -399,5 +441,6 @@ void order_units(Arena *a, Program *p, Diag *d)
         link_decl(&b, decls.items[i]);
     default_privs_units(&b);
     after_unique_indexes(&b);
+    after_replica_indexes(&b);
     sort_units(&b);
 }

@@ -9,7 +9,8 @@
 static const char *const decl_words[] = {
     "platform", "extension", "role", "schema", "enum", "domain", "type",
     "table", "view", "materialized", "function", "template", "audit",
-    "bucket", "test", "ignore", NULL,
+    "bucket", "test", "ignore", "publication", "procedure", "sequence",
+    "rows", NULL,
 };
 
 static Decl *new_decl(Parser *p, DeclKind kind, const Token *tok)
@@ -249,10 +250,13 @@ static bool parse_view(Parser *p, Decl *d)
                                                      : view_item);
 }
 
-/* function = "function" qname "(" args ")" [renamed] "returns" TYPE body */
+/* function = "function" qname "(" args ")" [renamed] "returns" TYPE body
+ * procedure = "procedure" qname "(" args ")" [renamed] body */
 static bool parse_function(Parser *p, Decl *d)
 {
-    if (!parse_qname(p, &d->name, "a function name"))
+    bool procedure = ast_is_procedure(d);
+    if (!parse_qname(p, &d->name, procedure ? "a procedure name"
+                                            : "a function name"))
         return false;
     if (tok_punct(parse_cur(p), '(') &&
         tok_punct(parse_peek(p, 1), ')')) {
@@ -261,8 +265,11 @@ static bool parse_function(Parser *p, Decl *d)
     } else if (!parse_parens(p, &d->header, "'(' and the arguments")) {
         return false;
     }
-    if (!parse_renamed(p, &d->renamed_from, false) ||
-        !parse_expect(p, "returns") ||
+    if (!parse_renamed(p, &d->renamed_from, false))
+        return false;
+    if (procedure)
+        return parse_body(p, d, parse_function_item);
+    if (!parse_expect(p, "returns") ||
         !parse_until(p, NULL, &d->returns, "the return type"))
         return false;
     return parse_body(p, d, parse_function_item);
@@ -307,7 +314,9 @@ static DeclKind decl_kind_of(const Token *t, bool *ok)
         {"audit", DECL_TABLE}, {"bucket", DECL_BUCKET},
         {"view", DECL_VIEW}, {"materialized", DECL_MATVIEW},
         {"function", DECL_FUNCTION}, {"template", DECL_TEMPLATE},
-        {"test", DECL_TEST},
+        {"test", DECL_TEST}, {"publication", DECL_PUBLICATION},
+        {"procedure", DECL_FUNCTION}, {"sequence", DECL_SEQUENCE},
+        {"rows", DECL_ROWS},
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (tok_is(t, kinds[i].word)) {
@@ -335,6 +344,13 @@ static bool parse_decl_body(Parser *p, Decl *d)
     case DECL_TEMPLATE: return parse_template(p, d);
     case DECL_BUCKET: return parse_bucket(p, d);
     case DECL_TEST: return parse_test(p, d);
+    case DECL_PUBLICATION:
+        return parse_publication_head(p, d) &&
+               parse_end(p, d, parse_publication_item);
+    case DECL_SEQUENCE:
+        return parse_sequence_head(p, d) &&
+               parse_end(p, d, parse_sequence_item);
+    case DECL_ROWS: return parse_rows_decl(p, d);
     }
     return false;
 }

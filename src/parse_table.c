@@ -513,6 +513,8 @@ static bool starts_item(Parser *p)
                tok_is(parse_peek(p, 2), "instead");
     if (tok_is(t, "row"))
         return tok_is(n, "level");
+    if (tok_is(t, "replica"))
+        return tok_is(n, "identity");
     if (tok_is(t, "partition")) {
         int after = tok_punct(parse_peek(p, 2), '.') ? 4 : 2;
         return tok_is(n, "by") || tok_is(parse_peek(p, after), "for") ||
@@ -550,6 +552,8 @@ bool parse_table_item(Parser *p, Vec *items)
         return parse_trigger(p, items);
     if (tok_is(t, "row"))
         return parse_rls(p, items);
+    if (tok_is(t, "replica"))
+        return parse_replica(p, items);
     if (tok_is(t, "partition"))
         return parse_partition(p, items);
     if (tok_is(t, "use"))

@@ -255,7 +255,10 @@ typedef enum {
     DECL_FUNCTION,
     DECL_TEMPLATE,
     DECL_BUCKET,          /* Supabase storage bucket */
-    DECL_TEST             /* access test: steps, no database object */
+    DECL_TEST,            /* access test: steps, no database object */
+    DECL_PUBLICATION,     /* logical replication (parse_publication.c) */
+    DECL_SEQUENCE,        /* parse_sequence.c */
+    DECL_ROWS             /* rows of data in a table (parse_rows.c) */
 } DeclKind;
 
 typedef enum {
@@ -450,6 +453,49 @@ typedef struct BucketSetting {
     Vec types;                 /* const Token*: mime type strings */
 } BucketSetting;
 
+/* replica identity default|full|nothing|using index NAME (a table item) */
+typedef struct Replica {
+    const Token *tok;
+    const char *mode;          /* "DEFAULT", "FULL", "NOTHING" or "INDEX" */
+    Ident index;               /* using index NAME, name NULL otherwise */
+} Replica;
+
+/* A publication's table: table QNAME [(cols)] [where (expr)] */
+typedef struct PubTable {
+    const Token *tok;
+    QName name;
+    Vec cols;                  /* Ident*: published columns, empty = all */
+    Frag where;                /* row filter, len 0 if absent */
+    struct Decl *table;        /* sema: the table */
+} PubTable;
+
+/* A sequence's options as written (parse_sequence.c); sema fills in what
+ * PostgreSQL would take for the rest. */
+typedef struct Sequence {
+    Ident type;                /* as TYPE, name NULL if absent */
+    const Token *increment, *minvalue, *maxvalue, *start, *cache;
+    bool no_minvalue, no_maxvalue, cycle;
+    Vec owned_by;              /* Ident*: [schema.]table.column, or empty */
+    const Token *owned_tok;
+    /* sema */
+    const char *type_name;     /* smallint, integer or bigint */
+    long long inc, min, max, first, cache_n;
+    struct Decl *owner;        /* the table of owned by */
+    const char *owner_column;
+} Sequence;
+
+/* rows T (cols) [exact] { (v, ...); ... } */
+typedef struct RowSet {
+    Vec cols;                  /* Ident* */
+    Vec tuples;                /* Vec* of Frag*: one value per column */
+    Vec tuple_toks;            /* const Token*: each tuple's '(' */
+    bool exact;                /* rows not listed are deleted */
+    struct Decl *table;        /* sema */
+    Vec columns;               /* sema: Column*, as cols */
+    Vec key;                   /* sema: int*, indexes in cols of the key */
+    bool overriding;           /* sema: an identity always column is set */
+} RowSet;
+
 typedef struct SetParam {
     const Token *tok;
     Ident name;
@@ -483,7 +529,10 @@ typedef enum {
     ITEM_TRANSITIONS,     /* transitions COLUMN { 'a' -> 'b'; } */
     ITEM_RETAIN,          /* retain N days by COLUMN */
     ITEM_PARTITIONS,      /* partitions monthly from ... to ... */
-    ITEM_BUCKET_SETTING   /* bucket: public, file size limit, mime types */
+    ITEM_BUCKET_SETTING,  /* bucket: public, file size limit, mime types */
+    ITEM_REPLICA,         /* table: replica identity full|... */
+    ITEM_PUB_TABLE,       /* publication: table T [(cols)] [where (...)] */
+    ITEM_PUBLISH          /* publication: publish insert, update, ... */
 } ItemKind;
 
 typedef struct Item {
@@ -520,6 +569,9 @@ typedef struct Item {
         Retain *retain;            /* ITEM_RETAIN */
         Partitions *partitions;    /* ITEM_PARTITIONS */
         BucketSetting *setting;    /* ITEM_BUCKET_SETTING */
+        Replica *replica;          /* ITEM_REPLICA */
+        PubTable *pub_table;       /* ITEM_PUB_TABLE */
+        Vec publish;               /* ITEM_PUBLISH: Ident*, folded */
     } u;
 } Item;
 
@@ -576,6 +628,9 @@ typedef struct Decl {
     Vec params;                /* template: Ident* parameter names */
     Frag template_body;        /* template: text between its braces */
     Vec steps;                 /* test: TestStep* in written order */
+    bool all_tables;           /* publication NAME for all tables */
+    Sequence *seq;             /* sequence: its options */
+    RowSet *rowset;            /* rows: the table's rows */
 
     /* filled in by sema */
     const char *schema;        /* resolved schema ("public" if unqualified) */
@@ -619,6 +674,8 @@ typedef struct Ignore {
 
 const char *decl_kind_name(DeclKind k);
 const char *item_kind_name(ItemKind k);
+/* A function declared `procedure` (no return type; CALL runs it). */
+bool ast_is_procedure(const Decl *d);
 /* The column's first constraint of a kind, NULL if none. */
 const Constraint *ast_column_constraint(const Column *c, ConKind kind);
 
@@ -710,6 +767,16 @@ int parse_distance(const char *a, const char *b);
 /* parse_ignore.c: `ignore KIND PATTERN;` after its keyword, into
  * prog->ignores; false on a syntax error (reported). */
 bool parse_ignore(Parser *p, Program *prog, const Token *kw);
+/* parse_publication.c: a publication's name and `for all tables`, one
+ * item of its body; the table item `replica identity ...;`. */
+bool parse_publication_head(Parser *p, Decl *d);
+bool parse_publication_item(Parser *p, Vec *items);
+bool parse_replica(Parser *p, Vec *items);
+/* parse_sequence.c: a sequence after its keyword, up to its body. */
+bool parse_sequence_head(Parser *p, Decl *d);
+bool parse_sequence_item(Parser *p, Vec *items);
+/* parse_rows.c: rows T (cols) [exact] { (v, ...); ... } after "rows". */
+bool parse_rows_decl(Parser *p, Decl *d);
 
 /* ----------------------------------------------------------------- json.c */
 
@@ -961,6 +1028,19 @@ void sema_table(Sema *s, Decl *table);
 /* A policy of table t; seen holds the names taken on t. */
 void sema_policy(Sema *s, Decl *t, Item *it, Map *seen);
 void sema_bucket(Sema *s, Decl *bucket);
+/* sema_publication.c: a publication's tables and settings; a table's
+ * replica identity (its index unique, on required columns). */
+void sema_publication(Sema *s, Decl *pub);
+void sema_replica(Sema *s, Decl *table, Item *it);
+/* Whether the publication is the platform's (supabase_realtime): never
+ * created nor dropped, only given tables. */
+bool sema_platform_publication(const Program *p, const Decl *pub);
+/* sema_sequence.c: options in range, the rest as PostgreSQL takes them,
+ * `owned by` a declared column of a table in the same schema. */
+void sema_sequence(Sema *s, Decl *seq);
+/* sema_rows.c: the table, its key among the columns, every value a
+ * constant its column's type reads, required columns given, no key twice. */
+void sema_rows(Sema *s, Decl *rows);
 void sema_table_names(Sema *s, Decl *table);
 void sema_take_given_names(Sema *s);
 void sema_view(Sema *s, Decl *view);
@@ -1032,6 +1112,10 @@ const char *sema_hint_template(Sema *s, const char *name);
  * and the columns of views and SQL functions, from the declarations
  * alone (after every table is checked and named). */
 void sema_values(Sema *s);
+/* A row's value v (its parse node; f parsed after prefix bytes) that
+ * column c's type cannot read is an error, as a default's would be. */
+void sema_check_value(Sema *s, const Decl *t, const Column *c, const Frag *f,
+                      size_t prefix, const Json *v);
 /* sema_view_columns.c: the columns a view's query, or an SQL function's
  * SELECTs, name exist in the declared tables they read. */
 void sema_view_columns(Sema *s, const Decl *view);
@@ -1074,7 +1158,14 @@ typedef enum {
     UNIT_DEFAULT_PRIVS,
     UNIT_COMMENT,
     UNIT_COLUMN_COMMENT,
-    UNIT_BUCKET
+    UNIT_BUCKET,
+    UNIT_REPLICA,        /* ALTER TABLE ... REPLICA IDENTITY */
+    UNIT_PUBLICATION,    /* CREATE PUBLICATION */
+    UNIT_PUB_TABLE,      /* ALTER PUBLICATION ... ADD TABLE */
+    UNIT_SEQUENCE,       /* CREATE SEQUENCE */
+    UNIT_SEQUENCE_OWNED, /* ALTER SEQUENCE ... OWNED BY, after the table */
+    UNIT_ROWS,           /* INSERT ... ON CONFLICT ... DO UPDATE */
+    UNIT_ROWS_EXACT      /* DELETE of the rows not declared */
 } UnitKind;
 
 /* One statement of the output and what must come before it. */
@@ -1122,6 +1213,21 @@ void emit_sql(Buf *out, Arena *a, const Program *p);
  * condition limiting a policy's clause f to its objects. */
 void emit_sql_bucket(Buf *b, Arena *a, const Decl *bucket);
 void emit_sql_bucket_condition(Buf *b, const Decl *bucket, const Frag *f);
+/* emit_publication.c: CREATE PUBLICATION, ALTER PUBLICATION ... ADD
+ * TABLE, ALTER TABLE ... REPLICA IDENTITY. */
+void emit_sql_publication(Buf *b, const Unit *u);
+void emit_sql_pub_table(Buf *b, const Unit *u);
+void emit_sql_replica(Buf *b, const Unit *u);
+/* emit_sequence.c: CREATE SEQUENCE with the options written; ALTER
+ * SEQUENCE ... OWNED BY; and every option spelt out (the repair). */
+void emit_sql_sequence(Buf *b, const Unit *u);
+void emit_sql_sequence_owned(Buf *b, const Unit *u);
+void emit_sql_sequence_options(Buf *b, const Sequence *q);
+/* emit_rows.c: the upsert, the delete of `exact`, and the query the
+ * executable reads the declared rows back with (a facet). */
+void emit_sql_rows(Buf *b, const Unit *u);
+void emit_sql_rows_exact(Buf *b, const Unit *u);
+void emit_sql_rows_read(Buf *b, const Decl *rows);
 void emit_sql_unit(Buf *out, Arena *a, const Unit *u);
 /* A column definition as in CREATE TABLE (name, type, properties). */
 void emit_sql_column(Buf *out, const Column *c);

@@ -219,7 +219,9 @@ void sema_register_decl(Sema *s, Decl *d)
     sema_check_length(s, d->name.tok, d->name.name, decl_kind_name(d->kind));
     switch (d->kind) {
     case DECL_PLATFORM:
-    case DECL_TEST: break;
+    case DECL_TEST:
+    case DECL_PUBLICATION:
+    case DECL_ROWS: break;  /* sema_publication.c, sema_rows.c */
     case DECL_EXTENSION:
         register_named(s, s->extensions, d, "extension");
         vec_push(s->arena, &s->extension_list, d);
@@ -241,7 +243,8 @@ void sema_register_decl(Sema *s, Decl *d)
     case DECL_TYPE:
     case DECL_TABLE:
     case DECL_VIEW:
-    case DECL_MATVIEW: register_relation(s, d); break;
+    case DECL_MATVIEW:
+    case DECL_SEQUENCE: register_relation(s, d); break;
     }
 }
 
@@ -276,6 +279,9 @@ static void check_decls(Sema *s)
         Decl *d = decls->items[i];
         if (d->kind == DECL_TABLE)
             sema_table(s, d);
+        for (int k = 0; d->kind == DECL_TABLE && k < d->items.len; k++)
+            if (((Item *)d->items.items[k])->kind == ITEM_REPLICA)
+                sema_replica(s, d, d->items.items[k]);
         arena_reset(s->trees);
     }
     for (int i = 0; i < decls->len; i++) {
@@ -286,6 +292,12 @@ static void check_decls(Sema *s)
             sema_bucket(s, d);
         else if (d->kind == DECL_FUNCTION)
             sema_function(s, d);
+        else if (d->kind == DECL_PUBLICATION)
+            sema_publication(s, d);
+        else if (d->kind == DECL_SEQUENCE)
+            sema_sequence(s, d);
+        else if (d->kind == DECL_ROWS)
+            sema_rows(s, d);
         else if (d->kind != DECL_TABLE && d->kind != DECL_TEMPLATE &&
                  d->kind != DECL_PLATFORM && d->kind != DECL_TEST)
             sema_decl(s, d);

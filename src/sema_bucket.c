@@ -76,6 +76,9 @@ static void check_item(Sema *s, Decl *b, Decl *objects, Item *it,
     case ITEM_TRANSITIONS:
     case ITEM_RETAIN:
     case ITEM_PARTITIONS:
+    case ITEM_REPLICA:
+    case ITEM_PUB_TABLE:
+    case ITEM_PUBLISH:
         sema_error(s, it->tok, "%s is not allowed in bucket \"%s\"",
                    item_kind_name(it->kind), b->name.name);
         break;

@@ -509,7 +509,10 @@ void sema_generate_items(Sema *s, Decl *table)
         case ITEM_IN_ROLE:
         case ITEM_LOGIN:
         case ITEM_ALLOW:
-        case ITEM_BUCKET_SETTING: vec_push(s->arena, &out, it); break;
+        case ITEM_BUCKET_SETTING:
+        case ITEM_REPLICA:
+        case ITEM_PUB_TABLE:
+        case ITEM_PUBLISH: vec_push(s->arena, &out, it); break;
         }
     }
     table->items = out;

@@ -18,6 +18,7 @@ static bool manages(Sema *s, const char *schema)
         if (d->external || d->kind == DECL_PLATFORM ||
             d->kind == DECL_TEMPLATE || d->kind == DECL_TEST ||
             d->kind == DECL_ROLE || d->kind == DECL_EXTENSION ||
+            d->kind == DECL_PUBLICATION || d->kind == DECL_ROWS ||
             d->kind == DECL_BUCKET)
             continue;
         if (d->schema && strcmp(d->schema, schema) == 0 &&

@@ -74,6 +74,9 @@ bool sema_platform_item(Sema *s, const Decl *t, const Item *it)
     case ITEM_RETAIN:
     case ITEM_PARTITIONS:
     case ITEM_BUCKET_SETTING:
+    case ITEM_REPLICA:
+    case ITEM_PUB_TABLE:
+    case ITEM_PUBLISH:
         break;
     }
     sema_error(s, it->tok, "%s is not allowed on \"%s\", the platform's "

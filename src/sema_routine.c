@@ -119,6 +119,7 @@ typedef struct FnItems {
     Item *language, *body, *comment;
     Item *groups[7];   /* one attribute of each kind */
     Buf attrs;
+    bool procedure;
 } FnItems;
 
 /* Attributes of one kind exclude each other (stable and immutable...). */
@@ -150,6 +151,10 @@ static void function_item(Sema *s, Item *it, FnItems *fi)
     case ITEM_ALLOW: break;  /* lint checks the rule's name */
     case ITEM_ATTRIBUTE: {
         int g = attribute_group(it->u.attribute.name);
+        if (fi->procedure && g != 1)
+            sema_error(s, it->tok, "a procedure cannot be %s; it takes "
+                       "security definer or invoker, and set",
+                       it->u.attribute.name);
         if (fi->groups[g])
             sema_error(s, it->tok, "%s conflicts with %s",
                        it->u.attribute.name,
@@ -178,6 +183,9 @@ static void function_item(Sema *s, Item *it, FnItems *fi)
     case ITEM_RETAIN:
     case ITEM_PARTITIONS:
     case ITEM_BUCKET_SETTING:
+    case ITEM_REPLICA:
+    case ITEM_PUB_TABLE:
+    case ITEM_PUBLISH:
     case ITEM_PARTITION_BY:
     case ITEM_PARTITION:
     case ITEM_USE:
@@ -269,6 +277,21 @@ static void resolve_param_types(Sema *s, Decl *f, Json *params,
     }
 }
 
+/* A procedure's OUT arguments are part of its identity, unlike a
+ * function's: the one form the key of a routine does not cover. */
+static void procedure_params(Sema *s, Decl *f, Json *params)
+{
+    for (int i = 0; i < json_len(params); i++) {
+        const char *mode = json_str(json_get(json_get(json_at(params, i),
+                                    "FunctionParameter"), "mode"));
+        if (mode && strcmp(mode, "FUNC_PARAM_OUT") == 0) {
+            sema_error(s, f->name.tok, "procedure \"%s\" has an OUT "
+                       "argument; write it INOUT", f->name.name);
+            return;
+        }
+    }
+}
+
 #define ARGS_PREFIX "CREATE FUNCTION f("
 #define RETURNS_PREFIX "CREATE FUNCTION f() RETURNS "
 
@@ -280,6 +303,10 @@ static void check_signature(Sema *s, Decl *f)
     Json *params = json_get(stmt, "parameters");
     argument_types(s, f, params);
     resolve_param_types(s, f, params, &f->header, strlen(ARGS_PREFIX));
+    if (ast_is_procedure(f)) {
+        procedure_params(s, f, params);
+        return;
+    }
     tree = sema_parse(s, RETURNS_PREFIX, &f->returns,
                       " LANGUAGE sql AS ''", "return type");
     stmt = tree ? sema_stmt(tree, "CreateFunctionStmt") : NULL;
@@ -334,9 +361,14 @@ static size_t near_length(const char *message, const Frag *body, size_t off)
 static void check_plpgsql_body(Sema *s, Decl *f, const Frag *body)
 {
     Buf sql = {0};
-    buf_printf(&sql, "CREATE FUNCTION f(%.*s) RETURNS %.*s LANGUAGE plpgsql "
-               "AS ", (int)f->header.len, f->header.src->text + f->header.off,
-               (int)f->returns.len, f->returns.src->text + f->returns.off);
+    if (ast_is_procedure(f))
+        buf_printf(&sql, "CREATE PROCEDURE f(%.*s) LANGUAGE plpgsql AS ",
+                   (int)f->header.len, f->header.src->text + f->header.off);
+    else
+        buf_printf(&sql, "CREATE FUNCTION f(%.*s) RETURNS %.*s LANGUAGE "
+                   "plpgsql AS ", (int)f->header.len,
+                   f->header.src->text + f->header.off, (int)f->returns.len,
+                   f->returns.src->text + f->returns.off);
     size_t before = sql.len;
     quote_dollar(&sql, body->src->text + body->off, body->len);
     size_t tag = (sql.len - before - body->len) / 2;
@@ -434,7 +466,7 @@ static void check_overloads(Sema *s, Decl *f)
 
 void sema_function(Sema *s, Decl *f)
 {
-    FnItems fi = {0};
+    FnItems fi = {.procedure = ast_is_procedure(f)};
     for (int i = 0; i < f->items.len; i++)
         function_item(s, f->items.items[i], &fi);
     f->attributes = arena_strdup(s->arena, fi.attrs.data ? fi.attrs.data

@@ -564,6 +564,7 @@ static void check_item(Sema *s, Decl *t, Item *it, Map *policies,
     case ITEM_PARTITION_BY:
     case ITEM_PARTITION: check_partitioning(s, t, it, by); break;
     case ITEM_ALLOW: break;  /* lint checks the rule's name */
+    case ITEM_REPLICA: break;  /* after the columns (sema.c) */
     case ITEM_USE:
     case ITEM_OPTIONS:
     case ITEM_QUERY:
@@ -579,6 +580,8 @@ static void check_item(Sema *s, Decl *t, Item *it, Map *policies,
     case ITEM_RETAIN:
     case ITEM_PARTITIONS:
     case ITEM_BUCKET_SETTING:
+    case ITEM_PUB_TABLE:
+    case ITEM_PUBLISH:
         sema_error(s, it->tok, "%s is not allowed in a table",
                    item_kind_name(it->kind));
         break;

@@ -439,6 +439,29 @@ static void check_default(Sema *s, const Decl *t, const Column *c,
                                (long)sc.prefix), msg);
 }
 
+/* A row's value (sema_rows.c), v its parse node in f: what a default's
+ * literal must be, it must be too. */
+void sema_check_value(Sema *s, const Decl *t, const Column *c, const Frag *f,
+                      size_t prefix, const Json *v)
+{
+    const Json *cast = json_get(v, "TypeCast");
+    if (cast)
+        v = json_get(cast, "arg");
+    Typed ct = column_type(s, c);
+    Scope sc = {s, t, f, prefix};
+    const char *str = aconst_string(v);
+    const char *msg = str ? unreadable(s, ct, str) : NULL;
+    bool integer;
+    if (!str && !cast && aconst_number(v, &integer) &&
+        (ct.type == VT_UUID || ct.type == VT_BOOLEAN || ct.type == VT_ENUM))
+        msg = arena_printf(s->arena, "column \"%s\" is of type %s but "
+                           "expression is of type %s", c->name.name,
+                           ct.name, integer ? "integer" : "numeric");
+    if (msg)
+        error_at(&sc, json_int(json_get(json_get(v, "A_Const"), "location"),
+                               (long)sc.prefix), msg);
+}
+
 /* --------------------------------------------------------- foreign keys */
 
 static void check_fk_types(Sema *s, const Decl *t, const Constraint *k)

@@ -54,6 +54,7 @@ static void item_frags(Frags *fs, const Item *it)
         add(fs, &it->u.trigger->args);
         break;
     case ITEM_PARTITION_BY: add(fs, &it->u.partition_by); break;
+    case ITEM_PUB_TABLE: add(fs, &it->u.pub_table->where); break;
     case ITEM_PARTITION: add(fs, &it->u.partition->bound); break;
     case ITEM_OPTIONS: add(fs, &it->u.options); break;
     case ITEM_QUERY: add(fs, &it->u.query); break;
@@ -67,7 +68,7 @@ static void item_frags(Frags *fs, const Item *it)
     case ITEM_LANGUAGE: case ITEM_ATTRIBUTE: case ITEM_DEFAULT_PRIVS:
     case ITEM_IN_ROLE: case ITEM_LOGIN: case ITEM_ALLOW: case ITEM_AUDIT:
     case ITEM_TRANSITIONS: case ITEM_RETAIN: case ITEM_PARTITIONS:
-    case ITEM_BUCKET_SETTING:
+    case ITEM_BUCKET_SETTING: case ITEM_REPLICA: case ITEM_PUBLISH:
         break;  /* nothing written as SQL */
     }
 }

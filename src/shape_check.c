@@ -67,6 +67,7 @@ static void grants(Check *c, int i, const SctlObject *o)
     if (!o->grants_declared || !sctl_acl_shapes(o->kind, shapes))
         return;
     const char *priv = o->kind == SCTL_K_FUNCTION ? "EXECUTE"
+                     : o->kind == SCTL_K_SEQUENCE ? "USAGE, SELECT"
                      : o->kind == SCTL_K_SCHEMA ? "USAGE, CREATE"
                      : "SELECT, INSERT";
     const char *args[6];
@@ -150,6 +151,7 @@ static void table(Check *c, int i, const SctlObject *o)
     SHAPE(c, i, SCTL_SHAPE_DISABLE_RLS, o->schema, o->name);
     SHAPE(c, i, SCTL_SHAPE_FORCE_RLS, o->schema, o->name);
     SHAPE(c, i, SCTL_SHAPE_NO_FORCE_RLS, o->schema, o->name);
+    SHAPE(c, i, SCTL_SHAPE_REPLICA_DEFAULT, o->schema, o->name);
     if (o->parent >= 0 && o->definition) {
         const SctlObject *p = &c->s->objects[o->parent];
         SHAPE(c, i, SCTL_SHAPE_ATTACH_PARTITION, p->schema, p->name,
@@ -202,6 +204,10 @@ static void renamed(Check *c, int i, const SctlObject *o, const char *make)
     case SCTL_K_EXTENSION:
     case SCTL_K_TRIGGER:
     case SCTL_K_BUCKET:
+    case SCTL_K_PUBLICATION:
+    case SCTL_K_PUBLICATION_TABLE:
+    case SCTL_K_SEQUENCE:
+    case SCTL_K_ROWS:
         break;
     }
 }
@@ -273,6 +279,22 @@ static void object(Check *c, int i)
     case SCTL_K_SCHEMA:
     case SCTL_K_EXTENSION:
     case SCTL_K_BUCKET: break;      /* made again by their own statement */
+    case SCTL_K_PUBLICATION:
+        SHAPE(c, i, SCTL_SHAPE_SET_PUBLISH, o->name, "insert, update");
+        break;
+    case SCTL_K_PUBLICATION_TABLE:
+        SHAPE(c, i, SCTL_SHAPE_DROP_PUBLICATION_TABLE, o->name, o->schema,
+              o->table);
+        break;
+    case SCTL_K_ROWS:
+        if (o->definition)
+            parse(c, o->definition, c->at->objects[i], "the rows' reading");
+        break;
+    case SCTL_K_SEQUENCE:
+        if (o->type)
+            SHAPE(c, i, SCTL_SHAPE_ALTER_SEQUENCE, o->schema, o->name,
+                  o->type);
+        break;
     }
     if (o->renamed_from)
         renamed(c, i, o, make);

@@ -29,7 +29,11 @@
     X(TRIGGER, "trigger", 3)       \
     X(VIEW, "view", 2)             \
     X(FUNCTION, "function", 2)     \
-    X(BUCKET, "bucket", 2)
+    X(BUCKET, "bucket", 2)         \
+    X(PUBLICATION, "publication", 1) \
+    X(PUBLICATION_TABLE, "published", 3) \
+    X(SEQUENCE, "sequence", 2)         \
+    X(ROWS, "rows", 2)
 
 typedef enum {
 #define SCTL_KIND_ENUM(name, word, parts) SCTL_K_##name,
@@ -56,7 +60,8 @@ extern const int sctl_kind_key_parts[SCTL_NKINDS];
     X(MAKE, "make")         /* makes the object from nothing */          \
     X(GRANT, "grant")       /* one declared grant or revoke */            \
     X(COMMENT, "comment")   /* COMMENT ON the object */                  \
-    X(SWITCH, "switch")     /* a declared row level security switch */
+    X(SWITCH, "switch")     /* a declared switch of a table: row level
+                               security, replica identity */
 
 typedef enum {
 #define SCTL_ROLE_ENUM(name, word) SCTL_STMT_##name,
@@ -72,7 +77,8 @@ typedef enum {
  * commas only), %R a role (PUBLIC, else an identifier) and %s text the
  * compiler checked (a column definition, a default, a type, ...; for
  * DROP_ROUTINE of an undeclared function, its oid::regprocedure as the
- * server printed it under search_path = pg_catalog).
+ * server printed it under search_path = pg_catalog).  Functions' repairs
+ * say ROUTINE: the same statements then serve procedures.
  * The compiler parses every shape it can instantiate for every object
  * (shape_check.c), so a shape that does not parse fails the build.
  */
@@ -99,7 +105,7 @@ typedef enum {
     X(COUNT_NULLS, "SELECT count(*) FROM %Q WHERE %I IS NULL")               \
     X(COUNT_CHANGED_BY_TYPE, "SELECT count(*) FROM %Q WHERE %I IS NOT NULL " \
       "AND %I IS DISTINCT FROM (%I::%s)")                                     \
-    X(DROP_FUNCTION, "DROP FUNCTION %s")                                     \
+    X(DROP_FUNCTION, "DROP ROUTINE %s")                                      \
     X(DROP_TABLE, "DROP TABLE %Q")                                           \
     X(DROP_SEQUENCE, "DROP SEQUENCE %Q")                                     \
     X(DROP_DOMAIN, "DROP DOMAIN %Q")                                         \
@@ -133,10 +139,10 @@ typedef enum {
     X(GRANT_SCHEMA, "GRANT %P ON SCHEMA %I TO %R")                           \
     X(GRANT_SCHEMA_OPTION, "GRANT %P ON SCHEMA %I TO %R WITH GRANT OPTION")  \
     X(REVOKE_SCHEMA, "REVOKE %P ON SCHEMA %I FROM %R")                       \
-    X(GRANT_FUNCTION, "GRANT %P ON FUNCTION %s TO %R")                       \
+    X(GRANT_FUNCTION, "GRANT %P ON ROUTINE %s TO %R")                        \
     X(GRANT_FUNCTION_OPTION,                                                 \
-      "GRANT %P ON FUNCTION %s TO %R WITH GRANT OPTION")                     \
-    X(REVOKE_FUNCTION, "REVOKE %P ON FUNCTION %s FROM %R")                 \
+      "GRANT %P ON ROUTINE %s TO %R WITH GRANT OPTION")                      \
+    X(REVOKE_FUNCTION, "REVOKE %P ON ROUTINE %s FROM %R")                  \
     X(RENAME_TABLE, "ALTER TABLE %Q RENAME TO %I")                           \
     X(RENAME_COLUMN, "ALTER TABLE %Q RENAME COLUMN %I TO %I")                \
     X(RENAME_CONSTRAINT, "ALTER TABLE %Q RENAME CONSTRAINT %I TO %I")        \
@@ -144,7 +150,7 @@ typedef enum {
     X(RENAME_POLICY, "ALTER POLICY %I ON %Q RENAME TO %I")                   \
     X(RENAME_VIEW, "ALTER VIEW %Q RENAME TO %I")                             \
     X(RENAME_MATVIEW, "ALTER MATERIALIZED VIEW %Q RENAME TO %I")             \
-    X(RENAME_FUNCTION, "ALTER FUNCTION %Q%s RENAME TO %I")                   \
+    X(RENAME_FUNCTION, "ALTER ROUTINE %Q%s RENAME TO %I")                    \
     X(RENAME_ENUM_VALUE, "ALTER TYPE %Q RENAME VALUE %L TO %L")            \
     X(RENAME_SEQUENCE, "ALTER SEQUENCE IF EXISTS %Q RENAME TO %I")        \
     X(GRANT_DEFAULT, "ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT %P ON %P "  \
@@ -158,7 +164,15 @@ typedef enum {
     X(GRANT_DEFAULT_IN_SCHEMA_OPTION, "ALTER DEFAULT PRIVILEGES IN SCHEMA "  \
       "%I GRANT %P ON %P TO %R WITH GRANT OPTION")                           \
     X(REVOKE_DEFAULT_IN_SCHEMA, "ALTER DEFAULT PRIVILEGES IN SCHEMA %I "     \
-      "REVOKE ALL ON %P FROM %R")
+      "REVOKE ALL ON %P FROM %R")                                    \
+    X(REPLICA_DEFAULT, "ALTER TABLE %Q REPLICA IDENTITY DEFAULT")            \
+    X(SET_PUBLISH, "ALTER PUBLICATION %I SET (publish = %L)")                \
+    X(DROP_PUBLICATION_TABLE, "ALTER PUBLICATION %I DROP TABLE %Q")        \
+    X(ALTER_SEQUENCE, "ALTER SEQUENCE %Q %s")                                \
+    X(GRANT_SEQUENCE, "GRANT %P ON SEQUENCE %Q TO %R")                       \
+    X(GRANT_SEQUENCE_OPTION,                                                 \
+      "GRANT %P ON SEQUENCE %Q TO %R WITH GRANT OPTION")                     \
+    X(REVOKE_SEQUENCE, "REVOKE %P ON SEQUENCE %Q FROM %R")
 
 typedef enum {
 #define SCTL_SHAPE_ENUM(name, text) SCTL_SHAPE_##name,
@@ -198,9 +212,11 @@ typedef struct SctlObject {
     /* Text the compiler checked, for the repairs' %s holes: */
     const char *definition; /* column: as in CREATE TABLE; table
                                constraint: as in CREATE TABLE; partition:
-                               its bound */
+                               its bound; rows: the query reading them
+                               (facets.c) */
     const char *default_expr;  /* column: DEFAULT's expression, or NULL */
-    const char *type;       /* column: its type [COLLATE c] */
+    const char *type;       /* column: its type [COLLATE c]; sequence:
+                               every option, for ALTER SEQUENCE */
     bool grants_declared;   /* its privileges are managed (any grant) */
     bool comment_declared;  /* its comment is managed */
     bool inline_in_parent;  /* made by its table's CREATE TABLE */

@@ -99,7 +99,10 @@ bool sctl_acl_shapes(SctlKind k, SctlShape out[3])
         SCTL_SHAPE_GRANT_SCHEMA_OPTION, SCTL_SHAPE_REVOKE_SCHEMA};
     static const SctlShape function[3] = {SCTL_SHAPE_GRANT_FUNCTION,
         SCTL_SHAPE_GRANT_FUNCTION_OPTION, SCTL_SHAPE_REVOKE_FUNCTION};
+    static const SctlShape sequence[3] = {SCTL_SHAPE_GRANT_SEQUENCE,
+        SCTL_SHAPE_GRANT_SEQUENCE_OPTION, SCTL_SHAPE_REVOKE_SEQUENCE};
     const SctlShape *s = k == SCTL_K_COLUMN ? column
+                       : k == SCTL_K_SEQUENCE ? sequence
                        : k == SCTL_K_SCHEMA ? schema
                        : k == SCTL_K_FUNCTION ? function
                        : k == SCTL_K_TABLE || k == SCTL_K_VIEW ? table

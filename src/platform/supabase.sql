@@ -196,3 +196,20 @@ $$;
 GRANT EXECUTE ON FUNCTION storage.foldername(text), storage.filename(text),
   storage.extension(text), storage.operation()
   TO anon, authenticated, service_role;
+
+-- Supabase Realtime's publication, empty: a schema gives it tables
+-- (`publication supabase_realtime { table ...; }`).
+-- (Quietly: a server without wal_level = logical warns, and that is the
+-- stand-in's business, not the schema's.)
+DO $$
+DECLARE
+  level text := current_setting('client_min_messages');
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_publication
+                 WHERE pubname = 'supabase_realtime') THEN
+    PERFORM set_config('client_min_messages', 'error', true);
+    CREATE PUBLICATION supabase_realtime;
+    PERFORM set_config('client_min_messages', level, true);
+  END IF;
+END
+$$;

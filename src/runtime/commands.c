@@ -67,8 +67,7 @@ int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
         return status;
     }
     cmd_phase("fingerprint");
-    *live = sctl_read_facets_fp(c->conn.pg, c->s->schemas, c->s->nschemas,
-                                &fp, &err);
+    *live = sctl_read_schema_facets(c->conn.pg, c->s, &fp, &err);
     if (!*live)
         return cmd_fail(SCTL_USAGE, err);
     cmd_phase("read the catalog");

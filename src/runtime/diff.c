@@ -57,6 +57,7 @@ static bool extra_counts(const SctlFacet *f)
     case SCTL_K_CONSTRAINT:
     case SCTL_K_POLICY:
     case SCTL_K_TRIGGER:
+    case SCTL_K_PUBLICATION_TABLE:
         return true;
     case SCTL_K_INDEX:
         return sctl_field(f, "constraint") == NULL;
@@ -68,6 +69,9 @@ static bool extra_counts(const SctlFacet *f)
     case SCTL_K_VIEW:
     case SCTL_K_FUNCTION:
     case SCTL_K_BUCKET:
+    case SCTL_K_PUBLICATION:
+    case SCTL_K_SEQUENCE:
+    case SCTL_K_ROWS:
         return false;
     }
     return false;

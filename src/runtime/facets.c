@@ -183,6 +183,14 @@ static const char SQL_TYPES[] =
     " c.relkind IN " kinds " AND " MANAGED("n") " AND "                 \
     NOT_EXT("pg_class", "c.oid")
 
+/* What an update or delete carries of the old row: default, full,
+ * nothing, or index:NAME (its index's name as it is, unquoted). */
+#define REPLICA_IDENTITY                                                  \
+    "CASE c.relreplident WHEN 'd' THEN 'default' WHEN 'f' THEN 'full'"    \
+    " WHEN 'n' THEN 'nothing' ELSE 'index:' || coalesce((SELECT"          \
+    " ri.relname::text FROM pg_index i JOIN pg_class ri ON ri.oid ="      \
+    " i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident), '') END"
+
 static const char SQL_TABLES[] =
     "SELECT n.nspname AS k_schema, NULL AS k_table, c.relname AS k_name,"
     " c.relkind::text AS kind, c.relrowsecurity AS rls,"
@@ -193,7 +201,7 @@ static const char SQL_TABLES[] =
     "  WHERE i.inhrelid = c.oid AND c.relispartition) AS partition_of,"
     " pg_get_expr(c.relpartbound, c.oid) AS partition_bound,"
     " " FULL_ACL("c.relacl", "NULL", "c.relowner") " AS acl,"
-    " d.description AS comment"
+    " d.description AS comment, " REPLICA_IDENTITY " AS replica_identity"
     RELS COMMENT_JOIN("pg_class", "c.oid", "0")
     "WHERE" RELS_WHERE("('r', 'p')");
 
@@ -340,6 +348,54 @@ static const char SQL_HAS_BUCKETS[] =
     "SELECT 'storage' = ANY ($1::text[])"
     " AND to_regclass('storage.buckets') IS NOT NULL";
 
+/* Publications are the database's, read whole like roles; a table's
+ * place in one is read with the table's schema. */
+static const char SQL_PUBLICATIONS[] =
+    "SELECT NULL AS k_schema, NULL AS k_table, p.pubname AS k_name,"
+    " p.puballtables::text AS all_tables,"
+    " concat_ws(', ', CASE WHEN p.pubinsert THEN 'insert' END,"
+    "  CASE WHEN p.pubupdate THEN 'update' END,"
+    "  CASE WHEN p.pubdelete THEN 'delete' END,"
+    "  CASE WHEN p.pubtruncate THEN 'truncate' END) AS publish,"
+    " d.description AS comment"
+    " FROM pg_publication p"
+    COMMENT_JOIN("pg_publication", "p.oid", "0");
+
+static const char SQL_PUBLISHED[] =
+    "SELECT n.nspname AS k_schema, c.relname AS k_table, p.pubname AS k_name,"
+    " (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)"
+    "  FROM pg_attribute a WHERE a.attrelid = c.oid"
+    "  AND a.attnum = ANY (r.prattrs::int2[])) AS columns,"
+    " pg_get_expr(r.prqual, r.prrelid) AS \"where\""
+    " FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid"
+    " JOIN pg_class c ON c.oid = r.prrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " MANAGED("n");
+
+/* Sequences of the managed schemas but identity columns' (their
+ * columns say all there is); a serial's, owned by its column, is read
+ * like any other.  owned_by: the column's table and name, quoted. */
+static const char SQL_SEQUENCES[] =
+    "SELECT n.nspname AS k_schema, NULL AS k_table, c.relname AS k_name,"
+    " format_type(s.seqtypid, NULL) AS type,"
+    " s.seqincrement::text AS increment, s.seqmin::text AS minvalue,"
+    " s.seqmax::text AS maxvalue, s.seqstart::text AS start,"
+    " s.seqcache::text AS cache, s.seqcycle::text AS cycle,"
+    " (SELECT quote_ident(tn.nspname) || '.' || quote_ident(t.relname)"
+    "  || '.' || quote_ident(a.attname) FROM pg_depend o"
+    "  JOIN pg_class t ON t.oid = o.refobjid"
+    "  JOIN pg_namespace tn ON tn.oid = t.relnamespace"
+    "  JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = o.refobjsubid"
+    "  WHERE o.classid = 'pg_class'::regclass AND o.objid = c.oid"
+    "  AND o.refclassid = 'pg_class'::regclass AND o.deptype = 'a')"
+    "  AS owned_by,"
+    " " FULL_ACL("c.relacl", "NULL", "c.relowner") " AS acl,"
+    " d.description AS comment"
+    RELS "JOIN pg_sequence s ON s.seqrelid = c.oid"
+    COMMENT_JOIN("pg_class", "c.oid", "0")
+    "WHERE" RELS_WHERE("('S')")
+    " AND NOT EXISTS (SELECT FROM pg_depend i WHERE i.classid ="
+    " 'pg_class'::regclass AND i.objid = c.oid AND i.deptype = 'i')";
+
 typedef struct Query {
     SctlKind kind;
     bool by_schema;         /* takes $1, the managed schemas */
@@ -357,8 +413,11 @@ static const Query queries[] = {
     {SCTL_K_FUNCTION, true, SQL_FUNCTIONS, NULL},
     {SCTL_K_INDEX, true, SQL_INDEXES, NULL},
     {SCTL_K_POLICY, true, SQL_POLICIES, NULL},
+    {SCTL_K_PUBLICATION, false, SQL_PUBLICATIONS, NULL},
+    {SCTL_K_PUBLICATION_TABLE, true, SQL_PUBLISHED, NULL},
     {SCTL_K_ROLE, false, SQL_ROLES, NULL},
     {SCTL_K_SCHEMA, true, SQL_SCHEMAS, NULL},
+    {SCTL_K_SEQUENCE, true, SQL_SEQUENCES, NULL},
     {SCTL_K_TABLE, true, SQL_TABLES, NULL},
     {SCTL_K_TRIGGER, true, SQL_TRIGGERS, NULL},
     {SCTL_K_TYPE, true, SQL_TYPES, NULL},
@@ -387,6 +446,10 @@ static const char *kind_word(SctlKind k)
     case SCTL_K_VIEW: return "view";
     case SCTL_K_FUNCTION: return "function";
     case SCTL_K_BUCKET: return "bucket";
+    case SCTL_K_PUBLICATION: return "publication";
+    case SCTL_K_PUBLICATION_TABLE: return "published";
+    case SCTL_K_SEQUENCE: return "sequence";
+    case SCTL_K_ROWS: return "rows";
     }
     return "?";
 }
@@ -398,18 +461,22 @@ static int key_parts(SctlKind k)
     case SCTL_K_ROLE:
     case SCTL_K_SCHEMA:
     case SCTL_K_EXTENSION:
+    case SCTL_K_PUBLICATION:
         return 1;
     case SCTL_K_TYPE:
     case SCTL_K_TABLE:
     case SCTL_K_VIEW:
     case SCTL_K_FUNCTION:
     case SCTL_K_BUCKET:
+    case SCTL_K_SEQUENCE:
+    case SCTL_K_ROWS:
         return 2;
     case SCTL_K_COLUMN:
     case SCTL_K_CONSTRAINT:
     case SCTL_K_INDEX:
     case SCTL_K_POLICY:
     case SCTL_K_TRIGGER:
+    case SCTL_K_PUBLICATION_TABLE:
         return 3;
     }
     return 0;
@@ -417,7 +484,7 @@ static int key_parts(SctlKind k)
 
 static bool kind_of_word(const char *w, size_t len, SctlKind *out)
 {
-    for (int k = SCTL_K_ROLE; k <= SCTL_K_BUCKET; k++) {
+    for (int k = 0; k < SCTL_NKINDS; k++) {
         const char *kw = kind_word((SctlKind)k);
         if (strlen(kw) == len && memcmp(kw, w, len) == 0) {
             *out = (SctlKind)k;
@@ -946,10 +1013,78 @@ static bool session_end(PGconn *conn, bool own, char **err)
     return ok;
 }
 
+/* ------------------------------------------------------------ rows */
+
+static const char SQL_TABLE_THERE[] =
+    "SELECT to_regclass(format('%I.%I', $1::text, $2::text)) IS NOT NULL";
+/* What a rows facet holds when its query fails (a column of it dropped
+ * or renamed in the database): a value no declared state has. */
+static const char SQL_ROWS_UNREADABLE[] =
+    "SELECT $1::text AS k_schema, NULL AS k_table, $2::text AS k_name,"
+    " $3::text AS \"rows\"";
+
+static PGresult *params2(PGconn *conn, const char *sql, const char *a,
+                         const char *b, const char *c)
+{
+    const char *params[3] = {a, b, c};
+    return PQexecParams(conn, sql, c ? 3 : 2, NULL, params, NULL, NULL, 0);
+}
+
+/* The declared rows of one table (SctlObject.definition, the compiler's
+ * query), in a savepoint: a table that does not read as declared is a
+ * difference, not a failure of the whole reading. */
+static bool read_rows_of(PGconn *conn, const SctlObject *o, SctlFacets *f,
+                         char **err)
+{
+    PGresult *r = params2(conn, SQL_TABLE_THERE, o->schema, o->name, NULL);
+    bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    bool there = ok && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    if (!ok)
+        set_err(err, "facets: reading rows: %s", PQerrorMessage(conn));
+    PQclear(r);
+    if (!there)
+        return ok;
+    if (!exec_cmd(conn, "SAVEPOINT sctl_rows", err))
+        return false;
+    r = PQexec(conn, o->definition);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        char *why = sctl_printf("unreadable: %s", PQresultErrorField(r,
+                                PG_DIAG_MESSAGE_PRIMARY) ?
+                                PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+                                : "?");
+        PQclear(r);
+        if (!exec_cmd(conn, "ROLLBACK TO SAVEPOINT sctl_rows", err)) {
+            free(why);
+            return false;
+        }
+        r = params2(conn, SQL_ROWS_UNREADABLE, o->schema, o->name, why);
+        free(why);
+    }
+    ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (ok)
+        add_rows(f, SCTL_K_ROWS, r);
+    else {
+        set_err(err, "facets: reading rows: %s", PQerrorMessage(conn));
+        PQclear(r);
+    }
+    return ok && exec_cmd(conn, "RELEASE SAVEPOINT sctl_rows", err);
+}
+
+static bool read_rows(PGconn *conn, const SctlSchema *s, SctlFacets *f,
+                      char **err)
+{
+    for (int i = 0; s && i < s->nobjects; i++)
+        if (s->objects[i].kind == SCTL_K_ROWS && s->objects[i].definition &&
+            !read_rows_of(conn, &s->objects[i], f, err))
+            return false;
+    return true;
+}
+
 /* The fingerprint (if asked) comes after the settings, so it is not JIT
  * compiled either. */
 static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
-                     char **fingerprint, SctlFacets *f, char **err)
+                     const SctlSchema *rows_of, char **fingerprint,
+                     SctlFacets *f, char **err)
 {
     if (!exec_cmd(conn, SQL_SETTINGS, err))
         return false;
@@ -967,7 +1102,7 @@ static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
     for (size_t i = 0; ok && i < NQUERIES; i++)
         ok = run_query(conn, &queries[i], arr, f, err);
     free(arr);
-    return ok;
+    return ok && read_rows(conn, rows_of, f, err);
 }
 
 /*
@@ -983,9 +1118,9 @@ SctlFacets *sctl_read_facets(PGconn *conn, const char *const *schemas,
 /* The fingerprint is taken in the snapshot every query reads, so only in
  * a transaction of the reader's own: in the caller's, each statement may
  * see another one. */
-SctlFacets *sctl_read_facets_fp(PGconn *conn, const char *const *schemas,
-                                int nschemas, char **fingerprint,
-                                char **err)
+static SctlFacets *read_facets(PGconn *conn, const char *const *schemas,
+                               int nschemas, const SctlSchema *rows_of,
+                               char **fingerprint, char **err)
 {
     bool own;
     *err = NULL;
@@ -994,7 +1129,7 @@ SctlFacets *sctl_read_facets_fp(PGconn *conn, const char *const *schemas,
     if (!session_begin(conn, &own, err))
         return NULL;
     SctlFacets *f = facets_new();
-    bool ok = read_all(conn, schemas, nschemas,
+    bool ok = read_all(conn, schemas, nschemas, rows_of,
                        own ? fingerprint : NULL, f, err);
     ok = session_end(conn, own, err) && ok;
     if (!ok) {
@@ -1007,6 +1142,21 @@ SctlFacets *sctl_read_facets_fp(PGconn *conn, const char *const *schemas,
     }
     finish(f);
     return f;
+}
+
+SctlFacets *sctl_read_facets_fp(PGconn *conn, const char *const *schemas,
+                                int nschemas, char **fingerprint,
+                                char **err)
+{
+    return read_facets(conn, schemas, nschemas, NULL, fingerprint, err);
+}
+
+SctlFacets *sctl_read_schema_facets(PGconn *conn, const SctlSchema *s,
+                                    char **fingerprint, char **err)
+{
+    if (fingerprint)
+        *fingerprint = NULL;
+    return read_facets(conn, s->schemas, s->nschemas, s, fingerprint, err);
 }
 
 /* ------------------------------------------------------------ dump/load */

@@ -29,7 +29,7 @@
 
 /* Changes whenever the reader prints anything differently, so that a
  * memo of an older reader is never taken for one of this. */
-#define READER_VERSION "facets-2"
+#define READER_VERSION "facets-3"
 
 #define SUMS(cat)                                                         \
     "(SELECT count(*) || '/' || coalesce(sum(xmin::text::bigint), 0) ||" \
@@ -47,7 +47,8 @@ static const char SQL_FINGERPRINT[] =
     SUMS("pg_extension") "," SUMS("pg_rewrite") "," SUMS("pg_collation") ","
     SUMS("pg_opclass") "," SUMS("pg_operator") "," SUMS("pg_language") ","
     SUMS("pg_am") "," SUMS("pg_partitioned_table") ","
-    SUMS("pg_auth_members") ","
+    SUMS("pg_auth_members") "," SUMS("pg_publication") ","
+    SUMS("pg_publication_rel") "," SUMS("pg_sequence") ","
     " (SELECT pg_catalog.md5(pg_catalog.string_agg(oid::text || ':' ||"
     "  rolname || ':' || rolcanlogin::text, ',' ORDER BY oid))"
     "  FROM pg_catalog.pg_roles),"
@@ -147,6 +148,9 @@ static bool memo_matches(PGconn *conn, const SctlSchema *s)
  * (a table it may not read) must not abort the apply around it. */
 bool sctl_known_clean(PGconn *conn, const SctlSchema *s)
 {
+    for (int i = 0; i < s->nobjects; i++)
+        if (s->objects[i].kind == SCTL_K_ROWS)
+            return false;   /* rows change without the catalog: read them */
     PGTransactionStatusType ts = PQtransactionStatus(conn);
     if (ts == PQTRANS_IDLE)
         return memo_matches(conn, s);

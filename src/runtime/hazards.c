@@ -147,7 +147,11 @@ static void of_shape(const SctlSchema *s, const SctlStep *st, SctlShape sh,
     case SCTL_SHAPE_DISABLE_RLS:
     case SCTL_SHAPE_FORCE_RLS:
     case SCTL_SHAPE_NO_FORCE_RLS:
+    case SCTL_SHAPE_REPLICA_DEFAULT:
         set(h, AE, NULL);
+        break;
+    case SCTL_SHAPE_DROP_PUBLICATION_TABLE:
+        set(h, SUE, NULL);
         break;
     case SCTL_SHAPE_DROP_TABLE:
         set(h, AE, NULL);
@@ -181,6 +185,11 @@ static void of_shape(const SctlSchema *s, const SctlStep *st, SctlShape sh,
         set(h, SUE, "scans the partition");
         h->also = "and ACCESS EXCLUSIVE on the partition";
         break;
+    case SCTL_SHAPE_SET_PUBLISH:
+    case SCTL_SHAPE_ALTER_SEQUENCE:
+    case SCTL_SHAPE_GRANT_SEQUENCE:
+    case SCTL_SHAPE_GRANT_SEQUENCE_OPTION:
+    case SCTL_SHAPE_REVOKE_SEQUENCE:
     case SCTL_SHAPE_DROP_FUNCTION:
     case SCTL_SHAPE_DROP_SEQUENCE:
     case SCTL_SHAPE_DROP_TYPE:
@@ -249,7 +258,11 @@ static void of_make(const SctlSchema *s, const SctlObject *o,
     case SCTL_K_COLUMN:
     case SCTL_K_VIEW:
     case SCTL_K_FUNCTION:
+    case SCTL_K_PUBLICATION_TABLE: set(h, SUE, NULL); break;
     case SCTL_K_BUCKET:
+    case SCTL_K_PUBLICATION:
+    case SCTL_K_ROWS: set(h, "ROW EXCLUSIVE", NULL); break;
+    case SCTL_K_SEQUENCE:
         break;
     }
     (void)s;
@@ -267,7 +280,9 @@ static void of_statement(const SctlSchema *s, const SctlStep *st,
             o->kind == SCTL_K_VIEW)
             h->lock = SUE;
         break;
-    case SCTL_STMT_SWITCH: h->lock = AE; break;
+    case SCTL_STMT_SWITCH:      /* `exact` rows: a delete */
+        h->lock = o->kind == SCTL_K_ROWS ? "ROW EXCLUSIVE" : AE;
+        break;
     case SCTL_STMT_GRANT: break;
     }
 }
@@ -282,7 +297,8 @@ static char *target(const SctlSchema *s, const SctlStep *st)
     const SctlObject *o = &s->objects[i];
     if (o->table)
         return sctl_printf("%s.%s", o->schema, o->table);
-    if (o->kind == SCTL_K_TABLE || o->kind == SCTL_K_VIEW)
+    if (o->kind == SCTL_K_TABLE || o->kind == SCTL_K_VIEW ||
+        o->kind == SCTL_K_ROWS || o->kind == SCTL_K_SEQUENCE)
         return sctl_printf("%s.%s", o->schema, o->name);
     return NULL;
 }

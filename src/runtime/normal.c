@@ -119,8 +119,7 @@ static bool read_scratch(PGconn *scratch, const SctlSchema *s,
              applying_role_keys(scratch, s, d->keys, err) &&
              sctl_exec(scratch, "RESET search_path", "search_path", err);
     }
-    if (ok && !(d->facets = sctl_read_facets(scratch, s->schemas,
-                                             s->nschemas, err)))
+    if (ok && !(d->facets = sctl_read_schema_facets(scratch, s, NULL, err)))
         ok = false;
     PQclear(PQexec(scratch, "ROLLBACK"));
     return ok;
@@ -187,7 +186,7 @@ bool sctl_declared_here(const SctlConn *c, const SctlSchema *s,
         !applying_role_keys(c->pg, s, d->keys, err) ||
         !sctl_exec(c->pg, "RESET search_path", "search_path", err))
         return false;
-    d->facets = sctl_read_facets(c->pg, s->schemas, s->nschemas, err);
+    d->facets = sctl_read_schema_facets(c->pg, s, NULL, err);
     return d->facets != NULL;
 }
 

@@ -44,9 +44,14 @@ static void drop_extra(State *st, const SctlFacet *f, int pass)
                                      SCTL_K_CONSTRAINT, SCTL_K_CONSTRAINT,
                                      SCTL_K_INDEX, SCTL_K_COLUMN};
     bool fkey = sctl_same(sctl_field(f, "type"), "f");
+    const char *sch = f->schema, *t = f->table, *n = f->name;
+    if (f->kind == SCTL_K_PUBLICATION_TABLE) {   /* first: it holds none */
+        if (pass == 0 && !plan_gone(st, f->key))
+            SHAPE(st, -1, SCTL_SHAPE_DROP_PUBLICATION_TABLE, n, sch, t);
+        return;
+    }
     if (f->kind != order[pass] || (pass == 2 && !fkey) || (pass == 3 && fkey))
         return;
-    const char *sch = f->schema, *t = f->table, *n = f->name;
     if (plan_gone(st, f->key))
         return;
     if (f->kind == SCTL_K_TRIGGER)
@@ -89,6 +94,12 @@ static bool drop_for_remake(State *st, int i)
         return true;
     case SCTL_K_TRIGGER: SHAPE(st, i, SCTL_SHAPE_DROP_TRIGGER, n, s, t);
         return true;
+    case SCTL_K_PUBLICATION_TABLE:
+        SHAPE(st, i, SCTL_SHAPE_DROP_PUBLICATION_TABLE, n, s, t);
+        return true;
+    case SCTL_K_PUBLICATION:    /* changed in place (plan_publication) */
+    case SCTL_K_SEQUENCE:       /* changed in place */
+    case SCTL_K_ROWS:           /* upserted again */
     case SCTL_K_VIEW:       /* made way for with their dependents */
     case SCTL_K_ROLE:
     case SCTL_K_SCHEMA:
@@ -360,6 +371,7 @@ static void change_table(State *st, int i)
             change_column(st, c);
     }
     fix_rls(st, i);
+    plan_replica_default(st, i);
 }
 
 /* What an object that exists needs at its place in the order. */
@@ -377,6 +389,13 @@ static void change(State *st, int k, int i)
         if (definition_differs(st, i))
             add(st, k, NULL, i);
         break;
+    case SCTL_K_PUBLICATION: plan_publication(st, i); break;
+    case SCTL_K_SEQUENCE: plan_sequence(st, i); break;
+    case SCTL_K_ROWS:       /* the upsert puts rows back; `exact`: below */
+        if (plan_rows_differ(st, i))
+            add(st, k, NULL, i);
+        break;
+    case SCTL_K_PUBLICATION_TABLE:
     case SCTL_K_ROLE:
     case SCTL_K_SCHEMA:
     case SCTL_K_EXTENSION:
@@ -436,7 +455,7 @@ static void statement_step(State *st, int k)
             add(st, k, NULL, i);
         break;
     case SCTL_STMT_SWITCH:
-        if (st->missing[i])
+        if (st->missing[i] || plan_switch_again(st, k, i))
             add(st, k, NULL, i);
         else if (sctl_platform_object(obj(st, i)))
             fix_rls(st, i);   /* no MAKE of its own to repair it at */

@@ -127,6 +127,23 @@ void plan_dependents(State *st);
 /* The same for an undeclared column about to be dropped. */
 void plan_dependents_of_extra_column(State *st, const SctlFacet *f);
 
+/* -------------------------------------------------- plan_replication.c */
+
+/* A publication's settings changed in place (what it publishes), or
+ * refused (for all tables, or not). */
+void plan_publication(State *st, int i);
+/* Whether the SWITCH statement k of object i is to run again: it sets a
+ * replica identity the table does not have, or the owner a sequence
+ * does not have. */
+bool plan_switch_again(State *st, int k, int i);
+/* Whether declared rows are missing or hold other values (the rows not
+ * declared are the `exact` delete's business). */
+bool plan_rows_differ(State *st, int i);
+/* A sequence's options, where they differ, all set again. */
+void plan_sequence(State *st, int i);
+/* A replica identity the schema does not declare set back to default. */
+void plan_replica_default(State *st, int i);
+
 /* -------------------------------------------------------- plan_enums.c */
 
 /* Labels added where the schema puts them (committed first: PostgreSQL

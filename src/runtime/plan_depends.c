@@ -128,6 +128,10 @@ static void drop_key(State *st, int i, SctlKind kind, const char *key)
     case SCTL_K_TABLE:
     case SCTL_K_COLUMN:
     case SCTL_K_BUCKET:
+    case SCTL_K_PUBLICATION:
+    case SCTL_K_PUBLICATION_TABLE:
+    case SCTL_K_SEQUENCE:
+    case SCTL_K_ROWS:
         break;
     }
     for (int k = 0; k < n; k++)

@@ -121,6 +121,10 @@ static void rename_step(Finder *f, int i, const SctlFacet *was)
     case SCTL_K_TYPE:
     case SCTL_K_TRIGGER:
     case SCTL_K_BUCKET:
+    case SCTL_K_PUBLICATION:
+    case SCTL_K_PUBLICATION_TABLE:
+    case SCTL_K_SEQUENCE:
+    case SCTL_K_ROWS:
         break;
     }
 }
@@ -280,8 +284,8 @@ int cmd_renames(Ctx *c, SctlFacets **live)
         return SCTL_OK;
     bool ok = open_transaction(c->conn.pg, &mine, &err) &&
               run_renames(c, &err);
-    SctlFacets *again = ok ? sctl_read_facets(c->conn.pg, c->s->schemas,
-                                              c->s->nschemas, &err)
+    SctlFacets *again = ok ? sctl_read_schema_facets(c->conn.pg, c->s, NULL,
+                                                     &err)
                            : NULL;
     if (mine || !again)
         sctl_exec(c->conn.pg, "ROLLBACK", NULL, NULL);

@@ -147,6 +147,10 @@ SctlFacets *sctl_facets_load(const char *text);
 SctlFacets *sctl_read_facets_fp(PGconn *conn, const char *const *schemas,
                                 int nschemas, char **fingerprint,
                                 char **err);
+/* As sctl_read_facets_fp over s's schemas, with the rows s declares
+ * (SCTL_K_ROWS: one facet per table, read by its own query). */
+SctlFacets *sctl_read_schema_facets(PGconn *conn, const SctlSchema *s,
+                                    char **fingerprint, char **err);
 /* One more owner of f: each sctl_facets_free drops one (returns f). */
 SctlFacets *sctl_facets_share(SctlFacets *f);
 

@@ -123,6 +123,7 @@ static SctlKind key_kind(char letter)
     case 'r': case 'p': return SCTL_K_TABLE;
     case 'v': case 'm': return SCTL_K_VIEW;
     case 'f': case 'P': return SCTL_K_FUNCTION;
+    case 'S': return SCTL_K_SEQUENCE;
     default: return SCTL_K_TYPE;
     }
 }
@@ -291,11 +292,9 @@ static void cand_of_row(const SctlSchema *s, const SctlFacets *declared,
     if (!PQgetisnull(r, row, 4))
         c->signature = sctl_xstrdup(PQgetvalue(r, row, 4));
     parse_refs(c, PQgetisnull(r, row, 5) ? NULL : PQgetvalue(r, row, 5));
-    if (c->letter != 'S') {
-        SctlObject o = {.kind = key_kind(c->letter), .schema = c->schema,
-                        .name = c->name};
-        c->key = sctl_object_key(&o);
-    }
+    SctlObject o = {.kind = key_kind(c->letter), .schema = c->schema,
+                    .name = c->name};
+    c->key = sctl_object_key(&o);
     c->declared = declared && c->key && sctl_facet(declared, c->key);
     c->ignored = !c->declared &&
                  sctl_ignored(s, word_of(c->letter), c->schema, c->name);

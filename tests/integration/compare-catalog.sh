@@ -15,7 +15,8 @@
 # dropping them afterwards; otherwise it starts its own throwaway cluster with
 # databases compiled / handwritten and removes it on any exit.
 #
-# Environment: SCHEMAC (compiler; default bin/schemac in the repository),
+# Environment: DATA_TABLES (schema.table ...: also compares their rows,
+# `pg_dump --data-only`), SCHEMAC (compiler; default bin/schemac in the repository),
 # CASE_NAME (label; default the name of HANDWRITTEN_SQL's directory),
 # SUPABASE_SHIM (default src/platform/supabase.sql).
 # Exit status: 0 catalogs match, 1 they differ or applying failed, 2 usage or
@@ -130,4 +131,24 @@ if ! diff -u --label "$case_name/handwritten" --label "$case_name/compiled" \
 	exit 1
 fi
 n=$(grep -cE '^(CREATE|ALTER|COMMENT|GRANT) ' "$work/compiled.dump" || true)
-printf 'ok: %s catalogs match (%s objects)\n' "$case_name" "$n"
+# DATA_TABLES (space-separated, schema.table): their rows compared too.
+if [ -n "${DATA_TABLES:-}" ]; then
+	tables=()
+	for t in $DATA_TABLES; do tables+=(-t "$t"); done
+	data() { # DB OUT
+		"$bindir/pg_dump" --data-only --no-owner "${restrict[@]}" "${tables[@]}" -d "$1" |
+			sed -E -e '/^-- Dumped (from database|by pg_dump) version /d' >"$2"
+	}
+	data "$db_hand" "$work/handwritten.data"
+	data "$db_compiled" "$work/compiled.data"
+	if ! diff -u --label "$case_name/handwritten" --label "$case_name/compiled" \
+		"$work/handwritten.data" "$work/compiled.data"; then
+		printf 'FAIL: %s rows differ (- handwritten, + compiled)\n' "$case_name"
+		exit 1
+	fi
+	rows=$(grep -cvE '^(--|SET |SELECT |COPY |\\\.|$|\\(un)?restrict)' "$work/compiled.data" || true)
+	n="$n objects; $rows rows match"
+else
+	n="$n objects"
+fi
+printf 'ok: %s catalogs match (%s)\n' "$case_name" "$n"

@@ -7,7 +7,8 @@
 #
 # A case is a directory holding handwritten.sql and either a schema/ folder
 # (the DSL) or a file schema-dir naming one relative to the repository root
-# (e.g. `schema/enorae`). Last line of output: `N passed, N failed`.
+# (e.g. `schema/enorae`), and optionally data-tables: tables whose rows are
+# compared too. Last line of output: `N passed, N failed`.
 #
 # Environment: SCHEMAC (compiler; default bin/schemac), CASES_DIR (default
 # tests/integration/cases). With PGHOST and PGPORT set, that server is used
@@ -88,7 +89,8 @@ for c in "${cases[@]}"; do
 		printf 'FAIL: %s: neither schema/ nor a schema-dir file\n' "$name"
 	elif [ ! -f "$c/handwritten.sql" ]; then
 		printf 'FAIL: %s: no handwritten.sql\n' "$name"
-	elif CASE_NAME=$name "$here/compare-catalog.sh" "$schema" "$c/handwritten.sql"; then
+	elif CASE_NAME=$name DATA_TABLES=$(cat "$c/data-tables" 2>/dev/null || true) \
+		"$here/compare-catalog.sh" "$schema" "$c/handwritten.sql"; then
 		ok=1
 	fi
 	if [ -n "$ok" ]; then

@@ -10,6 +10,7 @@ Suite *make_diag_suite(void);
 Suite *make_emit_sql_suite(void);
 Suite *make_generate_suite(void);
 Suite *make_bucket_suite(void);
+Suite *make_objects_suite(void);
 Suite *make_json_suite(void);
 Suite *make_lex_suite(void);
 Suite *make_lint_suite(void);
@@ -40,6 +41,7 @@ int main(void)
     srunner_add_suite(sr, make_sema_suite());
     srunner_add_suite(sr, make_generate_suite());
     srunner_add_suite(sr, make_bucket_suite());
+    srunner_add_suite(sr, make_objects_suite());
     srunner_add_suite(sr, make_emit_sql_suite());
     srunner_add_suite(sr, make_lint_suite());
     srunner_add_suite(sr, make_tests_suite());

@@ -85,6 +85,9 @@ static void fill_args(SctlShape sh, const char *name, const char **args)
                                  ? "bigint"
                              : sh == SCTL_SHAPE_RENAME_FUNCTION
                                  ? "(integer, text)"
+                             : sh == SCTL_SHAPE_ALTER_SEQUENCE
+                                 ? "AS integer INCREMENT BY 1 MINVALUE 1 "
+                                   "MAXVALUE 10 START WITH 1 CACHE 1 NO CYCLE"
                              : sh == SCTL_SHAPE_CREATE_INDEX_CONCURRENTLY ||
                                sh == SCTL_SHAPE_CREATE_UNIQUE_INDEX_CONCURRENTLY
                                  ? "i ON t (a)"

@@ -17,7 +17,8 @@ syntax case ignore
 
 syntax keyword schemaDeclaration platform extension role schema enum domain
 syntax keyword schemaDeclaration type table view materialized function
-syntax keyword schemaDeclaration template bucket test
+syntax keyword schemaDeclaration template bucket test publication sequence
+syntax keyword schemaDeclaration procedure rows
 syntax keyword schemaItem index unique constraint policy grant revoke comment
 syntax keyword schemaItem trigger partition partitions use audit transitions
 syntax keyword schemaItem retain allow language returns setup expect
@@ -25,6 +26,8 @@ syntax match schemaItem /\<row\s\+level\s\+security\>/
 syntax match schemaItem /\<default\s\+privileges\>/
 syntax match schemaItem /\<file\s\+size\s\+limit\>/
 syntax match schemaItem /\<allowed\s\+mime\s\+types\>/
+syntax match schemaItem /\<replica\s\+identity\>/
+syntax keyword schemaItem publish exact
 syntax keyword schemaConstraint primary key references foreign check default
 syntax keyword schemaConstraint not null generated identity collate exclude
 syntax keyword schemaConstraint cascade restrict deferrable initially

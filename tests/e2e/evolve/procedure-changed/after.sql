@@ -1,0 +1,2 @@
+call public.requeue('failed');
+select state from jobs order by id;

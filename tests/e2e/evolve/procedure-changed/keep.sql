@@ -1,0 +1,1 @@
+select id, state from jobs order by id;

@@ -1,0 +1,1 @@
+insert into jobs values (1, 'stuck'), (2, 'failed');

@@ -1,0 +1,1 @@
+select id, name, price, active from plans order by id;

@@ -1,0 +1,1 @@
+select id, name, price from plans where id = 10;

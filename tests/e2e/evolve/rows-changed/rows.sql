@@ -1,0 +1,1 @@
+insert into plans values (10, 'Legacy', 5);

@@ -1,0 +1,1 @@
+select name, enabled from flags order by name;

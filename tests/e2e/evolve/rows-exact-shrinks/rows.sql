@@ -1,0 +1,1 @@
+update flags set enabled = true where name = 'threads';

@@ -1,0 +1,1 @@
+select id, title from tickets order by id;

@@ -1,0 +1,1 @@
+insert into tickets (title) values ('a'), ('b');
