@@ -134,6 +134,11 @@ bin/schemac: src/main.c $(BUILD)/libschemac.a Makefile | bin
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -DSCHEMAC_VERSION='"$(VERSION)"' \
 	  $< $(BUILD)/libschemac.a $(LIBS) -o $@
 
+# check --format and verify --format write one document (diag_doc.c).
+$(BUILD)/obj/diag_format.o $(BUILD)/san/diag_format.o $(BUILD)/obj/common_diag_doc.o \
+  $(BUILD)/san/common_diag_doc.o $(BUILD)/rt/common_diag_doc.o: src/common/diag_doc.h
+$(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o): src/common/diag_doc.h src/runtime/commands.h
+
 # The lint rules share lint.h.
 $(filter $(BUILD)/obj/lint%,$(LIB_OBJ)) $(filter $(BUILD)/san/lint%,$(SAN_OBJ)): src/lint.h
 
@@ -307,6 +312,7 @@ e2e: all
 	tests/e2e/faults.sh
 	tests/e2e/online.sh
 	tests/e2e/fastpath.sh
+	tests/e2e/verify_format.sh
 
 bench: all
 	tests/bench/run.sh
