@@ -1541,10 +1541,10 @@ CREATE POLICY "Admins manage categories (delete)" ON public.categories FOR DELET
 -- source: schema/spareparts/messaging.schema:24
 CREATE POLICY "read conversations" ON public.conversations FOR SELECT TO authenticated USING (((select auth.uid()) in (buyer_id, vendor_id)) or ((select private.is_admin())));
 
--- source: schema/spareparts/project.schema:206
+-- source: schema/spareparts/project.schema:198
 CREATE POLICY "Admins read guest cart items" ON public.guest_cart_items FOR SELECT TO authenticated USING ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:206
+-- source: schema/spareparts/project.schema:198
 CREATE POLICY "Admins read guest carts" ON public.guest_carts FOR SELECT TO authenticated USING ((select private.is_admin()));
 
 -- source: schema/spareparts/catalog.schema:277
