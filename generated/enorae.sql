@@ -126,7 +126,7 @@ GRANT SELECT, INSERT ON TABLE audit.audit_logs TO authenticated;
 -- source: schema/enorae/audit.schema:44
 COMMENT ON TABLE audit.audit_logs IS 'Central audit trail for admin actions.';
 
--- source: schema/enorae/catalog.schema:39
+-- source: schema/enorae/catalog.schema:27
 CREATE TABLE catalog.service_booking_rules (
     id uuid DEFAULT gen_random_uuid(),
     service_id uuid NOT NULL,
@@ -147,46 +147,46 @@ CREATE TABLE catalog.service_booking_rules (
     CONSTRAINT valid_deposit CHECK (deposit_amount is null or deposit_amount > 0)
 );
 
--- source: schema/enorae/catalog.schema:43
+-- source: schema/enorae/catalog.schema:31
 COMMENT ON COLUMN catalog.service_booking_rules.min_notice_minutes IS 'Minimum advance notice required';
 
--- source: schema/enorae/catalog.schema:44
+-- source: schema/enorae/catalog.schema:32
 COMMENT ON COLUMN catalog.service_booking_rules.max_advance_days IS 'How far in advance can be booked';
 
--- source: schema/enorae/catalog.schema:45
+-- source: schema/enorae/catalog.schema:33
 COMMENT ON COLUMN catalog.service_booking_rules.requires_deposit IS 'Whether deposit is required';
 
--- source: schema/enorae/catalog.schema:46
+-- source: schema/enorae/catalog.schema:34
 COMMENT ON COLUMN catalog.service_booking_rules.deposit_amount IS 'Deposit amount if required';
 
--- source: schema/enorae/catalog.schema:47
+-- source: schema/enorae/catalog.schema:35
 COMMENT ON COLUMN catalog.service_booking_rules.max_concurrent_bookings IS 'Max bookings at same time';
 
--- source: schema/enorae/catalog.schema:48
+-- source: schema/enorae/catalog.schema:36
 COMMENT ON COLUMN catalog.service_booking_rules.bookable_by_staff_only IS 'Only staff can book';
 
--- source: schema/enorae/catalog.schema:49
+-- source: schema/enorae/catalog.schema:37
 COMMENT ON COLUMN catalog.service_booking_rules.auto_confirm IS 'Auto-confirm or manual review';
 
--- source: schema/enorae/catalog.schema:58
+-- source: schema/enorae/catalog.schema:46
 CREATE UNIQUE INDEX idx_service_booking_rules_unique ON catalog.service_booking_rules (service_id, salon_id);
 
--- source: schema/enorae/catalog.schema:59
+-- source: schema/enorae/catalog.schema:47
 CREATE INDEX idx_service_booking_rules_salon ON catalog.service_booking_rules (salon_id);
 
--- source: schema/enorae/catalog.schema:60
+-- source: schema/enorae/catalog.schema:48
 CREATE INDEX idx_service_booking_rules_service ON catalog.service_booking_rules (service_id);
 
--- source: schema/enorae/catalog.schema:62
+-- source: schema/enorae/catalog.schema:50
 ALTER TABLE catalog.service_booking_rules ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/enorae/project.schema:62
 CREATE POLICY "Anon cannot access booking rules" ON catalog.service_booking_rules AS RESTRICTIVE FOR ALL TO anon USING (false);
 
--- source: schema/enorae/catalog.schema:81
+-- source: schema/enorae/catalog.schema:69
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE catalog.service_booking_rules TO authenticated;
 
--- source: schema/enorae/catalog.schema:82
+-- source: schema/enorae/catalog.schema:70
 COMMENT ON TABLE catalog.service_booking_rules IS 'Store booking rules per service (advance notice, deposit requirements, etc)';
 
 -- source: schema/enorae/catalog.schema:4
@@ -203,7 +203,7 @@ CREATE TABLE catalog.services (
     CONSTRAINT services_duration_range_check CHECK (duration_range > interval '0')
 );
 
--- source: schema/enorae/catalog.schema:41
+-- source: schema/enorae/catalog.schema:29
 ALTER TABLE catalog.service_booking_rules ADD CONSTRAINT service_booking_rules_service_id_fkey FOREIGN KEY (service_id) REFERENCES catalog.services (id) ON DELETE CASCADE;
 
 -- source: schema/enorae/catalog.schema:10
@@ -215,10 +215,13 @@ CREATE INDEX services_salon_id_idx ON catalog.services (salon_id);
 -- source: schema/enorae/catalog.schema:17
 ALTER TABLE catalog.services ENABLE ROW LEVEL SECURITY;
 
--- source: schema/enorae/catalog.schema:33
+-- source: schema/enorae/project.schema:70
+CREATE POLICY "Authenticated users can view services" ON catalog.services FOR SELECT TO authenticated USING (true);
+
+-- source: schema/enorae/catalog.schema:21
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE catalog.services TO authenticated;
 
--- source: schema/enorae/catalog.schema:34
+-- source: schema/enorae/catalog.schema:22
 COMMENT ON TABLE catalog.services IS 'A service a salon offers';
 
 -- source: schema/enorae/communication.schema:36
@@ -505,32 +508,29 @@ CREATE TABLE organization.salons (
     CONSTRAINT salons_slug_key UNIQUE (slug)
 );
 
--- source: schema/enorae/catalog.schema:42
+-- source: schema/enorae/catalog.schema:30
 ALTER TABLE catalog.service_booking_rules ADD CONSTRAINT service_booking_rules_salon_id_fkey FOREIGN KEY (salon_id) REFERENCES organization.salons (id) ON DELETE CASCADE;
 
--- source: schema/enorae/catalog.schema:70
+-- source: schema/enorae/catalog.schema:58
 CREATE POLICY "Salon owners can manage their booking rules" ON catalog.service_booking_rules FOR INSERT WITH CHECK (salon_id in (select id from organization.salons where owner_id = (select auth.uid())));
 
--- source: schema/enorae/catalog.schema:73
+-- source: schema/enorae/catalog.schema:61
 CREATE POLICY "Salon owners can update their booking rules" ON catalog.service_booking_rules FOR UPDATE USING (salon_id in (select id from organization.salons where owner_id = (select auth.uid())));
 
--- source: schema/enorae/catalog.schema:76
+-- source: schema/enorae/catalog.schema:64
 CREATE POLICY "Salon owners can delete their booking rules" ON catalog.service_booking_rules FOR DELETE USING (salon_id in (select id from organization.salons where owner_id = (select auth.uid())));
 
 -- source: schema/enorae/catalog.schema:6
 ALTER TABLE catalog.services ADD CONSTRAINT services_salon_id_fkey FOREIGN KEY (salon_id) REFERENCES organization.salons (id) ON DELETE CASCADE;
 
--- source: schema/enorae/catalog.schema:19
-CREATE POLICY "read services" ON catalog.services FOR SELECT TO authenticated USING ((true) or (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid()))));
+-- source: schema/enorae/project.schema:79
+CREATE POLICY "Salon owners can add services" ON catalog.services FOR INSERT TO authenticated WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
 
--- source: schema/enorae/catalog.schema:22
-CREATE POLICY "Salon owners can manage services (insert)" ON catalog.services FOR INSERT TO authenticated WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
+-- source: schema/enorae/project.schema:82
+CREATE POLICY "Salon owners can change services" ON catalog.services FOR UPDATE TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid()))) WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
 
--- source: schema/enorae/catalog.schema:25
-CREATE POLICY "Salon owners can manage services (update)" ON catalog.services FOR UPDATE TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid()))) WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
-
--- source: schema/enorae/catalog.schema:29
-CREATE POLICY "Salon owners can manage services (delete)" ON catalog.services FOR DELETE TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
+-- source: schema/enorae/project.schema:86
+CREATE POLICY "Salon owners can remove services" ON catalog.services FOR DELETE TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
 
 -- source: schema/enorae/communication.schema:42
 ALTER TABLE communication.message_threads ADD CONSTRAINT message_threads_salon_id_fkey FOREIGN KEY (salon_id) REFERENCES organization.salons (id) ON DELETE SET NULL;
@@ -577,7 +577,7 @@ CREATE TABLE organization.staff_profiles (
     CONSTRAINT staff_profiles_salon_id_user_id_key UNIQUE (salon_id, user_id)
 );
 
--- source: schema/enorae/catalog.schema:63
+-- source: schema/enorae/catalog.schema:51
 CREATE POLICY "Salon staff can view their booking rules" ON catalog.service_booking_rules FOR SELECT USING (salon_id in (select id from organization.salons where owner_id = (select auth.uid()))
       or
       salon_id in (select salon_id from organization.staff_profiles where user_id = (select auth.uid())));
@@ -594,25 +594,25 @@ CREATE INDEX staff_profiles_user_id_idx ON organization.staff_profiles (user_id)
 -- source: schema/enorae/organization.schema:43
 ALTER TABLE organization.staff_profiles ENABLE ROW LEVEL SECURITY;
 
--- source: schema/enorae/organization.schema:45
-CREATE POLICY "read staff_profiles" ON organization.staff_profiles FOR SELECT TO authenticated USING ((true) or (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid()))));
+-- source: schema/enorae/project.schema:70
+CREATE POLICY "Authenticated users can view staff profiles" ON organization.staff_profiles FOR SELECT TO authenticated USING (true);
 
--- source: schema/enorae/organization.schema:48
-CREATE POLICY "Salon owners can manage staff profiles (insert)" ON organization.staff_profiles FOR INSERT TO authenticated WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
+-- source: schema/enorae/project.schema:79
+CREATE POLICY "Salon owners can add staff profiles" ON organization.staff_profiles FOR INSERT TO authenticated WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
 
--- source: schema/enorae/organization.schema:51
-CREATE POLICY "Salon owners can manage staff profiles (update)" ON organization.staff_profiles FOR UPDATE TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid()))) WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
+-- source: schema/enorae/project.schema:82
+CREATE POLICY "Salon owners can change staff profiles" ON organization.staff_profiles FOR UPDATE TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid()))) WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
 
--- source: schema/enorae/organization.schema:55
-CREATE POLICY "Salon owners can manage staff profiles (delete)" ON organization.staff_profiles FOR DELETE TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
+-- source: schema/enorae/project.schema:86
+CREATE POLICY "Salon owners can remove staff profiles" ON organization.staff_profiles FOR DELETE TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
 
--- source: schema/enorae/organization.schema:59
+-- source: schema/enorae/organization.schema:47
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE organization.staff_profiles TO authenticated;
 
--- source: schema/enorae/organization.schema:60
+-- source: schema/enorae/organization.schema:48
 COMMENT ON TABLE organization.staff_profiles IS 'Membership of a profile in a salon''s staff';
 
--- source: schema/enorae/scheduling.schema:126
+-- source: schema/enorae/scheduling.schema:114
 CREATE TABLE scheduling.appointment_services (
     id uuid DEFAULT gen_random_uuid(),
     appointment_id uuid NOT NULL,
@@ -631,46 +631,46 @@ CREATE TABLE scheduling.appointment_services (
     CONSTRAINT valid_price CHECK (price_at_time is null or price_at_time >= 0)
 );
 
--- source: schema/enorae/scheduling.schema:129
+-- source: schema/enorae/scheduling.schema:117
 ALTER TABLE scheduling.appointment_services ADD CONSTRAINT appointment_services_service_id_fkey FOREIGN KEY (service_id) REFERENCES catalog.services (id) ON DELETE CASCADE;
 
--- source: schema/enorae/scheduling.schema:130
+-- source: schema/enorae/scheduling.schema:118
 ALTER TABLE scheduling.appointment_services ADD CONSTRAINT appointment_services_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES organization.staff_profiles (id) ON DELETE SET NULL;
 
--- source: schema/enorae/scheduling.schema:135
+-- source: schema/enorae/scheduling.schema:123
 ALTER TABLE scheduling.appointment_services ADD CONSTRAINT appointment_services_created_by_id_fkey FOREIGN KEY (created_by_id) REFERENCES identity.profiles (id) ON DELETE SET NULL;
 
--- source: schema/enorae/scheduling.schema:137
+-- source: schema/enorae/scheduling.schema:125
 ALTER TABLE scheduling.appointment_services ADD CONSTRAINT appointment_services_updated_by_id_fkey FOREIGN KEY (updated_by_id) REFERENCES identity.profiles (id) ON DELETE SET NULL;
 
--- source: schema/enorae/scheduling.schema:143
+-- source: schema/enorae/scheduling.schema:131
 CREATE INDEX idx_appointment_services_appointment_id ON scheduling.appointment_services (appointment_id);
 
--- source: schema/enorae/scheduling.schema:144
+-- source: schema/enorae/scheduling.schema:132
 CREATE INDEX idx_appointment_services_service_id ON scheduling.appointment_services (service_id);
 
--- source: schema/enorae/scheduling.schema:145
+-- source: schema/enorae/scheduling.schema:133
 CREATE INDEX idx_appointment_services_staff_id ON scheduling.appointment_services (staff_id);
 
--- source: schema/enorae/scheduling.schema:146
+-- source: schema/enorae/scheduling.schema:134
 CREATE INDEX idx_appointment_services_created_at ON scheduling.appointment_services (created_at desc);
 
--- source: schema/enorae/scheduling.schema:148
+-- source: schema/enorae/scheduling.schema:136
 CREATE INDEX idx_appointment_services_created_by ON scheduling.appointment_services (created_by_id);
 
--- source: schema/enorae/scheduling.schema:149
+-- source: schema/enorae/scheduling.schema:137
 CREATE INDEX idx_appointment_services_updated_by ON scheduling.appointment_services (updated_by_id);
 
--- source: schema/enorae/scheduling.schema:151
+-- source: schema/enorae/scheduling.schema:139
 ALTER TABLE scheduling.appointment_services ENABLE ROW LEVEL SECURITY;
 
 -- source: schema/enorae/project.schema:62
 CREATE POLICY "Anon cannot access appointment services" ON scheduling.appointment_services AS RESTRICTIVE FOR ALL TO anon USING (false);
 
--- source: schema/enorae/scheduling.schema:194
+-- source: schema/enorae/scheduling.schema:182
 GRANT SELECT, INSERT, UPDATE ON TABLE scheduling.appointment_services TO authenticated;
 
--- source: schema/enorae/scheduling.schema:195
+-- source: schema/enorae/scheduling.schema:183
 COMMENT ON TABLE scheduling.appointment_services IS 'Maps services to appointments. Required for booking system.';
 
 -- source: schema/enorae/scheduling.schema:6
@@ -690,10 +690,10 @@ CREATE TABLE scheduling.appointments (
 -- source: schema/enorae/communication.schema:43
 ALTER TABLE communication.message_threads ADD CONSTRAINT message_threads_appointment_id_fkey FOREIGN KEY (appointment_id) REFERENCES scheduling.appointments (id) ON DELETE SET NULL;
 
--- source: schema/enorae/scheduling.schema:128
+-- source: schema/enorae/scheduling.schema:116
 ALTER TABLE scheduling.appointment_services ADD CONSTRAINT appointment_services_appointment_id_fkey FOREIGN KEY (appointment_id) REFERENCES scheduling.appointments (id) ON DELETE CASCADE;
 
--- source: schema/enorae/scheduling.schema:152
+-- source: schema/enorae/scheduling.schema:140
 CREATE POLICY "Users view appointment services for their appointments" ON scheduling.appointment_services FOR SELECT USING (appointment_id in (
         select a.id from scheduling.appointments a
         where a.customer_id = (select auth.uid())
@@ -713,14 +713,14 @@ CREATE POLICY "Users view appointment services for their appointments" ON schedu
         )
       ));
 
--- source: schema/enorae/scheduling.schema:174
+-- source: schema/enorae/scheduling.schema:162
 CREATE POLICY "Staff can insert appointment services" ON scheduling.appointment_services FOR INSERT WITH CHECK (exists (
         select 1 from scheduling.appointments a
         inner join organization.staff_profiles sp on a.salon_id = sp.salon_id
         where a.id = appointment_id and sp.user_id = (select auth.uid())
       ));
 
--- source: schema/enorae/scheduling.schema:183
+-- source: schema/enorae/scheduling.schema:171
 CREATE POLICY "Staff can update appointment services" ON scheduling.appointment_services FOR UPDATE USING (appointment_id in (
         select a.id from scheduling.appointments a
         inner join organization.staff_profiles sp on a.salon_id = sp.salon_id
@@ -767,7 +767,7 @@ GRANT SELECT, INSERT, UPDATE ON TABLE scheduling.appointments TO authenticated;
 -- source: schema/enorae/scheduling.schema:42
 COMMENT ON TABLE scheduling.appointments IS 'A booking of a customer at a salon';
 
--- source: schema/enorae/scheduling.schema:87
+-- source: schema/enorae/scheduling.schema:75
 CREATE TABLE scheduling.blocked_times (
     id uuid DEFAULT gen_random_uuid(),
     staff_id uuid NOT NULL,
@@ -782,39 +782,39 @@ CREATE TABLE scheduling.blocked_times (
     CONSTRAINT blocked_times_check CHECK (blocked_until > blocked_from)
 );
 
--- source: schema/enorae/scheduling.schema:89
+-- source: schema/enorae/scheduling.schema:77
 ALTER TABLE scheduling.blocked_times ADD CONSTRAINT blocked_times_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES organization.staff_profiles (id) ON DELETE CASCADE;
 
--- source: schema/enorae/scheduling.schema:90
+-- source: schema/enorae/scheduling.schema:78
 ALTER TABLE scheduling.blocked_times ADD CONSTRAINT blocked_times_appointment_id_fkey FOREIGN KEY (appointment_id) REFERENCES scheduling.appointments (id) ON DELETE SET NULL;
 
--- source: schema/enorae/scheduling.schema:100
+-- source: schema/enorae/scheduling.schema:88
 CREATE INDEX blocked_times_staff_id_blocked_from_idx ON scheduling.blocked_times (staff_id, blocked_from);
 
--- source: schema/enorae/scheduling.schema:101
+-- source: schema/enorae/scheduling.schema:89
 CREATE INDEX blocked_times_appointment_id_idx ON scheduling.blocked_times (appointment_id) WHERE (appointment_id is not null);
 
--- source: schema/enorae/scheduling.schema:103
+-- source: schema/enorae/scheduling.schema:91
 ALTER TABLE scheduling.blocked_times ENABLE ROW LEVEL SECURITY;
 
--- source: schema/enorae/scheduling.schema:105
+-- source: schema/enorae/scheduling.schema:93
 CREATE POLICY "read blocked_times" ON scheduling.blocked_times FOR SELECT TO authenticated USING ((staff_id in (select sp.id from organization.staff_profiles sp where sp.user_id = (select auth.uid()))) or (staff_id in (select sp.id from organization.staff_profiles sp
                         join organization.salons s on s.id = sp.salon_id
                         where s.owner_id = (select auth.uid()))));
 
--- source: schema/enorae/scheduling.schema:110
+-- source: schema/enorae/scheduling.schema:98
 CREATE POLICY "Staff can manage their blocked times (insert)" ON scheduling.blocked_times FOR INSERT TO authenticated WITH CHECK (staff_id in (select sp.id from organization.staff_profiles sp where sp.user_id = (select auth.uid())));
 
--- source: schema/enorae/scheduling.schema:113
+-- source: schema/enorae/scheduling.schema:101
 CREATE POLICY "Staff can manage their blocked times (update)" ON scheduling.blocked_times FOR UPDATE TO authenticated USING (staff_id in (select sp.id from organization.staff_profiles sp where sp.user_id = (select auth.uid()))) WITH CHECK (staff_id in (select sp.id from organization.staff_profiles sp where sp.user_id = (select auth.uid())));
 
--- source: schema/enorae/scheduling.schema:117
+-- source: schema/enorae/scheduling.schema:105
 CREATE POLICY "Staff can manage their blocked times (delete)" ON scheduling.blocked_times FOR DELETE TO authenticated USING (staff_id in (select sp.id from organization.staff_profiles sp where sp.user_id = (select auth.uid())));
 
--- source: schema/enorae/scheduling.schema:121
+-- source: schema/enorae/scheduling.schema:109
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE scheduling.blocked_times TO authenticated;
 
--- source: schema/enorae/scheduling.schema:122
+-- source: schema/enorae/scheduling.schema:110
 COMMENT ON TABLE scheduling.blocked_times IS 'Time a staff member is unavailable; soft-deleted with is_deleted';
 
 -- source: schema/enorae/scheduling.schema:46
@@ -848,25 +848,25 @@ CREATE INDEX operating_hours_salon_id_day_of_week_idx ON scheduling.operating_ho
 -- source: schema/enorae/scheduling.schema:67
 ALTER TABLE scheduling.operating_hours ENABLE ROW LEVEL SECURITY;
 
--- source: schema/enorae/scheduling.schema:69
-CREATE POLICY "read operating_hours" ON scheduling.operating_hours FOR SELECT TO authenticated USING ((true) or (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid()))));
+-- source: schema/enorae/project.schema:70
+CREATE POLICY "Authenticated users can view operating hours" ON scheduling.operating_hours FOR SELECT TO authenticated USING (true);
 
--- source: schema/enorae/scheduling.schema:72
-CREATE POLICY "Salon owners can manage operating hours (insert)" ON scheduling.operating_hours FOR INSERT TO authenticated WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
+-- source: schema/enorae/project.schema:79
+CREATE POLICY "Salon owners can add operating hours" ON scheduling.operating_hours FOR INSERT TO authenticated WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
 
--- source: schema/enorae/scheduling.schema:75
-CREATE POLICY "Salon owners can manage operating hours (update)" ON scheduling.operating_hours FOR UPDATE TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid()))) WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
+-- source: schema/enorae/project.schema:82
+CREATE POLICY "Salon owners can change operating hours" ON scheduling.operating_hours FOR UPDATE TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid()))) WITH CHECK (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
 
--- source: schema/enorae/scheduling.schema:79
-CREATE POLICY "Salon owners can manage operating hours (delete)" ON scheduling.operating_hours FOR DELETE TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
+-- source: schema/enorae/project.schema:86
+CREATE POLICY "Salon owners can remove operating hours" ON scheduling.operating_hours FOR DELETE TO authenticated USING (salon_id in (select s.id from organization.salons s where s.owner_id = (select auth.uid())));
 
--- source: schema/enorae/scheduling.schema:83
+-- source: schema/enorae/scheduling.schema:71
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE scheduling.operating_hours TO authenticated;
 
--- source: schema/enorae/scheduling.schema:84
+-- source: schema/enorae/scheduling.schema:72
 COMMENT ON TABLE scheduling.operating_hours IS 'Weekly opening hours of a salon; only is_active rows apply';
 
--- source: schema/enorae/catalog.schema:86
+-- source: schema/enorae/catalog.schema:74
 CREATE FUNCTION catalog.calculate_duration_minutes(p_service_ids uuid[]) RETURNS integer
     LANGUAGE plpgsql STABLE SET search_path = public
     AS $$
@@ -884,10 +884,10 @@ BEGIN
 END;
 $$;
 
--- source: schema/enorae/catalog.schema:104
+-- source: schema/enorae/catalog.schema:92
 GRANT EXECUTE ON FUNCTION catalog.calculate_duration_minutes(uuid[]) TO authenticated;
 
--- source: schema/enorae/catalog.schema:105
+-- source: schema/enorae/catalog.schema:93
 COMMENT ON FUNCTION catalog.calculate_duration_minutes(uuid[]) IS 'Calculate total duration in minutes for a list of service IDs.';
 
 -- source: schema/enorae/communication.schema:236
@@ -1131,7 +1131,7 @@ GRANT EXECUTE ON FUNCTION private.send_notification(uuid, text, varchar, jsonb) 
 -- source: schema/enorae/communication.schema:148
 COMMENT ON FUNCTION private.send_notification(uuid, text, varchar, jsonb) IS 'The work of communication.send_notification, run as the owner; the API calls communication.send_notification, not this';
 
--- source: schema/enorae/scheduling.schema:200
+-- source: schema/enorae/scheduling.schema:188
 CREATE FUNCTION scheduling.calculate_business_hours(p_salon_id uuid, p_date date) RETURNS table(
     day_name varchar,
     is_open boolean,
@@ -1168,10 +1168,10 @@ BEGIN
 END;
 $$;
 
--- source: schema/enorae/scheduling.schema:238
+-- source: schema/enorae/scheduling.schema:226
 GRANT EXECUTE ON FUNCTION scheduling.calculate_business_hours(uuid, date) TO authenticated;
 
--- source: schema/enorae/scheduling.schema:239
+-- source: schema/enorae/scheduling.schema:227
 COMMENT ON FUNCTION scheduling.calculate_business_hours(uuid, date) IS 'Get business hours for a salon on a specific date.';
 
 -- source: schema/enorae/audit.schema:49
@@ -1318,7 +1318,7 @@ GRANT SELECT ON TABLE identity.view_user_preferences TO authenticated;
 -- source: schema/enorae/identity.schema:74
 COMMENT ON VIEW identity.view_user_preferences IS 'User preferences extracted from profile metadata for easy querying.';
 
--- source: schema/enorae/scheduling.schema:243
+-- source: schema/enorae/scheduling.schema:231
 CREATE VIEW scheduling.view_blocked_times_with_relations WITH (security_invoker = true) AS
 SELECT
        bt.id,
@@ -1342,10 +1342,10 @@ SELECT
      LEFT JOIN scheduling.appointments a ON bt.appointment_id = a.id
      WHERE bt.is_deleted = FALSE;
 
--- source: schema/enorae/scheduling.schema:266
+-- source: schema/enorae/scheduling.schema:254
 GRANT SELECT ON TABLE scheduling.view_blocked_times_with_relations TO authenticated;
 
--- source: schema/enorae/scheduling.schema:267
+-- source: schema/enorae/scheduling.schema:255
 COMMENT ON VIEW scheduling.view_blocked_times_with_relations IS 'Blocked times with related staff and appointment information.';
 
 -- source: schema/enorae/storage.schema:4

@@ -81,12 +81,6 @@ static void sarif_location(FILE *out, const DocRecord *r)
             r->line > 0 ? r->line : 1, r->col > 0 ? r->col : 1);
 }
 
-/* SARIF has no "note" level for a result that is not a finding. */
-static const char *sarif_level(const char *severity)
-{
-    return strcmp(severity, "note") == 0 ? "note" : severity;
-}
-
 static void sarif_rules(FILE *out, const DocRecord *r, int n)
 {
     /* each rule once, in the order first seen */
@@ -139,8 +133,9 @@ static void write_sarif(FILE *out, const char *tool, const DocRecord *r,
             json_string(out, x->rule);
             fputs(", ", out);
         }
+        /* SARIF's levels include error, warning and note */
         fprintf(out, "\"level\": \"%s\", \"message\": {\"text\": ",
-                sarif_level(x->severity));
+                x->severity);
         json_string(out, x->message);
         fputs("}, \"locations\": [", out);
         if (x->file)
