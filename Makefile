@@ -149,6 +149,11 @@ bin/schemac: src/main.c $(BUILD)/obj/server_check.o $(BUILD)/libschemac.a \
 $(BUILD)/obj/server_check.o: CPPFLAGS += -Isrc/runtime -I$(PGINC)
 $(BUILD)/obj/server_check.o: src/runtime/schemactl.h
 
+# check --format and verify --format write one document (diag_doc.c).
+$(BUILD)/obj/diag_format.o $(BUILD)/san/diag_format.o $(BUILD)/obj/common_diag_doc.o \
+  $(BUILD)/san/common_diag_doc.o $(BUILD)/rt/common_diag_doc.o: src/common/diag_doc.h
+$(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o): src/common/diag_doc.h src/runtime/commands.h
+
 # The lint rules share lint.h.
 $(filter $(BUILD)/obj/lint%,$(LIB_OBJ)) $(filter $(BUILD)/san/lint%,$(SAN_OBJ)): src/lint.h
 
@@ -328,6 +333,7 @@ e2e: all
 	tests/e2e/fastpath.sh
 	tests/e2e/platform.sh
 	tests/e2e/objects.sh
+	tests/e2e/verify_format.sh
 
 bench: all
 	tests/bench/run.sh

@@ -64,11 +64,12 @@ _schemactl()
     case $prev in
     --db) COMPREPLY=($(compgen -W "postgresql://" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+    --format) COMPREPLY=($(compgen -W "text json sarif github" -- "$cur")); return ;;
     -o) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
     case $cur in
     -*) COMPREPLY=($(compgen -W "-o --db --embedded --allow-data-loss
-            --install-platform-shim --timing --color --help --version" -- "$cur")) ;;
+            --install-platform-shim --timing --color --format --help --version" -- "$cur")) ;;
     *) COMPREPLY=($(compgen -W "plan apply verify status test report" -- "$cur")) ;;
     esac
 }

@@ -7,13 +7,13 @@ CREATE SCHEMA private;
 -- source: schema/spareparts/project.schema:40
 GRANT USAGE ON SCHEMA private TO anon, authenticated, service_role;
 
--- source: schema/spareparts/project.schema:41
+-- source: schema/spareparts/project.schema:42
 COMMENT ON SCHEMA private IS 'Helper functions used by policies and triggers; not exposed by the API';
 
--- source: schema/spareparts/project.schema:44
+-- source: schema/spareparts/project.schema:45
 CREATE TYPE public.app_role AS ENUM ('customer', 'vendor', 'admin', 'super_admin');
 
--- source: schema/spareparts/project.schema:45
+-- source: schema/spareparts/project.schema:46
 COMMENT ON TYPE public.app_role IS 'Application role of a signed-in user (user_profiles.role); guests have no row';
 
 -- source: schema/spareparts/security.schema:5
@@ -56,22 +56,22 @@ CREATE INDEX activity_logs_metadata_idx ON public.activity_logs USING gin (metad
 -- source: schema/spareparts/security.schema:27
 ALTER TABLE public.activity_logs ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/security.schema:31
+-- source: schema/spareparts/security.schema:43
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.activity_logs TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.activity_logs TO service_role;
 
--- source: schema/spareparts/project.schema:171
+-- source: schema/spareparts/project.schema:181
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.activity_logs FROM anon;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.activity_logs FROM authenticated;
 
--- source: schema/spareparts/security.schema:36
+-- source: schema/spareparts/security.schema:48
 COMMENT ON TABLE public.activity_logs IS 'Who did what in the application (sign-ins, admin actions, checkout steps); matrix column Security';
 
--- source: schema/spareparts/project.schema:52
+-- source: schema/spareparts/project.schema:53
 CREATE TABLE public.audit_logs (
     id bigint GENERATED ALWAYS AS IDENTITY,
     table_schema text NOT NULL,
@@ -86,28 +86,28 @@ CREATE TABLE public.audit_logs (
     CONSTRAINT audit_logs_operation_check CHECK (operation in ('INSERT', 'UPDATE', 'DELETE'))
 );
 
--- source: schema/spareparts/project.schema:52
+-- source: schema/spareparts/project.schema:53
 CREATE INDEX audit_logs_table_schema_table_name_at_idx ON public.audit_logs (table_schema, table_name, at);
 
--- source: schema/spareparts/project.schema:53
+-- source: schema/spareparts/project.schema:54
 ALTER TABLE public.audit_logs ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/project.schema:56
+-- source: schema/spareparts/project.schema:69
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.audit_logs TO authenticated;
 
--- source: schema/spareparts/project.schema:57
+-- source: schema/spareparts/project.schema:70
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.audit_logs FROM authenticated;
 
--- source: schema/spareparts/project.schema:58
+-- source: schema/spareparts/project.schema:71
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.audit_logs FROM anon;
 
--- source: schema/spareparts/project.schema:59
+-- source: schema/spareparts/project.schema:72
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.audit_logs TO service_role;
 
--- source: schema/spareparts/project.schema:60
+-- source: schema/spareparts/project.schema:73
 COMMENT ON TABLE public.audit_logs IS 'Row-level change history of the sensitive tables (matrix column Security)';
 
--- source: schema/spareparts/carts.schema:34
+-- source: schema/spareparts/carts.schema:42
 CREATE TABLE public.cart_items (
     id uuid DEFAULT gen_random_uuid(),
     cart_id uuid NOT NULL,
@@ -120,28 +120,28 @@ CREATE TABLE public.cart_items (
     CONSTRAINT cart_items_cart_id_spare_part_id_key UNIQUE (cart_id, spare_part_id)
 );
 
--- source: schema/spareparts/carts.schema:48
+-- source: schema/spareparts/carts.schema:56
 CREATE INDEX idx_cart_items_cart_id ON public.cart_items (cart_id);
 
--- source: schema/spareparts/carts.schema:49
+-- source: schema/spareparts/carts.schema:57
 CREATE INDEX cart_items_spare_part_id_idx ON public.cart_items (spare_part_id);
 
--- source: schema/spareparts/carts.schema:51
+-- source: schema/spareparts/carts.schema:59
 ALTER TABLE public.cart_items ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/carts.schema:58
+-- source: schema/spareparts/carts.schema:75
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.cart_items TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.cart_items TO service_role;
 
--- source: schema/spareparts/project.schema:171
+-- source: schema/spareparts/project.schema:181
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.cart_items FROM anon;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.cart_items FROM authenticated;
 
--- source: schema/spareparts/carts.schema:63
+-- source: schema/spareparts/carts.schema:80
 COMMENT ON TABLE public.cart_items IS 'A part and quantity in a user cart (realtime-synced by the PWA)';
 
 -- source: schema/spareparts/catalog.schema:8
@@ -171,22 +171,22 @@ CREATE INDEX categories_parent_id_idx ON public.categories (parent_id);
 -- source: schema/spareparts/catalog.schema:22
 ALTER TABLE public.categories ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/project.schema:182
+-- source: schema/spareparts/project.schema:192
 GRANT SELECT ON TABLE public.categories TO anon;
 
--- source: schema/spareparts/project.schema:183
+-- source: schema/spareparts/project.schema:193
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.categories FROM anon;
 
--- source: schema/spareparts/catalog.schema:29
+-- source: schema/spareparts/catalog.schema:42
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.categories TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.categories TO service_role;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.categories FROM authenticated;
 
--- source: schema/spareparts/catalog.schema:33
+-- source: schema/spareparts/catalog.schema:46
 COMMENT ON TABLE public.categories IS 'Product category tree (parent_id); managed by admins';
 
 -- source: schema/spareparts/messaging.schema:5
@@ -216,28 +216,25 @@ CREATE INDEX conversations_order_id_idx ON public.conversations (order_id) WHERE
 -- source: schema/spareparts/messaging.schema:22
 ALTER TABLE public.conversations ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/messaging.schema:23
-CREATE POLICY "Participants read their conversations" ON public.conversations FOR SELECT TO authenticated USING ((select auth.uid()) in (buyer_id, vendor_id));
-
 -- source: schema/spareparts/messaging.schema:34
 GRANT SELECT, INSERT ON TABLE public.conversations TO authenticated;
 
 -- source: schema/spareparts/messaging.schema:35
 REVOKE UPDATE, DELETE ON TABLE public.conversations FROM authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.conversations TO service_role;
 
--- source: schema/spareparts/project.schema:171
+-- source: schema/spareparts/project.schema:181
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.conversations FROM anon;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.conversations FROM authenticated;
 
 -- source: schema/spareparts/messaging.schema:39
 COMMENT ON TABLE public.conversations IS 'A message thread between a buyer and a vendor, optionally about a part or an order';
 
--- source: schema/spareparts/carts.schema:94
+-- source: schema/spareparts/carts.schema:110
 CREATE TABLE public.guest_cart_items (
     id uuid DEFAULT gen_random_uuid(),
     guest_cart_id uuid NOT NULL,
@@ -250,34 +247,34 @@ CREATE TABLE public.guest_cart_items (
     CONSTRAINT guest_cart_items_guest_cart_id_spare_part_id_key UNIQUE (guest_cart_id, spare_part_id)
 );
 
--- source: schema/spareparts/carts.schema:105
+-- source: schema/spareparts/carts.schema:121
 CREATE INDEX idx_guest_cart_items_guest_cart_id ON public.guest_cart_items (guest_cart_id);
 
--- source: schema/spareparts/carts.schema:106
+-- source: schema/spareparts/carts.schema:122
 CREATE INDEX guest_cart_items_spare_part_id_idx ON public.guest_cart_items (spare_part_id);
 
--- source: schema/spareparts/carts.schema:108
+-- source: schema/spareparts/carts.schema:124
 ALTER TABLE public.guest_cart_items ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/carts.schema:117
+-- source: schema/spareparts/carts.schema:133
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.guest_cart_items TO anon;
 
--- source: schema/spareparts/carts.schema:118
+-- source: schema/spareparts/carts.schema:134
 GRANT SELECT ON TABLE public.guest_cart_items TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.guest_cart_items TO service_role;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.guest_cart_items FROM authenticated;
 
--- source: schema/spareparts/carts.schema:121
+-- source: schema/spareparts/carts.schema:137
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.guest_cart_items FROM anon;
 
--- source: schema/spareparts/carts.schema:123
+-- source: schema/spareparts/carts.schema:139
 COMMENT ON TABLE public.guest_cart_items IS 'A part and quantity in a guest cart';
 
--- source: schema/spareparts/carts.schema:69
+-- source: schema/spareparts/carts.schema:85
 CREATE TABLE public.guest_carts (
     id uuid DEFAULT gen_random_uuid(),
     session_token uuid NOT NULL,
@@ -287,37 +284,37 @@ CREATE TABLE public.guest_carts (
     CONSTRAINT guest_carts_session_token_key UNIQUE (session_token)
 );
 
--- source: schema/spareparts/carts.schema:96
+-- source: schema/spareparts/carts.schema:112
 ALTER TABLE public.guest_cart_items ADD CONSTRAINT guest_cart_items_guest_cart_id_fkey FOREIGN KEY (guest_cart_id) REFERENCES public.guest_carts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/carts.schema:71
+-- source: schema/spareparts/carts.schema:87
 COMMENT ON COLUMN public.guest_carts.session_token IS 'The guest token from the PWA''s localStorage';
 
--- source: schema/spareparts/carts.schema:75
+-- source: schema/spareparts/carts.schema:91
 CREATE INDEX guest_carts_updated_at_idx ON public.guest_carts (updated_at);
 
--- source: schema/spareparts/carts.schema:77
+-- source: schema/spareparts/carts.schema:93
 ALTER TABLE public.guest_carts ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/carts.schema:84
+-- source: schema/spareparts/carts.schema:100
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.guest_carts TO anon;
 
--- source: schema/spareparts/carts.schema:85
+-- source: schema/spareparts/carts.schema:101
 GRANT SELECT ON TABLE public.guest_carts TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.guest_carts TO service_role;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.guest_carts FROM authenticated;
 
--- source: schema/spareparts/carts.schema:88
+-- source: schema/spareparts/carts.schema:104
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.guest_carts FROM anon;
 
--- source: schema/spareparts/carts.schema:91
+-- source: schema/spareparts/carts.schema:107
 COMMENT ON TABLE public.guest_carts IS 'Cart of a guest (no account), found by the guest token; purged after 30 idle days';
 
--- source: schema/spareparts/catalog.schema:232
+-- source: schema/spareparts/catalog.schema:256
 CREATE TABLE public.inventory_alerts (
     id uuid DEFAULT gen_random_uuid(),
     spare_part_id uuid NOT NULL,
@@ -332,46 +329,40 @@ CREATE TABLE public.inventory_alerts (
     CONSTRAINT resolved_has_time CHECK ((status = 'resolved') = (resolved_at is not null))
 );
 
--- source: schema/spareparts/catalog.schema:236
+-- source: schema/spareparts/catalog.schema:260
 COMMENT ON COLUMN public.inventory_alerts.stock_quantity IS 'Stock when the alert was raised';
 
--- source: schema/spareparts/catalog.schema:246
+-- source: schema/spareparts/catalog.schema:270
 CREATE UNIQUE INDEX inventory_alerts_one_open ON public.inventory_alerts (spare_part_id) WHERE status <> 'resolved';
 
--- source: schema/spareparts/catalog.schema:247
+-- source: schema/spareparts/catalog.schema:271
 CREATE INDEX inventory_alerts_spare_part_id_idx ON public.inventory_alerts (spare_part_id);
 
--- source: schema/spareparts/catalog.schema:248
+-- source: schema/spareparts/catalog.schema:272
 CREATE INDEX inventory_alerts_vendor_id_created_at_idx ON public.inventory_alerts (vendor_id, created_at desc) WHERE status = 'open';
 
--- source: schema/spareparts/catalog.schema:249
+-- source: schema/spareparts/catalog.schema:273
 CREATE INDEX inventory_alerts_vendor_id_idx ON public.inventory_alerts (vendor_id);
 
--- source: schema/spareparts/catalog.schema:251
+-- source: schema/spareparts/catalog.schema:275
 ALTER TABLE public.inventory_alerts ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/catalog.schema:252
-CREATE POLICY "Vendors read their own alerts" ON public.inventory_alerts FOR SELECT TO authenticated USING (vendor_id = (select auth.uid()));
-
--- source: schema/spareparts/catalog.schema:255
-CREATE POLICY "Vendors acknowledge their own alerts" ON public.inventory_alerts FOR UPDATE TO authenticated USING (vendor_id = (select auth.uid())) WITH CHECK (vendor_id = (select auth.uid()));
-
--- source: schema/spareparts/catalog.schema:261
+-- source: schema/spareparts/catalog.schema:292
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.inventory_alerts TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.inventory_alerts TO service_role;
 
--- source: schema/spareparts/project.schema:171
+-- source: schema/spareparts/project.schema:181
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.inventory_alerts FROM anon;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.inventory_alerts FROM authenticated;
 
--- source: schema/spareparts/catalog.schema:269
+-- source: schema/spareparts/catalog.schema:300
 COMMENT ON TABLE public.inventory_alerts IS 'Low-stock notice for a vendor, raised and resolved by check_stock_level';
 
--- source: schema/spareparts/messaging.schema:43
+-- source: schema/spareparts/messaging.schema:42
 CREATE TABLE public.messages (
     id uuid DEFAULT gen_random_uuid(),
     conversation_id uuid NOT NULL,
@@ -384,27 +375,23 @@ CREATE TABLE public.messages (
     CONSTRAINT messages_body_check CHECK (length(body) between 1 and 10000)
 );
 
--- source: schema/spareparts/messaging.schema:45
+-- source: schema/spareparts/messaging.schema:44
 ALTER TABLE public.messages ADD CONSTRAINT messages_conversation_id_fkey FOREIGN KEY (conversation_id) REFERENCES public.conversations (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/messaging.schema:48
+-- source: schema/spareparts/messaging.schema:47
 COMMENT ON COLUMN public.messages.attachments IS 'Storage object paths';
 
--- source: schema/spareparts/messaging.schema:49
+-- source: schema/spareparts/messaging.schema:48
 COMMENT ON COLUMN public.messages.read_at IS 'When the other participant read it';
 
--- source: schema/spareparts/messaging.schema:52
+-- source: schema/spareparts/messaging.schema:51
 CREATE INDEX messages_conversation_id_created_at_idx ON public.messages (conversation_id, created_at);
 
--- source: schema/spareparts/messaging.schema:53
+-- source: schema/spareparts/messaging.schema:52
 CREATE INDEX messages_sender_id_idx ON public.messages (sender_id);
 
--- source: schema/spareparts/messaging.schema:55
+-- source: schema/spareparts/messaging.schema:54
 ALTER TABLE public.messages ENABLE ROW LEVEL SECURITY;
-
--- source: schema/spareparts/messaging.schema:56
-CREATE POLICY "Participants read messages of their conversations" ON public.messages FOR SELECT TO authenticated USING (conversation_id in (select c.id from public.conversations c
-                                where (select auth.uid()) in (c.buyer_id, c.vendor_id)));
 
 -- source: schema/spareparts/messaging.schema:60
 CREATE POLICY "Participants send messages as themselves" ON public.messages FOR INSERT TO authenticated WITH CHECK (sender_id = (select auth.uid())
@@ -416,28 +403,28 @@ CREATE POLICY "Recipients mark messages read" ON public.messages FOR UPDATE TO a
            and conversation_id in (select c.id from public.conversations c
                                     where (select auth.uid()) in (c.buyer_id, c.vendor_id))) WITH CHECK (sender_id <> (select auth.uid()));
 
--- source: schema/spareparts/messaging.schema:73
+-- source: schema/spareparts/messaging.schema:72
 GRANT SELECT, INSERT ON TABLE public.messages TO authenticated;
 
--- source: schema/spareparts/messaging.schema:76
+-- source: schema/spareparts/messaging.schema:75
 REVOKE UPDATE, DELETE ON TABLE public.messages FROM authenticated;
 
--- source: schema/spareparts/messaging.schema:77
+-- source: schema/spareparts/messaging.schema:76
 GRANT UPDATE (read_at) ON TABLE public.messages TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.messages TO service_role;
 
--- source: schema/spareparts/project.schema:171
+-- source: schema/spareparts/project.schema:181
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.messages FROM anon;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.messages FROM authenticated;
 
--- source: schema/spareparts/messaging.schema:83
+-- source: schema/spareparts/messaging.schema:82
 COMMENT ON TABLE public.messages IS 'One message in a conversation';
 
--- source: schema/spareparts/messaging.schema:112
+-- source: schema/spareparts/messaging.schema:110
 CREATE TABLE public.notifications (
     id uuid DEFAULT gen_random_uuid(),
     user_id uuid NOT NULL,
@@ -451,46 +438,46 @@ CREATE TABLE public.notifications (
     CONSTRAINT notifications_type_check CHECK (type in ('order', 'payment', 'message', 'inventory', 'review', 'system'))
 );
 
--- source: schema/spareparts/messaging.schema:124
+-- source: schema/spareparts/messaging.schema:122
 CREATE INDEX notifications_user_id_created_at_idx ON public.notifications (user_id, created_at desc);
 
--- source: schema/spareparts/messaging.schema:125
+-- source: schema/spareparts/messaging.schema:123
 CREATE INDEX notifications_user_id_idx ON public.notifications (user_id) WHERE read_at is null;
 
--- source: schema/spareparts/messaging.schema:127
+-- source: schema/spareparts/messaging.schema:125
 ALTER TABLE public.notifications ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/messaging.schema:128
+-- source: schema/spareparts/messaging.schema:126
 CREATE POLICY "Users read their own notifications" ON public.notifications FOR SELECT TO authenticated USING (user_id = (select auth.uid()));
 
--- source: schema/spareparts/messaging.schema:131
+-- source: schema/spareparts/messaging.schema:129
 CREATE POLICY "Users mark their own notifications read" ON public.notifications FOR UPDATE TO authenticated USING (user_id = (select auth.uid())) WITH CHECK (user_id = (select auth.uid()));
 
--- source: schema/spareparts/messaging.schema:135
+-- source: schema/spareparts/messaging.schema:133
 CREATE POLICY "Users delete their own notifications" ON public.notifications FOR DELETE TO authenticated USING (user_id = (select auth.uid()));
 
--- source: schema/spareparts/messaging.schema:140
+-- source: schema/spareparts/messaging.schema:138
 GRANT SELECT, DELETE ON TABLE public.notifications TO authenticated;
 
--- source: schema/spareparts/messaging.schema:141
+-- source: schema/spareparts/messaging.schema:139
 REVOKE INSERT, UPDATE ON TABLE public.notifications FROM authenticated;
 
--- source: schema/spareparts/messaging.schema:142
+-- source: schema/spareparts/messaging.schema:140
 GRANT UPDATE (read_at) ON TABLE public.notifications TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.notifications TO service_role;
 
--- source: schema/spareparts/project.schema:171
+-- source: schema/spareparts/project.schema:181
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.notifications FROM anon;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.notifications FROM authenticated;
 
--- source: schema/spareparts/messaging.schema:147
+-- source: schema/spareparts/messaging.schema:145
 COMMENT ON TABLE public.notifications IS 'In-app notification for one user (orders, payments, messages, stock)';
 
--- source: schema/spareparts/orders.schema:189
+-- source: schema/spareparts/orders.schema:212
 CREATE TABLE public.order_items (
     id uuid DEFAULT gen_random_uuid(),
     order_id uuid NOT NULL,
@@ -507,40 +494,37 @@ CREATE TABLE public.order_items (
     CONSTRAINT order_items_quantity_check CHECK (quantity between 1 and 999)
 );
 
--- source: schema/spareparts/orders.schema:206
+-- source: schema/spareparts/orders.schema:229
 CREATE INDEX order_items_order_id_idx ON public.order_items (order_id);
 
--- source: schema/spareparts/orders.schema:207
+-- source: schema/spareparts/orders.schema:230
 CREATE INDEX order_items_vendor_id_created_at_idx ON public.order_items (vendor_id, created_at desc);
 
--- source: schema/spareparts/orders.schema:208
+-- source: schema/spareparts/orders.schema:231
 CREATE INDEX order_items_spare_part_id_idx ON public.order_items (spare_part_id);
 
--- source: schema/spareparts/orders.schema:210
+-- source: schema/spareparts/orders.schema:233
 ALTER TABLE public.order_items ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/orders.schema:239
-CREATE POLICY "Vendors read their own order lines" ON public.order_items FOR SELECT TO authenticated USING (vendor_id = (select auth.uid()));
-
--- source: schema/spareparts/project.schema:182
+-- source: schema/spareparts/project.schema:192
 GRANT SELECT ON TABLE public.order_items TO anon;
 
--- source: schema/spareparts/project.schema:183
+-- source: schema/spareparts/project.schema:193
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.order_items FROM anon;
 
--- source: schema/spareparts/orders.schema:245
+-- source: schema/spareparts/orders.schema:268
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.order_items TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.order_items TO service_role;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.order_items FROM authenticated;
 
--- source: schema/spareparts/orders.schema:253
+-- source: schema/spareparts/orders.schema:276
 COMMENT ON TABLE public.order_items IS 'A line of an order: part, vendor, price and quantity as sold';
 
--- source: schema/spareparts/orders.schema:84
+-- source: schema/spareparts/orders.schema:108
 CREATE TABLE public.orders (
     id uuid DEFAULT gen_random_uuid(),
     order_number bigint GENERATED ALWAYS AS IDENTITY,
@@ -578,70 +562,64 @@ CREATE TABLE public.orders (
 -- source: schema/spareparts/messaging.schema:10
 ALTER TABLE public.conversations ADD CONSTRAINT conversations_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/orders.schema:204
+-- source: schema/spareparts/orders.schema:227
 ALTER TABLE public.order_items ADD CONSTRAINT fk_order_items_order FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/orders.schema:215
-CREATE POLICY "Customers read items of their own orders" ON public.order_items FOR SELECT TO authenticated USING (order_id in (select o.id from public.orders o where o.customer_id = (select auth.uid())));
-
--- source: schema/spareparts/orders.schema:86
+-- source: schema/spareparts/orders.schema:110
 COMMENT ON COLUMN public.orders.order_number IS 'Human-facing order number';
 
--- source: schema/spareparts/orders.schema:89
+-- source: schema/spareparts/orders.schema:113
 COMMENT ON COLUMN public.orders.guest_token IS 'Guest checkout: the guest token that may read this order';
 
--- source: schema/spareparts/orders.schema:98
+-- source: schema/spareparts/orders.schema:122
 COMMENT ON COLUMN public.orders.tj IS 'Raw TJ payment state as last reported by the webhook';
 
--- source: schema/spareparts/orders.schema:102
+-- source: schema/spareparts/orders.schema:126
 COMMENT ON COLUMN public.orders.subtotal IS 'Sum of order_items.line_total, kept by a trigger';
 
--- source: schema/spareparts/orders.schema:118
+-- source: schema/spareparts/orders.schema:142
 CREATE INDEX idx_orders_payment_intent ON public.orders (payment_intent_id);
 
--- source: schema/spareparts/orders.schema:119
+-- source: schema/spareparts/orders.schema:143
 CREATE INDEX orders_customer_id_created_at_idx ON public.orders (customer_id, created_at desc);
 
--- source: schema/spareparts/orders.schema:120
+-- source: schema/spareparts/orders.schema:144
 CREATE INDEX orders_guest_token_idx ON public.orders (guest_token) WHERE guest_token is not null;
 
--- source: schema/spareparts/orders.schema:121
+-- source: schema/spareparts/orders.schema:145
 CREATE INDEX orders_payment_method_id_idx ON public.orders (payment_method_id) WHERE payment_method_id is not null;
 
--- source: schema/spareparts/orders.schema:122
+-- source: schema/spareparts/orders.schema:146
 CREATE INDEX orders_shipping_zone_id_idx ON public.orders (shipping_zone_id) WHERE shipping_zone_id is not null;
 
--- source: schema/spareparts/orders.schema:123
+-- source: schema/spareparts/orders.schema:147
 CREATE INDEX orders_status_created_at_idx ON public.orders (status, created_at desc);
 
--- source: schema/spareparts/orders.schema:124
+-- source: schema/spareparts/orders.schema:148
 CREATE INDEX orders_payment_status_idx ON public.orders (payment_status) WHERE payment_status in ('pending', 'processing', 'authorised');
 
--- source: schema/spareparts/orders.schema:126
+-- source: schema/spareparts/orders.schema:150
 ALTER TABLE public.orders ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/orders.schema:130
-CREATE POLICY "Customers read their own orders" ON public.orders FOR SELECT TO authenticated USING (customer_id = (select auth.uid()));
-
--- source: schema/spareparts/project.schema:182
+-- source: schema/spareparts/project.schema:192
 GRANT SELECT ON TABLE public.orders TO anon;
 
--- source: schema/spareparts/project.schema:183
+-- source: schema/spareparts/project.schema:193
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.orders FROM anon;
 
--- source: schema/spareparts/orders.schema:161
+-- source: schema/spareparts/orders.schema:185
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.orders TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.orders TO service_role;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.orders FROM authenticated;
 
--- source: schema/spareparts/orders.schema:184
+-- source: schema/spareparts/orders.schema:208
 COMMENT ON TABLE public.orders IS 'A purchase by a customer or a guest (matrix column Orders); totals kept by triggers';
 
--- source: schema/spareparts/payments.schema:51
+-- source: schema/spareparts/payments.schema:59
 CREATE TABLE public.payments (
     id uuid DEFAULT gen_random_uuid(),
     order_id uuid,
@@ -666,55 +644,52 @@ CREATE TABLE public.payments (
     CONSTRAINT charge_has_order CHECK (kind = 'payout' or order_id is not null)
 );
 
--- source: schema/spareparts/payments.schema:53
+-- source: schema/spareparts/payments.schema:61
 ALTER TABLE public.payments ADD CONSTRAINT payments_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE RESTRICT;
 
--- source: schema/spareparts/payments.schema:54
+-- source: schema/spareparts/payments.schema:62
 COMMENT ON COLUMN public.payments.order_id IS 'NULL only for vendor payouts; an order with payments cannot be deleted';
 
--- source: schema/spareparts/payments.schema:56
+-- source: schema/spareparts/payments.schema:64
 COMMENT ON COLUMN public.payments.user_id IS 'Payer (charge, refund) or payee (payout); NULL for guest checkout';
 
--- source: schema/spareparts/payments.schema:62
+-- source: schema/spareparts/payments.schema:70
 COMMENT ON COLUMN public.payments.tj_reference IS 'TJ transaction id';
 
--- source: schema/spareparts/payments.schema:64
+-- source: schema/spareparts/payments.schema:72
 COMMENT ON COLUMN public.payments.tj IS 'Raw TJ payment object as last reported';
 
--- source: schema/spareparts/payments.schema:74
+-- source: schema/spareparts/payments.schema:82
 CREATE INDEX payments_order_id_idx ON public.payments (order_id);
 
--- source: schema/spareparts/payments.schema:75
+-- source: schema/spareparts/payments.schema:83
 CREATE INDEX payments_user_id_created_at_idx ON public.payments (user_id, created_at desc);
 
--- source: schema/spareparts/payments.schema:76
+-- source: schema/spareparts/payments.schema:84
 CREATE INDEX payments_payment_method_id_idx ON public.payments (payment_method_id) WHERE payment_method_id is not null;
 
--- source: schema/spareparts/payments.schema:77
+-- source: schema/spareparts/payments.schema:85
 CREATE INDEX payments_status_created_at_idx ON public.payments (status, created_at) WHERE status in ('pending', 'processing', 'authorised');
 
--- source: schema/spareparts/payments.schema:79
+-- source: schema/spareparts/payments.schema:87
 ALTER TABLE public.payments ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/payments.schema:80
-CREATE POLICY "Users read their own payments" ON public.payments FOR SELECT TO authenticated USING (user_id = (select auth.uid()));
-
--- source: schema/spareparts/payments.schema:86
+-- source: schema/spareparts/payments.schema:103
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.payments TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.payments TO service_role;
 
--- source: schema/spareparts/project.schema:171
+-- source: schema/spareparts/project.schema:181
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.payments FROM anon;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.payments FROM authenticated;
 
--- source: schema/spareparts/payments.schema:99
+-- source: schema/spareparts/payments.schema:116
 COMMENT ON TABLE public.payments IS 'A charge, refund or vendor payout through TJ (matrix column Payments)';
 
--- source: schema/spareparts/catalog.schema:169
+-- source: schema/spareparts/catalog.schema:188
 CREATE TABLE public.product_reviews (
     id uuid DEFAULT gen_random_uuid(),
     spare_part_id uuid NOT NULL,
@@ -731,52 +706,46 @@ CREATE TABLE public.product_reviews (
     CONSTRAINT product_reviews_spare_part_id_customer_id_key UNIQUE (spare_part_id, customer_id)
 );
 
--- source: schema/spareparts/catalog.schema:173
+-- source: schema/spareparts/catalog.schema:192
 ALTER TABLE public.product_reviews ADD CONSTRAINT product_reviews_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/catalog.schema:174
+-- source: schema/spareparts/catalog.schema:193
 COMMENT ON COLUMN public.product_reviews.order_id IS 'The order the part was bought in (verified purchase)';
 
--- source: schema/spareparts/catalog.schema:178
+-- source: schema/spareparts/catalog.schema:197
 COMMENT ON COLUMN public.product_reviews.is_published IS 'Admins hide abusive reviews';
 
--- source: schema/spareparts/catalog.schema:184
+-- source: schema/spareparts/catalog.schema:203
 CREATE INDEX product_reviews_spare_part_id_created_at_idx ON public.product_reviews (spare_part_id, created_at desc) WHERE is_published;
 
--- source: schema/spareparts/catalog.schema:185
+-- source: schema/spareparts/catalog.schema:204
 CREATE INDEX product_reviews_customer_id_idx ON public.product_reviews (customer_id);
 
--- source: schema/spareparts/catalog.schema:186
+-- source: schema/spareparts/catalog.schema:205
 CREATE INDEX product_reviews_order_id_idx ON public.product_reviews (order_id) WHERE order_id is not null;
 
--- source: schema/spareparts/catalog.schema:188
+-- source: schema/spareparts/catalog.schema:207
 ALTER TABLE public.product_reviews ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/catalog.schema:189
-CREATE POLICY "Anyone reads published reviews" ON public.product_reviews FOR SELECT TO anon, authenticated USING (is_published or customer_id = (select auth.uid()));
+-- source: schema/spareparts/catalog.schema:211
+CREATE POLICY "Anyone reads published reviews" ON public.product_reviews FOR SELECT TO anon USING (is_published or customer_id = (select auth.uid()));
 
--- source: schema/spareparts/catalog.schema:202
-CREATE POLICY "Customers edit their own published reviews" ON public.product_reviews FOR UPDATE TO authenticated USING (customer_id = (select auth.uid()) and is_published) WITH CHECK (customer_id = (select auth.uid()) and is_published);
-
--- source: schema/spareparts/catalog.schema:206
-CREATE POLICY "Customers delete their own reviews" ON public.product_reviews FOR DELETE TO authenticated USING (customer_id = (select auth.uid()));
-
--- source: schema/spareparts/project.schema:182
+-- source: schema/spareparts/project.schema:192
 GRANT SELECT ON TABLE public.product_reviews TO anon;
 
--- source: schema/spareparts/project.schema:183
+-- source: schema/spareparts/project.schema:193
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.product_reviews FROM anon;
 
--- source: schema/spareparts/catalog.schema:212
+-- source: schema/spareparts/catalog.schema:237
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.product_reviews TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.product_reviews TO service_role;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.product_reviews FROM authenticated;
 
--- source: schema/spareparts/catalog.schema:216
+-- source: schema/spareparts/catalog.schema:241
 COMMENT ON TABLE public.product_reviews IS 'A customer''s rating and review of a spare part';
 
 -- source: schema/spareparts/orders.schema:16
@@ -804,7 +773,7 @@ CREATE TABLE public.shipping_zones (
     CONSTRAINT delivery_days_ordered CHECK (max_delivery_days is null or min_delivery_days is null or max_delivery_days >= min_delivery_days)
 );
 
--- source: schema/spareparts/orders.schema:99
+-- source: schema/spareparts/orders.schema:123
 ALTER TABLE public.orders ADD CONSTRAINT orders_shipping_zone_id_fkey FOREIGN KEY (shipping_zone_id) REFERENCES public.shipping_zones (id) ON DELETE SET NULL;
 
 -- source: schema/spareparts/orders.schema:20
@@ -816,25 +785,25 @@ CREATE INDEX shipping_zones_country_codes_idx ON public.shipping_zones USING gin
 -- source: schema/spareparts/orders.schema:35
 ALTER TABLE public.shipping_zones ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/project.schema:182
+-- source: schema/spareparts/project.schema:192
 GRANT SELECT ON TABLE public.shipping_zones TO anon;
 
--- source: schema/spareparts/project.schema:183
+-- source: schema/spareparts/project.schema:193
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.shipping_zones FROM anon;
 
--- source: schema/spareparts/orders.schema:42
+-- source: schema/spareparts/orders.schema:55
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.shipping_zones TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.shipping_zones TO service_role;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.shipping_zones FROM authenticated;
 
--- source: schema/spareparts/orders.schema:46
+-- source: schema/spareparts/orders.schema:59
 COMMENT ON TABLE public.shipping_zones IS 'Shipping price rules per group of countries, used by checkout';
 
--- source: schema/spareparts/catalog.schema:37
+-- source: schema/spareparts/catalog.schema:49
 CREATE TABLE public.spare_parts (
     id uuid DEFAULT gen_random_uuid(),
     vendor_id uuid NOT NULL,
@@ -869,85 +838,85 @@ CREATE TABLE public.spare_parts (
     CONSTRAINT spare_parts_vendor_id_sku_key UNIQUE (vendor_id, sku)
 );
 
--- source: schema/spareparts/carts.schema:37
+-- source: schema/spareparts/carts.schema:45
 ALTER TABLE public.cart_items ADD CONSTRAINT cart_items_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE CASCADE;
 
 -- source: schema/spareparts/messaging.schema:9
 ALTER TABLE public.conversations ADD CONSTRAINT conversations_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/carts.schema:97
+-- source: schema/spareparts/carts.schema:113
 ALTER TABLE public.guest_cart_items ADD CONSTRAINT guest_cart_items_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/catalog.schema:234
+-- source: schema/spareparts/catalog.schema:258
 ALTER TABLE public.inventory_alerts ADD CONSTRAINT inventory_alerts_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/orders.schema:194
+-- source: schema/spareparts/orders.schema:217
 ALTER TABLE public.order_items ADD CONSTRAINT order_items_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/catalog.schema:171
+-- source: schema/spareparts/catalog.schema:190
 ALTER TABLE public.product_reviews ADD CONSTRAINT product_reviews_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/catalog.schema:40
+-- source: schema/spareparts/catalog.schema:52
 ALTER TABLE public.spare_parts ADD CONSTRAINT spare_parts_category_id_fkey FOREIGN KEY (category_id) REFERENCES public.categories (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/catalog.schema:45
+-- source: schema/spareparts/catalog.schema:57
 COMMENT ON COLUMN public.spare_parts.part_number IS 'Manufacturer part number';
 
--- source: schema/spareparts/catalog.schema:46
+-- source: schema/spareparts/catalog.schema:58
 COMMENT ON COLUMN public.spare_parts.oem_numbers IS 'OEM cross-reference numbers';
 
--- source: schema/spareparts/catalog.schema:48
+-- source: schema/spareparts/catalog.schema:60
 COMMENT ON COLUMN public.spare_parts.compatible_vehicles IS 'Array of {make, model, year_from, year_to}';
 
--- source: schema/spareparts/catalog.schema:58
+-- source: schema/spareparts/catalog.schema:70
 COMMENT ON COLUMN public.spare_parts.is_active IS 'false = draft, hidden from shoppers';
 
--- source: schema/spareparts/catalog.schema:69
+-- source: schema/spareparts/catalog.schema:81
 CREATE INDEX spare_parts_category_id_idx ON public.spare_parts (category_id) WHERE is_active;
 
--- source: schema/spareparts/catalog.schema:70
+-- source: schema/spareparts/catalog.schema:82
 CREATE INDEX spare_parts_category_id_idx1 ON public.spare_parts (category_id);
 
--- source: schema/spareparts/catalog.schema:71
+-- source: schema/spareparts/catalog.schema:83
 CREATE INDEX spare_parts_search_idx ON public.spare_parts USING gin (search);
 
--- source: schema/spareparts/catalog.schema:72
+-- source: schema/spareparts/catalog.schema:84
 CREATE INDEX spare_parts_oem_numbers_idx ON public.spare_parts USING gin (oem_numbers);
 
--- source: schema/spareparts/catalog.schema:73
+-- source: schema/spareparts/catalog.schema:85
 CREATE INDEX spare_parts_part_number_idx ON public.spare_parts (part_number) WHERE part_number is not null;
 
--- source: schema/spareparts/catalog.schema:74
+-- source: schema/spareparts/catalog.schema:86
 CREATE INDEX spare_parts_price_idx ON public.spare_parts (price) WHERE is_active;
 
--- source: schema/spareparts/catalog.schema:75
+-- source: schema/spareparts/catalog.schema:87
 CREATE INDEX spare_parts_created_at_idx ON public.spare_parts (created_at desc) WHERE is_active;
 
--- source: schema/spareparts/catalog.schema:77
+-- source: schema/spareparts/catalog.schema:89
 ALTER TABLE public.spare_parts ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/catalog.schema:78
-CREATE POLICY "Anyone reads active parts" ON public.spare_parts FOR SELECT TO anon, authenticated USING (is_active or vendor_id = (select auth.uid()));
+-- source: schema/spareparts/catalog.schema:90
+CREATE POLICY "Anyone reads active parts" ON public.spare_parts FOR SELECT TO anon USING (is_active or vendor_id = (select auth.uid()));
 
--- source: schema/spareparts/project.schema:182
+-- source: schema/spareparts/project.schema:192
 GRANT SELECT ON TABLE public.spare_parts TO anon;
 
--- source: schema/spareparts/project.schema:183
+-- source: schema/spareparts/project.schema:193
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.spare_parts FROM anon;
 
--- source: schema/spareparts/catalog.schema:94
+-- source: schema/spareparts/catalog.schema:112
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.spare_parts TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.spare_parts TO service_role;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.spare_parts FROM authenticated;
 
--- source: schema/spareparts/catalog.schema:101
+-- source: schema/spareparts/catalog.schema:119
 COMMENT ON TABLE public.spare_parts IS 'Product catalog: one listing of a vendor (matrix column Products)';
 
--- source: schema/spareparts/orders.schema:51
+-- source: schema/spareparts/orders.schema:63
 CREATE TABLE public.tax_rates (
     id uuid DEFAULT gen_random_uuid(),
     country_code char(2) NOT NULL,
@@ -967,34 +936,34 @@ CREATE TABLE public.tax_rates (
     CONSTRAINT tax_rates_country_code_region_effective_from_key UNIQUE NULLS NOT DISTINCT (country_code, region, effective_from)
 );
 
--- source: schema/spareparts/orders.schema:54
+-- source: schema/spareparts/orders.schema:66
 COMMENT ON COLUMN public.tax_rates.region IS 'State or province; NULL = whole country';
 
--- source: schema/spareparts/orders.schema:56
+-- source: schema/spareparts/orders.schema:68
 COMMENT ON COLUMN public.tax_rates.rate IS '0.1925 = 19.25 %';
 
--- source: schema/spareparts/orders.schema:66
+-- source: schema/spareparts/orders.schema:78
 CREATE INDEX tax_rates_country_code_region_idx ON public.tax_rates (country_code, region) WHERE is_active;
 
--- source: schema/spareparts/orders.schema:68
+-- source: schema/spareparts/orders.schema:80
 ALTER TABLE public.tax_rates ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/project.schema:182
+-- source: schema/spareparts/project.schema:192
 GRANT SELECT ON TABLE public.tax_rates TO anon;
 
--- source: schema/spareparts/project.schema:183
+-- source: schema/spareparts/project.schema:193
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tax_rates FROM anon;
 
--- source: schema/spareparts/orders.schema:75
+-- source: schema/spareparts/orders.schema:100
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tax_rates TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tax_rates TO service_role;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tax_rates FROM authenticated;
 
--- source: schema/spareparts/orders.schema:79
+-- source: schema/spareparts/orders.schema:104
 COMMENT ON TABLE public.tax_rates IS 'Sales tax by country/region and validity period, used by checkout';
 
 -- source: schema/spareparts/payments.schema:14
@@ -1031,34 +1000,31 @@ CREATE INDEX tj_payment_methods_user_id_idx ON public.tj_payment_methods (user_i
 -- source: schema/spareparts/payments.schema:31
 CREATE UNIQUE INDEX tj_payment_methods_one_default ON public.tj_payment_methods (user_id) WHERE is_default;
 
--- source: schema/spareparts/orders.schema:97
+-- source: schema/spareparts/orders.schema:121
 ALTER TABLE public.orders ADD CONSTRAINT orders_payment_method_id_fkey FOREIGN KEY (payment_method_id) REFERENCES public.tj_payment_methods (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/payments.schema:61
+-- source: schema/spareparts/payments.schema:69
 ALTER TABLE public.payments ADD CONSTRAINT payments_payment_method_id_fkey FOREIGN KEY (payment_method_id) REFERENCES public.tj_payment_methods (id) ON DELETE SET NULL;
 
 -- source: schema/spareparts/payments.schema:33
 ALTER TABLE public.tj_payment_methods ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/payments.schema:34
-CREATE POLICY "Users read their own payment methods" ON public.tj_payment_methods FOR SELECT TO authenticated USING (user_id = (select auth.uid()));
-
--- source: schema/spareparts/payments.schema:40
+-- source: schema/spareparts/payments.schema:49
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tj_payment_methods TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tj_payment_methods TO service_role;
 
--- source: schema/spareparts/project.schema:171
+-- source: schema/spareparts/project.schema:181
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tj_payment_methods FROM anon;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tj_payment_methods FROM authenticated;
 
--- source: schema/spareparts/payments.schema:46
+-- source: schema/spareparts/payments.schema:55
 COMMENT ON TABLE public.tj_payment_methods IS 'A tokenized TJ payment method saved by a user';
 
--- source: schema/spareparts/payments.schema:106
+-- source: schema/spareparts/payments.schema:122
 CREATE TABLE public.tj_transaction_logs (
     id bigint GENERATED ALWAYS AS IDENTITY,
     order_id uuid,
@@ -1075,43 +1041,43 @@ CREATE TABLE public.tj_transaction_logs (
     CONSTRAINT webhook_signature_checked CHECK (direction <> 'webhook' or signature_valid is not null)
 );
 
--- source: schema/spareparts/payments.schema:108
+-- source: schema/spareparts/payments.schema:124
 ALTER TABLE public.tj_transaction_logs ADD CONSTRAINT tj_transaction_logs_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/payments.schema:109
+-- source: schema/spareparts/payments.schema:125
 ALTER TABLE public.tj_transaction_logs ADD CONSTRAINT tj_transaction_logs_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES public.payments (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/payments.schema:114
+-- source: schema/spareparts/payments.schema:130
 COMMENT ON COLUMN public.tj_transaction_logs.signature_valid IS 'Webhooks: whether the TJ signature verified';
 
--- source: schema/spareparts/payments.schema:120
+-- source: schema/spareparts/payments.schema:136
 CREATE INDEX tj_transaction_logs_order_id_created_at_idx ON public.tj_transaction_logs (order_id, created_at) WHERE order_id is not null;
 
--- source: schema/spareparts/payments.schema:121
+-- source: schema/spareparts/payments.schema:137
 CREATE INDEX tj_transaction_logs_payment_id_created_at_idx ON public.tj_transaction_logs (payment_id, created_at) WHERE payment_id is not null;
 
--- source: schema/spareparts/payments.schema:122
+-- source: schema/spareparts/payments.schema:138
 CREATE INDEX tj_transaction_logs_tj_reference_idx ON public.tj_transaction_logs (tj_reference) WHERE tj_reference is not null;
 
--- source: schema/spareparts/payments.schema:123
+-- source: schema/spareparts/payments.schema:139
 CREATE INDEX tj_transaction_logs_created_at_idx ON public.tj_transaction_logs USING brin (created_at);
 
--- source: schema/spareparts/payments.schema:125
+-- source: schema/spareparts/payments.schema:141
 ALTER TABLE public.tj_transaction_logs ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/payments.schema:129
+-- source: schema/spareparts/payments.schema:157
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tj_transaction_logs TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.tj_transaction_logs TO service_role;
 
--- source: schema/spareparts/project.schema:171
+-- source: schema/spareparts/project.schema:181
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tj_transaction_logs FROM anon;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.tj_transaction_logs FROM authenticated;
 
--- source: schema/spareparts/payments.schema:133
+-- source: schema/spareparts/payments.schema:161
 COMMENT ON TABLE public.tj_transaction_logs IS 'Every request, response and webhook exchanged with TJ (written by edge functions)';
 
 -- source: schema/spareparts/carts.schema:7
@@ -1124,31 +1090,43 @@ CREATE TABLE public.user_carts (
     CONSTRAINT user_carts_user_id_key UNIQUE (user_id)
 );
 
--- source: schema/spareparts/carts.schema:43
+-- source: schema/spareparts/carts.schema:51
 ALTER TABLE public.cart_items ADD CONSTRAINT fk_cart_items_cart FOREIGN KEY (cart_id) REFERENCES public.user_carts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/carts.schema:52
-CREATE POLICY "Users manage items of their own cart" ON public.cart_items FOR ALL TO authenticated USING (cart_id in (select c.id from public.user_carts c where c.user_id = (select auth.uid()))) WITH CHECK (cart_id in (select c.id from public.user_carts c where c.user_id = (select auth.uid())));
+-- source: schema/spareparts/carts.schema:64
+CREATE POLICY "Users manage items of their own cart (insert)" ON public.cart_items FOR INSERT TO authenticated WITH CHECK (cart_id in (select c.id from public.user_carts c where c.user_id = (select auth.uid())));
+
+-- source: schema/spareparts/carts.schema:67
+CREATE POLICY "Users manage items of their own cart (update)" ON public.cart_items FOR UPDATE TO authenticated USING (cart_id in (select c.id from public.user_carts c where c.user_id = (select auth.uid()))) WITH CHECK (cart_id in (select c.id from public.user_carts c where c.user_id = (select auth.uid())));
+
+-- source: schema/spareparts/carts.schema:71
+CREATE POLICY "Users manage items of their own cart (delete)" ON public.cart_items FOR DELETE TO authenticated USING (cart_id in (select c.id from public.user_carts c where c.user_id = (select auth.uid())));
 
 -- source: schema/spareparts/carts.schema:17
 ALTER TABLE public.user_carts ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/carts.schema:19
-CREATE POLICY "Users manage their own cart" ON public.user_carts FOR ALL TO authenticated USING (user_id = (select auth.uid())) WITH CHECK (user_id = (select auth.uid()));
+-- source: schema/spareparts/carts.schema:23
+CREATE POLICY "Users manage their own cart (insert)" ON public.user_carts FOR INSERT TO authenticated WITH CHECK (user_id = (select auth.uid()));
 
--- source: schema/spareparts/carts.schema:25
-GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.user_carts TO authenticated;
-
--- source: schema/spareparts/project.schema:165
-GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.user_carts TO service_role;
-
--- source: schema/spareparts/project.schema:171
-REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.user_carts FROM anon;
-
--- source: schema/spareparts/project.schema:177
-REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.user_carts FROM authenticated;
+-- source: schema/spareparts/carts.schema:26
+CREATE POLICY "Users manage their own cart (update)" ON public.user_carts FOR UPDATE TO authenticated USING (user_id = (select auth.uid())) WITH CHECK (user_id = (select auth.uid()));
 
 -- source: schema/spareparts/carts.schema:30
+CREATE POLICY "Users manage their own cart (delete)" ON public.user_carts FOR DELETE TO authenticated USING (user_id = (select auth.uid()));
+
+-- source: schema/spareparts/carts.schema:34
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.user_carts TO authenticated;
+
+-- source: schema/spareparts/project.schema:175
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.user_carts TO service_role;
+
+-- source: schema/spareparts/project.schema:181
+REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.user_carts FROM anon;
+
+-- source: schema/spareparts/project.schema:187
+REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.user_carts FROM authenticated;
+
+-- source: schema/spareparts/carts.schema:39
 COMMENT ON TABLE public.user_carts IS 'The cart of a signed-in user (one per user)';
 
 -- source: schema/spareparts/identity.schema:10
@@ -1178,28 +1156,28 @@ ALTER TABLE public.conversations ADD CONSTRAINT conversations_buyer_id_fkey FORE
 -- source: schema/spareparts/messaging.schema:8
 ALTER TABLE public.conversations ADD CONSTRAINT conversations_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/catalog.schema:235
+-- source: schema/spareparts/catalog.schema:259
 ALTER TABLE public.inventory_alerts ADD CONSTRAINT inventory_alerts_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/messaging.schema:46
+-- source: schema/spareparts/messaging.schema:45
 ALTER TABLE public.messages ADD CONSTRAINT messages_sender_id_fkey FOREIGN KEY (sender_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/messaging.schema:114
+-- source: schema/spareparts/messaging.schema:112
 ALTER TABLE public.notifications ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/orders.schema:195
+-- source: schema/spareparts/orders.schema:218
 ALTER TABLE public.order_items ADD CONSTRAINT order_items_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.user_profiles (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/orders.schema:88
+-- source: schema/spareparts/orders.schema:112
 ALTER TABLE public.orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.user_profiles (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/payments.schema:55
+-- source: schema/spareparts/payments.schema:63
 ALTER TABLE public.payments ADD CONSTRAINT payments_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.user_profiles (id) ON DELETE SET NULL;
 
--- source: schema/spareparts/catalog.schema:172
+-- source: schema/spareparts/catalog.schema:191
 ALTER TABLE public.product_reviews ADD CONSTRAINT product_reviews_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/catalog.schema:39
+-- source: schema/spareparts/catalog.schema:51
 ALTER TABLE public.spare_parts ADD CONSTRAINT spare_parts_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
 -- source: schema/spareparts/payments.schema:16
@@ -1229,25 +1207,22 @@ CREATE INDEX user_profiles_lower_idx ON public.user_profiles (lower(email));
 -- source: schema/spareparts/identity.schema:33
 ALTER TABLE public.user_profiles ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/identity.schema:34
-CREATE POLICY "Users read their own profile" ON public.user_profiles FOR SELECT TO authenticated USING (id = (select auth.uid()));
-
--- source: schema/spareparts/identity.schema:55
+-- source: schema/spareparts/identity.schema:53
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.user_profiles TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.user_profiles TO service_role;
 
--- source: schema/spareparts/project.schema:171
+-- source: schema/spareparts/project.schema:181
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.user_profiles FROM anon;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.user_profiles FROM authenticated;
 
--- source: schema/spareparts/identity.schema:61
+-- source: schema/spareparts/identity.schema:59
 COMMENT ON TABLE public.user_profiles IS 'Application profile of an auth user: contact data, role (matrix row) and vendor verification';
 
--- source: schema/spareparts/catalog.schema:109
+-- source: schema/spareparts/catalog.schema:126
 CREATE TABLE public.vendor_media (
     id uuid DEFAULT gen_random_uuid(),
     vendor_id uuid NOT NULL,
@@ -1265,57 +1240,46 @@ CREATE TABLE public.vendor_media (
     CONSTRAINT path_in_vendor_folder CHECK (split_part(storage_path, '/', 1) = vendor_id::text)
 );
 
--- source: schema/spareparts/catalog.schema:111
+-- source: schema/spareparts/catalog.schema:128
 ALTER TABLE public.vendor_media ADD CONSTRAINT vendor_media_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/catalog.schema:112
+-- source: schema/spareparts/catalog.schema:129
 ALTER TABLE public.vendor_media ADD CONSTRAINT vendor_media_spare_part_id_fkey FOREIGN KEY (spare_part_id) REFERENCES public.spare_parts (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/catalog.schema:113
+-- source: schema/spareparts/catalog.schema:130
 COMMENT ON COLUMN public.vendor_media.storage_path IS 'Object name in bucket vendor-media: <vendor_id>/<file>';
 
--- source: schema/spareparts/catalog.schema:122
+-- source: schema/spareparts/catalog.schema:139
 CREATE INDEX vendor_media_vendor_id_created_at_idx ON public.vendor_media (vendor_id, created_at desc);
 
--- source: schema/spareparts/catalog.schema:123
+-- source: schema/spareparts/catalog.schema:140
 CREATE INDEX vendor_media_spare_part_id_sort_order_idx ON public.vendor_media (spare_part_id, sort_order) WHERE spare_part_id is not null;
 
--- source: schema/spareparts/catalog.schema:125
+-- source: schema/spareparts/catalog.schema:142
 ALTER TABLE public.vendor_media ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/catalog.schema:126
-CREATE POLICY "Anyone reads media of active parts" ON public.vendor_media FOR SELECT TO anon, authenticated USING (spare_part_id in (select p.id from public.spare_parts p where p.is_active));
-
--- source: schema/spareparts/catalog.schema:129
-CREATE POLICY "Vendors read their own media" ON public.vendor_media FOR SELECT TO authenticated USING (vendor_id = (select auth.uid()));
-
--- source: schema/spareparts/catalog.schema:137
-CREATE POLICY "Vendors update their own media" ON public.vendor_media FOR UPDATE TO authenticated USING (vendor_id = (select auth.uid())) WITH CHECK (vendor_id = (select auth.uid())
-                and (spare_part_id is null or spare_part_id in
-                     (select p.id from public.spare_parts p where p.vendor_id = (select auth.uid()))));
-
 -- source: schema/spareparts/catalog.schema:143
-CREATE POLICY "Vendors delete their own media" ON public.vendor_media FOR DELETE TO authenticated USING (vendor_id = (select auth.uid()));
+CREATE POLICY "Anyone reads media of active parts" ON public.vendor_media FOR SELECT TO anon USING (spare_part_id in (select p.id from public.spare_parts p where p.is_active));
 
--- source: schema/spareparts/project.schema:182
+-- source: schema/spareparts/project.schema:192
 GRANT SELECT ON TABLE public.vendor_media TO anon;
 
--- source: schema/spareparts/project.schema:183
+-- source: schema/spareparts/project.schema:193
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE public.vendor_media FROM anon;
 
--- source: schema/spareparts/catalog.schema:150
+-- source: schema/spareparts/catalog.schema:170
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.vendor_media TO authenticated;
 
--- source: schema/spareparts/project.schema:165
+-- source: schema/spareparts/project.schema:175
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.vendor_media TO service_role;
 
--- source: schema/spareparts/project.schema:177
+-- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.vendor_media FROM authenticated;
 
--- source: schema/spareparts/catalog.schema:153
+-- source: schema/spareparts/catalog.schema:173
 COMMENT ON TABLE public.vendor_media IS 'Images a vendor uploaded to Storage (bucket vendor-media), in display order per part';
 
--- source: schema/spareparts/messaging.schema:87
+-- source: schema/spareparts/messaging.schema:85
 CREATE FUNCTION private.after_message_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1336,16 +1300,16 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/messaging.schema:81
+-- source: schema/spareparts/messaging.schema:80
 CREATE TRIGGER after_message_insert AFTER insert ON public.messages FOR EACH ROW EXECUTE FUNCTION private.after_message_insert();
 
--- source: schema/spareparts/messaging.schema:108
+-- source: schema/spareparts/messaging.schema:106
 REVOKE EXECUTE ON FUNCTION private.after_message_insert() FROM PUBLIC;
 
--- source: schema/spareparts/messaging.schema:109
+-- source: schema/spareparts/messaging.schema:107
 COMMENT ON FUNCTION private.after_message_insert() IS 'AFTER INSERT trigger on messages: bumps the thread and notifies the other participant';
 
--- source: schema/spareparts/catalog.schema:273
+-- source: schema/spareparts/catalog.schema:303
 CREATE FUNCTION private.check_stock_level() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1363,32 +1327,32 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/catalog.schema:98
+-- source: schema/spareparts/catalog.schema:116
 CREATE TRIGGER check_stock_level AFTER insert or update of stock_quantity, low_stock_threshold ON public.spare_parts FOR EACH ROW EXECUTE FUNCTION private.check_stock_level();
 
--- source: schema/spareparts/catalog.schema:291
+-- source: schema/spareparts/catalog.schema:321
 REVOKE EXECUTE ON FUNCTION private.check_stock_level() FROM PUBLIC;
 
--- source: schema/spareparts/catalog.schema:292
+-- source: schema/spareparts/catalog.schema:322
 COMMENT ON FUNCTION private.check_stock_level() IS 'AFTER trigger on spare_parts: opens a low-stock alert, or resolves it once restocked (security definer: vendors cannot insert alerts)';
 
--- source: schema/spareparts/project.schema:66
+-- source: schema/spareparts/project.schema:78
 CREATE FUNCTION private.current_app_role() RETURNS public.app_role
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
   select p.role from public.user_profiles p where p.id = auth.uid()
 $$;
 
--- source: schema/spareparts/project.schema:74
+-- source: schema/spareparts/project.schema:86
 REVOKE EXECUTE ON FUNCTION private.current_app_role() FROM PUBLIC;
 
--- source: schema/spareparts/project.schema:75
+-- source: schema/spareparts/project.schema:87
 GRANT EXECUTE ON FUNCTION private.current_app_role() TO anon, authenticated, service_role;
 
--- source: schema/spareparts/project.schema:76
+-- source: schema/spareparts/project.schema:88
 COMMENT ON FUNCTION private.current_app_role() IS 'Role of the calling user from user_profiles (NULL for guests and the service role); security definer so it reads past the table''s RLS';
 
--- source: schema/spareparts/project.schema:122
+-- source: schema/spareparts/project.schema:132
 CREATE FUNCTION private.current_guest_token() RETURNS uuid
     LANGUAGE plpgsql STABLE SET search_path = ''
     AS $$
@@ -1406,31 +1370,31 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/carts.schema:109
+-- source: schema/spareparts/carts.schema:125
 CREATE POLICY "Guests manage items of their own cart" ON public.guest_cart_items FOR ALL TO anon USING (guest_cart_id in (select g.id from public.guest_carts g
                               where g.session_token = (select private.current_guest_token()))) WITH CHECK (guest_cart_id in (select g.id from public.guest_carts g
                                    where g.session_token = (select private.current_guest_token())));
 
--- source: schema/spareparts/carts.schema:78
+-- source: schema/spareparts/carts.schema:94
 CREATE POLICY "Guests manage their own cart" ON public.guest_carts FOR ALL TO anon USING (session_token = (select private.current_guest_token())) WITH CHECK (session_token = (select private.current_guest_token()));
 
--- source: schema/spareparts/orders.schema:211
+-- source: schema/spareparts/orders.schema:234
 CREATE POLICY "Guests read items of their own orders" ON public.order_items FOR SELECT TO anon USING (order_id in (select o.id from public.orders o
                          where o.guest_token = (select private.current_guest_token())));
 
--- source: schema/spareparts/orders.schema:127
+-- source: schema/spareparts/orders.schema:151
 CREATE POLICY "Guests read their own orders" ON public.orders FOR SELECT TO anon USING (guest_token = (select private.current_guest_token()));
 
--- source: schema/spareparts/project.schema:140
+-- source: schema/spareparts/project.schema:150
 REVOKE EXECUTE ON FUNCTION private.current_guest_token() FROM PUBLIC;
 
--- source: schema/spareparts/project.schema:141
+-- source: schema/spareparts/project.schema:151
 GRANT EXECUTE ON FUNCTION private.current_guest_token() TO anon, authenticated, service_role;
 
--- source: schema/spareparts/project.schema:142
+-- source: schema/spareparts/project.schema:152
 COMMENT ON FUNCTION private.current_guest_token() IS 'The guest token of the request (x-guest-token header or guest_token claim), NULL when absent or malformed';
 
--- source: schema/spareparts/orders.schema:313
+-- source: schema/spareparts/orders.schema:334
 CREATE FUNCTION private.fill_order_item() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1455,16 +1419,16 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/orders.schema:248
+-- source: schema/spareparts/orders.schema:271
 CREATE TRIGGER fill_order_item BEFORE insert or update of spare_part_id, quantity ON public.order_items FOR EACH ROW EXECUTE FUNCTION private.fill_order_item();
 
--- source: schema/spareparts/orders.schema:338
+-- source: schema/spareparts/orders.schema:359
 REVOKE EXECUTE ON FUNCTION private.fill_order_item() FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:339
+-- source: schema/spareparts/orders.schema:360
 COMMENT ON FUNCTION private.fill_order_item() IS 'BEFORE trigger on order_items: copies vendor, name, SKU and current price from the part, so buyers cannot set prices';
 
--- source: schema/spareparts/orders.schema:275
+-- source: schema/spareparts/orders.schema:296
 CREATE FUNCTION private.guard_order_write() RETURNS trigger
     LANGUAGE plpgsql SET search_path = ''
     AS $$
@@ -1499,16 +1463,16 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/orders.schema:165
+-- source: schema/spareparts/orders.schema:189
 CREATE TRIGGER guard_order_write BEFORE insert or update ON public.orders FOR EACH ROW EXECUTE FUNCTION private.guard_order_write();
 
--- source: schema/spareparts/orders.schema:309
+-- source: schema/spareparts/orders.schema:330
 REVOKE EXECUTE ON FUNCTION private.guard_order_write() FROM PUBLIC;
 
--- source: schema/spareparts/orders.schema:310
+-- source: schema/spareparts/orders.schema:331
 COMMENT ON FUNCTION private.guard_order_write() IS 'BEFORE trigger on orders: customers cannot set amounts, payment state or status other than cancelled';
 
--- source: schema/spareparts/identity.schema:72
+-- source: schema/spareparts/identity.schema:69
 CREATE FUNCTION private.handle_new_user() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1527,223 +1491,301 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/identity.schema:91
+-- source: schema/spareparts/identity.schema:88
 REVOKE EXECUTE ON FUNCTION private.handle_new_user() FROM PUBLIC;
 
--- source: schema/spareparts/identity.schema:92
+-- source: schema/spareparts/identity.schema:89
 COMMENT ON FUNCTION private.handle_new_user() IS 'AFTER INSERT trigger function for auth.users: creates the user_profiles row';
 
--- source: schema/spareparts/project.schema:105
+-- source: schema/spareparts/project.schema:115
 CREATE FUNCTION private.has_app_role(p_role public.app_role) RETURNS boolean
     LANGUAGE sql STABLE SET search_path = ''
     AS $$
   select coalesce(private.current_app_role() = p_role, false)
 $$;
 
--- source: schema/spareparts/orders.schema:218
-CREATE POLICY "Customers add items to their own pending orders" ON public.order_items FOR INSERT TO authenticated WITH CHECK ((select private.has_app_role('customer'))
-                and order_id in (select o.id from public.orders o
-                                  where o.customer_id = (select auth.uid())
-                                    and o.status = 'pending' and o.payment_status = 'pending'));
-
--- source: schema/spareparts/orders.schema:224
-CREATE POLICY "Customers change items of their own pending orders" ON public.order_items FOR UPDATE TO authenticated USING ((select private.has_app_role('customer'))
-           and order_id in (select o.id from public.orders o
-                             where o.customer_id = (select auth.uid())
-                               and o.status = 'pending' and o.payment_status = 'pending')) WITH CHECK (order_id in (select o.id from public.orders o
-                              where o.customer_id = (select auth.uid())
-                                and o.status = 'pending' and o.payment_status = 'pending'));
-
--- source: schema/spareparts/orders.schema:233
-CREATE POLICY "Customers remove items from their own pending orders" ON public.order_items FOR DELETE TO authenticated USING ((select private.has_app_role('customer'))
-           and order_id in (select o.id from public.orders o
-                             where o.customer_id = (select auth.uid())
-                               and o.status = 'pending' and o.payment_status = 'pending'));
-
--- source: schema/spareparts/orders.schema:133
-CREATE POLICY "Customers create their own orders" ON public.orders FOR INSERT TO authenticated WITH CHECK (customer_id = (select auth.uid())
-                and (select private.has_app_role('customer'))
-                and guest_token is null
-                and (payment_method_id is null or payment_method_id in
-                     (select m.id from public.tj_payment_methods m where m.user_id = (select auth.uid()))));
-
--- source: schema/spareparts/orders.schema:140
-CREATE POLICY "Customers update their own pending orders" ON public.orders FOR UPDATE TO authenticated USING (customer_id = (select auth.uid())
-           and (select private.has_app_role('customer'))
-           and status = 'pending') WITH CHECK (customer_id = (select auth.uid())
-                and status in ('pending', 'cancelled')
-                and (payment_method_id is null or payment_method_id in
-                     (select m.id from public.tj_payment_methods m where m.user_id = (select auth.uid()))));
-
--- source: schema/spareparts/orders.schema:149
-CREATE POLICY "Customers delete their own unpaid orders" ON public.orders FOR DELETE TO authenticated USING (customer_id = (select auth.uid())
-           and (select private.has_app_role('customer'))
-           and status in ('pending', 'cancelled')
-           and payment_status in ('pending', 'failed'));
-
--- source: schema/spareparts/catalog.schema:193
-CREATE POLICY "Customers review parts they bought" ON public.product_reviews FOR INSERT TO authenticated WITH CHECK (customer_id = (select auth.uid())
-                and (select private.has_app_role('customer'))
-                and (order_id is null or order_id in
-                     (select oi.order_id from public.order_items oi
-                       where oi.spare_part_id = product_reviews.spare_part_id)));
-
--- source: schema/spareparts/catalog.schema:81
-CREATE POLICY "Vendors create their own parts" ON public.spare_parts FOR INSERT TO authenticated WITH CHECK (vendor_id = (select auth.uid()) and (select private.has_app_role('vendor')));
-
--- source: schema/spareparts/catalog.schema:84
-CREATE POLICY "Vendors update their own parts" ON public.spare_parts FOR UPDATE TO authenticated USING (vendor_id = (select auth.uid()) and (select private.has_app_role('vendor'))) WITH CHECK (vendor_id = (select auth.uid()) and (select private.has_app_role('vendor')));
-
--- source: schema/spareparts/catalog.schema:88
-CREATE POLICY "Vendors delete their own parts" ON public.spare_parts FOR DELETE TO authenticated USING (vendor_id = (select auth.uid()) and (select private.has_app_role('vendor')));
-
--- source: schema/spareparts/catalog.schema:132
-CREATE POLICY "Vendors add their own media" ON public.vendor_media FOR INSERT TO authenticated WITH CHECK (vendor_id = (select auth.uid()) and (select private.has_app_role('vendor'))
-                and (spare_part_id is null or spare_part_id in
-                     (select p.id from public.spare_parts p where p.vendor_id = (select auth.uid()))));
-
--- source: schema/spareparts/project.schema:112
+-- source: schema/spareparts/project.schema:122
 REVOKE EXECUTE ON FUNCTION private.has_app_role(public.app_role) FROM PUBLIC;
 
--- source: schema/spareparts/project.schema:113
+-- source: schema/spareparts/project.schema:123
 GRANT EXECUTE ON FUNCTION private.has_app_role(public.app_role) TO anon, authenticated, service_role;
 
--- source: schema/spareparts/project.schema:114
+-- source: schema/spareparts/project.schema:124
 COMMENT ON FUNCTION private.has_app_role(public.app_role) IS 'True when the caller''s role is exactly p_role';
 
--- source: schema/spareparts/project.schema:81
+-- source: schema/spareparts/project.schema:91
 CREATE FUNCTION private.is_admin() RETURNS boolean
     LANGUAGE sql STABLE SET search_path = ''
     AS $$
   select coalesce(private.current_app_role() in ('admin', 'super_admin'), false)
 $$;
 
--- source: schema/spareparts/project.schema:196
-CREATE POLICY "Admins read activity logs" ON public.activity_logs FOR SELECT TO authenticated USING ((select private.is_admin()));
-
--- source: schema/spareparts/project.schema:54
-CREATE POLICY "Admins read audit logs" ON public.audit_logs FOR SELECT TO authenticated USING ((select private.is_admin()));
-
--- source: schema/spareparts/project.schema:196
-CREATE POLICY "Admins read cart items" ON public.cart_items FOR SELECT TO authenticated USING ((select private.is_admin()));
+-- source: schema/spareparts/carts.schema:61
+CREATE POLICY "Users manage items of their own cart or Admins read cart items" ON public.cart_items FOR SELECT TO authenticated USING ((cart_id in (select c.id from public.user_carts c where c.user_id = (select auth.uid()))) or ((select private.is_admin())));
 
 -- source: schema/spareparts/catalog.schema:23
-CREATE POLICY "Anyone reads active categories" ON public.categories FOR SELECT TO anon, authenticated USING (is_active or (select private.is_admin()));
+CREATE POLICY "Anyone reads active categories" ON public.categories FOR SELECT TO anon USING (is_active or (select private.is_admin()));
 
--- source: schema/spareparts/project.schema:188
-CREATE POLICY "Admins manage categories" ON public.categories FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
+-- source: schema/spareparts/catalog.schema:27
+CREATE POLICY "Anyone reads active categories or Admins manage categories" ON public.categories FOR SELECT TO authenticated USING ((is_active or (select private.is_admin())) or ((select private.is_admin())));
 
--- source: schema/spareparts/project.schema:196
-CREATE POLICY "Admins read conversations" ON public.conversations FOR SELECT TO authenticated USING ((select private.is_admin()));
+-- source: schema/spareparts/catalog.schema:30
+CREATE POLICY "Admins manage categories (insert)" ON public.categories FOR INSERT TO authenticated WITH CHECK ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:196
+-- source: schema/spareparts/catalog.schema:33
+CREATE POLICY "Admins manage categories (update)" ON public.categories FOR UPDATE TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
+
+-- source: schema/spareparts/catalog.schema:37
+CREATE POLICY "Admins manage categories (delete)" ON public.categories FOR DELETE TO authenticated USING ((select private.is_admin()));
+
+-- source: schema/spareparts/messaging.schema:24
+CREATE POLICY "read conversations" ON public.conversations FOR SELECT TO authenticated USING (((select auth.uid()) in (buyer_id, vendor_id)) or ((select private.is_admin())));
+
+-- source: schema/spareparts/project.schema:198
 CREATE POLICY "Admins read guest cart items" ON public.guest_cart_items FOR SELECT TO authenticated USING ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:196
+-- source: schema/spareparts/project.schema:198
 CREATE POLICY "Admins read guest carts" ON public.guest_carts FOR SELECT TO authenticated USING ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:188
-CREATE POLICY "Admins manage inventory alerts" ON public.inventory_alerts FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
+-- source: schema/spareparts/catalog.schema:277
+CREATE POLICY "Vendors read their own alerts or Admins manage inventory alerts" ON public.inventory_alerts FOR SELECT TO authenticated USING ((vendor_id = (select auth.uid())) or ((select private.is_admin())));
 
--- source: schema/spareparts/project.schema:196
-CREATE POLICY "Admins read messages" ON public.messages FOR SELECT TO authenticated USING ((select private.is_admin()));
+-- source: schema/spareparts/catalog.schema:280
+CREATE POLICY "Admins manage inventory alerts (insert)" ON public.inventory_alerts FOR INSERT TO authenticated WITH CHECK ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:188
-CREATE POLICY "Admins manage order items" ON public.order_items FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
+-- source: schema/spareparts/catalog.schema:284
+CREATE POLICY "change inventory_alerts" ON public.inventory_alerts FOR UPDATE TO authenticated USING ((vendor_id = (select auth.uid())) or ((select private.is_admin()))) WITH CHECK ((vendor_id = (select auth.uid())) or ((select private.is_admin())));
 
--- source: schema/spareparts/project.schema:188
-CREATE POLICY "Admins manage orders" ON public.orders FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
+-- source: schema/spareparts/catalog.schema:288
+CREATE POLICY "Admins manage inventory alerts (delete)" ON public.inventory_alerts FOR DELETE TO authenticated USING ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:196
-CREATE POLICY "Admins read payments" ON public.payments FOR SELECT TO authenticated USING ((select private.is_admin()));
+-- source: schema/spareparts/messaging.schema:56
+CREATE POLICY "read messages" ON public.messages FOR SELECT TO authenticated USING ((conversation_id in (select c.id from public.conversations c
+                                where (select auth.uid()) in (c.buyer_id, c.vendor_id))) or ((select private.is_admin())));
 
--- source: schema/spareparts/project.schema:188
-CREATE POLICY "Admins manage reviews" ON public.product_reviews FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
+-- source: schema/spareparts/orders.schema:239
+CREATE POLICY "read order_items" ON public.order_items FOR SELECT TO authenticated USING ((order_id in (select o.id from public.orders o where o.customer_id = (select auth.uid()))) or (vendor_id = (select auth.uid())) or ((select private.is_admin())));
+
+-- source: schema/spareparts/orders.schema:243
+CREATE POLICY "create order_items" ON public.order_items FOR INSERT TO authenticated WITH CHECK (((select private.has_app_role('customer'))
+                and order_id in (select o.id from public.orders o
+                                  where o.customer_id = (select auth.uid())
+                                    and o.status = 'pending' and o.payment_status = 'pending')) or ((select private.is_admin())));
+
+-- source: schema/spareparts/orders.schema:250
+CREATE POLICY "change order_items" ON public.order_items FOR UPDATE TO authenticated USING (((select private.has_app_role('customer'))
+           and order_id in (select o.id from public.orders o
+                             where o.customer_id = (select auth.uid())
+                               and o.status = 'pending' and o.payment_status = 'pending')) or ((select private.is_admin()))) WITH CHECK ((order_id in (select o.id from public.orders o
+                              where o.customer_id = (select auth.uid())
+                                and o.status = 'pending' and o.payment_status = 'pending')) or ((select private.is_admin())));
+
+-- source: schema/spareparts/orders.schema:260
+CREATE POLICY "remove order_items" ON public.order_items FOR DELETE TO authenticated USING (((select private.has_app_role('customer'))
+           and order_id in (select o.id from public.orders o
+                             where o.customer_id = (select auth.uid())
+                               and o.status = 'pending' and o.payment_status = 'pending')) or ((select private.is_admin())));
+
+-- source: schema/spareparts/orders.schema:159
+CREATE POLICY "Customers create their own orders or Admins manage orders" ON public.orders FOR INSERT TO authenticated WITH CHECK ((customer_id = (select auth.uid())
+                and (select private.has_app_role('customer'))
+                and guest_token is null
+                and (payment_method_id is null or payment_method_id in
+                     (select m.id from public.tj_payment_methods m where m.user_id = (select auth.uid())))) or ((select private.is_admin())));
+
+-- source: schema/spareparts/orders.schema:167
+CREATE POLICY "change orders" ON public.orders FOR UPDATE TO authenticated USING ((customer_id = (select auth.uid())
+           and (select private.has_app_role('customer'))
+           and status = 'pending') or ((select private.is_admin()))) WITH CHECK ((customer_id = (select auth.uid())
+                and status in ('pending', 'cancelled')
+                and (payment_method_id is null or payment_method_id in
+                     (select m.id from public.tj_payment_methods m where m.user_id = (select auth.uid())))) or ((select private.is_admin())));
+
+-- source: schema/spareparts/orders.schema:177
+CREATE POLICY "remove orders" ON public.orders FOR DELETE TO authenticated USING ((customer_id = (select auth.uid())
+           and (select private.has_app_role('customer'))
+           and status in ('pending', 'cancelled')
+           and payment_status in ('pending', 'failed')) or ((select private.is_admin())));
+
+-- source: schema/spareparts/catalog.schema:215
+CREATE POLICY "Anyone reads published reviews or Admins manage reviews" ON public.product_reviews FOR SELECT TO authenticated USING ((is_published or customer_id = (select auth.uid())) or ((select private.is_admin())));
+
+-- source: schema/spareparts/catalog.schema:219
+CREATE POLICY "Customers review parts they bought or Admins manage reviews" ON public.product_reviews FOR INSERT TO authenticated WITH CHECK ((customer_id = (select auth.uid())
+                and (select private.has_app_role('customer'))
+                and (order_id is null or order_id in
+                     (select oi.order_id from public.order_items oi
+                       where oi.spare_part_id = product_reviews.spare_part_id))) or ((select private.is_admin())));
+
+-- source: schema/spareparts/catalog.schema:227
+CREATE POLICY "change product_reviews" ON public.product_reviews FOR UPDATE TO authenticated USING ((customer_id = (select auth.uid()) and is_published) or ((select private.is_admin()))) WITH CHECK ((customer_id = (select auth.uid()) and is_published) or ((select private.is_admin())));
+
+-- source: schema/spareparts/catalog.schema:232
+CREATE POLICY "Customers delete their own reviews or Admins manage reviews" ON public.product_reviews FOR DELETE TO authenticated USING ((customer_id = (select auth.uid())) or ((select private.is_admin())));
 
 -- source: schema/spareparts/orders.schema:36
-CREATE POLICY "Anyone reads active shipping zones" ON public.shipping_zones FOR SELECT TO anon, authenticated USING (is_active or (select private.is_admin()));
+CREATE POLICY "Anyone reads active shipping zones" ON public.shipping_zones FOR SELECT TO anon USING (is_active or (select private.is_admin()));
 
--- source: schema/spareparts/project.schema:188
-CREATE POLICY "Admins manage shipping zones" ON public.shipping_zones FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
+-- source: schema/spareparts/orders.schema:40
+CREATE POLICY "read shipping_zones" ON public.shipping_zones FOR SELECT TO authenticated USING ((is_active or (select private.is_admin())) or ((select private.is_admin())));
 
--- source: schema/spareparts/project.schema:188
-CREATE POLICY "Admins manage parts" ON public.spare_parts FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
+-- source: schema/spareparts/orders.schema:43
+CREATE POLICY "Admins manage shipping zones (insert)" ON public.shipping_zones FOR INSERT TO authenticated WITH CHECK ((select private.is_admin()));
 
--- source: schema/spareparts/orders.schema:69
-CREATE POLICY "Anyone reads active tax rates" ON public.tax_rates FOR SELECT TO anon, authenticated USING (is_active or (select private.is_admin()));
+-- source: schema/spareparts/orders.schema:46
+CREATE POLICY "Admins manage shipping zones (update)" ON public.shipping_zones FOR UPDATE TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:188
-CREATE POLICY "Admins manage tax rates" ON public.tax_rates FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
+-- source: schema/spareparts/orders.schema:50
+CREATE POLICY "Admins manage shipping zones (delete)" ON public.shipping_zones FOR DELETE TO authenticated USING ((select private.is_admin()));
 
--- source: schema/spareparts/project.schema:196
-CREATE POLICY "Admins read payment methods" ON public.tj_payment_methods FOR SELECT TO authenticated USING ((select private.is_admin()));
+-- source: schema/spareparts/catalog.schema:94
+CREATE POLICY "Anyone reads active parts or Admins manage parts" ON public.spare_parts FOR SELECT TO authenticated USING ((is_active or vendor_id = (select auth.uid())) or ((select private.is_admin())));
 
--- source: schema/spareparts/project.schema:196
-CREATE POLICY "Admins read TJ logs" ON public.tj_transaction_logs FOR SELECT TO authenticated USING ((select private.is_admin()));
+-- source: schema/spareparts/catalog.schema:98
+CREATE POLICY "Vendors create their own parts or Admins manage parts" ON public.spare_parts FOR INSERT TO authenticated WITH CHECK ((vendor_id = (select auth.uid()) and (select private.has_app_role('vendor'))) or ((select private.is_admin())));
 
--- source: schema/spareparts/project.schema:196
-CREATE POLICY "Admins read carts" ON public.user_carts FOR SELECT TO authenticated USING ((select private.is_admin()));
+-- source: schema/spareparts/catalog.schema:102
+CREATE POLICY "Vendors update their own parts or Admins manage parts" ON public.spare_parts FOR UPDATE TO authenticated USING ((vendor_id = (select auth.uid()) and (select private.has_app_role('vendor'))) or ((select private.is_admin()))) WITH CHECK ((vendor_id = (select auth.uid()) and (select private.has_app_role('vendor'))) or ((select private.is_admin())));
 
--- source: schema/spareparts/identity.schema:37
-CREATE POLICY "Admins read all profiles" ON public.user_profiles FOR SELECT TO authenticated USING ((select private.is_admin()));
+-- source: schema/spareparts/catalog.schema:107
+CREATE POLICY "Vendors delete their own parts or Admins manage parts" ON public.spare_parts FOR DELETE TO authenticated USING ((vendor_id = (select auth.uid()) and (select private.has_app_role('vendor'))) or ((select private.is_admin())));
 
--- source: schema/spareparts/project.schema:188
-CREATE POLICY "Admins manage media" ON public.vendor_media FOR ALL TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
+-- source: schema/spareparts/orders.schema:81
+CREATE POLICY "Anyone reads active tax rates" ON public.tax_rates FOR SELECT TO anon USING (is_active or (select private.is_admin()));
 
--- source: schema/spareparts/project.schema:88
+-- source: schema/spareparts/orders.schema:85
+CREATE POLICY "Anyone reads active tax rates or Admins manage tax rates" ON public.tax_rates FOR SELECT TO authenticated USING ((is_active or (select private.is_admin())) or ((select private.is_admin())));
+
+-- source: schema/spareparts/orders.schema:88
+CREATE POLICY "Admins manage tax rates (insert)" ON public.tax_rates FOR INSERT TO authenticated WITH CHECK ((select private.is_admin()));
+
+-- source: schema/spareparts/orders.schema:91
+CREATE POLICY "Admins manage tax rates (update)" ON public.tax_rates FOR UPDATE TO authenticated USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));
+
+-- source: schema/spareparts/orders.schema:95
+CREATE POLICY "Admins manage tax rates (delete)" ON public.tax_rates FOR DELETE TO authenticated USING ((select private.is_admin()));
+
+-- source: schema/spareparts/carts.schema:20
+CREATE POLICY "Users manage their own cart or Admins read carts" ON public.user_carts FOR SELECT TO authenticated USING ((user_id = (select auth.uid())) or ((select private.is_admin())));
+
+-- source: schema/spareparts/identity.schema:35
+CREATE POLICY "Users read their own profile or Admins read all profiles" ON public.user_profiles FOR SELECT TO authenticated USING ((id = (select auth.uid())) or ((select private.is_admin())));
+
+-- source: schema/spareparts/catalog.schema:147
+CREATE POLICY "read vendor_media" ON public.vendor_media FOR SELECT TO authenticated USING ((spare_part_id in (select p.id from public.spare_parts p where p.is_active)) or (vendor_id = (select auth.uid())) or ((select private.is_admin())));
+
+-- source: schema/spareparts/catalog.schema:151
+CREATE POLICY "Vendors add their own media or Admins manage media" ON public.vendor_media FOR INSERT TO authenticated WITH CHECK ((vendor_id = (select auth.uid()) and (select private.has_app_role('vendor'))
+                and (spare_part_id is null or spare_part_id in
+                     (select p.id from public.spare_parts p where p.vendor_id = (select auth.uid())))) or ((select private.is_admin())));
+
+-- source: schema/spareparts/catalog.schema:157
+CREATE POLICY "Vendors update their own media or Admins manage media" ON public.vendor_media FOR UPDATE TO authenticated USING ((vendor_id = (select auth.uid())) or ((select private.is_admin()))) WITH CHECK ((vendor_id = (select auth.uid())
+                and (spare_part_id is null or spare_part_id in
+                     (select p.id from public.spare_parts p where p.vendor_id = (select auth.uid())))) or ((select private.is_admin())));
+
+-- source: schema/spareparts/catalog.schema:164
+CREATE POLICY "Vendors delete their own media or Admins manage media" ON public.vendor_media FOR DELETE TO authenticated USING ((vendor_id = (select auth.uid())) or ((select private.is_admin())));
+
+-- source: schema/spareparts/project.schema:98
 REVOKE EXECUTE ON FUNCTION private.is_admin() FROM PUBLIC;
 
--- source: schema/spareparts/project.schema:89
+-- source: schema/spareparts/project.schema:99
 GRANT EXECUTE ON FUNCTION private.is_admin() TO anon, authenticated, service_role;
 
--- source: schema/spareparts/project.schema:90
+-- source: schema/spareparts/project.schema:100
 COMMENT ON FUNCTION private.is_admin() IS 'True when the caller is an admin or a super admin';
 
--- source: schema/spareparts/project.schema:93
+-- source: schema/spareparts/project.schema:103
 CREATE FUNCTION private.is_super_admin() RETURNS boolean
     LANGUAGE sql STABLE SET search_path = ''
     AS $$
   select coalesce(private.current_app_role() = 'super_admin', false)
 $$;
 
--- source: schema/spareparts/project.schema:202
-CREATE POLICY "Super admins manage activity logs" ON public.activity_logs FOR ALL TO authenticated USING ((select private.is_super_admin())) WITH CHECK ((select private.is_super_admin()));
+-- source: schema/spareparts/security.schema:29
+CREATE POLICY "Admins read activity logs or Super admins manage activity logs" ON public.activity_logs FOR SELECT TO authenticated USING (((select private.is_admin())) or ((select private.is_super_admin())));
 
--- source: schema/spareparts/project.schema:55
-CREATE POLICY "Super admins manage audit logs" ON public.audit_logs FOR ALL TO authenticated USING ((select private.is_super_admin())) WITH CHECK ((select private.is_super_admin()));
+-- source: schema/spareparts/security.schema:32
+CREATE POLICY "Super admins manage activity logs (insert)" ON public.activity_logs FOR INSERT TO authenticated WITH CHECK ((select private.is_super_admin()));
 
--- source: schema/spareparts/project.schema:202
-CREATE POLICY "Super admins manage payments" ON public.payments FOR ALL TO authenticated USING ((select private.is_super_admin())) WITH CHECK ((select private.is_super_admin()));
+-- source: schema/spareparts/security.schema:35
+CREATE POLICY "Super admins manage activity logs (update)" ON public.activity_logs FOR UPDATE TO authenticated USING ((select private.is_super_admin())) WITH CHECK ((select private.is_super_admin()));
 
--- source: schema/spareparts/project.schema:202
-CREATE POLICY "Super admins manage payment methods" ON public.tj_payment_methods FOR ALL TO authenticated USING ((select private.is_super_admin())) WITH CHECK ((select private.is_super_admin()));
+-- source: schema/spareparts/security.schema:39
+CREATE POLICY "Super admins manage activity logs (delete)" ON public.activity_logs FOR DELETE TO authenticated USING ((select private.is_super_admin()));
 
--- source: schema/spareparts/project.schema:202
-CREATE POLICY "Super admins manage TJ logs" ON public.tj_transaction_logs FOR ALL TO authenticated USING ((select private.is_super_admin())) WITH CHECK ((select private.is_super_admin()));
+-- source: schema/spareparts/project.schema:56
+CREATE POLICY "Admins read audit logs or Super admins manage audit logs" ON public.audit_logs FOR SELECT TO authenticated USING (((select private.is_admin())) or ((select private.is_super_admin())));
 
--- source: schema/spareparts/identity.schema:40
+-- source: schema/spareparts/project.schema:59
+CREATE POLICY "Super admins manage audit logs (insert)" ON public.audit_logs FOR INSERT TO authenticated WITH CHECK ((select private.is_super_admin()));
+
+-- source: schema/spareparts/project.schema:62
+CREATE POLICY "Super admins manage audit logs (update)" ON public.audit_logs FOR UPDATE TO authenticated USING ((select private.is_super_admin())) WITH CHECK ((select private.is_super_admin()));
+
+-- source: schema/spareparts/project.schema:66
+CREATE POLICY "Super admins manage audit logs (delete)" ON public.audit_logs FOR DELETE TO authenticated USING ((select private.is_super_admin()));
+
+-- source: schema/spareparts/payments.schema:89
+CREATE POLICY "read payments" ON public.payments FOR SELECT TO authenticated USING ((user_id = (select auth.uid())) or ((select private.is_admin())) or ((select private.is_super_admin())));
+
+-- source: schema/spareparts/payments.schema:92
+CREATE POLICY "Super admins manage payments (insert)" ON public.payments FOR INSERT TO authenticated WITH CHECK ((select private.is_super_admin()));
+
+-- source: schema/spareparts/payments.schema:95
+CREATE POLICY "Super admins manage payments (update)" ON public.payments FOR UPDATE TO authenticated USING ((select private.is_super_admin())) WITH CHECK ((select private.is_super_admin()));
+
+-- source: schema/spareparts/payments.schema:99
+CREATE POLICY "Super admins manage payments (delete)" ON public.payments FOR DELETE TO authenticated USING ((select private.is_super_admin()));
+
+-- source: schema/spareparts/payments.schema:35
+CREATE POLICY "read tj_payment_methods" ON public.tj_payment_methods FOR SELECT TO authenticated USING ((user_id = (select auth.uid())) or ((select private.is_admin())) or ((select private.is_super_admin())));
+
+-- source: schema/spareparts/payments.schema:38
+CREATE POLICY "Super admins manage payment methods (insert)" ON public.tj_payment_methods FOR INSERT TO authenticated WITH CHECK ((select private.is_super_admin()));
+
+-- source: schema/spareparts/payments.schema:41
+CREATE POLICY "Super admins manage payment methods (update)" ON public.tj_payment_methods FOR UPDATE TO authenticated USING ((select private.is_super_admin())) WITH CHECK ((select private.is_super_admin()));
+
+-- source: schema/spareparts/payments.schema:45
+CREATE POLICY "Super admins manage payment methods (delete)" ON public.tj_payment_methods FOR DELETE TO authenticated USING ((select private.is_super_admin()));
+
+-- source: schema/spareparts/payments.schema:143
+CREATE POLICY "Admins read TJ logs or Super admins manage TJ logs" ON public.tj_transaction_logs FOR SELECT TO authenticated USING (((select private.is_admin())) or ((select private.is_super_admin())));
+
+-- source: schema/spareparts/payments.schema:146
+CREATE POLICY "Super admins manage TJ logs (insert)" ON public.tj_transaction_logs FOR INSERT TO authenticated WITH CHECK ((select private.is_super_admin()));
+
+-- source: schema/spareparts/payments.schema:149
+CREATE POLICY "Super admins manage TJ logs (update)" ON public.tj_transaction_logs FOR UPDATE TO authenticated USING ((select private.is_super_admin())) WITH CHECK ((select private.is_super_admin()));
+
+-- source: schema/spareparts/payments.schema:153
+CREATE POLICY "Super admins manage TJ logs (delete)" ON public.tj_transaction_logs FOR DELETE TO authenticated USING ((select private.is_super_admin()));
+
+-- source: schema/spareparts/identity.schema:38
 CREATE POLICY "Admins create profiles below super admin" ON public.user_profiles FOR INSERT TO authenticated WITH CHECK ((select private.is_super_admin())
                 or ((select private.is_admin()) and role <> 'super_admin'));
 
--- source: schema/spareparts/identity.schema:44
+-- source: schema/spareparts/identity.schema:42
 CREATE POLICY "Admins update profiles below super admin" ON public.user_profiles FOR UPDATE TO authenticated USING ((select private.is_super_admin())
            or ((select private.is_admin()) and role <> 'super_admin')) WITH CHECK ((select private.is_super_admin())
                 or ((select private.is_admin()) and role <> 'super_admin'));
 
--- source: schema/spareparts/identity.schema:50
+-- source: schema/spareparts/identity.schema:48
 CREATE POLICY "Admins delete profiles below super admin" ON public.user_profiles FOR DELETE TO authenticated USING ((select private.is_super_admin())
            or ((select private.is_admin()) and role <> 'super_admin'));
 
--- source: schema/spareparts/project.schema:100
+-- source: schema/spareparts/project.schema:110
 REVOKE EXECUTE ON FUNCTION private.is_super_admin() FROM PUBLIC;
 
--- source: schema/spareparts/project.schema:101
+-- source: schema/spareparts/project.schema:111
 GRANT EXECUTE ON FUNCTION private.is_super_admin() TO anon, authenticated, service_role;
 
--- source: schema/spareparts/project.schema:102
+-- source: schema/spareparts/project.schema:112
 COMMENT ON FUNCTION private.is_super_admin() IS 'True when the caller is a super admin';
 
--- source: schema/spareparts/identity.schema:117
+-- source: schema/spareparts/identity.schema:125
 CREATE FUNCTION private.is_vendor(p_user_id uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1753,216 +1795,21 @@ CREATE FUNCTION private.is_vendor(p_user_id uuid) RETURNS boolean
   )
 $$;
 
--- source: schema/spareparts/messaging.schema:28
+-- source: schema/spareparts/messaging.schema:29
 CREATE POLICY "Users open conversations they take part in" ON public.conversations FOR INSERT TO authenticated WITH CHECK ((select auth.uid()) in (buyer_id, vendor_id)
                 and private.is_vendor(vendor_id));
 
--- source: schema/spareparts/identity.schema:128
+-- source: schema/spareparts/identity.schema:136
 REVOKE EXECUTE ON FUNCTION private.is_vendor(uuid) FROM PUBLIC;
 
--- source: schema/spareparts/identity.schema:129
+-- source: schema/spareparts/identity.schema:137
 GRANT EXECUTE ON FUNCTION private.is_vendor(uuid) TO authenticated, service_role;
 
--- source: schema/spareparts/identity.schema:130
+-- source: schema/spareparts/identity.schema:138
 COMMENT ON FUNCTION private.is_vendor(uuid) IS 'True when the given user is a vendor (security definer: reads user_profiles past its RLS)';
 
--- source: schema/spareparts/project.schema:147
-CREATE FUNCTION private.set_updated_at() RETURNS trigger
-    LANGUAGE plpgsql SET search_path = ''
-    AS $$
-begin
-  new.updated_at := now();
-  return new;
-end;
-$$;
-
--- source: schema/spareparts/project.schema:160
-CREATE TRIGGER set_updated_at BEFORE update ON public.cart_items FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
-
--- source: schema/spareparts/project.schema:160
-CREATE TRIGGER set_updated_at BEFORE update ON public.categories FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
-
--- source: schema/spareparts/project.schema:160
-CREATE TRIGGER set_updated_at BEFORE update ON public.guest_cart_items FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
-
--- source: schema/spareparts/project.schema:160
-CREATE TRIGGER set_updated_at BEFORE update ON public.guest_carts FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
-
--- source: schema/spareparts/project.schema:160
-CREATE TRIGGER set_updated_at BEFORE update ON public.orders FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
-
--- source: schema/spareparts/project.schema:160
-CREATE TRIGGER set_updated_at BEFORE update ON public.payments FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
-
--- source: schema/spareparts/project.schema:160
-CREATE TRIGGER set_updated_at BEFORE update ON public.product_reviews FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
-
--- source: schema/spareparts/project.schema:160
-CREATE TRIGGER set_updated_at BEFORE update ON public.shipping_zones FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
-
--- source: schema/spareparts/project.schema:160
-CREATE TRIGGER set_updated_at BEFORE update ON public.spare_parts FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
-
--- source: schema/spareparts/project.schema:160
-CREATE TRIGGER set_updated_at BEFORE update ON public.tax_rates FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
-
--- source: schema/spareparts/project.schema:160
-CREATE TRIGGER set_updated_at BEFORE update ON public.tj_payment_methods FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
-
--- source: schema/spareparts/project.schema:160
-CREATE TRIGGER set_updated_at BEFORE update ON public.user_carts FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
-
--- source: schema/spareparts/project.schema:160
-CREATE TRIGGER set_updated_at BEFORE update ON public.user_profiles FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
-
--- source: schema/spareparts/project.schema:156
-COMMENT ON FUNCTION private.set_updated_at() IS 'BEFORE UPDATE trigger: keeps updated_at current';
-
--- source: schema/spareparts/orders.schema:342
-CREATE FUNCTION private.sync_order_subtotal() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
-    AS $$
-declare
-  v_order uuid := coalesce(new.order_id, old.order_id);
-begin
-  update public.orders o
-     set subtotal = coalesce((select sum(oi.line_total) from public.order_items oi
-                               where oi.order_id = v_order), 0)
-   where o.id = v_order;
-  if tg_op = 'UPDATE' and new.order_id is distinct from old.order_id then
-    update public.orders o
-       set subtotal = coalesce((select sum(oi.line_total) from public.order_items oi
-                                 where oi.order_id = old.order_id), 0)
-     where o.id = old.order_id;
-  end if;
-  return null;
-end;
-$$;
-
--- source: schema/spareparts/orders.schema:250
-CREATE TRIGGER sync_order_subtotal AFTER insert or update or delete ON public.order_items FOR EACH ROW EXECUTE FUNCTION private.sync_order_subtotal();
-
--- source: schema/spareparts/orders.schema:363
-REVOKE EXECUTE ON FUNCTION private.sync_order_subtotal() FROM PUBLIC;
-
--- source: schema/spareparts/orders.schema:364
-COMMENT ON FUNCTION private.sync_order_subtotal() IS 'AFTER trigger on order_items: keeps orders.subtotal equal to the sum of its lines (security definer: past the order guard)';
-
--- source: schema/spareparts/orders.schema:258
-CREATE FUNCTION private.vendor_has_order(p_order_id uuid) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
-    AS $$
-  select exists (
-    select 1 from public.order_items oi
-     where oi.order_id = p_order_id and oi.vendor_id = auth.uid()
-  )
-$$;
-
--- source: schema/spareparts/orders.schema:155
-CREATE POLICY "Vendors read orders that hold their parts" ON public.orders FOR SELECT TO authenticated USING ((select private.has_app_role('vendor')) and private.vendor_has_order(id));
-
--- source: schema/spareparts/orders.schema:269
-REVOKE EXECUTE ON FUNCTION private.vendor_has_order(uuid) FROM PUBLIC;
-
--- source: schema/spareparts/orders.schema:270
-GRANT EXECUTE ON FUNCTION private.vendor_has_order(uuid) TO authenticated, service_role;
-
--- source: schema/spareparts/orders.schema:271
-COMMENT ON FUNCTION private.vendor_has_order(uuid) IS 'True when the order holds a line of the calling vendor (security definer: reads order_items past its RLS)';
-
--- source: schema/spareparts/security.schema:35
-CREATE FUNCTION public.activity_logs_retention() RETURNS bigint
-    LANGUAGE sql SET search_path = pg_catalog, pg_temp
-    AS $$
-  with gone as (delete from public.activity_logs where created_at < now() - interval '365 days'
-                returning 1)
-  select count(*) from gone
-  $$;
-
--- source: schema/spareparts/security.schema:35
-REVOKE EXECUTE ON FUNCTION public.activity_logs_retention() FROM PUBLIC;
-
--- source: schema/spareparts/security.schema:35
-COMMENT ON FUNCTION public.activity_logs_retention() IS 'Deletes rows of activity_logs older than 365 days by created_at; returns how many (generated by retain)';
-
--- source: schema/spareparts/project.schema:52
-CREATE FUNCTION public.audit_logs_record() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-    AS $$
-begin
-  insert into public.audit_logs (table_schema, table_name, operation, old_row,
-                  new_row, actor, actor_role)
-  values (tg_table_schema, tg_table_name, tg_op,
-          case when tg_op <> 'INSERT' then to_jsonb(old) end,
-          case when tg_op <> 'DELETE' then to_jsonb(new) end,
-          auth.uid(),
-          coalesce(nullif(current_setting('role'), 'none'),
-                   session_user::text));
-  return null;
-end
-$$;
-
--- source: schema/spareparts/orders.schema:252
-CREATE TRIGGER audit AFTER insert or update or delete ON public.order_items FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
-
--- source: schema/spareparts/orders.schema:183
-CREATE TRIGGER audit AFTER insert or update or delete ON public.orders FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
-
--- source: schema/spareparts/payments.schema:98
-CREATE TRIGGER audit AFTER insert or update or delete ON public.payments FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
-
--- source: schema/spareparts/catalog.schema:100
-CREATE TRIGGER audit AFTER insert or update or delete ON public.spare_parts FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
-
--- source: schema/spareparts/payments.schema:45
-CREATE TRIGGER audit AFTER insert or update or delete ON public.tj_payment_methods FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
-
--- source: schema/spareparts/identity.schema:60
-CREATE TRIGGER audit AFTER insert or update or delete ON public.user_profiles FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
-
--- source: schema/spareparts/project.schema:52
-REVOKE EXECUTE ON FUNCTION public.audit_logs_record() FROM PUBLIC, anon, authenticated;
-
--- source: schema/spareparts/project.schema:52
-COMMENT ON FUNCTION public.audit_logs_record() IS 'Writes a row of public.audit_logs for each change to an audited table (generated by audit;)';
-
--- source: schema/spareparts/carts.schema:90
-CREATE FUNCTION public.guest_carts_retention() RETURNS bigint
-    LANGUAGE sql SET search_path = pg_catalog, pg_temp
-    AS $$
-  with gone as (delete from public.guest_carts where updated_at < now() - interval '30 days'
-                returning 1)
-  select count(*) from gone
-  $$;
-
--- source: schema/spareparts/carts.schema:90
-REVOKE EXECUTE ON FUNCTION public.guest_carts_retention() FROM PUBLIC;
-
--- source: schema/spareparts/carts.schema:90
-COMMENT ON FUNCTION public.guest_carts_retention() IS 'Deletes rows of guest_carts older than 30 days by updated_at; returns how many (generated by retain)';
-
--- source: schema/spareparts/catalog.schema:265
-CREATE FUNCTION public.inventory_alerts_status_transition() RETURNS trigger
-    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-    AS $$
-begin
-  if not coalesce((old.status::text, new.status::text) in (('open', 'acknowledged'), ('open', 'resolved'), ('acknowledged', 'resolved')), false) then
-    raise exception '% cannot change from % to %', 'public.inventory_alerts.status',
-      old.status, new.status
-      using errcode = 'check_violation', hint = 'allowed changes: open -> acknowledged, resolved; acknowledged -> resolved';
-  end if;
-  return new;
-end
-$$;
-
--- source: schema/spareparts/catalog.schema:265
-CREATE TRIGGER status_transitions BEFORE update of status ON public.inventory_alerts FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.inventory_alerts_status_transition();
-
--- source: schema/spareparts/catalog.schema:265
-COMMENT ON FUNCTION public.inventory_alerts_status_transition() IS 'Allows only the listed changes of inventory_alerts.status (generated by transitions)';
-
--- source: schema/spareparts/security.schema:42
-CREATE FUNCTION public.log_activity(p_action text,
+-- source: schema/spareparts/security.schema:53
+CREATE FUNCTION private.log_activity(p_action text,
   p_entity_type text default null,
   p_entity_id uuid default null,
   p_metadata jsonb default '{}'::jsonb) RETURNS bigint
@@ -1998,16 +1845,246 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/security.schema:82
+-- source: schema/spareparts/security.schema:93
+REVOKE EXECUTE ON FUNCTION private.log_activity(text, text, uuid, jsonb) FROM PUBLIC, anon;
+
+-- source: schema/spareparts/security.schema:94
+GRANT EXECUTE ON FUNCTION private.log_activity(text, text, uuid, jsonb) TO authenticated, service_role;
+
+-- source: schema/spareparts/security.schema:95
+COMMENT ON FUNCTION private.log_activity(text, text, uuid, jsonb) IS 'The work of public.log_activity, run as the owner; the API calls public.log_activity, not this';
+
+-- source: schema/spareparts/project.schema:157
+CREATE FUNCTION private.set_updated_at() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = ''
+    AS $$
+begin
+  new.updated_at := now();
+  return new;
+end;
+$$;
+
+-- source: schema/spareparts/project.schema:170
+CREATE TRIGGER set_updated_at BEFORE update ON public.cart_items FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+-- source: schema/spareparts/project.schema:170
+CREATE TRIGGER set_updated_at BEFORE update ON public.categories FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+-- source: schema/spareparts/project.schema:170
+CREATE TRIGGER set_updated_at BEFORE update ON public.guest_cart_items FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+-- source: schema/spareparts/project.schema:170
+CREATE TRIGGER set_updated_at BEFORE update ON public.guest_carts FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+-- source: schema/spareparts/project.schema:170
+CREATE TRIGGER set_updated_at BEFORE update ON public.orders FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+-- source: schema/spareparts/project.schema:170
+CREATE TRIGGER set_updated_at BEFORE update ON public.payments FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+-- source: schema/spareparts/project.schema:170
+CREATE TRIGGER set_updated_at BEFORE update ON public.product_reviews FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+-- source: schema/spareparts/project.schema:170
+CREATE TRIGGER set_updated_at BEFORE update ON public.shipping_zones FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+-- source: schema/spareparts/project.schema:170
+CREATE TRIGGER set_updated_at BEFORE update ON public.spare_parts FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+-- source: schema/spareparts/project.schema:170
+CREATE TRIGGER set_updated_at BEFORE update ON public.tax_rates FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+-- source: schema/spareparts/project.schema:170
+CREATE TRIGGER set_updated_at BEFORE update ON public.tj_payment_methods FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+-- source: schema/spareparts/project.schema:170
+CREATE TRIGGER set_updated_at BEFORE update ON public.user_carts FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+-- source: schema/spareparts/project.schema:170
+CREATE TRIGGER set_updated_at BEFORE update ON public.user_profiles FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+-- source: schema/spareparts/project.schema:166
+COMMENT ON FUNCTION private.set_updated_at() IS 'BEFORE UPDATE trigger: keeps updated_at current';
+
+-- source: schema/spareparts/orders.schema:363
+CREATE FUNCTION private.sync_order_subtotal() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
+    AS $$
+declare
+  v_order uuid := coalesce(new.order_id, old.order_id);
+begin
+  update public.orders o
+     set subtotal = coalesce((select sum(oi.line_total) from public.order_items oi
+                               where oi.order_id = v_order), 0)
+   where o.id = v_order;
+  if tg_op = 'UPDATE' and new.order_id is distinct from old.order_id then
+    update public.orders o
+       set subtotal = coalesce((select sum(oi.line_total) from public.order_items oi
+                                 where oi.order_id = old.order_id), 0)
+     where o.id = old.order_id;
+  end if;
+  return null;
+end;
+$$;
+
+-- source: schema/spareparts/orders.schema:273
+CREATE TRIGGER sync_order_subtotal AFTER insert or update or delete ON public.order_items FOR EACH ROW EXECUTE FUNCTION private.sync_order_subtotal();
+
+-- source: schema/spareparts/orders.schema:384
+REVOKE EXECUTE ON FUNCTION private.sync_order_subtotal() FROM PUBLIC;
+
+-- source: schema/spareparts/orders.schema:385
+COMMENT ON FUNCTION private.sync_order_subtotal() IS 'AFTER trigger on order_items: keeps orders.subtotal equal to the sum of its lines (security definer: past the order guard)';
+
+-- source: schema/spareparts/orders.schema:280
+CREATE FUNCTION private.vendor_has_order(p_order_id uuid) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
+    AS $$
+  select exists (
+    select 1 from public.order_items oi
+     where oi.order_id = p_order_id and oi.vendor_id = auth.uid()
+  )
+$$;
+
+-- source: schema/spareparts/orders.schema:155
+CREATE POLICY "read orders" ON public.orders FOR SELECT TO authenticated USING ((customer_id = (select auth.uid())) or ((select private.has_app_role('vendor')) and private.vendor_has_order(id)) or ((select private.is_admin())));
+
+-- source: schema/spareparts/orders.schema:291
+REVOKE EXECUTE ON FUNCTION private.vendor_has_order(uuid) FROM PUBLIC;
+
+-- source: schema/spareparts/orders.schema:292
+GRANT EXECUTE ON FUNCTION private.vendor_has_order(uuid) TO authenticated, service_role;
+
+-- source: schema/spareparts/orders.schema:293
+COMMENT ON FUNCTION private.vendor_has_order(uuid) IS 'True when the order holds a line of the calling vendor (security definer: reads order_items past its RLS)';
+
+-- source: schema/spareparts/identity.schema:96
+CREATE FUNCTION private.vendor_storefronts() RETURNS table(vendor_id uuid, business_name text, avatar_url text, is_verified boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
+    AS $$
+  select p.id, p.business_name, p.avatar_url, p.vendor_verified_at is not null
+    from public.user_profiles p
+   where p.role = 'vendor'
+$$;
+
+-- source: schema/spareparts/identity.schema:107
+REVOKE EXECUTE ON FUNCTION private.vendor_storefronts() FROM PUBLIC;
+
+-- source: schema/spareparts/identity.schema:108
+GRANT EXECUTE ON FUNCTION private.vendor_storefronts() TO anon, authenticated, service_role;
+
+-- source: schema/spareparts/identity.schema:109
+COMMENT ON FUNCTION private.vendor_storefronts() IS 'The work of public.vendor_storefronts, run as the owner; the API calls public.vendor_storefronts, not this';
+
+-- source: schema/spareparts/security.schema:47
+CREATE FUNCTION public.activity_logs_retention() RETURNS bigint
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp
+    AS $$
+  with gone as (delete from public.activity_logs where created_at < now() - interval '365 days'
+                returning 1)
+  select count(*) from gone
+  $$;
+
+-- source: schema/spareparts/security.schema:47
+REVOKE EXECUTE ON FUNCTION public.activity_logs_retention() FROM PUBLIC;
+
+-- source: schema/spareparts/security.schema:47
+COMMENT ON FUNCTION public.activity_logs_retention() IS 'Deletes rows of activity_logs older than 365 days by created_at; returns how many (generated by retain)';
+
+-- source: schema/spareparts/project.schema:53
+CREATE FUNCTION public.audit_logs_record() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    AS $$
+begin
+  insert into public.audit_logs (table_schema, table_name, operation, old_row,
+                  new_row, actor, actor_role)
+  values (tg_table_schema, tg_table_name, tg_op,
+          case when tg_op <> 'INSERT' then to_jsonb(old) end,
+          case when tg_op <> 'DELETE' then to_jsonb(new) end,
+          auth.uid(),
+          coalesce(nullif(current_setting('role'), 'none'),
+                   session_user::text));
+  return null;
+end
+$$;
+
+-- source: schema/spareparts/orders.schema:275
+CREATE TRIGGER audit AFTER insert or update or delete ON public.order_items FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
+
+-- source: schema/spareparts/orders.schema:207
+CREATE TRIGGER audit AFTER insert or update or delete ON public.orders FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
+
+-- source: schema/spareparts/payments.schema:115
+CREATE TRIGGER audit AFTER insert or update or delete ON public.payments FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
+
+-- source: schema/spareparts/catalog.schema:118
+CREATE TRIGGER audit AFTER insert or update or delete ON public.spare_parts FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
+
+-- source: schema/spareparts/payments.schema:54
+CREATE TRIGGER audit AFTER insert or update or delete ON public.tj_payment_methods FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
+
+-- source: schema/spareparts/identity.schema:58
+CREATE TRIGGER audit AFTER insert or update or delete ON public.user_profiles FOR EACH ROW EXECUTE FUNCTION public.audit_logs_record();
+
+-- source: schema/spareparts/project.schema:53
+REVOKE EXECUTE ON FUNCTION public.audit_logs_record() FROM PUBLIC, anon, authenticated;
+
+-- source: schema/spareparts/project.schema:53
+COMMENT ON FUNCTION public.audit_logs_record() IS 'Writes a row of public.audit_logs for each change to an audited table (generated by audit;)';
+
+-- source: schema/spareparts/carts.schema:106
+CREATE FUNCTION public.guest_carts_retention() RETURNS bigint
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp
+    AS $$
+  with gone as (delete from public.guest_carts where updated_at < now() - interval '30 days'
+                returning 1)
+  select count(*) from gone
+  $$;
+
+-- source: schema/spareparts/carts.schema:106
+REVOKE EXECUTE ON FUNCTION public.guest_carts_retention() FROM PUBLIC;
+
+-- source: schema/spareparts/carts.schema:106
+COMMENT ON FUNCTION public.guest_carts_retention() IS 'Deletes rows of guest_carts older than 30 days by updated_at; returns how many (generated by retain)';
+
+-- source: schema/spareparts/catalog.schema:296
+CREATE FUNCTION public.inventory_alerts_status_transition() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+    AS $$
+begin
+  if not coalesce((old.status::text, new.status::text) in (('open', 'acknowledged'), ('open', 'resolved'), ('acknowledged', 'resolved')), false) then
+    raise exception '% cannot change from % to %', 'public.inventory_alerts.status',
+      old.status, new.status
+      using errcode = 'check_violation', hint = 'allowed changes: open -> acknowledged, resolved; acknowledged -> resolved';
+  end if;
+  return new;
+end
+$$;
+
+-- source: schema/spareparts/catalog.schema:296
+CREATE TRIGGER status_transitions BEFORE update of status ON public.inventory_alerts FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.inventory_alerts_status_transition();
+
+-- source: schema/spareparts/catalog.schema:296
+COMMENT ON FUNCTION public.inventory_alerts_status_transition() IS 'Allows only the listed changes of inventory_alerts.status (generated by transitions)';
+
+-- source: schema/spareparts/security.schema:100
+CREATE FUNCTION public.log_activity(p_action text,
+  p_entity_type text default null,
+  p_entity_id uuid default null,
+  p_metadata jsonb default '{}'::jsonb) RETURNS bigint
+    LANGUAGE sql VOLATILE SET search_path = ''
+    AS $$ select private.log_activity(p_action, p_entity_type, p_entity_id, p_metadata) $$;
+
+-- source: schema/spareparts/security.schema:110
 REVOKE EXECUTE ON FUNCTION public.log_activity(text, text, uuid, jsonb) FROM PUBLIC;
 
--- source: schema/spareparts/security.schema:83
+-- source: schema/spareparts/security.schema:111
 GRANT EXECUTE ON FUNCTION public.log_activity(text, text, uuid, jsonb) TO authenticated, service_role;
 
--- source: schema/spareparts/security.schema:84
+-- source: schema/spareparts/security.schema:112
 COMMENT ON FUNCTION public.log_activity(text, text, uuid, jsonb) IS 'Records an action of the calling user in activity_logs; returns the log id';
 
--- source: schema/spareparts/messaging.schema:146
+-- source: schema/spareparts/messaging.schema:144
 CREATE FUNCTION public.notifications_retention() RETURNS bigint
     LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -2016,13 +2093,13 @@ CREATE FUNCTION public.notifications_retention() RETURNS bigint
   select count(*) from gone
   $$;
 
--- source: schema/spareparts/messaging.schema:146
+-- source: schema/spareparts/messaging.schema:144
 REVOKE EXECUTE ON FUNCTION public.notifications_retention() FROM PUBLIC;
 
--- source: schema/spareparts/messaging.schema:146
+-- source: schema/spareparts/messaging.schema:144
 COMMENT ON FUNCTION public.notifications_retention() IS 'Deletes rows of notifications older than 90 days by created_at; returns how many (generated by retain)';
 
--- source: schema/spareparts/orders.schema:175
+-- source: schema/spareparts/orders.schema:199
 CREATE FUNCTION public.orders_payment_status_transition() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -2036,13 +2113,13 @@ begin
 end
 $$;
 
--- source: schema/spareparts/orders.schema:175
+-- source: schema/spareparts/orders.schema:199
 CREATE TRIGGER payment_status_transitions BEFORE update of payment_status ON public.orders FOR EACH ROW WHEN (old.payment_status is distinct from new.payment_status) EXECUTE FUNCTION public.orders_payment_status_transition();
 
--- source: schema/spareparts/orders.schema:175
+-- source: schema/spareparts/orders.schema:199
 COMMENT ON FUNCTION public.orders_payment_status_transition() IS 'Allows only the listed changes of orders.payment_status (generated by transitions)';
 
--- source: schema/spareparts/orders.schema:167
+-- source: schema/spareparts/orders.schema:191
 CREATE FUNCTION public.orders_status_transition() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -2056,13 +2133,13 @@ begin
 end
 $$;
 
--- source: schema/spareparts/orders.schema:167
+-- source: schema/spareparts/orders.schema:191
 CREATE TRIGGER status_transitions BEFORE update of status ON public.orders FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.orders_status_transition();
 
--- source: schema/spareparts/orders.schema:167
+-- source: schema/spareparts/orders.schema:191
 COMMENT ON FUNCTION public.orders_status_transition() IS 'Allows only the listed changes of orders.status (generated by transitions)';
 
--- source: schema/spareparts/payments.schema:91
+-- source: schema/spareparts/payments.schema:108
 CREATE FUNCTION public.payments_status_transition() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -2076,31 +2153,27 @@ begin
 end
 $$;
 
--- source: schema/spareparts/payments.schema:91
+-- source: schema/spareparts/payments.schema:108
 CREATE TRIGGER status_transitions BEFORE update of status ON public.payments FOR EACH ROW WHEN (old.status is distinct from new.status) EXECUTE FUNCTION public.payments_status_transition();
 
--- source: schema/spareparts/payments.schema:91
+-- source: schema/spareparts/payments.schema:108
 COMMENT ON FUNCTION public.payments_status_transition() IS 'Allows only the listed changes of payments.status (generated by transitions)';
 
--- source: schema/spareparts/identity.schema:99
+-- source: schema/spareparts/identity.schema:114
 CREATE FUNCTION public.vendor_storefronts() RETURNS table(vendor_id uuid, business_name text, avatar_url text, is_verified boolean)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
-    AS $$
-  select p.id, p.business_name, p.avatar_url, p.vendor_verified_at is not null
-    from public.user_profiles p
-   where p.role = 'vendor'
-$$;
+    LANGUAGE sql STABLE SET search_path = ''
+    AS $$ select * from private.vendor_storefronts() $$;
 
--- source: schema/spareparts/identity.schema:110
+-- source: schema/spareparts/identity.schema:120
 REVOKE EXECUTE ON FUNCTION public.vendor_storefronts() FROM PUBLIC;
 
--- source: schema/spareparts/identity.schema:111
+-- source: schema/spareparts/identity.schema:121
 GRANT EXECUTE ON FUNCTION public.vendor_storefronts() TO anon, authenticated, service_role;
 
--- source: schema/spareparts/identity.schema:112
+-- source: schema/spareparts/identity.schema:122
 COMMENT ON FUNCTION public.vendor_storefronts() IS 'Public seller card of each vendor (shop name, avatar, verified flag)';
 
--- source: schema/spareparts/catalog.schema:220
+-- source: schema/spareparts/catalog.schema:244
 CREATE VIEW public.spare_part_ratings WITH (security_invoker = true) AS
 select r.spare_part_id,
             count(*) as review_count,
@@ -2109,23 +2182,23 @@ select r.spare_part_id,
       where r.is_published
       group by r.spare_part_id;
 
--- source: schema/spareparts/catalog.schema:228
+-- source: schema/spareparts/catalog.schema:252
 GRANT SELECT ON TABLE public.spare_part_ratings TO anon, authenticated, service_role;
 
--- source: schema/spareparts/catalog.schema:229
+-- source: schema/spareparts/catalog.schema:253
 COMMENT ON VIEW public.spare_part_ratings IS 'Review count and average rating per part (published reviews)';
 
--- source: schema/spareparts/catalog.schema:157
+-- source: schema/spareparts/catalog.schema:176
 INSERT INTO storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
     VALUES ('vendor-media', 'vendor-media', true, 5242880, ARRAY['image/jpeg', 'image/png', 'image/webp']::text[])
     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, public = EXCLUDED.public,
     file_size_limit = EXCLUDED.file_size_limit, allowed_mime_types = EXCLUDED.allowed_mime_types;
 
--- source: schema/spareparts/catalog.schema:161
+-- source: schema/spareparts/catalog.schema:180
 CREATE POLICY "Vendors upload into their folder" ON storage.objects FOR INSERT TO authenticated WITH CHECK (bucket_id = 'vendor-media' AND ((storage.foldername(name))[1] = (select auth.uid())::text and (select private.has_app_role('vendor'))));
 
--- source: schema/spareparts/catalog.schema:163
+-- source: schema/spareparts/catalog.schema:182
 CREATE POLICY "Vendors replace their files" ON storage.objects FOR UPDATE TO authenticated USING (bucket_id = 'vendor-media' AND ((storage.foldername(name))[1] = (select auth.uid())::text));
 
--- source: schema/spareparts/catalog.schema:165
+-- source: schema/spareparts/catalog.schema:184
 CREATE POLICY "Vendors delete their files" ON storage.objects FOR DELETE TO authenticated USING (bucket_id = 'vendor-media' AND ((storage.foldername(name))[1] = (select auth.uid())::text or (select private.is_admin())));

@@ -113,9 +113,27 @@ const MatrixCell *lint_cell(const Lint *l, const Decl *d, const char *role,
     return NULL;
 }
 
+bool lint_exposed(const Lint *l, const char *schema)
+{
+    for (int i = 0; i < l->prog->decls.len; i++) {
+        const Decl *d = l->prog->decls.items[i];
+        if (d->kind != DECL_SCHEMA || strcmp(d->name.name, schema) != 0)
+            continue;
+        for (int k = 0; k < d->items.len; k++) {
+            const Item *it = d->items.items[k];
+            if (it->kind == ITEM_ATTRIBUTE &&
+                strcmp(it->u.attribute.name, "NOT EXPOSED") == 0)
+                return false;
+        }
+    }
+    return true;
+}
+
 const char *lint_api_role(const Lint *l, const Decl *d, MatrixCommand cmd)
 {
     static const char *const api[] = {"anon", "authenticated", NULL};
+    if (!lint_exposed(l, d->schema))
+        return NULL;
     for (int i = 0; l->prog->supabase && api[i]; i++) {
         const MatrixCell *c = lint_cell(l, d, api[i], cmd);
         if (c && c->granted && c->usage)

@@ -37,8 +37,12 @@ const MatrixObject *lint_object(const Lint *l, const Decl *d);
 /* The matrix's row for an object and role, NULL if none. */
 const MatrixCell *lint_cell(const Lint *l, const Decl *d, const char *role,
                             MatrixCommand cmd);
+/* Whether the API serves the schema: not when it says `not exposed;`
+ * (PostgREST's exposed schemas, splinter's pgrst.db_schemas). */
+bool lint_exposed(const Lint *l, const char *schema);
 /* An API role (anon, then authenticated) that reaches the object for cmd
- * (granted, with usage on its schema); NULL if neither does. */
+ * (granted, with usage on its schema, the schema exposed); NULL if
+ * neither does. */
 const char *lint_api_role(const Lint *l, const Decl *d, MatrixCommand cmd);
 /* A fragment's text, folded to lower case. */
 char *lint_lower(Arena *a, const Frag *f);

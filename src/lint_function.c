@@ -2,7 +2,7 @@
  * lint_function.c — functions: a search_path the caller can change
  * (objects of the caller's schemas can take the place of the ones the
  * body means), and security definer functions that the API roles may
- * call (splinter 0011, 0028, 0029).
+ * call through an exposed schema (splinter 0011, 0028, 0029).
  */
 #include "lint.h"
 
@@ -23,7 +23,9 @@ void lint_function(Lint *l, const Decl *f)
                   f->name.len, "function \"%s\" has a search_path the "
                   "caller sets: write `set search_path = '';` and qualify "
                   "the names in its body", f->name.name);
-    if (!definer || !l->prog->supabase)
+    /* as splinter: a function of a schema the API does not serve has no
+     * /rpc endpoint, whoever may execute it (policies call such helpers) */
+    if (!definer || !l->prog->supabase || !lint_exposed(l, f->schema))
         return;
     static const struct { const char *role, *rule; } api[] = {
         {"anon", "anon_security_definer_function_executable"},
@@ -32,7 +34,7 @@ void lint_function(Lint *l, const Decl *f)
     };
     for (int i = 0; i < 2; i++) {
         const MatrixCell *c = lint_cell(l, f, api[i].role, MCMD_EXECUTE);
-        if (c && c->granted)  /* as has_function_privilege: any schema */
+        if (c && c->granted)  /* as has_function_privilege */
             lint_warn(l, f, api[i].rule, f->name.tok, f->name.len,
                       "%s may call security definer function \"%s\", "
                       "which runs with its owner's rights: `revoke execute "

@@ -334,8 +334,18 @@ bool parse_function_item(Parser *p, Vec *items)
 bool parse_schema_item(Parser *p, Vec *items)
 {
     static const char *const words[] = {"grant", "revoke", "comment",
-                                        "default", NULL};
+                                        "default", "not", NULL};
     const Token *t = parse_cur(p);
+    if (tok_is(t, "not")) {   /* not exposed: the API does not serve it */
+        p->pos++;
+        if (!parse_expect(p, "exposed"))
+            return false;
+        Item *it = parse_new_item(p, ITEM_ATTRIBUTE, t);
+        it->u.attribute.tok = t;
+        it->u.attribute.name = "NOT EXPOSED";
+        vec_push(p->arena, items, it);
+        return parse_expect_punct(p, ';', "not exposed");
+    }
     if (tok_is(t, "default")) {
         p->pos++;
         if (!parse_expect(p, "privileges"))

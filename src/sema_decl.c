@@ -14,10 +14,13 @@ static void once(Sema *s, Item *it, Item **seen, const char *what)
     *seen = it;
 }
 
-static void schema_item(Sema *s, Item *it, Item **comment)
+static void schema_item(Sema *s, Item *it, Item **comment,
+                        Item **exposed)
 {
     if (it->kind == ITEM_COMMENT) {
         once(s, it, comment, "a comment");
+    } else if (it->kind == ITEM_ATTRIBUTE) {  /* not exposed */
+        once(s, it, exposed, "`not exposed`");
     } else if (it->kind == ITEM_GRANT) {
         sema_grant(s, it->u.grant, "schema");
     } else if (it->kind == ITEM_DEFAULT_PRIVS) {
@@ -118,11 +121,11 @@ static void check_composite(Sema *s, Decl *d)
 
 void sema_decl(Sema *s, Decl *d)
 {
-    Item *comment = NULL;
+    Item *comment = NULL, *exposed = NULL;
     for (int i = 0; i < d->items.len; i++) {
         Item *it = d->items.items[i];
         if (d->kind == DECL_SCHEMA)
-            schema_item(s, it, &comment);
+            schema_item(s, it, &comment, &exposed);
         else if (d->kind == DECL_ROLE)
             role_item(s, it, &comment);
         else if (it->kind == ITEM_COMMENT)

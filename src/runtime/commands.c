@@ -149,12 +149,19 @@ int cmd_verify(Ctx *c, const SctlDeclared *d)
     int status = cmd_compare(c, d, &live, &diffs);
     if (status != SCTL_OK)
         return status;
-    int renames = cmd_renames_print(c, stdout);
-    sctl_diffs_print(c->s, &diffs, stdout);
+    int renames = c->renames.len;
+    if (c->format != DOC_TEXT) {
+        cmd_verify_document(c, &diffs, stdout);
+    } else {
+        cmd_renames_print(c, stdout);
+        sctl_diffs_print(c->s, &diffs, stdout);
+    }
     c->verified = cmd_declared_count(d, c->s->nobjects);
     c->drifted = count_drifted(&diffs) + renames;
     c->did_verify = true;
-    printf("verify: %d objects checked, %d differ%s\n", c->verified,
+    /* with --format, standard output holds the document alone */
+    fprintf(c->format != DOC_TEXT ? stderr : stdout,
+            "verify: %d objects checked, %d differ%s\n", c->verified,
            c->drifted, d->from_cache ? "" : " (normal forms from a scratch "
            "database)");
     sctl_diffs_free(&diffs);

@@ -6,6 +6,7 @@
 #ifndef SCTL_COMMANDS_H
 #define SCTL_COMMANDS_H
 
+#include "diag_doc.h"
 #include "schemactl.h"
 
 typedef struct Ctx {
@@ -27,6 +28,7 @@ typedef struct Ctx {
     SctlPlan renames;   /* the last comparison's renames (renames.c) */
     const char *action;  /* what history records: "apply" (NULL) or
                             "rollback" */
+    DocFormat format;    /* verify --format: DOC_TEXT, or one document */
 } Ctx;
 
 /* The executable's name, for the start of its messages. */
@@ -67,6 +69,16 @@ int cmd_renames(Ctx *c, SctlFacets **live);
 void cmd_renames_into(const Ctx *c, SctlPlan *plan);
 /* verify's lines for c->renames; returns how many. */
 int cmd_renames_print(const Ctx *c, FILE *out);
+
+/* verify_format.c: verify's differences and renames as one document in
+ * c->format (JSON, SARIF, GitHub commands), each at its `.schema` line. */
+void cmd_verify_document(const Ctx *c, const SctlDiffs *diffs, FILE *out);
+/* --format=F or --format F into *f; false if argv[*i] is neither (*ok
+ * false, message said, for a format not known). */
+bool cmd_format_option(int argc, char **argv, int *i, DocFormat *f, bool *ok);
+/* SCTL_USAGE, said, when a --format other than text is given with any
+ * command but a lone verify. */
+int cmd_format_check(const Ctx *c, const char *const *commands, int n);
 
 int cmd_verify(Ctx *c, const SctlDeclared *d);
 /* The access tests, on a database that holds the schema: its last

@@ -175,6 +175,34 @@ static void put_value(const char *v, FILE *out)
         fputs("...", out);
 }
 
+const SctlObject *sctl_diff_where(const SctlSchema *s, const SctlDiff *d)
+{
+    if (d->object >= 0)
+        return &s->objects[d->object];
+    return table_of(s, d->live);
+}
+
+void sctl_diff_text(const SctlSchema *s, const SctlDiff *d, FILE *out)
+{
+    const SctlObject *o = d->object >= 0 ? &s->objects[d->object] : NULL;
+    if (!d->live && !d->declared) {
+        fputs("internal error: an object the catalog reader cannot find "
+              "even where it was made", out);
+        return;
+    }
+    fprintf(out, "%s ", !d->live ? "missing:" : !o ? "unexpected:"
+                                 : "drift:");
+    put_name(d->live ? d->live : d->declared, o, out);
+    if (!o)
+        fputs(" (not declared)", out);
+    if (d->field) {
+        fprintf(out, "; %s: live ", d->field);
+        put_value(d->live_value, out);
+        fputs(", declared ", out);
+        put_value(d->declared_value, out);
+    }
+}
+
 void sctl_diffs_print(const SctlSchema *s, const SctlDiffs *ds, FILE *out)
 {
     for (int i = 0; i < ds->len; i++) {

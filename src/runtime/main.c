@@ -53,6 +53,8 @@ static const char *const usage =
     "  -o DIR                   where report writes index.html\n"
     "  --color=WHEN             auto (on a terminal, unless NO_COLOR is set),\n"
     "                           always or never: findings in colors\n"
+    "  --format=F               verify: text, or json, sarif or github (one\n"
+    "                           document on standard output)\n"
     "  --version                which schemac built this executable\n"
     "  --connect-timeout SECS   give up on a server after SECS (default "
     SCTL_CONNECT_TIMEOUT ",\n"
@@ -91,7 +93,10 @@ static const char *const command_help[][2] = {
               "transaction; a lock not granted in time fails the apply.\n"},
     {"verify", "verify: compares every declared object with the catalog, as\n"
                "PostgreSQL prints both, and prints each difference with the\n"
-               "object's name and file:line. Exit 1 if anything differs.\n"},
+               "object's name and file:line. Exit 1 if anything differs.\n"
+               "--format json|sarif|github writes the differences as one\n"
+               "document on standard output instead, each at the .schema\n"
+               "file:line:col of its object (the summary goes to stderr).\n"},
     {"status", "status: lists the applied runs from schemactl.history and says\n"
                "whether the database matches the schema now.\n"},
     {"test", "test: runs the schema's `test` blocks. Each test is one\n"
@@ -266,7 +271,8 @@ static int parse_args(Ctx *c, int argc, char **argv, Args *a)
         const char *w = argv[i];
         bool ok;
         if (db_option(argc, argv, &i, a, &ok) ||
-            color_option(argc, argv, &i, a, &ok)) {
+            color_option(argc, argv, &i, a, &ok) ||
+            cmd_format_option(argc, argv, &i, &c->format, &ok)) {
             if (!ok)
                 return SCTL_USAGE;
         } else if (strcmp(w, "--help") == 0 || strcmp(w, "-h") == 0 ||
@@ -450,9 +456,11 @@ int main(int argc, char **argv)
     sctl_progname = slash ? slash + 1 : argv[0];
     Args a = {0};
     int status = parse_args(&c, argc, argv, &a);
+    if (status == SCTL_OK && !a.help)
+        status = cmd_format_check(&c, a.commands, a.ncommands);
     if (status != SCTL_OK)
         return status;
-    sctl_color = want_color(a.color);
+    sctl_color = c.format == DOC_TEXT && want_color(a.color);
     if (a.version) {
         printf("%s (schema %s, built by schemac %s)\n", sctl_progname,
                c.s->project, SCHEMAC_VERSION);

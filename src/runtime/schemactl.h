@@ -409,6 +409,11 @@ void sctl_diffs_free(SctlDiffs *ds);
 bool sctl_rls_declared(const SctlSchema *s, int object);
 /* Prints each difference with the object's name and DSL file:line. */
 void sctl_diffs_print(const SctlSchema *s, const SctlDiffs *ds, FILE *out);
+/* Where a difference is declared: its object, or for an undeclared part
+ * the table it is on; NULL when neither is declared. */
+const SctlObject *sctl_diff_where(const SctlSchema *s, const SctlDiff *d);
+/* The difference on one line, without position or colors. */
+void sctl_diff_text(const SctlSchema *s, const SctlDiff *d, FILE *out);
 
 /* -------------------------------------------------------------- plan.c */
 

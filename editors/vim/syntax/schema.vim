@@ -24,6 +24,7 @@ syntax keyword schemaItem trigger partition partitions use audit transitions
 syntax keyword schemaItem retain allow language returns setup expect
 syntax match schemaItem /\<row\s\+level\s\+security\>/
 syntax match schemaItem /\<default\s\+privileges\>/
+syntax match schemaItem /\<not\s\+exposed\>/
 syntax match schemaItem /\<file\s\+size\s\+limit\>/
 syntax match schemaItem /\<allowed\s\+mime\s\+types\>/
 syntax match schemaItem /\<replica\s\+identity\>/
