@@ -23,6 +23,18 @@ static Decl *new_decl(Parser *p, DeclKind kind, const Token *tok)
 
 typedef bool (*ItemParser)(Parser *p, Vec *items);
 
+/* `table NAME {` or `table NAME renamed ...`, not a publication's item
+ * `table NAME [(cols)] [where (...)];` */
+static bool table_declaration(const Token *t)
+{
+    const Token *n = t + 1;
+    if (n->kind == TK_EOF)
+        return true;
+    if (tok_punct(n + 1, '.') && (n + 2)->kind != TK_EOF)
+        n += 2;
+    return tok_punct(n + 1, '{') || tok_is(n + 1, "renamed");
+}
+
 /* A declaration's keyword at the start of a line: inside a body, the
  * sign of a `}` forgotten before it (items are indented). */
 static bool starts_declaration(const Token *t)
@@ -37,6 +49,10 @@ static bool starts_declaration(const Token *t)
         return false;
     if (tok_is(t, "audit"))   /* `audit;` is also a table item */
         return tok_is(t + 1, "into");
+    if (tok_is(t, "table"))
+        return table_declaration(t);
+    if (tok_is(t, "rows"))    /* `rows N;` is also a function attribute */
+        return (t + 1)->kind == TK_IDENT || (t + 1)->kind == TK_QIDENT;
     for (int i = 0; decl_words[i]; i++)
         if (tok_is(t, decl_words[i]))
             return true;
