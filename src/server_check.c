@@ -303,8 +303,10 @@ static const Decl *trigger_table(const Program *p, const Decl *fn)
 
 static bool is_trigger_function(const Decl *fn)
 {
+    if (fn->returns.len != 7)   /* a procedure returns nothing */
+        return false;
     const char *r = fn->returns.src->text + fn->returns.off;
-    return fn->returns.len == 7 && strncmp(r, "trigger", 7) == 0;
+    return strncmp(r, "trigger", 7) == 0;
 }
 
 static char *qname(Arena *a, const char *schema, const char *name)
