@@ -77,14 +77,32 @@ static bool extra_counts(const SctlFacet *f)
     return false;
 }
 
-static void extras(const SctlObject *o, const SctlDeclared *d,
-                   const SctlFacets *live, SctlDiffs *out)
+/* Whether the schema declares the publication named, or gives it tables
+ * (the platform's supabase_realtime): the tables of one it does not
+ * (Realtime switched on in the dashboard, another tool's feed) are not
+ * this schema's to take out. */
+static bool publication_declared(const SctlSchema *s, const char *name)
+{
+    for (int i = 0; i < s->nobjects; i++)
+        if ((s->objects[i].kind == SCTL_K_PUBLICATION ||
+             s->objects[i].kind == SCTL_K_PUBLICATION_TABLE) &&
+            strcmp(s->objects[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+static void extras(const SctlSchema *s, const SctlObject *o,
+                   const SctlDeclared *d, const SctlFacets *live,
+                   SctlDiffs *out)
 {
     const SctlFacet **parts;
     int n;
     sctl_facets_of_table(live, o->schema, o->name, &parts, &n);
     for (int i = 0; i < n; i++)
-        if (extra_counts(parts[i]) && !sctl_facet(d->facets, parts[i]->key))
+        if (extra_counts(parts[i]) &&
+            (parts[i]->kind != SCTL_K_PUBLICATION_TABLE ||
+             publication_declared(s, parts[i]->name)) &&
+            !sctl_facet(d->facets, parts[i]->key))
             push(out, (SctlDiff){-1, parts[i], NULL, NULL, NULL, NULL});
 }
 
@@ -109,7 +127,7 @@ void sctl_diff(const SctlSchema *s, const SctlDeclared *d,
         compare(s, i, df, lf, out);
         if ((o->kind == SCTL_K_TABLE && !sctl_platform_object(o)) ||
             o->kind == SCTL_K_VIEW)
-            extras(o, d, live, out);
+            extras(s, o, d, live, out);
     }
     free(missing);
 }

@@ -97,6 +97,17 @@ tamper "a published table's columns" \
 tamper "a declared table put in a publication" \
   "alter publication audit_feed add table public.tickets" \
   'unexpected: published "audit_feed" on public.tickets'
+# A publication the schema does not declare is another tool's: its
+# tables are neither reported nor taken out.
+sql db "create publication other_feed for table public.tickets" >/dev/null
+out=$(run verify --db "$(url db)"); st=$?
+[ $st -eq 0 ] && ok "a declared table in an undeclared publication is not drift" \
+  || bad "a declared table in an undeclared publication (exit $st): $out"
+run apply --db "$(url db)" >/dev/null
+n=$(sql db "select count(*) from pg_publication_tables where pubname = 'other_feed'")
+[ "$n" = 1 ] && ok "apply leaves an undeclared publication's tables" \
+  || bad "apply took the table out of other_feed ($n left)"
+sql db "drop publication other_feed" >/dev/null
 tamper "what a publication publishes" \
   "alter publication audit_feed set (publish = 'insert, update')" \
   'publish: live insert, update, declared insert, delete'
