@@ -220,8 +220,14 @@ $(BUILD)/hazards-tests: tests/runtime/test_hazards.c $(BUILD)/libschemactl.a
 	  tests/runtime/test_hazards.c $(BUILD)/libschemactl.a -lecpg -lpq \
 	  $(CHECK_LIBS) -o $@
 
+$(BUILD)/cache-tests: tests/runtime/test_cache.c $(BUILD)/libschemactl.a
+	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE $(RT_INC) \
+	  tests/runtime/test_cache.c $(BUILD)/libschemactl.a -lecpg -lpq \
+	  $(CHECK_LIBS) -o $@
+
 runtime-tests: $(BUILD)/runtime-tests $(BUILD)/facets-tests \
-               $(BUILD)/hazards-tests
+               $(BUILD)/hazards-tests $(BUILD)/cache-tests
+	$(BUILD)/cache-tests
 	$(BUILD)/runtime-tests
 	$(BUILD)/facets-tests
 	$(BUILD)/hazards-tests
@@ -252,13 +258,53 @@ $(BUILD)/fuzz-compile: $(FUZZ_SRC) $(wildcard src/*.h src/common/*.h)
 	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
 	  $(FUZZ_SRC) $(LIBS) -o $@
 
-fuzz: $(BUILD)/fuzz-compile
-	mkdir -p $(BUILD)/fuzz-corpus $(BUILD)/fuzz-crashes
-	cp -n fuzz/corpus/compile/* $(BUILD)/fuzz-corpus/
+# FUZZ_ENGINE=afl: AFL++ (Debian's afl++) instead, one afl-fuzz process,
+# on the compiler (FUZZ_TARGET=compile) or on the runtime's cache reader
+# (FUZZ_TARGET=cache); findings in build/afl-out-TARGET/default/{crashes,
+# hangs}, figures in build/afl-out-TARGET/default/fuzzer_stats.
+FUZZ_ENGINE ?= libfuzzer
+FUZZ_TARGET ?= compile
+FUZZ_CACHE_SRC := fuzz/fuzz_cache.c src/runtime/cache.c src/runtime/facets.c \
+                  src/common/sha256.c
+AFL_CC   := AFL_USE_ASAN=1 AFL_USE_UBSAN=1 AFL_QUIET=1 afl-clang-fast
+
+$(BUILD)/afl-compile: $(FUZZ_SRC) $(wildcard src/*.h src/common/*.h) | $(BUILD)/obj
+	$(AFL_CC) $(WARN) -O1 -g -fsanitize=fuzzer $(CPPFLAGS) $(FUZZ_SRC) \
+	  $(LIBS) -o $@
+
+# The cache reader's files instrumented; what they call from the rest of
+# the runtime (never reached from a row: the catalog queries) comes
+# uninstrumented from the library.
+$(BUILD)/afl-cache: $(FUZZ_CACHE_SRC) $(RT_HDR) $(BUILD)/libschemactl.a
+	$(AFL_CC) $(WARN) -O1 -g -fsanitize=fuzzer -D_DEFAULT_SOURCE \
+	  $(RT_INC) $(FUZZ_CACHE_SRC) $(BUILD)/libschemactl.a -lecpg -lpq -o $@
+
+$(BUILD)/fuzz-cache: $(FUZZ_CACHE_SRC) $(RT_HDR) $(BUILD)/libschemactl.a
+	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
+	  -D_DEFAULT_SOURCE $(RT_INC) $(FUZZ_CACHE_SRC) \
+	  $(BUILD)/libschemactl.a -lecpg -lpq -o $@
+
+ifeq ($(FUZZ_ENGINE),afl)
+fuzz: $(BUILD)/afl-$(FUZZ_TARGET)
+	@scripts/install-deps.sh afl++ clang
+	mkdir -p $(BUILD)/afl-$(FUZZ_TARGET)-seeds
+	find fuzz/corpus/$(FUZZ_TARGET) -type f -size -4k \
+	  -exec cp -n {} $(BUILD)/afl-$(FUZZ_TARGET)-seeds/ \;
+	AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_NO_UI=1 AFL_AUTORESUME=1 \
+	  ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0 \
+	  afl-fuzz -V $(FUZZ_SECONDS) -t 2000 -m none \
+	  -i $(BUILD)/afl-$(FUZZ_TARGET)-seeds -o $(BUILD)/afl-out-$(FUZZ_TARGET) \
+	  -- $(BUILD)/afl-$(FUZZ_TARGET)
+	@cat $(BUILD)/afl-out-$(FUZZ_TARGET)/default/fuzzer_stats
+else
+fuzz: $(BUILD)/fuzz-$(FUZZ_TARGET)
+	mkdir -p $(BUILD)/fuzz-$(FUZZ_TARGET)-corpus $(BUILD)/fuzz-crashes
+	cp -n fuzz/corpus/$(FUZZ_TARGET)/* $(BUILD)/fuzz-$(FUZZ_TARGET)-corpus/
 	LSAN_OPTIONS=suppressions=tests/unit/lsan.supp \
-	  $(BUILD)/fuzz-compile -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	  $(BUILD)/fuzz-$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	  -rss_limit_mb=4096 -artifact_prefix=$(BUILD)/fuzz-crashes/ \
-	  $(BUILD)/fuzz-corpus
+	  $(BUILD)/fuzz-$(FUZZ_TARGET)-corpus
+endif
 
 bad: bin/schemac
 	tests/bad/run.sh
@@ -307,6 +353,7 @@ e2e: all
 	tests/e2e/faults.sh
 	tests/e2e/online.sh
 	tests/e2e/fastpath.sh
+	tests/e2e/cache.sh
 
 bench: all
 	tests/bench/run.sh
