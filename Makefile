@@ -53,7 +53,7 @@ RT_OBJ   := $(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o) \
 .PHONY: all help deps run test unit unit-asan golden bad integration \
         runtime-tests e2e bench check-generated clean install uninstall \
         deb deb-test ecosystem fmt-test lint \
-        fuzz fuzz-replay
+        fuzz fuzz-replay fuzz-deps
 
 all: bin/schemac $(BUILD)/libschemactl.a $(PROJECT_BINS) $(ACCESS_MDS)
 
@@ -78,7 +78,10 @@ help:
 	@echo "                one (tests/lint); the projects pass check --strict"
 	@echo "make fuzz-replay  the fuzz corpus (fuzz/corpus) under ASan/UBSan"
 	@echo "make fuzz       libFuzzer (clang) on the compiler for FUZZ_SECONDS"
-	@echo "                (default 600); crashes in build/fuzz-crashes"
+	@echo "                (default 600); crashes in build/fuzz-crashes;"
+	@echo "                FUZZ_TARGET=cache: the runtime's cache reader;"
+	@echo "                FUZZ_ENGINE=afl: AFL++ instead, one afl-fuzz, output"
+	@echo "                and fuzzer_stats in build/afl-out-TARGET"
 	@echo "make integration  compiled SQL vs hand-written SQL, catalogs compared"
 	@echo "make runtime-tests  the runtime's Check tests against real servers"
 	@echo "make e2e        executables against a real PostgreSQL: apply, verify,"
@@ -239,20 +242,28 @@ unit-asan: $(BUILD)/unit-tests-asan
 golden: bin/schemac
 	tests/golden/run.sh
 
-# Fuzzing the compiler (fuzz/): `make fuzz` runs libFuzzer (clang) for
-# FUZZ_SECONDS on a copy of the committed corpus, crashes kept in
-# build/fuzz-crashes (add each to fuzz/corpus/compile and tests/bad);
-# `make fuzz-replay`, part of make test, runs the corpus under ASan/UBSan.
+# Fuzzing (fuzz/): `make fuzz` runs libFuzzer (clang) for FUZZ_SECONDS on
+# a copy of the committed corpus, crashes kept in build/fuzz-crashes (add
+# each to fuzz/corpus/TARGET, and a compiler one to tests/bad); `make
+# fuzz-replay`, part of make test, runs both corpora under ASan/UBSan.
 FUZZ_SECONDS ?= 600
 FUZZ_SRC := fuzz/fuzz_compile.c $(LIB_SRC) $(COMMON_SRC)
+FUZZ_CACHE_SRC := fuzz/fuzz_cache.c src/runtime/cache.c src/runtime/facets.c \
+                  src/common/sha256.c
 
 $(BUILD)/fuzz-replay: fuzz/fuzz_compile.c fuzz/replay.c $(SAN_OBJ)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) fuzz/fuzz_compile.c \
 	  fuzz/replay.c $(SAN_OBJ) $(LIBS) -o $@
 
-fuzz-replay: $(BUILD)/fuzz-replay
+$(BUILD)/fuzz-replay-cache: fuzz/replay.c $(FUZZ_CACHE_SRC) $(RT_HDR) \
+                           $(BUILD)/libschemactl.a
+	$(CC) $(WARN) -O1 -g $(SAN) -D_DEFAULT_SOURCE $(RT_INC) fuzz/replay.c \
+	  $(FUZZ_CACHE_SRC) $(BUILD)/libschemactl.a -lecpg -lpq -o $@
+
+fuzz-replay: $(BUILD)/fuzz-replay $(BUILD)/fuzz-replay-cache
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/unit/lsan.supp \
 	  $(BUILD)/fuzz-replay fuzz/corpus/compile
+	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/fuzz-replay-cache fuzz/corpus/cache
 
 $(BUILD)/fuzz-compile: $(FUZZ_SRC) $(wildcard src/*.h src/common/*.h)
 	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
@@ -264,8 +275,6 @@ $(BUILD)/fuzz-compile: $(FUZZ_SRC) $(wildcard src/*.h src/common/*.h)
 # hangs}, figures in build/afl-out-TARGET/default/fuzzer_stats.
 FUZZ_ENGINE ?= libfuzzer
 FUZZ_TARGET ?= compile
-FUZZ_CACHE_SRC := fuzz/fuzz_cache.c src/runtime/cache.c src/runtime/facets.c \
-                  src/common/sha256.c
 AFL_CC   := AFL_USE_ASAN=1 AFL_USE_UBSAN=1 AFL_QUIET=1 afl-clang-fast
 
 $(BUILD)/afl-compile: $(FUZZ_SRC) $(wildcard src/*.h src/common/*.h) | $(BUILD)/obj
@@ -284,9 +293,15 @@ $(BUILD)/fuzz-cache: $(FUZZ_CACHE_SRC) $(RT_HDR) $(BUILD)/libschemactl.a
 	  -D_DEFAULT_SOURCE $(RT_INC) $(FUZZ_CACHE_SRC) \
 	  $(BUILD)/libschemactl.a -lecpg -lpq -o $@
 
+# clang and afl++ are installed for this alone (not for make test).
+fuzz-deps:
+	@scripts/install-deps.sh --fuzz
+
+$(BUILD)/fuzz-compile $(BUILD)/fuzz-cache $(BUILD)/afl-compile \
+$(BUILD)/afl-cache: | fuzz-deps
+
 ifeq ($(FUZZ_ENGINE),afl)
 fuzz: $(BUILD)/afl-$(FUZZ_TARGET)
-	@scripts/install-deps.sh afl++ clang
 	mkdir -p $(BUILD)/afl-$(FUZZ_TARGET)-seeds
 	find fuzz/corpus/$(FUZZ_TARGET) -type f -size -4k \
 	  -exec cp -n {} $(BUILD)/afl-$(FUZZ_TARGET)-seeds/ \;
