@@ -94,7 +94,9 @@ help:
 	@echo "                objects dropped or ignored, locks shown, NOT VALID +"
 	@echo "                VALIDATE, --online, lock timeouts; the verify fast path"
 	@echo "                against a tamper of each kind; faults (signals, kill -9,"
-	@echo "                a silent server, privileges)"
+	@echo "                a silent server, privileges); a tampered normal-form"
+	@echo "                cache row not used; one-line connection errors,"
+	@echo "                counts, the generated functions' privileges"
 	@echo "make fmt-test   schemac fmt over every .schema: same SQL, idempotent"
 	@echo "make ecosystem  make install into a temporary prefix (moved, then used"
 	@echo "                from another directory), uninstall, CLI conventions,"
@@ -369,6 +371,7 @@ e2e: all
 	tests/e2e/online.sh
 	tests/e2e/fastpath.sh
 	tests/e2e/cache.sh
+	tests/e2e/messages.sh
 
 bench: all
 	tests/bench/run.sh
