@@ -152,8 +152,15 @@ int cmd_verify(Ctx *c, const SctlDeclared *d)
         return status;
     int renames = cmd_renames_print(c, stdout);
     sctl_diffs_print(c->s, &diffs, stdout);
+    char *err = NULL;
+    int exposed = sctl_tool_grants_print(c->conn.pg, stdout, &err);
+    if (exposed < 0) {
+        sctl_diffs_free(&diffs);
+        sctl_facets_free(live);
+        return cmd_fail(SCTL_USAGE, err);
+    }
     c->verified = cmd_declared_count(d, c->s->nobjects);
-    c->drifted = count_drifted(&diffs) + renames;
+    c->drifted = count_drifted(&diffs) + renames + exposed;
     c->did_verify = true;
     printf("verify: %d objects checked, %d differ%s\n", c->verified,
            c->drifted, d->from_cache ? "" : " (normal forms from a scratch "

@@ -407,5 +407,22 @@ else
   bad "default privileges: $grants table grants, $schema_grants schema grants, authenticated can: $can ($(tail -1 "$work/priv.log"))"
 fi
 
+# a grant made afterwards: verify reports it, apply revokes it
+psql -X -q -d priv -c 'grant update on schemactl.normal_forms to authenticated' \
+  -c 'grant usage on schema schemactl to public'
+out=$("$exe" verify --db "$(url priv)" 2>&1); st=$?
+if [ "$st" -eq 1 ] \
+   && grep -q '^exposed: table schemactl.normal_forms grants UPDATE to authenticated (' <<<"$out" \
+   && grep -q '^exposed: schema schemactl grants USAGE to PUBLIC (' <<<"$out" \
+   && grep -q ' 2 differ' <<<"$out"; then
+  ok "verify reports grants on schemactl's objects (exit 1)"
+else
+  bad "grants on schemactl's objects: verify exit $st: $out"
+fi
+"$exe" apply --db "$(url priv)" >/dev/null 2>&1
+out=$("$exe" verify --db "$(url priv)" 2>&1); st=$?
+[ "$st" -eq 0 ] && ! grep -q exposed <<<"$out" \
+  && ok "apply revoked them: verify clean" || bad "after apply: verify exit $st: $out"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
