@@ -53,7 +53,7 @@ RT_OBJ   := $(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o) \
 .PHONY: all help deps run test unit unit-asan golden bad integration \
         runtime-tests e2e bench check-generated clean install uninstall \
         deb deb-test ecosystem fmt-test lint server-tests \
-        fuzz fuzz-replay
+        fuzz fuzz-replay fuzz-deps
 
 all: bin/schemac $(BUILD)/libschemactl.a $(PROJECT_BINS) $(ACCESS_MDS)
 
@@ -82,7 +82,10 @@ help:
 	@echo "                server and with --db (tests/server)"
 	@echo "make fuzz-replay  the fuzz corpus (fuzz/corpus) under ASan/UBSan"
 	@echo "make fuzz       libFuzzer (clang) on the compiler for FUZZ_SECONDS"
-	@echo "                (default 600); crashes in build/fuzz-crashes"
+	@echo "                (default 600); crashes in build/fuzz-crashes;"
+	@echo "                FUZZ_TARGET=cache: the runtime's cache reader;"
+	@echo "                FUZZ_ENGINE=afl: AFL++ instead, one afl-fuzz, output"
+	@echo "                and fuzzer_stats in build/afl-out-TARGET"
 	@echo "make integration  compiled SQL vs hand-written SQL, catalogs compared"
 	@echo "make runtime-tests  the runtime's Check tests against real servers"
 	@echo "make e2e        executables against a real PostgreSQL: apply, verify,"
@@ -98,7 +101,9 @@ help:
 	@echo "                a silent server, privileges); what the schema declares"
 	@echo "                on Supabase's own tables, the platform left alone;"
 	@echo "                publications, replica identity, sequences, procedures"
-	@echo "                and data rows tampered and repaired (objects.sh)"
+	@echo "                and data rows tampered and repaired (objects.sh); a"
+	@echo "                tampered normal-form cache row not used; one-line"
+	@echo "                connection errors, counts, the generated functions' privileges"
 	@echo "make fmt-test   schemac fmt over every .schema: same SQL, idempotent"
 	@echo "make ecosystem  make install into a temporary prefix (moved, then used"
 	@echo "                from another directory), uninstall, CLI conventions,"
@@ -240,8 +245,14 @@ $(BUILD)/hazards-tests: tests/runtime/test_hazards.c $(BUILD)/libschemactl.a
 	  tests/runtime/test_hazards.c $(BUILD)/libschemactl.a -lecpg -lpq \
 	  $(CHECK_LIBS) -o $@
 
+$(BUILD)/cache-tests: tests/runtime/test_cache.c $(BUILD)/libschemactl.a
+	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE $(RT_INC) \
+	  tests/runtime/test_cache.c $(BUILD)/libschemactl.a -lecpg -lpq \
+	  $(CHECK_LIBS) -o $@
+
 runtime-tests: $(BUILD)/runtime-tests $(BUILD)/facets-tests \
-               $(BUILD)/hazards-tests
+               $(BUILD)/hazards-tests $(BUILD)/cache-tests
+	$(BUILD)/cache-tests
 	$(BUILD)/runtime-tests
 	$(BUILD)/facets-tests
 	$(BUILD)/hazards-tests
@@ -253,32 +264,84 @@ unit-asan: $(BUILD)/unit-tests-asan
 golden: bin/schemac
 	tests/golden/run.sh
 
-# Fuzzing the compiler (fuzz/): `make fuzz` runs libFuzzer (clang) for
-# FUZZ_SECONDS on a copy of the committed corpus, crashes kept in
-# build/fuzz-crashes (add each to fuzz/corpus/compile and tests/bad);
-# `make fuzz-replay`, part of make test, runs the corpus under ASan/UBSan.
+# Fuzzing (fuzz/): `make fuzz` runs libFuzzer (clang) for FUZZ_SECONDS on
+# a copy of the committed corpus, crashes kept in build/fuzz-crashes (add
+# each to fuzz/corpus/TARGET, and a compiler one to tests/bad); `make
+# fuzz-replay`, part of make test, runs both corpora under ASan/UBSan.
 FUZZ_SECONDS ?= 600
 FUZZ_SRC := fuzz/fuzz_compile.c $(LIB_SRC) $(COMMON_SRC)
+FUZZ_CACHE_SRC := fuzz/fuzz_cache.c src/runtime/cache.c src/runtime/facets.c \
+                  src/common/sha256.c
 
 $(BUILD)/fuzz-replay: fuzz/fuzz_compile.c fuzz/replay.c $(SAN_OBJ)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) fuzz/fuzz_compile.c \
 	  fuzz/replay.c $(SAN_OBJ) $(LIBS) -o $@
 
-fuzz-replay: $(BUILD)/fuzz-replay
+$(BUILD)/fuzz-replay-cache: fuzz/replay.c $(FUZZ_CACHE_SRC) $(RT_HDR) \
+                           $(BUILD)/libschemactl.a
+	$(CC) $(WARN) -O1 -g $(SAN) -D_DEFAULT_SOURCE $(RT_INC) fuzz/replay.c \
+	  $(FUZZ_CACHE_SRC) $(BUILD)/libschemactl.a -lecpg -lpq -o $@
+
+fuzz-replay: $(BUILD)/fuzz-replay $(BUILD)/fuzz-replay-cache
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/unit/lsan.supp \
 	  $(BUILD)/fuzz-replay fuzz/corpus/compile
+	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/fuzz-replay-cache fuzz/corpus/cache
 
 $(BUILD)/fuzz-compile: $(FUZZ_SRC) $(wildcard src/*.h src/common/*.h)
 	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
 	  $(FUZZ_SRC) $(LIBS) -o $@
 
-fuzz: $(BUILD)/fuzz-compile
-	mkdir -p $(BUILD)/fuzz-corpus $(BUILD)/fuzz-crashes
-	cp -n fuzz/corpus/compile/* $(BUILD)/fuzz-corpus/
+# FUZZ_ENGINE=afl: AFL++ (Debian's afl++) instead, one afl-fuzz process,
+# on the compiler (FUZZ_TARGET=compile) or on the runtime's cache reader
+# (FUZZ_TARGET=cache); findings in build/afl-out-TARGET/default/{crashes,
+# hangs}, figures in build/afl-out-TARGET/default/fuzzer_stats.
+FUZZ_ENGINE ?= libfuzzer
+FUZZ_TARGET ?= compile
+AFL_CC   := AFL_USE_ASAN=1 AFL_USE_UBSAN=1 AFL_QUIET=1 afl-clang-fast
+
+$(BUILD)/afl-compile: $(FUZZ_SRC) $(wildcard src/*.h src/common/*.h) | $(BUILD)/obj
+	$(AFL_CC) $(WARN) -O1 -g -fsanitize=fuzzer $(CPPFLAGS) $(FUZZ_SRC) \
+	  $(LIBS) -o $@
+
+# The cache reader's files instrumented; what they call from the rest of
+# the runtime (never reached from a row: the catalog queries) comes
+# uninstrumented from the library.
+$(BUILD)/afl-cache: $(FUZZ_CACHE_SRC) $(RT_HDR) $(BUILD)/libschemactl.a
+	$(AFL_CC) $(WARN) -O1 -g -fsanitize=fuzzer -D_DEFAULT_SOURCE \
+	  $(RT_INC) $(FUZZ_CACHE_SRC) $(BUILD)/libschemactl.a -lecpg -lpq -o $@
+
+$(BUILD)/fuzz-cache: $(FUZZ_CACHE_SRC) $(RT_HDR) $(BUILD)/libschemactl.a
+	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
+	  -D_DEFAULT_SOURCE $(RT_INC) $(FUZZ_CACHE_SRC) \
+	  $(BUILD)/libschemactl.a -lecpg -lpq -o $@
+
+# clang and afl++ are installed for this alone (not for make test).
+fuzz-deps:
+	@scripts/install-deps.sh --fuzz
+
+$(BUILD)/fuzz-compile $(BUILD)/fuzz-cache $(BUILD)/afl-compile \
+$(BUILD)/afl-cache: | fuzz-deps
+
+ifeq ($(FUZZ_ENGINE),afl)
+fuzz: $(BUILD)/afl-$(FUZZ_TARGET)
+	mkdir -p $(BUILD)/afl-$(FUZZ_TARGET)-seeds
+	find fuzz/corpus/$(FUZZ_TARGET) -type f -size -4k \
+	  -exec cp -n {} $(BUILD)/afl-$(FUZZ_TARGET)-seeds/ \;
+	AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_NO_UI=1 AFL_AUTORESUME=1 \
+	  ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0 \
+	  afl-fuzz -V $(FUZZ_SECONDS) -t 2000 -m none \
+	  -i $(BUILD)/afl-$(FUZZ_TARGET)-seeds -o $(BUILD)/afl-out-$(FUZZ_TARGET) \
+	  -- $(BUILD)/afl-$(FUZZ_TARGET)
+	@cat $(BUILD)/afl-out-$(FUZZ_TARGET)/default/fuzzer_stats
+else
+fuzz: $(BUILD)/fuzz-$(FUZZ_TARGET)
+	mkdir -p $(BUILD)/fuzz-$(FUZZ_TARGET)-corpus $(BUILD)/fuzz-crashes
+	cp -n fuzz/corpus/$(FUZZ_TARGET)/* $(BUILD)/fuzz-$(FUZZ_TARGET)-corpus/
 	LSAN_OPTIONS=suppressions=tests/unit/lsan.supp \
-	  $(BUILD)/fuzz-compile -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	  $(BUILD)/fuzz-$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	  -rss_limit_mb=4096 -artifact_prefix=$(BUILD)/fuzz-crashes/ \
-	  $(BUILD)/fuzz-corpus
+	  $(BUILD)/fuzz-$(FUZZ_TARGET)-corpus
+endif
 
 bad: bin/schemac
 	tests/bad/run.sh
@@ -334,6 +397,8 @@ e2e: all
 	tests/e2e/platform.sh
 	tests/e2e/objects.sh
 	tests/e2e/verify_format.sh
+	tests/e2e/cache.sh
+	tests/e2e/messages.sh
 
 bench: all
 	tests/bench/run.sh

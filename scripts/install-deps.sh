@@ -2,7 +2,10 @@
 # install-deps.sh — make sure the Debian packages needed to build and test
 # schemac are installed; install only the missing ones.
 #
-#   scripts/install-deps.sh [EXTRA-PACKAGE...]
+#   scripts/install-deps.sh [--fuzz] [EXTRA-PACKAGE...]
+#
+# --fuzz adds what `make fuzz` needs (clang for libFuzzer, afl++), which
+# `make test` does not.
 #
 # CI starts from a bare Debian 12 with gcc and make only, so `make test` calls
 # this first. Prints one line when everything is present. When not root and
@@ -15,6 +18,10 @@ packages="gcc make pkg-config patch libpq-dev libecpg-dev check libpg-query-dev
 postgresql-15 postgresql-client-15 postgresql-contrib postgresql-15-postgis-3
 postgresql-15-plpgsql-check
 graphviz chromium fonts-dejavu-core man-db groff-base"
+if [ "${1:-}" = --fuzz ]; then
+	shift
+	packages="$packages clang afl++"
+fi
 
 command -v dpkg-query >/dev/null 2>&1 || {
 	echo "$prog: dpkg-query not found; install by hand: $packages $*" >&2

@@ -65,10 +65,9 @@ Map *map_new(Arena *a);
 void *map_get(const Map *m, const char *key);   /* NULL if absent */
 void map_put(Map *m, const char *key, void *value);
 
-/* --------------------------------------------------------------- sha256.c */
+/* -------------------------------------------------------- common/sha256.c */
 
-/* The SHA-256 of data as 64 lower-case hex digits and a NUL. */
-void sha256_hex(const char *data, size_t len, char out[65]);
+#include "sha256.h"
 
 /* --------------------------------------------------------------- source.c */
 

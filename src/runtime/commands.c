@@ -156,8 +156,16 @@ int cmd_verify(Ctx *c, const SctlDeclared *d)
         cmd_renames_print(c, stdout);
         sctl_diffs_print(c->s, &diffs, stdout);
     }
+    char *err = NULL;   /* with --format, on standard error: not drift */
+    int exposed = sctl_tool_grants_print(c->conn.pg, c->format != DOC_TEXT
+                                         ? stderr : stdout, &err);
+    if (exposed < 0) {
+        sctl_diffs_free(&diffs);
+        sctl_facets_free(live);
+        return cmd_fail(SCTL_USAGE, err);
+    }
     c->verified = cmd_declared_count(d, c->s->nobjects);
-    c->drifted = count_drifted(&diffs) + renames;
+    c->drifted = count_drifted(&diffs) + renames + exposed;
     c->did_verify = true;
     /* with --format, standard output holds the document alone */
     fprintf(c->format != DOC_TEXT ? stderr : stdout,

@@ -26,6 +26,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -150,7 +151,7 @@ static void child_fails(const char *what, const char *hint)
 /* The child side of run(): log, user, directory, then exec.  The log is
  * opened first so that whatever goes wrong is in it for the caller. */
 static void child(char *const argv[], const char *log,
-                  const struct passwd *as, const char *cwd)
+                  const struct passwd *as, const char *cwd, pid_t parent)
 {
     int in = open("/dev/null", O_RDONLY);
     /* O_NOFOLLOW: as root, in a directory user postgres owns */
@@ -161,6 +162,14 @@ static void child(char *const argv[], const char *log,
     if (as && (setgroups(1, &as->pw_gid) != 0 || setgid(as->pw_gid) != 0 ||
                setuid(as->pw_uid) != 0))
         child_fails("cannot become user postgres", "");
+    /* An initdb or pg_ctl whose parent was killed (SIGKILL runs no
+     * handler) is ended too, rather than left writing in the directory
+     * the watchdog is removing: set after setuid, which clears it, and
+     * checked against a parent that died before it was set.  (A server
+     * pg_ctl starts is its grandchild, which does not inherit it: the
+     * watchdog stops that.) */
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+        _exit(126);
     /* after dropping privileges: the caller's cwd may be closed to them */
     if (chdir(cwd) != 0)
         child_fails(as ? "user postgres cannot enter the directory" :
@@ -176,9 +185,9 @@ static bool run(char *const argv[], const char *log, const struct passwd *as,
                 const char *cwd)
 {
     int status;
-    pid_t pid = fork();
+    pid_t parent = getpid(), pid = fork();
     if (pid == 0)
-        child(argv, log, as, cwd);
+        child(argv, log, as, cwd, parent);
     if (pid < 0)
         return false;
     sctl_waiting_for(pid);

@@ -92,8 +92,9 @@ static void watchdog(int fd, const char *dir)
         if (n == 0 || (n < 0 && errno != EINTR))
             break;
     }
-    /* an initdb or pg_ctl the parent left may still be writing in dir */
-    for (int i = 0; i < 50 && access(dir, F_OK) == 0; i++) {
+    /* an initdb or pg_ctl the parent left may still be writing in dir
+     * until its SIGTERM lands: up to a minute on a loaded machine */
+    for (int i = 0; i < 300 && access(dir, F_OK) == 0; i++) {
         struct timespec pause = {0, 200 * 1000000L};
         if (i > 0)
             nanosleep(&pause, NULL);

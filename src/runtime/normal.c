@@ -3,9 +3,10 @@
  * SQL is applied to a scratch database of the same server, in a
  * transaction that is rolled back (so roles it would create are not left
  * behind), and read with the facet reader.  The result is cached in the
- * target database, keyed by schema checksum and server version.
+ * target database, keyed by schema checksum and server version, in rows
+ * checksummed by cache.c.
  */
-#include "schemactl.h"
+#include "commands.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -210,39 +211,6 @@ bool sctl_has_function_named(const SctlSchema *s, const SctlFacets *live)
 
 /* ------------------------------------------------------------- cache */
 
-/* Keys first, one per line, then the facets: newlines cannot occur in
- * keys the reader makes (they are escaped by the dump format otherwise). */
-static char *dump_cache(const SctlSchema *s, const SctlDeclared *d)
-{
-    char *facets = sctl_facets_dump(d->facets);
-    size_t n = strlen(facets) + 2;
-    for (int i = 0; i < s->nobjects; i++)
-        n += strlen(d->keys[i]) + 1;
-    char *out = malloc(n), *p = out;
-    for (int i = 0; i < s->nobjects; i++)
-        p += sprintf(p, "%s\n", d->keys[i]);
-    p += sprintf(p, "\n%s", facets);
-    free(facets);
-    return out;
-}
-
-static bool load_cache(const SctlSchema *s, const char *text, SctlDeclared *d)
-{
-    d->keys = calloc((size_t)s->nobjects + 1, sizeof *d->keys);
-    const char *p = text;
-    for (int i = 0; i < s->nobjects; i++) {
-        const char *nl = strchr(p, '\n');
-        if (!nl)
-            return false;
-        d->keys[i] = strndup(p, (size_t)(nl - p));
-        p = nl + 1;
-    }
-    if (*p != '\n')
-        return false;
-    d->facets = sctl_facets_load(p + 1);
-    return d->facets != NULL;
-}
-
 static bool from_cache(PGconn *conn, const SctlSchema *s, SctlDeclared *d)
 {
     PGresult *r = PQexec(conn, "SELECT pg_catalog.to_regclass("
@@ -258,12 +226,16 @@ static bool from_cache(PGconn *conn, const SctlSchema *s, SctlDeclared *d)
     r = PQexecParams(conn, "SELECT facets FROM schemactl.normal_forms "
                      "WHERE checksum = $1 AND server_version = $2::int",
                      2, NULL, params, NULL, NULL, 0);
-    bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
-              load_cache(s, PQgetvalue(r, 0, 0), d);
+    SctlCacheRead got = SCTL_CACHE_OTHER;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+        got = sctl_cache_load(s, PQserverVersion(conn), PQgetvalue(r, 0, 0),
+                              d);
     PQclear(r);
-    if (!ok)
-        sctl_declared_free(d, s->nobjects);
-    return ok;
+    if (got == SCTL_CACHE_TAMPERED)
+        fprintf(stderr, "%s: warning: schemactl.normal_forms holds a row for "
+                "this schema that fails its checksum; not used, normalised "
+                "again\n", sctl_progname);
+    return got == SCTL_CACHE_OK;
 }
 
 bool sctl_declared(const SctlConn *c, const SctlSchema *s, SctlDeclared *d,
@@ -287,7 +259,7 @@ bool sctl_declared_store(PGconn *conn, const SctlSchema *s,
         return false;
     if (d->from_cache)
         return true;
-    char *text = dump_cache(s, d);
+    char *text = sctl_cache_dump(s, d, PQserverVersion(conn));
     char version[16];
     snprintf(version, sizeof version, "%d", PQserverVersion(conn));
     const char *params[3] = {s->checksum, version, text};

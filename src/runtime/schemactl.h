@@ -313,6 +313,24 @@ bool sctl_run_declared(PGconn *conn, const SctlSchema *s, const char *what,
 const SctlObject *sctl_failed_object(const SctlSchema *s, int object,
                                      const char *sql, const PGresult *r);
 
+/* ------------------------------------------------------------- cache.c */
+
+/* A normal_forms row for s on this server version (malloc'd): checksummed
+ * over its text, s's checksum and the version. */
+char *sctl_cache_dump(const SctlSchema *s, const SctlDeclared *d,
+                      int server_version);
+typedef enum {
+    SCTL_CACHE_OK,        /* d holds the row */
+    SCTL_CACHE_OTHER,     /* another schemactl's layout: normalise again */
+    SCTL_CACHE_TAMPERED,  /* fails its checksum: never used */
+} SctlCacheRead;
+/* Reads a row; d is left empty unless SCTL_CACHE_OK. */
+SctlCacheRead sctl_cache_load(const SctlSchema *s, int server_version,
+                              const char *row, SctlDeclared *d);
+/* The row without its checksum line (what the fuzzer reads): false if it
+ * is not one; the caller frees d either way. */
+bool sctl_cache_parse(int nobjects, const char *body, SctlDeclared *d);
+
 /* ----------------------------------------------------------- depends.c */
 
 /* One object that depends on another in the live database (pg_depend). */

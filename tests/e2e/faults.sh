@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Faults against the executables: an --embedded run interrupted by SIGINT,
-# SIGTERM, SIGHUP and SIGKILL early (during initdb) and late (during apply)
-# and with its stdout closed (SIGPIPE) must leave no schemactl-* directory
-# and no postgres process; a run whose parent and watchdog were both killed
-# is cleaned up by the next run; kill -9 at several points of apply leaves
-# the database as it was or as declared, never in between; a server that
-# accepts and never answers makes the run fail after --connect-timeout.
+# SIGTERM, SIGHUP, SIGPIPE and SIGKILL early (during initdb) and late
+# (during apply) and with its stdout closed (SIGPIPE) at once or after the
+# first line must leave no schemactl-* directory and no postgres process; a
+# run whose parent and watchdog were both killed is cleaned up by the next
+# run; kill -9 at several moments and points of apply (waiting for the
+# lock, once it has written, deep in it), and the server stopped fast or
+# immediate during apply or verify, leave the database (pg_dump) as it was
+# or as declared, never in between, with exit 2 or 3, and no scratch
+# database the next run does not drop; four applies at once end as
+# declared; a server that accepts and never answers makes the run fail
+# after --connect-timeout.
 # Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -32,9 +37,10 @@ mkdir -p "$TMPDIR" && chmod 777 "$TMPDIR"
 servers() { pgrep -f "postgres -D $TMPDIR/" | wc -l; }
 left() { find "$TMPDIR" -mindepth 1 -maxdepth 1 -name 'schemactl-*' | wc -l; }
 
-# Waits up to 30 s for the watchdog to finish after its parent went.
+# Waits up to 60 s for the watchdog to finish after its parent went (a
+# loaded machine).
 settled() {
-  for _ in $(seq 300); do
+  for _ in $(seq 600); do
     [ "$(left)" -eq 0 ] && [ "$(servers)" -eq 0 ] && return 0
     sleep 0.1
   done
@@ -44,7 +50,7 @@ settled() {
 # ---------------------------------------------------- embedded, signals
 # job control on: a background job of a script would otherwise ignore SIGINT
 set -m
-for sig in INT TERM HUP KILL; do
+for sig in INT TERM HUP PIPE KILL; do
   for delay in 0.05 2.5; do
     "$exe" apply verify --embedded >/dev/null 2>&1 &
     pid=$!
@@ -66,6 +72,15 @@ if settled; then
   ok "stdout closed: no directory, no server left"
 else
   bad "stdout closed: $(left) directories, $(servers) servers left"
+fi
+
+# stdout closed late: head reads apply's line and goes; verify and status
+# then write to a closed pipe
+"$exe" apply verify status --embedded 2>"$work/pipe-late.err" | head -1 >"$work/pipe-late.out"
+if settled && grep -q '^apply: ' "$work/pipe-late.out"; then
+  ok "stdout closed after the first line: no directory, no server left"
+else
+  bad "stdout closed late: $(left) directories, $(servers) servers left ($(head -1 "$work/pipe-late.out"))"
 fi
 
 # parent and watchdog both killed: the next run removes what they left
@@ -172,6 +187,138 @@ for delay in 0.1 0.3 0.6 1.0; do
   fi
 done
 
+# ------------------------------------- server stopped during apply, verify
+# The largest project, so that the run is still going when the server goes.
+big=$repo/bin/thorbis
+bindir=$(scripts/pg-tmp.sh bindir)
+pgctl() {
+  if [ "$(id -u)" -eq 0 ]; then
+    (cd "$work/pg" && runuser -u postgres -- "$bindir/pg_ctl" -D "$work/pg/data" "$@")
+  else
+    (cd "$work/pg" && "$bindir/pg_ctl" -D "$work/pg/data" "$@")
+  fi
+}
+restart() { pgctl -l "$work/pg/server.log" -w -t 60 -s start >/dev/null; }
+# Waits up to 60 s until QUERY (in postgres) says t.
+until_true() {
+  for _ in $(seq 1200); do
+    [ "$(psql -X -At -d postgres -c "$1" 2>/dev/null)" = t ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+scratch_dbs() {
+  psql -X -At -d postgres -c "select count(*) from pg_database where datname like 'schemactl_scratch%'"
+}
+# As before (compared with BEFORE) or as declared (with DECLARED, the
+# tool's own schema aside): the word, else nothing.
+as_what() {  # DB BEFORE DECLARED
+  dump "$1" >"$work/now.sql"
+  if cmp -s "$work/now.sql" "$2"; then echo "as before"
+  elif grep -v schemactl "$work/now.sql" | cmp -s - <(grep -v schemactl "$3"); then
+    echo "as declared"
+  fi
+}
+psql -X -q -d postgres -c 'create database big_declared' -c 'create database big_empty'
+"$big" apply --db "$(url big_declared)" --install-platform-shim >/dev/null 2>&1
+dump big_declared >"$work/big_declared.sql"
+dump big_empty >"$work/big_before.sql"
+for mode in fast immediate; do
+  db=big_apply_$mode
+  psql -X -q -d postgres -c "create database $db"
+  "$big" apply --db "$(url "$db")" --install-platform-shim >"$work/$db.log" 2>&1 &
+  pid=$!
+  # the apply's transaction has written something
+  until_true "select exists (select from pg_stat_activity where datname = '$db'
+              and backend_xid is not null)" || bad "stop $mode: apply never wrote"
+  pgctl -m "$mode" -w -s stop
+  wait "$pid"; st=$?
+  restart
+  state=$(as_what "$db" "$work/big_before.sql" "$work/big_declared.sql")
+  if { [ "$st" -eq 2 ] || [ "$st" -eq 3 ]; } && [ -n "$state" ] && [ "$(scratch_dbs)" = 0 ]; then
+    ok "server stopped ($mode) during apply: exit $st, database $state, no scratch database"
+  else
+    bad "server stopped ($mode) during apply: exit $st, database ${state:-neither as before nor as declared}, $(scratch_dbs) scratch databases: $(head -3 "$work/$db.log")"
+  fi
+  # what it says of the database is what the dump shows
+  said=$(tail -1 "$work/$db.log")
+  if { [ "$state" = "as before" ] && grep -q 'rolled back; the database is as it was$' <<<"$said"; } ||
+     { [ "$state" = "as declared" ] && ! grep -q 'rolled back' "$work/$db.log"; }; then
+    ok "stop $mode during apply: the last line tells the truth: $said"
+  else
+    bad "stop $mode during apply: database $state, yet: $said"
+  fi
+done
+
+for mode in fast immediate; do
+  db=big_verify_$mode
+  psql -X -q -d postgres -c "create database $db template big_declared"
+  # a cold cache: verify normalises in a scratch database
+  psql -X -q -d "$db" -c 'delete from schemactl.normal_forms' -c 'delete from schemactl.clean_at'
+  dump "$db" >"$work/$db.before.sql"
+  "$big" verify --db "$(url "$db")" >"$work/$db.log" 2>&1 &
+  pid=$!
+  until_true "select exists (select from pg_database where datname like 'schemactl_scratch%')" \
+    || bad "stop $mode: verify made no scratch database"
+  sleep 0.5   # the declared SQL is being applied there
+  pgctl -m "$mode" -w -s stop
+  wait "$pid"; st=$?
+  restart
+  left_now=$(scratch_dbs)
+  state=$(as_what "$db" "$work/$db.before.sql" "$work/$db.before.sql")
+  if [ "$st" -eq 2 ] && [ "$state" = "as before" ]; then
+    ok "server stopped ($mode) during verify: exit 2, database as before ($(head -1 "$work/$db.log"))"
+  else
+    bad "server stopped ($mode) during verify: exit $st, database ${state:-changed}: $(head -3 "$work/$db.log")"
+  fi
+  # the scratch database it could not drop: the next run's to remove
+  out=$("$big" verify --db "$(url "$db")" 2>&1); vst=$?
+  if [ "$vst" -eq 0 ] && [ "$(scratch_dbs)" = 0 ]; then
+    ok "stop $mode during verify: $left_now scratch database left, dropped by the next verify"
+  else
+    bad "stop $mode during verify: next verify exit $vst, $(scratch_dbs) scratch databases: $out"
+  fi
+done
+
+# ------------------------------------- kill -9 at given points of apply
+# (beside the moments above): waiting for another apply's lock; once its
+# transaction has written; two seconds later, deep in the statements.
+hold_lock() {
+  PGAPPNAME=lock_holder psql -X -q -d "$1" \
+    -c "select pg_advisory_lock(8314604121892287596)" \
+    -c "select pg_sleep(120)" >/dev/null 2>&1 &
+  holder=$!
+  until_true "select exists (select from pg_locks where locktype = 'advisory'
+              and granted)"
+}
+for point in lock written deep; do
+  db=big_kill_$point
+  psql -X -q -d postgres -c "create database $db"
+  holder=
+  [ "$point" = lock ] && hold_lock "$db"
+  "$big" apply --db "$(url "$db")" --install-platform-shim >"$work/$db.log" 2>&1 &
+  pid=$!
+  case $point in
+  lock) until_true "select exists (select from pg_stat_activity where datname = '$db'
+                    and wait_event = 'advisory')" ;;
+  *) until_true "select exists (select from pg_stat_activity where datname = '$db'
+                 and backend_xid is not null)" ;;
+  esac || bad "kill -9 at $point: the point was never reached"
+  [ "$point" = deep ] && sleep 2
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null
+  if [ -n "$holder" ]; then
+    psql -X -q -At -d postgres -c "select pg_terminate_backend(pid) from
+      pg_stat_activity where application_name = 'lock_holder'" >/dev/null
+    wait "$holder" 2>/dev/null
+  fi
+  # the server notices the closed connection and rolls back
+  until_true "select not exists (select from pg_stat_activity where datname = '$db')"
+  state=$(as_what "$db" "$work/big_before.sql" "$work/big_declared.sql")
+  [ -n "$state" ] && ok "kill -9 at $point: database $state" \
+    || bad "kill -9 at $point: database neither as before nor as declared"
+done
+
 # ------------------------------------- four applies at once
 psql -X -q -d postgres -c 'create database together'
 pids=()
@@ -183,10 +330,12 @@ sts=""
 for p in "${pids[@]}"; do wait "$p"; sts+="$?"; done
 "$exe" verify --db "$(url together)" >"$work/together.verify" 2>&1
 vst=$?
-if [ "$sts" = 0000 ] && [ "$vst" -eq 0 ]; then
-  ok "four concurrent applies: all exit 0, verify clean"
+state=$(as_what together "$work/before.sql" "$work/declared.sql")
+if [ "$sts" = 0000 ] && [ "$vst" -eq 0 ] && [ "$state" = "as declared" ] \
+   && [ "$(scratch_dbs)" = 0 ]; then
+  ok "four concurrent applies: all exit 0, verify clean, pg_dump as declared, no scratch database"
 else
-  bad "four concurrent applies: exits $sts, verify $vst: $(cat "$work"/together.* | grep -v '^apply:' | head -3)"
+  bad "four concurrent applies: exits $sts, verify $vst, database ${state:-neither as before nor as declared}: $(cat "$work"/together.* | grep -v '^apply:' | head -3)"
 fi
 
 # ------------------------------------- a stale scratch database dropped
@@ -259,6 +408,23 @@ if [ "$grants" = 0 ] && [ "$schema_grants" = 0 ] && [ "$can" = f ] && [ "$tables
 else
   bad "default privileges: $grants table grants, $schema_grants schema grants, authenticated can: $can ($(tail -1 "$work/priv.log"))"
 fi
+
+# a grant made afterwards: verify reports it, apply revokes it
+psql -X -q -d priv -c 'grant update on schemactl.normal_forms to authenticated' \
+  -c 'grant usage on schema schemactl to public'
+out=$("$exe" verify --db "$(url priv)" 2>&1); st=$?
+if [ "$st" -eq 1 ] \
+   && grep -q '^exposed: table schemactl.normal_forms grants UPDATE to authenticated (' <<<"$out" \
+   && grep -q '^exposed: schema schemactl grants USAGE to PUBLIC (' <<<"$out" \
+   && grep -q ' 2 differ' <<<"$out"; then
+  ok "verify reports grants on schemactl's objects (exit 1)"
+else
+  bad "grants on schemactl's objects: verify exit $st: $out"
+fi
+"$exe" apply --db "$(url priv)" >/dev/null 2>&1
+out=$("$exe" verify --db "$(url priv)" 2>&1); st=$?
+[ "$st" -eq 0 ] && ! grep -q exposed <<<"$out" \
+  && ok "apply revoked them: verify clean" || bad "after apply: verify exit $st: $out"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -73,6 +73,8 @@ START_TEST(test_audit)
     assert_sql_has(&c, "CREATE FUNCTION logs.changes_record() RETURNS trigger\n"
                    "    LANGUAGE plpgsql SECURITY DEFINER SET search_path = "
                    "pg_catalog, pg_temp");
+    assert_sql_has(&c, "REVOKE EXECUTE ON FUNCTION logs.changes_record() "
+                   "FROM PUBLIC;");
     assert_sql_has(&c, "null::uuid,");  /* no platform: no JWT subject */
     assert_sql_has(&c, "CREATE TRIGGER audit AFTER insert or update or delete "
                    "ON public.t FOR EACH ROW EXECUTE FUNCTION "
@@ -86,7 +88,10 @@ START_TEST(test_transitions)
     Compiled c = compile_text(ORDERS
         "transitions s { 'new' -> 'paid', 'shipped'; 'paid' -> 'shipped'; } }");
     assert_sql_has(&c, "CREATE FUNCTION public.orders_s_transition() RETURNS "
-                   "trigger");
+                   "trigger\n    LANGUAGE plpgsql SET search_path = "
+                   "pg_catalog, pg_temp");
+    assert_sql_has(&c, "REVOKE EXECUTE ON FUNCTION "
+                   "public.orders_s_transition() FROM PUBLIC;");
     assert_sql_has(&c, "(old.s::text, new.s::text) in (('new', 'paid'), "
                    "('new', 'shipped'), ('paid', 'shipped'))");
     assert_sql_has(&c, "hint = 'allowed changes: new -> paid, shipped; "

@@ -1,9 +1,12 @@
 /*
  * sha256.c — SHA-256 (FIPS 180-4), for the checksum that identifies a
- * schema version in schemactl's history.
+ * schema version in schemactl's history and for the one that lets the
+ * runtime trust a row of its normal-form cache.
  */
-#include "schemac.h"
+#include "sha256.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 static const uint32_t K[64] = {
