@@ -942,8 +942,31 @@ static bool session_end(PGconn *conn, bool own, char **err)
 
 /* The fingerprint (if asked) comes after the settings, so it is not JIT
  * compiled either. */
+typedef struct Unless {
+    SctlFpKnown *known;
+    const void *arg;
+    bool *hit;
+} Unless;
+
+/* Under a savepoint: a failing check (a memo it may not read) must not
+ * abort the reading. */
+static bool known_at(PGconn *conn, const char *fp, const Unless *u)
+{
+    char *err = NULL;
+    if (!exec_cmd(conn, "SAVEPOINT sctl_known", &err)) {
+        free(err);
+        return false;
+    }
+    bool yes = u->known(conn, fp, u->arg);
+    if (PQtransactionStatus(conn) != PQTRANS_INTRANS)
+        PQclear(PQexec(conn, "ROLLBACK TO SAVEPOINT sctl_known"));
+    PQclear(PQexec(conn, "RELEASE SAVEPOINT sctl_known"));
+    return yes;
+}
+
 static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
-                     char **fingerprint, SctlFacets *f, char **err)
+                     char **fingerprint, const Unless *u, SctlFacets *f,
+                     char **err)
 {
     if (!exec_cmd(conn, SQL_SETTINGS, err))
         return false;
@@ -955,6 +978,10 @@ static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
         free(fp_err);
         if (!*fingerprint)
             return false;
+        if (u->known && known_at(conn, *fingerprint, u)) {
+            *u->hit = true;
+            return false;
+        }
     }
     char *arr = sctl_text_array(schemas, nschemas);
     bool ok = true;
@@ -981,15 +1008,27 @@ SctlFacets *sctl_read_facets_fp(PGconn *conn, const char *const *schemas,
                                 int nschemas, char **fingerprint,
                                 char **err)
 {
+    bool hit;
+    return sctl_read_facets_unless(conn, schemas, nschemas, fingerprint,
+                                   NULL, NULL, &hit, err);
+}
+
+SctlFacets *sctl_read_facets_unless(PGconn *conn, const char *const *schemas,
+                                    int nschemas, char **fingerprint,
+                                    SctlFpKnown *known, const void *arg,
+                                    bool *hit, char **err)
+{
     bool own;
     *err = NULL;
+    *hit = false;
     if (fingerprint)
         *fingerprint = NULL;
     if (!session_begin(conn, &own, err))
         return NULL;
     SctlFacets *f = facets_new();
+    Unless u = {known, arg, hit};
     bool ok = read_all(conn, schemas, nschemas,
-                       own ? fingerprint : NULL, f, err);
+                       own ? fingerprint : NULL, &u, f, err);
     ok = session_end(conn, own, err) && ok;
     if (!ok) {
         if (fingerprint) {
@@ -997,6 +1036,10 @@ SctlFacets *sctl_read_facets_fp(PGconn *conn, const char *const *schemas,
             *fingerprint = NULL;
         }
         sctl_facets_free(f);
+        if (*hit && *err) {   /* only ending the snapshot failed */
+            free(*err);
+            *err = NULL;
+        }
         return NULL;
     }
     finish(f);
