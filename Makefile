@@ -141,7 +141,8 @@ $(BUILD)/rt:
 	mkdir -p $@
 
 RT_INC   = -Isrc/runtime -Isrc/common -I$(PGINC)
-RT_HDR   := src/runtime/schemactl.h src/common/objects.h src/common/serial.h
+RT_HDR   := src/runtime/schemactl.h src/runtime/commands.h src/runtime/plan.h \
+            src/common/objects.h src/common/serial.h
 
 $(BUILD)/rt/%.o: src/runtime/%.c $(RT_HDR) | $(BUILD)/rt
 	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE $(RT_INC) -c $< -o $@
