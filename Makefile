@@ -51,7 +51,7 @@ RT_OBJ   := $(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o) \
             $(BUILD)/rt/supabase_sql.o
 
 .PHONY: all help deps run test unit unit-asan golden bad integration \
-        runtime-tests e2e bench check-generated clean install uninstall \
+        runtime-tests e2e bench bench-peers check-generated clean install uninstall \
         deb deb-test ecosystem fmt-test lint \
         fuzz fuzz-replay
 
@@ -104,6 +104,9 @@ help:
 	@echo "make bench      compile/build/apply/verify/plan times for 100, 1,000 and"
 	@echo "                10,000 tables, beside psql -1 -f (BENCH_BASELINE=other"
 	@echo "                schemac beside it, BENCH_SIZES, BENCH_REPEAT)"
+	@echo "make bench-peers  sqitch verify, pgTAP schema tests and drizzle-kit"
+	@echo "                pull beside schemac verify at 1,000 tables; installs"
+	@echo "                them (BENCH_PEERS_TABLES)"
 	@echo "make deps       install missing Debian packages (apt-get)"
 	@echo "make clean      remove build/ and bin/"
 
@@ -311,6 +314,9 @@ e2e: all
 
 bench: all
 	tests/bench/run.sh
+
+bench-peers: all
+	tests/bench/peers.sh
 
 # ------------------------------------------------------------------ install
 
