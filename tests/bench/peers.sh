@@ -73,8 +73,9 @@ psql -X -q -d "$db" -c "DELETE FROM schemactl.clean_at" >/dev/null
 sc_verify=$(timed "$work/s/bin/bench" verify --db "$url")
 sc_again=$(timed "$work/s/bin/bench" verify --db "$url")
 sc_import=n/a
-if "$repo/bin/schemac" import --help >/dev/null 2>&1; then
-  sc_import=$(timed "$repo/bin/schemac" import --db "$url" -o "$work/imported")
+if "$repo/bin/schemac" --help 2>&1 | grep -q '^  import '; then
+  sc_import=$(timed "$repo/bin/schemac" import --db "$url" --schema app \
+    -o "$work/imported")
 fi
 
 # sqitch: a project of one change per table, written out directly (sqitch
