@@ -51,7 +51,7 @@ RT_OBJ   := $(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o) \
             $(BUILD)/rt/supabase_sql.o
 
 .PHONY: all help deps run test unit unit-asan golden bad integration \
-        runtime-tests e2e bench check-generated clean install uninstall \
+        runtime-tests e2e bench bench-peers check-generated clean install uninstall \
         deb deb-test ecosystem fmt-test lint server-tests \
         fuzz fuzz-replay fuzz-deps
 
@@ -117,6 +117,9 @@ help:
 	@echo "                10,000 tables, beside psql -1 -f (BENCH_BASELINE=other"
 	@echo "                schemac beside it, BENCH_SIZES, BENCH_REPEAT); check of"
 	@echo "                schema/thorbis with and without the server check"
+	@echo "make bench-peers  sqitch verify, pgTAP schema tests and drizzle-kit"
+	@echo "                pull beside schemac verify at 1,000 tables; installs"
+	@echo "                them (BENCH_PEERS_TABLES)"
 	@echo "make deps       install missing Debian packages (apt-get)"
 	@echo "make clean      remove build/ and bin/"
 
@@ -166,7 +169,8 @@ $(BUILD)/rt:
 	mkdir -p $@
 
 RT_INC   = -Isrc/runtime -Isrc/common -I$(PGINC)
-RT_HDR   := src/runtime/schemactl.h src/common/objects.h src/common/serial.h
+RT_HDR   := src/runtime/schemactl.h src/runtime/commands.h src/runtime/plan.h \
+            src/common/objects.h src/common/serial.h
 
 $(BUILD)/rt/%.o: src/runtime/%.c $(RT_HDR) | $(BUILD)/rt
 	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE $(RT_INC) -c $< -o $@
@@ -402,6 +406,9 @@ e2e: all
 
 bench: all
 	tests/bench/run.sh
+
+bench-peers: all
+	tests/bench/peers.sh
 
 # ------------------------------------------------------------------ install
 

@@ -377,9 +377,10 @@ static bool builds_concurrently(const SctlSchema *s)
 static int apply(Ctx *c, SctlDeclared *d, bool *have)
 {
     char *err = NULL;
-    int status = SCTL_OK;
-    if (!*have && !builds_concurrently(c->s) && is_fresh(c, &status)) {
-        status = cmd_transaction(c, attempt_fresh, d);
+    /* the cheap test first; the whole one under the lock (attempt_fresh),
+     * not before it too: each reads the catalog */
+    if (!*have && !builds_concurrently(c->s) && !declared_schema_there(c)) {
+        int status = cmd_transaction(c, attempt_fresh, d);
         if (status != -1) {
             *have = status == SCTL_OK;
             if (!*have)
@@ -387,10 +388,7 @@ static int apply(Ctx *c, SctlDeclared *d, bool *have)
             return status;
         }
         sctl_declared_free(d, c->s->nobjects);  /* not fresh after all */
-        status = SCTL_OK;
     }
-    if (status != SCTL_OK)
-        return status;
     if (!*have && !sctl_declared(&c->conn, c->s, d, &err))
         return cmd_fail(SCTL_USAGE, err);
     *have = true;

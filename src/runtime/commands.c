@@ -58,7 +58,15 @@ int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
     char *err = NULL, *fp = NULL;
     cmd_phase("(before reading)");
     memset(diffs, 0, sizeof *diffs);
-    if (sctl_known_clean(c->conn.pg, c->s)) {
+    /* outside a transaction the reader checks the fingerprint it takes;
+     * inside apply's, it takes none, so the check comes first */
+    bool hit = PQtransactionStatus(c->conn.pg) != PQTRANS_IDLE &&
+               sctl_known_clean(c->conn.pg, c->s);
+    if (!hit)
+        *live = sctl_read_facets_unless(c->conn.pg, c->s, &fp,
+                                        sctl_memo_clean_at, c->s, &hit,
+                                        &err);
+    if (hit) {
         *live = sctl_facets_share(d->facets);
         cmd_phase("catalog unchanged");
         int status = cmd_renames(c, live);  /* none pending: clears the last */
@@ -66,8 +74,6 @@ int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
             sctl_facets_free(*live);
         return status;
     }
-    cmd_phase("fingerprint");
-    *live = sctl_read_schema_facets(c->conn.pg, c->s, &fp, &err);
     if (!*live)
         return cmd_fail(SCTL_USAGE, err);
     cmd_phase("read the catalog");

@@ -122,14 +122,10 @@ bool sctl_clean_memo_ensure(PGconn *conn, char **err)
            sctl_lockdown(conn, err);    /* default privileges gave it out */
 }
 
-static bool memo_matches(PGconn *conn, const SctlSchema *s)
+bool sctl_memo_clean_at(PGconn *conn, const char *fp, const void *schema)
 {
+    const SctlSchema *s = schema;
     if (!sctl_query_bool(conn, SQL_HAS_MEMO))
-        return false;
-    char *err = NULL;
-    char *fp = sctl_fingerprint(conn, s->schemas, s->nschemas, &err);
-    free(err);
-    if (!fp)
         return false;
     char version[16];
     snprintf(version, sizeof version, "%d", PQserverVersion(conn));
@@ -140,6 +136,17 @@ static bool memo_matches(PGconn *conn, const SctlSchema *s)
                                4, NULL, params, NULL, NULL, 0);
     bool yes = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
     PQclear(r);
+    return yes;
+}
+
+static bool memo_matches(PGconn *conn, const SctlSchema *s)
+{
+    if (!sctl_query_bool(conn, SQL_HAS_MEMO))
+        return false;
+    char *err = NULL;
+    char *fp = sctl_fingerprint(conn, s->schemas, s->nschemas, &err);
+    free(err);
+    bool yes = fp && sctl_memo_clean_at(conn, fp, s);
     free(fp);
     return yes;
 }

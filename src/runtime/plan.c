@@ -512,7 +512,13 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
                 .retype = sctl_xmalloc(n * sizeof(int)),
                 .acl_done = sctl_xcalloc(n, 1),
                 .first_child = sctl_xmalloc(n * sizeof(int)),
-                .next_child = sctl_xmalloc(n * sizeof(int)), .out = out};
+                .next_child = sctl_xmalloc(n * sizeof(int)),
+                .live_f = sctl_xmalloc(n * sizeof *st.live_f),
+                .decl_f = sctl_xmalloc(n * sizeof *st.decl_f), .out = out};
+    for (int i = 0; i < s->nobjects; i++) {
+        st.live_f[i] = sctl_facet(live, d->keys[i]);
+        st.decl_f[i] = sctl_facet(d->facets, d->keys[i]);
+    }
     link_children(&st);
     for (int i = 0; i < s->nobjects; i++) {
         st.missing[i] = decl_of(&st, i) && !live_of(&st, i);
@@ -542,6 +548,8 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
     free(st.acl_done);
     free(st.first_child);
     free(st.next_child);
+    free(st.live_f);
+    free(st.decl_f);
 }
 
 void sctl_plan_free(SctlPlan *p)

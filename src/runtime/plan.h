@@ -26,6 +26,8 @@ typedef struct State {
     bool *acl_done;      /* privileges already repaired */
     int *first_child;    /* a table's first part made by CREATE TABLE */
     int *next_child;     /* the next part of the same table, or -1 */
+    const SctlFacet **live_f;   /* each object's live facet, or NULL */
+    const SctlFacet **decl_f;   /* and its declared one: looked up once */
     Declared *by_key;    /* declared objects sorted by key */
     int nby_key;
     char **gone;         /* keys of undeclared objects dropped so far */
@@ -73,12 +75,12 @@ static inline SctlStep *add_shape(State *st, int object, SctlShape sh,
 
 static inline const SctlFacet *live_of(State *st, int i)
 {
-    return sctl_facet(st->live, st->d->keys[i]);
+    return st->live_f[i];
 }
 
 static inline const SctlFacet *decl_of(State *st, int i)
 {
-    return sctl_facet(st->d->facets, st->d->keys[i]);
+    return st->decl_f[i];
 }
 
 static inline bool differs(State *st, int i, const char *name)

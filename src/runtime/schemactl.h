@@ -151,6 +151,14 @@ SctlFacets *sctl_read_facets_fp(PGconn *conn, const char *const *schemas,
  * (SCTL_K_ROWS: one facet per table, read by its own query). */
 SctlFacets *sctl_read_schema_facets(PGconn *conn, const SctlSchema *s,
                                     char **fingerprint, char **err);
+/* As sctl_read_schema_facets, but when known(conn, fingerprint, arg) holds
+ * (a read in a snapshot of its own only), reads nothing more: NULL, *hit
+ * set and no *err.  One fingerprint where a check then a read took two. */
+typedef bool SctlFpKnown(PGconn *conn, const char *fp, const void *arg);
+SctlFacets *sctl_read_facets_unless(PGconn *conn, const SctlSchema *s,
+                                    char **fingerprint,
+                                    SctlFpKnown *known, const void *arg,
+                                    bool *hit, char **err);
 /* One more owner of f: each sctl_facets_free drops one (returns f). */
 SctlFacets *sctl_facets_share(SctlFacets *f);
 
@@ -163,6 +171,9 @@ char *sctl_fingerprint(PGconn *conn, const char *const *schemas, int n,
 /* True when the last clean verify of this schema saw this fingerprint:
  * the catalog reads as the declared state.  False on any doubt. */
 bool sctl_known_clean(PGconn *conn, const SctlSchema *s);
+/* The same for a fingerprint already taken; arg is the SctlSchema (an
+ * SctlFpKnown). */
+bool sctl_memo_clean_at(PGconn *conn, const char *fp, const void *schema);
 /* Notes a clean comparison read at fp (on its own; failure ignored). */
 void sctl_remember_clean(PGconn *conn, const SctlSchema *s, const char *fp);
 /* Creates schemactl.clean_at (inside the caller's transaction). */

@@ -61,31 +61,44 @@
  * function's with its argument types, as the facet reader names it), the
  * signature a DROP takes (functions), then the OIDs it depends on.
  */
+#define CANDIDATES                                                          \
+    "WITH cand AS ("                                                        \
+    " SELECT c.oid, c.relkind::text AS letter, n.nspname::text AS sch,"     \
+    "  c.relname::text AS name, NULL::text AS signature"                    \
+    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"        \
+    " WHERE " OWNED("n") " AND c.relkind IN ('r', 'p', 'v', 'm', 'S')"      \
+    "  AND " NOT_EXT("pg_class", "c.oid")                                   \
+    "  AND NOT (c.relkind = 'S' AND EXISTS (SELECT FROM pg_depend o"        \
+    "   WHERE o.classid = 'pg_class'::regclass AND o.objid = c.oid"         \
+    "   AND o.refclassid = 'pg_class'::regclass"                            \
+    "   AND o.deptype IN ('a', 'i')))"                                      \
+    " UNION ALL"                                                            \
+    " SELECT p.oid, p.prokind::text, n.nspname::text,"                      \
+    "  p.proname || '('"                                                    \
+    "  || pg_get_function_identity_arguments(p.oid) || ')',"                \
+    "  p.oid::regprocedure::text"                                           \
+    " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"         \
+    " WHERE " OWNED("n") " AND p.prokind IN ('f', 'p')"                     \
+    "  AND " NOT_EXT("pg_proc", "p.oid")                                    \
+    " UNION ALL"                                                            \
+    " SELECT t.oid, CASE t.typtype WHEN 'r' THEN 'R'"                       \
+    "  ELSE t.typtype::text END, n.nspname::text, t.typname::text, NULL"    \
+    " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"         \
+    " LEFT JOIN pg_class c ON c.oid = t.typrelid"                           \
+    " WHERE " OWNED("n") " AND (t.typtype IN ('e', 'd', 'r')"               \
+    "  OR (t.typtype = 'c' AND c.relkind = 'c'))"                           \
+    "  AND " NOT_EXT("pg_type", "t.oid") ")"
+#define BY_NAME " ORDER BY c.sch COLLATE \"C\", c.name COLLATE \"C\""
+
+/* Dependencies matter only when something is undeclared: reducing every
+ * pg_depend row to its top-level object was most of the reading. */
+static const char SQL_CANDIDATES[] =
+    CANDIDATES
+    " SELECT c.oid, c.letter, c.sch, c.name, c.signature, NULL AS refs"
+    " FROM cand c" BY_NAME;
+
 static const char SQL_UNDECLARED[] =
-    "WITH cand AS ("
-    " SELECT c.oid, c.relkind::text AS letter, n.nspname::text AS sch,"
-    "  c.relname::text AS name, NULL::text AS signature"
-    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-    " WHERE " OWNED("n") " AND c.relkind IN ('r', 'p', 'v', 'm', 'S')"
-    "  AND " NOT_EXT("pg_class", "c.oid")
-    "  AND NOT (c.relkind = 'S' AND EXISTS (SELECT FROM pg_depend o"
-    "   WHERE o.classid = 'pg_class'::regclass AND o.objid = c.oid"
-    "   AND o.refclassid = 'pg_class'::regclass AND o.deptype IN ('a', 'i')))"
-    " UNION ALL"
-    " SELECT p.oid, p.prokind::text, n.nspname::text,"
-    "  p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',"
-    "  p.oid::regprocedure::text"
-    " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-    " WHERE " OWNED("n") " AND p.prokind IN ('f', 'p')"
-    "  AND " NOT_EXT("pg_proc", "p.oid")
-    " UNION ALL"
-    " SELECT t.oid, CASE t.typtype WHEN 'r' THEN 'R'"
-    "  ELSE t.typtype::text END, n.nspname::text, t.typname::text, NULL"
-    " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
-    " LEFT JOIN pg_class c ON c.oid = t.typrelid"
-    " WHERE " OWNED("n") " AND (t.typtype IN ('e', 'd', 'r')"
-    "  OR (t.typtype = 'c' AND c.relkind = 'c'))"
-    "  AND " NOT_EXT("pg_type", "t.oid") "),"
+    CANDIDATES ","
     " edge AS ("
     " SELECT DISTINCT " TOP("d.classid", "d.objid") " AS dependent,"
     "  " TOP("d.refclassid", "d.refobjid") " AS referenced"
@@ -95,8 +108,7 @@ static const char SQL_UNDECLARED[] =
     "  AS refs FROM edge e WHERE e.dependent <> e.referenced"
     "  GROUP BY e.dependent)"
     " SELECT c.oid, c.letter, c.sch, c.name, c.signature, r.refs"
-    " FROM cand c LEFT JOIN refs r ON r.dependent = c.oid"
-    " ORDER BY c.sch COLLATE \"C\", c.name COLLATE \"C\"";
+    " FROM cand c LEFT JOIN refs r ON r.dependent = c.oid" BY_NAME;
 
 static const char SQL_SET_PATH[] =
     "SET LOCAL search_path = pg_catalog, pg_temp;"
@@ -313,6 +325,33 @@ static void free_cands(Cand *c, int n)
     free(c);
 }
 
+static bool read_cands(PGconn *conn, const char *sql, const char *schemas,
+                       const SctlSchema *s, const SctlFacets *declared,
+                       Cand **out, int *n, char **err)
+{
+    const char *params[1] = {schemas};
+    PGresult *r = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        *err = sctl_failure(conn, r, "reading undeclared objects");
+        PQclear(r);
+        return false;
+    }
+    *n = PQntuples(r);
+    *out = sctl_xcalloc((size_t)*n + 1, sizeof **out);
+    for (int i = 0; i < *n; i++)
+        cand_of_row(s, declared, r, i, &(*out)[i]);
+    PQclear(r);
+    return true;
+}
+
+static bool any_undeclared(const Cand *c, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!c[i].declared)
+            return true;
+    return false;
+}
+
 static bool query(PGconn *conn, const SctlSchema *s,
                   const SctlFacets *declared, SctlUndeclaredList *out,
                   char **err)
@@ -320,20 +359,16 @@ static bool query(PGconn *conn, const SctlSchema *s,
     if (!sctl_exec(conn, SQL_SET_PATH, "undeclared objects", err))
         return false;
     char *arr = sctl_text_array(s->owned, s->nowned);
-    const char *params[1] = {arr};
-    PGresult *r = PQexecParams(conn, SQL_UNDECLARED, 1, NULL, params, NULL,
-                               NULL, 0);
-    free(arr);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        *err = sctl_failure(conn, r, "reading undeclared objects");
-        PQclear(r);
-        return false;
+    Cand *c;
+    int n;
+    bool ok = read_cands(conn, SQL_CANDIDATES, arr, s, declared, &c, &n, err);
+    if (ok && any_undeclared(c, n)) {
+        free_cands(c, n);
+        ok = read_cands(conn, SQL_UNDECLARED, arr, s, declared, &c, &n, err);
     }
-    int n = PQntuples(r);
-    Cand *c = sctl_xcalloc((size_t)n + 1, sizeof *c);
-    for (int i = 0; i < n; i++)
-        cand_of_row(s, declared, r, i, &c[i]);
-    PQclear(r);
+    free(arr);
+    if (!ok)
+        return false;
     keep_what_ignored_need(c, n);
     order(c, n, out);
     free_cands(c, n);
@@ -350,7 +385,9 @@ bool sctl_read_undeclared(PGconn *conn, const SctlSchema *s,
         return true;
     PGTransactionStatusType ts = PQtransactionStatus(conn);
     bool own = ts == PQTRANS_IDLE;
-    if (!sctl_exec(conn, own ? "BEGIN READ ONLY" : "SAVEPOINT sctl_undeclared",
+    /* one snapshot for both reads */
+    if (!sctl_exec(conn, own ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ "
+                   "ONLY" : "SAVEPOINT sctl_undeclared",
                    "undeclared objects", err))
         return false;
     bool ok = query(conn, s, declared, out, err);

@@ -14,6 +14,9 @@
 #   check                schemac check of schema/thorbis, --no-server and
 #                        with the server check
 #
+# Under each row, the same phases in ms per table ("m"): what is linear in
+# the number of tables keeps its figure from one size to the next.
+#
 # The server runs with jit = on, PostgreSQL's default (the test servers
 # turn it off), so that what JIT costs a catalog query shows.
 #
@@ -37,29 +40,7 @@ chmod 755 "$work"
 trap 'scripts/pg-tmp.sh stop "$work/pg" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 trap 'exit 1' TERM INT
 
-generate() {  # N FILE
-  awk -v n="$1" 'BEGIN {
-    print "role bench_user;"
-    print "schema app { grant usage to bench_user; }"
-    print "table app.tenants { id uuid primary key default gen_random_uuid(); name text not null; }"
-    for (i = 0; i < n; i++) {
-      printf "table app.t%d {\n", i
-      print "  id uuid primary key default gen_random_uuid();"
-      print "  tenant_id uuid not null references app.tenants (id) on delete cascade;"
-      print "  name text not null check (length(name) > 0);"
-      print "  created_at timestamptz not null default now();"
-      print "  index (tenant_id);"
-      print "  index (created_at desc);"
-      print "  index (lower(name));"
-      print "  row level security;"
-      print "  policy \"tenant read\" for select to bench_user using (tenant_id = current_setting(\x27app.tenant\x27)::uuid);"
-      print "  policy \"tenant write\" for insert to bench_user with check (tenant_id = current_setting(\x27app.tenant\x27)::uuid);"
-      print "  policy \"tenant update\" for update to bench_user using (tenant_id = current_setting(\x27app.tenant\x27)::uuid);"
-      print "  grant select, insert, update to bench_user;"
-      printf "  comment \x27tenant table %d\x27;\n}\n", i
-    }
-  }' > "$2"
-}
+. tests/bench/generate.sh
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
@@ -102,11 +83,17 @@ phases() {
   echo "$apply $verify $again $plan $reapply"
 }
 
-ms() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.3f", s * 1000 / n }'; }
+ms() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.2f", s * 1000 / n }'; }
 
-printf '%-6s %-9s %8s %8s %10s %8s %6s %8s %8s %8s %8s %9s %13s\n' \
+per_table() {  # N SECONDS...: each as ms per table
+  local n=$1 v
+  shift
+  for v in "$@"; do printf '%sm ' "$(ms "$v" "$n")"; done
+}
+
+printf '%-6s %-9s %8s %8s %10s %8s %6s %8s %8s %8s %8s %9s\n' \
   tables schemac compile build "psql -1 -f" apply ratio verify "again" \
-  plan "apply2" embedded "ms/table a,v"
+  plan "apply2" embedded
 for n in $sizes; do
   dir="$work/s$n"
   mkdir -p "$dir/schema"
@@ -129,10 +116,13 @@ for n in $sizes; do
     t=$(now); "$dir/bin/$name" test --embedded >/dev/null 2>&1 || true
     embedded=$(since "$t")
     ratio=$(awk -v a="$apply" -v p="$psql_s" 'BEGIN { printf "%.2f", a / p }')
-    printf '%-6s %-9s %7ss %7ss %9ss %7ss %5sx %7ss %7ss %7ss %7ss %8ss %6s,%6s\n' \
+    printf '%-6s %-9s %7ss %7ss %9ss %7ss %5sx %7ss %7ss %7ss %7ss %8ss\n' \
       "$n" "$name" "$compile" "$build" "$psql_s" "$apply" "$ratio" "$verify" \
-      "$again" "$plan" "$reapply" "$embedded" "$(ms "$apply" "$n")" \
-      "$(ms "$verify" "$n")"
+      "$again" "$plan" "$reapply" "$embedded"
+    read -r c b p a <<<"$(per_table "$n" "$compile" "$build" "$psql_s" "$apply")"
+    read -r v g l r <<<"$(per_table "$n" "$verify" "$again" "$plan" "$reapply")"
+    printf '%-6s %-9s %8s %8s %10s %8s %6s %8s %8s %8s %8s\n' \
+      "" "ms/table" "$c" "$b" "$p" "$a" "" "$v" "$g" "$l" "$r"
   done
   rm -rf "$dir"
 done
