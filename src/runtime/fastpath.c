@@ -122,10 +122,19 @@ bool sctl_clean_memo_ensure(PGconn *conn, char **err)
            sctl_lockdown(conn, err);    /* default privileges gave it out */
 }
 
+/* Declared rows change without the catalog: such a schema is read whole. */
+static bool declares_rows(const SctlSchema *s)
+{
+    for (int i = 0; i < s->nobjects; i++)
+        if (s->objects[i].kind == SCTL_K_ROWS)
+            return true;
+    return false;
+}
+
 bool sctl_memo_clean_at(PGconn *conn, const char *fp, const void *schema)
 {
     const SctlSchema *s = schema;
-    if (!sctl_query_bool(conn, SQL_HAS_MEMO))
+    if (declares_rows(s) || !sctl_query_bool(conn, SQL_HAS_MEMO))
         return false;
     char version[16];
     snprintf(version, sizeof version, "%d", PQserverVersion(conn));
@@ -155,9 +164,8 @@ static bool memo_matches(PGconn *conn, const SctlSchema *s)
  * (a table it may not read) must not abort the apply around it. */
 bool sctl_known_clean(PGconn *conn, const SctlSchema *s)
 {
-    for (int i = 0; i < s->nobjects; i++)
-        if (s->objects[i].kind == SCTL_K_ROWS)
-            return false;   /* rows change without the catalog: read them */
+    if (declares_rows(s))
+        return false;
     PGTransactionStatusType ts = PQtransactionStatus(conn);
     if (ts == PQTRANS_IDLE)
         return memo_matches(conn, s);
