@@ -30,7 +30,16 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
 # src/common: what the compiler and the runtime share (object kinds,
 # statement shapes, identifier quoting), compiled into both.
 COMMON_SRC := $(wildcard src/common/*.c)
-LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+# schemac import (src/import*.c) reads a live database: libpq, and the
+# runtime's throwaway server and Supabase stand-in, linked into bin/schemac
+# alone; its pure parts (names, privileges) are in the library for the
+# unit tests.
+IMPORT_SRC := $(filter-out src/import_names.c src/import_acl.c,\
+                $(wildcard src/import*.c))
+IMPORT_OBJ  = $(IMPORT_SRC:src/%.c=$(BUILD)/imp/%.o)
+IMPORT_RT   = $(addprefix $(BUILD)/rt/,embedded.o embedded_watch.o \
+                platform.o util.o supabase_sql.o)
+LIB_SRC  := $(filter-out src/main.c $(IMPORT_SRC),$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) \
             $(COMMON_SRC:src/common/%.c=$(BUILD)/obj/common_%.o)
 SAN_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/san/%.o) \
@@ -124,15 +133,20 @@ $(BUILD)/obj/common_%.o: src/common/%.c src/common/objects.h src/common/serial.h
 $(BUILD)/san/common_%.o: src/common/%.c src/common/objects.h src/common/serial.h | $(BUILD)/san
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
 
-$(BUILD)/obj $(BUILD)/san bin:
+$(BUILD)/obj $(BUILD)/san $(BUILD)/imp bin:
 	mkdir -p $@
 
 $(BUILD)/libschemac.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-bin/schemac: src/main.c $(BUILD)/libschemac.a Makefile | bin
+bin/schemac: src/main.c $(IMPORT_OBJ) $(IMPORT_RT) $(BUILD)/libschemac.a \
+             Makefile | bin
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -DSCHEMAC_VERSION='"$(VERSION)"' \
-	  $< $(BUILD)/libschemac.a $(LIBS) -o $@
+	  $< $(IMPORT_OBJ) $(IMPORT_RT) $(BUILD)/libschemac.a $(LIBS) -lpq -o $@
+
+$(BUILD)/imp/%.o: src/%.c src/schemac.h src/import.h src/import_table.h \
+                  src/runtime/schemactl.h | $(BUILD)/imp
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -I$(PGINC) -Isrc/runtime -c $< -o $@
 
 # The lint rules share lint.h.
 $(filter $(BUILD)/obj/lint%,$(LIB_OBJ)) $(filter $(BUILD)/san/lint%,$(SAN_OBJ)): src/lint.h
