@@ -339,6 +339,11 @@ static bool compiles(Arena *a, const char *dir, const ImportOut *o,
     }
     if (!d.errors)
         sema_check(a, &prog, &d);
+    if (!d.errors) {        /* every canonical statement parses */
+        BuildOutputs bo;
+        build_outputs(a, &prog, "import", &bo, &d);
+        buf_free(&bo.sql);
+    }
     fclose(mem);
     bool ok = d.errors == 0;
     const char *first = line_of(a, text ? text : "");

@@ -37,6 +37,7 @@ typedef struct ImportDb {
                                SQL files): the rest of its schemas is the
                                user's */
     const char *user;       /* the connected role, who owns everything */
+    bool all_schemas;       /* no --schema: buckets are read too */
     ImportNames *names;     /* relation and constraint names, counted */
 } ImportDb;
 
@@ -98,6 +99,9 @@ void import_type(Buf *b, const char *type);         /* short spellings */
 void import_paren(Buf *b, const char *expr);
 bool import_wrapped(const char *expr);
 bool import_top_level_and(const char *expr);
+/* expr with each cast ARRAY[...] of one element type made to read back
+ * as the same expression. */
+char *import_fix_arrays(Arena *a, const char *expr);
 /* A dollar-quoted string whose tag the body does not hold. */
 void import_dollar(Buf *b, const char *body);
 /* A role as a grant or policy names it ("" or "public": PUBLIC), noted

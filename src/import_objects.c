@@ -265,7 +265,8 @@ static void domain_header(ImportOut *o, Buf *h, const ImportRows *Y, int i)
             buf_puts(h, " constraint ");
             quote_ident(h, c);
         }
-        buf_printf(h, " check %s", def + strlen("CHECK "));
+        buf_printf(h, " check %s",
+                   import_fix_arrays(o->arena, def + strlen("CHECK ")));
     }
 }
 
@@ -344,7 +345,7 @@ static void write_view(ImportOut *o, const ImportRows *V, int i)
     buf_puts(b, " {\n");
     if (*import_get(V, i, "options"))
         buf_printf(b, "  with (%s);\n", import_get(V, i, "options"));
-    const char *q = import_get(V, i, "query");
+    const char *q = import_fix_arrays(o->arena, import_get(V, i, "query"));
     q += strspn(q, " \n");
     size_t n = strlen(q);
     while (n && (q[n - 1] == ';' || q[n - 1] == '\n' || q[n - 1] == ' '))
@@ -560,6 +561,8 @@ void import_write_buckets(ImportOut *o)
 {
     const ImportRows *B = &o->db->rows[IMP_BUCKETS];
     const ImportRows *P = &o->db->rows[IMP_POLICIES];
+    if (!o->db->all_schemas)
+        return;
     int n = 0, p0 = B->n ? import_first(P, import_get(B, 0, "objects"), &n)
                          : -1;
     bool *claimed = arena_alloc(o->arena, (size_t)n + 1);

@@ -107,6 +107,10 @@ static const char SQL_TABLES[] =
     " pg_get_expr(c.relpartbound, c.oid) AS bound,"
     " c.relacl::text AS acl, pg_get_userbyid(c.relowner) AS owner_name,"
     " acldefault('r', c.relowner)::text AS default_acl,"
+    " c.relacl = array_cat(acldefault('r', c.relowner), coalesce((SELECT"
+    "  x.defaclacl FROM pg_default_acl x WHERE x.defaclnamespace ="
+    "  c.relnamespace AND x.defaclrole = c.relowner AND x.defaclobjtype ="
+    "  'r'), '{}')) AS acl_from_defaults,"
     " " COMMENT("c.oid", "pg_class") " AS comment"
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     " WHERE c.relkind IN ('r', 'p') AND " IN_SCHEMAS("n") " AND"
@@ -471,6 +475,7 @@ bool import_read(PGconn *conn, ImportDb *db, const char *const *schemas,
     if (PQresultStatus(u) == PGRES_TUPLES_OK)
         db->user = arena_strdup(db->arena, PQgetvalue(u, 0, 0));
     PQclear(u);
+    db->all_schemas = nschemas == 0;
     bool ok = list && read_kinds(conn, db, list, err);
     free(list);
     PQclear(PQexec(conn, "ROLLBACK"));

@@ -114,7 +114,7 @@ void import_constraint_name(ImportTable *t, int k)
 void import_constraint_body(ImportTable *t, int k, bool on_column)
 {
     const ImportRows *K = t->K;
-    const char *def = import_get(K, k, "def");
+    const char *def = import_fix_arrays(t->o->arena, import_get(K, k, "def"));
     Buf *b = t->b;
     switch (import_get(K, k, "type")[0]) {
     case 'p':
@@ -360,7 +360,8 @@ static void column(ImportTable *t, int c, int width)
     }
     if (!import_null(C, c, "generated")) {
         buf_puts(b, " generated always as ");
-        import_paren(b, import_get(C, c, "generated"));
+        import_paren(b, import_fix_arrays(t->o->arena,
+                                          import_get(C, c, "generated")));
         buf_puts(b, " stored");
     }
     column_constraints(t, name, "pu");
@@ -368,7 +369,8 @@ static void column(ImportTable *t, int c, int width)
         !*import_get(C, c, "identity") && !in_primary_key(t, name))
         buf_puts(b, " not null");
     if (!import_null(C, c, "default") && !serial) {
-        const char *d = import_get(C, c, "default");
+        const char *d = import_fix_arrays(t->o->arena,
+                                          import_get(C, c, "default"));
         buf_puts(b, " default ");
         if (is_term(d))
             buf_puts(b, d);

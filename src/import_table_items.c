@@ -105,7 +105,7 @@ static void index_item(ImportOut *o, Buf *b, const ImportRows *I, int i,
     }
     if (strcmp(method, "btree") != 0)
         buf_printf(b, "using %s ", method);
-    index_tail(b, at + strlen(using_) - 1);
+    index_tail(b, import_fix_arrays(o->arena, at + strlen(using_) - 1));
     buf_puts(b, ";\n");
 }
 
@@ -127,7 +127,7 @@ static bool partition_plain(ImportOut *o, const ImportRows *T, int p)
     const char *oid = import_get(T, p, "owner");
     const char *why = NULL;
     int n;
-    if (!import_null(T, p, "acl"))
+    if (!import_null(T, p, "acl") && !import_bool(T, p, "acl_from_defaults"))
         why = "grants";
     else if (!import_null(T, p, "comment"))
         why = "a comment";
@@ -228,11 +228,11 @@ void import_policy(ImportOut *o, Buf *b, const ImportRows *P, int p,
         }
     if (using_) {
         buf_puts(b, "\n    using ");
-        import_paren(b, using_);
+        import_paren(b, import_fix_arrays(o->arena, using_));
     }
     if (check) {
         buf_puts(b, "\n    with check ");
-        import_paren(b, check);
+        import_paren(b, import_fix_arrays(o->arena, check));
     }
     buf_puts(b, ";\n");
 }
@@ -396,7 +396,8 @@ static void trigger_item(ImportTable *t, const ImportRows *G, int g)
                                        rest) + 0);
         if (when && when < exec) {
             buf_puts(t->b, " when ");
-            buf_put(t->b, when + 6, (size_t)(exec - when - 6));
+            buf_puts(t->b, import_fix_arrays(t->o->arena, arena_strndup(
+                t->o->arena, when + 6, (size_t)(exec - when - 6))));
         }
         if (*exec) {
             buf_puts(t->b, " execute function ");

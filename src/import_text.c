@@ -98,9 +98,18 @@ bool import_wrapped(const char *expr)
     return n > 1 && expr[0] == '(' && closing(expr) == n - 1;
 }
 
+/* A subquery's parentheses are its own: "( SELECT ...)" is wrapped again,
+ * or the clause's parentheses would be taken for them. */
+static bool subquery(const char *expr)
+{
+    const char *in = expr + 1 + strspn(expr + 1, " \n");
+    return strncmp(in, "SELECT", 6) == 0 || strncmp(in, "WITH", 4) == 0 ||
+           strncmp(in, "VALUES", 6) == 0;
+}
+
 void import_paren(Buf *b, const char *expr)
 {
-    if (import_wrapped(expr))
+    if (import_wrapped(expr) && !subquery(expr))
         buf_puts(b, expr);
     else
         buf_printf(b, "(%s)", expr);
@@ -132,4 +141,85 @@ bool import_top_level_and(const char *expr)
             return true;
     }
     return false;
+}
+
+/* The cast of an ARRAY[...] whose elements are all cast to one type,
+ * "(ARRAY['a'::T, 'b'::T])::U": read back, the parser pushes ::U into the
+ * elements (an ARRAY[] constructor takes its cast's type), so the server
+ * would print another expression.  Cast the array to T[] first, as the
+ * original was: "(ARRAY['a'::T, 'b'::T]::T[])::U". */
+static const char *element_type(const char *elems, size_t n, size_t *tlen)
+{
+    const char *type = NULL;
+    int depth = 0;
+    size_t start = 0;
+    *tlen = 0;
+    for (size_t i = 0; i <= n; i++) {
+        char c = i < n ? elems[i] : ',';
+        if (c == '\'' || c == '"') {
+            for (i++; i < n && elems[i] != c; i++)
+                ;
+            continue;
+        }
+        depth += c == '(' || c == '[';
+        depth -= c == ')' || c == ']';
+        if (depth || c != ',')
+            continue;
+        const char *e = elems + start;
+        size_t len = i - start;
+        const char *cast = NULL;
+        for (size_t k = 0; k + 1 < len; k++)
+            if (e[k] == '\'' )
+                for (k++; k < len && e[k] != '\''; k++)
+                    ;
+            else if (e[k] == ':' && e[k + 1] == ':')
+                cast = e + k + 2;
+        if (!cast || e[len - 1] == ')')
+            return NULL;
+        size_t tl = (size_t)(e + len - cast);
+        if (type && (tl != *tlen || strncmp(type, cast, tl) != 0))
+            return NULL;
+        type = cast;
+        *tlen = tl;
+        start = i + 1 + (i + 1 < n && elems[i + 1] == ' ');
+    }
+    return type;
+}
+
+char *import_fix_arrays(Arena *a, const char *expr)
+{
+    Buf b = {0};
+    for (size_t i = 0; expr[i];) {
+        char c = expr[i];
+        if (c == '\'' || c == '"') {
+            size_t j = i + 1;
+            while (expr[j] && expr[j] != c)
+                j++;
+            buf_put(&b, expr + i, j - i + (expr[j] != 0));
+            i = j + (expr[j] != 0);
+            continue;
+        }
+        if (strncmp(expr + i, "(ARRAY[", 7) == 0) {
+            size_t close = closing(expr + i);
+            const char *in = expr + i + 7;
+            size_t n = close > 8 ? close - 8 : 0;
+            size_t tlen;
+            const char *t = close && in[n] == ']' &&
+                            strncmp(expr + i + close + 1, "::", 2) == 0
+                                ? element_type(in, n, &tlen) : NULL;
+            if (t) {
+                buf_put(&b, expr + i, 7 + n + 1);
+                buf_puts(&b, "::");
+                buf_put(&b, t, tlen);
+                buf_puts(&b, "[]");
+                i += 7 + n + 1;
+                continue;
+            }
+        }
+        buf_putc(&b, c);
+        i++;
+    }
+    char *s = arena_strndup(a, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return s;
 }
