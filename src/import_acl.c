@@ -98,15 +98,6 @@ char *import_privilege_words(Arena *a, const char *letters, bool grantable)
     return s;
 }
 
-/* The letters of privs, without grant option marks, for comparing. */
-static bool same_letters(const char *privs, const char *want)
-{
-    if (strchr(privs, '*'))
-        return false;
-    return strlen(privs) == strlen(want) && strspn(privs, want) ==
-           strlen(privs);
-}
-
 static void put_role(Buf *b, const char *grantee)
 {
     if (*grantee)
@@ -132,29 +123,73 @@ static void put_grant(Buf *b, Arena *a, const char *indent, const char *on,
     buf_puts(b, grantable ? " with grant option;\n" : ";\n");
 }
 
+/* The letters of a not in b (grant option marks kept with theirs). */
+static char *minus(Arena *a, const char *x, const char *y)
+{
+    Buf b = {0};
+    for (const char *p = x; *p; p++) {
+        if (*p == '*')
+            continue;
+        const char *in = strchr(y, *p);
+        bool star = p[1] == '*';
+        if (!in)
+            buf_putc(&b, *p), star ? buf_putc(&b, '*') : (void)0;
+        else if (star && in[1] != '*')
+            buf_putc(&b, *p), buf_putc(&b, '*');
+    }
+    char *s = arena_strndup(a, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return s;
+}
+
+static void put_revoke(Buf *b, Arena *a, const char *indent, const char *on,
+                       const char *grantee, const char *letters)
+{
+    const char *plain = import_privilege_words(a, letters, false);
+    buf_printf(b, "%srevoke %s%s%s from ", indent, *plain ? plain
+               : import_privilege_words(a, letters, true), on ? " on " : "",
+               on ? on : "");
+    put_role(b, grantee);
+    buf_puts(b, ";\n");
+}
+
 /* The entries the default acl holds, in its order: each found at the
- * acl's head is skipped; PUBLIC's, when missing, is revoked; the owner's
- * must be there whole.  Where the acl's own grants start, or -1. */
+ * acl's head is taken (its privileges made what they are by a grant or
+ * revoke of the difference: the entry keeps its place), each missing is
+ * revoked; the owner's must be there whole.  Where the acl's own grants
+ * start, or -1. */
 static int skip_defaults(Buf *b, Arena *a, const char *indent, const char *on,
                          const ImportAcl *e, int n, const ImportAcl *d,
-                         int nd, char **why)
+                         int nd, const char *owner, char **why)
 {
     int i = 0;
     for (int k = 0; k < nd; k++) {
-        if (i < n && strcmp(e[i].grantee, d[k].grantee) == 0 &&
-            same_letters(e[i].privs, d[k].privs)) {
+        bool here = i < n && strcmp(e[i].grantee, d[k].grantee) == 0;
+        if (strcmp(d[k].grantee, owner) == 0) {
+            if (!here || strcmp(e[i].privs, d[k].privs) != 0) {
+                *why = arena_printf(a, "its owner %s lacks some of its own "
+                                    "privileges, or they come in an "
+                                    "unusual order", owner);
+                return -1;
+            }
             i++;
             continue;
         }
-        if (*d[k].grantee) {
-            *why = arena_printf(a, "its owner %s lacks some of its own "
-                                "privileges, or they come in an unusual "
-                                "order", d[k].grantee);
-            return -1;
+        if (!here) {
+            put_revoke(b, a, indent, on, d[k].grantee, d[k].privs);
+            continue;
         }
-        buf_printf(b, "%srevoke %s%s%s from public;\n", indent,
-                   import_privilege_words(a, d[k].privs, false),
-                   on ? " on " : "", on ? on : "");
+        char *lost = minus(a, d[k].privs, e[i].privs);
+        char *gained = minus(a, e[i].privs, d[k].privs);
+        if (*lost)
+            put_revoke(b, a, indent, on, d[k].grantee, lost);
+        ImportAcl g = e[i];
+        g.privs = gained;
+        if (*gained) {
+            put_grant(b, a, indent, on, &g, 0, 1, false);
+            put_grant(b, a, indent, on, &g, 0, 1, true);
+        }
+        i++;
     }
     return i;
 }
@@ -174,17 +209,15 @@ bool import_acl_items_on(Buf *b, Arena *a, const char *indent,
     ImportAcl *e, *d;
     int n = import_acl_parse(a, acl, &e);
     int nd = import_acl_parse(a, default_acl, &d);
-    const char *owner = nd ? d[nd - 1].grantee : "";
-    for (int k = 0; k < nd; k++)
-        if (*d[k].grantee)
-            owner = d[k].grantee;
+    /* the owner grants the default: the grantor of its entries */
+    const char *owner = nd ? d[0].grantor : "";
     for (int i = 0; i < n && nd; i++)
         if (strcmp(e[i].grantor, owner) != 0) {
             *why = arena_printf(a, "a privilege was granted by %s, not by "
                                 "the owner", e[i].grantor);
             return false;
         }
-    int i = skip_defaults(b, a, indent, on, e, n, d, nd, why);
+    int i = skip_defaults(b, a, indent, on, e, n, d, nd, owner, why);
     if (i < 0)
         return false;
     while (i < n) {

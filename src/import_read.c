@@ -34,6 +34,13 @@ static const char SQL_SETTINGS[] =
 #define NAMES(expr, from) \
     "array_to_string(ARRAY(SELECT " expr " " from "), E'\\x1f')"
 #define COMMENT(oid, cat) "obj_description(" oid ", '" cat "')"
+/* The acl a new object gets: the built-in default, then what the
+ * schema's default privileges add. */
+#define CREATION_ACL(kind, defkind, owner, nsp)                           \
+    "array_cat(acldefault('" kind "', " owner "), coalesce((SELECT"       \
+    " x.defaclacl FROM pg_default_acl x WHERE x.defaclnamespace = " nsp   \
+    " AND x.defaclrole = " owner " AND x.defaclobjtype = '" defkind "'),"  \
+    " '{}'))"
 
 static const char SQL_SCHEMAS[] =
     "SELECT n.oid AS owner, n.nspname AS name, n.nspacl::text AS acl,"
@@ -86,7 +93,8 @@ static const char SQL_TYPES[] =
     "   ::text ELSE '' END, ', ' ORDER BY a.attnum) FROM pg_attribute a"
     "   JOIN pg_type at ON at.oid = a.atttypid WHERE a.attrelid = t.typrelid"
     "   AND a.attnum > 0 AND NOT a.attisdropped) AS fields,"
-    " t.typacl::text AS acl, acldefault('T', t.typowner)::text AS default_acl,"
+    " t.typacl::text AS acl,  " CREATION_ACL("T", "T", "t.typowner", "t.typnamespace")
+    "  ::text AS default_acl,"
     " pg_get_userbyid(t.typowner) AS owner_name,"
     " " COMMENT("t.oid", "pg_type") " AS comment"
     " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
@@ -106,11 +114,10 @@ static const char SQL_TABLES[] =
     "  AND c.relispartition) AS parent,"
     " pg_get_expr(c.relpartbound, c.oid) AS bound,"
     " c.relacl::text AS acl, pg_get_userbyid(c.relowner) AS owner_name,"
-    " acldefault('r', c.relowner)::text AS default_acl,"
-    " c.relacl = array_cat(acldefault('r', c.relowner), coalesce((SELECT"
-    "  x.defaclacl FROM pg_default_acl x WHERE x.defaclnamespace ="
-    "  c.relnamespace AND x.defaclrole = c.relowner AND x.defaclobjtype ="
-    "  'r'), '{}')) AS acl_from_defaults,"
+    " " CREATION_ACL("r", "r", "c.relowner", "c.relnamespace")
+    "  ::text AS default_acl,"
+    " c.relacl = " CREATION_ACL("r", "r", "c.relowner", "c.relnamespace")
+    "  AS acl_from_defaults,"
     " " COMMENT("c.oid", "pg_class") " AS comment"
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     " WHERE c.relkind IN ('r', 'p') AND " IN_SCHEMAS("n") " AND"
@@ -247,7 +254,8 @@ static const char SQL_VIEWS[] =
     " c.relkind::text AS kind, pg_get_viewdef(c.oid) AS query,"
     " array_to_string(c.reloptions, ', ') AS options,"
     " c.relacl::text AS acl, pg_get_userbyid(c.relowner) AS owner_name,"
-    " acldefault('r', c.relowner)::text AS default_acl,"
+    " " CREATION_ACL("r", "r", "c.relowner", "c.relnamespace")
+    "  ::text AS default_acl,"
     " c.relispopulated AS populated,"
     " " COMMENT("c.oid", "pg_class") " AS comment,"
     " EXISTS (SELECT FROM pg_description d WHERE d.objoid = c.oid AND"
@@ -272,7 +280,8 @@ static const char SQL_FUNCTIONS[] =
     " array_to_string(p.proconfig, E'\\x1f') AS config, p.prosrc AS body,"
     " p.prosqlbody IS NOT NULL AS sql_body,"
     " p.proacl::text AS acl, pg_get_userbyid(p.proowner) AS owner_name,"
-    " acldefault('f', p.proowner)::text AS default_acl,"
+    " " CREATION_ACL("f", "f", "p.proowner", "p.pronamespace")
+    "  ::text AS default_acl,"
     " " COMMENT("p.oid", "pg_proc") " AS comment"
     " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
     " JOIN pg_language l ON l.oid = p.prolang"
