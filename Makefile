@@ -100,7 +100,9 @@ help:
 	@echo "                objects dropped or ignored, locks shown, NOT VALID +"
 	@echo "                VALIDATE, --online, lock timeouts; the verify fast path"
 	@echo "                against a tamper of each kind; faults (signals, kill -9,"
-	@echo "                a silent server, privileges)"
+	@echo "                a silent server, privileges); schemac import of the"
+	@echo "                projects and the integration cases, round-tripped to"
+	@echo "                the same pg_dump, and its bad input (import.sh)"
 	@echo "make fmt-test   schemac fmt over every .schema: same SQL, idempotent"
 	@echo "make ecosystem  make install into a temporary prefix (moved, then used"
 	@echo "                from another directory), uninstall, CLI conventions,"
@@ -112,7 +114,8 @@ help:
 	@echo "                installs it with apt, uses it and removes it (root)"
 	@echo "make bench      compile/build/apply/verify/plan times for 100, 1,000 and"
 	@echo "                10,000 tables, beside psql -1 -f (BENCH_BASELINE=other"
-	@echo "                schemac beside it, BENCH_SIZES, BENCH_REPEAT)"
+	@echo "                schemac beside it, BENCH_SIZES, BENCH_REPEAT); the"
+	@echo "                time schemac import takes on a 1,000-table database"
 	@echo "make deps       install missing Debian packages (apt-get)"
 	@echo "make clean      remove build/ and bin/"
 
@@ -321,6 +324,7 @@ e2e: all
 	tests/e2e/faults.sh
 	tests/e2e/online.sh
 	tests/e2e/fastpath.sh
+	tests/e2e/import.sh
 
 bench: all
 	tests/bench/run.sh

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
@@ -392,8 +393,25 @@ static int write_out(Arena *a, const ImportOut *o, const char *out)
 
 /* ------------------------------------------------------------ main */
 
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* SCHEMAC_IMPORT_TIMING=1: the phases' times on stderr. */
+static void phase(const char *what, double *t)
+{
+    double n = now_s();
+    if (getenv("SCHEMAC_IMPORT_TIMING"))
+        fprintf(stderr, "import: %s in %.3f s\n", what, n - *t);
+    *t = n;
+}
+
 static int import_run(Arena *a, const ImportArgs *x)
 {
+    double t = now_s();
     ImportSource s = {0};
     int status = x->db ? (connect_to(a, &s, x->db) ? 0 : EXIT_USAGE)
                        : from_files(a, &s, x);
@@ -407,16 +425,20 @@ static int import_run(Arena *a, const ImportArgs *x)
                       "cannot read the catalog: %s", line_of(a, err));
         free(err);
     }
+    phase("connected and read", &t);
     source_close(&s);
     if (status != 0) {
         import_db_free(&db);
         return status;
     }
     ImportOut o = {.arena = a, .db = &db};
-    if (!import_write(&o))
+    bool written = import_write(&o);
+    phase("written", &t);
+    if (!written)
         status = fail(EXIT_INPUT, "%s", o.error);
     else
         status = write_out(a, &o, x->out);
+    phase("checked and renamed", &t);
     for (int i = 0; i < o.files.len; i++)
         buf_free(&((ImportFile *)o.files.items[i])->text);
     import_db_free(&db);

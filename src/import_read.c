@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char SQL_SETTINGS[] =
     "SET LOCAL search_path = pg_catalog, pg_temp;"
@@ -22,6 +23,7 @@ static const char SQL_SETTINGS[] =
     "SET LOCAL extra_float_digits = 1;"
     "SET LOCAL bytea_output = hex;"
     "SET LOCAL max_parallel_workers_per_gather = 0;"
+    "SET LOCAL enable_nestloop = off;"
     "SET LOCAL jit = off";
 
 /* The schemas read ($1); an extension's members are its own business. */
@@ -124,22 +126,21 @@ static const char SQL_TABLES[] =
     NOT_EXT("pg_class", "c.oid")
     " ORDER BY n.nspname COLLATE \"C\", c.relname COLLATE \"C\"";
 
-/* The owned sequence of a serial or identity column, with its settings. */
+/* The owned sequences of serial and identity columns, with their
+ * settings, joined by column (a hash join, not a lookup per column). */
 #define OWNED_SEQ                                                         \
-    " LEFT JOIN LATERAL (SELECT sc.relname AS seq_name, s.seqtypid,"      \
-    "  s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache,"       \
-    "  s.seqcycle, sc.relacl IS NOT NULL AND sc.relacl <> array_cat("      \
-    "  acldefault('s', sc.relowner), coalesce((SELECT x.defaclacl FROM"   \
-    "  pg_default_acl x WHERE x.defaclnamespace = sc.relnamespace AND"    \
-    "  x.defaclrole = sc.relowner AND x.defaclobjtype = 'S'), '{}'))"     \
+    " LEFT JOIN (SELECT d.refobjid, d.refobjsubid, sc.relname AS seq_name," \
+    "  s.seqtypid, s.seqstart, s.seqincrement, s.seqmin, s.seqmax,"       \
+    "  s.seqcache, s.seqcycle, sc.relacl IS NOT NULL AND sc.relacl <>"    \
+    "  " CREATION_ACL("s", "S", "sc.relowner", "sc.relnamespace")         \
     "  AS seq_granted,"                                                   \
     "  " COMMENT("sc.oid", "pg_class") " AS seq_comment"                  \
     "  FROM pg_depend d JOIN pg_class sc ON sc.oid = d.objid"             \
     "  JOIN pg_sequence s ON s.seqrelid = sc.oid"                         \
     "  WHERE d.classid = 'pg_class'::regclass AND d.refclassid ="         \
-    "  'pg_class'::regclass AND d.refobjid = a.attrelid AND"              \
-    "  d.refobjsubid = a.attnum AND d.deptype IN ('a', 'i')"              \
-    "  AND sc.relkind = 'S' LIMIT 1) q ON true "
+    "  'pg_class'::regclass AND d.deptype IN ('a', 'i')"                  \
+    "  AND sc.relkind = 'S') q ON q.refobjid = a.attrelid"                \
+    "  AND q.refobjsubid = a.attnum "
 
 static const char SQL_COLUMNS[] =
     "SELECT a.attrelid AS owner, a.attname AS name,"
@@ -444,9 +445,18 @@ static bool schemas_exist(PGconn *conn, const char *const *schemas, int n,
     return true;
 }
 
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 static bool read_kinds(PGconn *conn, ImportDb *db, const char *list,
                        char **err)
 {
+    /* SCHEMAC_IMPORT_TIMING=1: how long each kind's query takes */
+    bool timing = getenv("SCHEMAC_IMPORT_TIMING") != NULL;
     const char *params[3] = {list, db->supabase ? "t" : "f",
                              db->standin ? "t" : "f"};
     for (int k = 0; k < IMP_NKINDS; k++) {
@@ -456,8 +466,12 @@ static bool read_kinds(PGconn *conn, ImportDb *db, const char *list,
         }
         /* typed, so that a query may leave a parameter unused */
         static const Oid types[3] = {1009 /* text[] */, 16, 16 /* bool */};
+        double t0 = seconds();
         PGresult *r = PQexecParams(conn, queries[k], 3, types, params, NULL,
                                    NULL, 0);
+        if (timing)
+            fprintf(stderr, "import: kind %d read in %.3f s\n", k,
+                    seconds() - t0);
         if (PQresultStatus(r) != PGRES_TUPLES_OK) {
             *err = strdup(PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
                               ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)

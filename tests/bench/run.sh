@@ -134,3 +134,6 @@ for n in $sizes; do
   done
   rm -rf "$dir"
 done
+
+# schemac import of a 1,000-table database (its own script and server)
+"$repo/tests/bench/import.sh"
