@@ -113,27 +113,53 @@ static bool value_of(int argc, char **argv, int *i, const char *name,
     return true;
 }
 
+/* An option with a value: true if argv[*i] is name, *ok false (said)
+ * when its value is missing. */
+static bool valued(int argc, char **argv, int *i, const char *name,
+                   const char **v, bool *ok)
+{
+    if (!value_of(argc, argv, i, name, v))
+        return false;
+    if (!*v) {
+        fprintf(stderr, "schemac: %s needs a value\n", name);
+        *ok = false;
+    }
+    return true;
+}
+
+static bool one_option(Arena *a, int argc, char **argv, int *i,
+                       ImportArgs *x, bool *ok)
+{
+    const char *v = NULL;
+    if (valued(argc, argv, i, "--db", &v, ok))
+        x->db = v;
+    else if (valued(argc, argv, i, "--schema", &v, ok)) {
+        if (v)
+            vec_push(a, &x->schemas, (void *)v);
+    } else if (valued(argc, argv, i, "-o", &v, ok))
+        x->out = v;
+    else if (valued(argc, argv, i, "--platform", &v, ok)) {
+        if (v && strcmp(v, "supabase") != 0) {
+            fprintf(stderr, "schemac: invalid value \"%s\" for --platform\n",
+                    v);
+            *ok = false;
+        }
+        x->supabase = true;
+    } else
+        return false;
+    return true;
+}
+
 static bool parse_args(Arena *a, int argc, char **argv, ImportArgs *x)
 {
     for (int i = 2; i < argc; i++) {
-        const char *v = NULL;
-        if (value_of(argc, argv, &i, "--db", &v) && v)
-            x->db = v;
-        else if (value_of(argc, argv, &i, "--schema", &v) && v)
-            vec_push(a, &x->schemas, (void *)v);
-        else if (value_of(argc, argv, &i, "-o", &v) && v)
-            x->out = v;
-        else if (value_of(argc, argv, &i, "--platform", &v) && v) {
-            if (strcmp(v, "supabase") != 0) {
-                fprintf(stderr, "schemac: invalid value \"%s\" for "
-                        "--platform\n", v);
+        bool ok = true;
+        if (one_option(a, argc, argv, &i, x, &ok)) {
+            if (!ok)
                 return false;
-            }
-            x->supabase = true;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "schemac: %s %s\n%s", v || strchr(argv[i], '=')
-                    || i + 1 < argc ? "unknown option" : "a value is needed "
-                    "after", argv[i], usage_text);
+            fprintf(stderr, "schemac: unknown option %s for import; see "
+                    "schemac import --help\n", argv[i]);
             return false;
         } else
             vec_push(a, &x->files, argv[i]);

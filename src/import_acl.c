@@ -123,7 +123,8 @@ static void put_grant(Buf *b, Arena *a, const char *indent, const char *on,
     buf_puts(b, grantable ? " with grant option;\n" : ";\n");
 }
 
-/* The letters of a not in b (grant option marks kept with theirs). */
+/* The privileges of x that y lacks, a grant option counting as one:
+ * letters, each with its '*' when x has the option and y does not. */
 static char *minus(Arena *a, const char *x, const char *y)
 {
     Buf b = {0};
@@ -132,10 +133,11 @@ static char *minus(Arena *a, const char *x, const char *y)
             continue;
         const char *in = strchr(y, *p);
         bool star = p[1] == '*';
-        if (!in)
-            buf_putc(&b, *p), star ? buf_putc(&b, '*') : (void)0;
-        else if (star && in[1] != '*')
-            buf_putc(&b, *p), buf_putc(&b, '*');
+        if (!in || (star && in[1] != '*')) {
+            buf_putc(&b, *p);
+            if (star)
+                buf_putc(&b, '*');
+        }
     }
     char *s = arena_strndup(a, b.data ? b.data : "", b.len);
     buf_free(&b);

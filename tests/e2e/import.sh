@@ -157,6 +157,25 @@ if [ $st -eq 2 ] && [ "$(ls "$work/full")" = keep ] && [ "$(leftovers)" -eq 0 ];
 else
   bad "non-empty output directory (exit $st): $out; $(ls "$work/full")"
 fi
+out=$("$schemac" import "$work/ok.sql" -o 2>&1); st=$?
+[ $st -eq 2 ] && [ "$out" = "schemac: -o needs a value" ] && ok "a missing option value is named" \
+  || bad "missing value (exit $st): $out"
+out=$("$schemac" import "$work/ok.sql" --frob -o "$work/x" 2>&1); st=$?
+[ $st -eq 2 ] && [ ! -e "$work/x" ] && grep -q '^schemac: unknown option --frob for import' <<<"$out" \
+  && ok "an unknown option is named" || bad "unknown option (exit $st): $out"
+
+# Killed while the files run: the throwaway server and the output go.
+"$schemac" import generated/thorbis.sql -o "$work/killed" >/dev/null 2>&1 &
+pid=$!
+sleep 2
+kill -TERM $pid; wait $pid; st=$?
+for _ in $(seq 50); do [ -z "$(ls -A "$work/tmp")" ] && break; sleep 0.2; done
+if [ $st -ne 0 ] && [ ! -e "$work/killed" ] && [ "$(leftovers)" -eq 0 ] && [ -z "$(ls -A "$work/tmp")" ]; then
+  ok "SIGTERM during an import leaves nothing (exit $st)"
+else
+  bad "SIGTERM: exit $st, output: $([ -e "$work/killed" ] && echo left), temporaries: $(leftovers), TMPDIR: $(ls -A "$work/tmp")"
+fi
+
 out=$("$schemac" import --db "$(url src_enorae)" --schema nosuch -o "$work/bad6" 2>&1); st=$?
 expect_fail "an unknown --schema" 2 "$work/bad6" "$out" $st
 sleep 1
