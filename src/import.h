@@ -15,6 +15,16 @@
 
 #include <libpq-fe.h>
 
+/* Supabase's own schemas, left out under platform supabase (an SQL
+ * list); its extensions there are the platform's, except in
+ * `extensions`, where a project installs its own. */
+#define IMPORT_PLATFORM_SCHEMAS                                           \
+    "('auth', 'storage', 'extensions', 'graphql', 'graphql_public',"      \
+    " 'realtime', '_realtime', 'supabase_functions',"                     \
+    " 'supabase_migrations', 'vault', 'pgsodium', 'pgsodium_masks', 'net'," \
+    " 'cron', 'pgbouncer', '_analytics', 'pgtle', '_supavisor',"          \
+    " 'supabase_analytics')"
+
 /* One result set and the column numbers of its fields by name. */
 typedef struct ImportRows {
     PGresult *res;

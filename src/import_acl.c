@@ -147,8 +147,10 @@ static char *minus(Arena *a, const char *x, const char *y)
 static void put_revoke(Buf *b, Arena *a, const char *indent, const char *on,
                        const char *grantee, const char *letters)
 {
+    /* only a grant option lost: the privilege itself stays */
     const char *plain = import_privilege_words(a, letters, false);
-    buf_printf(b, "%srevoke %s%s%s from ", indent, *plain ? plain
+    buf_printf(b, "%srevoke %s%s%s%s from ", indent,
+               *plain ? "" : "grant option for ", *plain ? plain
                : import_privilege_words(a, letters, true), on ? " on " : "",
                on ? on : "");
     put_role(b, grantee);

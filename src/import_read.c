@@ -74,7 +74,9 @@ static const char SQL_EXTENSIONS[] =
     " (SELECT v.comment FROM pg_available_extensions v"
     "  WHERE v.name = x.extname) AS default_comment"
     " FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace"
-    " WHERE x.extname <> 'plpgsql' ORDER BY x.extname COLLATE \"C\"";
+    " WHERE x.extname <> 'plpgsql' AND NOT ($2 AND n.nspname <> 'extensions'"
+    " AND n.nspname IN " IMPORT_PLATFORM_SCHEMAS ")"
+    " ORDER BY x.extname COLLATE \"C\"";
 
 static const char SQL_TYPES[] =
     "SELECT t.oid AS owner, n.nspname AS schema, t.typname AS name,"
@@ -379,11 +381,7 @@ static const char SQL_USER_SCHEMAS[] =
     "SELECT n.nspname FROM pg_namespace n WHERE n.nspname !~ '^pg_'"
     " AND n.nspname NOT IN ('information_schema', 'schemactl') AND"
     NOT_EXT("pg_namespace", "n.oid")
-    " AND NOT ($1 AND n.nspname IN ('auth', 'storage', 'extensions',"
-    " 'graphql', 'graphql_public', 'realtime', '_realtime',"
-    " 'supabase_functions', 'supabase_migrations', 'vault', 'pgsodium',"
-    " 'pgsodium_masks', 'net', 'cron', 'pgbouncer', '_analytics', 'pgtle',"
-    " '_supavisor', 'supabase_analytics'))"
+    " AND NOT ($1 AND n.nspname IN " IMPORT_PLATFORM_SCHEMAS ")"
     " ORDER BY n.nspname COLLATE \"C\"";
 
 /* A text[] literal of the names. */

@@ -51,6 +51,9 @@
     " 'replica identity'" RELS                                            \
     " AND c.relkind IN ('r', 'p') AND c.relreplident <> 'd'"
 
+/* Database-wide defaults, and a schema's of another role; on a live
+ * Supabase both are the platform's (its supabase_* roles' and its
+ * database defaults). */
 #define DEFAULT_PRIVILEGES                                                \
     "SELECT 'default privileges of role ' ||"                             \
     " quote_ident(pg_get_userbyid(a.defaclrole)) || CASE WHEN"            \
@@ -60,7 +63,8 @@
     " FROM pg_default_acl a LEFT JOIN pg_namespace n ON"                  \
     " n.oid = a.defaclnamespace WHERE (a.defaclnamespace = 0 AND NOT ($2" \
     " AND NOT $3)) OR (n.nspname = ANY ($1::text[]) AND a.defaclrole <>"  \
-    " (SELECT oid FROM pg_roles WHERE rolname = current_user))"
+    " (SELECT oid FROM pg_roles WHERE rolname = current_user) AND NOT ($2" \
+    " AND NOT $3 AND pg_get_userbyid(a.defaclrole) LIKE 'supabase\\_%'))"
 
 #define RULES                                                             \
     "SELECT 'rule ' || quote_ident(r.rulename) || ' on ' || " REL_NAME "," \

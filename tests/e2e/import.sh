@@ -41,10 +41,11 @@ restrict=()
 if [[ $(pg_dump --help) == *--restrict-key* ]]; then
   restrict=(--restrict-key=schemacimport)
 fi
-# The whole database but schemactl's own state, pg_dump's comments out.
+# The whole database but schemactl's own state, pg_dump's comments out;
+# fails when pg_dump does (two failed dumps must not compare equal).
 dump() {  # DB OUT
-  pg_dump --schema-only "${restrict[@]}" --exclude-schema=schemactl -d "$1" |
-    grep -v '^--' >"$2"
+  pg_dump --schema-only "${restrict[@]}" --exclude-schema=schemactl -d "$1" \
+    2>"$2.err" >"$2.raw" && grep -v '^--' "$2.raw" >"$2" && [ -s "$2" ]
 }
 
 # NAME SQL_FILE SUPABASE(0/1): source database, import, build, apply,
@@ -68,8 +69,9 @@ round_trip() {
   [ "$supa" = 1 ] && shimopt=(--install-platform-shim)
   out=$("$work/bin/$name" apply "${shimopt[@]}" --db "$(url "tgt_$name")" 2>&1); st=$?
   if [ $st -ne 0 ]; then bad "$name: apply of the import exit $st: $(tail -3 <<<"$out")"; return; fi
-  dump "src_$name" "$work/$name.src.dump"
-  dump "tgt_$name" "$work/$name.tgt.dump"
+  if ! dump "src_$name" "$work/$name.src.dump" || ! dump "tgt_$name" "$work/$name.tgt.dump"; then
+    bad "$name: pg_dump failed: $(cat "$work/$name".*.dump.err)"; return
+  fi
   if cmp -s "$work/$name.src.dump" "$work/$name.tgt.dump"; then
     ok "$name: pg_dump of import -> build -> apply is the source's ($(grep -c . "$work/$name.src.dump") lines)"
   else

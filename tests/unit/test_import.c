@@ -182,6 +182,9 @@ static const AclCase acl_cases[] = {
     {"{o=arwdDxt/o,staff=rw/o,mgr=r/o}", "{o=arwdDxt/o,aud=r/o,staff=r/o}",
      "  revoke select from aud;\n  grant update to staff;\n"
      "  grant select to mgr;\n"},
+    /* a grant option the default gave, taken back */
+    {"{o=arwdDxt/o,aud=r/o}", "{o=arwdDxt/o,aud=r*/o}",
+     "  revoke grant option for select from aud;\n"},
     /* the default itself: nothing */
     {"{o=arwdDxt/o}", "{o=arwdDxt/o}", ""},
 };
