@@ -30,7 +30,15 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer \
 # src/common: what the compiler and the runtime share (object kinds,
 # statement shapes, identifier quoting), compiled into both.
 COMMON_SRC := $(wildcard src/common/*.c)
-LIB_SRC  := $(filter-out src/main.c src/server_check.c,$(wildcard src/*.c))
+# schemac import (src/import*.c) reads a live database: libpq, and the
+# runtime's throwaway server and Supabase stand-in, linked into bin/schemac
+# alone; its pure parts (names, privileges) are in the library for the
+# unit tests.  The server check (src/server_check.c) likewise.
+IMPORT_SRC := $(filter-out src/import_names.c src/import_acl.c,\
+                $(wildcard src/import*.c))
+IMPORT_OBJ  = $(IMPORT_SRC:src/%.c=$(BUILD)/imp/%.o)
+LIB_SRC  := $(filter-out src/main.c src/server_check.c $(IMPORT_SRC),\
+              $(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) \
             $(COMMON_SRC:src/common/%.c=$(BUILD)/obj/common_%.o)
 SAN_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/san/%.o) \
@@ -104,6 +112,9 @@ help:
 	@echo "                and data rows tampered and repaired (objects.sh); a"
 	@echo "                tampered normal-form cache row not used; one-line"
 	@echo "                connection errors, counts, the generated functions' privileges"
+	@echo "                schemac import of the projects and the integration"
+	@echo "                cases, round-tripped to the same pg_dump, and its bad"
+	@echo "                input (import.sh)"
 	@echo "make fmt-test   schemac fmt over every .schema: same SQL, idempotent"
 	@echo "make ecosystem  make install into a temporary prefix (moved, then used"
 	@echo "                from another directory), uninstall, CLI conventions,"
@@ -116,7 +127,8 @@ help:
 	@echo "make bench      compile/build/apply/verify/plan times for 100, 1,000 and"
 	@echo "                10,000 tables, beside psql -1 -f (BENCH_BASELINE=other"
 	@echo "                schemac beside it, BENCH_SIZES, BENCH_REPEAT); check of"
-	@echo "                schema/thorbis with and without the server check"
+	@echo "                schema/thorbis with and without the server check; the"
+	@echo "                time schemac import takes on a 1,000-table database"
 	@echo "make bench-peers  sqitch verify, pgTAP schema tests and drizzle-kit"
 	@echo "                pull beside schemac verify at 1,000 tables; installs"
 	@echo "                them (BENCH_PEERS_TABLES)"
@@ -140,22 +152,26 @@ $(BUILD)/obj/common_%.o: src/common/%.c src/common/objects.h src/common/serial.h
 $(BUILD)/san/common_%.o: src/common/%.c src/common/objects.h src/common/serial.h | $(BUILD)/san
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
 
-$(BUILD)/obj $(BUILD)/san bin:
+$(BUILD)/obj $(BUILD)/san $(BUILD)/imp bin:
 	mkdir -p $@
 
 $(BUILD)/libschemac.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-# The server check (src/server_check.c) runs the SQL on the runtime's
-# throwaway server: the compiler links the runtime's archive and libpq.
-bin/schemac: src/main.c $(BUILD)/obj/server_check.o $(BUILD)/libschemac.a \
-             $(BUILD)/libschemactl.a Makefile | bin
+# The server check and import run SQL on the runtime's throwaway server:
+# the compiler links the runtime's archive and libpq.
+bin/schemac: src/main.c $(BUILD)/obj/server_check.o $(IMPORT_OBJ) \
+             $(BUILD)/libschemac.a $(BUILD)/libschemactl.a Makefile | bin
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -DSCHEMAC_VERSION='"$(VERSION)"' \
-	  $< $(BUILD)/obj/server_check.o $(BUILD)/libschemac.a \
+	  $< $(BUILD)/obj/server_check.o $(IMPORT_OBJ) $(BUILD)/libschemac.a \
 	  $(BUILD)/libschemactl.a $(LIBS) -lpq -o $@
 
 $(BUILD)/obj/server_check.o: CPPFLAGS += -Isrc/runtime -I$(PGINC)
 $(BUILD)/obj/server_check.o: src/runtime/schemactl.h
+
+$(BUILD)/imp/%.o: src/%.c src/schemac.h src/import.h src/import_table.h \
+                  src/runtime/schemactl.h | $(BUILD)/imp
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -I$(PGINC) -Isrc/runtime -c $< -o $@
 
 # check --format and verify --format write one document (diag_doc.c).
 $(BUILD)/obj/diag_format.o $(BUILD)/san/diag_format.o $(BUILD)/obj/common_diag_doc.o \
@@ -403,6 +419,7 @@ e2e: all
 	tests/e2e/verify_format.sh
 	tests/e2e/cache.sh
 	tests/e2e/messages.sh
+	tests/e2e/import.sh
 
 bench: all
 	tests/bench/run.sh

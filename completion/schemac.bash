@@ -20,13 +20,17 @@ _schemac_paths()
 _schemac()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="check sql pgc build matrix fmt"
+    local commands="check sql pgc build matrix fmt import"
     COMPREPLY=()
     if [ "$COMP_CWORD" -eq 1 ]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return
     fi
     case $prev in
+    --platform)
+        COMPREPLY=($(compgen -W "supabase" -- "$cur")); return ;;
+    --db|--schema)
+        return ;;
     -o|--sql-dir|--pgc-dir|--build-dir)
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --db)
@@ -50,6 +54,7 @@ _schemac()
         pgc) opts="$opts -o" ;;
         matrix) opts="$opts --format --emit-tests" ;;
         fmt) opts="$opts --check" ;;
+        import) opts="--db --schema --platform -o --help" ;;
         esac
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return ;;

@@ -30,6 +30,8 @@ static const char usage[] =
     "       schemac diff [--allow-data-loss] [-o DIR --name NAME\n"
     "                    [--format supabase]] OLD NEW\n"
     "       schemac fmt [--check] PATH...\n"
+    "       schemac import (--db URL | FILE.sql ...) [--schema S ...]\n"
+    "                      [--platform supabase] -o DIR\n"
     "       schemac --version | --help\n"
     "\n"
     "PATH is a .schema file or a directory (every *.schema under it).\n"
@@ -60,6 +62,10 @@ static const char usage[] =
     "          DIR/supabase/migrations/TIMESTAMP_NAME.sql\n"
     "  fmt     rewrite the files in the one canonical layout (--check: only\n"
     "          list the files it would change, exit 1 if any)\n"
+    "  import  write DIR/SCHEMA.schema files (and project.schema) for an\n"
+    "          existing database, or for SQL files run on a throwaway\n"
+    "          server first (with the Supabase stand-in under --platform\n"
+    "          supabase); written whole or not at all; docs/import.md\n"
     "\n"
     "Options take their value as --opt=value or --opt value.  --color=auto\n"
     "(the default: on a terminal, unless NO_COLOR is set), always or never\n"
@@ -370,7 +376,8 @@ static bool parse_options(int argc, char **argv, Arena *a, Diag *d,
 }
 
 static const char *const commands[] = {"check", "sql", "pgc", "build",
-                                       "matrix", "fmt", "diff", NULL};
+                                       "matrix", "fmt", "diff", "import",
+                                       NULL};
 
 static bool known_command(const char *c)
 {
@@ -417,6 +424,8 @@ int main(int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "diff") == 0)
         return migrate_main(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "import") == 0)
+        return import_main(argc, argv);
     if (argc < 2) {
         fputs(usage, stderr);
         return EXIT_USAGE;

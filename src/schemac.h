@@ -1527,4 +1527,60 @@ int matrix_command(Arena *a, const Program *p, const char *format,
 void matrix_emit_tests(Buf *out, Arena *a, const Matrix *m,
                        const char *from);
 
+/* ----------------------------------------------------------- import.c */
+
+/* `schemac import` (argv as main's): .schema files from a database, or
+ * from SQL files run on a throwaway server.  The exit status. */
+int import_main(int argc, char **argv);
+
+/* --------------------------------------------- import_names.c, import_acl.c */
+
+/*
+ * What `schemac import` (src/import*.c, which read a live database and
+ * share src/import.h) decides without one: which names PostgreSQL chose
+ * itself, and how an acl is said as grant items.
+ */
+typedef struct ImportNames ImportNames;   /* names of a schema, counted */
+ImportNames *import_names_new(Arena *a);
+/* constraint: a constraint's name (else a relation's: table, index, ...) */
+void import_names_add(ImportNames *n, const char *schema, const char *name,
+                      bool constraint);
+int import_names_count(ImportNames *n, const char *schema, const char *name,
+                       bool constraint);
+/* The name PostgreSQL gives an unnamed key, index or constraint of table
+ * (label pkey, key, excl, idx, check, fkey or seq; cols: the index's
+ * column names, or the constraint's columns, or a sequence's column). */
+char *import_default_name(Arena *a, const char *table,
+                          const char *const *cols, int ncols,
+                          const char *label);
+/* True when name is that default and nothing else in the schema that the
+ * server would check it against bears it: the compiler then chooses it
+ * too. */
+bool import_name_omittable(ImportNames *n, const char *schema,
+                           const char *table, const char *name,
+                           const char *const *cols, int ncols,
+                           const char *label);
+
+/* An aclitem[] as text ("{a=r/o,...}"): one entry per aclitem, in order. */
+typedef struct ImportAcl {
+    char *grantee;          /* "" for PUBLIC */
+    char *privs;            /* letters, each maybe followed by '*' */
+    char *grantor;
+} ImportAcl;
+int import_acl_parse(Arena *a, const char *text, ImportAcl **out);
+/* "select, insert" for the letters with ('*') or without grant option. */
+char *import_privilege_words(Arena *a, const char *letters, bool grantable);
+/*
+ * The grant and revoke items (each line after indent) that make acl from
+ * the object's default one (acldefault: the owner's, and PUBLIC's for
+ * functions and types).  NULL or "" acl: nothing.  false and *why when no
+ * items can make it.
+ */
+bool import_acl_items(Buf *b, Arena *a, const char *indent, const char *acl,
+                      const char *default_acl, char **why);
+/* The same for default privileges: "grant ... on KIND to ...". */
+bool import_acl_items_on(Buf *b, Arena *a, const char *indent,
+                         const char *acl, const char *default_acl,
+                         const char *on, char **why);
+
 #endif

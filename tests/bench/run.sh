@@ -138,3 +138,6 @@ printf '\n%-28s %8s %8s\n' "check schema/thorbis" "--no-server" server
 printf '%-28s %10ss %7ss\n' "bin/schemac" \
   "$(best "$repo/bin/schemac" check --no-server schema/thorbis)" \
   "$(best "$repo/bin/schemac" check schema/thorbis)"
+
+# schemac import of a 1,000-table database (its own script and server)
+"$repo/tests/bench/import.sh"

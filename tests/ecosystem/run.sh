@@ -136,7 +136,7 @@ expect "complete -p schemac" "complete -F _schemac schemac" \
 expect "complete -p schemactl" "complete -F _schemactl schemactl" \
   "$(bash -c 'source completion/schemac.bash; complete -p schemactl')"
 expect "completes commands" "check" "$(comp schemac ch)"
-expect "completes every command" "--help --version build check fmt matrix pgc sql" "$(comp schemac '')"
+expect "completes every command" "--help --version build check fmt import matrix pgc sql" "$(comp schemac '')"
 expect "completes a command's options" "--check --color" "$(comp schemac fmt --c)"
 expect "completes --format=" "--format=json" "$(comp schemac matrix --format=j)"
 expect "completes --color values" "always" "$(comp schemac check --color al)"

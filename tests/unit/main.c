@@ -27,6 +27,7 @@ Suite *make_serial_suite(void);
 Suite *make_fmt_suite(void);
 Suite *make_sql_depth_suite(void);
 Suite *make_server_map_suite(void);
+Suite *make_import_suite(void);
 
 int main(void)
 {
@@ -52,6 +53,7 @@ int main(void)
     srunner_add_suite(sr, make_fmt_suite());
     srunner_add_suite(sr, make_sql_depth_suite());
     srunner_add_suite(sr, make_server_map_suite());
+    srunner_add_suite(sr, make_import_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -1,0 +1,154 @@
+/*
+ * import_unsayable.c — what a database may hold that the language cannot
+ * say yet.  Import stops at the first of these, naming it, rather than
+ * write a schema that would silently drop it.  One SELECT per kind, each
+ * giving `what` (the object, as SQL names it) and `kind` (what the
+ * language lacks); when the language learns a kind, its SELECT goes and
+ * a writer takes its place.
+ *
+ * Parameters: $1 the schemas read (text[]), $2 platform supabase (bool),
+ * $3 the platform is the stand-in, so every object in its schemas that
+ * the stand-in does not make is the user's (bool).
+ */
+#include "import.h"
+
+/* Objects an extension made are the extension's. */
+#define NOT_EXT(cat, oid)                                                 \
+    " NOT EXISTS (SELECT FROM pg_depend e WHERE e.refclassid ="          \
+    " 'pg_extension'::regclass AND e.deptype = 'e' AND e.classid = '" cat \
+    "'::regclass AND e.objid = " oid ") "
+#define REL_NAME "quote_ident(n.nspname) || '.' || quote_ident(c.relname)"
+#define RELS \
+    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE" \
+    " n.nspname = ANY ($1::text[]) AND" NOT_EXT("pg_class", "c.oid")
+
+/* A sequence no serial or identity column owns. */
+#define SEQUENCES                                                         \
+    "SELECT 'sequence ' || " REL_NAME " AS what, 'sequences' AS kind" RELS \
+    " AND c.relkind = 'S' AND NOT EXISTS (SELECT FROM pg_depend d WHERE"  \
+    " d.classid = 'pg_class'::regclass AND d.objid = c.oid AND"           \
+    " d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))"
+
+/* Supabase's own publication is the platform's while it is empty. */
+#define PUBLICATIONS                                                      \
+    "SELECT 'publication ' || quote_ident(p.pubname), 'publications'"     \
+    " FROM pg_publication p WHERE NOT ($2 AND p.pubname ="                \
+    " 'supabase_realtime' AND NOT p.puballtables AND NOT EXISTS (SELECT"  \
+    " FROM pg_publication_rel r WHERE r.prpubid = p.oid))"
+
+#define ROUTINES                                                          \
+    "SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN"      \
+    " 'aggregate ' ELSE 'window function ' END || quote_ident(n.nspname)" \
+    " || '.' || quote_ident(p.proname) || '(' ||"                         \
+    " pg_get_function_identity_arguments(p.oid) || ')',"                  \
+    " CASE p.prokind WHEN 'p' THEN 'procedures' ELSE 'aggregates' END"    \
+    " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE" \
+    " n.nspname = ANY ($1::text[]) AND p.prokind <> 'f' AND"              \
+    NOT_EXT("pg_proc", "p.oid")
+
+#define REPLICA_IDENTITY                                                  \
+    "SELECT 'replica identity of table ' || " REL_NAME ","                \
+    " 'replica identity'" RELS                                            \
+    " AND c.relkind IN ('r', 'p') AND c.relreplident <> 'd'"
+
+/* Database-wide defaults, and a schema's of another role; on a live
+ * Supabase both are the platform's (its supabase_* roles' and its
+ * database defaults). */
+#define DEFAULT_PRIVILEGES                                                \
+    "SELECT 'default privileges of role ' ||"                             \
+    " quote_ident(pg_get_userbyid(a.defaclrole)) || CASE WHEN"            \
+    " a.defaclnamespace = 0 THEN ' in the whole database' ELSE"           \
+    " ' in schema ' || quote_ident(n.nspname) END,"                       \
+    " 'database-wide default privileges and those of other roles'"        \
+    " FROM pg_default_acl a LEFT JOIN pg_namespace n ON"                  \
+    " n.oid = a.defaclnamespace WHERE (a.defaclnamespace = 0 AND NOT ($2" \
+    " AND NOT $3)) OR (n.nspname = ANY ($1::text[]) AND a.defaclrole <>"  \
+    " (SELECT oid FROM pg_roles WHERE rolname = current_user) AND NOT ($2" \
+    " AND NOT $3 AND pg_get_userbyid(a.defaclrole) LIKE 'supabase\\_%'))"
+
+#define RULES                                                             \
+    "SELECT 'rule ' || quote_ident(r.rulename) || ' on ' || " REL_NAME "," \
+    " 'rules' FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class"    \
+    " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE"                \
+    " n.nspname = ANY ($1::text[]) AND r.rulename <> '_RETURN'"
+
+#define RELATIONS                                                         \
+    "SELECT CASE WHEN c.relkind = 'f' THEN 'foreign table '"              \
+    " WHEN c.relpersistence = 'u' THEN 'unlogged table ' ELSE 'table '"   \
+    " END || " REL_NAME " || CASE WHEN c.relkind = 'f' OR"                \
+    " c.relpersistence = 'u' THEN '' WHEN c.reloptions IS NOT NULL THEN"  \
+    " ' (storage parameters)' WHEN c.reltablespace <> 0 THEN"             \
+    " ' (tablespace)' ELSE ' (inheritance)' END,"                         \
+    " 'this kind of table'" RELS " AND (c.relkind = 'f' OR"              \
+    " (c.relkind IN ('r', 'p') AND (c.relpersistence = 'u' OR"            \
+    " c.reloptions IS NOT NULL OR c.reltablespace <> 0 OR (NOT"           \
+    " c.relispartition AND EXISTS (SELECT FROM pg_inherits i WHERE"       \
+    " i.inhrelid = c.oid)))))"
+
+#define EVENT_TRIGGERS                                                    \
+    "SELECT 'event trigger ' || quote_ident(t.evtname), 'event triggers'" \
+    " FROM pg_event_trigger t JOIN pg_proc p ON p.oid = t.evtfoid"        \
+    " JOIN pg_namespace n ON n.oid = p.pronamespace WHERE"                \
+    " n.nspname = ANY ($1::text[]) AND" NOT_EXT("pg_event_trigger", "t.oid")
+
+/* Range and base types; collations, operators, statistics, text search. */
+#define OTHER_TYPES                                                       \
+    "SELECT CASE t.typtype WHEN 'r' THEN 'range type ' ELSE 'base type '" \
+    " END || quote_ident(n.nspname) || '.' || quote_ident(t.typname),"    \
+    " 'this kind of type' FROM pg_type t JOIN pg_namespace n ON"          \
+    " n.oid = t.typnamespace WHERE n.nspname = ANY ($1::text[]) AND"      \
+    " (t.typtype = 'r' OR (t.typtype = 'b' AND t.typelem = 0 AND"         \
+    " t.typrelid = 0)) AND" NOT_EXT("pg_type", "t.oid")
+#define OTHER_OBJECTS(cat, word, name, nsp)                               \
+    "SELECT '" word " ' || quote_ident(n.nspname) || '.' ||"              \
+    " quote_ident(x." name "), '" word "s' FROM " cat " x JOIN"           \
+    " pg_namespace n ON n.oid = x." nsp " WHERE n.nspname = ANY"          \
+    " ($1::text[]) AND" NOT_EXT(cat, "x.oid")
+
+#define FOREIGN_SERVERS                                                   \
+    "SELECT 'foreign server ' || quote_ident(s.srvname), 'foreign data'"  \
+    " FROM pg_foreign_server s WHERE" NOT_EXT("pg_foreign_server", "s.oid")
+
+/* With the stand-in, the user made whatever else is in its schemas: a
+ * trigger on auth.users, a policy on storage.objects that is no bucket's
+ * (the writer checks those), a table or function of their own. */
+#define PLATFORM_EXTRAS                                                   \
+    "SELECT 'trigger ' || quote_ident(t.tgname) || ' on ' || " REL_NAME "," \
+    " 'triggers on platform tables' FROM pg_trigger t JOIN pg_class c ON" \
+    " c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"    \
+    " WHERE $2 AND n.nspname IN ('auth', 'storage') AND NOT t.tgisinternal" \
+    " UNION ALL SELECT 'policy ' || quote_ident(p.polname) || ' on ' ||"   \
+    " " REL_NAME ", 'policies on platform tables' FROM pg_policy p JOIN"  \
+    " pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON"            \
+    " n.oid = c.relnamespace WHERE $2 AND n.nspname IN ('auth',"          \
+    " 'storage') AND NOT (n.nspname = 'storage' AND c.relname ="          \
+    " 'objects') UNION ALL SELECT CASE WHEN c.relkind = 'i' THEN"         \
+    " 'index ' ELSE 'relation ' END || " REL_NAME ","                     \
+    " 'objects in the platform''s schemas' FROM pg_class c JOIN"          \
+    " pg_namespace n ON n.oid = c.relnamespace WHERE $3 AND n.nspname IN" \
+    " ('auth', 'storage') AND c.relname NOT IN ('users', 'users_pkey',"   \
+    " 'users_phone_key', 'buckets', 'buckets_pkey', 'buckets_name_key',"  \
+    " 'objects', 'objects_pkey', 'bucketid_objname') AND c.relkind <> 't'" \
+    " AND n.nspname || '.' || c.relname NOT LIKE 'pg_toast%'"             \
+    " AND c.relkind NOT IN ('S') UNION ALL SELECT 'function ' ||"         \
+    " quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' ||"  \
+    " pg_get_function_identity_arguments(p.oid) || ')',"                  \
+    " 'objects in the platform''s schemas' FROM pg_proc p JOIN"           \
+    " pg_namespace n ON n.oid = p.pronamespace WHERE $3 AND n.nspname IN" \
+    " ('auth', 'storage') AND p.proname NOT IN ('jwt', 'uid', 'role',"    \
+    " 'email', 'foldername', 'filename', 'extension')"
+
+const char import_sql_unsayable[] =
+    SEQUENCES " UNION ALL " PUBLICATIONS " UNION ALL " ROUTINES
+    " UNION ALL " REPLICA_IDENTITY " UNION ALL " DEFAULT_PRIVILEGES
+    " UNION ALL " RULES " UNION ALL " RELATIONS " UNION ALL " EVENT_TRIGGERS
+    " UNION ALL " OTHER_TYPES
+    " UNION ALL " OTHER_OBJECTS("pg_collation", "collation", "collname",
+                                "collnamespace")
+    " UNION ALL " OTHER_OBJECTS("pg_operator", "operator", "oprname",
+                                "oprnamespace")
+    " UNION ALL " OTHER_OBJECTS("pg_statistic_ext", "statistics object",
+                                "stxname", "stxnamespace")
+    " UNION ALL " OTHER_OBJECTS("pg_ts_config", "text search configuration",
+                                "cfgname", "cfgnamespace")
+    " UNION ALL " FOREIGN_SERVERS " UNION ALL " PLATFORM_EXTRAS;

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# schemac import on a real PostgreSQL.  Round trips: the five projects'
+# generated/*.sql and the integration cases' hand-written SQL, each run
+# into a source database and also imported from the file (on the
+# throwaway server), then built, applied to an empty database and
+# compared: pg_dump --schema-only of the whole database, byte for byte
+# after dropping pg_dump's comment lines (schemactl's own schema aside),
+# and verify of the source database against the import is clean.  One
+# import from a live database (--db) is compared with the file import.
+# Bad input: an unreachable URL, a bad SQL file, an object the language
+# cannot say, an output directory that is not empty; each with its exit
+# status, one line, and nothing left behind.  Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+repo=$PWD
+schemac=$repo/bin/schemac
+
+passed=0 failed=0
+ok()   { passed=$((passed + 1)); echo "ok: $*"; }
+bad()  { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+work=$(mktemp -d /tmp/schemac-import.XXXXXX)
+chmod 755 "$work"
+cleanup() {
+  scripts/pg-tmp.sh stop "$work/pg" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+env_lines=$(scripts/pg-tmp.sh start "$work/pg") || { echo "cannot start PostgreSQL"; exit 1; }
+eval "$env_lines"
+export PGHOST PGPORT PGUSER
+export PGOPTIONS="-c client_min_messages=warning"
+# The throwaway servers of import live here, to be checked for leftovers.
+mkdir -p "$work/tmp" && chmod 1777 "$work/tmp"
+export TMPDIR=$work/tmp
+url() { echo "postgresql:///$1?host=$PGHOST&port=$PGPORT&user=$PGUSER"; }
+shim=$repo/src/platform/supabase.sql
+
+restrict=()
+if [[ $(pg_dump --help) == *--restrict-key* ]]; then
+  restrict=(--restrict-key=schemacimport)
+fi
+# The whole database but schemactl's own state, pg_dump's comments out;
+# fails when pg_dump does (two failed dumps must not compare equal).
+dump() {  # DB OUT
+  pg_dump --schema-only "${restrict[@]}" --exclude-schema=schemactl -d "$1" \
+    2>"$2.err" >"$2.raw" && grep -v '^--' "$2.raw" >"$2" && [ -s "$2" ]
+}
+
+# NAME SQL_FILE SUPABASE(0/1): source database, import, build, apply,
+# compare, verify.
+round_trip() {
+  local name=$1 sql=$2 supa=$3 platform=() out st
+  # IMPORT_ONLY=NAME runs that round trip alone (and the rest of the file)
+  [ -n "${IMPORT_ONLY:-}" ] && [ "$IMPORT_ONLY" != "$name" ] && return
+  [ "$supa" = 1 ] && platform=(--platform supabase)
+  createdb -T template0 "src_$name"
+  [ "$supa" = 1 ] && psql -X -q -v ON_ERROR_STOP=1 -1 -d "src_$name" -f "$shim" >/dev/null
+  if ! psql -X -q -v ON_ERROR_STOP=1 -1 -d "src_$name" -f "$sql" >"$work/$name.psql.log" 2>&1; then
+    bad "$name: the source SQL does not run: $(tail -1 "$work/$name.psql.log")"; return
+  fi
+  out=$("$schemac" import "$sql" "${platform[@]}" -o "$work/$name" 2>&1); st=$?
+  if [ $st -ne 0 ]; then bad "$name: import exit $st: $out"; return; fi
+  out=$(cd "$work" && "$schemac" build "$work/$name" -o "bin/$name" 2>&1); st=$?
+  if [ $st -ne 0 ]; then bad "$name: build of the import exit $st: $(tail -3 <<<"$out")"; return; fi
+  createdb -T template0 "tgt_$name"
+  local shimopt=()
+  [ "$supa" = 1 ] && shimopt=(--install-platform-shim)
+  out=$("$work/bin/$name" apply "${shimopt[@]}" --db "$(url "tgt_$name")" 2>&1); st=$?
+  if [ $st -ne 0 ]; then bad "$name: apply of the import exit $st: $(tail -3 <<<"$out")"; return; fi
+  if ! dump "src_$name" "$work/$name.src.dump" || ! dump "tgt_$name" "$work/$name.tgt.dump"; then
+    bad "$name: pg_dump failed: $(cat "$work/$name".*.dump.err)"; return
+  fi
+  if cmp -s "$work/$name.src.dump" "$work/$name.tgt.dump"; then
+    ok "$name: pg_dump of import -> build -> apply is the source's ($(grep -c . "$work/$name.src.dump") lines)"
+  else
+    bad "$name: pg_dump differs (- source, + round trip):"
+    diff -u "$work/$name.src.dump" "$work/$name.tgt.dump" | head -40
+  fi
+  out=$("$work/bin/$name" verify --db "$(url "src_$name")" 2>&1); st=$?
+  [ $st -eq 0 ] && ok "$name: verify of the source against its import is clean" \
+    || bad "$name: verify of the source exit $st: $(head -5 <<<"$out")"
+}
+
+for p in chefleet enorae rental spareparts thorbis; do
+  supa=0
+  grep -qs '^platform supabase;' schema/$p/*.schema && supa=1
+  round_trip "$p" "generated/$p.sql" "$supa"
+done
+for c in tests/integration/cases/*/; do
+  c=${c%/}; name=case_$(basename "$c")
+  supa=0
+  grep -rqs --include='*.schema' '^platform supabase;' "$c" && supa=1
+  [ -f "$c/schema-dir" ] && grep -qs '^platform supabase;' "$(cat "$c/schema-dir")"/*.schema && supa=1
+  round_trip "$name" "$c/handwritten.sql" "$supa"
+done
+
+# From a live database: the same files as from the SQL file.
+if [ -z "${IMPORT_ONLY:-}" ]; then
+out=$("$schemac" import --db "$(url src_enorae)" --platform supabase -o "$work/live" 2>&1); st=$?
+if [ $st -eq 0 ] && diff -r "$work/live" "$work/enorae" >/dev/null; then
+  ok "import --db of a live database writes what the SQL file import writes"
+else
+  bad "import --db (exit $st): $out $(diff -r "$work/live" "$work/enorae" | head -5)"
+fi
+out=$("$schemac" import --db "$(url src_enorae)" --platform supabase --schema identity -o "$work/one" 2>&1); st=$?
+files=$(cd "$work/one" 2>/dev/null && ls | tr '\n' ' ')
+[ $st -eq 0 ] && [ "$files" = "identity.schema project.schema " ] \
+  && ok "--schema imports only that schema" || bad "--schema (exit $st): $out; files: $files"
+fi
+
+# ------------------------------------------------------------ bad input
+
+leftovers() { find "$work" -maxdepth 1 -name '.schemac-import-*' | wc -l; }
+lines() { printf '%s\n' "$1" | grep -c .; }
+expect_fail() {  # WHAT STATUS OUTDIR OUT ST
+  local what=$1 want=$2 dir=$3 out=$4 st=$5
+  if [ "$st" -eq "$want" ] && [ "$(lines "$out")" -eq 1 ] && [ ! -e "$dir" ] \
+     && [ "$(leftovers)" -eq 0 ]; then
+    ok "$what: exit $st, one line: $out"
+  else
+    bad "$what: exit $st (want $want), $(lines "$out") lines, dir left: $([ -e "$dir" ] && echo yes || echo no), temporaries: $(leftovers): $out"
+  fi
+}
+servers() { pgrep -fc "$work/tmp/schemactl-" 2>/dev/null || true; }
+
+out=$("$schemac" import --db "postgresql:///nope?host=$work/nosuch&port=1" -o "$work/bad1" 2>&1); st=$?
+expect_fail "unreachable database" 2 "$work/bad1" "$out" $st
+
+printf 'create table t (id int primary key);\ncreate tabel u (id int);\n' >"$work/bad.sql"
+out=$("$schemac" import "$work/bad.sql" -o "$work/bad2" 2>&1); st=$?
+expect_fail "bad SQL file" 1 "$work/bad2" "$out" $st
+grep -q "bad.sql:2:8: error: syntax error" <<<"$out" && ok "the bad statement is named by file:line:col" \
+  || bad "position of the bad statement: $out"
+
+printf 'create table t (id int);\ninsert into t values (1);\nselect * from nosuch;\n' >"$work/bad3.sql"
+out=$("$schemac" import "$work/bad3.sql" -o "$work/bad3" 2>&1); st=$?
+expect_fail "a statement that fails on the server" 1 "$work/bad3" "$out" $st
+grep -q 'bad3.sql:3:15: error: relation "nosuch" does not exist' <<<"$out" \
+  && ok "the failing statement is named by file:line:col" || bad "position: $out"
+
+printf 'create sequence s;\ncreate table t (id int default nextval($$s$$));\n' >"$work/seq.sql"
+out=$("$schemac" import "$work/seq.sql" -o "$work/bad4" 2>&1); st=$?
+expect_fail "a sequence the language cannot say" 1 "$work/bad4" "$out" $st
+grep -q 'sequence public.s: sequences are not in the language yet' <<<"$out" \
+  && ok "the unsayable object is named" || bad "unsayable message: $out"
+
+printf 'create publication pub;\n' >"$work/pub.sql"
+out=$("$schemac" import "$work/pub.sql" -o "$work/bad5" 2>&1); st=$?
+expect_fail "a publication" 1 "$work/bad5" "$out" $st
+
+mkdir -p "$work/full" && touch "$work/full/keep"
+out=$("$schemac" import "$work/seq.sql" -o "$work/full" 2>&1)
+printf 'create table t (id int);\n' >"$work/ok.sql"
+out=$("$schemac" import "$work/ok.sql" -o "$work/full" 2>&1); st=$?
+if [ $st -eq 2 ] && [ "$(ls "$work/full")" = keep ] && [ "$(leftovers)" -eq 0 ]; then
+  ok "an output directory that is not empty is left alone: $out"
+else
+  bad "non-empty output directory (exit $st): $out; $(ls "$work/full")"
+fi
+out=$("$schemac" import "$work/ok.sql" -o 2>&1); st=$?
+[ $st -eq 2 ] && [ "$out" = "schemac: -o needs a value" ] && ok "a missing option value is named" \
+  || bad "missing value (exit $st): $out"
+out=$("$schemac" import "$work/ok.sql" --frob -o "$work/x" 2>&1); st=$?
+[ $st -eq 2 ] && [ ! -e "$work/x" ] && grep -q '^schemac: unknown option --frob for import' <<<"$out" \
+  && ok "an unknown option is named" || bad "unknown option (exit $st): $out"
+
+# Killed while the files run: the throwaway server and the output go.
+"$schemac" import generated/thorbis.sql -o "$work/killed" >/dev/null 2>&1 &
+pid=$!
+sleep 2
+kill -TERM $pid; wait $pid; st=$?
+for _ in $(seq 50); do [ -z "$(ls -A "$work/tmp")" ] && break; sleep 0.2; done
+if [ $st -ne 0 ] && [ ! -e "$work/killed" ] && [ "$(leftovers)" -eq 0 ] && [ -z "$(ls -A "$work/tmp")" ]; then
+  ok "SIGTERM during an import leaves nothing (exit $st)"
+else
+  bad "SIGTERM: exit $st, output: $([ -e "$work/killed" ] && echo left), temporaries: $(leftovers), TMPDIR: $(ls -A "$work/tmp")"
+fi
+
+out=$("$schemac" import --db "$(url src_enorae)" --schema nosuch -o "$work/bad6" 2>&1); st=$?
+expect_fail "an unknown --schema" 2 "$work/bad6" "$out" $st
+sleep 1
+if [ "$(servers)" -eq 0 ] && [ -z "$(ls -A "$work/tmp")" ]; then
+  ok "no throwaway server left running, no directory left"
+else
+  bad "throwaway servers left: $(servers); in TMPDIR: $(ls -A "$work/tmp")"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
