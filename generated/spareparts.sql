@@ -216,10 +216,10 @@ CREATE INDEX conversations_order_id_idx ON public.conversations (order_id) WHERE
 -- source: schema/spareparts/messaging.schema:22
 ALTER TABLE public.conversations ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/messaging.schema:34
+-- source: schema/spareparts/messaging.schema:35
 GRANT SELECT, INSERT ON TABLE public.conversations TO authenticated;
 
--- source: schema/spareparts/messaging.schema:35
+-- source: schema/spareparts/messaging.schema:36
 REVOKE UPDATE, DELETE ON TABLE public.conversations FROM authenticated;
 
 -- source: schema/spareparts/project.schema:175
@@ -231,7 +231,7 @@ REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE pu
 -- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.conversations FROM authenticated;
 
--- source: schema/spareparts/messaging.schema:39
+-- source: schema/spareparts/messaging.schema:40
 COMMENT ON TABLE public.conversations IS 'A message thread between a buyer and a vendor, optionally about a part or an order';
 
 -- source: schema/spareparts/carts.schema:110
@@ -362,7 +362,7 @@ REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.inventory_alerts FROM authe
 -- source: schema/spareparts/catalog.schema:300
 COMMENT ON TABLE public.inventory_alerts IS 'Low-stock notice for a vendor, raised and resolved by check_stock_level';
 
--- source: schema/spareparts/messaging.schema:42
+-- source: schema/spareparts/messaging.schema:43
 CREATE TABLE public.messages (
     id uuid DEFAULT gen_random_uuid(),
     conversation_id uuid NOT NULL,
@@ -375,41 +375,41 @@ CREATE TABLE public.messages (
     CONSTRAINT messages_body_check CHECK (length(body) between 1 and 10000)
 );
 
--- source: schema/spareparts/messaging.schema:44
+-- source: schema/spareparts/messaging.schema:45
 ALTER TABLE public.messages ADD CONSTRAINT messages_conversation_id_fkey FOREIGN KEY (conversation_id) REFERENCES public.conversations (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/messaging.schema:47
+-- source: schema/spareparts/messaging.schema:48
 COMMENT ON COLUMN public.messages.attachments IS 'Storage object paths';
 
--- source: schema/spareparts/messaging.schema:48
+-- source: schema/spareparts/messaging.schema:49
 COMMENT ON COLUMN public.messages.read_at IS 'When the other participant read it';
 
--- source: schema/spareparts/messaging.schema:51
+-- source: schema/spareparts/messaging.schema:52
 CREATE INDEX messages_conversation_id_created_at_idx ON public.messages (conversation_id, created_at);
 
--- source: schema/spareparts/messaging.schema:52
+-- source: schema/spareparts/messaging.schema:53
 CREATE INDEX messages_sender_id_idx ON public.messages (sender_id);
 
--- source: schema/spareparts/messaging.schema:54
+-- source: schema/spareparts/messaging.schema:55
 ALTER TABLE public.messages ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/messaging.schema:60
+-- source: schema/spareparts/messaging.schema:61
 CREATE POLICY "Participants send messages as themselves" ON public.messages FOR INSERT TO authenticated WITH CHECK (sender_id = (select auth.uid())
                 and conversation_id in (select c.id from public.conversations c
                                          where (select auth.uid()) in (c.buyer_id, c.vendor_id)));
 
--- source: schema/spareparts/messaging.schema:65
+-- source: schema/spareparts/messaging.schema:66
 CREATE POLICY "Recipients mark messages read" ON public.messages FOR UPDATE TO authenticated USING (sender_id <> (select auth.uid())
            and conversation_id in (select c.id from public.conversations c
                                     where (select auth.uid()) in (c.buyer_id, c.vendor_id))) WITH CHECK (sender_id <> (select auth.uid()));
 
--- source: schema/spareparts/messaging.schema:72
+-- source: schema/spareparts/messaging.schema:73
 GRANT SELECT, INSERT ON TABLE public.messages TO authenticated;
 
--- source: schema/spareparts/messaging.schema:75
+-- source: schema/spareparts/messaging.schema:76
 REVOKE UPDATE, DELETE ON TABLE public.messages FROM authenticated;
 
--- source: schema/spareparts/messaging.schema:76
+-- source: schema/spareparts/messaging.schema:77
 GRANT UPDATE (read_at) ON TABLE public.messages TO authenticated;
 
 -- source: schema/spareparts/project.schema:175
@@ -421,10 +421,10 @@ REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE pu
 -- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.messages FROM authenticated;
 
--- source: schema/spareparts/messaging.schema:82
+-- source: schema/spareparts/messaging.schema:83
 COMMENT ON TABLE public.messages IS 'One message in a conversation';
 
--- source: schema/spareparts/messaging.schema:110
+-- source: schema/spareparts/messaging.schema:111
 CREATE TABLE public.notifications (
     id uuid DEFAULT gen_random_uuid(),
     user_id uuid NOT NULL,
@@ -438,31 +438,31 @@ CREATE TABLE public.notifications (
     CONSTRAINT notifications_type_check CHECK (type in ('order', 'payment', 'message', 'inventory', 'review', 'system'))
 );
 
--- source: schema/spareparts/messaging.schema:122
+-- source: schema/spareparts/messaging.schema:123
 CREATE INDEX notifications_user_id_created_at_idx ON public.notifications (user_id, created_at desc);
 
--- source: schema/spareparts/messaging.schema:123
+-- source: schema/spareparts/messaging.schema:124
 CREATE INDEX notifications_user_id_idx ON public.notifications (user_id) WHERE read_at is null;
 
--- source: schema/spareparts/messaging.schema:125
+-- source: schema/spareparts/messaging.schema:126
 ALTER TABLE public.notifications ENABLE ROW LEVEL SECURITY;
 
--- source: schema/spareparts/messaging.schema:126
+-- source: schema/spareparts/messaging.schema:127
 CREATE POLICY "Users read their own notifications" ON public.notifications FOR SELECT TO authenticated USING (user_id = (select auth.uid()));
 
--- source: schema/spareparts/messaging.schema:129
+-- source: schema/spareparts/messaging.schema:130
 CREATE POLICY "Users mark their own notifications read" ON public.notifications FOR UPDATE TO authenticated USING (user_id = (select auth.uid())) WITH CHECK (user_id = (select auth.uid()));
 
--- source: schema/spareparts/messaging.schema:133
+-- source: schema/spareparts/messaging.schema:134
 CREATE POLICY "Users delete their own notifications" ON public.notifications FOR DELETE TO authenticated USING (user_id = (select auth.uid()));
 
--- source: schema/spareparts/messaging.schema:138
+-- source: schema/spareparts/messaging.schema:139
 GRANT SELECT, DELETE ON TABLE public.notifications TO authenticated;
 
--- source: schema/spareparts/messaging.schema:139
+-- source: schema/spareparts/messaging.schema:140
 REVOKE INSERT, UPDATE ON TABLE public.notifications FROM authenticated;
 
--- source: schema/spareparts/messaging.schema:140
+-- source: schema/spareparts/messaging.schema:141
 GRANT UPDATE (read_at) ON TABLE public.notifications TO authenticated;
 
 -- source: schema/spareparts/project.schema:175
@@ -474,7 +474,7 @@ REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE pu
 -- source: schema/spareparts/project.schema:187
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.notifications FROM authenticated;
 
--- source: schema/spareparts/messaging.schema:145
+-- source: schema/spareparts/messaging.schema:146
 COMMENT ON TABLE public.notifications IS 'In-app notification for one user (orders, payments, messages, stock)';
 
 -- source: schema/spareparts/orders.schema:212
@@ -1159,10 +1159,10 @@ ALTER TABLE public.conversations ADD CONSTRAINT conversations_vendor_id_fkey FOR
 -- source: schema/spareparts/catalog.schema:259
 ALTER TABLE public.inventory_alerts ADD CONSTRAINT inventory_alerts_vendor_id_fkey FOREIGN KEY (vendor_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/messaging.schema:45
+-- source: schema/spareparts/messaging.schema:46
 ALTER TABLE public.messages ADD CONSTRAINT messages_sender_id_fkey FOREIGN KEY (sender_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
--- source: schema/spareparts/messaging.schema:112
+-- source: schema/spareparts/messaging.schema:113
 ALTER TABLE public.notifications ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.user_profiles (id) ON DELETE CASCADE;
 
 -- source: schema/spareparts/orders.schema:218
@@ -1279,7 +1279,7 @@ REVOKE TRUNCATE, REFERENCES, TRIGGER ON TABLE public.vendor_media FROM authentic
 -- source: schema/spareparts/catalog.schema:173
 COMMENT ON TABLE public.vendor_media IS 'Images a vendor uploaded to Storage (bucket vendor-media), in display order per part';
 
--- source: schema/spareparts/messaging.schema:85
+-- source: schema/spareparts/messaging.schema:86
 CREATE FUNCTION private.after_message_insert() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
     AS $$
@@ -1300,13 +1300,13 @@ begin
 end;
 $$;
 
--- source: schema/spareparts/messaging.schema:80
+-- source: schema/spareparts/messaging.schema:81
 CREATE TRIGGER after_message_insert AFTER insert ON public.messages FOR EACH ROW EXECUTE FUNCTION private.after_message_insert();
 
--- source: schema/spareparts/messaging.schema:106
+-- source: schema/spareparts/messaging.schema:107
 REVOKE EXECUTE ON FUNCTION private.after_message_insert() FROM PUBLIC;
 
--- source: schema/spareparts/messaging.schema:107
+-- source: schema/spareparts/messaging.schema:108
 COMMENT ON FUNCTION private.after_message_insert() IS 'AFTER INSERT trigger on messages: bumps the thread and notifies the other participant';
 
 -- source: schema/spareparts/catalog.schema:303
@@ -1539,7 +1539,8 @@ CREATE POLICY "Admins manage categories (update)" ON public.categories FOR UPDAT
 CREATE POLICY "Admins manage categories (delete)" ON public.categories FOR DELETE TO authenticated USING ((select private.is_admin()));
 
 -- source: schema/spareparts/messaging.schema:24
-CREATE POLICY "read conversations" ON public.conversations FOR SELECT TO authenticated USING (((select auth.uid()) in (buyer_id, vendor_id)) or ((select private.is_admin())));
+CREATE POLICY "read conversations" ON public.conversations FOR SELECT TO authenticated USING ((select auth.uid()) = buyer_id or (select auth.uid()) = vendor_id
+           or (select private.is_admin()));
 
 -- source: schema/spareparts/project.schema:198
 CREATE POLICY "Admins read guest cart items" ON public.guest_cart_items FOR SELECT TO authenticated USING ((select private.is_admin()));
@@ -1559,7 +1560,7 @@ CREATE POLICY "change inventory_alerts" ON public.inventory_alerts FOR UPDATE TO
 -- source: schema/spareparts/catalog.schema:288
 CREATE POLICY "Admins manage inventory alerts (delete)" ON public.inventory_alerts FOR DELETE TO authenticated USING ((select private.is_admin()));
 
--- source: schema/spareparts/messaging.schema:56
+-- source: schema/spareparts/messaging.schema:57
 CREATE POLICY "read messages" ON public.messages FOR SELECT TO authenticated USING ((conversation_id in (select c.id from public.conversations c
                                 where (select auth.uid()) in (c.buyer_id, c.vendor_id))) or ((select private.is_admin())));
 
@@ -1795,7 +1796,7 @@ CREATE FUNCTION private.is_vendor(p_user_id uuid) RETURNS boolean
   )
 $$;
 
--- source: schema/spareparts/messaging.schema:29
+-- source: schema/spareparts/messaging.schema:30
 CREATE POLICY "Users open conversations they take part in" ON public.conversations FOR INSERT TO authenticated WITH CHECK ((select auth.uid()) in (buyer_id, vendor_id)
                 and private.is_vendor(vendor_id));
 
@@ -2087,7 +2088,7 @@ GRANT EXECUTE ON FUNCTION public.log_activity(text, text, uuid, jsonb) TO authen
 -- source: schema/spareparts/security.schema:112
 COMMENT ON FUNCTION public.log_activity(text, text, uuid, jsonb) IS 'Records an action of the calling user in activity_logs; returns the log id';
 
--- source: schema/spareparts/messaging.schema:144
+-- source: schema/spareparts/messaging.schema:145
 CREATE FUNCTION public.notifications_retention() RETURNS bigint
     LANGUAGE sql SET search_path = pg_catalog, pg_temp
     AS $$
@@ -2096,10 +2097,10 @@ CREATE FUNCTION public.notifications_retention() RETURNS bigint
   select count(*) from gone
   $$;
 
--- source: schema/spareparts/messaging.schema:144
+-- source: schema/spareparts/messaging.schema:145
 REVOKE EXECUTE ON FUNCTION public.notifications_retention() FROM PUBLIC;
 
--- source: schema/spareparts/messaging.schema:144
+-- source: schema/spareparts/messaging.schema:145
 COMMENT ON FUNCTION public.notifications_retention() IS 'Deletes rows of notifications older than 90 days by created_at; returns how many (generated by retain)';
 
 -- source: schema/spareparts/orders.schema:199

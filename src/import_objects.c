@@ -582,7 +582,7 @@ void import_write_unsayable(ImportOut *o)
 {
     const ImportRows *U = &o->db->rows[IMP_UNSAYABLE];
     if (U->n > 0)
-        import_fail(o, "%s: %s are not in the language yet%s",
+        import_fail(o, "%s: %s cannot be imported yet%s",
                     PQgetvalue(U->res, 0, 0), PQgetvalue(U->res, 0, 1),
                     U->n > 1 ? arena_printf(o->arena, " (and %d more "
                                             "such objects)", U->n - 1)

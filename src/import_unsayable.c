@@ -136,7 +136,7 @@
     " 'objects in the platform''s schemas' FROM pg_proc p JOIN"           \
     " pg_namespace n ON n.oid = p.pronamespace WHERE $3 AND n.nspname IN" \
     " ('auth', 'storage') AND p.proname NOT IN ('jwt', 'uid', 'role',"    \
-    " 'email', 'foldername', 'filename', 'extension')"
+    " 'email', 'foldername', 'filename', 'extension', 'operation')"
 
 const char import_sql_unsayable[] =
     SEQUENCES " UNION ALL " PUBLICATIONS " UNION ALL " ROUTINES

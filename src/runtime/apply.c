@@ -334,11 +334,11 @@ int cmd_transaction(Ctx *c, CmdAttempt attempt, SctlDeclared *d)
     char *err = NULL;
     if (!sctl_exec(c->conn.pg, "BEGIN", action, &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
-    if (c->shim_pending && !install_shim(c, &err)) {
-        sctl_exec(c->conn.pg, "ROLLBACK", NULL, NULL);
-        return cmd_fail(SCTL_APPLY_FAILED, err);
-    }
-    int status = attempt(c, d, &plan);
+    int status = SCTL_OK;
+    if (c->shim_pending && !install_shim(c, &err))
+        status = cmd_fail(SCTL_APPLY_FAILED, err);  /* rolled back below */
+    else
+        status = attempt(c, d, &plan);
     if (status == SCTL_OK && !sctl_exec(c->conn.pg, "COMMIT", action, &err))
         status = cmd_fail(SCTL_APPLY_FAILED, err);
     if (status != SCTL_OK) {
