@@ -112,7 +112,7 @@ static const char SQL_TYPES[] =
 static const char SQL_TABLES[] =
     "SELECT c.oid AS owner, n.nspname AS schema, c.relname AS name,"
     " c.relkind::text AS kind, c.relrowsecurity AS rls,"
-    " c.relforcerowsecurity AS force_rls,"
+    " c.relforcerowsecurity AS force_rls, c.relreplident::text AS replident,"
     " CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partkey,"
     " (SELECT i.inhparent::text FROM pg_inherits i WHERE i.inhrelid = c.oid"
     "  AND c.relispartition) AS parent,"

@@ -443,6 +443,17 @@ static void rls(ImportTable *t)
                     "enabling it", t->schema, t->name);
 }
 
+/* full and nothing; an index (its name left out when it is
+ * PostgreSQL's own) is refused before this (import_unsayable.c). */
+static void replica(ImportTable *t)
+{
+    const char *r = import_get(t->T, t->t, "replident");
+    if (strcmp(r, "f") == 0)
+        buf_puts(t->b, "  replica identity full;\n");
+    else if (strcmp(r, "n") == 0)
+        buf_puts(t->b, "  replica identity nothing;\n");
+}
+
 void import_table_items(ImportTable *t)
 {
     Buf *main = t->b, g = {0};
@@ -451,6 +462,7 @@ void import_table_items(ImportTable *t)
     partitions(t);
     flush_group(main, &g);
     rls(t);
+    replica(t);
     policies(t);
     flush_group(main, &g);
     import_grants(t->o, t->b, t->T, t->t,

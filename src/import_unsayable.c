@@ -48,8 +48,8 @@
 
 #define REPLICA_IDENTITY                                                  \
     "SELECT 'replica identity of table ' || " REL_NAME ","                \
-    " 'replica identity'" RELS                                            \
-    " AND c.relkind IN ('r', 'p') AND c.relreplident <> 'd'"
+    " 'replica identities using an index'" RELS                           \
+    " AND c.relkind IN ('r', 'p') AND c.relreplident = 'i'"
 
 /* Database-wide defaults, and a schema's of another role; on a live
  * Supabase both are the platform's (its supabase_* roles' and its
