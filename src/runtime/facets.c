@@ -895,17 +895,6 @@ static void set_err(char **err, const char *fmt, ...)
     *err = msg;
 }
 
-/* {"a","b"}: each element quoted, so any name is one element. */
-static bool exec_cmd(PGconn *conn, const char *sql, char **err)
-{
-    PGresult *r = PQexec(conn, sql);
-    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    if (!ok)
-        set_err(err, "facets: %s", PQerrorMessage(conn));
-    PQclear(r);
-    return ok;
-}
-
 static const char *cell(const PGresult *r, int row, int col)
 {
     return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
@@ -987,10 +976,10 @@ static bool session_begin(PGconn *conn, bool *own, char **err)
     switch (PQtransactionStatus(conn)) {
     case PQTRANS_IDLE:
         *own = true;
-        return exec_cmd(conn, SQL_BEGIN, err);
+        return sctl_exec(conn, SQL_BEGIN, "facets", err);
     case PQTRANS_INTRANS:
         *own = false;
-        return exec_cmd(conn, SQL_SAVEPOINT, err);
+        return sctl_exec(conn, SQL_SAVEPOINT, "facets", err);
     case PQTRANS_INERROR:
         set_err(err, "facets: the current transaction is aborted");
         return false;
@@ -1006,7 +995,8 @@ static bool session_begin(PGconn *conn, bool *own, char **err)
 static bool session_end(PGconn *conn, bool own, char **err)
 {
     char *end_err = NULL;
-    bool ok = exec_cmd(conn, own ? SQL_END : SQL_SAVEPOINT_END, &end_err);
+    bool ok = sctl_exec(conn, own ? SQL_END : SQL_SAVEPOINT_END, "facets",
+                        &end_err);
     if (!ok && !*err) {
         *err = end_err;
         end_err = NULL;
@@ -1046,7 +1036,7 @@ static bool read_rows_of(PGconn *conn, const SctlObject *o, SctlFacets *f,
     PQclear(r);
     if (!there)
         return ok;
-    if (!exec_cmd(conn, "SAVEPOINT sctl_rows", err))
+    if (!sctl_exec(conn, "SAVEPOINT sctl_rows", "facets", err))
         return false;
     r = PQexec(conn, o->definition);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -1055,7 +1045,7 @@ static bool read_rows_of(PGconn *conn, const SctlObject *o, SctlFacets *f,
                                 PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
                                 : "?");
         PQclear(r);
-        if (!exec_cmd(conn, "ROLLBACK TO SAVEPOINT sctl_rows", err)) {
+        if (!sctl_exec(conn, "ROLLBACK TO SAVEPOINT sctl_rows", "facets", err)) {
             free(why);
             return false;
         }
@@ -1069,7 +1059,7 @@ static bool read_rows_of(PGconn *conn, const SctlObject *o, SctlFacets *f,
         set_err(err, "facets: reading rows: %s", PQerrorMessage(conn));
         PQclear(r);
     }
-    return ok && exec_cmd(conn, "RELEASE SAVEPOINT sctl_rows", err);
+    return ok && sctl_exec(conn, "RELEASE SAVEPOINT sctl_rows", "facets", err);
 }
 
 static bool read_rows(PGconn *conn, const SctlSchema *s, SctlFacets *f,
@@ -1095,7 +1085,7 @@ typedef struct Unless {
 static bool known_at(PGconn *conn, const char *fp, const Unless *u)
 {
     char *err = NULL;
-    if (!exec_cmd(conn, "SAVEPOINT sctl_known", &err)) {
+    if (!sctl_exec(conn, "SAVEPOINT sctl_known", "facets", &err)) {
         free(err);
         return false;
     }
@@ -1110,7 +1100,7 @@ static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
                      const SctlSchema *rows_of, char **fingerprint,
                      const Unless *u, SctlFacets *f, char **err)
 {
-    if (!exec_cmd(conn, SQL_SETTINGS, err))
+    if (!sctl_exec(conn, SQL_SETTINGS, "facets", err))
         return false;
     if (fingerprint) {
         char *fp_err = NULL;
