@@ -13,7 +13,6 @@
  */
 #include "commands.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -878,19 +877,9 @@ const SctlFacet *sctl_facet_at(const SctlFacets *f, int i)
 
 /* ------------------------------------------------------------ reading */
 
-static void set_err(char **err, const char *fmt, ...)
+/* *err becomes msg (malloc'd), replacing any earlier message. */
+static void set_err(char **err, char *msg)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    int len = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *msg = xmalloc((size_t)len + 1);
-    va_start(ap, fmt);
-    vsnprintf(msg, (size_t)len + 1, fmt, ap);
-    va_end(ap);
-    size_t n = strlen(msg);
-    while (n && msg[n - 1] == '\n')     /* libpq ends messages with one */
-        msg[--n] = '\0';
     free(*err);
     *err = msg;
 }
@@ -938,8 +927,8 @@ static bool wanted(PGconn *conn, const Query *q, const char *schemas,
                                NULL, 0);
     bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
     if (!ok)
-        set_err(err, "facets: looking for %ss: %s", kind_word(q->kind),
-                PQerrorMessage(conn));
+        set_err(err, sctl_failure(conn, r, "facets: looking for %ss",
+                                  kind_word(q->kind)));
     else
         *yes = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
     PQclear(r);
@@ -958,8 +947,8 @@ static bool run_query(PGconn *conn, const Query *q, const char *schemas,
     PGresult *r = PQexecParams(conn, q->sql, q->by_schema ? 1 : 0, NULL,
                                params, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        set_err(err, "facets: reading %ss: %s", kind_word(q->kind),
-                PQerrorMessage(conn));
+        set_err(err, sctl_failure(conn, r, "facets: reading %ss",
+                                  kind_word(q->kind)));
         PQclear(r);
         return false;
     }
@@ -981,13 +970,14 @@ static bool session_begin(PGconn *conn, bool *own, char **err)
         *own = false;
         return sctl_exec(conn, SQL_SAVEPOINT, "facets", err);
     case PQTRANS_INERROR:
-        set_err(err, "facets: the current transaction is aborted");
+        set_err(err,
+                sctl_printf("facets: the current transaction is aborted"));
         return false;
     case PQTRANS_ACTIVE:
     case PQTRANS_UNKNOWN:
         break;
     }
-    set_err(err, "facets: the connection is busy or broken");
+    set_err(err, sctl_printf("facets: the connection is busy or broken"));
     return false;
 }
 
@@ -1032,7 +1022,7 @@ static bool read_rows_of(PGconn *conn, const SctlObject *o, SctlFacets *f,
     bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
     bool there = ok && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
     if (!ok)
-        set_err(err, "facets: reading rows: %s", PQerrorMessage(conn));
+        set_err(err, sctl_failure(conn, r, "facets: reading rows"));
     PQclear(r);
     if (!there)
         return ok;
@@ -1045,7 +1035,8 @@ static bool read_rows_of(PGconn *conn, const SctlObject *o, SctlFacets *f,
                                 PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
                                 : "?");
         PQclear(r);
-        if (!sctl_exec(conn, "ROLLBACK TO SAVEPOINT sctl_rows", "facets", err)) {
+        if (!sctl_exec(conn, "ROLLBACK TO SAVEPOINT sctl_rows", "facets",
+                       err)) {
             free(why);
             return false;
         }
@@ -1056,7 +1047,7 @@ static bool read_rows_of(PGconn *conn, const SctlObject *o, SctlFacets *f,
     if (ok)
         add_rows(f, SCTL_K_ROWS, r);
     else {
-        set_err(err, "facets: reading rows: %s", PQerrorMessage(conn));
+        set_err(err, sctl_failure(conn, r, "facets: reading rows"));
         PQclear(r);
     }
     return ok && sctl_exec(conn, "RELEASE SAVEPOINT sctl_rows", "facets", err);
@@ -1106,7 +1097,7 @@ static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
         char *fp_err = NULL;
         *fingerprint = sctl_fingerprint(conn, schemas, nschemas, &fp_err);
         if (!*fingerprint)
-            set_err(err, "facets: %s", fp_err);
+            set_err(err, sctl_printf("facets: %s", fp_err));
         free(fp_err);
         if (!*fingerprint)
             return false;
