@@ -152,8 +152,16 @@ $(BUILD)/obj/common_%.o: src/common/%.c src/common/objects.h src/common/serial.h
 $(BUILD)/san/common_%.o: src/common/%.c src/common/objects.h src/common/serial.h | $(BUILD)/san
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
 
-$(BUILD)/obj $(BUILD)/san $(BUILD)/imp bin:
+$(BUILD)/obj $(BUILD)/san $(BUILD)/imp $(BUILD)/rt bin: | $(BUILD)/deps-found
 	mkdir -p $@
+
+# On a fresh machine the headers and ecpg are missing: one line saying what
+# to run beats a compiler error about pg_query.h.  Checked once per build/.
+$(BUILD)/deps-found:
+	@printf '#include <pg_query.h>\n#include <libpq-fe.h>\n#include <check.h>\n' \
+	  | $(CC) -I$(PGINC) -E -x c - >/dev/null 2>&1 && command -v ecpg >/dev/null \
+	  || { echo "make: libpg_query, libpq, ecpg or Check is missing; run make deps first (make test and make run do)" >&2; exit 2; }
+	@mkdir -p $(BUILD) && touch $@
 
 $(BUILD)/libschemac.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -180,9 +188,6 @@ $(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o): src/common/diag_doc.h src/runtime/comma
 
 # The lint rules share lint.h.
 $(filter $(BUILD)/obj/lint%,$(LIB_OBJ)) $(filter $(BUILD)/san/lint%,$(SAN_OBJ)): src/lint.h
-
-$(BUILD)/rt:
-	mkdir -p $@
 
 RT_INC   = -Isrc/runtime -Isrc/common -I$(PGINC)
 RT_HDR   := src/runtime/schemactl.h src/runtime/commands.h src/runtime/plan.h \

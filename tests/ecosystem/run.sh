@@ -20,6 +20,14 @@ chmod 755 "$work"
 trap 'rm -rf "$work"' EXIT
 unset SCHEMAC_HOME
 
+# --- a fresh machine: make before make deps ---------------------------
+# -nostdinc hides every header, as on a machine without the -dev packages.
+out=$(make -s bin/schemac BUILD="$work/fresh" CC="cc -nostdinc" 2>&1); st=$?
+[ $st != 0 ] && [ "$(wc -l <<<"$out")" -le 2 ] && grep -q 'run make deps first' <<<"$out" \
+  && ! grep -q 'pg_query.h' <<<"$out" \
+  && ok "make without the libraries says in one line to run make deps" \
+  || bad "make without the libraries (exit $st): $out"
+
 # --- make install, the prefix moved, a build from elsewhere -----------
 make -s install PREFIX=/usr/local DESTDIR="$work/dest" >/dev/null 2>&1 \
   && ok "make install into a DESTDIR" || bad "make install"
