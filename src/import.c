@@ -26,6 +26,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -237,9 +238,36 @@ static bool run_statement(Arena *a, PGconn *conn, const char *path,
     return ok;
 }
 
+/* Under platform supabase, CREATE EXTENSION of an extension Supabase
+ * preinstalls whose objects the stand-in makes itself (Debian ships
+ * neither): on Supabase the statement finds it there, so here it is
+ * skipped rather than failed. */
+static bool platform_has_extension(Arena *a, const char *sql)
+{
+    static const char *const made[] = {"pg_graphql", "supabase_vault", NULL};
+    bool mentioned = false;     /* a cheap test before the parser */
+    for (const char *c = sql; *c && !mentioned; c++)
+        mentioned = strncasecmp(c, "extension", 9) == 0;
+    if (!mentioned)
+        return false;
+    PgQueryParseResult r = pg_query_parse(sql);
+    const char *err = NULL;
+    Json *tree = r.error ? NULL
+                         : json_parse(a, r.parse_tree, strlen(r.parse_tree),
+                                      &err);
+    pg_query_free_parse_result(r);
+    Json *stmt = json_get(json_get(json_at(json_get(tree, "stmts"), 0),
+                                   "stmt"), "CreateExtensionStmt");
+    const char *name = json_str(json_get(stmt, "extname"));
+    for (int i = 0; name && made[i]; i++)
+        if (strcmp(name, made[i]) == 0)
+            return true;
+    return false;
+}
+
 /* The file statement by statement (libpg_query splits it as the server
  * would), each in its own transaction unless the file opens one. */
-static bool run_file(Arena *a, PGconn *conn, const char *path)
+static bool run_file(Arena *a, PGconn *conn, const char *path, bool supabase)
 {
     char *why;
     char *text = read_file(path, &why);
@@ -256,10 +284,16 @@ static bool run_file(Arena *a, PGconn *conn, const char *path)
         fprintf(stderr, "%s:%d:%d: error: %s\n", path, line, col,
                 s.error->message);
     }
-    for (int i = 0; ok && i < s.n_stmts; i++)
-        ok = run_statement(a, conn, path, text, s.stmts[i]->stmt_location,
-                           s.stmts[i]->stmt_len ? s.stmts[i]->stmt_len
-                               : (int)strlen(text + s.stmts[i]->stmt_location));
+    for (int i = 0; ok && i < s.n_stmts; i++) {
+        int loc = s.stmts[i]->stmt_location;
+        int len = s.stmts[i]->stmt_len ? s.stmts[i]->stmt_len
+                                       : (int)strlen(text + loc);
+        if (supabase &&
+            platform_has_extension(a, arena_strndup(a, text + loc,
+                                                    (size_t)len)))
+            continue;
+        ok = run_statement(a, conn, path, text, loc, len);
+    }
     pg_query_free_split_result(s);
     free(text);
     return ok;
@@ -315,7 +349,7 @@ static int from_files(Arena *a, ImportSource *s, const ImportArgs *x)
     /* the files' own notices and warnings are not import's to print */
     PQclear(PQexec(s->conn, "SET client_min_messages = error"));
     for (int i = 0; i < x->files.len; i++)
-        if (!run_file(a, s->conn, x->files.items[i]))
+        if (!run_file(a, s->conn, x->files.items[i], x->supabase))
             return EXIT_INPUT;
     return EXIT_SUCCESS;
 }

@@ -132,9 +132,7 @@ void import_write_schemas(ImportOut *o)
 
 static bool platform_role(const ImportOut *o, const char *r)
 {
-    return o->db->supabase && (strcmp(r, "anon") == 0 ||
-                               strcmp(r, "authenticated") == 0 ||
-                               strcmp(r, "service_role") == 0);
+    return o->db->supabase && sema_supabase_role(r);
 }
 
 /* Roles a project declares: not PUBLIC, pg_*, the owner, the platform's. */

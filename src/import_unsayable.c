@@ -128,7 +128,8 @@
     " pg_namespace n ON n.oid = c.relnamespace WHERE $3 AND n.nspname IN" \
     " ('auth', 'storage') AND c.relname NOT IN ('users', 'users_pkey',"   \
     " 'users_phone_key', 'buckets', 'buckets_pkey', 'buckets_name_key',"  \
-    " 'objects', 'objects_pkey', 'bucketid_objname') AND c.relkind <> 't'" \
+    " 'objects', 'objects_pkey', 'bucketid_objname', 'schema_migrations',"  \
+    " 'schema_migrations_pkey') AND c.relkind <> 't'"                     \
     " AND n.nspname || '.' || c.relname NOT LIKE 'pg_toast%'"             \
     " AND c.relkind NOT IN ('S') UNION ALL SELECT 'function ' ||"         \
     " quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' ||"  \

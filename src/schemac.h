@@ -950,6 +950,8 @@ void sema_check(Arena *a, Program *p, Diag *d);
 /* True for schemas that exist without being created: public, and the
  * platform's own (auth, storage, extensions with platform supabase). */
 bool sema_platform_schema(const Program *p, const char *name);
+/* A role every Supabase project has (the API's and the platform's own). */
+bool sema_supabase_role(const char *name);
 
 /* The checker's state, shared by the sema_*.c files only. */
 typedef struct Sema {

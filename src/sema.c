@@ -13,6 +13,7 @@ static const char supabase_decls[] =
     "table auth.users { id uuid primary key; email text; phone text unique;\n"
     "  role text; raw_user_meta_data jsonb; raw_app_meta_data jsonb;\n"
     "  created_at timestamptz; updated_at timestamptz; }\n"
+    "table auth.schema_migrations { version varchar(255) primary key; }\n"
     "table storage.buckets { id text primary key; name text not null;\n"
     "  public boolean; file_size_limit bigint; allowed_mime_types text[];\n"
     "  owner uuid; created_at timestamptz; updated_at timestamptz; }\n"
@@ -36,6 +37,21 @@ static const char supabase_decls[] =
     "  language sql; immutable; as $$ select null::text $$; }\n"
     "function storage.operation() returns text {\n"
     "  language sql; stable; as $$ select null::text $$; }\n"
+    /* Supabase Vault (extension supabase_vault, schema vault). */
+    "table vault.secrets { id uuid primary key; name text;\n"
+    "  description text not null; secret text not null; key_id uuid;\n"
+    "  nonce bytea; created_at timestamptz not null;\n"
+    "  updated_at timestamptz not null; }\n"
+    "view vault.decrypted_secrets { as select id, name, description,\n"
+    "  secret, secret as decrypted_secret, key_id, nonce, created_at,\n"
+    "  updated_at from vault.secrets; }\n"
+    "function vault.create_secret(new_secret text, new_name text default\n"
+    "  null, new_description text default '', new_key_id uuid default null)\n"
+    "  returns uuid { language sql; volatile; as $$ select null::uuid $$; }\n"
+    "function vault.update_secret(secret_id uuid, new_secret text default\n"
+    "  null, new_name text default null, new_description text default null,\n"
+    "  new_key_id uuid default null) returns void {\n"
+    "  language sql; volatile; as $$ select $$; }\n"
     /* Preinstalled on every Supabase project, in schema extensions
      * (pgjwt too, which Debian's PostgreSQL does not ship: left out, so
      * that the stand-in can have all that the compiler assumes). */
@@ -43,10 +59,23 @@ static const char supabase_decls[] =
     "extension pgcrypto schema extensions;\n"
     "extension pg_stat_statements schema extensions;\n";
 
-static const char *const supabase_roles[] = {"anon", "authenticated",
-                                             "service_role", NULL};
-static const char *const supabase_schemas[] = {"auth", "storage",
-                                               "extensions", NULL};
+/* The API roles, and those of the platform's own services that
+ * migrations grant to (an auth hook runs as supabase_auth_admin). */
+static const char *const supabase_roles[] = {
+    "anon", "authenticated", "service_role", "postgres", "authenticator",
+    "supabase_auth_admin", "supabase_storage_admin", "dashboard_user", NULL};
+/* graphql and graphql_public are pg_graphql's, vault supabase_vault's. */
+static const char *const supabase_schemas[] = {
+    "auth", "storage", "extensions", "vault", "graphql", "graphql_public",
+    NULL};
+
+bool sema_supabase_role(const char *name)
+{
+    for (int i = 0; supabase_roles[i]; i++)
+        if (strcmp(name, supabase_roles[i]) == 0)
+            return true;
+    return false;
+}
 
 bool sema_platform_schema(const Program *p, const char *name)
 {

@@ -27,6 +27,23 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'service_role') THEN
     CREATE ROLE service_role NOLOGIN NOINHERIT BYPASSRLS;
   END IF;
+  -- The platform's own services, which migrations grant to (an auth hook
+  -- runs as supabase_auth_admin); here they only need to exist.
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'postgres') THEN
+    CREATE ROLE postgres NOLOGIN;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticator') THEN
+    CREATE ROLE authenticator NOLOGIN NOINHERIT;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'supabase_auth_admin') THEN
+    CREATE ROLE supabase_auth_admin NOLOGIN NOINHERIT;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'supabase_storage_admin') THEN
+    CREATE ROLE supabase_storage_admin NOLOGIN NOINHERIT;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dashboard_user') THEN
+    CREATE ROLE dashboard_user NOLOGIN;
+  END IF;
 END
 $$;
 
@@ -39,8 +56,13 @@ CREATE SCHEMA IF NOT EXISTS auth;
 CREATE SCHEMA IF NOT EXISTS storage;
 -- Supabase installs extensions here rather than in public.
 CREATE SCHEMA IF NOT EXISTS extensions;
+-- pg_graphql's schemas (the extension itself is not Debian's: its schemas
+-- are here so that migrations granting on them apply), and Vault's.
+CREATE SCHEMA IF NOT EXISTS graphql;
+CREATE SCHEMA IF NOT EXISTS graphql_public;
+CREATE SCHEMA IF NOT EXISTS vault;
 
-GRANT USAGE ON SCHEMA auth, storage, extensions
+GRANT USAGE ON SCHEMA auth, storage, extensions, graphql, graphql_public
   TO anon, authenticated, service_role;
 
 -- Supabase's search path: an unqualified uuid_generate_v4() or
@@ -125,6 +147,11 @@ CREATE TABLE IF NOT EXISTS auth.users (
   deleted_at timestamptz
 );
 
+-- GoTrue's record of its own migrations (remote_schema dumps revoke on it).
+CREATE TABLE IF NOT EXISTS auth.schema_migrations (
+  version varchar(255) PRIMARY KEY
+);
+
 -- ---------------------------------------------------------------- storage
 
 -- A bucket declared in the schema language becomes a row here.
@@ -196,6 +223,63 @@ $$;
 GRANT EXECUTE ON FUNCTION storage.foldername(text), storage.filename(text),
   storage.extension(text), storage.operation()
   TO anon, authenticated, service_role;
+
+-- ---------------------------------------------------------------- vault
+
+-- Supabase Vault's secrets, with its names and signatures.  The stand-in
+-- does not encrypt: decrypted_secret is the secret as stored, which is
+-- what a schema's functions and tests see on Supabase too.
+CREATE TABLE IF NOT EXISTS vault.secrets (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  name text,
+  description text NOT NULL DEFAULT '',
+  secret text NOT NULL,
+  key_id uuid,
+  nonce bytea,
+  created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  updated_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE UNIQUE INDEX IF NOT EXISTS secrets_name_idx
+  ON vault.secrets (name) WHERE name IS NOT NULL;
+
+CREATE OR REPLACE VIEW vault.decrypted_secrets AS
+  SELECT id, name, description, secret, secret AS decrypted_secret, key_id,
+         nonce, created_at, updated_at
+  FROM vault.secrets;
+
+CREATE OR REPLACE FUNCTION vault.create_secret(new_secret text,
+    new_name text DEFAULT NULL, new_description text DEFAULT '',
+    new_key_id uuid DEFAULT NULL) RETURNS uuid
+  LANGUAGE sql SECURITY DEFINER SET search_path = ''
+AS $$
+  INSERT INTO vault.secrets (secret, name, description, key_id)
+  VALUES (new_secret, new_name, new_description, new_key_id)
+  RETURNING id
+$$;
+
+CREATE OR REPLACE FUNCTION vault.update_secret(secret_id uuid,
+    new_secret text DEFAULT NULL, new_name text DEFAULT NULL,
+    new_description text DEFAULT NULL, new_key_id uuid DEFAULT NULL)
+    RETURNS void
+  LANGUAGE sql SECURITY DEFINER SET search_path = ''
+AS $$
+  UPDATE vault.secrets
+     SET secret = coalesce(new_secret, secret),
+         name = coalesce(new_name, name),
+         description = coalesce(new_description, description),
+         key_id = coalesce(new_key_id, key_id),
+         updated_at = CURRENT_TIMESTAMP
+   WHERE id = secret_id
+$$;
+
+-- As on Supabase, the API roles have no way into the vault; the service
+-- key and the platform's own roles do.
+REVOKE ALL ON FUNCTION vault.create_secret(text, text, text, uuid),
+  vault.update_secret(uuid, text, text, text, uuid) FROM PUBLIC;
+GRANT USAGE ON SCHEMA vault TO service_role;
+GRANT SELECT, DELETE ON vault.secrets, vault.decrypted_secrets TO service_role;
+GRANT EXECUTE ON FUNCTION vault.create_secret(text, text, text, uuid),
+  vault.update_secret(uuid, text, text, text, uuid) TO service_role;
 
 -- Supabase Realtime's publication, empty: a schema gives it tables
 -- (`publication supabase_realtime { table ...; }`).

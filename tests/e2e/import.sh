@@ -136,6 +136,29 @@ if [ -z "${IMPORT_ONLY:-}" ]; then
     || bad "replica identity using an index (exit $st): $out"
 fi
 
+# A remote_schema dump creates the extensions Supabase preinstalls; those
+# whose objects the stand-in makes itself (pg_graphql, supabase_vault) are
+# the platform's there, and skipped. Without the platform they fail at
+# their line.
+if [ -z "${IMPORT_ONLY:-}" ]; then
+  printf '%s\n' 'CREATE EXTENSION IF NOT EXISTS "pg_graphql" WITH SCHEMA "graphql";' \
+    'create extension if not exists supabase_vault with schema vault;' \
+    'create table public.keys (id uuid primary key references vault.secrets (id));' \
+    'grant select on public.keys to supabase_auth_admin;' >"$work/preinstalled.sql"
+  sed -n '3,$p' "$work/preinstalled.sql" >"$work/preinstalled-plain.sql"
+  out=$("$schemac" import "$work/preinstalled.sql" --platform supabase -o "$work/pre" 2>&1); st=$?
+  out2=$("$schemac" import "$work/preinstalled-plain.sql" --platform supabase -o "$work/pre-plain" 2>&1); st2=$?
+  [ $st -eq 0 ] && [ $st2 -eq 0 ] && grep -q 'references vault.secrets' "$work/pre/public.schema" \
+    && diff -r "$work/pre" "$work/pre-plain" >/dev/null \
+    && ok "platform supabase: CREATE EXTENSION pg_graphql and supabase_vault are the platform's" \
+    || bad "preinstalled extensions (exit $st, $st2): $out $out2 $(diff -r "$work/pre" "$work/pre-plain")"
+  out=$("$schemac" import "$work/preinstalled.sql" -o "$work/pre-none" 2>&1); st=$?
+  [ $st -eq 1 ] && grep -q 'preinstalled.sql:1:1: error: extension "pg_graphql" is not available' <<<"$out" \
+    && [ ! -e "$work/pre-none" ] \
+    && ok "without the platform, pg_graphql fails at its line" \
+    || bad "pg_graphql without the platform (exit $st): $out"
+fi
+
 # From a live database: the same files as from the SQL file.
 if [ -z "${IMPORT_ONLY:-}" ]; then
 out=$("$schemac" import --db "$(url src_enorae)" --platform supabase -o "$work/live" 2>&1); st=$?
@@ -206,16 +229,23 @@ out=$("$schemac" import "$work/ok.sql" --frob -o "$work/x" 2>&1); st=$?
 [ $st -eq 2 ] && [ ! -e "$work/x" ] && grep -q '^schemac: unknown option --frob for import' <<<"$out" \
   && ok "an unknown option is named" || bad "unknown option (exit $st): $out"
 
-# Killed while the files run: the throwaway server and the output go.
-"$schemac" import generated/thorbis.sql -o "$work/killed" >/dev/null 2>&1 &
+# Killed while the files run (a statement that sleeps holds it there once
+# the throwaway server is up): the server and the output go.
+printf 'create table t (id int primary key);\nselect pg_sleep(60);\n' >"$work/slow.sql"
+"$schemac" import "$work/slow.sql" -o "$work/killed" >/dev/null 2>&1 &
 pid=$!
-sleep 2
+for _ in $(seq 100); do
+  [ "$(servers)" -gt 0 ] && sleep 0.5 && break
+  sleep 0.1
+done
+running=$(kill -0 $pid 2>/dev/null && echo yes || echo no)
 kill -TERM $pid; wait $pid; st=$?
 for _ in $(seq 50); do [ -z "$(ls -A "$work/tmp")" ] && break; sleep 0.2; done
-if [ $st -ne 0 ] && [ ! -e "$work/killed" ] && [ "$(leftovers)" -eq 0 ] && [ -z "$(ls -A "$work/tmp")" ]; then
+if [ "$running" = yes ] && [ $st -ne 0 ] && [ ! -e "$work/killed" ] && [ "$(leftovers)" -eq 0 ] &&
+   [ -z "$(ls -A "$work/tmp")" ] && [ "$(servers)" -eq 0 ]; then
   ok "SIGTERM during an import leaves nothing (exit $st)"
 else
-  bad "SIGTERM: exit $st, output: $([ -e "$work/killed" ] && echo left), temporaries: $(leftovers), TMPDIR: $(ls -A "$work/tmp")"
+  bad "SIGTERM: still running when killed: $running, exit $st, output: $([ -e "$work/killed" ] && echo left), temporaries: $(leftovers), servers: $(servers), TMPDIR: $(ls -A "$work/tmp")"
 fi
 
 out=$("$schemac" import --db "$(url src_enorae)" --schema nosuch -o "$work/bad6" 2>&1); st=$?

@@ -17,7 +17,10 @@
 #   named with `for role`) are verified and repaired;
 # - names over 63 bytes are verified and repaired under the cut name;
 # - a function taking a declared enum: report reads its access (its
-#   signature qualified for search_path = pg_catalog).
+#   signature qualified for search_path = pg_catalog);
+# - Vault and the platform's service roles (tests/integration/cases/vault):
+#   a secret stored and read through the stand-in's vault, grants to and a
+#   policy for supabase_auth_admin tampered and repaired.
 # Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -174,6 +177,39 @@ grep -qx 'ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY;  -- schema/plat
 out=$("$exe" apply verify --db "$db" 2>&1); st=$?
 [ $st -eq 0 ] && grep -q ' 0 differ' <<<"$out" && ok "apply turns it on; verify clean" \
   || bad "apply verify exit $st: $out"
+
+# --- Vault and the platform's service roles (tests/integration/cases/vault)
+mkdir -p "$work/v"
+cp -r tests/integration/cases/vault/schema "$work/v/schema"
+(cd "$work/v" && "$repo/bin/schemac" build schema -o bin/vault) >"$work/build.log" 2>&1 \
+  || { cat "$work/build.log"; exit 1; }
+vexe="$work/v/bin/vault"
+createdb -T template0 v
+out=$("$vexe" apply verify --install-platform-shim --db "$(url v)" 2>&1); st=$?
+[ $st -eq 0 ] && grep -q ' 0 differ' <<<"$out" && ok "vault: apply and verify with the stand-in" \
+  || bad "vault apply verify exit $st: $out"
+# As an auth hook would: store a token for a user, read it back as the
+# service key; the API roles cannot reach the vault.
+got=$(sql v "insert into auth.users (id) values ('00000000-0000-0000-0000-000000000002');
+  insert into public.profiles (user_id) values ('00000000-0000-0000-0000-000000000002');
+  set role supabase_auth_admin;
+  select public.store_token('00000000-0000-0000-0000-000000000002', 's3cret') is not null;
+  reset role; set role service_role;
+  select public.token_of('00000000-0000-0000-0000-000000000002');
+  reset role; set role authenticated;
+  select has_schema_privilege('vault', 'usage')" | tr '\n' ,)
+[ "$got" = "t,s3cret,f," ] && ok "vault: a token stored by supabase_auth_admin, read by service_role; authenticated has no usage on schema vault" \
+  || bad "vault round trip: $got"
+sql v "revoke select on public.profiles from supabase_auth_admin;
+  drop policy \"only the auth admin reads profiles\" on public.profiles;
+  revoke execute on function public.store_token(uuid, text) from supabase_auth_admin"
+out=$("$vexe" verify --db "$(url v)" 2>&1); st=$?
+[ $st -eq 1 ] && grep -q 'supabase_auth_admin' <<<"$out" && grep -q 'only the auth admin reads profiles' <<<"$out" \
+  && ok "vault: grants to and a policy for supabase_auth_admin tampered are reported" \
+  || bad "vault verify after tamper exit $st: $out"
+out=$("$vexe" apply verify --db "$(url v)" 2>&1); st=$?
+[ $st -eq 0 ] && grep -q ' 0 differ' <<<"$out" && ok "vault: apply repairs them; verify clean" \
+  || bad "vault repair exit $st: $out"
 
 # --- report reads the access of a function taking an enum --------------
 # (Other cells differ: the stand-in has none of the default privileges the
