@@ -939,6 +939,34 @@ const char *catalog_nearest(bool types, const char *name, int max);
 const char *const *catalog_extension_types(const char *extension);
 const char *const *catalog_extension_functions(const char *extension);
 
+/* -------------------------------------------------------------- compile.c */
+
+/* What to compile: files read in order, then sources already in memory
+ * (tests, generated text).  Either may be empty. */
+typedef struct CompileInput {
+    Vec paths;                 /* const char*: .schema files */
+    Vec sources;               /* Source* */
+} CompileInput;
+
+typedef enum {
+    COMPILE_OK,                /* checked without error: prog is set */
+    COMPILE_UNREADABLE,        /* a file could not be read (reported) */
+    COMPILE_INVALID,           /* errors in the schema (reported) */
+} CompileStatus;
+
+/* What compile() made of its input; prog is NULL unless COMPILE_OK.
+ * The counts are of the diagnostics this compilation reported. */
+typedef struct Compilation {
+    CompileStatus status;
+    Program *prog;
+    int errors;
+    int warnings;
+} Compilation;
+
+/* Lexes, parses and checks (sema_check) every input; diagnostics go to d.
+ * The checks run only when every file parsed without error. */
+Compilation compile(Arena *a, const CompileInput *in, Diag *d);
+
 /* ----------------------------------------------------------------- sema.c */
 
 /*
