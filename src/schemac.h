@@ -1044,7 +1044,13 @@ Column *sema_find_column(Decl *table, const char *name);
 bool sema_role_known(Sema *s, const char *name);
 void sema_check_roles(Sema *s, const Vec *roles);
 void sema_expand_templates(Sema *s, Decl *table);
-void sema_register_decl(Sema *s, Decl *d);
+/* Sets d->schema: as written, else public (a bucket's is storage, a
+ * schema's is itself). */
+void sema_decl_schema(Decl *d);
+/* sema_expand.c: the first pass, before registration: templates pasted,
+ * the audit log and generated items written out, so that the program's
+ * declarations are all there. */
+void sema_expand(Sema *s);
 /* sema_generate.c: `audit into` gets its columns and trigger function
  * (before templates are expanded); audit, transitions, retain and
  * partitions items become the triggers, functions and partitions they

@@ -199,19 +199,30 @@ static void register_function(Sema *s, Decl *d)
 }
 
 /* What the platform has may be declared again (an extension Supabase
- * preinstalls, written as its migrations write it). */
+ * preinstalls, written as its migrations write it).  d itself may be
+ * there already: templates are indexed before registration. */
 static void register_named(Sema *s, Map *m, Decl *d, const char *what)
 {
     Decl *prev = map_get(m, d->name.name);
-    if (prev && prev != (void *)&platform_marker && !prev->external)
+    if (prev && prev != d && prev != (void *)&platform_marker &&
+        !prev->external)
         duplicate(s, d, prev, what);
     else if (!prev || d->kind != DECL_ROLE)
         map_put(m, d->name.name, d);
 }
 
-void sema_register_decl(Sema *s, Decl *d)
+void sema_decl_schema(Decl *d)
 {
-    d->schema = d->name.schema ? d->name.schema : "public";
+    if (d->kind == DECL_SCHEMA)
+        d->schema = d->name.name;
+    else if (d->kind == DECL_BUCKET)
+        d->schema = "storage";
+    else
+        d->schema = d->name.schema ? d->name.schema : "public";
+}
+
+static void register_decl(Sema *s, Decl *d)
+{
     if (d->kind == DECL_TEST)
         return;  /* names no database object: sema_tests checks it */
     if (d->name.schema)
@@ -228,13 +239,11 @@ void sema_register_decl(Sema *s, Decl *d)
         break;
     case DECL_ROLE: register_named(s, s->roles, d, "role"); break;
     case DECL_SCHEMA:
-        d->schema = d->name.name;
         register_named(s, s->schemas, d, "schema");
         break;
     case DECL_TEMPLATE: register_named(s, s->templates, d, "template");
         break;
     case DECL_BUCKET:
-        d->schema = "storage";
         register_named(s, s->buckets, d, "bucket");
         break;
     case DECL_FUNCTION: register_function(s, d); break;
@@ -260,17 +269,12 @@ static void imply_schemas(Sema *s)
     }
 }
 
+/* Every declaration checked, the full list known and registered.  A
+ * schema's grants `on all` are spread first: which objects they cover
+ * needs registration (a platform table declared again is not covered). */
 static void check_decls(Sema *s)
 {
     Vec *decls = &s->prog->decls;
-    sema_generate_audit_log(s);
-    for (int i = 0; i < decls->len; i++)
-        if (((Decl *)decls->items[i])->kind == DECL_TABLE)
-            sema_expand_templates(s, decls->items[i]);
-    int ndecls = decls->len;  /* generated ones come after, complete */
-    for (int i = 0; i < ndecls; i++)
-        if (((Decl *)decls->items[i])->kind == DECL_TABLE)
-            sema_generate_items(s, decls->items[i]);
     sema_expand_grants_on_all(s);
     for (int i = 0; i < decls->len; i++)
         if (((Decl *)decls->items[i])->kind == DECL_TABLE)
@@ -332,10 +336,11 @@ void sema_check(Arena *a, Program *p, Diag *d)
               .buckets = map_new(a), .bucket_policies = map_new(a)};
     map_put(s.schemas, "public", &platform_marker);
     find_platform(&s);
+    sema_expand(&s);
     for (int i = 0; i < p->decls.len; i++) {
         Decl *decl = p->decls.items[i];
         decl->ordinal = i;
-        sema_register_decl(&s, decl);
+        register_decl(&s, decl);
     }
     imply_schemas(&s);
     check_decls(&s);
