@@ -180,6 +180,9 @@ $(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o): src/common/diag_doc.h src/runtime/comma
 
 # The lint rules share lint.h.
 $(filter $(BUILD)/obj/lint%,$(LIB_OBJ)) $(filter $(BUILD)/san/lint%,$(SAN_OBJ)): src/lint.h
+# The checker's passes share sema.h, the parser's files parse.h.
+$(filter $(BUILD)/obj/sema%,$(LIB_OBJ)) $(filter $(BUILD)/san/sema%,$(SAN_OBJ)): src/sema.h
+$(filter $(BUILD)/obj/parse%,$(LIB_OBJ)) $(filter $(BUILD)/san/parse%,$(SAN_OBJ)): src/parse.h
 
 $(BUILD)/rt:
 	mkdir -p $@

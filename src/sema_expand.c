@@ -6,7 +6,7 @@
  * functions and partitions they stand for.  Registration and every check
  * then see the whole list, generated declarations included.
  */
-#include "schemac.h"
+#include "sema.h"
 
 /* Templates by name, the first declared of each: a second is reported
  * as a duplicate at registration. */

@@ -7,7 +7,7 @@
  * object.  The text maps back to the item it came from: an error in it
  * points there.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <stdio.h>
 #include <string.h>
