@@ -3,7 +3,7 @@
  * the capture of SQL fragments as written.  Grammar rules live in
  * parse_decl.c (declarations), parse_table.c and parse_items.c (items).
  */
-#include "schemac.h"
+#include "parse.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
  * parse_items.c — items of indexes, views, functions, schemas and roles,
  * and the items every declaration shares: grant, revoke and comment.
  */
-#include "schemac.h"
+#include "parse.h"
 
 #include <string.h>
 

@@ -6,7 +6,7 @@
  * Item keywords are not reserved: a line is read as an item only when the
  * token after the keyword fits that item; otherwise it is a column.
  */
-#include "schemac.h"
+#include "parse.h"
 
 #include <string.h>
 

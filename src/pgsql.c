@@ -163,11 +163,76 @@ static size_t line_start(const char *body, size_t len, long n)
     return off;
 }
 
+/* The offset of the `;` that ends the statement at from (len if none):
+ * quoted text and `--` comments skipped. */
+static size_t statement_end(const char *body, size_t len, size_t from)
+{
+    for (size_t i = from; i < len; i++) {
+        char c = body[i];
+        if (c == ';')
+            return i;
+        if (c == '\'' || c == '"') {
+            while (++i < len && body[i] != c)
+                ;
+        } else if (c == '-' && i + 1 < len && body[i + 1] == '-') {
+            while (i < len && body[i] != '\n')
+                i++;
+        }
+    }
+    return len;
+}
+
+/*
+ * Where PostgreSQL's parser finds the syntax error of an SQL expression
+ * that PL/pgSQL read from from up to its `;`: a missing `;` makes the
+ * expression run on into the next statement, past the line PL/pgSQL
+ * names.  The expression starts after `:=` (an assignment, a default),
+ * else after the statement's first word (PERFORM, RETURN, ...); it is
+ * parsed as PL/pgSQL has it parsed, `SELECT expression`.  The answer
+ * counts only when that parse fails with the same message at the named
+ * token; -1 otherwise.
+ */
+static long expression_offset(Arena *a, const char *body, size_t len,
+                              size_t from, const char *message,
+                              const char *tok)
+{
+    size_t end = statement_end(body, len, from);
+    size_t k = from;
+    while (k + 1 < end && !(body[k] == ':' && body[k + 1] == '='))
+        k++;
+    if (k + 1 < end) {
+        k += 2;
+    } else {
+        k = from;
+        while (k < end && !word_byte(body[k]))
+            k++;
+        while (k < end && word_byte(body[k]))
+            k++;
+    }
+    if (k >= end)
+        return -1;
+    char *sql = arena_printf(a, "SELECT %.*s", (int)(end - k), body + k);
+    size_t prefix = strlen("SELECT ");
+    PgQueryParseResult res = pg_query_parse(sql);
+    long at = -1;
+    if (res.error && res.error->cursorpos > 0 &&
+        strcmp(res.error->message, message) == 0) {
+        size_t off = char_to_byte(sql, strlen(sql), res.error->cursorpos);
+        size_t tl = strlen(tok);
+        if (off >= prefix && off + tl <= strlen(sql) &&
+            memcmp(sql + off, tok, tl) == 0)
+            at = (long)(k + off - prefix);
+    }
+    pg_query_free_parse_result(res);
+    return at;
+}
+
 /*
  * PL/pgSQL names no position, only "near line N" in its context: the line
  * of the last statement it had placed, counted from 1 at the body's first
- * byte.  The bad token is there or later, so the first place it occurs
- * from that line on is the best guess.
+ * byte.  The bad token is there or later: where PostgreSQL's parser puts
+ * it in the expression that statement reads, else the first place it
+ * occurs from that line on.
  */
 static long plpgsql_offset(Arena *a, const PgQueryError *e, const char *body,
                            size_t len)
@@ -178,10 +243,14 @@ static long plpgsql_offset(Arena *a, const PgQueryError *e, const char *body,
     long n = strtol(near + strlen("near line "), NULL, 10);
     size_t start = line_start(body, len, n);
     char *tok = near_token(a, e->message);
+    long at = tok ? expression_offset(a, body, len, start, e->message, tok)
+                  : -1;
+    if (at >= 0)
+        return at;
     /* an expression that ends too soon ends at its `;` */
     if (!tok && strstr(e->message, "at end of input"))
         tok = ";";
-    long at = tok ? find_token(body + start, len - start, tok) : -1;
+    at = tok ? find_token(body + start, len - start, tok) : -1;
     return (long)start + (at >= 0 ? at : 0);
 }
 

@@ -295,6 +295,13 @@ static const struct {
      * first IF from that line on. */
     {"\nBEGIN\n  PERFORM 1;\n  IF true THEN\n    PERFORM 3\n  END IF;\nEND\n",
      "syntax error at or near \"IF\"", 55},
+    /* A missing ';' runs the expression on into the next statement: the
+     * token is where PostgreSQL's parser finds it there (the second "1"),
+     * not its first place from the named line on. */
+    {"\nBEGIN\n  PERFORM 1\n  RETURN 1;\nEND\n",
+     "syntax error at or near \"1\"", 28},
+    {"\nDECLARE\n  y int;\nBEGIN\n  y := 1 1 + 1;\nEND\n",
+     "syntax error at or near \"1\"", 33},
     /* A whole-token match only: "1" inside "x1" does not count. */
     {"\nBEGIN\n  x1 := 1;\nEND\n", "\"x1\" is not a known variable", 0},
     {" BEGIN SELECT '\xC3\xA9' ) ; END ", "syntax error at or near \")\"", 19},
