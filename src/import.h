@@ -36,6 +36,7 @@ typedef enum {
     IMP_SCHEMAS, IMP_ROLES, IMP_EXTENSIONS, IMP_TYPES, IMP_TABLES,
     IMP_COLUMNS, IMP_CONSTRAINTS, IMP_INDEXES, IMP_POLICIES, IMP_TRIGGERS,
     IMP_VIEWS, IMP_FUNCTIONS, IMP_BUCKETS, IMP_UNSAYABLE, IMP_NAMES,
+    IMP_SEQUENCES, IMP_PUBLICATIONS, IMP_PUBLISHED, IMP_DEFAULT_PRIVS,
     IMP_NKINDS
 } ImportKind;
 
@@ -88,6 +89,8 @@ typedef struct ImportOut {
     char *error;            /* first object the language cannot say */
     Map *roles;             /* roles named, to declare */
     Vec role_list;
+    Map *serials;           /* "schema.name" of the sequences written as
+                               serial columns: not declared again */
 } ImportOut;
 
 /* The file for a schema (made on first use). */
@@ -133,5 +136,12 @@ void import_write_views(ImportOut *o);
 void import_write_functions(ImportOut *o);
 void import_write_buckets(ImportOut *o);
 void import_write_unsayable(ImportOut *o);
+void import_write_sequences(ImportOut *o);      /* import_sequences.c */
+void import_write_publications(ImportOut *o);   /* import_publications.c */
+void import_write_default_privs(ImportOut *o);  /* import_default_privs.c */
+/* Fails (naming what) unless the row's owner_name is the connected role. */
+bool import_owned(ImportOut *o, const ImportRows *R, int i, const char *what);
+/* "  comment '...';" when the row's comment is not NULL. */
+void import_comment_item(Buf *b, const ImportRows *R, int i);
 
 #endif

@@ -1,14 +1,16 @@
 /*
  * import_objects.c — the objects besides tables: schemas, roles,
- * extensions, types, views, functions, buckets, and the refusal of what
- * the language cannot say yet.  One writer per kind.
+ * extensions, types, views, functions and procedures, buckets, and the
+ * refusal of what the language cannot say yet.  One writer per kind
+ * (sequences, publications and database-wide default privileges have
+ * their own files).
  */
 #include "import_table.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static void put_comment_item(Buf *b, const ImportRows *R, int i)
+void import_comment_item(Buf *b, const ImportRows *R, int i)
 {
     if (import_null(R, i, "comment"))
         return;
@@ -32,7 +34,7 @@ static void put_block(Buf *b, const char *head, Buf *body)
     buf_free(body);
 }
 
-static bool owned(ImportOut *o, const ImportRows *R, int i, const char *what)
+bool import_owned(ImportOut *o, const ImportRows *R, int i, const char *what)
 {
     const char *owner = import_get(R, i, "owner_name");
     if (strcmp(owner, o->db->user) == 0)
@@ -90,7 +92,7 @@ static void write_schema(ImportOut *o, const ImportRows *S, int i)
     bool public = strcmp(name, "public") == 0;
     const char *owner = import_get(S, i, "owner_name");
     if (!(public && strcmp(owner, "pg_database_owner") == 0) &&
-        !owned(o, S, i, arena_printf(o->arena, "schema %s", name)))
+        !import_owned(o, S, i, arena_printf(o->arena, "schema %s", name)))
         return;
     Buf body = {0};
     char *why = NULL;
@@ -111,7 +113,7 @@ static void write_schema(ImportOut *o, const ImportRows *S, int i)
     default_privileges(o, &body, name, import_get(S, i, "defacl"));
     if (!(public && strcmp(import_get(S, i, "comment"),
                            "standard public schema") == 0))
-        put_comment_item(&body, S, i);
+        import_comment_item(&body, S, i);
     if (public && !body.len)
         return;
     Buf head = {0};
@@ -190,7 +192,7 @@ static void write_role(ImportOut *o, const ImportRows *R, const char *name,
     }
     if (n)
         buf_puts(&body, ";\n");
-    put_comment_item(&body, R, i);
+    import_comment_item(&body, R, i);
     Buf head = {0};
     buf_puts(&head, "role ");
     quote_ident(&head, name);
@@ -228,7 +230,7 @@ void import_write_extensions(ImportOut *o)
         if (!import_null(X, i, "comment") &&
             strcmp(import_get(X, i, "comment"),
                    import_get(X, i, "default_comment")) != 0)
-            put_comment_item(&body, X, i);
+            import_comment_item(&body, X, i);
         put_block(b, head.data, &body);
         buf_free(&head);
     }
@@ -276,7 +278,7 @@ static void write_type(ImportOut *o, const ImportRows *Y, int i)
     const char *name = import_get(Y, i, "name");
     char kind = import_get(Y, i, "kind")[0];
     const char *what = arena_printf(o->arena, "type %s.%s", schema, name);
-    if (!owned(o, Y, i, what))
+    if (!import_owned(o, Y, i, what))
         return;
     if (!import_null(Y, i, "acl") &&
         strcmp(import_get(Y, i, "acl"), import_get(Y, i, "default_acl"))) {
@@ -293,7 +295,7 @@ static void write_type(ImportOut *o, const ImportRows *Y, int i)
         domain_header(o, &head, Y, i);
     else
         buf_printf(&head, " as (%s)", import_get(Y, i, "fields"));
-    put_comment_item(&body, Y, i);
+    import_comment_item(&body, Y, i);
     put_block(&import_file(o, schema)->text, head.data, &body);
     buf_free(&head);
 }
@@ -335,7 +337,7 @@ static void write_view(ImportOut *o, const ImportRows *V, int i)
         import_fail(o, "%s %s", what, why);
         return;
     }
-    if (!owned(o, V, i, what))
+    if (!import_owned(o, V, i, what))
         return;
     Buf *b = &import_file(o, schema)->text;
     if (b->len)
@@ -353,7 +355,7 @@ static void write_view(ImportOut *o, const ImportRows *V, int i)
     buf_printf(b, "  as %.*s;\n", (int)n, q);
     import_indexes(o, b, import_get(V, i, "owner"), schema, name);
     import_grants(o, b, V, i, what);
-    put_comment_item(b, V, i);
+    import_comment_item(b, V, i);
     buf_puts(b, "}\n");
 }
 
@@ -421,10 +423,12 @@ static void write_function(ImportOut *o, const ImportRows *F, int i)
     const char *schema = import_get(F, i, "schema");
     const char *name = import_get(F, i, "name");
     const char *lang = import_get(F, i, "language");
-    const char *what = arena_printf(o->arena, "function %s.%s(%s)", schema,
-                                    name, import_get(F, i, "args"));
-    if (import_get(F, i, "kind")[0] != 'f')
-        return;     /* procedures and aggregates: refused as unsayable */
+    char kind = import_get(F, i, "kind")[0];
+    const char *what = arena_printf(o->arena, "%s %s.%s(%s)",
+                                    kind == 'p' ? "procedure" : "function",
+                                    schema, name, import_get(F, i, "args"));
+    if (kind != 'f' && kind != 'p')
+        return;     /* aggregates: refused as unsayable */
     if (strcmp(lang, "sql") != 0 && strcmp(lang, "plpgsql") != 0) {
         import_fail(o, "%s is in language %s (only sql and plpgsql are in "
                     "the language)", what, lang);
@@ -435,15 +439,19 @@ static void write_function(ImportOut *o, const ImportRows *F, int i)
                     "the language yet", what);
         return;
     }
-    if (!owned(o, F, i, what))
+    if (!import_owned(o, F, i, what))
         return;
     Buf *b = &import_file(o, schema)->text;
     if (b->len)
         buf_putc(b, '\n');
-    buf_puts(b, "function ");
+    buf_puts(b, kind == 'p' ? "procedure " : "function ");
     import_qname(b, schema, name);
-    buf_printf(b, "(%s) returns %s {\n  language %s;\n",
-               import_get(F, i, "args"), import_get(F, i, "result"), lang);
+    buf_printf(b, "(%s)", import_get(F, i, "args"));
+    if (kind == 'f')
+        buf_printf(b, " returns %s", import_get(F, i, "result"));
+    buf_printf(b, " {\n  language %s;\n", lang);
+    /* a procedure has only the defaults of the others (PostgreSQL takes
+     * none), and security definer */
     function_attributes(b, F, i);
     const char **config;
     int n = import_split(o->arena, import_get(F, i, "config"), &config);
@@ -453,7 +461,7 @@ static void write_function(ImportOut *o, const ImportRows *F, int i)
     import_dollar(b, import_get(F, i, "body"));
     buf_puts(b, ";\n");
     import_grants(o, b, F, i, what);
-    put_comment_item(b, F, i);
+    import_comment_item(b, F, i);
     buf_puts(b, "}\n");
 }
 

@@ -113,6 +113,9 @@ static const char SQL_TABLES[] =
     "SELECT c.oid AS owner, n.nspname AS schema, c.relname AS name,"
     " c.relkind::text AS kind, c.relrowsecurity AS rls,"
     " c.relforcerowsecurity AS force_rls, c.relreplident::text AS replident,"
+    " (SELECT ic.relname FROM pg_index i JOIN pg_class ic ON"
+    "  ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident)"
+    "  AS replident_index,"
     " CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partkey,"
     " (SELECT i.inhparent::text FROM pg_inherits i WHERE i.inhrelid = c.oid"
     "  AND c.relispartition) AS parent,"
@@ -313,6 +316,69 @@ static const char SQL_NAMES[] =
     " SELECT n.nspname, k.conname, true FROM pg_constraint k"
     " JOIN pg_namespace n ON n.oid = k.connamespace WHERE " IN_SCHEMAS("n");
 
+/* Sequences no identity column owns; a serial's are written with its
+ * column, the writer tells which (the column the sequence belongs to). */
+static const char SQL_SEQUENCES[] =
+    "SELECT c.oid AS owner, n.nspname AS schema, c.relname AS name,"
+    " s.seqtypid::regtype::text AS type, s.seqstart::text AS start,"
+    " s.seqincrement::text AS increment, s.seqmin::text AS min,"
+    " s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle,"
+    " tn.nspname AS owned_schema, tc.relname AS owned_table,"
+    " ta.attname AS owned_column,"
+    " c.relacl::text AS acl, pg_get_userbyid(c.relowner) AS owner_name,"
+    " " CREATION_ACL("s", "S", "c.relowner", "c.relnamespace")
+    "  ::text AS default_acl,"
+    " " COMMENT("c.oid", "pg_class") " AS comment"
+    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_sequence s ON s.seqrelid = c.oid"
+    " LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND"
+    "  d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND"
+    "  d.deptype = 'a'"
+    " LEFT JOIN pg_class tc ON tc.oid = d.refobjid"
+    " LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace"
+    " LEFT JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND"
+    "  ta.attnum = d.refobjsubid"
+    " WHERE c.relkind = 'S' AND " IN_SCHEMAS("n") " AND"
+    NOT_EXT("pg_class", "c.oid") " AND NOT EXISTS (SELECT FROM pg_depend i"
+    " WHERE i.classid = 'pg_class'::regclass AND i.objid = c.oid AND"
+    " i.deptype = 'i')"
+    " ORDER BY n.nspname COLLATE \"C\", c.relname COLLATE \"C\"";
+
+/* Publications; under platform supabase ($2), its own empty one is the
+ * platform's (the writer leaves it out). */
+static const char SQL_PUBLICATIONS[] =
+    "SELECT p.oid AS owner, p.pubname AS name, p.puballtables AS all_tables,"
+    " p.pubinsert AS ins, p.pubupdate AS upd, p.pubdelete AS del,"
+    " p.pubtruncate AS trunc, p.pubviaroot AS via_root,"
+    " EXISTS (SELECT FROM pg_publication_namespace x WHERE"
+    "  x.pnpubid = p.oid) AS by_schema,"
+    " pg_get_userbyid(p.pubowner) AS owner_name,"
+    " " COMMENT("p.oid", "pg_publication") " AS comment"
+    " FROM pg_publication p ORDER BY p.pubname COLLATE \"C\"";
+
+/* The tables of each publication, by publication. */
+static const char SQL_PUBLISHED[] =
+    "SELECT r.prpubid AS owner, n.nspname AS schema, c.relname AS name,"
+    " " IN_SCHEMAS("n") " AS read,"
+    " (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)"
+    "  FROM pg_attribute a WHERE a.attrelid = r.prrelid AND"
+    "  a.attnum = ANY (r.prattrs)) AS cols,"
+    " pg_get_expr(r.prqual, r.prrelid) AS filter"
+    " FROM pg_publication_rel r JOIN pg_class c ON c.oid = r.prrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " ORDER BY r.prpubid, n.nspname COLLATE \"C\", c.relname COLLATE \"C\"";
+
+/* Database-wide default privileges, and the built-in acl they replace; on
+ * a live Supabase ($2 and not $3) they are the platform's. */
+static const char SQL_DEFAULT_PRIVS[] =
+    "SELECT pg_get_userbyid(a.defaclrole) AS role,"
+    " a.defaclobjtype::text AS kind, a.defaclacl::text AS acl,"
+    " acldefault(CASE a.defaclobjtype WHEN 'S' THEN 's'::\"char\" ELSE"
+    "  a.defaclobjtype END, a.defaclrole)::text AS default_acl"
+    " FROM pg_default_acl a WHERE a.defaclnamespace = 0 AND NOT ($2 AND"
+    " NOT $3) ORDER BY pg_get_userbyid(a.defaclrole) COLLATE \"C\","
+    " a.defaclobjtype";
+
 static const char *queries[IMP_NKINDS] = {
     [IMP_SCHEMAS] = SQL_SCHEMAS,       [IMP_ROLES] = SQL_ROLES,
     [IMP_EXTENSIONS] = SQL_EXTENSIONS, [IMP_TYPES] = SQL_TYPES,
@@ -321,7 +387,9 @@ static const char *queries[IMP_NKINDS] = {
     [IMP_POLICIES] = SQL_POLICIES,     [IMP_TRIGGERS] = SQL_TRIGGERS,
     [IMP_VIEWS] = SQL_VIEWS,           [IMP_FUNCTIONS] = SQL_FUNCTIONS,
     [IMP_BUCKETS] = SQL_BUCKETS,       [IMP_UNSAYABLE] = import_sql_unsayable,
-    [IMP_NAMES] = SQL_NAMES,
+    [IMP_NAMES] = SQL_NAMES,           [IMP_SEQUENCES] = SQL_SEQUENCES,
+    [IMP_PUBLICATIONS] = SQL_PUBLICATIONS, [IMP_PUBLISHED] = SQL_PUBLISHED,
+    [IMP_DEFAULT_PRIVS] = SQL_DEFAULT_PRIVS,
 };
 
 /* ------------------------------------------------------------ access */

@@ -443,8 +443,8 @@ static void rls(ImportTable *t)
                     "enabling it", t->schema, t->name);
 }
 
-/* full and nothing; an index (its name left out when it is
- * PostgreSQL's own) is refused before this (import_unsayable.c). */
+/* full, nothing, or an index: the language names it as declared, so its
+ * name is always written (import_write.c counts it twice). */
 static void replica(ImportTable *t)
 {
     const char *r = import_get(t->T, t->t, "replident");
@@ -452,6 +452,11 @@ static void replica(ImportTable *t)
         buf_puts(t->b, "  replica identity full;\n");
     else if (strcmp(r, "n") == 0)
         buf_puts(t->b, "  replica identity nothing;\n");
+    else if (strcmp(r, "i") == 0) {
+        buf_puts(t->b, "  replica identity using index ");
+        import_ident(t->b, import_get(t->T, t->t, "replident_index"));
+        buf_puts(t->b, ";\n");
+    }
 }
 
 void import_table_items(ImportTable *t)

@@ -22,49 +22,30 @@
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE" \
     " n.nspname = ANY ($1::text[]) AND" NOT_EXT("pg_class", "c.oid")
 
-/* A sequence no serial or identity column owns. */
-#define SEQUENCES                                                         \
-    "SELECT 'sequence ' || " REL_NAME " AS what, 'sequences' AS kind" RELS \
-    " AND c.relkind = 'S' AND NOT EXISTS (SELECT FROM pg_depend d WHERE"  \
-    " d.classid = 'pg_class'::regclass AND d.objid = c.oid AND"           \
-    " d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))"
-
-/* Supabase's own publication is the platform's while it is empty. */
-#define PUBLICATIONS                                                      \
-    "SELECT 'publication ' || quote_ident(p.pubname), 'publications'"     \
-    " FROM pg_publication p WHERE NOT ($2 AND p.pubname ="                \
-    " 'supabase_realtime' AND NOT p.puballtables AND NOT EXISTS (SELECT"  \
-    " FROM pg_publication_rel r WHERE r.prpubid = p.oid))"
-
+/* Aggregates and window functions (functions and procedures are
+ * written). */
 #define ROUTINES                                                          \
-    "SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN"      \
-    " 'aggregate ' ELSE 'window function ' END || quote_ident(n.nspname)" \
+    "SELECT CASE p.prokind WHEN 'a' THEN 'aggregate ' ELSE"               \
+    " 'window function ' END || quote_ident(n.nspname)"                   \
     " || '.' || quote_ident(p.proname) || '(' ||"                         \
-    " pg_get_function_identity_arguments(p.oid) || ')',"                  \
-    " CASE p.prokind WHEN 'p' THEN 'procedures' ELSE 'aggregates' END"    \
+    " pg_get_function_identity_arguments(p.oid) || ')' AS what,"          \
+    " 'aggregates' AS kind"                                               \
     " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE" \
-    " n.nspname = ANY ($1::text[]) AND p.prokind <> 'f' AND"              \
+    " n.nspname = ANY ($1::text[]) AND p.prokind IN ('a', 'w') AND"       \
     NOT_EXT("pg_proc", "p.oid")
 
-#define REPLICA_IDENTITY                                                  \
-    "SELECT 'replica identity of table ' || " REL_NAME ","                \
-    " 'replica identities using an index'" RELS                           \
-    " AND c.relkind IN ('r', 'p') AND c.relreplident = 'i'"
-
-/* Database-wide defaults, and a schema's of another role; on a live
- * Supabase both are the platform's (its supabase_* roles' and its
- * database defaults). */
+/* A schema's default privileges for another role than the one that
+ * applies (the language has `for role` only database-wide); on a live
+ * Supabase its supabase_* roles' are the platform's. */
 #define DEFAULT_PRIVILEGES                                                \
     "SELECT 'default privileges of role ' ||"                             \
-    " quote_ident(pg_get_userbyid(a.defaclrole)) || CASE WHEN"            \
-    " a.defaclnamespace = 0 THEN ' in the whole database' ELSE"           \
-    " ' in schema ' || quote_ident(n.nspname) END,"                       \
-    " 'database-wide default privileges and those of other roles'"        \
-    " FROM pg_default_acl a LEFT JOIN pg_namespace n ON"                  \
-    " n.oid = a.defaclnamespace WHERE (a.defaclnamespace = 0 AND NOT ($2" \
-    " AND NOT $3)) OR (n.nspname = ANY ($1::text[]) AND a.defaclrole <>"  \
-    " (SELECT oid FROM pg_roles WHERE rolname = current_user) AND NOT ($2" \
-    " AND NOT $3 AND pg_get_userbyid(a.defaclrole) LIKE 'supabase\\_%'))"
+    " quote_ident(pg_get_userbyid(a.defaclrole)) || ' in schema ' ||"     \
+    " quote_ident(n.nspname), 'a schema''s default privileges of another" \
+    " role' FROM pg_default_acl a JOIN pg_namespace n ON"                 \
+    " n.oid = a.defaclnamespace WHERE n.nspname = ANY ($1::text[]) AND"   \
+    " a.defaclrole <> (SELECT oid FROM pg_roles WHERE rolname ="          \
+    " current_user) AND NOT ($2 AND NOT $3 AND"                           \
+    " pg_get_userbyid(a.defaclrole) LIKE 'supabase\\_%')"
 
 #define RULES                                                             \
     "SELECT 'rule ' || quote_ident(r.rulename) || ' on ' || " REL_NAME "," \
@@ -139,8 +120,7 @@
     " 'email', 'foldername', 'filename', 'extension', 'operation')"
 
 const char import_sql_unsayable[] =
-    SEQUENCES " UNION ALL " PUBLICATIONS " UNION ALL " ROUTINES
-    " UNION ALL " REPLICA_IDENTITY " UNION ALL " DEFAULT_PRIVILEGES
+    ROUTINES " UNION ALL " DEFAULT_PRIVILEGES
     " UNION ALL " RULES " UNION ALL " RELATIONS " UNION ALL " EVENT_TRIGGERS
     " UNION ALL " OTHER_TYPES
     " UNION ALL " OTHER_OBJECTS("pg_collation", "collation", "collname",
