@@ -22,6 +22,46 @@ static const char *kind_word(char kind)
     }
 }
 
+/* acl with the owner's entry first.  PostgreSQL may keep a grantee
+ * before it (ALTER DEFAULT PRIVILEGES FOR ROLE puts the new grantee
+ * first), but the grants made again make the same entry, so only the
+ * owner's place is read. */
+static const char *owner_first(Arena *a, const char *acl, const char *owner)
+{
+    ImportAcl *e;
+    int n = import_acl_parse(a, acl, &e);
+    int at = -1;
+    for (int i = 0; i < n && at < 0; i++)
+        if (strcmp(e[i].grantee, owner) == 0)
+            at = i;
+    if (at <= 0)
+        return acl;
+    /* the entries' text as they are, split at the commas between them */
+    Vec items = {0};
+    const char *p = acl + (*acl == '{');
+    while (*p && *p != '}') {
+        const char *q = p;
+        bool quoted = false;
+        for (; *q && (quoted || (*q != ',' && *q != '}')); q++)
+            if (*q == '"')
+                quoted = !quoted;
+        vec_push(a, &items, arena_strndup(a, p, (size_t)(q - p)));
+        p = q + (*q == ',');
+    }
+    if (items.len != n)
+        return acl;
+    Buf b = {0};
+    buf_putc(&b, '{');
+    buf_puts(&b, items.items[at]);
+    for (int i = 0; i < n; i++)
+        if (i != at)
+            buf_printf(&b, ",%s", (char *)items.items[i]);
+    buf_putc(&b, '}');
+    char *s = arena_strdup(a, b.data);
+    buf_free(&b);
+    return s;
+}
+
 void import_write_default_privs(ImportOut *o)
 {
     const ImportRows *D = &o->db->rows[IMP_DEFAULT_PRIVS];
@@ -43,7 +83,8 @@ void import_write_default_privs(ImportOut *o)
         }
         char *why = NULL;
         if (!import_acl_items_on(&items, o->arena, prefix.data,
-                                 import_get(D, i, "acl"),
+                                 owner_first(o->arena,
+                                             import_get(D, i, "acl"), role),
                                  import_get(D, i, "default_acl"), on, &why))
             import_fail(o, "database-wide default privileges of role %s on "
                         "%s: %s", role, on, why);

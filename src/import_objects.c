@@ -559,29 +559,26 @@ static void write_bucket(ImportOut *o, const ImportRows *B, int i,
         if (claimed[p - p0] || !policy_of_bucket(o, P, p, id, &u, &c))
             continue;
         claimed[p - p0] = true;
+        map_put(o->bucket_policies, import_get(P, p, "name"), (void *)id);
         import_policy(o, b, P, p, u, c);
     }
     buf_puts(b, "}\n");
 }
 
-/* Every policy on storage.objects must be a bucket's. */
+/* A policy on storage.objects that is no bucket's is written in the
+ * table (import_platform.c). */
 void import_write_buckets(ImportOut *o)
 {
     const ImportRows *B = &o->db->rows[IMP_BUCKETS];
     const ImportRows *P = &o->db->rows[IMP_POLICIES];
     if (!o->db->all_schemas)
         return;
-    int n = 0, p0 = B->n ? import_first(P, import_get(B, 0, "objects"), &n)
-                         : -1;
+    int n = 0;
+    if (B->n)
+        import_first(P, import_get(B, 0, "objects"), &n);
     bool *claimed = arena_alloc(o->arena, (size_t)n + 1);
     for (int i = 0; i < B->n && !o->error; i++)
         write_bucket(o, B, i, claimed);
-    for (int p = 0; p < P->n && !o->error; p++)
-        if (import_bool(P, p, "on_objects") &&
-            (p < p0 || p >= p0 + n || !claimed[p - p0]))
-            import_fail(o, "policy \"%s\" on storage.objects is no bucket's "
-                        "(policies on platform tables are not in the "
-                        "language yet)", import_get(P, p, "name"));
 }
 
 /* -------------------------------------------------------- unsayable */
@@ -589,6 +586,8 @@ void import_write_buckets(ImportOut *o)
 void import_write_unsayable(ImportOut *o)
 {
     const ImportRows *U = &o->db->rows[IMP_UNSAYABLE];
+    if (U->n == 0)
+        U = &o->db->rows[IMP_PLATFORM_EXTRAS];
     if (U->n > 0)
         import_fail(o, "%s: %s cannot be imported yet%s",
                     PQgetvalue(U->res, 0, 0), PQgetvalue(U->res, 0, 1),

@@ -228,7 +228,8 @@ static const char SQL_INDEXES[] =
     " k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))"
     " ORDER BY i.indrelid, ic.relname COLLATE \"C\"";
 
-/* Policies of the tables read, and of storage.objects (buckets' ones). */
+/* Policies of the tables read, and of the platform's (those on
+ * storage.objects may be buckets'). */
 static const char SQL_POLICIES[] =
     "SELECT p.polrelid AS owner, p.polname AS name,"
     " p.polpermissive AS permissive, p.polcmd::text AS cmd,"
@@ -241,8 +242,8 @@ static const char SQL_POLICIES[] =
     " n.nspname = 'storage' AND c.relname = 'objects' AS on_objects"
     " FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid"
     " JOIN pg_namespace n ON n.oid = c.relnamespace"
-    " WHERE " IN_SCHEMAS("n") " OR ($2 AND n.nspname = 'storage'"
-    "  AND c.relname = 'objects')"
+    " WHERE " IN_SCHEMAS("n") " OR ($2 AND n.nspname IN ('auth',"
+    "  'storage'))"
     " ORDER BY p.polrelid, p.polname COLLATE \"C\"";
 
 static const char SQL_TRIGGERS[] =
@@ -252,7 +253,8 @@ static const char SQL_TRIGGERS[] =
     " " COMMENT("t.oid", "pg_trigger") " AS comment"
     " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
     " JOIN pg_namespace n ON n.oid = c.relnamespace"
-    " WHERE NOT t.tgisinternal AND " IN_SCHEMAS("n")
+    " WHERE NOT t.tgisinternal AND (" IN_SCHEMAS("n") " OR ($2 AND"
+    " n.nspname IN ('auth', 'storage') AND" IMPORT_USER_TRIGGER("t") "))"
     " ORDER BY t.tgrelid, t.tgname COLLATE \"C\"";
 
 static const char SQL_VIEWS[] =
@@ -390,6 +392,16 @@ static const char *queries[IMP_NKINDS] = {
     [IMP_NAMES] = SQL_NAMES,           [IMP_SEQUENCES] = SQL_SEQUENCES,
     [IMP_PUBLICATIONS] = SQL_PUBLICATIONS, [IMP_PUBLISHED] = SQL_PUBLISHED,
     [IMP_DEFAULT_PRIVS] = SQL_DEFAULT_PRIVS,
+    [IMP_PLATFORM_TABLES] = import_sql_platform_tables,
+};
+
+/* Read instead when the platform is the stand-in, whose snapshot they
+ * compare with; the kinds without a query elsewhere are empty. */
+static const char *standin_queries[IMP_NKINDS] = {
+    [IMP_PLATFORM_TABLES] = import_sql_platform_tables_standin,
+    [IMP_PLATFORM_COLUMNS] = import_sql_platform_columns_standin,
+    [IMP_PLATFORM_OBJECTS] = import_sql_platform_objects_standin,
+    [IMP_PLATFORM_EXTRAS] = import_sql_platform_extras_standin,
 };
 
 /* ------------------------------------------------------------ access */
@@ -526,15 +538,17 @@ static bool read_kinds(PGconn *conn, ImportDb *db, const char *list,
     const char *params[3] = {list, db->supabase ? "t" : "f",
                              db->standin ? "t" : "f"};
     for (int k = 0; k < IMP_NKINDS; k++) {
-        if (k == IMP_BUCKETS && !db->supabase) {
+        const char *sql = db->standin && standin_queries[k]
+                              ? standin_queries[k] : queries[k];
+        if ((k == IMP_BUCKETS && !db->supabase) || !sql) {
             db->rows[k].res = PQmakeEmptyPGresult(conn, PGRES_TUPLES_OK);
             continue;
         }
         /* typed, so that a query may leave a parameter unused */
         static const Oid types[3] = {1009 /* text[] */, 16, 16 /* bool */};
         double t0 = seconds();
-        PGresult *r = PQexecParams(conn, queries[k], 3, types, params, NULL,
-                                   NULL, 0);
+        PGresult *r = PQexecParams(conn, sql, 3, types, params, NULL, NULL,
+                                   0);
         if (timing)
             fprintf(stderr, "import: kind %d read in %.3f s\n", k,
                     seconds() - t0);

@@ -7,8 +7,8 @@
  * a writer takes its place.
  *
  * Parameters: $1 the schemas read (text[]), $2 platform supabase (bool),
- * $3 the platform is the stand-in, so every object in its schemas that
- * the stand-in does not make is the user's (bool).
+ * $3 the platform is the stand-in (bool).  What the files made in the
+ * platform's schemas is import_platform.c's to refuse.
  */
 #include "import.h"
 
@@ -90,35 +90,6 @@
     "SELECT 'foreign server ' || quote_ident(s.srvname), 'foreign data'"  \
     " FROM pg_foreign_server s WHERE" NOT_EXT("pg_foreign_server", "s.oid")
 
-/* With the stand-in, the user made whatever else is in its schemas: a
- * trigger on auth.users, a policy on storage.objects that is no bucket's
- * (the writer checks those), a table or function of their own. */
-#define PLATFORM_EXTRAS                                                   \
-    "SELECT 'trigger ' || quote_ident(t.tgname) || ' on ' || " REL_NAME "," \
-    " 'triggers on platform tables' FROM pg_trigger t JOIN pg_class c ON" \
-    " c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"    \
-    " WHERE $2 AND n.nspname IN ('auth', 'storage') AND NOT t.tgisinternal" \
-    " UNION ALL SELECT 'policy ' || quote_ident(p.polname) || ' on ' ||"   \
-    " " REL_NAME ", 'policies on platform tables' FROM pg_policy p JOIN"  \
-    " pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON"            \
-    " n.oid = c.relnamespace WHERE $2 AND n.nspname IN ('auth',"          \
-    " 'storage') AND NOT (n.nspname = 'storage' AND c.relname ="          \
-    " 'objects') UNION ALL SELECT CASE WHEN c.relkind = 'i' THEN"         \
-    " 'index ' ELSE 'relation ' END || " REL_NAME ","                     \
-    " 'objects in the platform''s schemas' FROM pg_class c JOIN"          \
-    " pg_namespace n ON n.oid = c.relnamespace WHERE $3 AND n.nspname IN" \
-    " ('auth', 'storage') AND c.relname NOT IN ('users', 'users_pkey',"   \
-    " 'users_phone_key', 'buckets', 'buckets_pkey', 'buckets_name_key',"  \
-    " 'objects', 'objects_pkey', 'bucketid_objname') AND c.relkind <> 't'" \
-    " AND n.nspname || '.' || c.relname NOT LIKE 'pg_toast%'"             \
-    " AND c.relkind NOT IN ('S') UNION ALL SELECT 'function ' ||"         \
-    " quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' ||"  \
-    " pg_get_function_identity_arguments(p.oid) || ')',"                  \
-    " 'objects in the platform''s schemas' FROM pg_proc p JOIN"           \
-    " pg_namespace n ON n.oid = p.pronamespace WHERE $3 AND n.nspname IN" \
-    " ('auth', 'storage') AND p.proname NOT IN ('jwt', 'uid', 'role',"    \
-    " 'email', 'foldername', 'filename', 'extension', 'operation')"
-
 const char import_sql_unsayable[] =
     ROUTINES " UNION ALL " DEFAULT_PRIVILEGES
     " UNION ALL " RULES " UNION ALL " RELATIONS " UNION ALL " EVENT_TRIGGERS
@@ -131,4 +102,4 @@ const char import_sql_unsayable[] =
                                 "stxname", "stxnamespace")
     " UNION ALL " OTHER_OBJECTS("pg_ts_config", "text search configuration",
                                 "cfgname", "cfgnamespace")
-    " UNION ALL " FOREIGN_SERVERS " UNION ALL " PLATFORM_EXTRAS;
+    " UNION ALL " FOREIGN_SERVERS;

@@ -72,13 +72,14 @@ bool import_write(ImportOut *o)
     static void (*const writers[])(ImportOut *) = {
         import_write_unsayable, import_write_schemas, import_write_types,
         import_write_tables,    import_write_sequences, import_write_views,
-        import_write_functions, import_write_buckets,
+        import_write_functions, import_write_buckets, import_write_platform,
         import_write_publications, import_write_extensions,
         import_write_default_privs, import_write_roles,
     };
     o->by_name = map_new(o->arena);
     o->roles = map_new(o->arena);
     o->serials = map_new(o->arena);
+    o->bucket_policies = map_new(o->arena);
     count_names((ImportDb *)o->db);
     project_head(o);
     for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++) {

@@ -530,10 +530,15 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
     plan_enum_rebuilds(&st);
     drop_extras(&st, diffs, 5, 6);
     drop_changed(&st);
+    /* a schema's default privileges before the objects made in it, which
+     * get them as they would from the canonical SQL (where a new schema's
+     * come with it); a role's database-wide ones are for objects made
+     * later, and come last there too */
+    plan_default_acl(&st, true);
     for (int k = 0; k < s->nstatements; k++)
         statement_step(&st, k);
     column_acls(&st);
-    plan_default_acl(&st);
+    plan_default_acl(&st, false);
     plan_enum_drop_old(&st);
     plan_undeclared(&st, &diffs->undeclared, true);
     for (int i = 0; i < st.ngone; i++)

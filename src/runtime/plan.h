@@ -161,8 +161,8 @@ void plan_enum_drop_old(State *st);
 
 /* ---------------------------------------------------- plan_default_acl.c */
 
-/* Schemas' and roles' default privileges, where they differ. */
-void plan_default_acl(State *st);
+/* Schemas' (schemas) or roles' default privileges, where they differ. */
+void plan_default_acl(State *st, bool schemas);
 
 /* --------------------------------------------------- plan_undeclared.c */
 

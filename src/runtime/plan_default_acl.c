@@ -169,11 +169,11 @@ static void repair_differences(State *st, int i, const char *owner,
         }
 }
 
-void plan_default_acl(State *st)
+void plan_default_acl(State *st, bool schemas)
 {
     for (int i = 0; i < st->s->nobjects; i++) {
         const SctlObject *o = obj(st, i);
-        if ((o->kind != SCTL_K_ROLE && o->kind != SCTL_K_SCHEMA) ||
+        if (o->kind != (schemas ? SCTL_K_SCHEMA : SCTL_K_ROLE) ||
             !o->grants_declared || st->missing[i] || !decl_of(st, i) ||
             !differs(st, i, "default_acl"))
             continue;
