@@ -188,6 +188,18 @@ if [ $st -eq 0 ] && diff -r "$work/live" "$work/enorae" >/dev/null; then
 else
   bad "import --db (exit $st): $out $(diff -r "$work/live" "$work/enorae" | head -5)"
 fi
+# From a live Supabase (here the stand-in, read as if it were one): the
+# triggers and policies a project put on the platform's tables are
+# written; grants there are the platform's.
+out=$("$schemac" import --db "$(url src_case_platform)" --platform supabase -o "$work/live_platform" 2>&1); st=$?
+if [ $st -eq 0 ] && grep -q 'trigger on_auth_user_created after insert' "$work/live_platform/auth.schema" &&
+   grep -q 'policy "avatars are public" for select' "$work/live_platform/storage.schema" &&
+   (cd "$work" && "$schemac" build "$work/live_platform" -o bin/live_platform >/dev/null 2>&1) &&
+   "$work/bin/live_platform" verify --db "$(url src_case_platform)" >/dev/null 2>&1; then
+  ok "import --db of a Supabase writes what it added to auth.users and storage.objects; verify clean"
+else
+  bad "import --db of the platform case (exit $st): $out $(cat "$work/live_platform/"*.schema 2>/dev/null | head -20)"
+fi
 out=$("$schemac" import --db "$(url src_enorae)" --platform supabase --schema identity -o "$work/one" 2>&1); st=$?
 files=$(cd "$work/one" 2>/dev/null && ls | tr '\n' ' ')
 [ $st -eq 0 ] && [ "$files" = "identity.schema project.schema " ] \
