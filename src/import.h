@@ -141,6 +141,8 @@ bool import_top_level_and(const char *expr);
 /* expr with each cast ARRAY[...] of one element type made to read back
  * as the same expression. */
 char *import_fix_arrays(Arena *a, const char *expr);
+/* A procedure's arguments without the "IN " the server prints. */
+char *import_args_plain(Arena *a, const char *args);
 /* A dollar-quoted string whose tag the body does not hold. */
 void import_dollar(Buf *b, const char *body);
 /* A role as a grant or policy names it ("" or "public": PUBLIC), noted

@@ -446,7 +446,9 @@ static void write_function(ImportOut *o, const ImportRows *F, int i)
         buf_putc(b, '\n');
     buf_puts(b, kind == 'p' ? "procedure " : "function ");
     import_qname(b, schema, name);
-    buf_printf(b, "(%s)", import_get(F, i, "args"));
+    buf_printf(b, "(%s)", kind == 'p'
+               ? import_args_plain(o->arena, import_get(F, i, "args"))
+               : import_get(F, i, "args"));
     if (kind == 'f')
         buf_printf(b, " returns %s", import_get(F, i, "result"));
     buf_printf(b, " {\n  language %s;\n", lang);

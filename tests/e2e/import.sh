@@ -134,7 +134,8 @@ grant select on sequence public.u_id_seq to public;
 comment on sequence public.u_id_seq is 'numbers of u';
 create sequence public.n_seq owned by public.u.n;
 create table public.v (id bigserial primary key);
-create procedure public.p(x int) language sql as $$ select x $$;
+create procedure public.p(x int, inout y text default 'a, b', z int[] default array[1, 2])
+  language sql as $$ select x $$;
 create publication pub;
 create publication feed for table public.u (id) where (id > 10), public.t
   with (publish = 'update, delete');
@@ -147,7 +148,7 @@ if [ -z "${IMPORT_ONLY:-}" ]; then
     grep -q '^sequence u_id_seq as integer owned by u.id {' "$f" &&
     grep -q '^sequence n_seq owned by u.n;' "$f" &&
     grep -q 'id bigserial primary key;' "$f" && ! grep -q 'v_id_seq' "$f" &&
-    grep -q '^procedure p(IN x integer) {' "$f" &&
+    grep -q "^procedure p(x integer, INOUT y text DEFAULT 'a, b'::text, z integer\[\] DEFAULT ARRAY\[1, 2\]) {" "$f" &&
     grep -q '^publication pub;' "$work/seq/project.schema" \
     && ok "sequences, a procedure and publications are imported as declarations" \
     || bad "sequences or publications not as expected: $(cat "$f" "$work/seq/project.schema")"
