@@ -3,7 +3,8 @@
  * project.schema: their tables (with column list and row filter), what
  * they publish when it is not all four actions, and comment.  Under
  * platform supabase, Supabase's supabase_realtime is the platform's: only
- * its tables are written, and nothing when it has none.
+ * its tables are written, and nothing when it has none; on a live
+ * Supabase, the publications its supabase_* roles own are its own.
  */
 #include "import.h"
 
@@ -79,6 +80,9 @@ static void write_publication(ImportOut *o, const ImportRows *P, int i)
     const char *what = arena_printf(o->arena, "publication %s", name);
     bool platform = o->db->supabase && strcmp(name, "supabase_realtime") == 0;
     int n;
+    if (o->db->supabase && !o->db->standin &&
+        strncmp(import_get(P, i, "owner_name"), "supabase_", 9) == 0)
+        return;                 /* a live Supabase's own (Realtime's) */
     if (platform && !import_bool(P, i, "all_tables") &&
         import_first(&o->db->rows[IMP_PUBLISHED], import_get(P, i, "owner"),
                      &n) < 0 && !refusal(P, i, true))
