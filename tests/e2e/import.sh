@@ -201,6 +201,25 @@ if [ $st -eq 0 ] && grep -q 'trigger on_auth_user_created after insert' "$work/l
 else
   bad "import --db of the platform case (exit $st): $out $(cat "$work/live_platform/"*.schema 2>/dev/null | head -20)"
 fi
+# A live Supabase's own publications (Realtime's, owned by its
+# supabase_* roles) are left out, not refused as another role's.
+createdb -T template0 live_pub
+psql -X -q -v ON_ERROR_STOP=1 -d live_pub -f "$shim" >/dev/null
+psql -X -q -v ON_ERROR_STOP=1 -d live_pub >/dev/null 2>&1 <<SQL
+do \$\$ begin
+  if not exists (select from pg_roles where rolname = 'supabase_admin') then
+    create role supabase_admin nologin;
+  end if;
+end \$\$;
+grant create on database live_pub to supabase_admin;
+create publication supabase_realtime_messages_publication;
+alter publication supabase_realtime_messages_publication owner to supabase_admin;
+create table public.notes (id bigint primary key);
+SQL
+out=$("$schemac" import --db "$(url live_pub)" --platform supabase -o "$work/live_pub" 2>&1); st=$?
+[ $st -eq 0 ] && ! grep -q 'publication' "$work/live_pub/project.schema" \
+  && ok "a live Supabase's own publications are left out" \
+  || bad "live Supabase publication (exit $st): $out"
 out=$("$schemac" import --db "$(url src_enorae)" --platform supabase --schema identity -o "$work/one" 2>&1); st=$?
 files=$(cd "$work/one" 2>/dev/null && ls | tr '\n' ' ')
 [ $st -eq 0 ] && [ "$files" = "identity.schema project.schema " ] \
