@@ -341,7 +341,8 @@ static int from_files(Arena *a, ImportSource *s, const ImportArgs *x)
     s->embedded = true;
     if (!connect_to(a, s, s->server.url))
         return EXIT_USAGE;
-    if (x->supabase && !sctl_install_platform(s->conn, &err)) {
+    if (x->supabase && (!sctl_install_platform(s->conn, &err) ||
+                        !import_platform_snapshot(s->conn, &err))) {
         fail(EXIT_USAGE, "%s", err ? err : "cannot install the platform");
         free(err);
         return EXIT_USAGE;

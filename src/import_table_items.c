@@ -242,6 +242,9 @@ static void policies(ImportTable *t)
     const ImportRows *P = &t->o->db->rows[IMP_POLICIES];
     int n, p0 = import_first(P, t->oid, &n);
     for (int p = p0; p >= 0 && p < p0 + n; p++) {
+        if (import_bool(P, p, "on_objects") &&
+            map_get(t->o->bucket_policies, import_get(P, p, "name")))
+            continue;           /* a bucket's, written in it */
         if (!import_null(P, p, "comment")) {
             import_fail(t->o, "policy \"%s\" on %s.%s has a comment "
                         "(comments on policies are not in the language yet)",
@@ -443,8 +446,8 @@ static void rls(ImportTable *t)
                     "enabling it", t->schema, t->name);
 }
 
-/* full and nothing; an index (its name left out when it is
- * PostgreSQL's own) is refused before this (import_unsayable.c). */
+/* full, nothing, or an index: the language names it as declared, so its
+ * name is always written (import_write.c counts it twice). */
 static void replica(ImportTable *t)
 {
     const char *r = import_get(t->T, t->t, "replident");
@@ -452,6 +455,11 @@ static void replica(ImportTable *t)
         buf_puts(t->b, "  replica identity full;\n");
     else if (strcmp(r, "n") == 0)
         buf_puts(t->b, "  replica identity nothing;\n");
+    else if (strcmp(r, "i") == 0) {
+        buf_puts(t->b, "  replica identity using index ");
+        import_ident(t->b, import_get(t->T, t->t, "replident_index"));
+        buf_puts(t->b, ";\n");
+    }
 }
 
 void import_table_items(ImportTable *t)
@@ -477,4 +485,27 @@ void import_table_items(ImportTable *t)
     }
     flush_group(main, &g);
     t->b = main;
+}
+
+/* A platform table: only what the schema adds to it. */
+void import_platform_table_items(ImportTable *t)
+{
+    const char *what = arena_printf(t->o->arena, "table %s.%s", t->schema,
+                                    t->name);
+    if (import_bool(t->T, t->t, "rls_changed")) {
+        if (!import_bool(t->T, t->t, "rls"))
+            import_fail(t->o, "%s: row level security of the platform's "
+                        "table turned off (not in the language)", what);
+        else
+            rls(t);
+    }
+    policies(t);
+    import_grants(t->o, t->b, t->T, t->t, what);
+    column_grants(t);
+    triggers(t);
+    if (!import_null(t->T, t->t, "comment")) {
+        buf_puts(t->b, "  comment ");
+        import_literal(t->b, import_get(t->T, t->t, "comment"));
+        buf_puts(t->b, ";\n");
+    }
 }
