@@ -198,6 +198,46 @@ static int skip_defaults(Buf *b, Arena *a, const char *indent, const char *on,
     return i;
 }
 
+/* The privileges of x and y together, in the order PostgreSQL prints
+ * them, each with its '*' when either has the grant option. */
+static char *privs_union(Arena *a, const char *x, const char *y)
+{
+    static const char order[] = "arwdDxtXUCTcsAm";
+    Buf b = {0};
+    for (const char *c = order; *c; c++) {
+        const char *in_x = strchr(x, *c), *in_y = strchr(y, *c);
+        if (!in_x && !in_y)
+            continue;
+        buf_putc(&b, *c);
+        if ((in_x && in_x[1] == '*') || (in_y && in_y[1] == '*'))
+            buf_putc(&b, '*');
+    }
+    char *s = arena_strndup(a, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return s;
+}
+
+/* A creation acl is the built-in default followed by the schema's
+ * default privileges; PostgreSQL merges an entry of the second into the
+ * first's entry for the same grantee and grantor (the owner granted its
+ * own privileges again, say) rather than append it.  Returns the new
+ * count. */
+static int merge_entries(Arena *a, ImportAcl *d, int n)
+{
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+        int k = 0;
+        while (k < kept && (strcmp(d[k].grantee, d[i].grantee) != 0 ||
+                            strcmp(d[k].grantor, d[i].grantor) != 0))
+            k++;
+        if (k < kept)
+            d[k].privs = privs_union(a, d[k].privs, d[i].privs);
+        else
+            d[kept++] = d[i];
+    }
+    return kept;
+}
+
 bool import_acl_items(Buf *b, Arena *a, const char *indent, const char *acl,
                       const char *default_acl, char **why)
 {
@@ -212,7 +252,7 @@ bool import_acl_items_on(Buf *b, Arena *a, const char *indent,
         return true;
     ImportAcl *e, *d;
     int n = import_acl_parse(a, acl, &e);
-    int nd = import_acl_parse(a, default_acl, &d);
+    int nd = merge_entries(a, d, import_acl_parse(a, default_acl, &d));
     /* the owner grants the default: the grantor of its entries */
     const char *owner = nd ? d[0].grantor : "";
     for (int i = 0; i < n && nd; i++)

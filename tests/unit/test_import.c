@@ -187,6 +187,15 @@ static const AclCase acl_cases[] = {
      "  revoke grant option for select from aud;\n"},
     /* the default itself: nothing */
     {"{o=arwdDxt/o}", "{o=arwdDxt/o}", ""},
+    /* the schema's defaults grant the owner its own privileges again and
+     * PUBLIC execute: merged into the built-in entries, as PostgreSQL
+     * does (a Supabase dump's `for role postgres ... to postgres`) */
+    {"{o=arwdDxt/o,anon=arwdDxt/o}", "{o=arwdDxt/o,o=arwdDxt/o,anon=arwdDxt/o}",
+     ""},
+    {"{=X/o,o=X/o,anon=X/o}", "{=X/o,o=X/o,=X/o,anon=X/o}", ""},
+    /* merged with a grant option: what the acl lacks of it revoked */
+    {"{o=arwdDxt/o,aud=r/o}", "{o=arwdDxt/o,aud=r/o,aud=r*/o}",
+     "  revoke grant option for select from aud;\n"},
 };
 
 START_TEST(test_acl_items)
