@@ -307,6 +307,7 @@ void sema_check(Arena *a, Program *p, Diag *d)
               .con_names = map_new(a), .search_schema = "public",
               .type_cache = map_new(a), .expr_cache = map_new(a),
               .buckets = map_new(a), .bucket_policies = map_new(a)};
+    int before = d->errors;   /* d may hold another compilation's */
     map_put(s.schemas, "public", &platform_marker);
     find_platform(&s);
     sema_expand(&s);
@@ -317,13 +318,13 @@ void sema_check(Arena *a, Program *p, Diag *d)
     }
     imply_schemas(&s);
     check_decls(&s);
-    if (!d->errors)
+    if (d->errors == before)
         choose_names(&s);
-    if (!d->errors)
+    if (d->errors == before)
         sema_renames(&s);
-    if (!d->errors)
+    if (d->errors == before)
         sema_values(&s);
-    if (!d->errors)
+    if (d->errors == before)
         order_units(a, p, d);
     arena_free(s.trees);
 }

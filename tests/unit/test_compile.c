@@ -172,6 +172,7 @@ START_TEST(test_counts_are_its_own)
                                      "to public; }\n", &diag);
     ck_assert_int_eq(good.status, COMPILE_OK);
     ck_assert_ptr_nonnull(good.prog);
+    ck_assert_int_gt(good.prog->units.len, 0);   /* checked to the end */
     ck_assert_int_eq(good.errors, 0);
     ck_assert_int_eq(good.warnings, 1);     /* the grant grants nothing */
     ck_assert_int_eq(diag.errors, 1);
