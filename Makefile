@@ -110,7 +110,9 @@ help:
 	@echo "                a silent server, privileges); what the schema declares"
 	@echo "                on Supabase's own tables, the platform left alone;"
 	@echo "                publications, replica identity, sequences, procedures"
-	@echo "                and data rows tampered and repaired (objects.sh); a"
+	@echo "                and data rows tampered and repaired (objects.sh);"
+	@echo "                comments on constraints, indexes, policies and"
+	@echo "                triggers tampered, repaired, imported (comments.sh); a"
 	@echo "                tampered normal-form cache row not used; one-line"
 	@echo "                connection errors, counts, the generated functions' privileges"
 	@echo "                schemac import of the projects and the integration"
@@ -425,6 +427,7 @@ e2e: all
 	tests/e2e/fastpath.sh
 	tests/e2e/platform.sh
 	tests/e2e/objects.sh
+	tests/e2e/comments.sh
 	tests/e2e/verify_format.sh
 	tests/e2e/cache.sh
 	tests/e2e/messages.sh

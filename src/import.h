@@ -133,6 +133,9 @@ void import_ident(Buf *b, const char *name);        /* quoted if needed */
 void import_column_name(Buf *b, const char *name);  /* not an item word */
 void import_qname(Buf *b, const char *schema, const char *name);
 void import_literal(Buf *b, const char *s);
+/* ` comment '...'` when row i of R has a comment: a constraint's, an
+ * index's, a policy's or a trigger's, written before its `;`. */
+void import_trailing_comment(Buf *b, const ImportRows *R, int i);
 void import_type(Buf *b, const char *type);         /* short spellings */
 /* "(x)" as is when x is one parenthesised whole, else "(" x ")". */
 void import_paren(Buf *b, const char *expr);

@@ -167,9 +167,9 @@ static const char *unsayable_constraint(const ImportRows *K, int k)
         return "sets only some columns on delete";
     if (type[0] == 'f' && strcmp(import_get(K, k, "match"), "p") == 0)
         return "is MATCH PARTIAL";
-    if (!import_null(K, k, "comment") || !import_null(K, k, "index_comment"))
-        return "has a comment (comments on constraints are not in the "
-               "language yet)";
+    if (!import_null(K, k, "index_comment"))
+        return "has an index with a comment of its own (the language "
+               "comments the constraint, not its index)";
     if (!strchr("puxfc", type[0]))
         return "is of a kind the language does not have";
     return NULL;
@@ -182,7 +182,8 @@ static bool on_column(ImportTable *t, int k, const char *col)
     const ImportRows *K = t->K;
     const char **cols;
     int n = import_split(t->o->arena, import_get(K, k, "cols"), &cols);
-    if (n != 1 || strcmp(cols[0], col) != 0)
+    if (n != 1 || strcmp(cols[0], col) != 0 ||
+        !import_null(K, k, "comment"))   /* a comment: the table's item */
         return false;
     Buf want = {0};
     const char *type = import_get(K, k, "type");
@@ -417,6 +418,7 @@ static void table_constraints(ImportTable *t)
         buf_puts(t->b, "  ");
         import_constraint_name(t, k);
         import_constraint_body(t, k, false);
+        import_trailing_comment(t->b, t->K, k);
         buf_puts(t->b, ";\n");
     }
 }

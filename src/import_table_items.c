@@ -79,12 +79,9 @@ static void index_item(ImportOut *o, Buf *b, const ImportRows *I, int i,
     const char *name = import_get(I, i, "name");
     const char *def = import_get(I, i, "def");
     const char *method = import_get(I, i, "method");
-    if (import_bool(I, i, "unusual") || !import_null(I, i, "comment")) {
-        import_fail(o, "index %s.%s has %s", schema, name,
-                    import_bool(I, i, "unusual")
-                        ? "storage parameters or a tablespace"
-                        : "a comment (comments on indexes are not in the "
-                          "language yet)");
+    if (import_bool(I, i, "unusual")) {
+        import_fail(o, "index %s.%s has storage parameters or a tablespace",
+                    schema, name);
         return;
     }
     char *using_ = arena_printf(o->arena, " USING %s (", method);
@@ -106,6 +103,7 @@ static void index_item(ImportOut *o, Buf *b, const ImportRows *I, int i,
     if (strcmp(method, "btree") != 0)
         buf_printf(b, "using %s ", method);
     index_tail(b, import_fix_arrays(o->arena, at + strlen(using_) - 1));
+    import_trailing_comment(b, I, i);
     buf_puts(b, ";\n");
 }
 
@@ -234,6 +232,7 @@ void import_policy(ImportOut *o, Buf *b, const ImportRows *P, int p,
         buf_puts(b, "\n    with check ");
         import_paren(b, import_fix_arrays(o->arena, check));
     }
+    import_trailing_comment(b, P, p);
     buf_puts(b, ";\n");
 }
 
@@ -245,12 +244,6 @@ static void policies(ImportTable *t)
         if (import_bool(P, p, "on_objects") &&
             map_get(t->o->bucket_policies, import_get(P, p, "name")))
             continue;           /* a bucket's, written in it */
-        if (!import_null(P, p, "comment")) {
-            import_fail(t->o, "policy \"%s\" on %s.%s has a comment "
-                        "(comments on policies are not in the language yet)",
-                        import_get(P, p, "name"), t->schema, t->name);
-            return;
-        }
         import_policy(t->o, t->b, P, p,
                       import_null(P, p, "using") ? NULL
                                                  : import_get(P, p, "using"),
@@ -378,7 +371,6 @@ static void trigger_item(ImportTable *t, const ImportRows *G, int g)
     const char *why = import_bool(G, g, "is_constraint") ? "is a constraint "
                       "trigger" : strcmp(import_get(G, g, "enabled"), "O")
                       ? "is disabled or set to fire on replicas"
-                      : !import_null(G, g, "comment") ? "has a comment"
                       : !at ? "has transition tables or clauses the language "
                       "does not have" : NULL;
     if (why)
@@ -406,6 +398,7 @@ static void trigger_item(ImportTable *t, const ImportRows *G, int g)
             buf_puts(t->b, " execute function ");
             buf_puts(t->b, exec + strlen(" EXECUTE FUNCTION "));
         }
+        import_trailing_comment(t->b, G, g);
         buf_puts(t->b, ";\n");
     }
     buf_free(&head);

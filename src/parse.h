@@ -53,6 +53,10 @@ void parse_split_commas(Parser *p, int from, int to, Vec *out);
 Frag parse_frag(Parser *p, int from, int to);   /* tokens [from, to) */
 bool parse_string(Parser *p, const char **out, const Token **tok,
                   const char *what);
+/* An item's trailing `comment '...'` before its `;`: at the cursor, it is
+ * taken into *out (and *tok); none leaves them NULL.  False on a bad
+ * string. */
+bool parse_trailing_comment(Parser *p, const char **out, const Token **tok);
 Item *parse_new_item(Parser *p, ItemKind kind, const Token *tok);
 
 /* ---------------------------------------------------------- parse_items.c */

@@ -310,6 +310,9 @@ typedef struct Constraint {
     bool redundant;            /* sema: same key as an earlier one, which
                                   PostgreSQL keeps instead */
     Vec elems;                 /* sema, exclude: its IndexElem* */
+    const char *comment;       /* a table constraint's trailing
+                                  `comment '...'`, NULL if none */
+    const Token *comment_tok;
 } Constraint;
 
 typedef struct Column {
@@ -346,6 +349,8 @@ typedef struct Index {
     Frag include;              /* inside include (...), len 0 if absent */
     Frag where;                /* predicate, len 0 if absent */
     bool nulls_not_distinct;
+    const char *comment;       /* trailing `comment '...'`, NULL if none */
+    const Token *comment_tok;
 } Index;
 
 typedef enum {
@@ -368,6 +373,8 @@ typedef struct Policy {
     Frag check;                /* len 0 if absent */
     const Token *using_tok;    /* the `using` keyword, if any */
     const Token *check_tok;    /* the `with` of `with check`, if any */
+    const char *comment;       /* trailing `comment '...'`, NULL if none */
+    const Token *comment_tok;
 } Policy;
 
 typedef struct Grant {
@@ -396,6 +403,8 @@ typedef struct Trigger {
     QName func;
     Frag args;                 /* inside the parentheses, may be empty */
     struct Decl *func_decl;    /* sema */
+    const char *comment;       /* trailing `comment '...'`, NULL if none */
+    const Token *comment_tok;
 } Trigger;
 
 typedef struct Partition {
@@ -955,6 +964,8 @@ typedef enum {
     UNIT_DEFAULT_PRIVS,
     UNIT_COMMENT,
     UNIT_COLUMN_COMMENT,
+    UNIT_PART_COMMENT,   /* COMMENT ON a constraint, index, policy or
+                            trigger: the item's trailing comment */
     UNIT_BUCKET,
     UNIT_REPLICA,        /* ALTER TABLE ... REPLICA IDENTITY */
     UNIT_PUBLICATION,    /* CREATE PUBLICATION */
