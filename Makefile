@@ -85,6 +85,7 @@ help:
 	@echo "make bad        bad-input corpus: expected positions, no crash"
 	@echo "make lint       each lint rule fires on its case and not on the fixed"
 	@echo "                one (tests/lint); the projects pass check --strict"
+	@echo "                (lint only: --no-server, no PostgreSQL needed)"
 	@echo "make server-tests  the server check: each mistake PostgreSQL rejects at"
 	@echo "                apply reported by check at its line, on a throwaway"
 	@echo "                server and with --db (tests/server)"
@@ -109,7 +110,9 @@ help:
 	@echo "                a silent server, privileges); what the schema declares"
 	@echo "                on Supabase's own tables, the platform left alone;"
 	@echo "                publications, replica identity, sequences, procedures"
-	@echo "                and data rows tampered and repaired (objects.sh); a"
+	@echo "                and data rows tampered and repaired (objects.sh);"
+	@echo "                comments on constraints, indexes, policies and"
+	@echo "                triggers tampered, repaired, imported (comments.sh); a"
 	@echo "                tampered normal-form cache row not used; one-line"
 	@echo "                connection errors, counts, the generated functions' privileges"
 	@echo "                schemac import of the projects and the integration"
@@ -188,6 +191,9 @@ $(RT_C:src/runtime/%.c=$(BUILD)/rt/%.o): src/common/diag_doc.h src/runtime/comma
 
 # The lint rules share lint.h.
 $(filter $(BUILD)/obj/lint%,$(LIB_OBJ)) $(filter $(BUILD)/san/lint%,$(SAN_OBJ)): src/lint.h
+# The checker's passes share sema.h, the parser's files parse.h.
+$(filter $(BUILD)/obj/sema%,$(LIB_OBJ)) $(filter $(BUILD)/san/sema%,$(SAN_OBJ)): src/sema.h
+$(filter $(BUILD)/obj/parse%,$(LIB_OBJ)) $(filter $(BUILD)/san/parse%,$(SAN_OBJ)): src/parse.h
 
 RT_INC   = -Isrc/runtime -Isrc/common -I$(PGINC)
 RT_HDR   := src/runtime/schemactl.h src/runtime/commands.h src/runtime/plan.h \
@@ -373,7 +379,7 @@ bad: bin/schemac
 
 lint: bin/schemac
 	tests/lint/run.sh
-	@for p in $(PROJECTS); do bin/schemac check --strict schema/$$p 2>&1 | \
+	@for p in $(PROJECTS); do bin/schemac check --strict --no-server schema/$$p 2>&1 | \
 	  tail -1 | grep -q '^lint: .* 0 findings' || \
 	  { echo "schema/$$p: check --strict finds something"; exit 1; }; \
 	done; echo "ok: the projects pass check --strict"
@@ -421,6 +427,7 @@ e2e: all
 	tests/e2e/fastpath.sh
 	tests/e2e/platform.sh
 	tests/e2e/objects.sh
+	tests/e2e/comments.sh
 	tests/e2e/verify_format.sh
 	tests/e2e/cache.sh
 	tests/e2e/messages.sh

@@ -18,18 +18,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Arena *a = arena_new();
     Diag d;
     diag_init(&d, sink);
-    Program p = {0};
-    Source *src = source_from_text(a, "fuzz.schema", (const char *)data,
-                                   size);
-    TokenList tl = lex_source(a, src, &d);
-    parse_file(a, &p, &tl, &d);
-    if (!d.errors)
-        sema_check(a, &p, &d);
-    if (!d.errors)
-        lint_program(a, &p, &d, sink);
-    if (!d.errors) {
+    CompileInput in = {0};
+    vec_push(a, &in.sources, source_from_text(a, "fuzz.schema",
+                                              (const char *)data, size));
+    Compilation c = compile(a, &in, &d);
+    Program *p = c.prog;
+    if (p)
+        lint_program(a, p, &d, sink);
+    if (p && !d.errors) {
         Buf b = {0};
-        emit_sql(&b, a, &p);
+        emit_sql(&b, a, p);
         buf_free(&b);
     }
     arena_free(a);

@@ -419,6 +419,47 @@ static void emit_comment(Buf *b, const Unit *u)
                                                     : u->item->u.comment);
 }
 
+/* COMMENT ON CONSTRAINT|INDEX|POLICY|TRIGGER: a table item's own. */
+static void emit_part_comment(Buf *b, const Unit *u)
+{
+    const Item *it = u->item;
+    const char *name = NULL, *text = NULL;
+    buf_puts(b, "COMMENT ON ");
+    switch (it->kind) {
+    case ITEM_CONSTRAINT:
+        buf_puts(b, "CONSTRAINT ");
+        name = it->u.constraint->name;
+        text = it->u.constraint->comment;
+        break;
+    case ITEM_INDEX:   /* an index is named in its table's schema */
+        buf_puts(b, "INDEX ");
+        quote_qname(b, u->decl->schema, it->u.index->name);
+        buf_puts(b, " IS ");
+        quote_literal(b, it->u.index->comment);
+        return;
+    case ITEM_POLICY:
+        buf_puts(b, "POLICY ");
+        name = it->u.policy->name.name;
+        text = it->u.policy->comment;
+        break;
+    case ITEM_TRIGGER:
+        buf_puts(b, "TRIGGER ");
+        name = it->u.trigger->name.name;
+        text = it->u.trigger->comment;
+        break;
+    default:
+        return;
+    }
+    quote_ident(b, name);
+    buf_puts(b, " ON ");
+    if (u->decl->kind == DECL_BUCKET)
+        buf_puts(b, "storage.objects");
+    else
+        put_qname(b, u->decl);
+    buf_puts(b, " IS ");
+    quote_literal(b, text);
+}
+
 static void emit_view(Buf *b, const Decl *d)
 {
     buf_printf(b, "CREATE %sVIEW ", d->kind == DECL_MATVIEW
@@ -551,6 +592,7 @@ void emit_sql_unit(Buf *b, Arena *a, const Unit *u)
     case UNIT_DEFAULT_PRIVS: emit_grant(b, u); break;
     case UNIT_COMMENT:
     case UNIT_COLUMN_COMMENT: emit_comment(b, u); break;
+    case UNIT_PART_COMMENT: emit_part_comment(b, u); break;
     case UNIT_BUCKET: emit_sql_bucket(b, a, u->decl); break;
     case UNIT_REPLICA: emit_sql_replica(b, u); break;
     case UNIT_PUBLICATION: emit_sql_publication(b, u); break;

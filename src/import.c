@@ -341,7 +341,8 @@ static int from_files(Arena *a, ImportSource *s, const ImportArgs *x)
     s->embedded = true;
     if (!connect_to(a, s, s->server.url))
         return EXIT_USAGE;
-    if (x->supabase && !sctl_install_platform(s->conn, &err)) {
+    if (x->supabase && (!sctl_install_platform(s->conn, &err) ||
+                        !import_platform_snapshot(s->conn, &err))) {
         fail(EXIT_USAGE, "%s", err ? err : "cannot install the platform");
         free(err);
         return EXIT_USAGE;
@@ -381,28 +382,20 @@ static char *temporary_beside(Arena *a, const char *out)
 static bool compiles(Arena *a, const char *dir, const ImportOut *o,
                      const char *out)
 {
-    Program prog = {0};
     Diag d;
     char *text = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&text, &len);
     diag_init(&d, mem);
+    CompileInput in = {0};
     for (int i = 0; i < o->files.len; i++) {
         const ImportFile *f = o->files.items[i];
-        const char *why;
-        Source *src = source_load(a, arena_printf(a, "%s/%s.schema", dir,
-                                                  f->name), &why);
-        if (!src)
-            continue;
-        vec_push(a, &prog.sources, src);
-        TokenList tl = lex_source(a, src, &d);
-        parse_file(a, &prog, &tl, &d);
+        vec_push(a, &in.paths, arena_printf(a, "%s/%s.schema", dir, f->name));
     }
-    if (!d.errors)
-        sema_check(a, &prog, &d);
-    if (!d.errors) {        /* every canonical statement parses */
+    Compilation c = compile(a, &in, &d);
+    if (c.prog) {           /* every canonical statement parses */
         BuildOutputs bo;
-        build_outputs(a, &prog, "import", &bo, &d);
+        build_outputs(a, c.prog, "import", &bo, &d);
         buf_free(&bo.sql);
     }
     fclose(mem);

@@ -25,6 +25,14 @@
     " 'cron', 'pgbouncer', '_analytics', 'pgtle', '_supavisor',"          \
     " 'supabase_analytics')"
 
+/* A trigger of the user's on a platform table (t a pg_trigger row):
+ * one whose function is not the platform's own (on a live Supabase,
+ * Supabase's are). */
+#define IMPORT_USER_TRIGGER(t)                                            \
+    " NOT EXISTS (SELECT FROM pg_proc f JOIN pg_namespace fn ON"          \
+    " fn.oid = f.pronamespace WHERE f.oid = " t ".tgfoid AND"             \
+    " fn.nspname IN " IMPORT_PLATFORM_SCHEMAS ")"
+
 /* One result set and the column numbers of its fields by name. */
 typedef struct ImportRows {
     PGresult *res;
@@ -36,6 +44,9 @@ typedef enum {
     IMP_SCHEMAS, IMP_ROLES, IMP_EXTENSIONS, IMP_TYPES, IMP_TABLES,
     IMP_COLUMNS, IMP_CONSTRAINTS, IMP_INDEXES, IMP_POLICIES, IMP_TRIGGERS,
     IMP_VIEWS, IMP_FUNCTIONS, IMP_BUCKETS, IMP_UNSAYABLE, IMP_NAMES,
+    IMP_SEQUENCES, IMP_PUBLICATIONS, IMP_PUBLISHED, IMP_DEFAULT_PRIVS,
+    IMP_PLATFORM_TABLES, IMP_PLATFORM_COLUMNS, IMP_PLATFORM_OBJECTS,
+    IMP_PLATFORM_EXTRAS,
     IMP_NKINDS
 } ImportKind;
 
@@ -67,6 +78,20 @@ bool import_read(PGconn *conn, ImportDb *db, const char *const *schemas,
                  int nschemas, char **err);
 void import_db_free(ImportDb *db);
 
+/* -------------------------------------------------- import_platform.c */
+
+/* On the throwaway server, right after the stand-in is installed: what it
+ * made, kept in a temporary table for the reads below. */
+bool import_platform_snapshot(PGconn *conn, char **err);
+/* The platform's tables a project adds to; on the stand-in, with the
+ * columns, schemas and functions it changed, and the objects it made in
+ * the platform's schemas that the language cannot say (what, kind). */
+extern const char import_sql_platform_tables[];
+extern const char import_sql_platform_tables_standin[];
+extern const char import_sql_platform_columns_standin[];
+extern const char import_sql_platform_objects_standin[];
+extern const char import_sql_platform_extras_standin[];
+
 /* -------------------------------------------------- import_unsayable.c */
 
 /* Objects the language cannot say yet: rows of (what, kind). */
@@ -88,6 +113,10 @@ typedef struct ImportOut {
     char *error;            /* first object the language cannot say */
     Map *roles;             /* roles named, to declare */
     Vec role_list;
+    Map *serials;           /* "schema.name" of the sequences written as
+                               serial columns: not declared again */
+    Map *bucket_policies;   /* names of the policies on storage.objects
+                               that buckets wrote */
 } ImportOut;
 
 /* The file for a schema (made on first use). */
@@ -104,6 +133,9 @@ void import_ident(Buf *b, const char *name);        /* quoted if needed */
 void import_column_name(Buf *b, const char *name);  /* not an item word */
 void import_qname(Buf *b, const char *schema, const char *name);
 void import_literal(Buf *b, const char *s);
+/* ` comment '...'` when row i of R has a comment: a constraint's, an
+ * index's, a policy's or a trigger's, written before its `;`. */
+void import_trailing_comment(Buf *b, const ImportRows *R, int i);
 void import_type(Buf *b, const char *type);         /* short spellings */
 /* "(x)" as is when x is one parenthesised whole, else "(" x ")". */
 void import_paren(Buf *b, const char *expr);
@@ -112,6 +144,8 @@ bool import_top_level_and(const char *expr);
 /* expr with each cast ARRAY[...] of one element type made to read back
  * as the same expression. */
 char *import_fix_arrays(Arena *a, const char *expr);
+/* A procedure's arguments without the "IN " the server prints. */
+char *import_args_plain(Arena *a, const char *args);
 /* A dollar-quoted string whose tag the body does not hold. */
 void import_dollar(Buf *b, const char *body);
 /* A role as a grant or policy names it ("" or "public": PUBLIC), noted
@@ -133,5 +167,13 @@ void import_write_views(ImportOut *o);
 void import_write_functions(ImportOut *o);
 void import_write_buckets(ImportOut *o);
 void import_write_unsayable(ImportOut *o);
+void import_write_sequences(ImportOut *o);      /* import_sequences.c */
+void import_write_publications(ImportOut *o);   /* import_publications.c */
+void import_write_default_privs(ImportOut *o);  /* import_default_privs.c */
+void import_write_platform(ImportOut *o);       /* import_platform.c */
+/* Fails (naming what) unless the row's owner_name is the connected role. */
+bool import_owned(ImportOut *o, const ImportRows *R, int i, const char *what);
+/* "  comment '...';" when the row's comment is not NULL. */
+void import_comment_item(Buf *b, const ImportRows *R, int i);
 
 #endif

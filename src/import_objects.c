@@ -1,14 +1,16 @@
 /*
  * import_objects.c — the objects besides tables: schemas, roles,
- * extensions, types, views, functions, buckets, and the refusal of what
- * the language cannot say yet.  One writer per kind.
+ * extensions, types, views, functions and procedures, buckets, and the
+ * refusal of what the language cannot say yet.  One writer per kind
+ * (sequences, publications and database-wide default privileges have
+ * their own files).
  */
 #include "import_table.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static void put_comment_item(Buf *b, const ImportRows *R, int i)
+void import_comment_item(Buf *b, const ImportRows *R, int i)
 {
     if (import_null(R, i, "comment"))
         return;
@@ -32,7 +34,7 @@ static void put_block(Buf *b, const char *head, Buf *body)
     buf_free(body);
 }
 
-static bool owned(ImportOut *o, const ImportRows *R, int i, const char *what)
+bool import_owned(ImportOut *o, const ImportRows *R, int i, const char *what)
 {
     const char *owner = import_get(R, i, "owner_name");
     if (strcmp(owner, o->db->user) == 0)
@@ -90,7 +92,7 @@ static void write_schema(ImportOut *o, const ImportRows *S, int i)
     bool public = strcmp(name, "public") == 0;
     const char *owner = import_get(S, i, "owner_name");
     if (!(public && strcmp(owner, "pg_database_owner") == 0) &&
-        !owned(o, S, i, arena_printf(o->arena, "schema %s", name)))
+        !import_owned(o, S, i, arena_printf(o->arena, "schema %s", name)))
         return;
     Buf body = {0};
     char *why = NULL;
@@ -111,7 +113,7 @@ static void write_schema(ImportOut *o, const ImportRows *S, int i)
     default_privileges(o, &body, name, import_get(S, i, "defacl"));
     if (!(public && strcmp(import_get(S, i, "comment"),
                            "standard public schema") == 0))
-        put_comment_item(&body, S, i);
+        import_comment_item(&body, S, i);
     if (public && !body.len)
         return;
     Buf head = {0};
@@ -188,7 +190,7 @@ static void write_role(ImportOut *o, const ImportRows *R, const char *name,
     }
     if (n)
         buf_puts(&body, ";\n");
-    put_comment_item(&body, R, i);
+    import_comment_item(&body, R, i);
     Buf head = {0};
     buf_puts(&head, "role ");
     quote_ident(&head, name);
@@ -226,7 +228,7 @@ void import_write_extensions(ImportOut *o)
         if (!import_null(X, i, "comment") &&
             strcmp(import_get(X, i, "comment"),
                    import_get(X, i, "default_comment")) != 0)
-            put_comment_item(&body, X, i);
+            import_comment_item(&body, X, i);
         put_block(b, head.data, &body);
         buf_free(&head);
     }
@@ -274,7 +276,7 @@ static void write_type(ImportOut *o, const ImportRows *Y, int i)
     const char *name = import_get(Y, i, "name");
     char kind = import_get(Y, i, "kind")[0];
     const char *what = arena_printf(o->arena, "type %s.%s", schema, name);
-    if (!owned(o, Y, i, what))
+    if (!import_owned(o, Y, i, what))
         return;
     if (!import_null(Y, i, "acl") &&
         strcmp(import_get(Y, i, "acl"), import_get(Y, i, "default_acl"))) {
@@ -291,7 +293,7 @@ static void write_type(ImportOut *o, const ImportRows *Y, int i)
         domain_header(o, &head, Y, i);
     else
         buf_printf(&head, " as (%s)", import_get(Y, i, "fields"));
-    put_comment_item(&body, Y, i);
+    import_comment_item(&body, Y, i);
     put_block(&import_file(o, schema)->text, head.data, &body);
     buf_free(&head);
 }
@@ -333,7 +335,7 @@ static void write_view(ImportOut *o, const ImportRows *V, int i)
         import_fail(o, "%s %s", what, why);
         return;
     }
-    if (!owned(o, V, i, what))
+    if (!import_owned(o, V, i, what))
         return;
     Buf *b = &import_file(o, schema)->text;
     if (b->len)
@@ -351,7 +353,7 @@ static void write_view(ImportOut *o, const ImportRows *V, int i)
     buf_printf(b, "  as %.*s;\n", (int)n, q);
     import_indexes(o, b, import_get(V, i, "owner"), schema, name);
     import_grants(o, b, V, i, what);
-    put_comment_item(b, V, i);
+    import_comment_item(b, V, i);
     buf_puts(b, "}\n");
 }
 
@@ -419,10 +421,12 @@ static void write_function(ImportOut *o, const ImportRows *F, int i)
     const char *schema = import_get(F, i, "schema");
     const char *name = import_get(F, i, "name");
     const char *lang = import_get(F, i, "language");
-    const char *what = arena_printf(o->arena, "function %s.%s(%s)", schema,
-                                    name, import_get(F, i, "args"));
-    if (import_get(F, i, "kind")[0] != 'f')
-        return;     /* procedures and aggregates: refused as unsayable */
+    char kind = import_get(F, i, "kind")[0];
+    const char *what = arena_printf(o->arena, "%s %s.%s(%s)",
+                                    kind == 'p' ? "procedure" : "function",
+                                    schema, name, import_get(F, i, "args"));
+    if (kind != 'f' && kind != 'p')
+        return;     /* aggregates: refused as unsayable */
     if (strcmp(lang, "sql") != 0 && strcmp(lang, "plpgsql") != 0) {
         import_fail(o, "%s is in language %s (only sql and plpgsql are in "
                     "the language)", what, lang);
@@ -433,15 +437,21 @@ static void write_function(ImportOut *o, const ImportRows *F, int i)
                     "the language yet", what);
         return;
     }
-    if (!owned(o, F, i, what))
+    if (!import_owned(o, F, i, what))
         return;
     Buf *b = &import_file(o, schema)->text;
     if (b->len)
         buf_putc(b, '\n');
-    buf_puts(b, "function ");
+    buf_puts(b, kind == 'p' ? "procedure " : "function ");
     import_qname(b, schema, name);
-    buf_printf(b, "(%s) returns %s {\n  language %s;\n",
-               import_get(F, i, "args"), import_get(F, i, "result"), lang);
+    buf_printf(b, "(%s)", kind == 'p'
+               ? import_args_plain(o->arena, import_get(F, i, "args"))
+               : import_get(F, i, "args"));
+    if (kind == 'f')
+        buf_printf(b, " returns %s", import_get(F, i, "result"));
+    buf_printf(b, " {\n  language %s;\n", lang);
+    /* a procedure has only the defaults of the others (PostgreSQL takes
+     * none), and security definer */
     function_attributes(b, F, i);
     const char **config;
     int n = import_split(o->arena, import_get(F, i, "config"), &config);
@@ -451,7 +461,7 @@ static void write_function(ImportOut *o, const ImportRows *F, int i)
     import_dollar(b, import_get(F, i, "body"));
     buf_puts(b, ";\n");
     import_grants(o, b, F, i, what);
-    put_comment_item(b, F, i);
+    import_comment_item(b, F, i);
     buf_puts(b, "}\n");
 }
 
@@ -549,29 +559,26 @@ static void write_bucket(ImportOut *o, const ImportRows *B, int i,
         if (claimed[p - p0] || !policy_of_bucket(o, P, p, id, &u, &c))
             continue;
         claimed[p - p0] = true;
+        map_put(o->bucket_policies, import_get(P, p, "name"), (void *)id);
         import_policy(o, b, P, p, u, c);
     }
     buf_puts(b, "}\n");
 }
 
-/* Every policy on storage.objects must be a bucket's. */
+/* A policy on storage.objects that is no bucket's is written in the
+ * table (import_platform.c). */
 void import_write_buckets(ImportOut *o)
 {
     const ImportRows *B = &o->db->rows[IMP_BUCKETS];
     const ImportRows *P = &o->db->rows[IMP_POLICIES];
     if (!o->db->all_schemas)
         return;
-    int n = 0, p0 = B->n ? import_first(P, import_get(B, 0, "objects"), &n)
-                         : -1;
+    int n = 0;
+    if (B->n)
+        import_first(P, import_get(B, 0, "objects"), &n);
     bool *claimed = arena_alloc(o->arena, (size_t)n + 1);
     for (int i = 0; i < B->n && !o->error; i++)
         write_bucket(o, B, i, claimed);
-    for (int p = 0; p < P->n && !o->error; p++)
-        if (import_bool(P, p, "on_objects") &&
-            (p < p0 || p >= p0 + n || !claimed[p - p0]))
-            import_fail(o, "policy \"%s\" on storage.objects is no bucket's "
-                        "(policies on platform tables are not in the "
-                        "language yet)", import_get(P, p, "name"));
 }
 
 /* -------------------------------------------------------- unsayable */
@@ -579,6 +586,8 @@ void import_write_buckets(ImportOut *o)
 void import_write_unsayable(ImportOut *o)
 {
     const ImportRows *U = &o->db->rows[IMP_UNSAYABLE];
+    if (U->n == 0)
+        U = &o->db->rows[IMP_PLATFORM_EXTRAS];
     if (U->n > 0)
         import_fail(o, "%s: %s cannot be imported yet%s",
                     PQgetvalue(U->res, 0, 0), PQgetvalue(U->res, 0, 1),

@@ -113,6 +113,9 @@ static const char SQL_TABLES[] =
     "SELECT c.oid AS owner, n.nspname AS schema, c.relname AS name,"
     " c.relkind::text AS kind, c.relrowsecurity AS rls,"
     " c.relforcerowsecurity AS force_rls, c.relreplident::text AS replident,"
+    " (SELECT ic.relname FROM pg_index i JOIN pg_class ic ON"
+    "  ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident)"
+    "  AS replident_index,"
     " CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partkey,"
     " (SELECT i.inhparent::text FROM pg_inherits i WHERE i.inhrelid = c.oid"
     "  AND c.relispartition) AS parent,"
@@ -225,7 +228,8 @@ static const char SQL_INDEXES[] =
     " k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))"
     " ORDER BY i.indrelid, ic.relname COLLATE \"C\"";
 
-/* Policies of the tables read, and of storage.objects (buckets' ones). */
+/* Policies of the tables read, and of the platform's (those on
+ * storage.objects may be buckets'). */
 static const char SQL_POLICIES[] =
     "SELECT p.polrelid AS owner, p.polname AS name,"
     " p.polpermissive AS permissive, p.polcmd::text AS cmd,"
@@ -238,8 +242,8 @@ static const char SQL_POLICIES[] =
     " n.nspname = 'storage' AND c.relname = 'objects' AS on_objects"
     " FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid"
     " JOIN pg_namespace n ON n.oid = c.relnamespace"
-    " WHERE " IN_SCHEMAS("n") " OR ($2 AND n.nspname = 'storage'"
-    "  AND c.relname = 'objects')"
+    " WHERE " IN_SCHEMAS("n") " OR ($2 AND n.nspname IN ('auth',"
+    "  'storage'))"
     " ORDER BY p.polrelid, p.polname COLLATE \"C\"";
 
 static const char SQL_TRIGGERS[] =
@@ -249,7 +253,8 @@ static const char SQL_TRIGGERS[] =
     " " COMMENT("t.oid", "pg_trigger") " AS comment"
     " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
     " JOIN pg_namespace n ON n.oid = c.relnamespace"
-    " WHERE NOT t.tgisinternal AND " IN_SCHEMAS("n")
+    " WHERE NOT t.tgisinternal AND (" IN_SCHEMAS("n") " OR ($2 AND"
+    " n.nspname IN ('auth', 'storage') AND" IMPORT_USER_TRIGGER("t") "))"
     " ORDER BY t.tgrelid, t.tgname COLLATE \"C\"";
 
 static const char SQL_VIEWS[] =
@@ -313,6 +318,69 @@ static const char SQL_NAMES[] =
     " SELECT n.nspname, k.conname, true FROM pg_constraint k"
     " JOIN pg_namespace n ON n.oid = k.connamespace WHERE " IN_SCHEMAS("n");
 
+/* Sequences no identity column owns; a serial's are written with its
+ * column, the writer tells which (the column the sequence belongs to). */
+static const char SQL_SEQUENCES[] =
+    "SELECT c.oid AS owner, n.nspname AS schema, c.relname AS name,"
+    " s.seqtypid::regtype::text AS type, s.seqstart::text AS start,"
+    " s.seqincrement::text AS increment, s.seqmin::text AS min,"
+    " s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle,"
+    " tn.nspname AS owned_schema, tc.relname AS owned_table,"
+    " ta.attname AS owned_column,"
+    " c.relacl::text AS acl, pg_get_userbyid(c.relowner) AS owner_name,"
+    " " CREATION_ACL("s", "S", "c.relowner", "c.relnamespace")
+    "  ::text AS default_acl,"
+    " " COMMENT("c.oid", "pg_class") " AS comment"
+    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_sequence s ON s.seqrelid = c.oid"
+    " LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND"
+    "  d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND"
+    "  d.deptype = 'a'"
+    " LEFT JOIN pg_class tc ON tc.oid = d.refobjid"
+    " LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace"
+    " LEFT JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND"
+    "  ta.attnum = d.refobjsubid"
+    " WHERE c.relkind = 'S' AND " IN_SCHEMAS("n") " AND"
+    NOT_EXT("pg_class", "c.oid") " AND NOT EXISTS (SELECT FROM pg_depend i"
+    " WHERE i.classid = 'pg_class'::regclass AND i.objid = c.oid AND"
+    " i.deptype = 'i')"
+    " ORDER BY n.nspname COLLATE \"C\", c.relname COLLATE \"C\"";
+
+/* Publications; under platform supabase ($2), its own empty one is the
+ * platform's (the writer leaves it out). */
+static const char SQL_PUBLICATIONS[] =
+    "SELECT p.oid AS owner, p.pubname AS name, p.puballtables AS all_tables,"
+    " p.pubinsert AS ins, p.pubupdate AS upd, p.pubdelete AS del,"
+    " p.pubtruncate AS trunc, p.pubviaroot AS via_root,"
+    " EXISTS (SELECT FROM pg_publication_namespace x WHERE"
+    "  x.pnpubid = p.oid) AS by_schema,"
+    " pg_get_userbyid(p.pubowner) AS owner_name,"
+    " " COMMENT("p.oid", "pg_publication") " AS comment"
+    " FROM pg_publication p ORDER BY p.pubname COLLATE \"C\"";
+
+/* The tables of each publication, by publication. */
+static const char SQL_PUBLISHED[] =
+    "SELECT r.prpubid AS owner, n.nspname AS schema, c.relname AS name,"
+    " " IN_SCHEMAS("n") " AS read,"
+    " (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)"
+    "  FROM pg_attribute a WHERE a.attrelid = r.prrelid AND"
+    "  a.attnum = ANY (r.prattrs)) AS cols,"
+    " pg_get_expr(r.prqual, r.prrelid) AS filter"
+    " FROM pg_publication_rel r JOIN pg_class c ON c.oid = r.prrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " ORDER BY r.prpubid, n.nspname COLLATE \"C\", c.relname COLLATE \"C\"";
+
+/* Database-wide default privileges, and the built-in acl they replace; on
+ * a live Supabase ($2 and not $3) they are the platform's. */
+static const char SQL_DEFAULT_PRIVS[] =
+    "SELECT pg_get_userbyid(a.defaclrole) AS role,"
+    " a.defaclobjtype::text AS kind, a.defaclacl::text AS acl,"
+    " acldefault(CASE a.defaclobjtype WHEN 'S' THEN 's'::\"char\" ELSE"
+    "  a.defaclobjtype END, a.defaclrole)::text AS default_acl"
+    " FROM pg_default_acl a WHERE a.defaclnamespace = 0 AND NOT ($2 AND"
+    " NOT $3) ORDER BY pg_get_userbyid(a.defaclrole) COLLATE \"C\","
+    " a.defaclobjtype";
+
 static const char *queries[IMP_NKINDS] = {
     [IMP_SCHEMAS] = SQL_SCHEMAS,       [IMP_ROLES] = SQL_ROLES,
     [IMP_EXTENSIONS] = SQL_EXTENSIONS, [IMP_TYPES] = SQL_TYPES,
@@ -321,7 +389,19 @@ static const char *queries[IMP_NKINDS] = {
     [IMP_POLICIES] = SQL_POLICIES,     [IMP_TRIGGERS] = SQL_TRIGGERS,
     [IMP_VIEWS] = SQL_VIEWS,           [IMP_FUNCTIONS] = SQL_FUNCTIONS,
     [IMP_BUCKETS] = SQL_BUCKETS,       [IMP_UNSAYABLE] = import_sql_unsayable,
-    [IMP_NAMES] = SQL_NAMES,
+    [IMP_NAMES] = SQL_NAMES,           [IMP_SEQUENCES] = SQL_SEQUENCES,
+    [IMP_PUBLICATIONS] = SQL_PUBLICATIONS, [IMP_PUBLISHED] = SQL_PUBLISHED,
+    [IMP_DEFAULT_PRIVS] = SQL_DEFAULT_PRIVS,
+    [IMP_PLATFORM_TABLES] = import_sql_platform_tables,
+};
+
+/* Read instead when the platform is the stand-in, whose snapshot they
+ * compare with; the kinds without a query elsewhere are empty. */
+static const char *standin_queries[IMP_NKINDS] = {
+    [IMP_PLATFORM_TABLES] = import_sql_platform_tables_standin,
+    [IMP_PLATFORM_COLUMNS] = import_sql_platform_columns_standin,
+    [IMP_PLATFORM_OBJECTS] = import_sql_platform_objects_standin,
+    [IMP_PLATFORM_EXTRAS] = import_sql_platform_extras_standin,
 };
 
 /* ------------------------------------------------------------ access */
@@ -458,15 +538,17 @@ static bool read_kinds(PGconn *conn, ImportDb *db, const char *list,
     const char *params[3] = {list, db->supabase ? "t" : "f",
                              db->standin ? "t" : "f"};
     for (int k = 0; k < IMP_NKINDS; k++) {
-        if (k == IMP_BUCKETS && !db->supabase) {
+        const char *sql = db->standin && standin_queries[k]
+                              ? standin_queries[k] : queries[k];
+        if ((k == IMP_BUCKETS && !db->supabase) || !sql) {
             db->rows[k].res = PQmakeEmptyPGresult(conn, PGRES_TUPLES_OK);
             continue;
         }
         /* typed, so that a query may leave a parameter unused */
         static const Oid types[3] = {1009 /* text[] */, 16, 16 /* bool */};
         double t0 = seconds();
-        PGresult *r = PQexecParams(conn, queries[k], 3, types, params, NULL,
-                                   NULL, 0);
+        PGresult *r = PQexecParams(conn, sql, 3, types, params, NULL, NULL,
+                                   0);
         if (timing)
             fprintf(stderr, "import: kind %d read in %.3f s\n", k,
                     seconds() - t0);

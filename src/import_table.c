@@ -167,9 +167,9 @@ static const char *unsayable_constraint(const ImportRows *K, int k)
         return "sets only some columns on delete";
     if (type[0] == 'f' && strcmp(import_get(K, k, "match"), "p") == 0)
         return "is MATCH PARTIAL";
-    if (!import_null(K, k, "comment") || !import_null(K, k, "index_comment"))
-        return "has a comment (comments on constraints are not in the "
-               "language yet)";
+    if (!import_null(K, k, "index_comment"))
+        return "has an index with a comment of its own (the language "
+               "comments the constraint, not its index)";
     if (!strchr("puxfc", type[0]))
         return "is of a kind the language does not have";
     return NULL;
@@ -182,7 +182,8 @@ static bool on_column(ImportTable *t, int k, const char *col)
     const ImportRows *K = t->K;
     const char **cols;
     int n = import_split(t->o->arena, import_get(K, k, "cols"), &cols);
-    if (n != 1 || strcmp(cols[0], col) != 0)
+    if (n != 1 || strcmp(cols[0], col) != 0 ||
+        !import_null(K, k, "comment"))   /* a comment: the table's item */
         return false;
     Buf want = {0};
     const char *type = import_get(K, k, "type");
@@ -255,34 +256,45 @@ static bool default_sequence(const ImportRows *C, int c)
            !import_bool(C, c, "seqcycle");
 }
 
-/* The owned sequence of column c, if its name is the default one and
- * the language can say it; else a failure. */
-static bool sequence_ok(ImportTable *t, int c)
+/* Why the owned sequence of column c cannot be left to the column (its
+ * name not the default one, grants, a comment), or NULL. */
+static const char *sequence_apart(ImportTable *t, int c)
 {
     const ImportRows *C = t->C;
     const char *col = import_get(C, c, "name");
     const char *seq = import_get(C, c, "seq_name");
-    const char *why = NULL;
     if (!import_name_omittable(t->o->db->names, t->schema, t->name, seq,
                                &col, 1, "seq"))
-        why = "its name is not the one PostgreSQL gives it";
-    else if (import_bool(C, c, "seq_granted"))
-        why = "it has grants beyond the schema's default privileges (grants "
-              "on sequences are not in the language yet)";
-    else if (!import_null(C, c, "seq_comment"))
-        why = "it has a comment";
+        return "its name is not the one PostgreSQL gives it";
+    if (import_bool(C, c, "seq_granted"))
+        return "it has grants beyond the schema's default privileges (grants "
+               "on an identity's sequence are not in the language)";
+    if (!import_null(C, c, "seq_comment"))
+        return "it has a comment";
+    return NULL;
+}
+
+/* An identity's sequence is its column's: it must be one the language
+ * makes; else a failure. */
+static bool sequence_ok(ImportTable *t, int c)
+{
+    const char *why = sequence_apart(t, c);
     if (why)
         import_fail(t->o, "sequence %s.%s of column %s.%s.%s: %s", t->schema,
-                    seq, t->schema, t->name, col, why);
+                    import_get(t->C, c, "seq_name"), t->schema, t->name,
+                    import_get(t->C, c, "name"), why);
     return !why;
 }
 
-/* serial: integer, not null, nextval of its own sequence by default. */
+/* serial: integer, not null, nextval of its own sequence by default,
+ * one the column makes as it is.  Any other owned sequence is declared
+ * on its own, owned by the column (import_sequences.c). */
 static const char *serial_of(ImportTable *t, int c)
 {
     const ImportRows *C = t->C;
     if (import_null(C, c, "seq_name") || *import_get(C, c, "identity") ||
-        !import_bool(C, c, "not_null") || !default_sequence(C, c))
+        !import_bool(C, c, "not_null") || !default_sequence(C, c) ||
+        sequence_apart(t, c))
         return NULL;
     const char *type = import_get(C, c, "type");
     const char *word = strcmp(type, "integer") == 0 ? "serial"
@@ -338,11 +350,12 @@ static void column(ImportTable *t, int c, int width)
     while (b->len - start < (size_t)width + 3)
         buf_putc(b, ' ');
     const char *serial = serial_of(t, c);
-    bool has_seq = !import_null(C, c, "seq_name");
-    if (serial && !sequence_ok(t, c))
-        return;
-    if (serial)
+    if (serial) {
         buf_puts(b, serial);
+        map_put(t->o->serials, arena_printf(t->o->arena, "%s.%s", t->schema,
+                                            import_get(C, c, "seq_name")),
+                (void *)serial);
+    }
     else
         import_type(b, import_get(C, c, "type"));
     if (!import_null(C, c, "collation"))
@@ -351,12 +364,6 @@ static void column(ImportTable *t, int c, int width)
         if (!sequence_ok(t, c))
             return;
         identity(t, c);
-    } else if (has_seq && !serial) {
-        import_fail(t->o, "sequence %s.%s owned by column %s.%s.%s is not "
-                    "that of a serial column (sequences are not in the "
-                    "language yet)", t->schema, import_get(C, c, "seq_name"),
-                    t->schema, t->name, name);
-        return;
     }
     if (!import_null(C, c, "generated")) {
         buf_puts(b, " generated always as ");
@@ -411,6 +418,7 @@ static void table_constraints(ImportTable *t)
         buf_puts(t->b, "  ");
         import_constraint_name(t, k);
         import_constraint_body(t, k, false);
+        import_trailing_comment(t->b, t->K, k);
         buf_puts(t->b, ";\n");
     }
 }

@@ -28,6 +28,10 @@ void import_references(ImportTable *t, int k);
 /* Indexes, partitions, row level security, policies, grants, triggers,
  * comment. */
 void import_table_items(ImportTable *t);
+/* What a schema adds to a platform table (row t of IMP_PLATFORM_TABLES,
+ * its changed columns in C): row level security, policies, grants,
+ * triggers, comment. */
+void import_platform_table_items(ImportTable *t);
 /* The indexes of relation oid (tables, materialized views), as items. */
 void import_indexes(ImportOut *o, Buf *b, const char *oid,
                     const char *schema, const char *name);

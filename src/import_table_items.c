@@ -79,12 +79,9 @@ static void index_item(ImportOut *o, Buf *b, const ImportRows *I, int i,
     const char *name = import_get(I, i, "name");
     const char *def = import_get(I, i, "def");
     const char *method = import_get(I, i, "method");
-    if (import_bool(I, i, "unusual") || !import_null(I, i, "comment")) {
-        import_fail(o, "index %s.%s has %s", schema, name,
-                    import_bool(I, i, "unusual")
-                        ? "storage parameters or a tablespace"
-                        : "a comment (comments on indexes are not in the "
-                          "language yet)");
+    if (import_bool(I, i, "unusual")) {
+        import_fail(o, "index %s.%s has storage parameters or a tablespace",
+                    schema, name);
         return;
     }
     char *using_ = arena_printf(o->arena, " USING %s (", method);
@@ -106,6 +103,7 @@ static void index_item(ImportOut *o, Buf *b, const ImportRows *I, int i,
     if (strcmp(method, "btree") != 0)
         buf_printf(b, "using %s ", method);
     index_tail(b, import_fix_arrays(o->arena, at + strlen(using_) - 1));
+    import_trailing_comment(b, I, i);
     buf_puts(b, ";\n");
 }
 
@@ -234,6 +232,7 @@ void import_policy(ImportOut *o, Buf *b, const ImportRows *P, int p,
         buf_puts(b, "\n    with check ");
         import_paren(b, import_fix_arrays(o->arena, check));
     }
+    import_trailing_comment(b, P, p);
     buf_puts(b, ";\n");
 }
 
@@ -242,12 +241,9 @@ static void policies(ImportTable *t)
     const ImportRows *P = &t->o->db->rows[IMP_POLICIES];
     int n, p0 = import_first(P, t->oid, &n);
     for (int p = p0; p >= 0 && p < p0 + n; p++) {
-        if (!import_null(P, p, "comment")) {
-            import_fail(t->o, "policy \"%s\" on %s.%s has a comment "
-                        "(comments on policies are not in the language yet)",
-                        import_get(P, p, "name"), t->schema, t->name);
-            return;
-        }
+        if (import_bool(P, p, "on_objects") &&
+            map_get(t->o->bucket_policies, import_get(P, p, "name")))
+            continue;           /* a bucket's, written in it */
         import_policy(t->o, t->b, P, p,
                       import_null(P, p, "using") ? NULL
                                                  : import_get(P, p, "using"),
@@ -375,7 +371,6 @@ static void trigger_item(ImportTable *t, const ImportRows *G, int g)
     const char *why = import_bool(G, g, "is_constraint") ? "is a constraint "
                       "trigger" : strcmp(import_get(G, g, "enabled"), "O")
                       ? "is disabled or set to fire on replicas"
-                      : !import_null(G, g, "comment") ? "has a comment"
                       : !at ? "has transition tables or clauses the language "
                       "does not have" : NULL;
     if (why)
@@ -403,6 +398,7 @@ static void trigger_item(ImportTable *t, const ImportRows *G, int g)
             buf_puts(t->b, " execute function ");
             buf_puts(t->b, exec + strlen(" EXECUTE FUNCTION "));
         }
+        import_trailing_comment(t->b, G, g);
         buf_puts(t->b, ";\n");
     }
     buf_free(&head);
@@ -443,8 +439,8 @@ static void rls(ImportTable *t)
                     "enabling it", t->schema, t->name);
 }
 
-/* full and nothing; an index (its name left out when it is
- * PostgreSQL's own) is refused before this (import_unsayable.c). */
+/* full, nothing, or an index: the language names it as declared, so its
+ * name is always written (import_write.c counts it twice). */
 static void replica(ImportTable *t)
 {
     const char *r = import_get(t->T, t->t, "replident");
@@ -452,6 +448,11 @@ static void replica(ImportTable *t)
         buf_puts(t->b, "  replica identity full;\n");
     else if (strcmp(r, "n") == 0)
         buf_puts(t->b, "  replica identity nothing;\n");
+    else if (strcmp(r, "i") == 0) {
+        buf_puts(t->b, "  replica identity using index ");
+        import_ident(t->b, import_get(t->T, t->t, "replident_index"));
+        buf_puts(t->b, ";\n");
+    }
 }
 
 void import_table_items(ImportTable *t)
@@ -477,4 +478,27 @@ void import_table_items(ImportTable *t)
     }
     flush_group(main, &g);
     t->b = main;
+}
+
+/* A platform table: only what the schema adds to it. */
+void import_platform_table_items(ImportTable *t)
+{
+    const char *what = arena_printf(t->o->arena, "table %s.%s", t->schema,
+                                    t->name);
+    if (import_bool(t->T, t->t, "rls_changed")) {
+        if (!import_bool(t->T, t->t, "rls"))
+            import_fail(t->o, "%s: row level security of the platform's "
+                        "table turned off (not in the language)", what);
+        else
+            rls(t);
+    }
+    policies(t);
+    import_grants(t->o, t->b, t->T, t->t, what);
+    column_grants(t);
+    triggers(t);
+    if (!import_null(t->T, t->t, "comment")) {
+        buf_puts(t->b, "  comment ");
+        import_literal(t->b, import_get(t->T, t->t, "comment"));
+        buf_puts(t->b, ";\n");
+    }
 }

@@ -46,6 +46,14 @@ void import_literal(Buf *b, const char *s)
     quote_literal(b, s);
 }
 
+void import_trailing_comment(Buf *b, const ImportRows *R, int i)
+{
+    if (import_null(R, i, "comment"))
+        return;
+    buf_puts(b, " comment ");
+    import_literal(b, import_get(R, i, "comment"));
+}
+
 /* The short spellings the projects use; the type is the same. */
 void import_type(Buf *b, const char *type)
 {
@@ -218,6 +226,48 @@ char *import_fix_arrays(Arena *a, const char *expr)
         }
         buf_putc(&b, c);
         i++;
+    }
+    char *s = arena_strndup(a, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return s;
+}
+
+/* A procedure's arguments as pg_get_function_arguments prints them, with
+ * the "IN " it writes before each input argument left out (the default,
+ * as a hand-written procedure has it).  Commas inside parentheses or
+ * quotes of a default do not split. */
+char *import_args_plain(Arena *a, const char *args)
+{
+    Buf b = {0};
+    int depth = 0;
+    bool start = true;
+    for (size_t i = 0; args[i];) {
+        char c = args[i];
+        if (start && strncmp(args + i, "IN ", 3) == 0) {
+            i += 3;
+            start = false;
+            continue;
+        }
+        start = false;
+        if (c == '\'' || c == '"') {
+            size_t j = i + 1;
+            while (args[j] && args[j] != c)
+                j++;
+            buf_put(&b, args + i, j - i + (args[j] != 0));
+            i = j + (args[j] != 0);
+            continue;
+        }
+        if (c == '(')
+            depth++;
+        else if (c == ')')
+            depth--;
+        buf_putc(&b, c);
+        i++;
+        if (c == ',' && depth == 0) {
+            while (args[i] == ' ')
+                buf_putc(&b, args[i++]);
+            start = true;
+        }
     }
     char *s = arena_strndup(a, b.data ? b.data : "", b.len);
     buf_free(&b);

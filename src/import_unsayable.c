@@ -7,8 +7,8 @@
  * a writer takes its place.
  *
  * Parameters: $1 the schemas read (text[]), $2 platform supabase (bool),
- * $3 the platform is the stand-in, so every object in its schemas that
- * the stand-in does not make is the user's (bool).
+ * $3 the platform is the stand-in (bool).  What the files made in the
+ * platform's schemas is import_platform.c's to refuse.
  */
 #include "import.h"
 
@@ -22,49 +22,30 @@
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE" \
     " n.nspname = ANY ($1::text[]) AND" NOT_EXT("pg_class", "c.oid")
 
-/* A sequence no serial or identity column owns. */
-#define SEQUENCES                                                         \
-    "SELECT 'sequence ' || " REL_NAME " AS what, 'sequences' AS kind" RELS \
-    " AND c.relkind = 'S' AND NOT EXISTS (SELECT FROM pg_depend d WHERE"  \
-    " d.classid = 'pg_class'::regclass AND d.objid = c.oid AND"           \
-    " d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))"
-
-/* Supabase's own publication is the platform's while it is empty. */
-#define PUBLICATIONS                                                      \
-    "SELECT 'publication ' || quote_ident(p.pubname), 'publications'"     \
-    " FROM pg_publication p WHERE NOT ($2 AND p.pubname ="                \
-    " 'supabase_realtime' AND NOT p.puballtables AND NOT EXISTS (SELECT"  \
-    " FROM pg_publication_rel r WHERE r.prpubid = p.oid))"
-
+/* Aggregates and window functions (functions and procedures are
+ * written). */
 #define ROUTINES                                                          \
-    "SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN"      \
-    " 'aggregate ' ELSE 'window function ' END || quote_ident(n.nspname)" \
+    "SELECT CASE p.prokind WHEN 'a' THEN 'aggregate ' ELSE"               \
+    " 'window function ' END || quote_ident(n.nspname)"                   \
     " || '.' || quote_ident(p.proname) || '(' ||"                         \
-    " pg_get_function_identity_arguments(p.oid) || ')',"                  \
-    " CASE p.prokind WHEN 'p' THEN 'procedures' ELSE 'aggregates' END"    \
+    " pg_get_function_identity_arguments(p.oid) || ')' AS what,"          \
+    " 'aggregates' AS kind"                                               \
     " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE" \
-    " n.nspname = ANY ($1::text[]) AND p.prokind <> 'f' AND"              \
+    " n.nspname = ANY ($1::text[]) AND p.prokind IN ('a', 'w') AND"       \
     NOT_EXT("pg_proc", "p.oid")
 
-#define REPLICA_IDENTITY                                                  \
-    "SELECT 'replica identity of table ' || " REL_NAME ","                \
-    " 'replica identities using an index'" RELS                           \
-    " AND c.relkind IN ('r', 'p') AND c.relreplident = 'i'"
-
-/* Database-wide defaults, and a schema's of another role; on a live
- * Supabase both are the platform's (its supabase_* roles' and its
- * database defaults). */
+/* A schema's default privileges for another role than the one that
+ * applies (the language has `for role` only database-wide); on a live
+ * Supabase its supabase_* roles' are the platform's. */
 #define DEFAULT_PRIVILEGES                                                \
     "SELECT 'default privileges of role ' ||"                             \
-    " quote_ident(pg_get_userbyid(a.defaclrole)) || CASE WHEN"            \
-    " a.defaclnamespace = 0 THEN ' in the whole database' ELSE"           \
-    " ' in schema ' || quote_ident(n.nspname) END,"                       \
-    " 'database-wide default privileges and those of other roles'"        \
-    " FROM pg_default_acl a LEFT JOIN pg_namespace n ON"                  \
-    " n.oid = a.defaclnamespace WHERE (a.defaclnamespace = 0 AND NOT ($2" \
-    " AND NOT $3)) OR (n.nspname = ANY ($1::text[]) AND a.defaclrole <>"  \
-    " (SELECT oid FROM pg_roles WHERE rolname = current_user) AND NOT ($2" \
-    " AND NOT $3 AND pg_get_userbyid(a.defaclrole) LIKE 'supabase\\_%'))"
+    " quote_ident(pg_get_userbyid(a.defaclrole)) || ' in schema ' ||"     \
+    " quote_ident(n.nspname), 'a schema''s default privileges of another" \
+    " role' FROM pg_default_acl a JOIN pg_namespace n ON"                 \
+    " n.oid = a.defaclnamespace WHERE n.nspname = ANY ($1::text[]) AND"   \
+    " a.defaclrole <> (SELECT oid FROM pg_roles WHERE rolname ="          \
+    " current_user) AND NOT ($2 AND NOT $3 AND"                           \
+    " pg_get_userbyid(a.defaclrole) LIKE 'supabase\\_%')"
 
 #define RULES                                                             \
     "SELECT 'rule ' || quote_ident(r.rulename) || ' on ' || " REL_NAME "," \
@@ -109,39 +90,8 @@
     "SELECT 'foreign server ' || quote_ident(s.srvname), 'foreign data'"  \
     " FROM pg_foreign_server s WHERE" NOT_EXT("pg_foreign_server", "s.oid")
 
-/* With the stand-in, the user made whatever else is in its schemas: a
- * trigger on auth.users, a policy on storage.objects that is no bucket's
- * (the writer checks those), a table or function of their own. */
-#define PLATFORM_EXTRAS                                                   \
-    "SELECT 'trigger ' || quote_ident(t.tgname) || ' on ' || " REL_NAME "," \
-    " 'triggers on platform tables' FROM pg_trigger t JOIN pg_class c ON" \
-    " c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"    \
-    " WHERE $2 AND n.nspname IN ('auth', 'storage') AND NOT t.tgisinternal" \
-    " UNION ALL SELECT 'policy ' || quote_ident(p.polname) || ' on ' ||"   \
-    " " REL_NAME ", 'policies on platform tables' FROM pg_policy p JOIN"  \
-    " pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON"            \
-    " n.oid = c.relnamespace WHERE $2 AND n.nspname IN ('auth',"          \
-    " 'storage') AND NOT (n.nspname = 'storage' AND c.relname ="          \
-    " 'objects') UNION ALL SELECT CASE WHEN c.relkind = 'i' THEN"         \
-    " 'index ' ELSE 'relation ' END || " REL_NAME ","                     \
-    " 'objects in the platform''s schemas' FROM pg_class c JOIN"          \
-    " pg_namespace n ON n.oid = c.relnamespace WHERE $3 AND n.nspname IN" \
-    " ('auth', 'storage') AND c.relname NOT IN ('users', 'users_pkey',"   \
-    " 'users_phone_key', 'buckets', 'buckets_pkey', 'buckets_name_key',"  \
-    " 'objects', 'objects_pkey', 'bucketid_objname', 'schema_migrations',"  \
-    " 'schema_migrations_pkey') AND c.relkind <> 't'"                     \
-    " AND n.nspname || '.' || c.relname NOT LIKE 'pg_toast%'"             \
-    " AND c.relkind NOT IN ('S') UNION ALL SELECT 'function ' ||"         \
-    " quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' ||"  \
-    " pg_get_function_identity_arguments(p.oid) || ')',"                  \
-    " 'objects in the platform''s schemas' FROM pg_proc p JOIN"           \
-    " pg_namespace n ON n.oid = p.pronamespace WHERE $3 AND n.nspname IN" \
-    " ('auth', 'storage') AND p.proname NOT IN ('jwt', 'uid', 'role',"    \
-    " 'email', 'foldername', 'filename', 'extension', 'operation')"
-
 const char import_sql_unsayable[] =
-    SEQUENCES " UNION ALL " PUBLICATIONS " UNION ALL " ROUTINES
-    " UNION ALL " REPLICA_IDENTITY " UNION ALL " DEFAULT_PRIVILEGES
+    ROUTINES " UNION ALL " DEFAULT_PRIVILEGES
     " UNION ALL " RULES " UNION ALL " RELATIONS " UNION ALL " EVENT_TRIGGERS
     " UNION ALL " OTHER_TYPES
     " UNION ALL " OTHER_OBJECTS("pg_collation", "collation", "collname",
@@ -152,4 +102,4 @@ const char import_sql_unsayable[] =
                                 "stxname", "stxnamespace")
     " UNION ALL " OTHER_OBJECTS("pg_ts_config", "text search configuration",
                                 "cfgname", "cfgnamespace")
-    " UNION ALL " FOREIGN_SERVERS " UNION ALL " PLATFORM_EXTRAS;
+    " UNION ALL " FOREIGN_SERVERS;

@@ -124,24 +124,6 @@ static void collect(Arena *a, const char *path, Vec *files, Diag *d)
         vec_push(a, files, (void *)path);
 }
 
-/* Lexes and parses every file; returns false on I/O errors. */
-static bool read_program(Arena *a, Program *prog, Vec *files, Diag *d)
-{
-    for (int i = 0; i < files->len; i++) {
-        const char *err;
-        Source *src = source_load(a, files->items[i], &err);
-        if (!src) {
-            diag_plain(d, DIAG_ERROR, "cannot read %s: %s",
-                       (const char *)files->items[i], err);
-            return false;
-        }
-        vec_push(a, &prog->sources, src);
-        TokenList tl = lex_source(a, src, d);
-        parse_file(a, prog, &tl, d);
-    }
-    return true;
-}
-
 static int finish(Diag *d, int status)
 {
     if (d->format != DIAG_TEXT) {
@@ -208,30 +190,29 @@ static int run(Arena *a, const char *command, Vec *paths,
     }
     if (strcmp(command, "fmt") == 0)
         return finish(d, fmt_files(a, &files, o->check, d));
-    Program prog = {0};
-    if (!read_program(a, &prog, &files, d))
+    Compilation c = compile(a, &(CompileInput){.paths = files}, d);
+    if (c.status == COMPILE_UNREADABLE)
         return finish(d, EXIT_USAGE);
-    if (!d->errors)
-        sema_check(a, &prog, d);
-    if (d->errors)
+    if (c.status != COMPILE_OK)
         return finish(d, EXIT_INPUT);
-    if (!server_checked(a, command, &prog, o, d))
+    Program *prog = c.prog;
+    if (!server_checked(a, command, prog, o, d))
         return finish(d, EXIT_USAGE);
     if (d->errors)
         return finish(d, EXIT_INPUT);
     if (strcmp(command, "matrix") == 0)
-        return finish(d, matrix_command(a, &prog, matrix_format,
+        return finish(d, matrix_command(a, prog, matrix_format,
                                         paths->items[0]));
     if (strcmp(command, "check") == 0) {
-        lint_program(a, &prog, d, d->out);
+        lint_program(a, prog, d, d->out);
         return finish(d, d->errors ? EXIT_INPUT : EXIT_SUCCESS);
     }
     if (strcmp(command, "build") == 0)
-        return finish(d, build_project(a, &prog, o->bin, &o->dirs, d));
+        return finish(d, build_project(a, prog, o->bin, &o->dirs, d));
     if (strcmp(command, "pgc") == 0)
-        return finish(d, print_pgc(a, &prog, o->bin, d));
+        return finish(d, print_pgc(a, prog, o->bin, d));
     Buf out = {0};
-    emit_sql(&out, a, &prog);
+    emit_sql(&out, a, prog);
     int status = EXIT_SUCCESS;
     {
         fwrite(out.data, 1, out.len, stdout);

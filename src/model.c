@@ -293,6 +293,35 @@ static void grant_or_comment(Model *m, const Unit *u, const EmitStmt *es)
     statement(m, o, comment ? SCTL_STMT_COMMENT : SCTL_STMT_GRANT, es);
 }
 
+/* A table item's own comment: the constraint, index, policy or trigger
+ * it names has its comment managed. */
+static void part_comment(Model *m, const Unit *u, const EmitStmt *es)
+{
+    const Item *it = u->item;
+    int o;
+    switch (it->kind) {
+    case ITEM_CONSTRAINT:
+        o = part(m, u->decl, SCTL_K_CONSTRAINT, it->u.constraint->name, u->at);
+        break;
+    case ITEM_INDEX:
+        o = part(m, u->decl, SCTL_K_INDEX, it->u.index->name, u->at);
+        break;
+    case ITEM_POLICY:
+        o = u->decl->kind == DECL_BUCKET
+          ? object(m, SCTL_K_POLICY, "storage", "objects",
+                   it->u.policy->name.name, u->at)
+          : part(m, u->decl, SCTL_K_POLICY, it->u.policy->name.name, u->at);
+        break;
+    case ITEM_TRIGGER:
+        o = part(m, u->decl, SCTL_K_TRIGGER, it->u.trigger->name.name, u->at);
+        break;
+    default:
+        return;
+    }
+    obj(m, o)->comment_declared = true;
+    statement(m, o, SCTL_STMT_COMMENT, es);
+}
+
 static void policy(Model *m, const Unit *u, const EmitStmt *es)
 {
     const char *name = u->item->u.policy->name.name;
@@ -413,6 +442,7 @@ static void unit(Model *m, const EmitStmt *es)
     case UNIT_DEFAULT_PRIVS:
     case UNIT_COMMENT:
     case UNIT_COLUMN_COMMENT: grant_or_comment(m, u, es); break;
+    case UNIT_PART_COMMENT: part_comment(m, u, es); break;
     }
 }
 

@@ -132,6 +132,32 @@ static void column_units(Builder *b, Decl *d, Column *c)
     }
 }
 
+/* Where the item's own trailing comment was written, or NULL. */
+static const Token *item_comment(const Item *it)
+{
+    switch (it->kind) {
+    case ITEM_CONSTRAINT: return it->u.constraint->comment_tok;
+    case ITEM_INDEX: return it->u.index->comment_tok;
+    case ITEM_POLICY: return it->u.policy->comment_tok;
+    case ITEM_TRIGGER: return it->u.trigger->comment_tok;
+    default: return NULL;
+    }
+}
+
+/* The comment follows the item (or, for a constraint made inside CREATE
+ * TABLE, its table). */
+static void part_comment_unit(Builder *b, Decl *d, Item *it)
+{
+    const Token *at = item_comment(it);
+    if (!at)
+        return;
+    Unit *made = it->unit ? it->unit : d->unit;
+    Unit *u = new_unit(b, UNIT_PART_COMMENT, d, at);
+    u->item = it;
+    need(b, u, made);
+    need(b, u, d->unit);
+}
+
 static void table_item_units(Builder *b, Decl *d, Item *it)
 {
     Unit *u;
@@ -250,8 +276,10 @@ static void make_main_units(Builder *b, Vec *decls)
 
 static void link_decl(Builder *b, Decl *d)
 {
-    for (int i = 0; d->extends && i < d->items.len; i++)
+    for (int i = 0; d->extends && i < d->items.len; i++) {
         table_item_units(b, d, d->items.items[i]);
+        part_comment_unit(b, d, d->items.items[i]);
+    }
     if (d->extends)
         return;
     if (d->unit)
@@ -263,8 +291,10 @@ static void link_decl(Builder *b, Decl *d)
     if (d->kind == DECL_EXTENSION && d->ext_schema.name)
         need(b, d->unit, schema_unit(b, d->ext_schema.name, d->ext_schema.tok));
     need_decls(b, d->unit, &d->deps);
-    for (int i = 0; i < d->items.len; i++)
+    for (int i = 0; i < d->items.len; i++) {
         table_item_units(b, d, d->items.items[i]);
+        part_comment_unit(b, d, d->items.items[i]);
+    }
     if (d->kind == DECL_ROWS && d->rowset->exact && d->rowset->tuples.len) {
         Unit *u = new_unit(b, UNIT_ROWS_EXACT, d, d->tok);
         need(b, u, d->unit);

@@ -3,7 +3,7 @@
  * the capture of SQL fragments as written.  Grammar rules live in
  * parse_decl.c (declarations), parse_table.c and parse_items.c (items).
  */
-#include "schemac.h"
+#include "parse.h"
 
 #include <string.h>
 
@@ -245,13 +245,23 @@ static bool is_stop(const Token *t, const char *const *stops)
     return false;
 }
 
+/* `comment` STRING `;`: a fragment read up to `;` ends before it. */
+static bool at_trailing_comment(Parser *p)
+{
+    const Token *s = parse_peek(p, 1);
+    return tok_is(parse_cur(p), "comment") &&
+           (s->kind == TK_STRING || s->kind == TK_DOLLAR) &&
+           tok_punct(parse_peek(p, 2), ';');
+}
+
 bool parse_until(Parser *p, const char *const *stops, Frag *out,
                  const char *what)
 {
     int start = p->pos, depth = 0;
     for (;; p->pos++) {
         const Token *t = parse_cur(p);
-        if (t->kind == TK_EOF || (depth == 0 && is_stop(t, stops)))
+        if (t->kind == TK_EOF ||
+            (depth == 0 && (is_stop(t, stops) || at_trailing_comment(p))))
             break;
         if (depth > 0 && (tok_punct(t, ';') || tok_punct(t, '}')))
             break;  /* unbalanced: let the caller's expectation report it */
@@ -295,6 +305,14 @@ bool parse_string(Parser *p, const char **out, const Token **tok,
     if (tok)
         *tok = t;
     return true;
+}
+
+bool parse_trailing_comment(Parser *p, const char **out, const Token **tok)
+{
+    if (!tok_is(parse_cur(p), "comment"))
+        return true;
+    p->pos++;
+    return parse_string(p, out, tok, "a quoted comment");
 }
 
 Item *parse_new_item(Parser *p, ItemKind kind, const Token *tok)

@@ -2,7 +2,7 @@
  * parse_bucket.c — the items of a Supabase storage bucket: its settings
  * (the columns of its storage.buckets row) and its policies.
  */
-#include "schemac.h"
+#include "parse.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * parse_decl.c — top-level declarations.  Every declaration has one shape:
  * KIND NAME [HEADER] { ITEM; ... }  or  KIND NAME [HEADER];
  */
-#include "schemac.h"
+#include "parse.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
  * parse_default_privs.c — database-wide default privileges, a top-level
  * statement: what objects a role makes later get, in any schema.
  */
-#include "schemac.h"
+#include "parse.h"
 
 /* default-privs = "default" "privileges" ["for" "role" name]
  *                 (grant | revoke) */

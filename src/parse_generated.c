@@ -4,7 +4,7 @@
  * what was written; sema_generate.c turns them into triggers, functions
  * and partitions.
  */
-#include "schemac.h"
+#include "parse.h"
 
 #include <errno.h>
 #include <stdlib.h>

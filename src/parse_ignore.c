@@ -3,7 +3,7 @@
  * that verify does not report and apply does not drop.  Syntax only;
  * sema_ignore.c checks what the patterns name.
  */
-#include "schemac.h"
+#include "parse.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
  * parse_items.c — items of indexes, views, functions, schemas and roles,
  * and the items every declaration shares: grant, revoke and comment.
  */
-#include "schemac.h"
+#include "parse.h"
 
 #include <string.h>
 
@@ -25,7 +25,7 @@ static bool parse_index_head(Parser *p, Index *ix)
 /*
  * index = ["unique"] "index" [ident] ["using" ident] "(" elems ")"
  *         ["include" "(" cols ")"] ["nulls" ["not"] "distinct"]
- *         ["where" expr] ["concurrently"] ";"
+ *         ["where" expr] ["concurrently"] ["comment" string] ";"
  */
 bool parse_index(Parser *p, Vec *items)
 {
@@ -46,6 +46,8 @@ bool parse_index(Parser *p, Vec *items)
         !parse_until(p, index_where_stops, &ix->where, "a predicate"))
         return false;
     ix->concurrently = parse_accept(p, "concurrently");
+    if (!parse_trailing_comment(p, &ix->comment, &ix->comment_tok))
+        return false;
     Item *it = parse_new_item(p, ITEM_INDEX, ix->tok);
     it->u.index = ix;
     vec_push(p->arena, items, it);

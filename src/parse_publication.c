@@ -3,7 +3,7 @@
  * changes leave the database, and which kinds of change), and a table's
  * replica identity (what an update or delete carries of the old row).
  */
-#include "schemac.h"
+#include "parse.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
  * an enum label.  It says that the object already exists under OLD; the
  * executable renames it instead of making it (docs/language.md).
  */
-#include "schemac.h"
+#include "parse.h"
 
 bool parse_renamed(Parser *p, Ident *out, bool string_ok)
 {

@@ -8,7 +8,7 @@
  *
  * Each row is a parenthesised list of SQL values, ended by ';' or ','.
  */
-#include "schemac.h"
+#include "parse.h"
 
 static bool parse_tuple(Parser *p, RowSet *r)
 {

@@ -2,7 +2,7 @@
  * parse_sequence.c — sequence NAME [options] (";" | "{" grant/comment "}").
  * The options are PostgreSQL's, in any order, each at most once.
  */
-#include "schemac.h"
+#include "parse.h"
 
 #include <string.h>
 

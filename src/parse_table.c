@@ -6,7 +6,7 @@
  * Item keywords are not reserved: a line is read as an item only when the
  * token after the keyword fits that item; otherwise it is a column.
  */
-#include "schemac.h"
+#include "parse.h"
 
 #include <string.h>
 
@@ -240,7 +240,8 @@ static bool parse_column(Parser *p, Vec *items)
 /*
  * table-constraint = ["constraint" ident [renamed]]
  *     ( "primary" "key" cols | "unique" [nulls] cols | "check" "(" expr ")"
- *     | "foreign" "key" cols references | "exclude" text ) ";"
+ *     | "foreign" "key" cols references | "exclude" text )
+ *     ["comment" string] ";"
  */
 static bool parse_table_constraint(Parser *p, Vec *items)
 {
@@ -278,6 +279,8 @@ static bool parse_table_constraint(Parser *p, Vec *items)
         return false;
     }
     if (!ok)
+        return false;
+    if (!parse_trailing_comment(p, &c->comment, &c->comment_tok))
         return false;
     Item *it = parse_new_item(p, ITEM_CONSTRAINT, c->tok);
     it->u.constraint = c;
@@ -327,7 +330,7 @@ static bool parse_policy_clauses(Parser *p, Policy *pol)
     return ok;
 }
 
-/* policy = "policy" name [renamed] policy-clauses ";" */
+/* policy = "policy" name [renamed] policy-clauses ["comment" string] ";" */
 static bool parse_policy(Parser *p, Vec *items)
 {
     Policy *pol = arena_alloc(p->arena, sizeof *pol);
@@ -343,7 +346,8 @@ static bool parse_policy(Parser *p, Vec *items)
         return false;
     }
     if (!parse_renamed(p, &pol->renamed_from, true) ||
-        !parse_policy_clauses(p, pol))
+        !parse_policy_clauses(p, pol) ||
+        !parse_trailing_comment(p, &pol->comment, &pol->comment_tok))
         return false;
     Item *it = parse_new_item(p, ITEM_POLICY, pol->tok);
     it->u.policy = pol;
@@ -357,7 +361,8 @@ static const char *const trigger_event_stops[] = {"for", "when", "execute",
 /*
  * trigger = "trigger" ident ("before"|"after"|"instead" "of") events
  *           ["for" ["each"] ("row"|"statement")] ["when" "(" expr ")"]
- *           "execute" ("function"|"procedure") qname "(" [args] ")" ";"
+ *           "execute" ("function"|"procedure") qname "(" [args] ")"
+ *           ["comment" string] ";"
  */
 static bool parse_trigger_head(Parser *p, Trigger *tg)
 {
@@ -404,6 +409,8 @@ static bool parse_trigger(Parser *p, Vec *items)
     } else if (!parse_parens(p, &tg->args, "'(' and the arguments")) {
         return false;
     }
+    if (!parse_trailing_comment(p, &tg->comment, &tg->comment_tok))
+        return false;
     Item *it = parse_new_item(p, ITEM_TRIGGER, tg->tok);
     it->u.trigger = tg;
     vec_push(p->arena, items, it);

@@ -2,7 +2,7 @@
  * parse_test.c — access tests: `test "NAME" { step; ... }`.  Syntax only;
  * sema_test.c checks what the steps mean.
  */
-#include "schemac.h"
+#include "parse.h"
 
 /* sql = string | dollar-string (exactly one statement: sema checks) */
 static bool parse_sql(Parser *p, TestStep *st)

@@ -8,9 +8,11 @@
  */
 #include "schemac.h"
 
+#include <ctype.h>
 #include <pg_query.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /*
  * The walk takes one step per JSON level; json.c refuses trees deeper than
@@ -163,11 +165,76 @@ static size_t line_start(const char *body, size_t len, long n)
     return off;
 }
 
+/* The offset of the `;` that ends the statement at from (len if none):
+ * quoted text and `--` comments skipped. */
+static size_t statement_end(const char *body, size_t len, size_t from)
+{
+    for (size_t i = from; i < len; i++) {
+        char c = body[i];
+        if (c == ';')
+            return i;
+        if (c == '\'' || c == '"') {
+            while (++i < len && body[i] != c)
+                ;
+        } else if (c == '-' && i + 1 < len && body[i + 1] == '-') {
+            while (i < len && body[i] != '\n')
+                i++;
+        }
+    }
+    return len;
+}
+
+/*
+ * Where PostgreSQL's parser finds the syntax error of an SQL expression
+ * that PL/pgSQL read from from up to its `;`: a missing `;` makes the
+ * expression run on into the next statement, past the line PL/pgSQL
+ * names.  The expression starts after `:=` (an assignment, a default),
+ * else after the statement's first word (PERFORM, RETURN, ...); it is
+ * parsed as PL/pgSQL has it parsed, `SELECT expression`.  The answer
+ * counts only when that parse fails with the same message at the named
+ * token; -1 otherwise.
+ */
+static long expression_offset(Arena *a, const char *body, size_t len,
+                              size_t from, const char *message,
+                              const char *tok)
+{
+    size_t end = statement_end(body, len, from);
+    size_t k = from;
+    while (k + 1 < end && !(body[k] == ':' && body[k + 1] == '='))
+        k++;
+    if (k + 1 < end) {
+        k += 2;
+    } else {
+        k = from;
+        while (k < end && !word_byte(body[k]))
+            k++;
+        while (k < end && word_byte(body[k]))
+            k++;
+    }
+    if (k >= end)
+        return -1;
+    char *sql = arena_printf(a, "SELECT %.*s", (int)(end - k), body + k);
+    size_t prefix = strlen("SELECT ");
+    PgQueryParseResult res = pg_query_parse(sql);
+    long at = -1;
+    if (res.error && res.error->cursorpos > 0 &&
+        strcmp(res.error->message, message) == 0) {
+        size_t off = char_to_byte(sql, strlen(sql), res.error->cursorpos);
+        size_t tl = strlen(tok);
+        if (off >= prefix && off + tl <= strlen(sql) &&
+            memcmp(sql + off, tok, tl) == 0)
+            at = (long)(k + off - prefix);
+    }
+    pg_query_free_parse_result(res);
+    return at;
+}
+
 /*
  * PL/pgSQL names no position, only "near line N" in its context: the line
  * of the last statement it had placed, counted from 1 at the body's first
- * byte.  The bad token is there or later, so the first place it occurs
- * from that line on is the best guess.
+ * byte.  The bad token is there or later: where PostgreSQL's parser puts
+ * it in the expression that statement reads, else the first place it
+ * occurs from that line on.
  */
 static long plpgsql_offset(Arena *a, const PgQueryError *e, const char *body,
                            size_t len)
@@ -178,10 +245,14 @@ static long plpgsql_offset(Arena *a, const PgQueryError *e, const char *body,
     long n = strtol(near + strlen("near line "), NULL, 10);
     size_t start = line_start(body, len, n);
     char *tok = near_token(a, e->message);
+    long at = tok ? expression_offset(a, body, len, start, e->message, tok)
+                  : -1;
+    if (at >= 0)
+        return at;
     /* an expression that ends too soon ends at its `;` */
     if (!tok && strstr(e->message, "at end of input"))
         tok = ";";
-    long at = tok ? find_token(body + start, len - start, tok) : -1;
+    at = tok ? find_token(body + start, len - start, tok) : -1;
     return (long)start + (at >= 0 ? at : 0);
 }
 
@@ -195,6 +266,126 @@ static long body_offset(const char *sql, int cursorpos, size_t body_off,
     if (off < body_off || off > body_off + body_len)
         return -1;
     return (long)(off - body_off);
+}
+
+/*
+ * libpg_query's PL/pgSQL parser knows no row or record fields, so an
+ * assignment to one (`rec.col := v;`, which PostgreSQL accepts) fails with
+ * "rec.col" is not a known variable.  The field is blanked out of the
+ * assignment's target in sql (to `rec := v;`, every byte keeping its
+ * place), so the rest of the body can still be parsed and walked; the
+ * server check sees the real body.  False when no such target is found.
+ */
+static bool blank_field_target(char *sql, size_t body_off, size_t body_len,
+                               const char *message)
+{
+    const char *q = strchr(message, '"');
+    const char *dot = q ? strchr(q + 1, '.') : NULL;
+    const char *end = dot ? strchr(dot, '"') : NULL;
+    if (!q || !dot || !end ||
+        strcmp(end, "\" is not a known variable") != 0)
+        return false;
+    size_t vlen = (size_t)(dot - q - 1), flen = (size_t)(end - dot - 1);
+    char *body = sql + body_off;
+    for (size_t i = 0; i + vlen < body_len; i++) {
+        if (strncasecmp(body + i, q + 1, vlen) != 0 ||
+            (i && (isalnum((unsigned char)body[i - 1]) || body[i - 1] == '_')))
+            continue;
+        size_t j = i + vlen;
+        while (j < body_len && isspace((unsigned char)body[j]))
+            j++;
+        if (j >= body_len || body[j] != '.')
+            continue;
+        size_t from = j++;
+        while (j < body_len && isspace((unsigned char)body[j]))
+            j++;
+        bool quoted = j < body_len && body[j] == '"';
+        if (j + quoted + flen > body_len ||
+            strncasecmp(body + j + quoted, dot + 1, flen) != 0)
+            continue;
+        j += quoted + flen;
+        if (quoted && (j >= body_len || body[j++] != '"'))
+            continue;
+        size_t k = j;
+        while (k < body_len && isspace((unsigned char)body[k]))
+            k++;
+        if (k >= body_len || (body[k] != '=' &&
+                              !(body[k] == ':' && body[k + 1] == '=')))
+            continue;
+        memset(body + from, ' ', j - from);
+        return true;
+    }
+    return false;
+}
+
+/*
+ * Nor does it know a function's OUT or TABLE columns, so `return next;`
+ * (right in such a function) fails with "missing expression".  Each is
+ * given one, `return next 0;`, the words moved left into the blanks
+ * before them (on their line) so that every other byte keeps its place.
+ * False when none could be.
+ */
+static bool fill_return_next(char *sql, size_t body_off, size_t body_len,
+                             const char *message)
+{
+    if (strncmp(message, "missing expression", 18) != 0)
+        return false;
+    char *body = sql + body_off;
+    bool any = false;
+    for (size_t i = 2; i + 11 <= body_len; i++) {
+        if (strncasecmp(body + i, "return", 6) != 0)
+            continue;
+        size_t j = i + 6;
+        while (j < body_len && isspace((unsigned char)body[j]))
+            j++;
+        if (j == i + 6 || j + 4 > body_len ||
+            strncasecmp(body + j, "next", 4) != 0)
+            continue;
+        size_t k = j + 4;
+        while (k < body_len && (body[k] == ' ' || body[k] == '\t'))
+            k++;
+        if (k >= body_len || body[k] != ';')
+            continue;
+        size_t need = k == j + 4 ? 2 : 1;   /* " 0" or "0" */
+        bool room = true;
+        for (size_t b = 1; b <= need; b++)
+            room = room && (body[i - b] == ' ' || body[i - b] == '\t');
+        if (!room)
+            continue;
+        memmove(body + i - need, body + i, j + 4 - i);
+        memset(body + j + 4 - need, ' ', k - (j + 4 - need));
+        body[k - 1] = '0';
+        any = true;
+    }
+    return any;
+}
+
+/* V of `"V[.F]" is not a known variable`, up to the dot when dotted;
+ * "" for another message. */
+static const char *unknown_variable(Arena *a, const char *message,
+                                    bool dotted)
+{
+    const char *end = strstr(message, "\" is not a known variable");
+    if (message[0] != '"' || !end)
+        return "";
+    const char *dot = memchr(message, '.', (size_t)(end - message));
+    if (dotted != (dot != NULL))
+        return "";
+    return arena_strndup(a, message + 1,
+                         (size_t)((dot ? dot : end) - message - 1));
+}
+
+/* libpg_query's PL/pgSQL error, placed in the body of text. */
+static PgParse plpgsql_failure(Arena *a, const PgQueryPlpgsqlParseResult *res,
+                               const char *text, size_t body_off,
+                               size_t body_len)
+{
+    if (res->error->cursorpos > 0)
+        return failure(a, res->error->message,
+                       body_offset(text, res->error->cursorpos, body_off,
+                                   body_len));
+    return failure(a, res->error->message,
+                   plpgsql_offset(a, res->error, text + body_off, body_len));
 }
 
 /*
@@ -220,15 +411,34 @@ PgParse pgsql_parse_plpgsql(Arena *a, const char *sql, size_t body_off,
     if (!head_ok)
         return r;
     PgQueryPlpgsqlParseResult res = pg_query_parse_plpgsql(sql);
+    /* what libpg_query cannot parse but PostgreSQL can, rewritten in a
+     * copy one error at a time (at most one per byte of the body) */
+    const char *text = sql;
+    char *copy = NULL, *field = NULL;  /* the last field target blanked */
+    PgParse before = r;                /* and the error it gave */
+    for (size_t tries = 0; res.error && tries < body_len; tries++) {
+        if (!copy)
+            text = copy = arena_strdup(a, sql);
+        PgParse now = plpgsql_failure(a, &res, text, body_off, body_len);
+        if (blank_field_target(copy, body_off, body_len,
+                               res.error->message)) {
+            field = arena_strdup(a, res.error->message);
+            before = now;
+        } else if (!fill_return_next(copy, body_off, body_len,
+                                     res.error->message))
+            break;
+        pg_query_free_plpgsql_parse_result(res);
+        res = pg_query_parse_plpgsql(copy);
+    }
     if (!res.error)
         r = from_json(a, res.plpgsql_funcs);
-    else if (res.error->cursorpos > 0)
-        r = failure(a, res.error->message,
-                    body_offset(sql, res.error->cursorpos, body_off,
-                                body_len));
     else
-        r = failure(a, res.error->message,
-                    plpgsql_offset(a, res.error, sql + body_off, body_len));
+        r = plpgsql_failure(a, &res, text, body_off, body_len);
+    /* a field of no variable: the error about the field, at its place */
+    if (res.error && field &&
+        strcmp(unknown_variable(a, field, true),
+               unknown_variable(a, res.error->message, false)) == 0)
+        r = before;
     pg_query_free_plpgsql_parse_result(res);
     return r;
 }

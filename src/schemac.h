@@ -217,7 +217,7 @@ char *tok_string(Arena *a, const Token *t);
 /* Offset and length of a string token's content, without its quotes. */
 void tok_string_body(const Token *t, size_t *off, size_t *len);
 
-/* ------------------------------------------------------------------ ast.h */
+/* ------------------------------------------------------------------ ast.c */
 /* (the syntax tree; built by parse.c, annotated by sema.c) */
 
 /* A raw SQL fragment: a slice of one source, taken exactly as written. */
@@ -310,6 +310,9 @@ typedef struct Constraint {
     bool redundant;            /* sema: same key as an earlier one, which
                                   PostgreSQL keeps instead */
     Vec elems;                 /* sema, exclude: its IndexElem* */
+    const char *comment;       /* a table constraint's trailing
+                                  `comment '...'`, NULL if none */
+    const Token *comment_tok;
 } Constraint;
 
 typedef struct Column {
@@ -346,6 +349,8 @@ typedef struct Index {
     Frag include;              /* inside include (...), len 0 if absent */
     Frag where;                /* predicate, len 0 if absent */
     bool nulls_not_distinct;
+    const char *comment;       /* trailing `comment '...'`, NULL if none */
+    const Token *comment_tok;
 } Index;
 
 typedef enum {
@@ -368,6 +373,8 @@ typedef struct Policy {
     Frag check;                /* len 0 if absent */
     const Token *using_tok;    /* the `using` keyword, if any */
     const Token *check_tok;    /* the `with` of `with check`, if any */
+    const char *comment;       /* trailing `comment '...'`, NULL if none */
+    const Token *comment_tok;
 } Policy;
 
 typedef struct Grant {
@@ -396,6 +403,8 @@ typedef struct Trigger {
     QName func;
     Frag args;                 /* inside the parentheses, may be empty */
     struct Decl *func_decl;    /* sema */
+    const char *comment;       /* trailing `comment '...'`, NULL if none */
+    const Token *comment_tok;
 } Trigger;
 
 typedef struct Partition {
@@ -678,7 +687,7 @@ bool ast_is_procedure(const Decl *d);
 /* The column's first constraint of a kind, NULL if none. */
 const Constraint *ast_column_constraint(const Column *c, ConKind kind);
 
-/* ---------------------------------------------------------------- parse.c */
+/* ----------------------------------------------------------- parse_decl.c */
 
 /* Parses one file's tokens into p->decls; recovers at `;` or `}`. */
 void parse_file(Arena *a, Program *p, const TokenList *tl, Diag *d);
@@ -692,90 +701,13 @@ void parse_file_frags(Arena *a, Program *p, const TokenList *tl, Diag *d,
  */
 void parse_table_items(Arena *a, const TokenList *tl, Vec *out, Diag *d);
 
-/* The parser's cursor and helpers, shared by the parse_*.c files only. */
-typedef struct Parser {
-    Arena *arena;
-    const TokenList *tl;
-    int pos;
-    Diag *diag;
-    Vec *frags;     /* if set, every fragment taken is recorded here (fmt) */
-} Parser;
+/* ---------------------------------------------------------------- parse.c */
 
-const Token *parse_cur(Parser *p);
-const Token *parse_peek(Parser *p, int ahead);
-const Token *parse_next(Parser *p);            /* returns the consumed one */
-bool parse_accept(Parser *p, const char *word);  /* keyword, consumed if so */
-bool parse_accept_punct(Parser *p, char c);
-/* Reports "expected WHAT, found 'TOKEN'" at the current token. */
-void parse_error_expected(Parser *p, const char *what);
-bool parse_expect(Parser *p, const char *word);
-bool parse_expect_punct(Parser *p, char c, const char *after);
-/* Skips to the end of the current item: past `;`, or up to `}`. */
-void parse_recover(Parser *p);
-bool parse_ident(Parser *p, Ident *out, const char *what);
-/* The same, whole: a name that names no database object (a test's). */
-bool parse_ident_whole(Parser *p, Ident *out, const char *what);
-/* Warns that PostgreSQL cuts full, written at t, to kept. */
-void parse_warn_truncated(Parser *p, const Token *t, const char *full,
-                          const char *kept);
-bool parse_qname(Parser *p, QName *out, const char *what);
-/* Ident* list separated by commas. */
-bool parse_ident_list(Parser *p, Vec *out, const char *what);
-/* grant|revoke ... on KIND to|from ROLES ";" of default privileges. */
-bool parse_default_grant(Parser *p, Grant *g);
-/* parse_default_privs.c: a top-level `default privileges [for role R]
- * grant|revoke ...;` into prog->default_privs (kw: `default`). */
-bool parse_default_privs(Parser *p, Program *prog, const Token *kw);
-/* The text inside balanced parentheses at the cursor; cursor moves past. */
-bool parse_parens(Parser *p, Frag *out, const char *what);
-/*
- * Tokens from the cursor up to (not including) `;`, `{`, `}` or one of the
- * stop words at nesting depth 0; false if there are none (reported as
- * "expected WHAT" unless what is NULL).
- */
-bool parse_until(Parser *p, const char *const *stops, Frag *out,
-                 const char *what);
-/* Splits a fragment at top-level commas (for `use` arguments). */
-void parse_split_commas(Parser *p, int from, int to, Vec *out);
-Frag parse_frag(Parser *p, int from, int to);   /* tokens [from, to) */
-bool parse_string(Parser *p, const char **out, const Token **tok,
-                  const char *what);
-Item *parse_new_item(Parser *p, ItemKind kind, const Token *tok);
-/* Items shared by several declarations: grant, revoke, comment. */
-bool parse_common_item(Parser *p, Vec *items);
-bool parse_table_item(Parser *p, Vec *items);
-bool parse_view_item(Parser *p, Vec *items, bool materialized);
-bool parse_function_item(Parser *p, Vec *items);
-bool parse_schema_item(Parser *p, Vec *items);
-bool parse_role_item(Parser *p, Vec *items);
-bool parse_index(Parser *p, Vec *items);
-/* parse_generated.c: audit, transitions, retain, partitions. */
-bool parse_starts_generated_item(Parser *p);
-bool parse_generated_item(Parser *p, Vec *items);
-bool parse_bucket_item(Parser *p, Vec *items);
-/* One step of a test's body (parse_test.c). */
-bool parse_test_step(Parser *p, Vec *steps);
-/* renamed = "renamed" "from" name: nothing (true) when the cursor is not
- * at "renamed"; a policy's or enum label's old name may be a string
- * (parse_renamed.c). */
-bool parse_renamed(Parser *p, Ident *out, bool string_ok);
-/* The closest word to word among words (edit distance <= 2), or NULL. */
+/* The parser's cursor and what the parse_*.c files share are in parse.h.
+ * The closest word to word among words (edit distance <= 2), or NULL. */
 const char *parse_suggest(const char *word, const char *const *words);
 /* Levenshtein distance (99 for names longer than 63 bytes). */
 int parse_distance(const char *a, const char *b);
-/* parse_ignore.c: `ignore KIND PATTERN;` after its keyword, into
- * prog->ignores; false on a syntax error (reported). */
-bool parse_ignore(Parser *p, Program *prog, const Token *kw);
-/* parse_publication.c: a publication's name and `for all tables`, one
- * item of its body; the table item `replica identity ...;`. */
-bool parse_publication_head(Parser *p, Decl *d);
-bool parse_publication_item(Parser *p, Vec *items);
-bool parse_replica(Parser *p, Vec *items);
-/* parse_sequence.c: a sequence after its keyword, up to its body. */
-bool parse_sequence_head(Parser *p, Decl *d);
-bool parse_sequence_item(Parser *p, Vec *items);
-/* parse_rows.c: rows T (cols) [exact] { (v, ...); ... } after "rows". */
-bool parse_rows_decl(Parser *p, Decl *d);
 
 /* ----------------------------------------------------------------- json.c */
 
@@ -939,12 +871,42 @@ const char *catalog_nearest(bool types, const char *name, int max);
 const char *const *catalog_extension_types(const char *extension);
 const char *const *catalog_extension_functions(const char *extension);
 
+/* -------------------------------------------------------------- compile.c */
+
+/* What to compile: files read in order, then sources already in memory
+ * (tests, generated text).  Either may be empty. */
+typedef struct CompileInput {
+    Vec paths;                 /* const char*: .schema files */
+    Vec sources;               /* Source* */
+} CompileInput;
+
+typedef enum {
+    COMPILE_OK,                /* checked without error: prog is set */
+    COMPILE_UNREADABLE,        /* a file could not be read (reported) */
+    COMPILE_INVALID,           /* errors in the schema (reported) */
+} CompileStatus;
+
+/* What compile() made of its input; prog is NULL unless COMPILE_OK.
+ * The counts are of the diagnostics this compilation reported. */
+typedef struct Compilation {
+    CompileStatus status;
+    Program *prog;
+    int errors;
+    int warnings;
+} Compilation;
+
+/* Lexes, parses and checks (sema_check) every input; diagnostics go to d.
+ * The checks run only when every file parsed without error. */
+Compilation compile(Arena *a, const CompileInput *in, Diag *d);
+
 /* ----------------------------------------------------------------- sema.c */
 
 /*
- * Expands templates, resolves every name, chooses the names PostgreSQL would
- * give unnamed constraints and indexes, checks every SQL fragment with
- * libpg_query, records dependencies and orders the output.  Errors go to d.
+ * The checker (compile() calls it): expands templates and generated items,
+ * resolves every name, chooses the names PostgreSQL would give unnamed
+ * constraints and indexes, checks every SQL fragment with libpg_query,
+ * records dependencies and orders the output.  Errors go to d.  Its state
+ * and its passes' shared functions are in sema.h.
  */
 void sema_check(Arena *a, Program *p, Diag *d);
 /* True for schemas that exist without being created: public, and the
@@ -953,176 +915,21 @@ bool sema_platform_schema(const Program *p, const char *name);
 /* A role every Supabase project has (the API's and the platform's own). */
 bool sema_supabase_role(const char *name);
 
-/* The checker's state, shared by the sema_*.c files only. */
-typedef struct Sema {
-    Arena *arena;
-    Arena *trees;      /* parse trees of one declaration, then reset */
-    Program *prog;
-    Diag *diag;
-    Map *relations;    /* "schema\x1fname" -> Decl*: table, view, matview */
-    Map *types;        /* "schema\x1fname" -> Decl*: enum, domain, type */
-    Map *functions;    /* "schema\x1fname" -> Vec* of Decl* */
-    Map *templates;    /* name -> Decl* */
-    Map *roles;        /* name -> Decl*, or the platform marker */
-    Map *schemas;      /* name -> Decl*, or the implied/platform marker */
-    Map *extensions;   /* name -> Decl* */
-    Vec extension_list; /* Decl*: the declared extensions */
-    Map *rel_names;    /* schema -> NameSet*: relation names taken */
-    Map *con_names;    /* schema -> NameSet*: constraint names taken */
-    const char *search_schema; /* where unqualified names resolve */
-    Map *type_cache;   /* column type text -> what it parsed to */
-    Map *expr_cache;   /* expression text -> its references (Vec*) */
-    Decl *audit_log;   /* the `audit into` table, if declared */
-    Map *buckets;      /* bucket id -> Decl* */
-    Map *bucket_policies; /* policy name -> Policy*: all on storage.objects */
-} Sema;
+/* ------------------------------------------------------------- sema_sql.c */
 
-const char *sema_key(Sema *s, const char *schema, const char *name);
-void sema_error(Sema *s, const Token *t, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-void sema_note(Sema *s, const Token *t, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* Reports names longer than PostgreSQL keeps (63 bytes). */
-void sema_check_length(Sema *s, const Token *t, const char *name,
-                       const char *what);
-/*
- * Parses prefix + fragment + suffix with libpg_query; a syntax error is
- * reported at its place in the fragment, naming what the fragment is.
- */
-Json *sema_parse(Sema *s, const char *prefix, const Frag *f,
-                 const char *suffix, const char *what);
-/* The first statement's node of the given type, e.g. "SelectStmt". */
-Json *sema_stmt(Json *tree, const char *type);
-/*
- * Resolves the references in a parse tree of fragment f (parsed with
- * prefix_len bytes before it): tables, functions and types must exist;
- * found declarations are added to deps.  When table is given, unqualified
- * columns at the fragment's own level must be columns of it.
- */
-void sema_resolve_refs(Sema *s, const Json *tree, const Frag *f,
-                       size_t prefix_len, Decl *table, Vec *deps);
-/* The same for references already collected. */
-void sema_resolve_ref_list(Sema *s, const Vec *refs, const Frag *f,
-                           size_t prefix_len, Decl *table, Vec *deps);
-/* Resolves a TypeName node; false (reported) when unknown. */
-bool sema_resolve_type(Sema *s, const Json *type_name, const Frag *f,
-                       size_t prefix_len, Vec *deps);
-/* The schema an unqualified TypeName finds among the declared types and
- * the extensions' (NULL: a built-in type, or written qualified). */
-const char *sema_type_schema(Sema *s, const Json *type_name);
-/* The same for a name already read; off is its place in f. */
-void sema_resolve_type_name(Sema *s, const char *schema, const char *name,
-                            const Frag *f, long off, Vec *deps);
-Decl *sema_find_relation(Sema *s, const char *schema, const char *name);
 Column *sema_find_column(Decl *table, const char *name);
-bool sema_role_known(Sema *s, const char *name);
-void sema_check_roles(Sema *s, const Vec *roles);
-void sema_expand_templates(Sema *s, Decl *table);
-void sema_register_decl(Sema *s, Decl *d);
-/* sema_generate.c: `audit into` gets its columns and trigger function
- * (before templates are expanded); audit, transitions, retain and
- * partitions items become the triggers, functions and partitions they
- * stand for (after). */
-void sema_generate_audit_log(Sema *s);
-void sema_generate_items(Sema *s, Decl *table);
-void sema_table(Sema *s, Decl *table);
-/* A policy of table t; seen holds the names taken on t. */
-void sema_policy(Sema *s, Decl *t, Item *it, Map *seen);
-void sema_bucket(Sema *s, Decl *bucket);
-/* sema_publication.c: a publication's tables and settings; a table's
- * replica identity (its index unique, on required columns). */
-void sema_publication(Sema *s, Decl *pub);
-void sema_replica(Sema *s, Decl *table, Item *it);
+
+/* --------------------------------------------------------- sema_routine.c */
+
+/* A string token's value as a fragment (sema_string_frag in sema.h), with
+ * no checker at hand: the server check's mapping. */
+Frag sema_string_frag_in(Arena *a, const Token *t);
+
+/* ----------------------------------------------------- sema_publication.c */
+
 /* Whether the publication is the platform's (supabase_realtime): never
  * created nor dropped, only given tables. */
 bool sema_platform_publication(const Program *p, const Decl *pub);
-/* sema_sequence.c: options in range, the rest as PostgreSQL takes them,
- * `owned by` a declared column of a table in the same schema. */
-void sema_sequence(Sema *s, Decl *seq);
-/* sema_rows.c: the table, its key among the columns, every value a
- * constant its column's type reads, required columns given, no key twice. */
-void sema_rows(Sema *s, Decl *rows);
-void sema_table_names(Sema *s, Decl *table);
-void sema_take_given_names(Sema *s);
-void sema_view(Sema *s, Decl *view);
-void sema_function(Sema *s, Decl *fn);
-/* Schemas, roles, enums, domains, composite types, extensions. */
-void sema_decl(Sema *s, Decl *d);
-void sema_grant(Sema *s, Grant *g, const char *objkind);
-void sema_index(Sema *s, Decl *table, Index *ix, Vec *deps);
-void sema_find_keys(Sema *s, Decl *table);
-/*
- * A string token's value as a fragment: a dollar-quoted body is a slice of
- * its file; a quoted one is its unescaped value, mapped back to the file.
- */
-Frag sema_string_frag(Sema *s, const Token *t);
-/* The same with no checker at hand (the server check's mapping). */
-Frag sema_string_frag_in(Arena *a, const Token *t);
-/* Every test: unique names, roles, claims, SQLSTATEs, each statement
- * parsed and resolved (sema_test.c). */
-void sema_tests(Sema *s);
-
-/* ---------------------------------------------------- sema_default_privs.c */
-
-/* Database-wide default privileges: roles and privileges checked. */
-void sema_default_privs(Sema *s);
-
-/* -------------------------------------------------------- sema_grant_all.c */
-
-/* A schema's `grant ... on all tables|functions` becomes a grant in each
- * table, view, materialized view or function the schema declares there
- * (before their items are checked). */
-void sema_expand_grants_on_all(Sema *s);
-
-/* --------------------------------------------------------- sema_platform.c */
-
-/* d declares what the schema adds to the platform's table prev (true), or
- * is no such declaration (false: a duplicate). */
-bool sema_extend_platform_table(Sema *s, Decl *d, Decl *prev);
-/* Whether it may be declared on a platform's table (reported if not). */
-bool sema_platform_item(Sema *s, const Decl *t, const Item *it);
-/* A platform's function declared again (f->extends): grants and a
- * comment only. */
-void sema_platform_function(Sema *s, Decl *f);
-/* The names a platform table's policies must not take twice. */
-Map *sema_platform_policies(Sema *s, const Decl *t, Map *own);
-
-/* ----------------------------------------------------------- sema_ignore.c */
-
-/* Checks the ignore patterns: a schema the program manages, no declared
- * object named exactly. */
-void sema_ignores(Sema *s);
-/* The name PostgreSQL gives an index element in index names. */
-const char *sema_index_colname(Sema *s, const Json *index_elem);
-/* "unknown column" at the column's own token inside f. */
-void sema_column_error(Sema *s, Decl *t, const Frag *f, const char *column);
-/* sema_rename.c: every `renamed from` checked (after names are chosen),
- * and the renames of chosen names that the table's renames imply. */
-void sema_renames(Sema *s);
-/* sema_suggest.c: "; did you mean \"NAME\"?" for a misspelt name, from
- * the names declared (and PostgreSQL's own types and functions), or "". */
-const char *sema_hint_column(Sema *s, const Decl *table, const char *name);
-const char *sema_hint_relation(Sema *s, const char *schema, const char *name);
-const char *sema_hint_function(Sema *s, const char *schema,
-                               const char *name);
-const char *sema_hint_type(Sema *s, const char *schema, const char *name);
-const char *sema_hint_role(Sema *s, const char *name);
-const char *sema_hint_template(Sema *s, const char *name);
-/* sema_values.c: defaults, comparisons and foreign keys whose types
- * PostgreSQL would reject at apply, index names taken twice in a schema,
- * and the columns of views and SQL functions, from the declarations
- * alone (after every table is checked and named). */
-void sema_values(Sema *s);
-/* A row's value v (its parse node; f parsed after prefix bytes) that
- * column c's type cannot read is an error, as a default's would be. */
-void sema_check_value(Sema *s, const Decl *t, const Column *c, const Frag *f,
-                      size_t prefix, const Json *v);
-/* sema_view_columns.c: the columns a view's query, or an SQL function's
- * SELECTs, name exist in the declared tables they read. */
-void sema_view_columns(Sema *s, const Decl *view);
-void sema_function_columns(Sema *s, const Decl *fn);
-/* An index's elements when all are plain columns (Ident*); else false. */
-bool sema_index_columns(Arena *a, const Index *ix, Vec *out);
 
 /* ----------------------------------------------------------------- lint.c */
 
@@ -1134,8 +941,6 @@ bool sema_index_columns(Arena *a, const Index *ix, Vec *out);
  * Ends with a summary line on out.
  */
 void lint_program(Arena *a, const Program *p, Diag *d, FILE *out);
-/* Parses `allow RULE 'reason';` (shared by the item parsers). */
-bool parse_allow(Parser *p, Vec *items);
 
 /* ---------------------------------------------------------------- order.c */
 
@@ -1159,6 +964,8 @@ typedef enum {
     UNIT_DEFAULT_PRIVS,
     UNIT_COMMENT,
     UNIT_COLUMN_COMMENT,
+    UNIT_PART_COMMENT,   /* COMMENT ON a constraint, index, policy or
+                            trigger: the item's trailing comment */
     UNIT_BUCKET,
     UNIT_REPLICA,        /* ALTER TABLE ... REPLICA IDENTITY */
     UNIT_PUBLICATION,    /* CREATE PUBLICATION */
@@ -1210,25 +1017,6 @@ void emit_sql_write(Buf *out, const Vec *statements);
 /* Both of the above. */
 void emit_sql(Buf *out, Arena *a, const Program *p);
 /* Appends one statement (no source line, no trailing newline). */
-/* emit_bucket.c: a bucket's upsert into storage.buckets, and the
- * condition limiting a policy's clause f to its objects. */
-void emit_sql_bucket(Buf *b, Arena *a, const Decl *bucket);
-void emit_sql_bucket_condition(Buf *b, const Decl *bucket, const Frag *f);
-/* emit_publication.c: CREATE PUBLICATION, ALTER PUBLICATION ... ADD
- * TABLE, ALTER TABLE ... REPLICA IDENTITY. */
-void emit_sql_publication(Buf *b, const Unit *u);
-void emit_sql_pub_table(Buf *b, const Unit *u);
-void emit_sql_replica(Buf *b, const Unit *u);
-/* emit_sequence.c: CREATE SEQUENCE with the options written; ALTER
- * SEQUENCE ... OWNED BY; and every option spelt out (the repair). */
-void emit_sql_sequence(Buf *b, const Unit *u);
-void emit_sql_sequence_owned(Buf *b, const Unit *u);
-void emit_sql_sequence_options(Buf *b, const Sequence *q);
-/* emit_rows.c: the upsert, the delete of `exact`, and the query the
- * executable reads the declared rows back with (a facet). */
-void emit_sql_rows(Buf *b, const Unit *u);
-void emit_sql_rows_exact(Buf *b, const Unit *u);
-void emit_sql_rows_read(Buf *b, const Decl *rows);
 void emit_sql_unit(Buf *out, Arena *a, const Unit *u);
 /* A column definition as in CREATE TABLE (name, type, properties). */
 void emit_sql_column(Buf *out, const Column *c);
@@ -1236,6 +1024,37 @@ void emit_sql_column(Buf *out, const Column *c);
  * CREATE TABLE holds; false (nothing written) for others.  out may be
  * NULL to ask only. */
 bool emit_sql_inline_constraint(Buf *out, const Constraint *k);
+
+/* ---------------------------------------------------------- emit_bucket.c */
+
+/* A bucket's upsert into storage.buckets, and the condition limiting a
+ * policy's clause f to its objects. */
+void emit_sql_bucket(Buf *b, Arena *a, const Decl *bucket);
+void emit_sql_bucket_condition(Buf *b, const Decl *bucket, const Frag *f);
+
+/* ----------------------------------------------------- emit_publication.c */
+
+/* CREATE PUBLICATION, ALTER PUBLICATION ... ADD TABLE, ALTER TABLE ...
+ * REPLICA IDENTITY. */
+void emit_sql_publication(Buf *b, const Unit *u);
+void emit_sql_pub_table(Buf *b, const Unit *u);
+void emit_sql_replica(Buf *b, const Unit *u);
+
+/* -------------------------------------------------------- emit_sequence.c */
+
+/* CREATE SEQUENCE with the options written; ALTER SEQUENCE ... OWNED BY;
+ * and every option spelt out (the repair). */
+void emit_sql_sequence(Buf *b, const Unit *u);
+void emit_sql_sequence_owned(Buf *b, const Unit *u);
+void emit_sql_sequence_options(Buf *b, const Sequence *q);
+
+/* ------------------------------------------------------------ emit_rows.c */
+
+/* The upsert, the delete of `exact`, and the query the executable reads
+ * the declared rows back with (a facet). */
+void emit_sql_rows(Buf *b, const Unit *u);
+void emit_sql_rows_exact(Buf *b, const Unit *u);
+void emit_sql_rows_read(Buf *b, const Decl *rows);
 
 /* ---------------------------------------------------------------- build.c */
 
@@ -1326,7 +1145,7 @@ bool server_check(Arena *a, const Program *p, const char *db, Diag *d);
  * OLD to NEW, planned by NEW's executable on a throwaway server.  Returns
  * the exit status: 0, 1 (errors in the input, or a statement refused), 2. */
 int migrate_main(int argc, char **argv);
-/* ------------------------------------------------------ fmt.c, fmt_layout.c */
+/* ---------------------------------------------------- fmt.c, fmt_layout.c */
 
 /* A column whose name and type fmt may align. */
 typedef struct FmtColumn {
@@ -1404,12 +1223,12 @@ void model_ignores(ModelFiles *f, const Program *p, SctlSchema *s);
 /* The tests and steps of p into s (SctlSchema.tests, .steps). */
 void model_tests(ModelFiles *f, const Program *p, SctlSchema *s);
 
-/* -------------------------------------------------------- model_report.c */
+/* --------------------------------------------------------- model_report.c */
 
 /* The declared access matrix and the lint's warnings, for the report. */
 void model_report(Arena *a, ModelFiles *f, const Program *p, SctlSchema *s);
 
-/* ------------------------------------------------------------ shape_check.c */
+/* ---------------------------------------------------------- shape_check.c */
 
 /*
  * Parses, with PostgreSQL's parser, every statement the executable can
@@ -1529,13 +1348,13 @@ int matrix_command(Arena *a, const Program *p, const char *format,
 void matrix_emit_tests(Buf *out, Arena *a, const Matrix *m,
                        const char *from);
 
-/* ----------------------------------------------------------- import.c */
+/* --------------------------------------------------------------- import.c */
 
 /* `schemac import` (argv as main's): .schema files from a database, or
  * from SQL files run on a throwaway server.  The exit status. */
 int import_main(int argc, char **argv);
 
-/* --------------------------------------------- import_names.c, import_acl.c */
+/* ------------------------------------------- import_names.c, import_acl.c */
 
 /*
  * What `schemac import` (src/import*.c, which read a live database and

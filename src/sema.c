@@ -1,9 +1,9 @@
 /*
- * sema.c — the checker's driver: registers every declaration, then runs
- * the passes (templates, tables, views, functions, names, order) that the
- * sema_*.c files implement.
+ * sema.c — the checker's driver: the platform's declarations added, the
+ * expansion pass (sema_expand.c), every declaration registered by name,
+ * then the checks, names and order that the sema_*.c files implement.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 
@@ -90,62 +90,6 @@ bool sema_platform_schema(const Program *p, const char *name)
 /* Markers for things that exist without a declaration. */
 static char platform_marker;
 
-const char *sema_key(Sema *s, const char *schema, const char *name)
-{
-    return arena_printf(s->arena, "%s\x1f%s", schema, name);
-}
-
-void sema_error(Sema *s, const Token *t, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    diag_vat(s->diag, DIAG_ERROR, t->src, t->off, t->len, fmt, ap);
-    va_end(ap);
-}
-
-void sema_note(Sema *s, const Token *t, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    diag_vat(s->diag, DIAG_NOTE, t->src, t->off, t->len, fmt, ap);
-    va_end(ap);
-}
-
-void sema_check_length(Sema *s, const Token *t, const char *name,
-                       const char *what)
-{
-    size_t n = strlen(name);
-    if (n > PG_NAME_MAX)
-        sema_error(s, t, "%s name \"%s\" is %zu bytes long; PostgreSQL "
-                   "keeps at most %d", what, name, n, PG_NAME_MAX);
-    else if (n == 0)
-        sema_error(s, t, "%s name is empty", what);
-}
-
-bool sema_role_known(Sema *s, const char *name)
-{
-    return strcmp(name, "public") == 0 || strncmp(name, "pg_", 3) == 0 ||
-           strcmp(name, "current_user") == 0 ||
-           strcmp(name, "session_user") == 0 ||
-           strcmp(name, "current_role") == 0 || map_get(s->roles, name);
-}
-
-void sema_check_roles(Sema *s, const Vec *roles)
-{
-    for (int i = 0; i < roles->len; i++) {
-        const Ident *r = roles->items[i];
-        if (sema_role_known(s, r->name))
-            continue;
-        const char *near = sema_hint_role(s, r->name);
-        if (near[0])
-            sema_error(s, r->tok, "unknown role \"%s\"%s", r->name, near);
-        else
-            sema_error(s, r->tok, "unknown role \"%s\"; declare it with "
-                       "`role %s;`%s", r->name, r->name,
-                       s->prog->supabase ? "" : " or `platform supabase;`");
-    }
-}
-
 /* Parses the platform's declarations and marks them as provided. */
 static void add_platform(Sema *s, Vec *decls)
 {
@@ -228,19 +172,30 @@ static void register_function(Sema *s, Decl *d)
 }
 
 /* What the platform has may be declared again (an extension Supabase
- * preinstalls, written as its migrations write it). */
+ * preinstalls, written as its migrations write it).  d itself may be
+ * there already: templates are indexed before registration. */
 static void register_named(Sema *s, Map *m, Decl *d, const char *what)
 {
     Decl *prev = map_get(m, d->name.name);
-    if (prev && prev != (void *)&platform_marker && !prev->external)
+    if (prev && prev != d && prev != (void *)&platform_marker &&
+        !prev->external)
         duplicate(s, d, prev, what);
     else if (!prev || d->kind != DECL_ROLE)
         map_put(m, d->name.name, d);
 }
 
-void sema_register_decl(Sema *s, Decl *d)
+void sema_decl_schema(Decl *d)
 {
-    d->schema = d->name.schema ? d->name.schema : "public";
+    if (d->kind == DECL_SCHEMA)
+        d->schema = d->name.name;
+    else if (d->kind == DECL_BUCKET)
+        d->schema = "storage";
+    else
+        d->schema = d->name.schema ? d->name.schema : "public";
+}
+
+static void register_decl(Sema *s, Decl *d)
+{
     if (d->kind == DECL_TEST)
         return;  /* names no database object: sema_tests checks it */
     if (d->name.schema)
@@ -257,13 +212,11 @@ void sema_register_decl(Sema *s, Decl *d)
         break;
     case DECL_ROLE: register_named(s, s->roles, d, "role"); break;
     case DECL_SCHEMA:
-        d->schema = d->name.name;
         register_named(s, s->schemas, d, "schema");
         break;
     case DECL_TEMPLATE: register_named(s, s->templates, d, "template");
         break;
     case DECL_BUCKET:
-        d->schema = "storage";
         register_named(s, s->buckets, d, "bucket");
         break;
     case DECL_FUNCTION: register_function(s, d); break;
@@ -289,17 +242,12 @@ static void imply_schemas(Sema *s)
     }
 }
 
+/* Every declaration checked, the full list known and registered.  A
+ * schema's grants `on all` are spread first: which objects they cover
+ * needs registration (a platform table declared again is not covered). */
 static void check_decls(Sema *s)
 {
     Vec *decls = &s->prog->decls;
-    sema_generate_audit_log(s);
-    for (int i = 0; i < decls->len; i++)
-        if (((Decl *)decls->items[i])->kind == DECL_TABLE)
-            sema_expand_templates(s, decls->items[i]);
-    int ndecls = decls->len;  /* generated ones come after, complete */
-    for (int i = 0; i < ndecls; i++)
-        if (((Decl *)decls->items[i])->kind == DECL_TABLE)
-            sema_generate_items(s, decls->items[i]);
     sema_expand_grants_on_all(s);
     for (int i = 0; i < decls->len; i++)
         if (((Decl *)decls->items[i])->kind == DECL_TABLE)
@@ -359,22 +307,24 @@ void sema_check(Arena *a, Program *p, Diag *d)
               .con_names = map_new(a), .search_schema = "public",
               .type_cache = map_new(a), .expr_cache = map_new(a),
               .buckets = map_new(a), .bucket_policies = map_new(a)};
+    int before = d->errors;   /* d may hold another compilation's */
     map_put(s.schemas, "public", &platform_marker);
     find_platform(&s);
+    sema_expand(&s);
     for (int i = 0; i < p->decls.len; i++) {
         Decl *decl = p->decls.items[i];
         decl->ordinal = i;
-        sema_register_decl(&s, decl);
+        register_decl(&s, decl);
     }
     imply_schemas(&s);
     check_decls(&s);
-    if (!d->errors)
+    if (d->errors == before)
         choose_names(&s);
-    if (!d->errors)
+    if (d->errors == before)
         sema_renames(&s);
-    if (!d->errors)
+    if (d->errors == before)
         sema_values(&s);
-    if (!d->errors)
+    if (d->errors == before)
         order_units(a, p, d);
     arena_free(s.trees);
 }

@@ -3,7 +3,7 @@
  * policies, which are policies on storage.objects that the emitter limits
  * to the bucket's own objects.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 

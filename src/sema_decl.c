@@ -3,7 +3,7 @@
  * functions: schemas and their grants, roles, enums, domains, composite
  * types and extensions.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
  * are for (declared, the platform's, or the applying role when none is
  * named) and what they grant, checked like a schema's.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 

@@ -7,7 +7,7 @@
  * object.  The text maps back to the item it came from: an error in it
  * points there.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -35,8 +35,7 @@ static void add_decls(Sema *s, const Token *at, const Buf *text,
     parse_file(s->arena, &gen, &tl, s->diag);
     for (int i = 0; i < gen.decls.len; i++) {
         Decl *d = gen.decls.items[i];
-        d->ordinal = s->prog->decls.len;
-        sema_register_decl(s, d);
+        sema_decl_schema(d);
         vec_push(s->arena, &s->prog->decls, d);
     }
 }
@@ -193,6 +192,40 @@ static void audit_items(Sema *s, Decl *t, Item *it, Vec *out)
 
 /* ------------------------------------------------------ transitions */
 
+/* The first declaration named schema.name among tables, views,
+ * sequences and types (one name space, as registration will find it:
+ * this runs before registration). */
+static Decl *first_named(Sema *s, const char *schema, const char *name)
+{
+    for (int i = 0; i < s->prog->decls.len; i++) {
+        Decl *d = s->prog->decls.items[i];
+        switch (d->kind) {
+        case DECL_ENUM:
+        case DECL_DOMAIN:
+        case DECL_TYPE:
+        case DECL_TABLE:
+        case DECL_VIEW:
+        case DECL_MATVIEW:
+        case DECL_SEQUENCE:
+            if (strcmp(d->schema, schema) == 0 &&
+                strcmp(d->name.name, name) == 0)
+                return d;
+            break;
+        case DECL_PLATFORM:
+        case DECL_EXTENSION:
+        case DECL_ROLE:
+        case DECL_SCHEMA:
+        case DECL_TEMPLATE:
+        case DECL_FUNCTION:
+        case DECL_BUCKET:
+        case DECL_PUBLICATION:
+        case DECL_ROWS:
+        case DECL_TEST: break;
+        }
+    }
+    return NULL;
+}
+
 /* The enum a column's type names, if it is one of the project's. */
 static Decl *column_enum(Sema *s, const Column *c)
 {
@@ -207,8 +240,7 @@ static Decl *column_enum(Sema *s, const Column *c)
     } else {
         return NULL;
     }
-    Decl *d = map_get(s->types, sema_key(s, schema ? schema : "public",
-                                         name));
+    Decl *d = first_named(s, schema ? schema : "public", name);
     return d && d->kind == DECL_ENUM ? d : NULL;
 }
 

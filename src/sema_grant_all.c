@@ -8,7 +8,7 @@
  * made later by anything else are not covered: default privileges are
  * the way to cover those.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 

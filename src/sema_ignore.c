@@ -6,7 +6,7 @@
  * contradicts its declaration.  A pattern may cover declared objects:
  * they stay managed, the undeclared ones it matches are left alone.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 

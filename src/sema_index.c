@@ -3,7 +3,7 @@
  * PostgreSQL as CREATE INDEX would), included columns and predicate; and
  * works out the column names PostgreSQL uses when it names the index.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 

@@ -8,7 +8,7 @@
  * CREATE INDEX statements follow.  Relation names (tables, indexes,
  * sequences) and constraint names are taken per schema.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 

@@ -7,7 +7,7 @@
  * triggers, policies, grants, a comment and the row level security
  * switch.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 

@@ -7,7 +7,7 @@
  * never made, changed or dropped.  A replica identity's index must be
  * one PostgreSQL takes: unique, without a predicate, on required columns.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 

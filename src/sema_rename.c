@@ -12,7 +12,7 @@
  * (t2_pkey).  So each such name that would have been different under the
  * old names gets an implied rename from what PostgreSQL chose then.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 

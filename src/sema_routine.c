@@ -4,7 +4,7 @@
  * its PL/pgSQL parser); the tables and functions they read become
  * dependencies, so they are created first.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 

@@ -5,7 +5,7 @@
  * now() would differ at every verify) that its column's type can read; the
  * columns not given must fill themselves (a default, identity, generation).
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 

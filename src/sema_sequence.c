@@ -4,7 +4,7 @@
  * as it would: so that every option can be spelt out in the repair, and a
  * sequence the database holds with other options is brought back.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <errno.h>
 #include <limits.h>

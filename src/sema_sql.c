@@ -3,7 +3,7 @@
  * reporting its errors at their place in the schema file, and resolving
  * the tables, functions, types and columns they name.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 

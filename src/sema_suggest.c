@@ -6,7 +6,7 @@
  * so that a typo is named as one instead of being taken for a missing
  * object, and short names do not suggest unrelated ones.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
  * foreign keys, policies, triggers and partitions.  Indexes are checked in
  * sema_index.c; names are chosen in sema_names.c.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 

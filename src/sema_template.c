@@ -5,7 +5,7 @@
  * template or to the argument it came from: errors in it point at real
  * files, with a note at the `use`.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 

@@ -5,7 +5,7 @@
  * decides how each statement runs, so that its rows can be counted by
  * static SQL (emit_test.c).
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,7 +8,7 @@
  * know (domains' bases aside, arrays, ranges, extension types) are left to
  * the server.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -9,7 +9,7 @@
  * In a function with arguments an unqualified name may be an argument, so
  * only qualified ones (t.col) are checked there.
  */
-#include "schemac.h"
+#include "sema.h"
 
 #include <string.h>
 

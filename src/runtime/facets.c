@@ -305,16 +305,19 @@ static const char SQL_POLICIES[] =
     "  ELSE (SELECT " SORTED_AGG("s.r") " FROM (SELECT " ROLE_NAME("o")
     "  AS r FROM unnest(p.polroles) o) s) END AS roles,"
     " pg_get_expr(p.polqual, p.polrelid) AS \"using\","
-    " pg_get_expr(p.polwithcheck, p.polrelid) AS \"check\""
+    " pg_get_expr(p.polwithcheck, p.polrelid) AS \"check\","
+    " d.description AS comment"
     RELS "JOIN pg_policy p ON p.polrelid = c.oid"
-    " WHERE" RELS_WHERE("('r', 'p')");
+    COMMENT_JOIN("pg_policy", "p.oid", "0")
+    "WHERE" RELS_WHERE("('r', 'p')");
 
 static const char SQL_TRIGGERS[] =
     "SELECT n.nspname AS k_schema, c.relname AS k_table,"
     " g.tgname AS k_name, pg_get_triggerdef(g.oid) AS definition,"
-    " g.tgenabled::text AS enabled"
+    " g.tgenabled::text AS enabled, d.description AS comment"
     RELS "JOIN pg_trigger g ON g.tgrelid = c.oid"
-    " WHERE NOT g.tgisinternal AND" RELS_WHERE("('r', 'p', 'v', 'f')");
+    COMMENT_JOIN("pg_trigger", "g.oid", "0")
+    "WHERE NOT g.tgisinternal AND" RELS_WHERE("('r', 'p', 'v', 'f')");
 
 static const char SQL_VIEWS[] =
     "SELECT n.nspname AS k_schema, NULL AS k_table, c.relname AS k_name,"

@@ -448,6 +448,12 @@ static void statement_step(State *st, int k)
             fix_membership(st, i);
         else
             fix_acl(st, i);
+        /* a schema's default privileges at its grants, before the
+         * objects made in it, which get them as from the canonical SQL
+         * (a role's database-wide ones are for objects made later, and
+         * come last) */
+        if (!making && obj(st, i)->kind == SCTL_K_SCHEMA)
+            plan_default_acl_of(st, i);
         break;
     case SCTL_STMT_COMMENT:
         if (making || (obj(st, i)->comment_declared &&
@@ -511,6 +517,7 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
                 .rebuild = sctl_xcalloc(n, 1),
                 .retype = sctl_xmalloc(n * sizeof(int)),
                 .acl_done = sctl_xcalloc(n, 1),
+                .defacl_done = sctl_xcalloc(n, 1),
                 .first_child = sctl_xmalloc(n * sizeof(int)),
                 .next_child = sctl_xmalloc(n * sizeof(int)),
                 .live_f = sctl_xmalloc(n * sizeof *st.live_f),
@@ -546,6 +553,7 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
     free(st.rebuild);
     free(st.retype);
     free(st.acl_done);
+    free(st.defacl_done);
     free(st.first_child);
     free(st.next_child);
     free(st.live_f);

@@ -24,6 +24,7 @@ typedef struct State {
     bool *rebuild;       /* an enum made again under its own name */
     int *retype;         /* a column of such an enum: the enum, else -1 */
     bool *acl_done;      /* privileges already repaired */
+    bool *defacl_done;   /* default privileges already repaired */
     int *first_child;    /* a table's first part made by CREATE TABLE */
     int *next_child;     /* the next part of the same table, or -1 */
     const SctlFacet **live_f;   /* each object's live facet, or NULL */
@@ -161,7 +162,9 @@ void plan_enum_drop_old(State *st);
 
 /* ---------------------------------------------------- plan_default_acl.c */
 
-/* Schemas' and roles' default privileges, where they differ. */
+/* Schema or role i's default privileges, where they differ (once). */
+void plan_default_acl_of(State *st, int i);
+/* Those of every schema and role not repaired yet. */
 void plan_default_acl(State *st);
 
 /* --------------------------------------------------- plan_undeclared.c */

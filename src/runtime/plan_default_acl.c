@@ -169,22 +169,27 @@ static void repair_differences(State *st, int i, const char *owner,
         }
 }
 
+void plan_default_acl_of(State *st, int i)
+{
+    const SctlObject *o = obj(st, i);
+    if ((o->kind != SCTL_K_ROLE && o->kind != SCTL_K_SCHEMA) ||
+        st->defacl_done[i] || !o->grants_declared || st->missing[i] ||
+        !decl_of(st, i) || !differs(st, i, "default_acl"))
+        return;
+    st->defacl_done[i] = true;
+    bool role = o->kind == SCTL_K_ROLE;
+    const char *owner = role ? decl_of(st, i)->name : o->name;
+    Entries live = read_entries(sctl_field(live_of(st, i), "default_acl"),
+                                role);
+    Entries decl = read_entries(sctl_field(decl_of(st, i), "default_acl"),
+                                role);
+    repair_differences(st, i, owner, &live, &decl);
+    free_entries(&live);
+    free_entries(&decl);
+}
+
 void plan_default_acl(State *st)
 {
-    for (int i = 0; i < st->s->nobjects; i++) {
-        const SctlObject *o = obj(st, i);
-        if ((o->kind != SCTL_K_ROLE && o->kind != SCTL_K_SCHEMA) ||
-            !o->grants_declared || st->missing[i] || !decl_of(st, i) ||
-            !differs(st, i, "default_acl"))
-            continue;
-        bool role = o->kind == SCTL_K_ROLE;
-        const char *owner = role ? decl_of(st, i)->name : o->name;
-        Entries live = read_entries(sctl_field(live_of(st, i), "default_acl"),
-                                    role);
-        Entries decl = read_entries(sctl_field(decl_of(st, i), "default_acl"),
-                                    role);
-        repair_differences(st, i, owner, &live, &decl);
-        free_entries(&live);
-        free_entries(&decl);
-    }
+    for (int i = 0; i < st->s->nobjects; i++)
+        plan_default_acl_of(st, i);
 }

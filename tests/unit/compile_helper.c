@@ -26,21 +26,19 @@ static Compiled run(const char *const *texts, int n, bool lint)
     FILE *out = tmpfile();
     Diag d;
     diag_init(&d, out);
-    Program p = {0};
+    CompileInput in = {0};
     for (int i = 0; i < n; i++) {
         char name[32];
         snprintf(name, sizeof name, "t%d.schema", i);
-        Source *src = source_from_text(a, name, texts[i], strlen(texts[i]));
-        TokenList tl = lex_source(a, src, &d);
-        parse_file(a, &p, &tl, &d);
+        vec_push(a, &in.sources, source_from_text(a, arena_strdup(a, name),
+                                                  texts[i], strlen(texts[i])));
     }
-    if (!d.errors)
-        sema_check(a, &p, &d);
-    if (!d.errors && lint)
-        lint_program(a, &p, &d, out);
-    if (!d.errors && !lint) {
+    Compilation comp = compile(a, &in, &d);
+    if (comp.prog && lint)
+        lint_program(a, comp.prog, &d, out);
+    if (comp.prog && !lint && !d.errors) {
         Buf b = {0};
-        emit_sql(&b, a, &p);
+        emit_sql(&b, a, comp.prog);
         c.sql = strdup(b.data);
         buf_free(&b);
     }
@@ -51,6 +49,14 @@ static Compiled run(const char *const *texts, int n, bool lint)
     c.warnings = d.warnings;
     arena_free(a);
     return c;
+}
+
+Compilation compile_named(Arena *a, const char *name, const char *text,
+                          Diag *d)
+{
+    CompileInput in = {0};
+    vec_push(a, &in.sources, source_from_text(a, name, text, strlen(text)));
+    return compile(a, &in, d);
 }
 
 Compiled compile_texts(const char *const *texts, int n)

@@ -14,6 +14,9 @@ typedef struct Compiled {
     int warnings;
 } Compiled;
 
+/* Compiles one text as the file name (compile() with one source). */
+Compilation compile_named(Arena *a, const char *name, const char *text,
+                          Diag *d);
 /* Compiles the given texts as files t0.schema, t1.schema, ... */
 Compiled compile_texts(const char *const *texts, int n);
 Compiled compile_text(const char *text);

@@ -20,6 +20,7 @@ Suite *make_parse_suite(void);
 Suite *make_pgsql_suite(void);
 Suite *make_quote_suite(void);
 Suite *make_sema_suite(void);
+Suite *make_compile_suite(void);
 Suite *make_tests_suite(void);
 Suite *make_shape_suite(void);
 Suite *make_rename_suite(void);
@@ -40,6 +41,7 @@ int main(void)
     srunner_add_suite(sr, make_lex_suite());
     srunner_add_suite(sr, make_parse_suite());
     srunner_add_suite(sr, make_sema_suite());
+    srunner_add_suite(sr, make_compile_suite());
     srunner_add_suite(sr, make_generate_suite());
     srunner_add_suite(sr, make_bucket_suite());
     srunner_add_suite(sr, make_objects_suite());

@@ -146,6 +146,42 @@ START_TEST(test_generated_error_location)
 }
 END_TEST
 
+/* Expansion runs before registration, over the declarations as written:
+ * an enum declared after the table, or in another schema, is found. */
+START_TEST(test_expansion_finds_later_declarations)
+{
+    assert_first_error(
+        "table orders { id int primary key; s st; transitions s { 'new' -> 'payd'; } }\n"
+        "enum st ('new', 'paid');\n",
+        "t0.schema:1:67: error: 'payd' is not a value of enum public.st");
+    assert_first_error(
+        "table orders { id int primary key; s shop.st; transitions s { 'new' -> 'payd'; } }\n"
+        "enum shop.st ('new', 'paid');\n",
+        "t0.schema:1:72: error: 'payd' is not a value of enum shop.st");
+    Compiled c = compile_text(
+        "table orders { id int primary key; s st; transitions s { 'new' -> 'paid'; } }\n"
+        "enum st ('new', 'paid');\n");
+    ck_assert_int_eq(c.errors, 0);
+    assert_sql_has(&c, "CREATE TRIGGER");
+    compiled_free(&c);
+}
+END_TEST
+
+/* Templates are indexed before registration: a use expands the first
+ * declared, and the second is one error, not two. */
+START_TEST(test_template_declared_twice)
+{
+    Compiled c = compile_text("template t() { b int; }\n"
+                              "template t() { nosuch; }\n"
+                              "table a { id int; use t(); }\n");
+    ck_assert_int_eq(c.errors, 1);
+    char *line = first_line(&c);
+    ck_assert_str_eq(line, "t0.schema:2:10: error: template \"t\" is declared twice");
+    free(line);
+    compiled_free(&c);
+}
+END_TEST
+
 Suite *make_generate_suite(void)
 {
     Suite *s = suite_create("generate");
@@ -153,6 +189,8 @@ Suite *make_generate_suite(void)
     tcase_add_loop_test(tc, test_errors, 0,
                         (int)(sizeof errors / sizeof errors[0]));
     tcase_add_test(tc, test_generated_error_location);
+    tcase_add_test(tc, test_expansion_finds_later_declarations);
+    tcase_add_test(tc, test_template_declared_twice);
     suite_add_tcase(s, tc);
     tc = tcase_create("output");
     tcase_add_test(tc, test_audit);

@@ -243,6 +243,34 @@ START_TEST(test_default_privileges_items)
 }
 END_TEST
 
+/* Database-wide default privileges replace PostgreSQL's built-in
+ * default (acldefault) for the role and kind: the items make the entry
+ * from it.  Entries as a PostgreSQL 15 server printed them after ALTER
+ * DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC and ALTER
+ * DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO app_r2. */
+START_TEST(test_database_default_privileges_items)
+{
+    Arena *a = arena_new();
+    Buf b = {0};
+    char *why = NULL;
+    ck_assert(import_acl_items_on(&b, a, "default privileges ",
+                                  "{postgres=X/postgres}",
+                                  "{=X/postgres,postgres=X/postgres}",
+                                  "functions", &why));
+    ck_assert(import_acl_items_on(&b, a, "default privileges ",
+                                  "{postgres=arwdDxt/postgres,"
+                                  "app_r2=r/postgres}",
+                                  "{postgres=arwdDxt/postgres}", "tables",
+                                  &why));
+    ck_assert_str_eq(b.data,
+                     "default privileges revoke execute on functions from "
+                     "public;\n"
+                     "default privileges grant select on tables to app_r2;\n");
+    buf_free(&b);
+    arena_free(a);
+}
+END_TEST
+
 Suite *make_import_suite(void)
 {
     Suite *s = suite_create("import");
@@ -258,6 +286,7 @@ Suite *make_import_suite(void)
     tcase_add_loop_test(acl, test_acl_items, 0, NCASES(acl_cases));
     tcase_add_test(acl, test_acl_refused);
     tcase_add_test(acl, test_default_privileges_items);
+    tcase_add_test(acl, test_database_default_privileges_items);
     suite_add_tcase(s, acl);
     return s;
 }

@@ -21,15 +21,10 @@ static char *matrix_of(const char *text, const char *format)
     Diag d;
     FILE *devnull = fopen("/dev/null", "w");
     diag_init(&d, devnull);
-    Program p = {0};
-    Source *src = source_from_text(a, "t0.schema", text, strlen(text));
-    TokenList tl = lex_source(a, src, &d);
-    parse_file(a, &p, &tl, &d);
-    if (!d.errors)
-        sema_check(a, &p, &d);
+    Compilation c = compile_named(a, "t0.schema", text, &d);
     char *out = NULL;
-    if (!d.errors) {
-        Matrix m = matrix_build(a, &p);
+    if (c.prog) {
+        Matrix m = matrix_build(a, c.prog);
         Buf b = {0};
         if (strcmp(format, "json") == 0)
             matrix_json(&b, &m);

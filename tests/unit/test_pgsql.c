@@ -295,9 +295,24 @@ static const struct {
      * first IF from that line on. */
     {"\nBEGIN\n  PERFORM 1;\n  IF true THEN\n    PERFORM 3\n  END IF;\nEND\n",
      "syntax error at or near \"IF\"", 55},
+    /* A missing ';' runs the expression on into the next statement: the
+     * token is where PostgreSQL's parser finds it there (the second "1"),
+     * not its first place from the named line on. */
+    {"\nBEGIN\n  PERFORM 1\n  RETURN 1;\nEND\n",
+     "syntax error at or near \"1\"", 28},
+    {"\nDECLARE\n  y int;\nBEGIN\n  y := 1 1 + 1;\nEND\n",
+     "syntax error at or near \"1\"", 33},
     /* A whole-token match only: "1" inside "x1" does not count. */
     {"\nBEGIN\n  x1 := 1;\nEND\n", "\"x1\" is not a known variable", 0},
     {" BEGIN SELECT '\xC3\xA9' ) ; END ", "syntax error at or near \")\"", 19},
+    /* A field of no variable: the error about the field, not about the
+     * variable once the field is blanked (which libpg_query needs for a
+     * variable that is one) */
+    {"\nBEGIN\n  nosuch.x := 1;\nEND\n",
+     "\"nosuch.x\" is not a known variable", 0},
+    /* a real error after a field assignment is still found */
+    {"\nDECLARE r record;\nBEGIN\n  r.a := 1;\n  RETURN 1 2;\nEND\n",
+     "syntax error at or near \"2\"", 48},
 };
 
 START_TEST(test_plpgsql_errors)
@@ -324,6 +339,35 @@ START_TEST(test_plpgsql_header_errors)
     p = pgsql_parse_plpgsql(arena, sql, 58, 18);
     ck_assert_str_eq(p.message, "syntax error at or near \")\"");
     ck_assert_int_eq(p.error_off, 12);
+}
+END_TEST
+
+/* What PostgreSQL accepts and libpg_query's PL/pgSQL parser alone does
+ * not: an assignment to a record's field, `return next;` in a function
+ * with TABLE columns.  Both parse, every other byte in its place. */
+START_TEST(test_plpgsql_libpg_query_gaps)
+{
+    PgParse p = plpgsql("\nDECLARE _new record;\nBEGIN\n  _new := NULL;\n"
+                        "  _new.\"updated_at\" = now();\n"
+                        "  _new . b := h(2);\n  RETURN 1;\nEND\n");
+    ck_assert_msg(p.tree != NULL, "%s", p.message);
+    ck_assert_str_eq(refs_of(p.tree), "type record @-1 d0, col _new @-1 d0, "
+                     "fn now/0 @-1 d0, fn h/1 @-1 d0");
+    const char *head = "CREATE FUNCTION f() RETURNS TABLE (a int) "
+                       "LANGUAGE plpgsql AS $$";
+    const char *body = "\nBEGIN\n  a := 1;\n  RETURN NEXT;\n"
+                       "  return   next ;\nEND\n";
+    char *sql = arena_printf(arena, "%s%s$$", head, body);
+    p = pgsql_parse_plpgsql(arena, sql, strlen(head), strlen(body));
+    ck_assert_msg(p.tree != NULL, "%s", p.message);
+    /* the caller's text is not rewritten, only a copy */
+    ck_assert(strncmp(sql + strlen(head), body, strlen(body)) == 0);
+    /* no room to move into: still the error */
+    body = "\nBEGIN\nRETURN NEXT;\nEND\n";
+    sql = arena_printf(arena, "%s%s$$", head, body);
+    p = pgsql_parse_plpgsql(arena, sql, strlen(head), strlen(body));
+    ck_assert_ptr_null(p.tree);
+    ck_assert_str_eq(p.message, "missing expression at or near \";\"");
 }
 END_TEST
 
@@ -374,6 +418,7 @@ Suite *make_pgsql_suite(void)
                         sizeof pl_errors / sizeof pl_errors[0]);
     tcase_add_test(tc, test_plpgsql_header_errors);
     tcase_add_test(tc, test_plpgsql_refs);
+    tcase_add_test(tc, test_plpgsql_libpg_query_gaps);
     suite_add_tcase(s, tc);
     return s;
 }

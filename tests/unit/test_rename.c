@@ -70,17 +70,13 @@ END_TEST
 static const SctlSchema *model_of(Arena *a, const char *text)
 {
     Diag d;
-    Program p = {0};
     FILE *out = tmpfile();
     diag_init(&d, out);
-    Source *src = source_from_text(a, "m.schema", text, strlen(text));
-    TokenList tl = lex_source(a, src, &d);
-    parse_file(a, &p, &tl, &d);
-    if (!d.errors)
-        sema_check(a, &p, &d);
-    ck_assert_int_eq(d.errors, 0);
+    Compilation c = compile_named(a, "m.schema", text, &d);
+    ck_assert_int_eq(c.errors, 0);
+    ck_assert_ptr_nonnull(c.prog);
     BuildOutputs o;
-    ck_assert_int_eq(build_outputs(a, &p, "m", &o, &d), 0);
+    ck_assert_int_eq(build_outputs(a, c.prog, "m", &o, &d), 0);
     buf_free(&o.sql);
     fclose(out);
     return o.model;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schemac.h"
+#include "compile_helper.h"
 #include "serial.h"
 
 static void same_str(const char *a, const char *b)
@@ -137,18 +137,14 @@ static const char hostile[] =
 
 static const SctlSchema *compiled(Arena *a, const char *text)
 {
-    Program p = {0};
     FILE *out = tmpfile();
     Diag d;
     diag_init(&d, out);
-    Source *src = source_from_text(a, "dir 1/m: x.schema", text, strlen(text));
-    TokenList tl = lex_source(a, src, &d);
-    parse_file(a, &p, &tl, &d);
-    if (!d.errors)
-        sema_check(a, &p, &d);
+    Compilation c = compile_named(a, "dir 1/m: x.schema", text, &d);
     BuildOutputs o = {0};
-    ck_assert_int_eq(d.errors, 0);
-    ck_assert_int_eq(build_outputs(a, &p, "m", &o, &d), 0);
+    ck_assert_int_eq(c.errors, 0);
+    ck_assert_ptr_nonnull(c.prog);
+    ck_assert_int_eq(build_outputs(a, c.prog, "m", &o, &d), 0);
     buf_free(&o.sql);
     fclose(out);
     return o.model;

@@ -25,11 +25,10 @@ static Checked check_text(const char *text)
     c.a = arena_new();
     Diag d;
     diag_init(&d, stderr);
-    Source *src = source_from_text(c.a, "t0.schema", text, strlen(text));
-    TokenList tl = lex_source(c.a, src, &d);
-    parse_file(c.a, &c.p, &tl, &d);
-    sema_check(c.a, &c.p, &d);
-    ck_assert_int_eq(d.errors, 0);
+    Compilation comp = compile_named(c.a, "t0.schema", text, &d);
+    ck_assert_int_eq(comp.errors, 0);
+    ck_assert_ptr_nonnull(comp.prog);
+    c.p = *comp.prog;
     emit_sql_statements(c.a, &c.p, &c.stmts);
     return c;
 }

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schemac.h"
+#include "compile_helper.h"
 
 /* Names that break naive quoting: keywords of SQL, of ECPG and of C,
  * and every byte that has a meaning to a lexer. */
@@ -190,13 +190,10 @@ static void checked(Arena *a, Program *p, Diag *d, const char *text,
                     FILE *out)
 {
     diag_init(d, out);
-    memset(p, 0, sizeof *p);
-    Source *src = source_from_text(a, "m.schema", text, strlen(text));
-    TokenList tl = lex_source(a, src, d);
-    parse_file(a, p, &tl, d);
-    if (!d->errors)
-        sema_check(a, p, d);
-    ck_assert_int_eq(d->errors, 0);
+    Compilation c = compile_named(a, "m.schema", text, d);
+    ck_assert_int_eq(c.errors, 0);
+    ck_assert_ptr_nonnull(c.prog);
+    *p = *c.prog;
 }
 
 /* The carried statements put together are generated/NAME.sql itself. */

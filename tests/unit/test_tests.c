@@ -127,11 +127,9 @@ static void front(Front *f, const char *text)
     f->out = tmpfile();
     diag_init(&f->d, f->out);
     memset(&f->p, 0, sizeof f->p);
-    Source *src = source_from_text(f->a, "t0.schema", text, strlen(text));
-    TokenList tl = lex_source(f->a, src, &f->d);
-    parse_file(f->a, &f->p, &tl, &f->d);
-    if (!f->d.errors)
-        sema_check(f->a, &f->p, &f->d);
+    Compilation c = compile_named(f->a, "t0.schema", text, &f->d);
+    if (c.prog)
+        f->p = *c.prog;
 }
 
 static void front_free(Front *f)
