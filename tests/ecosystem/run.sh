@@ -22,7 +22,8 @@ unset SCHEMAC_HOME
 
 # --- a fresh machine: make before make deps ---------------------------
 # -nostdinc hides every header, as on a machine without the -dev packages.
-out=$(make -s bin/schemac BUILD="$work/fresh" CC="cc -nostdinc" 2>&1); st=$?
+out=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory bin/schemac \
+  BUILD="$work/fresh" CC="cc -nostdinc" 2>&1); st=$?
 [ $st != 0 ] && [ "$(wc -l <<<"$out")" -le 2 ] && grep -q 'run make deps first' <<<"$out" \
   && ! grep -q 'pg_query.h' <<<"$out" \
   && ok "make without the libraries says in one line to run make deps" \
