@@ -3,6 +3,7 @@
 # checksum the executable recomputes: a row edited so that it hides a drift
 # of the database is caught and not used (verify normalises again and names
 # the drift); the next apply rewrites it, and verify trusts the new row.
+# The row is stored compressed with lz4.
 # Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -38,6 +39,13 @@ out=$("$lib" verify --db "$(url lib)" 2>&1); st=$?
 [ $st -eq 0 ] && ! grep -q 'from a scratch' <<<"$out" \
   && ok "verify after apply reads the cache" \
   || bad "verify after apply (exit $st): $out"
+
+# The row is megabytes at 10,000 tables: stored with lz4, which the
+# server has, rather than the slower default pglz.
+got=$(sql lib "select pg_column_compression(facets) || ' ' || (length(facets) > 2000)::text
+  from schemactl.normal_forms")
+[ "$got" = "lz4 true" ] && ok "the cache row is compressed with lz4" \
+  || bad "compression of the cache row (method, longer than 2000): $got"
 
 # The drift: a column's type changed.  The edit: the cached declared type
 # changed to match, so that a trusted row would hide the drift.
