@@ -35,6 +35,35 @@ bool ast_is_procedure(const Decl *d)
     return d->kind == DECL_FUNCTION && tok_is(d->tok, "procedure");
 }
 
+bool ast_item_part(const Item *it, const char **name, const char **comment,
+                   const Token **comment_tok)
+{
+    switch (it->kind) {
+    case ITEM_CONSTRAINT:
+        *name = it->u.constraint->name;
+        *comment = it->u.constraint->comment;
+        *comment_tok = it->u.constraint->comment_tok;
+        return true;
+    case ITEM_INDEX:
+        *name = it->u.index->name;
+        *comment = it->u.index->comment;
+        *comment_tok = it->u.index->comment_tok;
+        return true;
+    case ITEM_POLICY:
+        *name = it->u.policy->name.name;
+        *comment = it->u.policy->comment;
+        *comment_tok = it->u.policy->comment_tok;
+        return true;
+    case ITEM_TRIGGER:
+        *name = it->u.trigger->name.name;
+        *comment = it->u.trigger->comment;
+        *comment_tok = it->u.trigger->comment_tok;
+        return true;
+    default:
+        return false;
+    }
+}
+
 const Constraint *ast_column_constraint(const Column *c, ConKind kind)
 {
     for (int i = 0; i < c->cons.len; i++)

@@ -422,40 +422,23 @@ static void emit_comment(Buf *b, const Unit *u)
 /* COMMENT ON CONSTRAINT|INDEX|POLICY|TRIGGER: a table item's own. */
 static void emit_part_comment(Buf *b, const Unit *u)
 {
-    const Item *it = u->item;
-    const char *name = NULL, *text = NULL;
+    const char *name, *text;
+    const Token *at;
+    ast_item_part(u->item, &name, &text, &at);
     buf_puts(b, "COMMENT ON ");
-    switch (it->kind) {
-    case ITEM_CONSTRAINT:
-        buf_puts(b, "CONSTRAINT ");
-        name = it->u.constraint->name;
-        text = it->u.constraint->comment;
-        break;
-    case ITEM_INDEX:   /* an index is named in its table's schema */
+    if (u->item->kind == ITEM_INDEX) {   /* named in its table's schema */
         buf_puts(b, "INDEX ");
-        quote_qname(b, u->decl->schema, it->u.index->name);
-        buf_puts(b, " IS ");
-        quote_literal(b, it->u.index->comment);
-        return;
-    case ITEM_POLICY:
-        buf_puts(b, "POLICY ");
-        name = it->u.policy->name.name;
-        text = it->u.policy->comment;
-        break;
-    case ITEM_TRIGGER:
-        buf_puts(b, "TRIGGER ");
-        name = it->u.trigger->name.name;
-        text = it->u.trigger->comment;
-        break;
-    default:
-        return;
+        quote_qname(b, u->decl->schema, name);
+    } else {
+        buf_puts(b, u->item->kind == ITEM_CONSTRAINT ? "CONSTRAINT "
+                    : u->item->kind == ITEM_POLICY ? "POLICY " : "TRIGGER ");
+        quote_ident(b, name);
+        buf_puts(b, " ON ");
+        if (u->decl->kind == DECL_BUCKET)
+            buf_puts(b, "storage.objects");
+        else
+            put_qname(b, u->decl);
     }
-    quote_ident(b, name);
-    buf_puts(b, " ON ");
-    if (u->decl->kind == DECL_BUCKET)
-        buf_puts(b, "storage.objects");
-    else
-        put_qname(b, u->decl);
     buf_puts(b, " IS ");
     quote_literal(b, text);
 }

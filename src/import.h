@@ -133,9 +133,6 @@ void import_ident(Buf *b, const char *name);        /* quoted if needed */
 void import_column_name(Buf *b, const char *name);  /* not an item word */
 void import_qname(Buf *b, const char *schema, const char *name);
 void import_literal(Buf *b, const char *s);
-/* ` comment '...'` when row i of R has a comment: a constraint's, an
- * index's, a policy's or a trigger's, written before its `;`. */
-void import_trailing_comment(Buf *b, const ImportRows *R, int i);
 void import_type(Buf *b, const char *type);         /* short spellings */
 /* "(x)" as is when x is one parenthesised whole, else "(" x ")". */
 void import_paren(Buf *b, const char *expr);
@@ -175,5 +172,11 @@ void import_write_platform(ImportOut *o);       /* import_platform.c */
 bool import_owned(ImportOut *o, const ImportRows *R, int i, const char *what);
 /* "  comment '...';" when the row's comment is not NULL. */
 void import_comment_item(Buf *b, const ImportRows *R, int i);
+/* ` comment '...'` when row i of R has a comment: a constraint's, an
+ * index's, a policy's or a trigger's, written before its `;`. */
+void import_trailing_comment(Buf *b, const ImportRows *R, int i);
+/* HEAD { body } or HEAD; at the end of b, a blank line before it unless
+ * b is empty; body is freed. */
+void import_put_block(Buf *b, const char *head, Buf *body);
 
 #endif

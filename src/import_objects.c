@@ -19,8 +19,16 @@ void import_comment_item(Buf *b, const ImportRows *R, int i)
     buf_puts(b, ";\n");
 }
 
+void import_trailing_comment(Buf *b, const ImportRows *R, int i)
+{
+    if (import_null(R, i, "comment"))
+        return;
+    buf_puts(b, " comment ");
+    import_literal(b, import_get(R, i, "comment"));
+}
+
 /* "KIND NAME { body }" or "KIND NAME;" when body is empty. */
-static void put_block(Buf *b, const char *head, Buf *body)
+void import_put_block(Buf *b, const char *head, Buf *body)
 {
     if (b->len)
         buf_putc(b, '\n');
@@ -119,7 +127,7 @@ static void write_schema(ImportOut *o, const ImportRows *S, int i)
     Buf head = {0};
     buf_puts(&head, "schema ");
     quote_ident(&head, name);
-    put_block(&import_file(o, name)->text, head.data, &body);
+    import_put_block(&import_file(o, name)->text, head.data, &body);
     buf_free(&head);
 }
 
@@ -196,7 +204,7 @@ static void write_role(ImportOut *o, const ImportRows *R, const char *name,
     quote_ident(&head, name);
     if (import_bool(R, i, "login"))
         buf_puts(&head, " login");
-    put_block(b, head.data, &body);
+    import_put_block(b, head.data, &body);
     buf_free(&head);
 }
 
@@ -229,7 +237,7 @@ void import_write_extensions(ImportOut *o)
             strcmp(import_get(X, i, "comment"),
                    import_get(X, i, "default_comment")) != 0)
             import_comment_item(&body, X, i);
-        put_block(b, head.data, &body);
+        import_put_block(b, head.data, &body);
         buf_free(&head);
     }
 }
@@ -294,7 +302,7 @@ static void write_type(ImportOut *o, const ImportRows *Y, int i)
     else
         buf_printf(&head, " as (%s)", import_get(Y, i, "fields"));
     import_comment_item(&body, Y, i);
-    put_block(&import_file(o, schema)->text, head.data, &body);
+    import_put_block(&import_file(o, schema)->text, head.data, &body);
     buf_free(&head);
 }
 

@@ -192,6 +192,17 @@ const char import_sql_platform_extras_standin[] =
 
 /* ----------------------------------------------------------- writers */
 
+/* A platform object is declared again only for what the schema adds to
+ * it: HEAD { body } in file schema when there is any; head and body
+ * freed. */
+static void put_if_any(ImportOut *o, const char *schema, Buf *head, Buf *body)
+{
+    if (body->len && !o->error)
+        import_put_block(&import_file(o, schema)->text, head->data, body);
+    buf_free(body);
+    buf_free(head);
+}
+
 static void platform_schema(ImportOut *o, const ImportRows *X, int i)
 {
     const char *schema = import_get(X, i, "schema");
@@ -202,19 +213,11 @@ static void platform_schema(ImportOut *o, const ImportRows *X, int i)
                     "language)", what);
         return;
     }
-    Buf body = {0};
+    Buf head = {0}, body = {0};
     import_grants(o, &body, X, i, what);
-    if (body.len) {
-        Buf *b = &import_file(o, schema)->text;
-        if (b->len)
-            buf_putc(b, '\n');
-        buf_puts(b, "schema ");
-        import_ident(b, schema);
-        buf_puts(b, " {\n");
-        buf_put(b, body.data, body.len);
-        buf_puts(b, "}\n");
-    }
-    buf_free(&body);
+    buf_puts(&head, "schema ");
+    import_ident(&head, schema);
+    put_if_any(o, schema, &head, &body);
 }
 
 /* function Q(ARGS) returns T { grants; comment; }, named by its
@@ -233,18 +236,12 @@ static void platform_function(ImportOut *o, const ImportRows *X, int i)
         else
             import_comment_item(&body, X, i);
     }
-    if (body.len && !o->error) {
-        Buf *b = &import_file(o, schema)->text;
-        if (b->len)
-            buf_putc(b, '\n');
-        buf_puts(b, "function ");
-        import_qname(b, schema, import_get(X, i, "name"));
-        buf_printf(b, "(%s) returns %s {\n", import_get(X, i, "args"),
-                   import_get(X, i, "result"));
-        buf_put(b, body.data, body.len);
-        buf_puts(b, "}\n");
-    }
-    buf_free(&body);
+    Buf head = {0};
+    buf_puts(&head, "function ");
+    import_qname(&head, schema, import_get(X, i, "name"));
+    buf_printf(&head, "(%s) returns %s", import_get(X, i, "args"),
+               import_get(X, i, "result"));
+    put_if_any(o, schema, &head, &body);
 }
 
 static void platform_table(ImportOut *o, const ImportRows *T, int i)
@@ -257,17 +254,10 @@ static void platform_table(ImportOut *o, const ImportRows *T, int i)
     Buf body = {0};
     t.b = &body;
     import_platform_table_items(&t);
-    if (body.len && !o->error) {
-        Buf *b = &import_file(o, t.schema)->text;
-        if (b->len)
-            buf_putc(b, '\n');
-        buf_puts(b, "table ");
-        import_qname(b, t.schema, t.name);
-        buf_puts(b, " {\n");
-        buf_put(b, body.data, body.len);
-        buf_puts(b, "}\n");
-    }
-    buf_free(&body);
+    Buf head = {0};
+    buf_puts(&head, "table ");
+    import_qname(&head, t.schema, t.name);
+    put_if_any(o, t.schema, &head, &body);
 }
 
 /* After the buckets, which claim their policies on storage.objects. */

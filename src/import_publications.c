@@ -94,22 +94,16 @@ static void write_publication(ImportOut *o, const ImportRows *P, int i)
     }
     if (!platform && !import_owned(o, P, i, what))
         return;
-    Buf *b = &import_file(o, "project")->text;
-    buf_puts(b, "\npublication ");
-    import_ident(b, name);
+    Buf head = {0}, body = {0};
+    buf_puts(&head, "publication ");
+    import_ident(&head, name);
     if (import_bool(P, i, "all_tables"))
-        buf_puts(b, " for all tables");
-    Buf body = {0};
+        buf_puts(&head, " for all tables");
     tables(o, &body, P, i, what);
     publish(&body, P, i);
     import_comment_item(&body, P, i);
-    if (body.len) {
-        buf_puts(b, " {\n");
-        buf_put(b, body.data, body.len);
-        buf_puts(b, "}\n");
-    } else
-        buf_puts(b, ";\n");
-    buf_free(&body);
+    import_put_block(&import_file(o, "project")->text, head.data, &body);
+    buf_free(&head);
 }
 
 void import_write_publications(ImportOut *o)

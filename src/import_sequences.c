@@ -68,28 +68,20 @@ static void write_sequence(ImportOut *o, const ImportRows *Q, int i)
                     import_get(Q, i, "owned_table"));
         return;
     }
-    Buf *b = &import_file(o, schema)->text;
-    if (b->len)
-        buf_putc(b, '\n');
-    buf_puts(b, "sequence ");
-    import_qname(b, schema, name);
-    options(b, Q, i);
+    Buf head = {0}, body = {0};
+    buf_puts(&head, "sequence ");
+    import_qname(&head, schema, name);
+    options(&head, Q, i);
     if (owned_by) {
-        buf_puts(b, " owned by ");
-        import_ident(b, import_get(Q, i, "owned_table"));
-        buf_putc(b, '.');
-        import_ident(b, import_get(Q, i, "owned_column"));
+        buf_puts(&head, " owned by ");
+        import_ident(&head, import_get(Q, i, "owned_table"));
+        buf_putc(&head, '.');
+        import_ident(&head, import_get(Q, i, "owned_column"));
     }
-    Buf body = {0};
     import_grants(o, &body, Q, i, what);
     import_comment_item(&body, Q, i);
-    if (body.len) {
-        buf_puts(b, " {\n");
-        buf_put(b, body.data, body.len);
-        buf_puts(b, "}\n");
-    } else
-        buf_puts(b, ";\n");
-    buf_free(&body);
+    import_put_block(&import_file(o, schema)->text, head.data, &body);
+    buf_free(&head);
 }
 
 void import_write_sequences(ImportOut *o)

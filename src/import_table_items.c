@@ -471,11 +471,7 @@ void import_table_items(ImportTable *t)
                                t->name));
     column_grants(t);
     triggers(t);
-    if (!import_null(t->T, t->t, "comment")) {
-        buf_puts(t->b, "  comment ");
-        import_literal(t->b, import_get(t->T, t->t, "comment"));
-        buf_puts(t->b, ";\n");
-    }
+    import_comment_item(t->b, t->T, t->t);
     flush_group(main, &g);
     t->b = main;
 }
@@ -496,9 +492,5 @@ void import_platform_table_items(ImportTable *t)
     import_grants(t->o, t->b, t->T, t->t, what);
     column_grants(t);
     triggers(t);
-    if (!import_null(t->T, t->t, "comment")) {
-        buf_puts(t->b, "  comment ");
-        import_literal(t->b, import_get(t->T, t->t, "comment"));
-        buf_puts(t->b, ";\n");
-    }
+    import_comment_item(t->b, t->T, t->t);
 }

@@ -46,14 +46,6 @@ void import_literal(Buf *b, const char *s)
     quote_literal(b, s);
 }
 
-void import_trailing_comment(Buf *b, const ImportRows *R, int i)
-{
-    if (import_null(R, i, "comment"))
-        return;
-    buf_puts(b, " comment ");
-    import_literal(b, import_get(R, i, "comment"));
-}
-
 /* The short spellings the projects use; the type is the same. */
 void import_type(Buf *b, const char *type)
 {

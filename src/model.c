@@ -297,27 +297,16 @@ static void grant_or_comment(Model *m, const Unit *u, const EmitStmt *es)
  * it names has its comment managed. */
 static void part_comment(Model *m, const Unit *u, const EmitStmt *es)
 {
-    const Item *it = u->item;
-    int o;
-    switch (it->kind) {
-    case ITEM_CONSTRAINT:
-        o = part(m, u->decl, SCTL_K_CONSTRAINT, it->u.constraint->name, u->at);
-        break;
-    case ITEM_INDEX:
-        o = part(m, u->decl, SCTL_K_INDEX, it->u.index->name, u->at);
-        break;
-    case ITEM_POLICY:
-        o = u->decl->kind == DECL_BUCKET
-          ? object(m, SCTL_K_POLICY, "storage", "objects",
-                   it->u.policy->name.name, u->at)
-          : part(m, u->decl, SCTL_K_POLICY, it->u.policy->name.name, u->at);
-        break;
-    case ITEM_TRIGGER:
-        o = part(m, u->decl, SCTL_K_TRIGGER, it->u.trigger->name.name, u->at);
-        break;
-    default:
-        return;
-    }
+    const char *name, *comment;
+    const Token *at;
+    ast_item_part(u->item, &name, &comment, &at);
+    ItemKind k = u->item->kind;
+    SctlKind kind = k == ITEM_CONSTRAINT ? SCTL_K_CONSTRAINT
+                  : k == ITEM_INDEX ? SCTL_K_INDEX
+                  : k == ITEM_POLICY ? SCTL_K_POLICY : SCTL_K_TRIGGER;
+    int o = u->decl->kind == DECL_BUCKET   /* a bucket's, on storage.objects */
+          ? object(m, kind, "storage", "objects", name, u->at)
+          : part(m, u->decl, kind, name, u->at);
     obj(m, o)->comment_declared = true;
     statement(m, o, SCTL_STMT_COMMENT, es);
 }

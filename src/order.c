@@ -132,30 +132,17 @@ static void column_units(Builder *b, Decl *d, Column *c)
     }
 }
 
-/* Where the item's own trailing comment was written, or NULL. */
-static const Token *item_comment(const Item *it)
-{
-    switch (it->kind) {
-    case ITEM_CONSTRAINT: return it->u.constraint->comment_tok;
-    case ITEM_INDEX: return it->u.index->comment_tok;
-    case ITEM_POLICY: return it->u.policy->comment_tok;
-    case ITEM_TRIGGER: return it->u.trigger->comment_tok;
-    default: return NULL;
-    }
-}
-
 /* The comment follows the item (or, for a constraint made inside CREATE
- * TABLE, its table). */
+ * TABLE, its table; the item's own unit follows the table already). */
 static void part_comment_unit(Builder *b, Decl *d, Item *it)
 {
-    const Token *at = item_comment(it);
-    if (!at)
+    const char *name, *comment;
+    const Token *at;
+    if (!ast_item_part(it, &name, &comment, &at) || !comment)
         return;
-    Unit *made = it->unit ? it->unit : d->unit;
     Unit *u = new_unit(b, UNIT_PART_COMMENT, d, at);
     u->item = it;
-    need(b, u, made);
-    need(b, u, d->unit);
+    need(b, u, it->unit ? it->unit : d->unit);
 }
 
 static void table_item_units(Builder *b, Decl *d, Item *it)

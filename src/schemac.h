@@ -686,6 +686,11 @@ const char *item_kind_name(ItemKind k);
 bool ast_is_procedure(const Decl *d);
 /* The column's first constraint of a kind, NULL if none. */
 const Constraint *ast_column_constraint(const Column *c, ConKind kind);
+/* The part of its table a constraint, index, policy or trigger item
+ * makes: its name (chosen by sema when not given), its trailing comment
+ * and where that was written (NULL when none).  False for other items. */
+bool ast_item_part(const Item *it, const char **name, const char **comment,
+                   const Token **comment_tok);
 
 /* ----------------------------------------------------------- parse_decl.c */
 
