@@ -181,7 +181,13 @@ int cmd_attempt_declared(Ctx *c, SctlDeclared *d, SctlPlan *plan)
         return cmd_fail(SCTL_APPLY_FAILED, err);
     int status = cmd_compare(c, d, &live, &diffs);
     if (status != SCTL_OK)
-        return SCTL_APPLY_FAILED;
+        return status == CMD_RETRY_DECLARED ? status : SCTL_APPLY_FAILED;
+    if (c->unchanged >= 0) {     /* nothing to do: the run is recorded */
+        c->applied = 0;
+        sctl_facets_free(live);
+        return record(c, d, 0, &err) ? SCTL_OK
+                                     : cmd_fail(SCTL_APPLY_FAILED, err);
+    }
     status = cmd_make_plan(c, d, live, &diffs, plan);
     if (status != SCTL_OK) {
         sctl_diffs_free(&diffs);
@@ -292,6 +298,27 @@ static bool is_fresh(Ctx *c, int *status)
     return yes;
 }
 
+/*
+ * What a fresh apply made is the declared state by definition, read back
+ * under the lock: a later command finds the catalog unchanged without a
+ * verify reading it first, once the same checks as verify's hold (nothing
+ * undeclared; nothing to plan).
+ */
+static int remember_fresh(Ctx *c, const SctlDeclared *d, const char *fp)
+{
+    char *err = NULL;
+    SctlUndeclaredList extra;
+    SctlDiffs none = {0};
+    if (!sctl_read_undeclared(c->conn.pg, c->s, d->facets, &extra, &err))
+        return cmd_fail(SCTL_APPLY_FAILED, err);
+    bool clean = extra.len == 0 &&
+                 cmd_nothing_to_do(c, d, d->facets, &none);
+    sctl_undeclared_free(&extra);
+    if (clean)
+        sctl_memo_write_here(c->conn.pg, c->s, fp, c->applied);
+    return SCTL_OK;
+}
+
 /* Returns -1 when the database is not fresh after all (someone else
  * applied meanwhile): the caller takes the usual way. */
 static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
@@ -308,11 +335,21 @@ static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
     status = run_steps(c, plan, SCTL_PHASE_MAIN);
     if (status != SCTL_OK)
         return status;
-    if (!sctl_declared_here(&c->conn, c->s, d, &err) ||
-        !record(c, d, plan->len, &err))
+    /* the memo's table made first: the fingerprint is of the catalog as
+     * the commit leaves it */
+    char *fp = NULL;
+    if (!sctl_clean_memo_ensure(c->conn.pg, &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
+    fp = sctl_fingerprint_here(c->conn.pg, c->s);
+    if (!sctl_declared_here(&c->conn, c->s, d, &err) ||
+        !record(c, d, plan->len, &err)) {
+        free(fp);
+        return cmd_fail(SCTL_APPLY_FAILED, err);
+    }
     c->applied = cmd_declared_count(d, c->s->nobjects);
-    return SCTL_OK;
+    status = fp ? remember_fresh(c, d, fp) : SCTL_OK;
+    free(fp);
+    return status;
 }
 
 /* The stand-in, in apply's transaction and under its lock (taken again by
@@ -374,36 +411,42 @@ static bool builds_concurrently(const SctlSchema *s)
     return false;
 }
 
-static int apply(Ctx *c, SctlDeclared *d, bool *have)
+/* The declared state is loaded only when the catalog must be read: on a
+ * fresh database what apply makes is read back instead, and an unchanged
+ * one needs nothing.  It cannot be loaded inside apply's transaction (a
+ * scratch database needs a connection outside one), so an attempt that
+ * needs it ends and runs again with it. */
+static int apply(Ctx *c, SctlDeclared *d)
 {
     char *err = NULL;
     /* the cheap test first; the whole one under the lock (attempt_fresh),
      * not before it too: each reads the catalog */
-    if (!*have && !builds_concurrently(c->s) && !declared_schema_there(c)) {
+    if (!d->keys && !builds_concurrently(c->s) && !declared_schema_there(c)) {
         int status = cmd_transaction(c, attempt_fresh, d);
         if (status != -1) {
-            *have = status == SCTL_OK;
-            if (!*have)
+            if (status != SCTL_OK)
                 sctl_declared_free(d, c->s->nobjects);
             return status;
         }
         sctl_declared_free(d, c->s->nobjects);  /* not fresh after all */
     }
-    if (!*have && !sctl_declared(&c->conn, c->s, d, &err))
+    int status = cmd_transaction(c, cmd_attempt_declared, d);
+    if (status != CMD_RETRY_DECLARED)
+        return status;
+    if (!cmd_declared_load(c, d, &err))
         return cmd_fail(SCTL_USAGE, err);
-    *have = true;
     return cmd_transaction(c, cmd_attempt_declared, d);
 }
 
 /* The timeouts hold for the whole apply: reading the catalog waits for
  * the locks of tables being changed elsewhere too. */
-int cmd_apply(Ctx *c, SctlDeclared *d, bool *have)
+int cmd_apply(Ctx *c, SctlDeclared *d)
 {
     char *err = NULL;
     if (!sctl_set_timeouts(c->conn.pg, c->lock_timeout_ms,
                            c->statement_timeout_ms, &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
-    int status = apply(c, d, have);
+    int status = apply(c, d);
     sctl_exec(c->conn.pg, "RESET lock_timeout; RESET statement_timeout",
               NULL, NULL);
     return status;

@@ -38,10 +38,10 @@ int cmd_fail(int status, char *err)
     return status;
 }
 
-/* Whether planning on live would do nothing: a clean verify is noted
- * only then, since the fast path plans on the declared state. */
-static bool nothing_to_do(Ctx *c, const SctlDeclared *d,
-                          const SctlFacets *live, const SctlDiffs *diffs)
+/* A clean verify is noted only when planning would do nothing, since the
+ * fast path plans on the declared state. */
+bool cmd_nothing_to_do(Ctx *c, const SctlDeclared *d,
+                       const SctlFacets *live, const SctlDiffs *diffs)
 {
     SctlPlan plan = {0};
     sctl_plan(c->s, d, live, NULL, diffs, &plan);   /* no dependents: */
@@ -50,33 +50,64 @@ static bool nothing_to_do(Ctx *c, const SctlDeclared *d,
     return none;
 }
 
-/* When the catalog is as it was at the last clean verify (fastpath.c),
- * the live state is the declared state and is not read. */
-int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
+bool cmd_declared_load(Ctx *c, SctlDeclared *d, char **err)
+{
+    if (d->keys)
+        return true;
+    if (!sctl_declared(&c->conn, c->s, d, err))
+        return false;
+    cmd_phase(d->from_cache ? "normal forms (cache)"
+                            : "normal forms (scratch)");
+    return true;
+}
+
+/* The memo's verdict on the fingerprint the reader took (an SctlFpKnown;
+ * arg is the Ctx). */
+static bool memo_says_clean(PGconn *conn, const char *fp, void *arg)
+{
+    Ctx *c = arg;
+    c->unchanged = sctl_memo_objects(conn, fp, c->s);
+    return c->unchanged >= 0;
+}
+
+/* When the catalog is as it was at the last clean comparison
+ * (fastpath.c), the live state is the declared state: neither is read. */
+int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
                 SctlDiffs *diffs)
 {
     char *err = NULL, *fp = NULL;
     cmd_phase("(before reading)");
     memset(diffs, 0, sizeof *diffs);
+    *live = NULL;
+    c->unchanged = -1;
     /* outside a transaction the reader checks the fingerprint it takes;
      * inside apply's, it takes none, so the check comes first */
-    bool hit = PQtransactionStatus(c->conn.pg) != PQTRANS_IDLE &&
-               sctl_known_clean(c->conn.pg, c->s);
+    bool in_transaction = PQtransactionStatus(c->conn.pg) != PQTRANS_IDLE;
+    bool hit = in_transaction &&
+               (c->unchanged = sctl_known_clean(c->conn.pg, c->s)) >= 0;
+    if (!hit && in_transaction && !d->keys)
+        return CMD_RETRY_DECLARED;
     if (!hit)
         *live = sctl_read_facets_unless(c->conn.pg, c->s, &fp,
-                                        sctl_memo_clean_at, c->s, &hit,
-                                        &err);
+                                        memo_says_clean, c, &hit, &err);
     if (hit) {
-        *live = sctl_facets_share(d->facets);
+        /* a clean comparison left no rename pending */
+        sctl_plan_free(&c->renames);
+        if (d->keys)
+            *live = sctl_facets_share(d->facets);
         cmd_phase("catalog unchanged");
-        int status = cmd_renames(c, live);  /* none pending: clears the last */
-        if (status != SCTL_OK)
-            sctl_facets_free(*live);
-        return status;
+        return SCTL_OK;
     }
+    c->unchanged = -1;
     if (!*live)
         return cmd_fail(SCTL_USAGE, err);
     cmd_phase("read the catalog");
+    if (!cmd_declared_load(c, d, &err)) {
+        sctl_facets_free(*live);
+        *live = NULL;
+        free(fp);
+        return cmd_fail(SCTL_USAGE, err);
+    }
     int status = cmd_renames(c, live);
     if (status != SCTL_OK) {
         sctl_facets_free(*live);
@@ -96,8 +127,9 @@ int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
      * saw */
     if (fp && c->renames.len == 0 && diffs->len == 0 &&
         diffs->undeclared.len == 0 &&
-        nothing_to_do(c, d, *live, diffs))
-        sctl_remember_clean(c->conn.pg, c->s, fp);
+        cmd_nothing_to_do(c, d, *live, diffs))
+        sctl_remember_clean(c->conn.pg, c->s, fp,
+                            cmd_declared_count(d, c->s->nobjects));
     free(fp);
     cmd_phase("compare");
     return SCTL_OK;
@@ -148,7 +180,7 @@ int cmd_declared_count(const SctlDeclared *d, int n)
     return k;
 }
 
-int cmd_verify(Ctx *c, const SctlDeclared *d)
+int cmd_verify(Ctx *c, SctlDeclared *d)
 {
     SctlFacets *live;
     SctlDiffs diffs;
@@ -170,29 +202,26 @@ int cmd_verify(Ctx *c, const SctlDeclared *d)
         sctl_facets_free(live);
         return cmd_fail(SCTL_USAGE, err);
     }
-    c->verified = cmd_declared_count(d, c->s->nobjects);
+    c->verified = c->unchanged >= 0 ? c->unchanged
+                                    : cmd_declared_count(d, c->s->nobjects);
     c->drifted = count_drifted(&diffs) + renames + exposed;
     c->did_verify = true;
     /* with --format, standard output holds the document alone */
     fprintf(c->format != DOC_TEXT ? stderr : stdout,
             "verify: %d objects checked, %d differ%s\n", c->verified,
-           c->drifted, d->from_cache ? "" : " (normal forms from a scratch "
-           "database)");
+           c->drifted, !d->keys || d->from_cache ? "" : " (normal forms "
+           "from a scratch database)");
     sctl_diffs_free(&diffs);
     sctl_facets_free(live);
     return c->drifted ? SCTL_DRIFT : SCTL_OK;
 }
 
-int cmd_test(Ctx *c, SctlDeclared *d, bool *have)
+int cmd_test(Ctx *c, SctlDeclared *d)
 {
     SctlFacets *live;
     SctlDiffs diffs;
-    char *err = NULL;
     if (c->s->ntests == 0 || sctl_schema_applied(c->conn.pg, c->s))
         return sctl_run_tests(c->conn.pg, c->s, stdout);
-    if (!*have && !sctl_declared(&c->conn, c->s, d, &err))
-        return cmd_fail(SCTL_USAGE, err);
-    *have = true;
     int status = cmd_compare(c, d, &live, &diffs);
     if (status != SCTL_OK)
         return status;
@@ -254,17 +283,36 @@ static bool print_plan(SctlOnline *on, const SctlPlan *p, FILE *out,
     return true;
 }
 
-int cmd_plan(Ctx *c, const SctlDeclared *d)
+/* In a read-only transaction of its own, begun again once the declared
+ * state is loaded if the comparison needs it. */
+static int compare_read_only(Ctx *c, SctlDeclared *d, SctlFacets **live,
+                             SctlDiffs *diffs)
+{
+    char *err = NULL;
+    if (!sctl_exec(c->conn.pg, "BEGIN READ ONLY", "plan", &err))
+        return cmd_fail(SCTL_USAGE, err);
+    int status = cmd_compare(c, d, live, diffs);
+    if (status != CMD_RETRY_DECLARED)
+        return status;
+    sctl_exec(c->conn.pg, "ROLLBACK", NULL, NULL);
+    if (!cmd_declared_load(c, d, &err))
+        return cmd_fail(SCTL_USAGE, err);
+    if (!sctl_exec(c->conn.pg, "BEGIN READ ONLY", "plan", &err))
+        return cmd_fail(SCTL_USAGE, err);
+    return cmd_compare(c, d, live, diffs);
+}
+
+int cmd_plan(Ctx *c, SctlDeclared *d)
 {
     SctlFacets *live;
     SctlDiffs diffs;
     char *err = NULL;
-    if (!sctl_exec(c->conn.pg, "BEGIN READ ONLY", "plan", &err))
-        return cmd_fail(SCTL_USAGE, err);
-    int status = cmd_compare(c, d, &live, &diffs);
+    int status = compare_read_only(c, d, &live, &diffs);
     if (status == SCTL_OK) {
         SctlPlan plan = {0};
-        status = cmd_make_plan(c, d, live, &diffs, &plan);
+        /* unchanged since a clean comparison: nothing to do */
+        if (c->unchanged < 0)
+            status = cmd_make_plan(c, d, live, &diffs, &plan);
         SctlOnline on = {c->conn.pg, c->s, d, live, NULL, NULL, 0, 0};
         if (status == SCTL_OK && !print_plan(&on, &plan, stdout, &err))
             status = cmd_fail(SCTL_USAGE, err);
@@ -295,7 +343,7 @@ static void print_contents(const SctlSchema *s)
            s->ntests, s->ntests == 1 ? "" : "s");
 }
 
-int cmd_status(Ctx *c, const SctlDeclared *d)
+int cmd_status(Ctx *c, SctlDeclared *d)
 {
     print_contents(c->s);
     if (!sctl_history_print(c->conn.pg, stdout))

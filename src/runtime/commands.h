@@ -29,6 +29,9 @@ typedef struct Ctx {
     const char *action;  /* what history records: "apply" (NULL) or
                             "rollback" */
     DocFormat format;    /* verify --format: DOC_TEXT, or one document */
+    int unchanged;       /* the last comparison found the catalog as a
+                            clean one left it (fastpath.c): the objects
+                            that one checked; else -1 */
 } Ctx;
 
 /* The executable's name, for the start of its messages. */
@@ -45,11 +48,26 @@ const char *cmd_ansi(const char *code);
 void cmd_phase(const char *what);
 /* Prints "NAME: err" (err freed) and returns status. */
 int cmd_fail(int status, char *err);
-/* The live catalog read and compared with the declaration. */
-int cmd_compare(Ctx *c, const SctlDeclared *d, SctlFacets **live,
+/*
+ * The live catalog read and compared with the declaration.  The declared
+ * state is loaded here when the catalog must be read (d->keys NULL: not
+ * yet), not when it is as a clean comparison left it: then c->unchanged
+ * is set, *live is d's facets if loaded, else NULL, and there is nothing
+ * to do.  In a transaction (where no scratch database can be made) an
+ * unloaded state returns CMD_RETRY_DECLARED instead of reading: the
+ * caller ends the transaction, loads it (cmd_declared_load), and again.
+ */
+int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
                 SctlDiffs *diffs);
+enum { CMD_RETRY_DECLARED = -2 };
+/* d loaded unless it is already (normal.c's cache, else scratch). */
+bool cmd_declared_load(Ctx *c, SctlDeclared *d, char **err);
+/* Whether planning live against d would do nothing (with no dependents:
+ * nothing is dropped). */
+bool cmd_nothing_to_do(Ctx *c, const SctlDeclared *d,
+                       const SctlFacets *live, const SctlDiffs *diffs);
 /* report -o DIR (report.c). */
-int cmd_report(Ctx *c, const SctlDeclared *d, const char *dir);
+int cmd_report(Ctx *c, SctlDeclared *d, const char *dir);
 /* The plan from the comparison: reads what depends on what, plans. */
 int cmd_make_plan(Ctx *c, const SctlDeclared *d, const SctlFacets *live,
                   const SctlDiffs *diffs, SctlPlan *plan);
@@ -83,17 +101,17 @@ bool cmd_format_option(int argc, char **argv, int *i, DocFormat *f, bool *ok);
  * command but a lone verify. */
 int cmd_format_check(const Ctx *c, const char *const *commands, int n);
 
-int cmd_verify(Ctx *c, const SctlDeclared *d);
+/* Each command loads d, the declared state, when it needs it (and may
+ * never: cmd_compare); d->keys NULL until then. */
+int cmd_verify(Ctx *c, SctlDeclared *d);
 /* The access tests, on a database that holds the schema: its last
  * recorded apply was of this schema (by checksum, whatever executable
  * ran it), or verify is clean (whoever made it); else SCTL_USAGE, saying
- * how many objects differ.  *have: whether d holds the declared state
- * (worked out here when needed). */
-int cmd_test(Ctx *c, SctlDeclared *d, bool *have);
-int cmd_plan(Ctx *c, const SctlDeclared *d);
-int cmd_status(Ctx *c, const SctlDeclared *d);
-/* *have: whether d holds the declared state (apply may make it). */
-int cmd_apply(Ctx *c, SctlDeclared *d, bool *have);
+ * how many objects differ. */
+int cmd_test(Ctx *c, SctlDeclared *d);
+int cmd_plan(Ctx *c, SctlDeclared *d);
+int cmd_status(Ctx *c, SctlDeclared *d);
+int cmd_apply(Ctx *c, SctlDeclared *d);
 
 /* apply.c, for rollback and migration: */
 /* Prints each step that cannot run, or would lose data unasked; true if

@@ -1070,7 +1070,7 @@ static bool read_rows(PGconn *conn, const SctlSchema *s, SctlFacets *f,
  * compiled either. */
 typedef struct Unless {
     SctlFpKnown *known;
-    const void *arg;
+    void *arg;
     bool *hit;
 } Unless;
 
@@ -1182,7 +1182,7 @@ SctlFacets *sctl_read_schema_facets(PGconn *conn, const SctlSchema *s,
 
 SctlFacets *sctl_read_facets_unless(PGconn *conn, const SctlSchema *s,
                                     char **fingerprint, SctlFpKnown *known,
-                                    const void *arg, bool *hit, char **err)
+                                    void *arg, bool *hit, char **err)
 {
     Unless u = {known, arg, hit};
     return read_facets(conn, s->schemas, s->nschemas, s, fingerprint, &u,

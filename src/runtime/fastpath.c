@@ -3,11 +3,15 @@
  * without reading the catalog.
  *
  * The fingerprint sums, per catalog the reader prints from, the row count
- * and the xmin of every visible row, and a hash of (xmin, ctid).  Any
- * transactional change of a row (insert, update, delete) gives new rows a
- * transaction id no earlier row had, so the sums move; the hash makes
- * coincidences of plain sums (rows removed whose xmins add up to the new
- * ones) as unlikely as a 32-bit collision per change.  Whole catalogs are
+ * and the xmin of every visible row.  Any transactional change of a row
+ * (insert, update, delete) gives the new rows a transaction id newer than
+ * every row that was there: with the count unchanged (as many rows gone as
+ * came), the new xmins are each larger than any that went, so the sum
+ * grows.  The ids are 32 bits and wrap around every four billion, which
+ * moves their epoch (summed too); only a change that removes a row written
+ * before the last wrap could leave the sum in place, by a coincidence as
+ * unlikely as the 32-bit hash of each row's (xmin, ctid) this summed once,
+ * which doubled the cost at 10,000 tables.  Whole catalogs are
  * summed, not only the managed schemas' rows: a renamed type or schema
  * elsewhere changes how managed objects print.  What may move the
  * fingerprint without changing anything (VACUUM FREEZE, VACUUM FULL of a
@@ -18,9 +22,12 @@
  *
  * A verify whose comparison found nothing, read in one REPEATABLE READ
  * snapshot with the fingerprint, stores (checksum, fingerprint) in
- * schemactl.clean_at; a later command that finds the same fingerprint for
- * the same checksum, reader and server version knows the catalog reads as
- * the declared state, and skips reading it.
+ * schemactl.clean_at, and so does an apply to a fresh database, whose
+ * declared state is what it read back of what it made; a later command
+ * that finds the same fingerprint for the same checksum, reader and
+ * server version knows the catalog reads as the declared state, and skips
+ * reading it and loading the declared state too: the memo says how many
+ * objects the comparison checked.
  */
 #include "schemactl.h"
 
@@ -29,12 +36,10 @@
 
 /* Changes whenever the reader prints anything differently, so that a
  * memo of an older reader is never taken for one of this. */
-#define READER_VERSION "facets-3"
+#define READER_VERSION "facets-4"
 
 #define SUMS(cat)                                                         \
-    "(SELECT count(*) || '/' || coalesce(sum(xmin::text::bigint), 0) ||" \
-    " '/' || coalesce(sum(pg_catalog.hashtext(xmin::text || ctid::text)),"\
-    " 0)"                                                                 \
+    "(SELECT count(*) || '/' || coalesce(sum(xmin::text::bigint), 0)"    \
     " FROM pg_catalog." cat ")"
 
 static const char SQL_FINGERPRINT[] =
@@ -52,12 +57,13 @@ static const char SQL_FINGERPRINT[] =
     " (SELECT pg_catalog.md5(pg_catalog.string_agg(oid::text || ':' ||"
     "  rolname || ':' || rolcanlogin::text, ',' ORDER BY oid))"
     "  FROM pg_catalog.pg_roles),"
+    " (pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text"
+    "::bigint >> 32),"
     " current_setting('server_version_num')";
 
 /* Buckets are rows of a table, not catalog rows. */
 static const char SQL_BUCKET_SUMS[] =
-    ", (SELECT count(*) || '/' || coalesce(sum(xmin::text::bigint), 0) ||"
-    " '/' || coalesce(sum(pg_catalog.hashtext(xmin::text || ctid::text)), 0)"
+    ", (SELECT count(*) || '/' || coalesce(sum(xmin::text::bigint), 0)"
     " FROM storage.buckets)";
 
 static bool has_buckets(PGconn *conn, const char *const *schemas, int n,
@@ -100,8 +106,11 @@ char *sctl_fingerprint(PGconn *conn, const char *const *schemas, int n,
     return fp;
 }
 
+/* A memo of an older schemactl has no object count: not used. */
 static const char SQL_HAS_MEMO[] =
-    "SELECT pg_catalog.to_regclass('schemactl.clean_at') IS NOT NULL";
+    "SELECT EXISTS (SELECT FROM pg_catalog.pg_attribute WHERE attrelid ="
+    " pg_catalog.to_regclass('schemactl.clean_at') AND attname = 'objects'"
+    " AND NOT attisdropped)";
 
 static const char SQL_CREATE_MEMO[] =
     "CREATE TABLE IF NOT EXISTS schemactl.clean_at (\n"
@@ -110,7 +119,8 @@ static const char SQL_CREATE_MEMO[] =
     "  server_version int NOT NULL,\n"
     "  fingerprint text NOT NULL,\n"
     "  verified_at timestamptz NOT NULL DEFAULT now()\n"
-    ")";
+    ");\n"
+    "ALTER TABLE schemactl.clean_at ADD COLUMN IF NOT EXISTS objects int";
 
 bool sctl_clean_memo_ensure(PGconn *conn, char **err)
 {
@@ -131,68 +141,110 @@ static bool declares_rows(const SctlSchema *s)
     return false;
 }
 
-bool sctl_memo_clean_at(PGconn *conn, const char *fp, const void *schema)
+int sctl_memo_objects(PGconn *conn, const char *fp, const SctlSchema *s)
 {
-    const SctlSchema *s = schema;
     if (declares_rows(s) || !sctl_query_bool(conn, SQL_HAS_MEMO))
-        return false;
+        return -1;
     char version[16];
     snprintf(version, sizeof version, "%d", PQserverVersion(conn));
     const char *params[4] = {s->checksum, READER_VERSION, version, fp};
-    PGresult *r = PQexecParams(conn, "SELECT true FROM schemactl.clean_at "
+    PGresult *r = PQexecParams(conn, "SELECT objects FROM schemactl.clean_at "
                                "WHERE checksum = $1 AND reader = $2 AND "
-                               "server_version = $3::int AND fingerprint = $4",
-                               4, NULL, params, NULL, NULL, 0);
-    bool yes = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+                               "server_version = $3::int AND fingerprint = $4"
+                               " AND objects >= 0", 4, NULL, params, NULL,
+                               NULL, 0);
+    int n = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
+            ? atoi(PQgetvalue(r, 0, 0)) : -1;
     PQclear(r);
-    return yes;
+    return n;
 }
 
-static bool memo_matches(PGconn *conn, const SctlSchema *s)
+static int memo_matches(PGconn *conn, const SctlSchema *s)
 {
     if (!sctl_query_bool(conn, SQL_HAS_MEMO))
-        return false;
+        return -1;
     char *err = NULL;
     char *fp = sctl_fingerprint(conn, s->schemas, s->nschemas, &err);
     free(err);
-    bool yes = fp && sctl_memo_clean_at(conn, fp, s);
+    int n = fp ? sctl_memo_objects(conn, fp, s) : -1;
     free(fp);
-    return yes;
+    return n;
 }
 
-/* In the caller's transaction under a savepoint: a failing query here
+/* In the caller's transaction, under a savepoint: a failing query here
  * (a table it may not read) must not abort the apply around it. */
-bool sctl_known_clean(PGconn *conn, const SctlSchema *s)
+static bool savepoint(PGconn *conn)
 {
-    if (declares_rows(s))
-        return false;
-    PGTransactionStatusType ts = PQtransactionStatus(conn);
-    if (ts == PQTRANS_IDLE)
-        return memo_matches(conn, s);
-    if (ts != PQTRANS_INTRANS ||
-        !sctl_exec(conn, "SAVEPOINT sctl_fingerprint", NULL, NULL))
-        return false;
-    bool yes = memo_matches(conn, s);
+    return PQtransactionStatus(conn) == PQTRANS_INTRANS &&
+           sctl_exec(conn, "SAVEPOINT sctl_fingerprint", NULL, NULL);
+}
+
+static void savepoint_end(PGconn *conn)
+{
     if (PQtransactionStatus(conn) != PQTRANS_INTRANS)
         sctl_exec(conn, "ROLLBACK TO SAVEPOINT sctl_fingerprint", NULL, NULL);
     sctl_exec(conn, "RELEASE SAVEPOINT sctl_fingerprint", NULL, NULL);
-    return yes;
+}
+
+int sctl_known_clean(PGconn *conn, const SctlSchema *s)
+{
+    if (declares_rows(s))
+        return -1;
+    if (PQtransactionStatus(conn) == PQTRANS_IDLE)
+        return memo_matches(conn, s);
+    if (!savepoint(conn))
+        return -1;
+    int n = memo_matches(conn, s);
+    savepoint_end(conn);
+    return n;
+}
+
+char *sctl_fingerprint_here(PGconn *conn, const SctlSchema *s)
+{
+    if (declares_rows(s) || !savepoint(conn))
+        return NULL;
+    char *err = NULL;
+    char *fp = sctl_fingerprint(conn, s->schemas, s->nschemas, &err);
+    free(err);
+    savepoint_end(conn);
+    return fp;
+}
+
+void sctl_memo_write_here(PGconn *conn, const SctlSchema *s, const char *fp,
+                          int objects)
+{
+    if (!savepoint(conn))
+        return;
+    sctl_memo_write(conn, s, fp, objects);
+    savepoint_end(conn);
+}
+
+bool sctl_memo_write(PGconn *conn, const SctlSchema *s, const char *fp,
+                     int objects)
+{
+    if (declares_rows(s) || !sctl_query_bool(conn, SQL_HAS_MEMO))
+        return false;
+    char version[16], count[16];
+    snprintf(version, sizeof version, "%d", PQserverVersion(conn));
+    snprintf(count, sizeof count, "%d", objects);
+    const char *params[5] = {s->checksum, READER_VERSION, version, fp, count};
+    PGresult *r = PQexecParams(conn,
+        "INSERT INTO schemactl.clean_at (checksum, reader, server_version,"
+        " fingerprint, objects) VALUES ($1, $2, $3::int, $4, $5::int)"
+        " ON CONFLICT (checksum) DO UPDATE SET reader = EXCLUDED.reader,"
+        " server_version = EXCLUDED.server_version, fingerprint ="
+        " EXCLUDED.fingerprint, objects = EXCLUDED.objects, verified_at ="
+        " now()", 5, NULL, params, NULL, NULL, 0);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    return ok;
 }
 
 /* Outside any transaction, on its own: a failure (a read-only server, no
  * privilege) only means the next verify reads the catalog again. */
-void sctl_remember_clean(PGconn *conn, const SctlSchema *s, const char *fp)
+void sctl_remember_clean(PGconn *conn, const SctlSchema *s, const char *fp,
+                         int objects)
 {
-    if (PQtransactionStatus(conn) != PQTRANS_IDLE ||
-        !sctl_query_bool(conn, SQL_HAS_MEMO))
-        return;
-    char version[16];
-    snprintf(version, sizeof version, "%d", PQserverVersion(conn));
-    const char *params[4] = {s->checksum, READER_VERSION, version, fp};
-    PQclear(PQexecParams(conn,
-        "INSERT INTO schemactl.clean_at (checksum, reader, server_version,"
-        " fingerprint) VALUES ($1, $2, $3::int, $4) ON CONFLICT (checksum)"
-        " DO UPDATE SET reader = EXCLUDED.reader, server_version ="
-        " EXCLUDED.server_version, fingerprint = EXCLUDED.fingerprint,"
-        " verified_at = now()", 4, NULL, params, NULL, NULL, 0));
+    if (PQtransactionStatus(conn) == PQTRANS_IDLE)
+        sctl_memo_write(conn, s, fp, objects);
 }

@@ -116,13 +116,33 @@ bool sctl_history_ensure(PGconn *conn, char **err)
     return sctl_lockdown(conn, err);
 }
 
+/*
+ * Whether the project's last run applied this same schema: rollback reads
+ * the schema of the run that first put a version on the stack
+ * (version_stack), never of one that applied it again, so such a run
+ * records none (megabytes at 10,000 tables, on every apply).
+ */
+static bool applied_last(PGconn *conn, const SctlSchema *s)
+{
+    const char *params[] = {s->project, s->checksum};
+    PGresult *r = PQexecParams(conn,
+        "SELECT action = 'apply' AND checksum = $2 FROM schemactl.history "
+        "WHERE project = $1 ORDER BY id DESC LIMIT 1", 2, NULL, params, NULL,
+        NULL, 0);
+    bool yes = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+               strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    return yes;
+}
+
 bool sctl_history_record(PGconn *conn, const SctlSchema *s,
                          const char *action, int changes, char **err)
 {
     char count[16];
     snprintf(count, sizeof count, "%d", changes);
-    char *data = sctl_schema_dump(s);
-    if (!data) {
+    bool again = strcmp(action, "apply") == 0 && applied_last(conn, s);
+    char *data = again ? NULL : sctl_schema_dump(s);
+    if (!again && !data) {
         *err = sctl_xstrdup("cannot record the run: out of memory");
         return false;
     }

@@ -358,30 +358,25 @@ static int ensure_platform(Ctx *c, const Args *a, bool embedded)
     return SCTL_OK;
 }
 
-/* The declared state is worked out once, when a command first needs it
- * (apply on a fresh database needs none). */
+/* The declared state is worked out once, when a command first needs it:
+ * an apply to a fresh database needs none, nor do apply, verify, plan,
+ * status and test on a catalog unchanged since a clean comparison. */
 static int run_commands(Ctx *c, const Args *a)
 {
     SctlDeclared d = {0};
-    bool have = false;
     char *err = NULL;
     int worst = SCTL_OK;
+    cmd_phase("(connected)");
     for (int i = 0; i < a->ncommands; i++) {
         const char *cmd = a->commands[i];
         bool apply = strcmp(cmd, "apply") == 0;
-        bool test = strcmp(cmd, "test") == 0;   /* works it out if need be */
+        bool test = strcmp(cmd, "test") == 0;
         bool rollback = strcmp(cmd, "rollback") == 0;  /* need no */
         bool migration = strcmp(cmd, "migration") == 0; /* declared state */
-        if (!apply && !test && !rollback && !migration && !have) {
-            cmd_phase("(connected)");
-            if (!sctl_declared(&c->conn, c->s, &d, &err))
-                return cmd_fail(SCTL_USAGE, err);
-            cmd_phase(d.from_cache ? "normal forms (cache)"
-                                   : "normal forms (scratch)");
-            have = true;
-        }
-        int status = apply ? cmd_apply(c, &d, &have)
-                   : test ? cmd_test(c, &d, &have)
+        if (strcmp(cmd, "report") == 0 && !cmd_declared_load(c, &d, &err))
+            return cmd_fail(SCTL_USAGE, err);
+        int status = apply ? cmd_apply(c, &d)
+                   : test ? cmd_test(c, &d)
                    : rollback ? cmd_rollback(c)
                    : migration ? cmd_migration(c, a->base)
                    : strcmp(cmd, "plan") == 0 ? cmd_plan(c, &d)

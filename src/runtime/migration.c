@@ -60,7 +60,7 @@ static bool make_base(Ctx *c, const char *path, char **err)
     return ok;
 }
 
-static int plan_and_print(Ctx *c, const SctlDeclared *d)
+static int plan_and_print(Ctx *c, SctlDeclared *d)
 {
     SctlFacets *live;
     SctlDiffs diffs;

@@ -257,7 +257,7 @@ bool sctl_declared_store(PGconn *conn, const SctlSchema *s,
 {
     if (!sctl_clean_memo_ensure(conn, err))
         return false;
-    if (d->from_cache)
+    if (d->from_cache || !d->keys)    /* cached, or not needed this run */
         return true;
     char *text = sctl_cache_dump(s, d, PQserverVersion(conn));
     /* Megabytes of text at 10,000 tables: lz4, where the server has it,

@@ -248,7 +248,7 @@ static bool write_file(const char *dir, const char *body, char **err)
     return ok;
 }
 
-int cmd_report(Ctx *c, const SctlDeclared *d, const char *dir)
+int cmd_report(Ctx *c, SctlDeclared *d, const char *dir)
 {
     const SctlSchema *s = c->s;
     char *err = NULL;

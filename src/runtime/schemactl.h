@@ -154,10 +154,10 @@ SctlFacets *sctl_read_schema_facets(PGconn *conn, const SctlSchema *s,
 /* As sctl_read_schema_facets, but when known(conn, fingerprint, arg) holds
  * (a read in a snapshot of its own only), reads nothing more: NULL, *hit
  * set and no *err.  One fingerprint where a check then a read took two. */
-typedef bool SctlFpKnown(PGconn *conn, const char *fp, const void *arg);
+typedef bool SctlFpKnown(PGconn *conn, const char *fp, void *arg);
 SctlFacets *sctl_read_facets_unless(PGconn *conn, const SctlSchema *s,
                                     char **fingerprint,
-                                    SctlFpKnown *known, const void *arg,
+                                    SctlFpKnown *known, void *arg,
                                     bool *hit, char **err);
 /* One more owner of f: each sctl_facets_free drops one (returns f). */
 SctlFacets *sctl_facets_share(SctlFacets *f);
@@ -168,14 +168,25 @@ SctlFacets *sctl_facets_share(SctlFacets *f);
  * and *err on failure. */
 char *sctl_fingerprint(PGconn *conn, const char *const *schemas, int n,
                        char **err);
-/* True when the last clean verify of this schema saw this fingerprint:
- * the catalog reads as the declared state.  False on any doubt. */
-bool sctl_known_clean(PGconn *conn, const SctlSchema *s);
-/* The same for a fingerprint already taken; arg is the SctlSchema (an
- * SctlFpKnown). */
-bool sctl_memo_clean_at(PGconn *conn, const char *fp, const void *schema);
-/* Notes a clean comparison read at fp (on its own; failure ignored). */
-void sctl_remember_clean(PGconn *conn, const SctlSchema *s, const char *fp);
+/* When the last clean comparison of this schema saw the catalog's
+ * fingerprint as it is now (the catalog reads as the declared state): how
+ * many objects it checked.  -1 on any doubt. */
+int sctl_known_clean(PGconn *conn, const SctlSchema *s);
+/* The same for a fingerprint already taken. */
+int sctl_memo_objects(PGconn *conn, const char *fp, const SctlSchema *s);
+/* Notes a clean comparison of objects objects read at fp, in the caller's
+ * transaction if any; false if it could not. */
+bool sctl_memo_write(PGconn *conn, const SctlSchema *s, const char *fp,
+                     int objects);
+/* In the caller's transaction, under a savepoint (so that a failure
+ * leaves it as it was): the fingerprint now, or NULL; the memo written
+ * (failure ignored). */
+char *sctl_fingerprint_here(PGconn *conn, const SctlSchema *s);
+void sctl_memo_write_here(PGconn *conn, const SctlSchema *s, const char *fp,
+                          int objects);
+/* As sctl_memo_write, outside any transaction only (failure ignored). */
+void sctl_remember_clean(PGconn *conn, const SctlSchema *s, const char *fp,
+                         int objects);
 /* Creates schemactl.clean_at (inside the caller's transaction). */
 bool sctl_clean_memo_ensure(PGconn *conn, char **err);
 
@@ -267,7 +278,8 @@ bool sctl_history_ensure(PGconn *conn, char **err);
  * whatever default privileges gave (after making one of them). */
 bool sctl_lockdown(PGconn *conn, char **err);
 /* A run of s: action "apply" or "rollback"; s itself is recorded (as
- * serial.h writes it), for a later rollback to plan back to. */
+ * serial.h writes it), for a later rollback to plan back to, unless the
+ * last run applied s already. */
 bool sctl_history_record(PGconn *conn, const SctlSchema *s,
                          const char *action, int changes, char **err);
 /*

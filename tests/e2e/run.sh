@@ -45,7 +45,7 @@ out=$("$lib" verify --db "$(url lib)" 2>&1); st=$?
   || bad "verify after apply exit $st: $out"
 # The first apply read the normal forms back from what it made; the
 # scratch-database way must agree with them.
-sql lib "delete from schemactl.normal_forms"
+sql lib "delete from schemactl.normal_forms; delete from schemactl.clean_at"
 out=$("$lib" verify --db "$(url lib)" 2>&1); st=$?
 [ $st -eq 0 ] && grep -q 'from a scratch database' <<<"$out" \
   && ok "scratch normal forms agree with the ones read after creation" \

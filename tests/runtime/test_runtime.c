@@ -1030,11 +1030,17 @@ START_TEST(test_history_previous)
     record(conn, "p", "v2", 2);                          /* 3 */
     record(conn, "p", "v2", 0);                          /* 4 */
     assert_previous(conn, "v1", 3);
+    /* applied again: rollback reads run 3's schema, run 4 keeps none */
+    assert_value(conn, "SELECT string_agg(id || ':' || (schema_data IS NOT "
+                       "NULL), ' ' ORDER BY id) FROM schemactl.history",
+                 "1:true 2:true 3:true 4:false");
     record(conn, "p", "v3", 1);                          /* 5 */
     assert_previous(conn, "v2", 5);
     record_as(conn, "p", "v2", 1, "rollback");           /* 6 */
     assert_previous(conn, "v1", 3);
     record_as(conn, "p", "v1", 1, "rollback");           /* 7 */
+    assert_value(conn, "SELECT (schema_data IS NOT NULL)::text FROM "
+                       "schemactl.history WHERE id = 7", "true");
     assert_previous(conn, "nothing to roll back: no apply of p before the "
                           "last one is recorded here", 1);
     exec_ok(conn, "UPDATE schemactl.history SET schema_data = 'garbage' "
@@ -1149,6 +1155,67 @@ START_TEST(test_history_upgrade)
     ck_assert_msg(strncmp(text, "cannot roll back: run 1 (", 25) == 0, "%s",
                   text);
     free(text);
+    PQfinish(conn);
+    sctl_disconnect(&c);
+}
+END_TEST
+
+/* The verify memo (fastpath.c): what a clean comparison noted is found
+ * again for the same fingerprint only, with its object count; a memo an
+ * older schemactl wrote (no count) is upgraded and not trusted; a
+ * fingerprint and a memo taken inside a transaction leave it usable. */
+START_TEST(test_memo)
+{
+    SctlConn c;
+    char *err = NULL;
+    PGconn *conn = fresh_db(&c, "memo");
+    const char *schemas[] = {"public"};
+    SctlSchema s = {.project = "p", .checksum = "sum1", .schemas = schemas,
+                    .nschemas = 1};
+    exec_ok(conn, "CREATE SCHEMA schemactl");
+    exec_ok(conn, "CREATE TABLE schemactl.clean_at (checksum text PRIMARY "
+                  "KEY, reader text NOT NULL, server_version int NOT NULL, "
+                  "fingerprint text NOT NULL, verified_at timestamptz NOT "
+                  "NULL DEFAULT now())");
+    char *fp = sctl_fingerprint(conn, schemas, 1, &err);
+    ck_assert_msg(fp, "%s", err);
+    exec_ok(conn, "INSERT INTO schemactl.clean_at SELECT 'sum1', 'facets-3',"
+                  " current_setting('server_version_num')::int, '' ");
+    ck_assert_int_eq(sctl_known_clean(conn, &s), -1);
+    ck_assert(!sctl_memo_write(conn, &s, fp, 7));   /* no count column */
+    exec_ok(conn, "BEGIN");
+    ck_assert_msg(sctl_clean_memo_ensure(conn, &err), "%s", err);
+    exec_ok(conn, "COMMIT");
+    assert_value(conn, "SELECT count(*) FROM schemactl.clean_at WHERE "
+                       "objects IS NULL", "1");
+    free(fp);
+    fp = sctl_fingerprint(conn, schemas, 1, &err);  /* the column moved it */
+    ck_assert_int_eq(sctl_memo_objects(conn, fp, &s), -1);
+    ck_assert(sctl_memo_write(conn, &s, fp, 7));
+    ck_assert_int_eq(sctl_memo_objects(conn, fp, &s), 7);
+    ck_assert_int_eq(sctl_known_clean(conn, &s), 7);
+    ck_assert_int_eq(sctl_memo_objects(conn, "other", &s), -1);
+    SctlSchema other = s;
+    other.checksum = "sum2";
+    ck_assert_int_eq(sctl_known_clean(conn, &other), -1);
+    exec_ok(conn, "CREATE TABLE t (a int)");       /* any DDL moves it */
+    ck_assert_int_eq(sctl_known_clean(conn, &s), -1);
+    exec_ok(conn, "BEGIN");
+    exec_ok(conn, "CREATE TABLE u (a int)");
+    char *here = sctl_fingerprint_here(conn, &s);
+    ck_assert(here && strcmp(here, fp) != 0);
+    sctl_memo_write_here(conn, &s, here, 9);
+    ck_assert_int_eq(sctl_known_clean(conn, &s), 9);
+    exec_ok(conn, "COMMIT");
+    ck_assert_int_eq(sctl_known_clean(conn, &s), 9);  /* as committed */
+    exec_ok(conn, "BEGIN");
+    exec_ok(conn, "ALTER TABLE schemactl.clean_at ADD CHECK (objects < 10)");
+    sctl_memo_write_here(conn, &s, "x", 99);       /* refused, and so */
+    exec_ok(conn, "SELECT 1");                     /* the rest runs */
+    ck_assert_int_eq(sctl_memo_objects(conn, "x", &s), -1);
+    exec_ok(conn, "ROLLBACK");
+    free(here);
+    free(fp);
     PQfinish(conn);
     sctl_disconnect(&c);
 }
@@ -1363,6 +1430,7 @@ static TCase *state_case(void)
     tcase_add_test(tc, test_history_round_trip);
     tcase_add_test(tc, test_history_previous);
     tcase_add_test(tc, test_history_upgrade);
+    tcase_add_test(tc, test_memo);
     tcase_add_test(tc, test_migration_print);
     tcase_add_test(tc, test_lock);
     tcase_add_test(tc, test_platform_text);
