@@ -330,25 +330,30 @@ static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
         return cmd_fail(SCTL_APPLY_FAILED, err);
     if (!is_fresh(c, &status))
         return status == SCTL_OK ? -1 : status;
+    cmd_phase("fresh database (checked)");
     for (int k = 0; k < c->s->nstatements; k++)
         sctl_plan_add(plan, k, NULL, c->s->statements[k].object);
     status = run_steps(c, plan, SCTL_PHASE_MAIN);
     if (status != SCTL_OK)
         return status;
+    cmd_phase("statements");
     /* the memo's table made first: the fingerprint is of the catalog as
      * the commit leaves it */
     char *fp = NULL;
     if (!sctl_clean_memo_ensure(c->conn.pg, &err))
         return cmd_fail(SCTL_APPLY_FAILED, err);
     fp = sctl_fingerprint_here(c->conn.pg, c->s);
-    if (!sctl_declared_here(&c->conn, c->s, d, &err) ||
-        !record(c, d, plan->len, &err)) {
+    bool ok = sctl_declared_here(&c->conn, c->s, d, &err);
+    cmd_phase("read back (normal forms)");
+    if (!ok || !record(c, d, plan->len, &err)) {
         free(fp);
         return cmd_fail(SCTL_APPLY_FAILED, err);
     }
+    cmd_phase("recorded and cached");
     c->applied = cmd_declared_count(d, c->s->nobjects);
     status = fp ? remember_fresh(c, d, fp) : SCTL_OK;
     free(fp);
+    cmd_phase("memo");
     return status;
 }
 
@@ -378,6 +383,8 @@ int cmd_transaction(Ctx *c, CmdAttempt attempt, SctlDeclared *d)
         status = attempt(c, d, &plan);
     if (status == SCTL_OK && !sctl_exec(c->conn.pg, "COMMIT", action, &err))
         status = cmd_fail(SCTL_APPLY_FAILED, err);
+    if (status == SCTL_OK)
+        cmd_phase("commit");
     if (status != SCTL_OK) {
         sctl_exec(c->conn.pg, "ROLLBACK", NULL, NULL);
         if (status > 0 && c->committed_first)

@@ -277,6 +277,9 @@ bool sctl_history_ensure(PGconn *conn, char **err);
 /* Every grant on schemactl's objects to anyone but their owner revoked,
  * whatever default privileges gave (after making one of them). */
 bool sctl_lockdown(PGconn *conn, char **err);
+/* Large values written in the rest of the caller's transaction are
+ * compressed with lz4 where the server has it. */
+void sctl_compress_lz4(PGconn *conn);
 /* A run of s: action "apply" or "rollback"; s itself is recorded (as
  * serial.h writes it), for a later rollback to plan back to, unless the
  * last run applied s already. */

@@ -46,6 +46,10 @@ got=$(sql lib "select pg_column_compression(facets) || ' ' || (length(facets) > 
   from schemactl.normal_forms")
 [ "$got" = "lz4 true" ] && ok "the cache row is compressed with lz4" \
   || bad "compression of the cache row (method, longer than 2000): $got"
+got=$(sql lib "select pg_column_compression(schema_data) || ' ' || (length(schema_data) > 2000)::text
+  from schemactl.history")
+[ "$got" = "lz4 true" ] && ok "the schema recorded in history is compressed with lz4 too" \
+  || bad "compression of history's schema (method, longer than 2000): $got"
 
 # The drift: a column's type changed.  The edit: the cached declared type
 # changed to match, so that a trusted row would hide the drift.
