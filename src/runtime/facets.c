@@ -8,8 +8,10 @@
  * settings, and no value carries what two databases holding the same
  * definitions may differ in: OIDs, owners, grantors, database names, time.
  *
- * One query per kind over all managed schemas; the map is a sorted array
- * with a hash index on the key and another on the table part.
+ * One query per kind over all managed schemas (for a large schema, two of
+ * them on a second connection in the same snapshot: facets_helper.c); the
+ * map is a sorted array with a hash index on the key and another on the
+ * table part.
  */
 #include "commands.h"
 
@@ -405,27 +407,28 @@ typedef struct Query {
     bool by_schema;         /* takes $1, the managed schemas */
     const char *sql;
     const char *only_if;    /* a test of $1 that must be true, or NULL */
+    bool helper;            /* run on the second connection, if any */
 } Query;
 
 /* ORDER: by kind word, so that sorting each kind's facets on arrival
  * leaves the whole map in key order (sort_facets checks). */
 static const Query queries[] = {
-    {SCTL_K_BUCKET, false, SQL_BUCKETS, SQL_HAS_BUCKETS},
-    {SCTL_K_COLUMN, true, SQL_COLUMNS, NULL},
-    {SCTL_K_CONSTRAINT, true, SQL_CONSTRAINTS, NULL},
-    {SCTL_K_EXTENSION, false, SQL_EXTENSIONS, NULL},
-    {SCTL_K_FUNCTION, true, SQL_FUNCTIONS, NULL},
-    {SCTL_K_INDEX, true, SQL_INDEXES, NULL},
-    {SCTL_K_POLICY, true, SQL_POLICIES, NULL},
-    {SCTL_K_PUBLICATION, false, SQL_PUBLICATIONS, NULL},
-    {SCTL_K_PUBLICATION_TABLE, true, SQL_PUBLISHED, NULL},
-    {SCTL_K_ROLE, false, SQL_ROLES, NULL},
-    {SCTL_K_SCHEMA, true, SQL_SCHEMAS, NULL},
-    {SCTL_K_SEQUENCE, true, SQL_SEQUENCES, NULL},
-    {SCTL_K_TABLE, true, SQL_TABLES, NULL},
-    {SCTL_K_TRIGGER, true, SQL_TRIGGERS, NULL},
-    {SCTL_K_TYPE, true, SQL_TYPES, NULL},
-    {SCTL_K_VIEW, true, SQL_VIEWS, NULL},
+    {SCTL_K_BUCKET, false, SQL_BUCKETS, SQL_HAS_BUCKETS, false},
+    {SCTL_K_COLUMN, true, SQL_COLUMNS, NULL, false},
+    {SCTL_K_CONSTRAINT, true, SQL_CONSTRAINTS, NULL, true},
+    {SCTL_K_EXTENSION, false, SQL_EXTENSIONS, NULL, false},
+    {SCTL_K_FUNCTION, true, SQL_FUNCTIONS, NULL, false},
+    {SCTL_K_INDEX, true, SQL_INDEXES, NULL, false},
+    {SCTL_K_POLICY, true, SQL_POLICIES, NULL, true},
+    {SCTL_K_PUBLICATION, false, SQL_PUBLICATIONS, NULL, false},
+    {SCTL_K_PUBLICATION_TABLE, true, SQL_PUBLISHED, NULL, false},
+    {SCTL_K_ROLE, false, SQL_ROLES, NULL, false},
+    {SCTL_K_SCHEMA, true, SQL_SCHEMAS, NULL, false},
+    {SCTL_K_SEQUENCE, true, SQL_SEQUENCES, NULL, false},
+    {SCTL_K_TABLE, true, SQL_TABLES, NULL, false},
+    {SCTL_K_TRIGGER, true, SQL_TRIGGERS, NULL, false},
+    {SCTL_K_TYPE, true, SQL_TYPES, NULL, false},
+    {SCTL_K_VIEW, true, SQL_VIEWS, NULL, false},
 };
 
 #define NQUERIES (sizeof queries / sizeof queries[0])
@@ -938,10 +941,12 @@ static bool wanted(PGconn *conn, const Query *q, const char *schemas,
     return ok;
 }
 
+/* *out: the query's rows, or NULL when it is not wanted here. */
 static bool run_query(PGconn *conn, const Query *q, const char *schemas,
-                      SctlFacets *f, char **err)
+                      PGresult **out, char **err)
 {
     bool yes;
+    *out = NULL;
     if (!wanted(conn, q, schemas, &yes, err))
         return false;
     if (!yes)
@@ -955,9 +960,7 @@ static bool run_query(PGconn *conn, const Query *q, const char *schemas,
         PQclear(r);
         return false;
     }
-    int from = f->n;
-    add_rows(f, q->kind, r);
-    sort_range(f, from);
+    *out = r;
     return true;
 }
 
@@ -1090,8 +1093,42 @@ static bool known_at(PGconn *conn, const char *fp, const Unless *u)
     return yes;
 }
 
+/* A schema of this many objects (some 140 tables like the bench's) reads
+ * for longer than a second connection takes to open. */
+#define HELPER_OBJECTS 2000
+
+static SctlHelper *helper_start(PGconn *conn, const char *schemas)
+{
+    const char *sqls[NQUERIES];
+    bool by_schema[NQUERIES];
+    int n = 0;
+    for (size_t i = 0; i < NQUERIES; i++)
+        if (queries[i].helper) {
+            sqls[n] = queries[i].sql;
+            by_schema[n++] = queries[i].by_schema;
+        }
+    return sctl_helper_start(conn, SQL_SETTINGS, sqls, by_schema, n,
+                             schemas);
+}
+
+/* The helper's results into their places among rows; false if it failed
+ * (rows untouched). */
+static bool helper_finish(SctlHelper *h, PGresult **rows)
+{
+    PGresult *got[NQUERIES];
+    if (!sctl_helper_finish(h, got))
+        return false;
+    int n = 0;
+    for (size_t i = 0; i < NQUERIES; i++)
+        if (queries[i].helper)
+            rows[i] = got[n++];
+    return true;
+}
+
+/* own: in a transaction of the reader's own (a snapshot another
+ * connection can share). */
 static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
-                     const SctlSchema *rows_of, char **fingerprint,
+                     const SctlSchema *rows_of, bool own, char **fingerprint,
                      const Unless *u, SctlFacets *f, char **err)
 {
     if (!sctl_exec(conn, SQL_SETTINGS, "facets", err))
@@ -1110,10 +1147,28 @@ static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
         }
     }
     char *arr = sctl_text_array(schemas, nschemas);
+    PGresult *rows[NQUERIES] = {0};
+    SctlHelper *h = own && rows_of && rows_of->nobjects >= HELPER_OBJECTS
+                    ? helper_start(conn, arr) : NULL;
     bool ok = true;
     for (size_t i = 0; ok && i < NQUERIES; i++)
-        ok = run_query(conn, &queries[i], arr, f, err);
+        if (!h || !queries[i].helper)
+            ok = run_query(conn, &queries[i], arr, &rows[i], err);
+    if (h && !helper_finish(h, rows))       /* then here after all */
+        for (size_t i = 0; ok && i < NQUERIES; i++)
+            if (queries[i].helper)
+                ok = run_query(conn, &queries[i], arr, &rows[i], err);
     free(arr);
+    /* filed in query order, which is key order */
+    for (size_t i = 0; i < NQUERIES; i++) {
+        if (!ok || !rows[i]) {
+            PQclear(rows[i]);
+            continue;
+        }
+        int from = f->n;
+        add_rows(f, queries[i].kind, rows[i]);
+        sort_range(f, from);
+    }
     return ok && read_rows(conn, rows_of, f, err);
 }
 
@@ -1143,7 +1198,7 @@ static SctlFacets *read_facets(PGconn *conn, const char *const *schemas,
     if (!session_begin(conn, &own, err))
         return NULL;
     SctlFacets *f = facets_new();
-    bool ok = read_all(conn, schemas, nschemas, rows_of,
+    bool ok = read_all(conn, schemas, nschemas, rows_of, own,
                        own ? fingerprint : NULL, u, f, err);
     ok = session_end(conn, own, err) && ok;
     if (!ok) {

@@ -162,6 +162,20 @@ SctlFacets *sctl_read_facets_unless(PGconn *conn, const SctlSchema *s,
 /* One more owner of f: each sctl_facets_free drops one (returns f). */
 SctlFacets *sctl_facets_share(SctlFacets *f);
 
+/* ----------------------------------------------------- facets_helper.c */
+
+/* A second connection that runs sqls[0..n) (each with $1 = schemas where
+ * by_schema) after settings, in a thread, in the snapshot conn's
+ * REPEATABLE READ transaction exports; NULL when it cannot start (the
+ * caller runs them).  conn's transaction must stay open until finish. */
+typedef struct SctlHelper SctlHelper;
+SctlHelper *sctl_helper_start(PGconn *conn, const char *settings,
+                              const char *const *sqls, const bool *by_schema,
+                              int n, const char *schemas);
+/* Waits for it; true with every result in results[0..n) (the caller's
+ * to PQclear), false with none (the caller runs them itself). */
+bool sctl_helper_finish(SctlHelper *h, PGresult **results);
+
 /* ---------------------------------------------------------- fastpath.c */
 
 /* The catalog rows every facet is printed from, summed (malloc'd); NULL

@@ -690,6 +690,70 @@ START_TEST(test_read_gives_fingerprint_in_own_snapshot)
 }
 END_TEST
 
+/* How many sessions database db has had (the server counts them when
+ * they end: polled until it says more than since, or a second passed). */
+static long sessions(PGconn *c, const char *db, long since)
+{
+    long n = -1;
+    for (int i = 0; i < 100; i++) {
+        PQclear(PQexec(c, "SELECT pg_stat_clear_snapshot()"));
+        const char *params[1] = {db};
+        PGresult *r = PQexecParams(c, "SELECT sessions FROM "
+                                   "pg_stat_database WHERE datname = $1",
+                                   1, NULL, params, NULL, NULL, 0);
+        ck_assert_int_eq(PQresultStatus(r), PGRES_TUPLES_OK);
+        n = atol(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        if (n > since)
+            break;
+        struct timespec ms10 = {0, 10000000};
+        nanosleep(&ms10, NULL);
+    }
+    return n;
+}
+
+/* A large schema's reading in its own snapshot puts two of the queries on
+ * a second connection (facets_helper.c); what it reads is what one
+ * connection reads.  When that connection is refused (a role's connection
+ * limit), the first reads everything itself. */
+START_TEST(test_helper_reads_the_same)
+{
+    static SctlObject none[2000];
+    SctlSchema big = {.schemas = managed, .nschemas = NMANAGED,
+                      .objects = none, .nobjects = 2000};
+    PGconn *admin = connect_db("postgres");
+    const char *mk[] = {"CREATE ROLE facets_limited LOGIN CONNECTION LIMIT 1",
+                        NULL};
+    run_all(admin, mk);
+    for (int limited = 0; limited < 2; limited++) {
+        char conninfo[96];
+        snprintf(conninfo, sizeof conninfo, "dbname=a%s", limited
+                 ? " user=facets_limited" : "");
+        PGconn *c = PQconnectdb(conninfo);
+        ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
+        char *err = NULL;
+        SctlFacets *one = sctl_read_facets(c, managed, NMANAGED, &err);
+        ck_assert_msg(one != NULL, "%s", err ? err : "?");
+        long before = sessions(admin, "a", -1);
+        SctlFacets *two = sctl_read_schema_facets(c, &big, NULL, &err);
+        ck_assert_msg(two != NULL, "%s", err ? err : "?");
+        long after = sessions(admin, "a", before);
+        ck_assert_int_eq(after - before, limited ? 0 : 1);
+        char *x = sctl_facets_dump(one), *y = sctl_facets_dump(two);
+        ck_assert_str_eq(x, y);
+        ck_assert(strstr(x, "Kpolicy\x1f") && strstr(x, "Kconstraint\x1f"));
+        free(x);
+        free(y);
+        sctl_facets_free(one);
+        sctl_facets_free(two);
+        PQfinish(c);
+    }
+    const char *drop[] = {"DROP ROLE facets_limited", NULL};
+    run_all(admin, drop);
+    PQfinish(admin);
+}
+END_TEST
+
 /* A shared map lives until its last owner frees it. */
 START_TEST(test_share_keeps_map)
 {
@@ -1277,6 +1341,7 @@ Suite *make_facets_suite(void)
     tcase_add_loop_test(db, test_tamper_moves_fingerprint, 0, NTAMPERS);
     tcase_add_test(db, test_read_gives_fingerprint_in_own_snapshot);
     tcase_add_test(db, test_share_keeps_map);
+    tcase_add_test(db, test_helper_reads_the_same);
     tcase_add_test(db, test_index_definitions_as_pg_get_indexdef);
     tcase_add_test(db, test_session_left_as_it_was);
     tcase_add_test(db, test_aborted_transaction_is_an_error);
