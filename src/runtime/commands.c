@@ -324,7 +324,8 @@ int cmd_plan(Ctx *c, SctlDeclared *d)
         sctl_diffs_free(&diffs);
         sctl_facets_free(live);
     }
-    sctl_exec(c->conn.pg, "ROLLBACK", NULL, NULL);
+    if (PQtransactionStatus(c->conn.pg) != PQTRANS_IDLE)  /* not if the */
+        sctl_exec(c->conn.pg, "ROLLBACK", NULL, NULL);  /* loading failed */
     return status;
 }
 
