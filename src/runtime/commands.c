@@ -61,13 +61,34 @@ bool cmd_declared_load(Ctx *c, SctlDeclared *d, char **err)
     return true;
 }
 
-/* The memo's verdict on the fingerprint the reader took (an SctlFpKnown;
- * arg is the Ctx). */
+typedef struct Reading {
+    Ctx *c;
+    const SctlDeclared *d;
+    SctlPrefetch *prefetch;  /* the normal forms, loading meanwhile */
+} Reading;
+
+/* The memo's verdict on the fingerprint the reader took (an SctlFpKnown).
+ * When the catalog is to be read, a large schema's normal forms are
+ * loaded beside it. */
 static bool memo_says_clean(PGconn *conn, const char *fp, void *arg)
 {
-    Ctx *c = arg;
-    c->unchanged = sctl_memo_objects(conn, fp, c->s);
-    return c->unchanged >= 0;
+    Reading *r = arg;
+    r->c->unchanged = sctl_memo_objects(conn, fp, r->c->s);
+    if (r->c->unchanged < 0 && !r->d->keys &&
+        r->c->s->nobjects >= SCTL_LARGE_SCHEMA)
+        r->prefetch = sctl_declared_prefetch(conn, r->c->s);
+    return r->c->unchanged >= 0;
+}
+
+/* The normal forms loaded beside the reading, else as usual. */
+static bool declared_after_reading(Ctx *c, SctlDeclared *d,
+                                   SctlPrefetch *p, char **err)
+{
+    if (p && sctl_declared_prefetched(p, d)) {
+        cmd_phase("normal forms (meanwhile)");
+        return true;
+    }
+    return cmd_declared_load(c, d, err);
 }
 
 /* When the catalog is as it was at the last clean comparison
@@ -87,9 +108,11 @@ int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
                (c->unchanged = sctl_known_clean(c->conn.pg, c->s)) >= 0;
     if (!hit && in_transaction && !d->keys)
         return CMD_RETRY_DECLARED;
+    Reading reading = {c, d, NULL};
     if (!hit)
         *live = sctl_read_facets_unless(c->conn.pg, c->s, &fp,
-                                        memo_says_clean, c, &hit, &err);
+                                        memo_says_clean, &reading, &hit,
+                                        &err);
     if (hit) {
         /* a clean comparison left no rename pending */
         sctl_plan_free(&c->renames);
@@ -99,10 +122,15 @@ int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
         return SCTL_OK;
     }
     c->unchanged = -1;
-    if (!*live)
+    if (!*live) {
+        SctlDeclared unused = {0};
+        if (reading.prefetch && sctl_declared_prefetched(reading.prefetch,
+                                                         &unused))
+            sctl_declared_free(&unused, c->s->nobjects);
         return cmd_fail(SCTL_USAGE, err);
+    }
     cmd_phase("read the catalog");
-    if (!cmd_declared_load(c, d, &err)) {
+    if (!declared_after_reading(c, d, reading.prefetch, &err)) {
         sctl_facets_free(*live);
         *live = NULL;
         free(fp);

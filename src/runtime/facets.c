@@ -1093,10 +1093,6 @@ static bool known_at(PGconn *conn, const char *fp, const Unless *u)
     return yes;
 }
 
-/* A schema of this many objects (some 140 tables like the bench's) reads
- * for longer than a second connection takes to open. */
-#define HELPER_OBJECTS 2000
-
 static SctlHelper *helper_start(PGconn *conn, const char *schemas)
 {
     const char *sqls[NQUERIES];
@@ -1148,7 +1144,7 @@ static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
     }
     char *arr = sctl_text_array(schemas, nschemas);
     PGresult *rows[NQUERIES] = {0};
-    SctlHelper *h = own && rows_of && rows_of->nobjects >= HELPER_OBJECTS
+    SctlHelper *h = own && rows_of && rows_of->nobjects >= SCTL_LARGE_SCHEMA
                     ? helper_start(conn, arr) : NULL;
     bool ok = true;
     for (size_t i = 0; ok && i < NQUERIES; i++)

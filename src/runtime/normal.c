@@ -211,7 +211,8 @@ bool sctl_has_function_named(const SctlSchema *s, const SctlFacets *live)
 
 /* ------------------------------------------------------------- cache */
 
-static bool from_cache(PGconn *conn, const SctlSchema *s, SctlDeclared *d)
+static SctlCacheRead cache_read(PGconn *conn, const SctlSchema *s,
+                                SctlDeclared *d)
 {
     PGresult *r = PQexec(conn, "SELECT pg_catalog.to_regclass("
                          "'schemactl.normal_forms') IS NOT NULL");
@@ -219,7 +220,7 @@ static bool from_cache(PGconn *conn, const SctlSchema *s, SctlDeclared *d)
                strcmp(PQgetvalue(r, 0, 0), "t") == 0;
     PQclear(r);
     if (!has)
-        return false;
+        return SCTL_CACHE_OTHER;
     char version[16];
     snprintf(version, sizeof version, "%d", PQserverVersion(conn));
     const char *params[2] = {s->checksum, version};
@@ -231,11 +232,60 @@ static bool from_cache(PGconn *conn, const SctlSchema *s, SctlDeclared *d)
         got = sctl_cache_load(s, PQserverVersion(conn), PQgetvalue(r, 0, 0),
                               d);
     PQclear(r);
+    return got;
+}
+
+static bool from_cache(PGconn *conn, const SctlSchema *s, SctlDeclared *d)
+{
+    SctlCacheRead got = cache_read(conn, s, d);
     if (got == SCTL_CACHE_TAMPERED)
         fprintf(stderr, "%s: warning: schemactl.normal_forms holds a row for "
                 "this schema that fails its checksum; not used, normalised "
                 "again\n", sctl_progname);
     return got == SCTL_CACHE_OK;
+}
+
+/* Megabytes to fetch, check and parse at 10,000 tables (half a second of
+ * the client's time), done while the server reads the catalog. */
+struct SctlPrefetch {
+    SctlBackground *background;
+    const SctlSchema *s;
+    SctlDeclared d;
+    SctlCacheRead got;
+};
+
+static void prefetch(PGconn *own, void *arg)
+{
+    SctlPrefetch *p = arg;
+    p->got = cache_read(own, p->s, &p->d);
+}
+
+SctlPrefetch *sctl_declared_prefetch(PGconn *conn, const SctlSchema *s)
+{
+    SctlPrefetch *p = sctl_xcalloc(1, sizeof *p);
+    p->s = s;
+    p->got = SCTL_CACHE_OTHER;
+    p->background = sctl_background_start(conn, "schemactl normal forms",
+                                          prefetch, p);
+    if (!p->background) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+bool sctl_declared_prefetched(SctlPrefetch *p, SctlDeclared *d)
+{
+    bool ok = sctl_background_join(p->background) &&
+              p->got == SCTL_CACHE_OK;
+    if (ok) {
+        *d = p->d;
+        d->from_cache = true;
+    } else {
+        sctl_declared_free(&p->d, p->s->nobjects);
+    }
+    free(p);
+    return ok;
 }
 
 bool sctl_declared(const SctlConn *c, const SctlSchema *s, SctlDeclared *d,

@@ -162,6 +162,20 @@ SctlFacets *sctl_read_facets_unless(PGconn *conn, const SctlSchema *s,
 /* One more owner of f: each sctl_facets_free drops one (returns f). */
 SctlFacets *sctl_facets_share(SctlFacets *f);
 
+/* -------------------------------------------------------- background.c */
+
+/* fn(own, arg) in a thread of its own, own a new connection to conn's
+ * database made as conn was (named name); NULL when no thread starts. */
+typedef void SctlBackgroundFn(PGconn *own, void *arg);
+typedef struct SctlBackground SctlBackground;
+SctlBackground *sctl_background_start(PGconn *conn, const char *name,
+                                      SctlBackgroundFn *fn, void *arg);
+/* Waits for it; whether its connection was made (and so fn ran). */
+bool sctl_background_join(SctlBackground *b);
+/* A schema of this many objects (some 140 tables like the bench's) takes
+ * longer to read and load than a background connection takes to open. */
+#define SCTL_LARGE_SCHEMA 2000
+
 /* ----------------------------------------------------- facets_helper.c */
 
 /* A second connection that runs sqls[0..n) (each with $1 = schemas where
@@ -327,6 +341,12 @@ typedef struct SctlDeclared {
     bool from_cache;
 } SctlDeclared;
 
+/* The cached normal forms loaded on a background connection while the
+ * caller reads (NULL if it cannot start); then true with *d loaded, or
+ * false (d untouched: no usable row, which sctl_declared then says). */
+typedef struct SctlPrefetch SctlPrefetch;
+SctlPrefetch *sctl_declared_prefetch(PGconn *conn, const SctlSchema *s);
+bool sctl_declared_prefetched(SctlPrefetch *p, SctlDeclared *d);
 bool sctl_declared(const SctlConn *c, const SctlSchema *s, SctlDeclared *d,
                    char **err);
 /* The declared state read from the target itself, right after the
