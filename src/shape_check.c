@@ -23,16 +23,20 @@ typedef struct Check {
 } Check;
 
 /* Parses sql; on failure, an error at tok naming what it is. */
-static void parse(Check *c, const char *sql, const Token *tok,
-                  const char *what)
+/* How many statements sql holds; -1 (and an error) if it does not
+ * parse. */
+static int parse(Check *c, const char *sql, const Token *tok,
+                 const char *what)
 {
     PgQuerySplitResult r = pg_query_split_with_parser(sql);
     c->parsed++;
+    int n = r.error ? -1 : r.n_stmts;
     if (r.error)
         diag_at(c->d, DIAG_ERROR, tok->src, tok->off, tok->len,
                 "%s does not parse: %s (the statement: %.200s)", what,
                 r.error->message, sql);
     pg_query_free_split_result(r);
+    return n;
 }
 
 static void shape(Check *c, int i, SctlShape sh, const char *const *args)
@@ -329,9 +333,17 @@ long shape_check(Arena *a, const SctlSchema *s, const ModelTokens *at,
 {
     Check c = {a, s, at, d, 0, {0}};
     undeclared_drops(&c);
-    for (int k = 0; k < s->nstatements; k++)
-        parse(&c, s->statements[k].sql, at->statements[k],
-              "the canonical statement");
+    /* one each: a fresh apply sends them in a pipeline, in the extended
+     * protocol, which takes one statement a message */
+    for (int k = 0; k < s->nstatements; k++) {
+        int n = parse(&c, s->statements[k].sql, at->statements[k],
+                      "the canonical statement");
+        if (n > 1)
+            diag_at(d, DIAG_ERROR, at->statements[k]->src,
+                    at->statements[k]->off, at->statements[k]->len,
+                    "internal error: a canonical statement holds %d "
+                    "statements (%.200s)", n, s->statements[k].sql);
+    }
     for (int i = 0; i < s->nobjects; i++)
         object(&c, i);
     for (int k = 0; k < s->nsteps; k++) {

@@ -65,6 +65,22 @@ static bool has_phase(const SctlPlan *p, SctlPhase ph)
     return false;
 }
 
+/* What a failed statement gets: the server's words, the statement, and
+ * where its object is declared. */
+static int step_failed(Ctx *c, const SctlStep *st, const char *sql,
+                       PGresult *r)
+{
+    print_error(r, c->conn.pg);
+    fprintf(stderr, "  statement: %s\n", sql);
+    if (st->object >= 0) {
+        const SctlObject *o = sctl_failed_object(c->s, st->object, sql, r);
+        fprintf(stderr, "  declared at %s:%d:%d\n",
+                sctl_file(c->s, o->file), o->line, o->col);
+    }
+    PQclear(r);
+    return SCTL_APPLY_FAILED;
+}
+
 static int run_steps(Ctx *c, const SctlPlan *p, SctlPhase phase)
 {
     for (int i = 0; i < p->len; i++) {
@@ -74,22 +90,73 @@ static int run_steps(Ctx *c, const SctlPlan *p, SctlPhase phase)
         const char *sql = sctl_step_sql(c->s, st);
         PGresult *r = PQexec(c->conn.pg, sql);
         ExecStatusType rs = PQresultStatus(r);
-        if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK) {
-            PQclear(r);
-            continue;
-        }
-        print_error(r, c->conn.pg);
-        fprintf(stderr, "  statement: %s\n", sql);
-        if (st->object >= 0) {
-            const SctlObject *o = sctl_failed_object(c->s, st->object, sql,
-                                                     r);
-            fprintf(stderr, "  declared at %s:%d:%d\n",
-                    sctl_file(c->s, o->file), o->line, o->col);
-        }
+        if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK)
+            return step_failed(c, st, sql, r);
         PQclear(r);
-        return SCTL_APPLY_FAILED;
     }
     return SCTL_OK;
+}
+
+/*
+ * The canonical statements of a fresh apply, sent in batches without
+ * waiting for each result (libpq's pipeline mode): psql waits for each,
+ * and at 1,000 tables that wait was a fifth of its time.  A batch is small
+ * enough that neither side's socket buffer fills while the other writes.
+ * After a failure the server skips the rest of its batch (aborted), and
+ * no further batch is sent.
+ */
+#define PIPELINE_BATCH 256
+
+/* The results of steps from..to, then the batch's sync. */
+static int collect(Ctx *c, const SctlPlan *p, int from, int to)
+{
+    PGconn *pg = c->conn.pg;
+    int status = SCTL_OK;
+    for (int i = from; i < to; i++) {
+        PGresult *r = PQgetResult(pg);
+        ExecStatusType rs = PQresultStatus(r);
+        if (status == SCTL_OK && rs != PGRES_COMMAND_OK &&
+            rs != PGRES_TUPLES_OK && rs != PGRES_PIPELINE_ABORTED)
+            status = step_failed(c, &p->steps[i],
+                                 sctl_step_sql(c->s, &p->steps[i]), r);
+        else
+            PQclear(r);
+        while ((r = PQgetResult(pg)) != NULL)   /* the end of step i's */
+            PQclear(r);
+    }
+    PGresult *r = PQgetResult(pg);
+    if (status == SCTL_OK && PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+        status = step_failed(c, &p->steps[to - 1],
+                             sctl_step_sql(c->s, &p->steps[to - 1]), r);
+    else
+        PQclear(r);
+    return status;
+}
+
+static int run_fresh_steps(Ctx *c, const SctlPlan *p)
+{
+    PGconn *pg = c->conn.pg;
+    if (!PQenterPipelineMode(pg))
+        return run_steps(c, p, SCTL_PHASE_MAIN);
+    int status = SCTL_OK;
+    for (int from = 0; status == SCTL_OK && from < p->len;
+         from += PIPELINE_BATCH) {
+        int to = from + PIPELINE_BATCH < p->len ? from + PIPELINE_BATCH
+                                                : p->len;
+        int sent = from;
+        while (sent < to && PQsendQueryParams(pg, sctl_step_sql(c->s,
+                   &p->steps[sent]), 0, NULL, NULL, NULL, NULL, 0))
+            sent++;
+        if (!PQpipelineSync(pg) || sent < to) {
+            status = step_failed(c, &p->steps[sent < to ? sent : to - 1],
+                                 sctl_step_sql(c->s, &p->steps[sent < to
+                                               ? sent : to - 1]), NULL);
+            break;
+        }
+        status = collect(c, p, from, to);
+    }
+    PQexitPipelineMode(pg);
+    return status;
 }
 
 /* Declared objects that were missing or differed, and the undeclared ones
@@ -333,7 +400,7 @@ static int attempt_fresh(Ctx *c, SctlDeclared *d, SctlPlan *plan)
     cmd_phase("fresh database (checked)");
     for (int k = 0; k < c->s->nstatements; k++)
         sctl_plan_add(plan, k, NULL, c->s->statements[k].object);
-    status = run_steps(c, plan, SCTL_PHASE_MAIN);
+    status = run_fresh_steps(c, plan);
     if (status != SCTL_OK)
         return status;
     cmd_phase("statements");
