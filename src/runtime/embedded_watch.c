@@ -63,6 +63,50 @@ void sctl_waiting_for(pid_t child)
     waited_child = (sig_atomic_t)child;
 }
 
+/* Whether process pid runs with "-D data" on its command line. */
+static bool serves(const char *pid, const char *data)
+{
+    char path[300], cmd[8192];
+    snprintf(path, sizeof path, "/proc/%s/cmdline", pid);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, cmd, sizeof cmd - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    cmd[n] = '\0';
+    for (char *a = cmd; a < cmd + n; a += strlen(a) + 1)
+        if (strcmp(a, "-D") == 0 && a + 3 < cmd + n &&
+            strcmp(a + 3, data) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * A server that a killed pg_ctl had started but that had not yet written
+ * its postmaster.pid when the directory went (the parent killed in that
+ * moment): found by its data directory, which no other server names, and
+ * sent sig.  Returns how many were found.
+ */
+static int stop_orphans(const char *dir, int sig)
+{
+    char data[4200];
+    snprintf(data, sizeof data, "%s/data", dir);
+    DIR *d = opendir("/proc");
+    struct dirent *ent;
+    int found = 0;
+    while (d && (ent = readdir(d)))
+        if (ent->d_name[0] >= '0' && ent->d_name[0] <= '9' &&
+            serves(ent->d_name, data)) {
+            kill((pid_t)atol(ent->d_name), sig);
+            found++;
+        }
+    if (d)
+        closedir(d);
+    return found;
+}
+
 /* The watchdog: out of the caller's process group (a ^C or a group kill
  * meant for the run must not take the cleanup with it), deaf to the
  * signals that end the parent, waiting for EOF. */
@@ -99,6 +143,12 @@ static void watchdog(int fd, const char *dir)
         if (i > 0)
             nanosleep(&pause, NULL);
         sctl_embedded_cleanup(dir);
+    }
+    /* SIGQUIT (an immediate shutdown) for half a second, then SIGKILL */
+    for (int i = 0; i < 20 && stop_orphans(dir, i < 10 ? SIGQUIT
+                                                       : SIGKILL) > 0; i++) {
+        struct timespec pause = {0, 50 * 1000000L};
+        nanosleep(&pause, NULL);
     }
     _exit(0);
 }
