@@ -11,11 +11,12 @@
  * moves their epoch (summed too); only a change that removes a row written
  * before the last wrap could leave the sum in place, by a coincidence as
  * unlikely as the 32-bit hash of each row's (xmin, ctid) this summed once,
- * which doubled the cost at 10,000 tables.  Whole catalogs are
- * summed, not only the managed schemas' rows: a renamed type or schema
- * elsewhere changes how managed objects print.  What may move the
- * fingerprint without changing anything (VACUUM FREEZE, VACUUM FULL of a
- * catalog, temporary tables) costs only a full comparison; the columns
+ * which on pg_attribute of 10,000 tables took 142 ms against 86 without.
+ * Whole catalogs are summed, not only the managed schemas' rows: a
+ * renamed type or schema elsewhere changes how managed objects print.
+ * What may move the fingerprint without changing anything (VACUUM FREEZE,
+ * VACUUM FULL of a catalog, temporary tables) costs only a full
+ * comparison; the columns
  * PostgreSQL updates in place (relpages, reltuples, relhasindex, ...) are
  * ones the reader never prints.  Roles are summed by content, because
  * pg_authid's rows cannot be read by everyone.
