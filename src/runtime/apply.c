@@ -382,7 +382,7 @@ static int remember_fresh(Ctx *c, const SctlDeclared *d, const char *fp)
                  cmd_nothing_to_do(c, d, d->facets, &none);
     sctl_undeclared_free(&extra);
     if (clean)
-        sctl_memo_write_here(c->conn.pg, c->s, fp, c->applied);
+        sctl_memo_write_here(c->conn.pg, c->s, fp, c->applied, d->facets);
     return SCTL_OK;
 }
 

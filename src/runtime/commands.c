@@ -63,7 +63,7 @@ bool cmd_declared_load(Ctx *c, SctlDeclared *d, char **err)
 
 typedef struct Reading {
     Ctx *c;
-    const SctlDeclared *d;
+    SctlDeclared *d;
     SctlPrefetch *prefetch;  /* the normal forms, loading meanwhile */
 } Reading;
 
@@ -78,6 +78,31 @@ static bool memo_says_clean(PGconn *conn, const char *fp, void *arg)
         r->c->s->nobjects >= SCTL_LARGE_SCHEMA)
         r->prefetch = sctl_declared_prefetch(conn, r->c->s);
     return r->c->unchanged >= 0;
+}
+
+/* The relations changed since the latest clean comparison with the same
+ * global part (an SctlStampsKnown); what they were declared as then is
+ * compared with the normal forms, so these are needed now. */
+static int memo_changed(PGconn *conn, SctlStamps *st, void *arg)
+{
+    Reading *r = arg;
+    if (r->prefetch) {
+        bool got = sctl_declared_prefetched(r->prefetch, r->d);
+        r->prefetch = NULL;
+        if (!got)
+            return -1;
+        cmd_phase("normal forms (meanwhile)");
+    }
+    if (!r->d->keys)
+        return -1;
+    char *memo = sctl_memo_stamps(conn, sctl_stamps_global(st), r->c->s);
+    if (!memo)
+        return -1;
+    char *err = NULL;
+    int n = sctl_stamps_compare(conn, st, memo, r->d->facets, &err);
+    free(memo);
+    free(err);
+    return n;
 }
 
 /* The normal forms loaded beside the reading, else as usual. */
@@ -111,8 +136,8 @@ int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
     Reading reading = {c, d, NULL};
     if (!hit)
         *live = sctl_read_facets_unless(c->conn.pg, c->s, &fp,
-                                        memo_says_clean, &reading, &hit,
-                                        &err);
+                                        memo_says_clean, memo_changed,
+                                        &reading, &hit, &err);
     if (hit) {
         /* a clean comparison left no rename pending */
         sctl_plan_free(&c->renames);
@@ -136,6 +161,7 @@ int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
         free(fp);
         return cmd_fail(SCTL_USAGE, err);
     }
+    *live = sctl_facets_complete(*live, d->facets);
     int status = cmd_renames(c, live);
     if (status != SCTL_OK) {
         sctl_facets_free(*live);
@@ -143,6 +169,7 @@ int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
         return status;
     }
     sctl_diff(c->s, d, *live, diffs);
+    cmd_phase("compare");
     if (!sctl_read_undeclared(c->conn.pg, c->s, d->facets,
                               &diffs->undeclared, &err)) {
         sctl_diffs_free(diffs);
@@ -157,9 +184,10 @@ int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
         diffs->undeclared.len == 0 &&
         cmd_nothing_to_do(c, d, *live, diffs))
         sctl_remember_clean(c->conn.pg, c->s, fp,
-                            cmd_declared_count(d, c->s->nobjects));
+                            cmd_declared_count(d, c->s->nobjects),
+                            sctl_facets_stamps(*live), d->facets);
     free(fp);
-    cmd_phase("compare");
+    cmd_phase("undeclared objects");
     return SCTL_OK;
 }
 
@@ -200,11 +228,14 @@ static int count_drifted(const SctlDiffs *ds)
     return n + ds->undeclared.len;
 }
 
-int cmd_declared_count(const SctlDeclared *d, int n)
+int cmd_declared_count(SctlDeclared *d, int n)
 {
+    if (d->found > 0)
+        return d->found - 1;
     int k = 0;
     for (int i = 0; i < n; i++)
         k += sctl_facet(d->facets, d->keys[i]) != NULL;
+    d->found = k + 1;
     return k;
 }
 

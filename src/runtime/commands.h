@@ -76,7 +76,7 @@ int cmd_make_plan(Ctx *c, const SctlDeclared *d, const SctlFacets *live,
 #define CMD_STATEMENT_TIMEOUT_MS 600000
 
 /* Declared objects the declared state holds (what verify counts). */
-int cmd_declared_count(const SctlDeclared *d, int n);
+int cmd_declared_count(SctlDeclared *d, int n);
 /* Prints an `exposed:` line per privilege on schemactl's own objects
  * held by anyone but the owner (tool_grants.c); how many, or -1 and *err. */
 int sctl_tool_grants_print(PGconn *conn, FILE *out, char **err);

@@ -253,7 +253,7 @@ static const char SQL_CONSTRAINTS[] =
  * as pg_get_indexdef: NULLS FIRST is the default of DESC only.  403 is
  * btree's fixed OID (BTREE_AM_OID).
  */
-#define IDX_COLS                                                           \
+#define IDX_COLS(some)                                                     \
     "(SELECT i.indexrelid AS oid, bool_and(o.opcdefault AND o.opcintype ="\
     " a.atttypid AND i.indcollation[s.k] = a.attcollation) AS plain,"     \
     " string_agg(quote_ident(a.attname) || CASE WHEN i.indoption[s.k] & 1"\
@@ -268,7 +268,7 @@ static const char SQL_CONSTRAINTS[] =
     " WHERE i.indexprs IS NULL AND i.indpred IS NULL"                     \
     " AND i.indnatts = i.indnkeyatts AND NOT i.indnullsnotdistinct"       \
     " AND i.indrelid IN (SELECT r.oid FROM pg_class r JOIN pg_namespace m"\
-    "  ON m.oid = r.relnamespace WHERE " MANAGED("m") ")"                 \
+    "  ON m.oid = r.relnamespace WHERE " MANAGED("m") some ")"            \
     " GROUP BY i.indexrelid)"
 
 #define IDX_RAW                                                            \
@@ -280,20 +280,25 @@ static const char SQL_CONSTRAINTS[] =
     " ' USING btree (' || ik.names || ')' END"
 
 /* A foreign key's conindid is the referenced table's index: only the
- * table's own unique, primary key and exclusion constraints are backed. */
-static const char SQL_INDEXES[] =
-    "SELECT n.nspname AS k_schema, c.relname AS k_table,"
-    " ic.relname AS k_name,"
-    " coalesce(" IDX_RAW ", pg_get_indexdef(i.indexrelid)) AS definition,"
-    " k.conname AS \"constraint\", i.indisvalid AS valid,"
-    " d.description AS comment"
-    RELS "JOIN pg_index i ON i.indrelid = c.oid"
-    " JOIN pg_class ic ON ic.oid = i.indexrelid"
-    " LEFT JOIN " IDX_COLS " ik ON ik.oid = i.indexrelid"
-    " LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid"
-    "  AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')"
-    COMMENT_JOIN("pg_class", "i.indexrelid", "0")
-    "WHERE" RELS_WHERE("('r', 'p', 'm')");
+ * table's own unique, primary key and exclusion constraints are backed.
+ * Some: the key columns of the changed relations' indexes only, where
+ * a join would aggregate them all first. */
+#define INDEXES(some)                                                     \
+    "SELECT n.nspname AS k_schema, c.relname AS k_table,"                 \
+    " ic.relname AS k_name,"                                              \
+    " coalesce(" IDX_RAW ", pg_get_indexdef(i.indexrelid)) AS definition,"\
+    " k.conname AS \"constraint\", i.indisvalid AS valid,"                \
+    " d.description AS comment"                                           \
+    RELS "JOIN pg_index i ON i.indrelid = c.oid"                          \
+    " JOIN pg_class ic ON ic.oid = i.indexrelid"                          \
+    " LEFT JOIN " IDX_COLS(some) " ik ON ik.oid = i.indexrelid"             \
+    " LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid"           \
+    "  AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')"     \
+    COMMENT_JOIN("pg_class", "i.indexrelid", "0")                        \
+    "WHERE" RELS_WHERE("('r', 'p', 'm')")
+static const char SQL_INDEXES[] = INDEXES("");
+static const char SQL_SOME_INDEXES[] =
+    INDEXES(" AND r.oid = ANY ($2::oid[])");
 
 /* Most policies name one role: no subquery for them. */
 #define ROLE_NAME(r) \
@@ -408,27 +413,30 @@ typedef struct Query {
     const char *sql;
     const char *only_if;    /* a test of $1 that must be true, or NULL */
     bool helper;            /* run on the second connection, if any */
+    bool by_relation;       /* one relation's parts (c): may be read for
+                               the changed relations only (stamps.c) */
+    const char *some_sql;   /* the query to filter for that, if not sql */
 } Query;
 
 /* ORDER: by kind word, so that sorting each kind's facets on arrival
  * leaves the whole map in key order (sort_facets checks). */
 static const Query queries[] = {
-    {SCTL_K_BUCKET, false, SQL_BUCKETS, SQL_HAS_BUCKETS, false},
-    {SCTL_K_COLUMN, true, SQL_COLUMNS, NULL, false},
-    {SCTL_K_CONSTRAINT, true, SQL_CONSTRAINTS, NULL, true},
-    {SCTL_K_EXTENSION, false, SQL_EXTENSIONS, NULL, false},
-    {SCTL_K_FUNCTION, true, SQL_FUNCTIONS, NULL, false},
-    {SCTL_K_INDEX, true, SQL_INDEXES, NULL, false},
-    {SCTL_K_POLICY, true, SQL_POLICIES, NULL, true},
-    {SCTL_K_PUBLICATION, false, SQL_PUBLICATIONS, NULL, false},
-    {SCTL_K_PUBLICATION_TABLE, true, SQL_PUBLISHED, NULL, false},
-    {SCTL_K_ROLE, false, SQL_ROLES, NULL, false},
-    {SCTL_K_SCHEMA, true, SQL_SCHEMAS, NULL, false},
-    {SCTL_K_SEQUENCE, true, SQL_SEQUENCES, NULL, false},
-    {SCTL_K_TABLE, true, SQL_TABLES, NULL, false},
-    {SCTL_K_TRIGGER, true, SQL_TRIGGERS, NULL, false},
-    {SCTL_K_TYPE, true, SQL_TYPES, NULL, false},
-    {SCTL_K_VIEW, true, SQL_VIEWS, NULL, false},
+    {SCTL_K_BUCKET, false, SQL_BUCKETS, SQL_HAS_BUCKETS, false, false, NULL},
+    {SCTL_K_COLUMN, true, SQL_COLUMNS, NULL, false, true, NULL},
+    {SCTL_K_CONSTRAINT, true, SQL_CONSTRAINTS, NULL, true, true, NULL},
+    {SCTL_K_EXTENSION, false, SQL_EXTENSIONS, NULL, false, false, NULL},
+    {SCTL_K_FUNCTION, true, SQL_FUNCTIONS, NULL, false, false, NULL},
+    {SCTL_K_INDEX, true, SQL_INDEXES, NULL, false, true, SQL_SOME_INDEXES},
+    {SCTL_K_POLICY, true, SQL_POLICIES, NULL, true, true, NULL},
+    {SCTL_K_PUBLICATION, false, SQL_PUBLICATIONS, NULL, false, false, NULL},
+    {SCTL_K_PUBLICATION_TABLE, true, SQL_PUBLISHED, NULL, false, true, NULL},
+    {SCTL_K_ROLE, false, SQL_ROLES, NULL, false, false, NULL},
+    {SCTL_K_SCHEMA, true, SQL_SCHEMAS, NULL, false, false, NULL},
+    {SCTL_K_SEQUENCE, true, SQL_SEQUENCES, NULL, false, true, NULL},
+    {SCTL_K_TABLE, true, SQL_TABLES, NULL, false, true, NULL},
+    {SCTL_K_TRIGGER, true, SQL_TRIGGERS, NULL, false, true, NULL},
+    {SCTL_K_TYPE, true, SQL_TYPES, NULL, false, false, NULL},
+    {SCTL_K_VIEW, true, SQL_VIEWS, NULL, false, true, NULL},
 };
 
 #define NQUERIES (sizeof queries / sizeof queries[0])
@@ -552,6 +560,9 @@ struct SctlFacets {
     PGresult **results;     /* read maps point into these, not copies */
     int nresults;
     int shares;             /* owners besides the first (facets_share) */
+    SctlStamps *stamps;     /* taken with the reading, for the memo */
+    bool partial;           /* the changed relations' parts only */
+    SctlFacets *read, *declared;  /* what a completed map points into */
 };
 
 /* n bytes from the current chunk at a multiple of align (a power of 2). */
@@ -640,6 +651,9 @@ void sctl_facets_free(SctlFacets *f)
     for (int i = 0; i < f->nresults; i++)
         PQclear(f->results[i]);
     free(f->results);
+    sctl_stamps_free(f->stamps);
+    sctl_facets_free(f->read);
+    sctl_facets_free(f->declared);
     free(f);
 }
 
@@ -881,6 +895,119 @@ const SctlFacet *sctl_facet_at(const SctlFacets *f, int i)
     return i >= 0 && i < f->n ? &f->facets[i] : NULL;
 }
 
+/* ------------------------------------------------------------ completing */
+
+/* The relation a facet is printed with, by the queries that read one
+ * relation's parts (by_relation), or NULL. */
+static const char *relation_of(const SctlFacet *fc)
+{
+    switch (fc->kind) {
+    case SCTL_K_COLUMN:
+    case SCTL_K_CONSTRAINT:
+    case SCTL_K_INDEX:
+    case SCTL_K_POLICY:
+    case SCTL_K_PUBLICATION_TABLE:
+    case SCTL_K_TRIGGER:
+        return fc->table;
+    case SCTL_K_SEQUENCE:
+    case SCTL_K_TABLE:
+    case SCTL_K_VIEW:
+        return fc->name;
+    default:
+        return NULL;
+    }
+}
+
+static bool kept(const SctlFacet *fc, const SctlStamps *st)
+{
+    const char *rel = relation_of(fc);
+    return rel && fc->schema && sctl_stamps_unchanged(st, fc->schema, rel);
+}
+
+/* Both maps are in key order, and no key is in both: the declared
+ * facets taken are of unchanged relations, the read of changed ones or
+ * of kinds read whole. */
+SctlFacets *sctl_facets_complete(SctlFacets *read, SctlFacets *declared)
+{
+    if (!read->partial)
+        return read;
+    SctlFacets *m = facets_new();
+    m->read = read;
+    m->declared = sctl_facets_share(declared);
+    m->stamps = read->stamps;
+    read->stamps = NULL;
+    int i = 0, j = 0;
+    for (;;) {
+        while (j < declared->n && !kept(&declared->facets[j], m->stamps))
+            j++;
+        if (i == read->n && j == declared->n)
+            break;
+        bool from_read = j == declared->n ||
+                         (i < read->n && strcmp(read->facets[i].key,
+                                                declared->facets[j].key) < 0);
+        *facet_add(m) = from_read ? read->facets[i++] : declared->facets[j++];
+    }
+    finish(m);
+    return m;
+}
+
+#define FNV_PRIME 1099511628211ull
+
+/* NULL hashes apart from every string, and each string ends. */
+static uint64_t hash_text(uint64_t h, const char *s)
+{
+    if (!s)
+        return (h ^ 0x100) * FNV_PRIME;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * FNV_PRIME;
+    return (h ^ 0x1ff) * FNV_PRIME;
+}
+
+static uint64_t hash_facet(uint64_t h, const SctlFacet *fc)
+{
+    h = hash_text(h, fc->key);
+    for (int i = 0; i < fc->nfields; i++)
+        h = hash_text(hash_text(h, fc->fields[i].name), fc->fields[i].value);
+    return h;
+}
+
+void sctl_facets_relation_hash(const SctlFacets *f, const char *schema,
+                               const char *rel, char out[17])
+{
+    static const SctlKind whole[] = {SCTL_K_SEQUENCE, SCTL_K_TABLE,
+                                     SCTL_K_VIEW};
+    uint64_t h = 1469598103934665603ull;    /* FNV-1a */
+    bool any = false;
+    for (size_t k = 0; k < sizeof whole / sizeof whole[0]; k++) {
+        const char *part[3] = {schema, NULL, rel};
+        char *key = sctl_xmalloc(key_len(whole[k], part) + 1);
+        write_key(key, whole[k], part);
+        const SctlFacet *fc = sctl_facet(f, key);
+        free(key);
+        if (fc) {
+            h = hash_facet(h, fc);
+            any = true;
+        }
+    }
+    const SctlFacet **parts;
+    int n;
+    sctl_facets_of_table(f, schema, rel, &parts, &n);
+    for (int i = 0; i < n; i++)
+        if (relation_of(parts[i])) {
+            h = hash_facet(h, parts[i]);
+            any = true;
+        }
+    if (any)
+        snprintf(out, 17, "%016llx", (unsigned long long)h);
+    else
+        strcpy(out, "-");
+}
+
+SctlStamps *sctl_facets_stamps(const SctlFacets *f)
+{
+    return f->stamps;
+}
+
 /* ------------------------------------------------------------ reading */
 
 /* *err becomes msg (malloc'd), replacing any earlier message. */
@@ -941,9 +1068,10 @@ static bool wanted(PGconn *conn, const Query *q, const char *schemas,
     return ok;
 }
 
-/* *out: the query's rows, or NULL when it is not wanted here. */
+/* *out: the query's rows, or NULL when it is not wanted here.  only:
+ * the relations (an oid[] literal) whose parts are read, or NULL for all. */
 static bool run_query(PGconn *conn, const Query *q, const char *schemas,
-                      PGresult **out, char **err)
+                      const char *only, PGresult **out, char **err)
 {
     bool yes;
     *out = NULL;
@@ -951,9 +1079,15 @@ static bool run_query(PGconn *conn, const Query *q, const char *schemas,
         return false;
     if (!yes)
         return true;
-    const char *params[1] = {schemas};
-    PGresult *r = PQexecParams(conn, q->sql, q->by_schema ? 1 : 0, NULL,
+    const char *params[2] = {schemas, only};
+    bool some = only && q->by_relation;
+    char *sql = some ? sctl_printf("%s AND c.oid = ANY ($2::oid[])",
+                                   q->some_sql ? q->some_sql : q->sql)
+                     : NULL;
+    PGresult *r = PQexecParams(conn, some ? sql : q->sql,
+                               some ? 2 : q->by_schema ? 1 : 0, NULL,
                                params, NULL, NULL, 0);
+    free(sql);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         set_err(err, sctl_failure(conn, r, "facets: reading %ss",
                                   kind_word(q->kind)));
@@ -1073,6 +1207,7 @@ static bool read_rows(PGconn *conn, const SctlSchema *s, SctlFacets *f,
  * compiled either. */
 typedef struct Unless {
     SctlFpKnown *known;
+    SctlStampsKnown *stamps;
     void *arg;
     bool *hit;
 } Unless;
@@ -1121,6 +1256,45 @@ static bool helper_finish(SctlHelper *h, PGresult **rows)
     return true;
 }
 
+/*
+ * The relations to read when only some changed since the last clean
+ * comparison (stamps.c), as an oid[] literal, f->stamps kept for the memo
+ * either way; NULL to read all.  Under a savepoint: a failure here only
+ * means reading everything.  A few relations are best read through their
+ * indexes, which enable_nestloop = off rules out.
+ */
+static char *changed_since(PGconn *conn, const char *const *schemas,
+                           int nschemas, const Unless *u, SctlFacets *f)
+{
+    char *err = NULL, *only = NULL;
+    if (!sctl_exec(conn, "SAVEPOINT sctl_stamps", "facets", &err)) {
+        free(err);
+        return NULL;
+    }
+    f->stamps = sctl_stamps_read(conn, schemas, nschemas, &err);
+    free(err);
+    int changed = f->stamps ? u->stamps(conn, f->stamps, u->arg) : -1;
+    if (changed >= 0) {
+        only = sctl_stamps_changed(f->stamps);
+        f->partial = true;
+        char what[48];
+        snprintf(what, sizeof what, "stamps (%d changed)", changed);
+        cmd_phase(what);
+    }
+    if (PQtransactionStatus(conn) != PQTRANS_INTRANS) {
+        PQclear(PQexec(conn, "ROLLBACK TO SAVEPOINT sctl_stamps"));
+        sctl_stamps_free(f->stamps);
+        f->stamps = NULL;
+        f->partial = false;
+        free(only);
+        only = NULL;
+    }
+    PQclear(PQexec(conn, "RELEASE SAVEPOINT sctl_stamps"));
+    if (only)
+        PQclear(PQexec(conn, "SET LOCAL enable_nestloop = on"));
+    return only;
+}
+
 /* own: in a transaction of the reader's own (a snapshot another
  * connection can share). */
 static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
@@ -1142,18 +1316,24 @@ static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
             return false;
         }
     }
+    /* a small schema reads whole as fast as it would take stamps */
+    char *only = fingerprint && u->stamps && rows_of &&
+                 rows_of->nobjects >= SCTL_LARGE_SCHEMA
+                 ? changed_since(conn, schemas, nschemas, u, f) : NULL;
     char *arr = sctl_text_array(schemas, nschemas);
     PGresult *rows[NQUERIES] = {0};
-    SctlHelper *h = own && rows_of && rows_of->nobjects >= SCTL_LARGE_SCHEMA
+    SctlHelper *h = !only && own && rows_of &&
+                    rows_of->nobjects >= SCTL_LARGE_SCHEMA
                     ? helper_start(conn, arr) : NULL;
     bool ok = true;
     for (size_t i = 0; ok && i < NQUERIES; i++)
         if (!h || !queries[i].helper)
-            ok = run_query(conn, &queries[i], arr, &rows[i], err);
+            ok = run_query(conn, &queries[i], arr, only, &rows[i], err);
     if (h && !helper_finish(h, rows))       /* then here after all */
         for (size_t i = 0; ok && i < NQUERIES; i++)
             if (queries[i].helper)
-                ok = run_query(conn, &queries[i], arr, &rows[i], err);
+                ok = run_query(conn, &queries[i], arr, NULL, &rows[i], err);
+    free(only);
     free(arr);
     /* filed in query order, which is key order */
     for (size_t i = 0; i < NQUERIES; i++) {
@@ -1218,7 +1398,7 @@ SctlFacets *sctl_read_facets_fp(PGconn *conn, const char *const *schemas,
                                 char **err)
 {
     bool hit;
-    Unless u = {NULL, NULL, &hit};
+    Unless u = {NULL, NULL, NULL, &hit};
     return read_facets(conn, schemas, nschemas, NULL, fingerprint, &u, err);
 }
 
@@ -1226,16 +1406,17 @@ SctlFacets *sctl_read_schema_facets(PGconn *conn, const SctlSchema *s,
                                     char **fingerprint, char **err)
 {
     bool hit;
-    Unless u = {NULL, NULL, &hit};
+    Unless u = {NULL, NULL, NULL, &hit};
     return read_facets(conn, s->schemas, s->nschemas, s, fingerprint, &u,
                        err);
 }
 
 SctlFacets *sctl_read_facets_unless(PGconn *conn, const SctlSchema *s,
                                     char **fingerprint, SctlFpKnown *known,
-                                    void *arg, bool *hit, char **err)
+                                    SctlStampsKnown *stamps, void *arg,
+                                    bool *hit, char **err)
 {
-    Unless u = {known, arg, hit};
+    Unless u = {known, stamps, arg, hit};
     return read_facets(conn, s->schemas, s->nschemas, s, fingerprint, &u,
                        err);
 }

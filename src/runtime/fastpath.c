@@ -3,32 +3,37 @@
  * without reading the catalog.
  *
  * The fingerprint sums, per catalog the reader prints from, the row count
- * and the xmin of every visible row.  Any transactional change of a row
- * (insert, update, delete) gives the new rows a transaction id newer than
- * every row that was there: with the count unchanged (as many rows gone as
- * came), the new xmins are each larger than any that went, so the sum
- * grows.  The ids are 32 bits and wrap around every four billion, which
- * moves their epoch (summed too); only a change that removes a row written
- * before the last wrap could leave the sum in place, by a coincidence as
- * unlikely as the 32-bit hash of each row's (xmin, ctid) this summed once,
- * which on pg_attribute of 10,000 tables took 142 ms against 86 without.
- * Whole catalogs are summed, not only the managed schemas' rows: a
- * renamed type or schema elsewhere changes how managed objects print.
- * What may move the fingerprint without changing anything (VACUUM FREEZE,
- * VACUUM FULL of a catalog, temporary tables) costs only a full
- * comparison; the columns
+ * and the xmin of every visible row (the relations' stamps, stamps.c, sum
+ * the same rows relation by relation: a quarter of a second where this
+ * takes a sixth at 10,000 tables, so they are taken only when this one
+ * has moved).  Any
+ * transactional change of a row (insert, update, delete) gives the new
+ * rows a transaction id newer than every row that was there: with the
+ * count unchanged (as many rows gone as came), the new xmins are each
+ * larger than any that went, so the sum grows.  The ids are 32 bits and
+ * wrap around every four billion, which moves their epoch (summed too);
+ * only a change that removes a row written before the last wrap could
+ * leave the sum in place, by a coincidence as unlikely as the 32-bit hash
+ * of each row's (xmin, ctid) this summed once, which on pg_attribute of
+ * 10,000 tables took 142 ms against 86 without.  Whole catalogs are
+ * summed, not only the managed schemas' rows: a renamed type
+ * or schema elsewhere changes how managed objects print.  What may move
+ * the fingerprint without changing anything (VACUUM FREEZE, VACUUM FULL
+ * of a catalog, temporary tables) costs only a comparison; the columns
  * PostgreSQL updates in place (relpages, reltuples, relhasindex, ...) are
  * ones the reader never prints.  Roles are summed by content, because
  * pg_authid's rows cannot be read by everyone.
  *
  * A verify whose comparison found nothing, read in one REPEATABLE READ
  * snapshot with the fingerprint, stores (checksum, fingerprint) in
- * schemactl.clean_at, and so does an apply to a fresh database, whose
- * declared state is what it read back of what it made; a later command
- * that finds the same fingerprint for the same checksum, reader and
- * server version knows the catalog reads as the declared state, and skips
- * reading it and loading the declared state too: the memo says how many
- * objects the comparison checked.
+ * schemactl.clean_at, with the relations' stamps, and so does an apply to
+ * a fresh database, whose declared state is what it read back of what it
+ * made; a later command that finds the same fingerprint for the same
+ * checksum, reader and server version knows the catalog reads as the
+ * declared state, and skips reading it and loading the declared state
+ * too: the memo says how many objects the comparison checked.  One that
+ * finds another fingerprint but the same global part reads only the
+ * relations that changed (stamps.c).
  */
 #include "schemactl.h"
 
@@ -37,7 +42,7 @@
 
 /* Changes whenever the reader prints anything differently, so that a
  * memo of an older reader is never taken for one of this. */
-#define READER_VERSION "facets-4"
+#define READER_VERSION "facets-5"
 
 #define SUMS(cat)                                                         \
     "(SELECT count(*) || '/' || coalesce(sum(xmin::text::bigint), 0)"    \
@@ -55,6 +60,40 @@ static const char SQL_FINGERPRINT[] =
     SUMS("pg_am") "," SUMS("pg_partitioned_table") ","
     SUMS("pg_auth_members") "," SUMS("pg_publication") ","
     SUMS("pg_publication_rel") "," SUMS("pg_sequence") ","
+    " (SELECT pg_catalog.md5(pg_catalog.string_agg(oid::text || ':' ||"
+    "  rolname || ':' || rolcanlogin::text, ',' ORDER BY oid))"
+    "  FROM pg_catalog.pg_roles),"
+    " (pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text"
+    "::bigint >> 32),"
+    " current_setting('server_version_num')";
+
+/*
+ * The fingerprint's global part: the catalogs no one relation owns
+ * (stamps.c sums the rest relation by relation).  Row types, their
+ * arrays, relations' constraints and comments, and dependencies other
+ * than extension membership belong to relations, or print nowhere.
+ */
+#define SUMS_WHERE(cat, where)                                            \
+    "(SELECT count(*) || '/' || coalesce(sum(x.xmin::text::bigint), 0)"  \
+    " FROM pg_catalog." cat " x WHERE " where ")"
+
+static const char SQL_GLOBAL[] =
+    "SELECT pg_catalog.md5(pg_catalog.concat_ws(',',"
+    SUMS("pg_namespace") "," SUMS("pg_proc") "," SUMS("pg_enum") ","
+    SUMS("pg_default_acl") "," SUMS("pg_extension") ","
+    SUMS("pg_collation") "," SUMS("pg_opclass") "," SUMS("pg_operator") ","
+    SUMS("pg_language") "," SUMS("pg_am") "," SUMS("pg_auth_members") ","
+    SUMS("pg_publication") ","
+    SUMS_WHERE("pg_type", "x.typrelid = 0 AND NOT EXISTS (SELECT FROM"
+               " pg_catalog.pg_type r WHERE r.typarray = x.oid"
+               " AND r.typrelid <> 0)") ","
+    SUMS_WHERE("pg_constraint", "x.conrelid = 0") ","
+    SUMS_WHERE("pg_description", "x.classoid NOT IN"
+               " ('pg_catalog.pg_class'::pg_catalog.regclass,"
+               " 'pg_catalog.pg_constraint'::pg_catalog.regclass,"
+               " 'pg_catalog.pg_policy'::pg_catalog.regclass,"
+               " 'pg_catalog.pg_trigger'::pg_catalog.regclass)") ","
+    SUMS_WHERE("pg_depend", "x.deptype = 'e'") ","
     " (SELECT pg_catalog.md5(pg_catalog.string_agg(oid::text || ':' ||"
     "  rolname || ':' || rolcanlogin::text, ',' ORDER BY oid))"
     "  FROM pg_catalog.pg_roles),"
@@ -87,14 +126,14 @@ static bool has_buckets(PGconn *conn, const char *const *schemas, int n,
     return ok;
 }
 
-char *sctl_fingerprint(PGconn *conn, const char *const *schemas, int n,
-                       char **err)
+static char *sums(PGconn *conn, const char *const *schemas, int n,
+                  const char *select, char **err)
 {
     bool buckets;
     *err = NULL;
     if (!has_buckets(conn, schemas, n, &buckets, err))
         return NULL;
-    char *sql = sctl_printf("%s%s))", SQL_FINGERPRINT,
+    char *sql = sctl_printf("%s%s))", select,
                             buckets ? SQL_BUCKET_SUMS : "");
     PGresult *r = PQexec(conn, sql);
     free(sql);
@@ -107,10 +146,23 @@ char *sctl_fingerprint(PGconn *conn, const char *const *schemas, int n,
     return fp;
 }
 
-/* A memo of an older schemactl has no object count: not used. */
+char *sctl_fingerprint(PGconn *conn, const char *const *schemas, int n,
+                       char **err)
+{
+    return sums(conn, schemas, n, SQL_FINGERPRINT, err);
+}
+
+char *sctl_fingerprint_global(PGconn *conn, const char *const *schemas,
+                              int n, char **err)
+{
+    return sums(conn, schemas, n, SQL_GLOBAL, err);
+}
+
+/* A memo of an older schemactl has no stamps: not used (the next apply
+ * adds them). */
 static const char SQL_HAS_MEMO[] =
     "SELECT EXISTS (SELECT FROM pg_catalog.pg_attribute WHERE attrelid ="
-    " pg_catalog.to_regclass('schemactl.clean_at') AND attname = 'objects'"
+    " pg_catalog.to_regclass('schemactl.clean_at') AND attname = 'stamps'"
     " AND NOT attisdropped)";
 
 static const char SQL_CREATE_MEMO[] =
@@ -121,7 +173,9 @@ static const char SQL_CREATE_MEMO[] =
     "  fingerprint text NOT NULL,\n"
     "  verified_at timestamptz NOT NULL DEFAULT now()\n"
     ");\n"
-    "ALTER TABLE schemactl.clean_at ADD COLUMN IF NOT EXISTS objects int";
+    "ALTER TABLE schemactl.clean_at ADD COLUMN IF NOT EXISTS objects int,"
+    " ADD COLUMN IF NOT EXISTS global text,"
+    " ADD COLUMN IF NOT EXISTS stamps text";
 
 bool sctl_clean_memo_ensure(PGconn *conn, char **err)
 {
@@ -158,6 +212,24 @@ int sctl_memo_objects(PGconn *conn, const char *fp, const SctlSchema *s)
             ? atoi(PQgetvalue(r, 0, 0)) : -1;
     PQclear(r);
     return n;
+}
+
+char *sctl_memo_stamps(PGconn *conn, const char *global, const SctlSchema *s)
+{
+    if (declares_rows(s) || !sctl_query_bool(conn, SQL_HAS_MEMO))
+        return NULL;
+    char version[16];
+    snprintf(version, sizeof version, "%d", PQserverVersion(conn));
+    const char *params[3] = {READER_VERSION, version, global};
+    PGresult *r = PQexecParams(conn, "SELECT stamps FROM schemactl.clean_at "
+                               "WHERE reader = $1 AND server_version = $2::int"
+                               " AND global = $3 AND objects >= 0 AND stamps"
+                               " IS NOT NULL ORDER BY verified_at DESC"
+                               " LIMIT 1", 3, NULL, params, NULL, NULL, 0);
+    char *stamps = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
+                   ? sctl_xstrdup(PQgetvalue(r, 0, 0)) : NULL;
+    PQclear(r);
+    return stamps;
 }
 
 static int memo_matches(PGconn *conn, const SctlSchema *s)
@@ -211,31 +283,45 @@ char *sctl_fingerprint_here(PGconn *conn, const SctlSchema *s)
     return fp;
 }
 
+/* The stamps (of a large schema, the one kind that reads them) are taken
+ * here, in the transaction that took fp and has changed nothing since. */
 void sctl_memo_write_here(PGconn *conn, const SctlSchema *s, const char *fp,
-                          int objects)
+                          int objects, const SctlFacets *declared)
 {
     if (!savepoint(conn))
         return;
-    sctl_memo_write(conn, s, fp, objects);
+    char *err = NULL;
+    SctlStamps *st = s->nobjects >= SCTL_LARGE_SCHEMA
+                     ? sctl_stamps_read(conn, s->schemas, s->nschemas, &err)
+                     : NULL;
+    free(err);
+    sctl_memo_write(conn, s, fp, objects, st, declared);
+    sctl_stamps_free(st);
     savepoint_end(conn);
 }
 
 bool sctl_memo_write(PGconn *conn, const SctlSchema *s, const char *fp,
-                     int objects)
+                     int objects, SctlStamps *st,
+                     const SctlFacets *declared)
 {
     if (declares_rows(s) || !sctl_query_bool(conn, SQL_HAS_MEMO))
         return false;
     char version[16], count[16];
     snprintf(version, sizeof version, "%d", PQserverVersion(conn));
     snprintf(count, sizeof count, "%d", objects);
-    const char *params[5] = {s->checksum, READER_VERSION, version, fp, count};
+    char *stamps = st && declared ? sctl_stamps_text(st, declared) : NULL;
+    const char *params[7] = {s->checksum, READER_VERSION, version, fp, count,
+                             st ? sctl_stamps_global(st) : NULL, stamps};
     PGresult *r = PQexecParams(conn,
         "INSERT INTO schemactl.clean_at (checksum, reader, server_version,"
-        " fingerprint, objects) VALUES ($1, $2, $3::int, $4, $5::int)"
+        " fingerprint, objects, global, stamps) VALUES ($1, $2, $3::int, $4,"
+        " $5::int, $6, $7)"
         " ON CONFLICT (checksum) DO UPDATE SET reader = EXCLUDED.reader,"
         " server_version = EXCLUDED.server_version, fingerprint ="
-        " EXCLUDED.fingerprint, objects = EXCLUDED.objects, verified_at ="
-        " now()", 5, NULL, params, NULL, NULL, 0);
+        " EXCLUDED.fingerprint, objects = EXCLUDED.objects, global ="
+        " EXCLUDED.global, stamps = EXCLUDED.stamps, verified_at ="
+        " now()", 7, NULL, params, NULL, NULL, 0);
+    free(stamps);
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
     return ok;
@@ -244,8 +330,9 @@ bool sctl_memo_write(PGconn *conn, const SctlSchema *s, const char *fp,
 /* Outside any transaction, on its own: a failure (a read-only server, no
  * privilege) only means the next verify reads the catalog again. */
 void sctl_remember_clean(PGconn *conn, const SctlSchema *s, const char *fp,
-                         int objects)
+                         int objects, SctlStamps *st,
+                         const SctlFacets *declared)
 {
     if (PQtransactionStatus(conn) == PQTRANS_IDLE)
-        sctl_memo_write(conn, s, fp, objects);
+        sctl_memo_write(conn, s, fp, objects, st, declared);
 }

@@ -336,4 +336,5 @@ void sctl_declared_free(SctlDeclared *d, int nobjects)
         sctl_facets_free(d->facets);
     d->keys = NULL;
     d->facets = NULL;
+    d->found = 0;
 }

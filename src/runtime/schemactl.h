@@ -116,6 +116,7 @@ typedef struct SctlFacet {
 } SctlFacet;
 
 typedef struct SctlFacets SctlFacets;   /* a map key -> facet */
+typedef struct SctlStamps SctlStamps;   /* stamps.c */
 
 /*
  * Reads every facet in the given schemas (and the roles, extensions,
@@ -155,12 +156,28 @@ SctlFacets *sctl_read_schema_facets(PGconn *conn, const SctlSchema *s,
  * (a read in a snapshot of its own only), reads nothing more: NULL, *hit
  * set and no *err.  One fingerprint where a check then a read took two. */
 typedef bool SctlFpKnown(PGconn *conn, const char *fp, void *arg);
+/* When it does not, and stamps(conn, st, arg) marks the relations changed
+ * since a clean comparison (sctl_stamps_compare; -1 when it cannot), only
+ * those are read: sctl_facets_complete adds the rest. */
+typedef int SctlStampsKnown(PGconn *conn, SctlStamps *st, void *arg);
 SctlFacets *sctl_read_facets_unless(PGconn *conn, const SctlSchema *s,
                                     char **fingerprint,
-                                    SctlFpKnown *known, void *arg,
+                                    SctlFpKnown *known,
+                                    SctlStampsKnown *stamps, void *arg,
                                     bool *hit, char **err);
 /* One more owner of f: each sctl_facets_free drops one (returns f). */
 SctlFacets *sctl_facets_share(SctlFacets *f);
+/* A read of the changed relations only, completed with the declared
+ * facets of the unchanged ones (which read as declared when the memo was
+ * written); takes read, returns the map to use.  Any other read is
+ * returned as it is. */
+SctlFacets *sctl_facets_complete(SctlFacets *read, SctlFacets *declared);
+/* The relations' stamps taken with the reading, or NULL. */
+SctlStamps *sctl_facets_stamps(const SctlFacets *f);
+/* A hash of the facets of one relation and its parts, "-" when f has
+ * none. */
+void sctl_facets_relation_hash(const SctlFacets *f, const char *schema,
+                               const char *rel, char out[17]);
 
 /* -------------------------------------------------------- background.c */
 
@@ -205,18 +222,49 @@ int sctl_memo_objects(PGconn *conn, const char *fp, const SctlSchema *s);
 /* Notes a clean comparison of objects objects read at fp, in the caller's
  * transaction if any; false if it could not. */
 bool sctl_memo_write(PGconn *conn, const SctlSchema *s, const char *fp,
-                     int objects);
+                     int objects, SctlStamps *st,
+                     const SctlFacets *declared);
 /* In the caller's transaction, under a savepoint (so that a failure
  * leaves it as it was): the fingerprint now, or NULL; the memo written
  * (failure ignored). */
 char *sctl_fingerprint_here(PGconn *conn, const SctlSchema *s);
 void sctl_memo_write_here(PGconn *conn, const SctlSchema *s, const char *fp,
-                          int objects);
+                          int objects, const SctlFacets *declared);
 /* As sctl_memo_write, outside any transaction only (failure ignored). */
 void sctl_remember_clean(PGconn *conn, const SctlSchema *s, const char *fp,
-                         int objects);
+                         int objects, SctlStamps *st,
+                         const SctlFacets *declared);
 /* Creates schemactl.clean_at (inside the caller's transaction). */
 bool sctl_clean_memo_ensure(PGconn *conn, char **err);
+/* The fingerprint's part that no one relation owns (malloc'd). */
+char *sctl_fingerprint_global(PGconn *conn, const char *const *schemas,
+                              int n, char **err);
+/* The relations' stamps of the latest clean comparison whose global part
+ * was global, of any version of the schema (malloc'd), else NULL. */
+char *sctl_memo_stamps(PGconn *conn, const char *global,
+                       const SctlSchema *s);
+
+/* ------------------------------------------------------------ stamps.c */
+
+/* Each relation's catalog rows summed, with the global part. */
+SctlStamps *sctl_stamps_read(PGconn *conn, const char *const *schemas,
+                             int nschemas, char **err);
+void sctl_stamps_free(SctlStamps *st);
+const char *sctl_stamps_global(const SctlStamps *st);
+/* The stamps as the memo keeps them, with what declared says of each
+ * relation (malloc'd). */
+char *sctl_stamps_text(SctlStamps *st, const SctlFacets *declared);
+/* Marks the relations whose stamp differs from the memo's, or that
+ * declared (now) says otherwise of than the memo's did, and those that
+ * print with one of them: how many, or -1 when most changed or the memo
+ * cannot be read (read everything). */
+int sctl_stamps_compare(PGconn *conn, SctlStamps *st, const char *memo,
+                        const SctlFacets *declared, char **err);
+/* The marked relations as an oid[] literal (malloc'd). */
+char *sctl_stamps_changed(const SctlStamps *st);
+/* Whether schema.name is a relation there and not marked. */
+bool sctl_stamps_unchanged(const SctlStamps *st, const char *schema,
+                           const char *name);
 
 /* ----------------------------------------------------------- connect.c */
 
@@ -339,6 +387,8 @@ typedef struct SctlDeclared {
     SctlFacets *facets;
     char **keys;          /* the facet key of each declared object */
     bool from_cache;
+    int found;            /* how many keys have a facet, plus one; 0 until
+                             cmd_declared_count counts them */
 } SctlDeclared;
 
 /* The cached normal forms loaded on a background connection while the
@@ -426,6 +476,32 @@ void sctl_depends_free(SctlDepends *d);
 char *sctl_default_privileges_sql(PGconn *conn, char **err);
 
 /* -------------------------------------------------------- undeclared.c */
+
+/* The top-level object of a pg_depend end (classid, objid), by OID
+ * (stamps.c reduces dependents the same way).  OIDs
+ * come from one cluster-wide counter, so the catalogs' OIDs do not collide
+ * short of a wraparound. */
+#define SCTL_SQL_TOP(cl, ob)                                                 \
+    "CASE " cl "::regclass"                                                  \
+    " WHEN 'pg_rewrite'::regclass THEN (SELECT ev_class FROM pg_rewrite"     \
+    "  WHERE oid = " ob ")"                                                  \
+    " WHEN 'pg_attrdef'::regclass THEN (SELECT adrelid FROM pg_attrdef"      \
+    "  WHERE oid = " ob ")"                                                  \
+    " WHEN 'pg_trigger'::regclass THEN (SELECT tgrelid FROM pg_trigger"      \
+    "  WHERE oid = " ob ")"                                                  \
+    " WHEN 'pg_policy'::regclass THEN (SELECT polrelid FROM pg_policy"       \
+    "  WHERE oid = " ob ")"                                                  \
+    " WHEN 'pg_constraint'::regclass THEN (SELECT CASE WHEN conrelid <> 0"   \
+    "  THEN conrelid ELSE contypid END FROM pg_constraint WHERE oid = " ob ")" \
+    " WHEN 'pg_class'::regclass THEN (SELECT CASE WHEN relkind IN ('i', 'I')" \
+    "  THEN (SELECT indrelid FROM pg_index WHERE indexrelid = " ob ")"       \
+    "  WHEN relkind = 'c' THEN reltype ELSE oid END FROM pg_class"           \
+    "  WHERE oid = " ob ")"                                                  \
+    " WHEN 'pg_type'::regclass THEN (SELECT CASE WHEN t.typrelid <> 0 AND"   \
+    "  r.relkind <> 'c' THEN t.typrelid ELSE t.oid END FROM pg_type t"       \
+    "  LEFT JOIN pg_class r ON r.oid = t.typrelid WHERE t.oid = " ob ")"     \
+    " ELSE " ob " END"
+
 
 /* An object in an owned schema that the schema does not declare. */
 typedef struct SctlUndeclared {

@@ -24,30 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The top-level object of a pg_depend end (classid, objid), by OID.  OIDs
- * come from one cluster-wide counter, so the catalogs' OIDs do not collide
- * short of a wraparound. */
-#define TOP(cl, ob)                                                          \
-    "CASE " cl "::regclass"                                                  \
-    " WHEN 'pg_rewrite'::regclass THEN (SELECT ev_class FROM pg_rewrite"     \
-    "  WHERE oid = " ob ")"                                                  \
-    " WHEN 'pg_attrdef'::regclass THEN (SELECT adrelid FROM pg_attrdef"      \
-    "  WHERE oid = " ob ")"                                                  \
-    " WHEN 'pg_trigger'::regclass THEN (SELECT tgrelid FROM pg_trigger"      \
-    "  WHERE oid = " ob ")"                                                  \
-    " WHEN 'pg_policy'::regclass THEN (SELECT polrelid FROM pg_policy"       \
-    "  WHERE oid = " ob ")"                                                  \
-    " WHEN 'pg_constraint'::regclass THEN (SELECT CASE WHEN conrelid <> 0"   \
-    "  THEN conrelid ELSE contypid END FROM pg_constraint WHERE oid = " ob ")" \
-    " WHEN 'pg_class'::regclass THEN (SELECT CASE WHEN relkind IN ('i', 'I')" \
-    "  THEN (SELECT indrelid FROM pg_index WHERE indexrelid = " ob ")"       \
-    "  WHEN relkind = 'c' THEN reltype ELSE oid END FROM pg_class"           \
-    "  WHERE oid = " ob ")"                                                  \
-    " WHEN 'pg_type'::regclass THEN (SELECT CASE WHEN t.typrelid <> 0 AND"   \
-    "  r.relkind <> 'c' THEN t.typrelid ELSE t.oid END FROM pg_type t"       \
-    "  LEFT JOIN pg_class r ON r.oid = t.typrelid WHERE t.oid = " ob ")"     \
-    " ELSE " ob " END"
-
 #define OWNED(nsp) \
     nsp ".nspname = ANY ($1::text[]) AND " nsp ".nspname <> 'schemactl'"
 #define NOT_EXT(cat, oid)                                                 \
@@ -100,8 +76,8 @@ static const char SQL_CANDIDATES[] =
 static const char SQL_UNDECLARED[] =
     CANDIDATES ","
     " edge AS ("
-    " SELECT DISTINCT " TOP("d.classid", "d.objid") " AS dependent,"
-    "  " TOP("d.refclassid", "d.refobjid") " AS referenced"
+    " SELECT DISTINCT " SCTL_SQL_TOP("d.classid", "d.objid") " AS dependent,"
+    "  " SCTL_SQL_TOP("d.refclassid", "d.refobjid") " AS referenced"
     " FROM pg_depend d WHERE d.deptype IN ('n', 'a')"
     "  AND d.refobjid >= 16384 AND d.objid >= 16384),"
     " refs AS (SELECT e.dependent, string_agg(e.referenced::text, ',')"

@@ -12,6 +12,9 @@
 #                        reads the whole catalog and the normal forms, as
 #                        after any change
 #   again                verify after that: the fast path again
+#   touched              verify after one table was altered and put back
+#                        (a column added and dropped): reads that table
+#                        only, against the memo's stamps (stamps.c)
 #   plan, apply again    on the up-to-date database
 #   embedded             initdb + start + stop of --embedded (`test`, which
 #                        finds no applied schema there and stops)
@@ -73,7 +76,8 @@ url() { echo "postgresql:///$1?host=$PGHOST&port=$PGPORT&user=$PGUSER"; }
 # phases IMPL N DIR: apply (best of $repeat, each on a new database), then
 # the rest on the last one.  Prints the seconds, space separated.
 phases() {
-  local bin=$3/bin/$1 db="$1$2" apply="" verify full again plan reapply i
+  local bin=$3/bin/$1 db="$1$2" apply="" verify full again touched plan
+  local reapply i
   for ((i = 0; i < repeat; i++)); do
     dropdb --if-exists "$db" 2>/dev/null
     createdb -T template0 "$db"
@@ -83,10 +87,13 @@ phases() {
   psql -X -q -d "$db" -c "DELETE FROM schemactl.clean_at"
   full=$(timed "$bin" verify --db "$(url "$db")")
   again=$(timed "$bin" verify --db "$(url "$db")")
+  psql -X -q -d "$db" -c "ALTER TABLE app.t1 ADD COLUMN touched int" \
+    -c "ALTER TABLE app.t1 DROP COLUMN touched"
+  touched=$(timed "$bin" verify --db "$(url "$db")")
   plan=$(timed "$bin" plan --db "$(url "$db")")
   reapply=$(timed "$bin" apply --db "$(url "$db")")
   dropdb "$db"
-  echo "$apply $verify $full $again $plan $reapply"
+  echo "$apply $verify $full $again $touched $plan $reapply"
 }
 
 ms() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.2f", s * 1000 / n }'; }
@@ -97,9 +104,9 @@ per_table() {  # N SECONDS...: each as ms per table
   for v in "$@"; do printf '%sm ' "$(ms "$v" "$n")"; done
 }
 
-printf '%-6s %-9s %8s %8s %10s %8s %6s %8s %8s %8s %8s %8s %9s\n' \
+printf '%-6s %-9s %8s %8s %10s %8s %6s %8s %8s %8s %8s %8s %8s %9s\n' \
   tables schemac compile build "psql -1 -f" apply ratio verify full again \
-  plan "apply2" embedded
+  touched plan "apply2" embedded
 for n in $sizes; do
   dir="$work/s$n"
   mkdir -p "$dir/schema"
@@ -116,19 +123,21 @@ for n in $sizes; do
     name=${impl%%=*} schemac=${impl#*=}
     compile=$(timed "$schemac" sql "$dir/schema")
     build=$(cd "$dir" && timed "$schemac" build schema -o "bin/$name")
-    read -r apply verify full again plan reapply <<<"$(phases "$name" "$n" "$dir")"
+    read -r apply verify full again touched plan reapply \
+      <<<"$(phases "$name" "$n" "$dir")"
     # test needs no declared state and refuses a database that does not
     # hold the schema: what is left is initdb, start, connect and stop
     t=$(now); "$dir/bin/$name" test --embedded >/dev/null 2>&1 || true
     embedded=$(since "$t")
     ratio=$(awk -v a="$apply" -v p="$psql_s" 'BEGIN { printf "%.2f", a / p }')
-    printf '%-6s %-9s %7ss %7ss %9ss %7ss %5sx %7ss %7ss %7ss %7ss %7ss %8ss\n' \
+    printf '%-6s %-9s %7ss %7ss %9ss %7ss %5sx %7ss %7ss %7ss %7ss %7ss %7ss %8ss\n' \
       "$n" "$name" "$compile" "$build" "$psql_s" "$apply" "$ratio" "$verify" \
-      "$full" "$again" "$plan" "$reapply" "$embedded"
+      "$full" "$again" "$touched" "$plan" "$reapply" "$embedded"
     read -r c b p a <<<"$(per_table "$n" "$compile" "$build" "$psql_s" "$apply")"
-    read -r v f g l r <<<"$(per_table "$n" "$verify" "$full" "$again" "$plan" "$reapply")"
-    printf '%-6s %-9s %8s %8s %10s %8s %6s %8s %8s %8s %8s %8s\n' \
-      "" "ms/table" "$c" "$b" "$p" "$a" "" "$v" "$f" "$g" "$l" "$r"
+    read -r v f g t l r <<<"$(per_table "$n" "$verify" "$full" "$again" \
+                                       "$touched" "$plan" "$reapply")"
+    printf '%-6s %-9s %8s %8s %10s %8s %6s %8s %8s %8s %8s %8s %8s\n' \
+      "" "ms/table" "$c" "$b" "$p" "$a" "" "$v" "$f" "$g" "$t" "$l" "$r"
   done
   rm -rf "$dir"
 done

@@ -89,7 +89,7 @@ END_TEST
 START_TEST(test_any_changed_byte_is_caught)
 {
     char *row = row_for("abc", 150004);
-    size_t n = strlen(row), tag = strlen("sctl-cache 1 ");
+    size_t n = strlen(row), tag = strlen("sctl-cache 2 ");
     for (size_t i = 0; i < n; i++) {
         char was = row[i];
         row[i] = was == 'x' ? 'y' : 'x';
@@ -110,7 +110,7 @@ START_TEST(test_cut_short_is_caught)
 {
     char *row = row_for("abc", 150004);
     size_t n = strlen(row);
-    for (size_t len = strlen("sctl-cache 1 "); len < n; len++) {
+    for (size_t len = strlen("sctl-cache 2 "); len < n; len++) {
         char *cut = strndup(row, len);
         ck_assert_int_eq(read_row("abc", 150004, cut), SCTL_CACHE_TAMPERED);
         free(cut);

@@ -1182,7 +1182,7 @@ START_TEST(test_memo)
     exec_ok(conn, "INSERT INTO schemactl.clean_at SELECT 'sum1', 'facets-3',"
                   " current_setting('server_version_num')::int, '' ");
     ck_assert_int_eq(sctl_known_clean(conn, &s), -1);
-    ck_assert(!sctl_memo_write(conn, &s, fp, 7));   /* no count column */
+    ck_assert(!sctl_memo_write(conn, &s, fp, 7, NULL, NULL)); /* old */
     exec_ok(conn, "BEGIN");
     ck_assert_msg(sctl_clean_memo_ensure(conn, &err), "%s", err);
     exec_ok(conn, "COMMIT");
@@ -1191,7 +1191,7 @@ START_TEST(test_memo)
     free(fp);
     fp = sctl_fingerprint(conn, schemas, 1, &err);  /* the column moved it */
     ck_assert_int_eq(sctl_memo_objects(conn, fp, &s), -1);
-    ck_assert(sctl_memo_write(conn, &s, fp, 7));
+    ck_assert(sctl_memo_write(conn, &s, fp, 7, NULL, NULL));
     ck_assert_int_eq(sctl_memo_objects(conn, fp, &s), 7);
     ck_assert_int_eq(sctl_known_clean(conn, &s), 7);
     ck_assert_int_eq(sctl_memo_objects(conn, "other", &s), -1);
@@ -1204,18 +1204,128 @@ START_TEST(test_memo)
     exec_ok(conn, "CREATE TABLE u (a int)");
     char *here = sctl_fingerprint_here(conn, &s);
     ck_assert(here && strcmp(here, fp) != 0);
-    sctl_memo_write_here(conn, &s, here, 9);
+    sctl_memo_write_here(conn, &s, here, 9, NULL);
     ck_assert_int_eq(sctl_known_clean(conn, &s), 9);
     exec_ok(conn, "COMMIT");
     ck_assert_int_eq(sctl_known_clean(conn, &s), 9);  /* as committed */
     exec_ok(conn, "BEGIN");
     exec_ok(conn, "ALTER TABLE schemactl.clean_at ADD CHECK (objects < 10)");
-    sctl_memo_write_here(conn, &s, "x", 99);       /* refused, and so */
+    sctl_memo_write_here(conn, &s, "x", 99, NULL); /* refused, and so */
     exec_ok(conn, "SELECT 1");                     /* the rest runs */
     ck_assert_int_eq(sctl_memo_objects(conn, "x", &s), -1);
     exec_ok(conn, "ROLLBACK");
     free(here);
     free(fp);
+    PQfinish(conn);
+    sctl_disconnect(&c);
+}
+END_TEST
+
+/* sctl_stamps_compare against a memo of the stamps; the count. */
+static int changed_since(PGconn *conn, const char *memo,
+                         const SctlFacets *declared, SctlStamps **out)
+{
+    const char *schemas[] = {"public"};
+    char *err = NULL;
+    SctlStamps *st = sctl_stamps_read(conn, schemas, 1, &err);
+    ck_assert_msg(st, "%s", err);
+    int n = sctl_stamps_compare(conn, st, memo, declared, &err);
+    ck_assert_msg(n >= 0, "%s", err ? err : "most changed");
+    *out = st;
+    return n;
+}
+
+/* Which relations changed since a memo of their stamps: by their own
+ * rows, by what they print of another, by what the declared state says. */
+START_TEST(test_stamps)
+{
+    SctlConn c;
+    char *err = NULL;
+    PGconn *conn = fresh_db(&c, "stamps");
+    const char *schemas[] = {"public"};
+    exec_ok(conn, "CREATE TABLE a (id int PRIMARY KEY, n text)");
+    exec_ok(conn, "CREATE TABLE b (id int PRIMARY KEY,"
+                  " a_id int REFERENCES a (id))");
+    exec_ok(conn, "CREATE VIEW v AS SELECT n FROM a");
+    exec_ok(conn, "CREATE TABLE c (id int)");
+    SctlFacets *declared = sctl_read_facets(conn, schemas, 1, &err);
+    ck_assert_msg(declared, "%s", err);
+    SctlStamps *st = sctl_stamps_read(conn, schemas, 1, &err);
+    ck_assert_msg(st, "%s", err);
+    char *memo = sctl_stamps_text(st, declared);
+    char *global = strdup(sctl_stamps_global(st));
+    sctl_stamps_free(st);
+
+    ck_assert_int_eq(changed_since(conn, memo, declared, &st), 0);
+    ck_assert(sctl_stamps_unchanged(st, "public", "a"));
+    ck_assert(!sctl_stamps_unchanged(st, "public", "nothing"));
+    ck_assert_str_eq(sctl_stamps_global(st), global);
+    sctl_stamps_free(st);
+
+    /* b's foreign key and v's query print a's column: read again */
+    exec_ok(conn, "ALTER TABLE a RENAME COLUMN id TO key");
+    ck_assert_int_eq(changed_since(conn, memo, declared, &st), 3);
+    ck_assert(!sctl_stamps_unchanged(st, "public", "a"));
+    ck_assert(!sctl_stamps_unchanged(st, "public", "b"));
+    ck_assert(!sctl_stamps_unchanged(st, "public", "v"));
+    ck_assert(sctl_stamps_unchanged(st, "public", "c"));
+    ck_assert_str_eq(sctl_stamps_global(st), global);
+    sctl_stamps_free(st);
+
+    /* a comment is c's own row; a new table is new */
+    exec_ok(conn, "COMMENT ON COLUMN c.id IS 'x'");
+    exec_ok(conn, "CREATE TABLE d (id int)");
+    ck_assert_int_eq(changed_since(conn, memo, declared, &st), 5);
+    ck_assert(!sctl_stamps_unchanged(st, "public", "c"));
+    ck_assert(!sctl_stamps_unchanged(st, "public", "d"));
+    char *some = sctl_stamps_changed(st);
+    const char *param[1] = {some};
+    PGresult *r = PQexecParams(conn, "SELECT string_agg(relname, ','"
+                               " ORDER BY relname) FROM pg_class"
+                               " WHERE oid = ANY ($1::oid[])", 1, NULL,
+                               param, NULL, NULL, 0);
+    ck_assert_str_eq(PQgetvalue(r, 0, 0), "a,b,c,d,v");
+    PQclear(r);
+    free(some);
+    sctl_stamps_free(st);
+    free(memo);
+
+    /* what the declared state says of each, against the memo's: a state
+     * that declares nothing has every relation declared before read
+     * again, but not d (declared by neither) nor pg_class, say */
+    st = sctl_stamps_read(conn, schemas, 1, &err);
+    memo = sctl_stamps_text(st, declared);
+    sctl_stamps_free(st);
+    SctlFacets *none = sctl_facets_load("sctl-facets 2\n");
+    ck_assert_ptr_nonnull(none);
+    ck_assert_int_eq(changed_since(conn, memo, none, &st), 4);
+    ck_assert(sctl_stamps_unchanged(st, "public", "d"));
+    ck_assert(sctl_stamps_unchanged(st, "pg_catalog", "pg_class"));
+    sctl_stamps_free(st);
+
+    /* a new table referring to a is new, and a as it was (the triggers
+     * its foreign key makes on a print nowhere) */
+    exec_ok(conn, "CREATE TABLE e (a_key int REFERENCES a (key))");
+    ck_assert_int_eq(changed_since(conn, memo, declared, &st), 1);
+    ck_assert(sctl_stamps_unchanged(st, "public", "a"));
+    ck_assert(!sctl_stamps_unchanged(st, "public", "e"));
+    sctl_stamps_free(st);
+
+    /* a type is no relation's: the global part moves */
+    exec_ok(conn, "CREATE TYPE mood AS ENUM ('ok')");
+    st = sctl_stamps_read(conn, schemas, 1, &err);
+    ck_assert_str_ne(sctl_stamps_global(st), global);
+    sctl_stamps_free(st);
+
+    /* a memo cut short is no memo */
+    st = sctl_stamps_read(conn, schemas, 1, &err);
+    ck_assert_int_eq(sctl_stamps_compare(conn, st, "12 3/4", declared, &err),
+                     -1);
+    sctl_stamps_free(st);
+    sctl_facets_free(none);
+    sctl_facets_free(declared);
+    free(memo);
+    free(global);
     PQfinish(conn);
     sctl_disconnect(&c);
 }
@@ -1431,6 +1541,7 @@ static TCase *state_case(void)
     tcase_add_test(tc, test_history_previous);
     tcase_add_test(tc, test_history_upgrade);
     tcase_add_test(tc, test_memo);
+    tcase_add_test(tc, test_stamps);
     tcase_add_test(tc, test_migration_print);
     tcase_add_test(tc, test_lock);
     tcase_add_test(tc, test_platform_text);
