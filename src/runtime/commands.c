@@ -80,19 +80,26 @@ static bool memo_says_clean(PGconn *conn, const char *fp, void *arg)
     return r->c->unchanged >= 0;
 }
 
+/* The normal forms loaded beside the reading, waited for (the thread
+ * ends either way); whether they came. */
+static bool take_prefetched(Reading *r)
+{
+    if (!r->prefetch)
+        return false;
+    bool got = sctl_declared_prefetched(r->prefetch, r->d);
+    r->prefetch = NULL;
+    if (got)
+        cmd_phase("normal forms (meanwhile)");
+    return got;
+}
+
 /* The relations changed since the latest clean comparison with the same
  * global part (an SctlStampsKnown); what they were declared as then is
  * compared with the normal forms, so these are needed now. */
 static int memo_changed(PGconn *conn, SctlStamps *st, void *arg)
 {
     Reading *r = arg;
-    if (r->prefetch) {
-        bool got = sctl_declared_prefetched(r->prefetch, r->d);
-        r->prefetch = NULL;
-        if (!got)
-            return -1;
-        cmd_phase("normal forms (meanwhile)");
-    }
+    take_prefetched(r);
     if (!r->d->keys)
         return -1;
     char *memo = sctl_memo_stamps(conn, sctl_stamps_global(st), r->c->s);
@@ -103,17 +110,6 @@ static int memo_changed(PGconn *conn, SctlStamps *st, void *arg)
     free(memo);
     free(err);
     return n;
-}
-
-/* The normal forms loaded beside the reading, else as usual. */
-static bool declared_after_reading(Ctx *c, SctlDeclared *d,
-                                   SctlPrefetch *p, char **err)
-{
-    if (p && sctl_declared_prefetched(p, d)) {
-        cmd_phase("normal forms (meanwhile)");
-        return true;
-    }
-    return cmd_declared_load(c, d, err);
 }
 
 /* When the catalog is as it was at the last clean comparison
@@ -148,14 +144,12 @@ int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
     }
     c->unchanged = -1;
     if (!*live) {
-        SctlDeclared unused = {0};
-        if (reading.prefetch && sctl_declared_prefetched(reading.prefetch,
-                                                         &unused))
-            sctl_declared_free(&unused, c->s->nobjects);
+        take_prefetched(&reading);          /* its thread ended */
         return cmd_fail(SCTL_USAGE, err);
     }
     cmd_phase("read the catalog");
-    if (!declared_after_reading(c, d, reading.prefetch, &err)) {
+    take_prefetched(&reading);
+    if (!cmd_declared_load(c, d, &err)) {
         sctl_facets_free(*live);
         *live = NULL;
         free(fp);
@@ -178,6 +172,7 @@ int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
         free(fp);
         return cmd_fail(SCTL_USAGE, err);
     }
+    cmd_phase("undeclared objects");
     /* after pending renames, live is what they would make, not what fp
      * saw */
     if (fp && c->renames.len == 0 && diffs->len == 0 &&
@@ -187,7 +182,7 @@ int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
                             cmd_declared_count(d, c->s->nobjects),
                             sctl_facets_stamps(*live), d->facets);
     free(fp);
-    cmd_phase("undeclared objects");
+    cmd_phase("plan check, memo");
     return SCTL_OK;
 }
 

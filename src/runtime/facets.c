@@ -413,30 +413,53 @@ typedef struct Query {
     const char *sql;
     const char *only_if;    /* a test of $1 that must be true, or NULL */
     bool helper;            /* run on the second connection, if any */
-    bool by_relation;       /* one relation's parts (c): may be read for
-                               the changed relations only (stamps.c) */
-    const char *some_sql;   /* the query to filter for that, if not sql */
+    const char *some_sql;   /* for the changed relations only (a kind of
+                               one relation's parts), if not sql filtered
+                               on c.oid */
 } Query;
+
+/* Which key part of a kind's facets names the one relation they are
+ * read with (those queries filter on c, the relation, for stamps.c). */
+typedef enum { PART_NONE, PART_TABLE, PART_NAME } RelationPart;
+
+static RelationPart relation_part(SctlKind k)
+{
+    switch (k) {
+    case SCTL_K_COLUMN:
+    case SCTL_K_CONSTRAINT:
+    case SCTL_K_INDEX:
+    case SCTL_K_POLICY:
+    case SCTL_K_PUBLICATION_TABLE:
+    case SCTL_K_TRIGGER:
+        return PART_TABLE;
+    case SCTL_K_SEQUENCE:
+    case SCTL_K_TABLE:
+    case SCTL_K_VIEW:
+        return PART_NAME;
+    default:
+        return PART_NONE;
+    }
+}
 
 /* ORDER: by kind word, so that sorting each kind's facets on arrival
  * leaves the whole map in key order (sort_facets checks). */
 static const Query queries[] = {
-    {SCTL_K_BUCKET, false, SQL_BUCKETS, SQL_HAS_BUCKETS, false, false, NULL},
-    {SCTL_K_COLUMN, true, SQL_COLUMNS, NULL, false, true, NULL},
-    {SCTL_K_CONSTRAINT, true, SQL_CONSTRAINTS, NULL, true, true, NULL},
-    {SCTL_K_EXTENSION, false, SQL_EXTENSIONS, NULL, false, false, NULL},
-    {SCTL_K_FUNCTION, true, SQL_FUNCTIONS, NULL, false, false, NULL},
-    {SCTL_K_INDEX, true, SQL_INDEXES, NULL, false, true, SQL_SOME_INDEXES},
-    {SCTL_K_POLICY, true, SQL_POLICIES, NULL, true, true, NULL},
-    {SCTL_K_PUBLICATION, false, SQL_PUBLICATIONS, NULL, false, false, NULL},
-    {SCTL_K_PUBLICATION_TABLE, true, SQL_PUBLISHED, NULL, false, true, NULL},
-    {SCTL_K_ROLE, false, SQL_ROLES, NULL, false, false, NULL},
-    {SCTL_K_SCHEMA, true, SQL_SCHEMAS, NULL, false, false, NULL},
-    {SCTL_K_SEQUENCE, true, SQL_SEQUENCES, NULL, false, true, NULL},
-    {SCTL_K_TABLE, true, SQL_TABLES, NULL, false, true, NULL},
-    {SCTL_K_TRIGGER, true, SQL_TRIGGERS, NULL, false, true, NULL},
-    {SCTL_K_TYPE, true, SQL_TYPES, NULL, false, false, NULL},
-    {SCTL_K_VIEW, true, SQL_VIEWS, NULL, false, true, NULL},
+    {SCTL_K_BUCKET, false, SQL_BUCKETS, SQL_HAS_BUCKETS, false, NULL},
+    {SCTL_K_COLUMN, true, SQL_COLUMNS, NULL, false, NULL},
+    {SCTL_K_CONSTRAINT, true, SQL_CONSTRAINTS, NULL, true, NULL},
+    {SCTL_K_EXTENSION, false, SQL_EXTENSIONS, NULL, false, NULL},
+    {SCTL_K_FUNCTION, true, SQL_FUNCTIONS, NULL, false, NULL},
+    {SCTL_K_INDEX, true, SQL_INDEXES, NULL, false, SQL_SOME_INDEXES},
+    {SCTL_K_POLICY, true, SQL_POLICIES, NULL, true, NULL},
+    {SCTL_K_PUBLICATION, false, SQL_PUBLICATIONS, NULL, false, NULL},
+    {SCTL_K_PUBLICATION_TABLE, true, SQL_PUBLISHED, NULL, false, NULL},
+    {SCTL_K_ROLE, false, SQL_ROLES, NULL, false, NULL},
+    {SCTL_K_SCHEMA, true, SQL_SCHEMAS, NULL, false, NULL},
+    {SCTL_K_SEQUENCE, true, SQL_SEQUENCES, NULL, false, NULL},
+    {SCTL_K_TABLE, true, SQL_TABLES, NULL, false, NULL},
+    {SCTL_K_TRIGGER, true, SQL_TRIGGERS, NULL, false, NULL},
+    {SCTL_K_TYPE, true, SQL_TYPES, NULL, false, NULL},
+    {SCTL_K_VIEW, true, SQL_VIEWS, NULL, false, NULL},
 };
 
 #define NQUERIES (sizeof queries / sizeof queries[0])
@@ -898,24 +921,18 @@ const SctlFacet *sctl_facet_at(const SctlFacets *f, int i)
 /* ------------------------------------------------------------ completing */
 
 /* The relation a facet is printed with, by the queries that read one
- * relation's parts (by_relation), or NULL. */
+ * relation's parts, or NULL. */
 static const char *relation_of(const SctlFacet *fc)
 {
-    switch (fc->kind) {
-    case SCTL_K_COLUMN:
-    case SCTL_K_CONSTRAINT:
-    case SCTL_K_INDEX:
-    case SCTL_K_POLICY:
-    case SCTL_K_PUBLICATION_TABLE:
-    case SCTL_K_TRIGGER:
+    switch (relation_part(fc->kind)) {
+    case PART_TABLE:
         return fc->table;
-    case SCTL_K_SEQUENCE:
-    case SCTL_K_TABLE:
-    case SCTL_K_VIEW:
+    case PART_NAME:
         return fc->name;
-    default:
-        return NULL;
+    case PART_NONE:
+        break;
     }
+    return NULL;
 }
 
 static bool kept(const SctlFacet *fc, const SctlStamps *st)
@@ -1080,7 +1097,7 @@ static bool run_query(PGconn *conn, const Query *q, const char *schemas,
     if (!yes)
         return true;
     const char *params[2] = {schemas, only};
-    bool some = only && q->by_relation;
+    bool some = only && relation_part(q->kind) != PART_NONE;
     char *sql = some ? sctl_printf("%s AND c.oid = ANY ($2::oid[])",
                                    q->some_sql ? q->some_sql : q->sql)
                      : NULL;
@@ -1316,15 +1333,14 @@ static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
             return false;
         }
     }
-    /* a small schema reads whole as fast as it would take stamps */
-    char *only = fingerprint && u->stamps && rows_of &&
-                 rows_of->nobjects >= SCTL_LARGE_SCHEMA
+    /* a small schema reads whole as fast as it would take stamps, or
+     * start a second connection */
+    bool large = rows_of && rows_of->nobjects >= SCTL_LARGE_SCHEMA;
+    char *only = large && fingerprint && u->stamps
                  ? changed_since(conn, schemas, nschemas, u, f) : NULL;
     char *arr = sctl_text_array(schemas, nschemas);
     PGresult *rows[NQUERIES] = {0};
-    SctlHelper *h = !only && own && rows_of &&
-                    rows_of->nobjects >= SCTL_LARGE_SCHEMA
-                    ? helper_start(conn, arr) : NULL;
+    SctlHelper *h = large && own && !only ? helper_start(conn, arr) : NULL;
     bool ok = true;
     for (size_t i = 0; ok && i < NQUERIES; i++)
         if (!h || !queries[i].helper)

@@ -110,7 +110,7 @@ struct SctlStamps {
     bool *changed;
     bool *moved;            /* own rows changed: what others print of it
                                may have */
-    int nchanged;
+    int nchanged, nmoved;
     const SctlFacets *hashed;     /* the declared state hashes[] are of */
     char (*hashes)[17];           /* per row, "" until taken */
     int *slots;             /* schema.name hash -> row, -1 empty */
@@ -173,7 +173,7 @@ SctlStamps *sctl_stamps_read(PGconn *conn, const char *const *schemas,
     }
     SctlStamps *st = sctl_xmalloc(sizeof *st);
     *st = (SctlStamps){schemas, nschemas, global, r, PQntuples(r), NULL,
-                       NULL, 0, NULL, NULL, NULL, 0};
+                       NULL, 0, 0, NULL, NULL, NULL, 0};
     st->changed = sctl_xcalloc((size_t)st->n + 1, sizeof *st->changed);
     st->moved = sctl_xcalloc((size_t)st->n + 1, sizeof *st->moved);
     index_names(st);
@@ -294,17 +294,21 @@ static bool mark_differing(SctlStamps *st, const char *memo,
                 break;
             p = end + 1;            /* a relation dropped since */
         }
-        bool found = *p && m == oid;
+        if (!*p || m != oid) {      /* new since */
+            mark(st, i);
+            continue;
+        }
         char now[17];
-        if (found)
-            declared_hash(st, i, declared, now);
-        if (found && !same_text(stamp, hash, PQgetvalue(st->rows, i, 3))) {
+        if (!same_text(stamp, hash, PQgetvalue(st->rows, i, 3))) {
             mark(st, i);
             st->moved[i] = true;
-        } else if (!found || !same_text(hash + 1, end, now))
-            mark(st, i);
-        if (found)
-            p = end + 1;
+            st->nmoved++;
+        } else {
+            declared_hash(st, i, declared, now);
+            if (!same_text(hash + 1, end, now))
+                mark(st, i);
+        }
+        p = end + 1;
     }
     return true;
 }
@@ -370,10 +374,7 @@ int sctl_stamps_compare(PGconn *conn, SctlStamps *st, const char *memo,
 {
     if (!mark_differing(st, memo, declared))
         return -1;
-    bool moved = false;
-    for (int i = 0; i < st->n; i++)
-        moved = moved || st->moved[i];
-    if (moved && !mark_dependents(conn, st, err))
+    if (st->nmoved > 0 && !mark_dependents(conn, st, err))
         return -1;
     return st->nchanged * MOST_CHANGED > st->n ? -1 : st->nchanged;
 }
