@@ -155,6 +155,7 @@ int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
         free(fp);
         return cmd_fail(SCTL_USAGE, err);
     }
+    sctl_declared_index(d, c->s->nobjects);
     *live = sctl_facets_complete(*live, d->facets);
     int status = cmd_renames(c, live);
     if (status != SCTL_OK) {
@@ -229,7 +230,7 @@ int cmd_declared_count(SctlDeclared *d, int n)
         return d->found - 1;
     int k = 0;
     for (int i = 0; i < n; i++)
-        k += sctl_facet(d->facets, d->keys[i]) != NULL;
+        k += sctl_declared_of(d, i) != NULL;
     d->found = k + 1;
     return k;
 }

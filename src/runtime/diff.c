@@ -39,6 +39,8 @@ static bool managed(const SctlSchema *s, int i, const char *name)
 static void compare(const SctlSchema *s, int i, const SctlFacet *d,
                     const SctlFacet *l, SctlDiffs *out)
 {
+    if (sctl_facet_shared(d, l))
+        return;
     for (int k = 0; k < d->nfields; k++) {
         const SctlField *f = &d->fields[k];
         if (!managed(s, i, f->name))
@@ -110,10 +112,13 @@ void sctl_diff(const SctlSchema *s, const SctlDeclared *d,
                const SctlFacets *live, SctlDiffs *out)
 {
     bool *missing = calloc((size_t)s->nobjects + 1, 1);
+    out->paired = live;
+    out->live_of = sctl_xmalloc(sizeof *out->live_of *
+                                (size_t)(s->nobjects + 1));
     for (int i = 0; i < s->nobjects; i++) {
         const SctlObject *o = &s->objects[i];
-        const SctlFacet *df = sctl_facet(d->facets, d->keys[i]);
-        const SctlFacet *lf = sctl_facet(live, d->keys[i]);
+        const SctlFacet *df = sctl_declared_of(d, i);
+        const SctlFacet *lf = out->live_of[i] = sctl_facet(live, d->keys[i]);
         if (!df) {  /* a bug between compiler and reader: say so */
             push(out, (SctlDiff){i, NULL, NULL, "unreadable", NULL, NULL});
             continue;
@@ -125,8 +130,9 @@ void sctl_diff(const SctlSchema *s, const SctlDeclared *d,
             continue;
         }
         compare(s, i, df, lf, out);
-        if ((o->kind == SCTL_K_TABLE && !sctl_platform_object(o)) ||
-            o->kind == SCTL_K_VIEW)
+        /* a relation taken from the declared state has its parts too */
+        if (((o->kind == SCTL_K_TABLE && !sctl_platform_object(o)) ||
+             o->kind == SCTL_K_VIEW) && !sctl_facet_shared(df, lf))
             extras(s, o, d, live, out);
     }
     free(missing);
@@ -145,7 +151,10 @@ void sctl_diffs_free(SctlDiffs *ds)
 {
     sctl_undeclared_free(&ds->undeclared);
     free(ds->items);
+    free(ds->live_of);
     ds->items = NULL;
+    ds->live_of = NULL;
+    ds->paired = NULL;
     ds->len = ds->cap = 0;
 }
 

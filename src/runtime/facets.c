@@ -908,6 +908,11 @@ bool sctl_same(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+bool sctl_facet_shared(const SctlFacet *a, const SctlFacet *b)
+{
+    return a && b && a->nfields > 0 && a->fields == b->fields;
+}
+
 int sctl_facet_count(const SctlFacets *f)
 {
     return f->n;

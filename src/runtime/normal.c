@@ -334,7 +334,23 @@ void sctl_declared_free(SctlDeclared *d, int nobjects)
     free(d->keys);
     if (d->facets)
         sctl_facets_free(d->facets);
+    free(d->of);
     d->keys = NULL;
     d->facets = NULL;
+    d->of = NULL;
     d->found = 0;
+}
+
+void sctl_declared_index(SctlDeclared *d, int nobjects)
+{
+    if (d->of || !d->keys)
+        return;
+    d->of = sctl_xmalloc(sizeof *d->of * (size_t)(nobjects + 1));
+    for (int i = 0; i < nobjects; i++)
+        d->of[i] = sctl_facet(d->facets, d->keys[i]);
+}
+
+const SctlFacet *sctl_declared_of(const SctlDeclared *d, int i)
+{
+    return d->of ? d->of[i] : sctl_facet(d->facets, d->keys[i]);
 }

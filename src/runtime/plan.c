@@ -522,9 +522,11 @@ void sctl_plan(const SctlSchema *s, const SctlDeclared *d,
                 .next_child = sctl_xmalloc(n * sizeof(int)),
                 .live_f = sctl_xmalloc(n * sizeof *st.live_f),
                 .decl_f = sctl_xmalloc(n * sizeof *st.decl_f), .out = out};
+    bool paired = diffs->live_of && diffs->paired == live;
     for (int i = 0; i < s->nobjects; i++) {
-        st.live_f[i] = sctl_facet(live, d->keys[i]);
-        st.decl_f[i] = sctl_facet(d->facets, d->keys[i]);
+        st.live_f[i] = paired ? diffs->live_of[i]
+                              : sctl_facet(live, d->keys[i]);
+        st.decl_f[i] = sctl_declared_of(d, i);
     }
     link_children(&st);
     for (int i = 0; i < s->nobjects; i++) {

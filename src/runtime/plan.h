@@ -86,8 +86,9 @@ static inline const SctlFacet *decl_of(State *st, int i)
 
 static inline bool differs(State *st, int i, const char *name)
 {
-    return !sctl_same(sctl_field(live_of(st, i), name),
-                      sctl_field(decl_of(st, i), name));
+    const SctlFacet *l = live_of(st, i), *d = decl_of(st, i);
+    return !sctl_facet_shared(l, d) &&
+           !sctl_same(sctl_field(l, name), sctl_field(d, name));
 }
 
 static inline const SctlObject *obj(State *st, int i)
@@ -114,7 +115,7 @@ static inline void set_probe(SctlStep *step, SctlProbeKind kind, SctlShape sh,
  * is. */
 bool plan_gone(State *st, const char *key);
 /* The declared object with facet key key, or -1. */
-int plan_declared(const State *st, const char *key);
+int plan_declared(State *st, const char *key);
 /* "view public.v": a key as a reader of messages wants it (malloc'd). */
 char *plan_key_words(const char *key);
 /* Drops what depends on the live object key (because: its name in

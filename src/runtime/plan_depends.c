@@ -27,6 +27,8 @@ static int by_key(const void *a, const void *b)
     return strcmp(((const Declared *)a)->key, ((const Declared *)b)->key);
 }
 
+/* Sorted when first asked: a plan with nothing to make way for asks
+ * nothing. */
 static void index_declared(State *st)
 {
     if (st->by_key)
@@ -39,8 +41,9 @@ static void index_declared(State *st)
     qsort(st->by_key, (size_t)st->nby_key, sizeof *st->by_key, by_key);
 }
 
-int plan_declared(const State *st, const char *key)
+int plan_declared(State *st, const char *key)
 {
+    index_declared(st);
     Declared k = {key, -1};
     const Declared *hit = st->by_key ? bsearch(&k, st->by_key,
                                                (size_t)st->nby_key,
@@ -274,7 +277,6 @@ static bool definition_changed(State *st, int i)
 
 void plan_dependents(State *st)
 {
-    index_declared(st);
     for (int i = 0; i < st->s->nobjects; i++) {
         const SctlObject *o = obj(st, i);
         if (st->recreate[i] || !definition_changed(st, i)) {
@@ -308,7 +310,6 @@ void plan_dependents(State *st)
  * first (a declared view that still reads one fails later, as it must). */
 void plan_dependents_of_extra_column(State *st, const SctlFacet *f)
 {
-    index_declared(st);
     char *w = plan_key_words(f->key);
     plan_make_way(st, f->key, w, false);
     free(w);

@@ -135,6 +135,9 @@ int sctl_facet_count(const SctlFacets *f);
 const char *sctl_field(const SctlFacet *f, const char *name);
 /* Equal values, NULL equal to NULL only. */
 bool sctl_same(const char *a, const char *b);
+/* Whether a and b are one facet's copies (a relation's live facets taken
+ * from the declared state after a partial read): equal without a look. */
+bool sctl_facet_shared(const SctlFacet *a, const SctlFacet *b);
 const SctlFacet *sctl_facet_at(const SctlFacets *f, int i);
 void sctl_facets_free(SctlFacets *f);
 /* The key of a declared object (malloc'd). */
@@ -389,6 +392,8 @@ typedef struct SctlDeclared {
     bool from_cache;
     int found;            /* how many keys have a facet, plus one; 0 until
                              cmd_declared_count counts them */
+    const SctlFacet **of; /* each object's facet, or NULL: looked up once
+                             by sctl_declared_index, else NULL */
 } SctlDeclared;
 
 /* The cached normal forms loaded on a background connection while the
@@ -409,6 +414,11 @@ bool sctl_has_function_named(const SctlSchema *s, const SctlFacets *live);
 bool sctl_declared_store(PGconn *conn, const SctlSchema *s,
                          const SctlDeclared *d, char **err);
 void sctl_declared_free(SctlDeclared *d, int nobjects);
+/* Looks up each object's declared facet once (d->of), for the
+ * comparison, the plan and the count that each walk every object. */
+void sctl_declared_index(SctlDeclared *d, int nobjects);
+/* The declared facet of object i (d->of when indexed). */
+const SctlFacet *sctl_declared_of(const SctlDeclared *d, int i);
 
 /* ----------------------------------------------------- declared_error.c */
 
@@ -552,6 +562,8 @@ typedef struct SctlDiffs {
     SctlDiff *items;
     int len, cap;
     SctlUndeclaredList undeclared;  /* whole objects not declared */
+    const SctlFacets *paired;   /* the live map live_of was looked up in */
+    const SctlFacet **live_of;  /* each object's live facet, or NULL */
 } SctlDiffs;
 
 /* Every difference, declared objects in order, then extras on declared
