@@ -65,6 +65,9 @@ typedef struct Reading {
     Ctx *c;
     SctlDeclared *d;
     SctlPrefetch *prefetch;  /* the normal forms, loading meanwhile */
+    bool among_changed;      /* read the changed relations only, of a
+                                memo of this very schema: an unchanged one
+                                is as declared or ignored as it was */
 } Reading;
 
 /* The memo's verdict on the fingerprint the reader took (an SctlFpKnown).
@@ -102,13 +105,16 @@ static int memo_changed(PGconn *conn, SctlStamps *st, void *arg)
     take_prefetched(r);
     if (!r->d->keys)
         return -1;
-    char *memo = sctl_memo_stamps(conn, sctl_stamps_global(st), r->c->s);
+    bool same_schema;
+    char *memo = sctl_memo_stamps(conn, sctl_stamps_global(st), r->c->s,
+                                  &same_schema);
     if (!memo)
         return -1;
     char *err = NULL;
     int n = sctl_stamps_compare(conn, st, memo, r->d->facets, &err);
     free(memo);
     free(err);
+    r->among_changed = n >= 0 && same_schema;
     return n;
 }
 
@@ -129,7 +135,7 @@ int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
                (c->unchanged = sctl_known_clean(c->conn.pg, c->s)) >= 0;
     if (!hit && in_transaction && !d->keys)
         return CMD_RETRY_DECLARED;
-    Reading reading = {c, d, NULL};
+    Reading reading = {c, d, NULL, false};
     if (!hit)
         *live = sctl_read_facets_unless(c->conn.pg, c->s, &fp,
                                         memo_says_clean, memo_changed,
@@ -165,8 +171,14 @@ int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
     }
     sctl_diff(c->s, d, *live, diffs);
     cmd_phase("compare");
-    if (!sctl_read_undeclared(c->conn.pg, c->s, d->facets,
-                              &diffs->undeclared, &err)) {
+    char *changed = reading.among_changed && sctl_facets_stamps(*live)
+                    ? sctl_stamps_changed(sctl_facets_stamps(*live)) : NULL;
+    bool undeclared_read = sctl_read_undeclared_among(c->conn.pg, c->s,
+                                                      d->facets, changed,
+                                                      &diffs->undeclared,
+                                                      &err);
+    free(changed);
+    if (!undeclared_read) {
         sctl_diffs_free(diffs);
         sctl_facets_free(*live);
         *live = NULL;

@@ -213,20 +213,25 @@ int sctl_memo_objects(PGconn *conn, const char *fp, const SctlSchema *s)
     return n;
 }
 
-char *sctl_memo_stamps(PGconn *conn, const char *global, const SctlSchema *s)
+char *sctl_memo_stamps(PGconn *conn, const char *global, const SctlSchema *s,
+                       bool *same_schema)
 {
+    *same_schema = false;
     if (declares_rows(s) || !sctl_query_bool(conn, SQL_HAS_MEMO))
         return NULL;
     char version[16];
     snprintf(version, sizeof version, "%d", PQserverVersion(conn));
-    const char *params[3] = {READER_VERSION, version, global};
-    PGresult *r = PQexecParams(conn, "SELECT stamps FROM schemactl.clean_at "
+    const char *params[4] = {READER_VERSION, version, global, s->checksum};
+    PGresult *r = PQexecParams(conn, "SELECT stamps, checksum = $4"
+                               " FROM schemactl.clean_at "
                                "WHERE reader = $1 AND server_version = $2::int"
                                " AND global = $3 AND objects >= 0 AND stamps"
                                " IS NOT NULL ORDER BY verified_at DESC"
-                               " LIMIT 1", 3, NULL, params, NULL, NULL, 0);
+                               " LIMIT 1", 4, NULL, params, NULL, NULL, 0);
     char *stamps = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
                    ? sctl_xstrdup(PQgetvalue(r, 0, 0)) : NULL;
+    if (stamps)
+        *same_schema = strcmp(PQgetvalue(r, 0, 1), "t") == 0;
     PQclear(r);
     return stamps;
 }

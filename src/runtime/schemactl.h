@@ -243,9 +243,10 @@ bool sctl_clean_memo_ensure(PGconn *conn, char **err);
 char *sctl_fingerprint_global(PGconn *conn, const char *const *schemas,
                               int n, char **err);
 /* The relations' stamps of the latest clean comparison whose global part
- * was global, of any version of the schema (malloc'd), else NULL. */
+ * was global, of any version of the schema (malloc'd), else NULL;
+ * *same_schema whether it was of this version. */
 char *sctl_memo_stamps(PGconn *conn, const char *global,
-                       const SctlSchema *s);
+                       const SctlSchema *s, bool *same_schema);
 
 /* ------------------------------------------------------------ stamps.c */
 
@@ -539,6 +540,12 @@ typedef struct SctlUndeclaredList {
 bool sctl_read_undeclared(PGconn *conn, const SctlSchema *s,
                           const SctlFacets *declared,
                           SctlUndeclaredList *out, char **err);
+/* As sctl_read_undeclared when the relations not in relations ("{oid,
+ * ...}") are known to be declared or ignored (NULL: none is known). */
+bool sctl_read_undeclared_among(PGconn *conn, const SctlSchema *s,
+                                const SctlFacets *declared,
+                                const char *relations,
+                                SctlUndeclaredList *out, char **err);
 void sctl_undeclared_free(SctlUndeclaredList *l);
 /* "unexpected: view public.v (not declared)", one line each. */
 void sctl_undeclared_print(const SctlUndeclaredList *l, FILE *out);

@@ -36,6 +36,7 @@
  * typtype 'e', 'd', 'c' for types, 'R' for a range type), the facet key's kind word, schema, name (a
  * function's with its argument types, as the facet reader names it), the
  * signature a DROP takes (functions), then the OIDs it depends on.
+ * $2, when not NULL, limits the relations to those OIDs.
  */
 #define CANDIDATES                                                          \
     "WITH cand AS ("                                                        \
@@ -43,6 +44,7 @@
     "  c.relname::text AS name, NULL::text AS signature"                    \
     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"        \
     " WHERE " OWNED("n") " AND c.relkind IN ('r', 'p', 'v', 'm', 'S')"      \
+    "  AND ($2::oid[] IS NULL OR c.oid = ANY ($2::oid[]))"                  \
     "  AND " NOT_EXT("pg_class", "c.oid")                                   \
     "  AND NOT (c.relkind = 'S' AND EXISTS (SELECT FROM pg_depend o"        \
     "   WHERE o.classid = 'pg_class'::regclass AND o.objid = c.oid"         \
@@ -302,11 +304,12 @@ static void free_cands(Cand *c, int n)
 }
 
 static bool read_cands(PGconn *conn, const char *sql, const char *schemas,
-                       const SctlSchema *s, const SctlFacets *declared,
-                       Cand **out, int *n, char **err)
+                       const char *relations, const SctlSchema *s,
+                       const SctlFacets *declared, Cand **out, int *n,
+                       char **err)
 {
-    const char *params[1] = {schemas};
-    PGresult *r = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
+    const char *params[2] = {schemas, relations};
+    PGresult *r = PQexecParams(conn, sql, 2, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         *err = sctl_failure(conn, r, "reading undeclared objects");
         PQclear(r);
@@ -328,19 +331,23 @@ static bool any_undeclared(const Cand *c, int n)
     return false;
 }
 
+/* The first read looks among the relations given; only when it finds
+ * one undeclared are all read, with what they depend on. */
 static bool query(PGconn *conn, const SctlSchema *s,
-                  const SctlFacets *declared, SctlUndeclaredList *out,
-                  char **err)
+                  const SctlFacets *declared, const char *relations,
+                  SctlUndeclaredList *out, char **err)
 {
     if (!sctl_exec(conn, SQL_SET_PATH, "undeclared objects", err))
         return false;
     char *arr = sctl_text_array(s->owned, s->nowned);
     Cand *c;
     int n;
-    bool ok = read_cands(conn, SQL_CANDIDATES, arr, s, declared, &c, &n, err);
+    bool ok = read_cands(conn, SQL_CANDIDATES, arr, relations, s, declared,
+                         &c, &n, err);
     if (ok && any_undeclared(c, n)) {
         free_cands(c, n);
-        ok = read_cands(conn, SQL_UNDECLARED, arr, s, declared, &c, &n, err);
+        ok = read_cands(conn, SQL_UNDECLARED, arr, NULL, s, declared, &c, &n,
+                        err);
     }
     free(arr);
     if (!ok)
@@ -355,6 +362,14 @@ bool sctl_read_undeclared(PGconn *conn, const SctlSchema *s,
                           const SctlFacets *declared,
                           SctlUndeclaredList *out, char **err)
 {
+    return sctl_read_undeclared_among(conn, s, declared, NULL, out, err);
+}
+
+bool sctl_read_undeclared_among(PGconn *conn, const SctlSchema *s,
+                                const SctlFacets *declared,
+                                const char *relations,
+                                SctlUndeclaredList *out, char **err)
+{
     memset(out, 0, sizeof *out);
     *err = NULL;
     if (s->nowned == 0)
@@ -366,7 +381,7 @@ bool sctl_read_undeclared(PGconn *conn, const SctlSchema *s,
                    "ONLY" : "SAVEPOINT sctl_undeclared",
                    "undeclared objects", err))
         return false;
-    bool ok = query(conn, s, declared, out, err);
+    bool ok = query(conn, s, declared, relations, out, err);
     sctl_exec(conn, own ? "ROLLBACK"
                         : "ROLLBACK TO SAVEPOINT sctl_undeclared; "
                           "RELEASE SAVEPOINT sctl_undeclared", NULL, NULL);

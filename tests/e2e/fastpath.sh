@@ -194,6 +194,11 @@ tamper "a referenced column renamed" "alter table ${fk%%|*} rename column ${fk##
 read_was partial "a referenced column renamed"
 tamper "an undeclared table" "create table app.intruder (id int)" "unexpected: table"
 read_was partial "an undeclared table"
+tamper "an undeclared view" "create view app.intruder_v as select 1 as one" "unexpected: view app.intruder_v"
+read_was partial "an undeclared view"
+tamper "an undeclared sequence" "create sequence app.intruder_seq" "unexpected: sequence app.intruder_seq"
+read_was partial "an undeclared sequence"
+tamper "an undeclared view on a declared table" "create view app.intruder_t3 as select id from app.t3" "unexpected: view app.intruder_t3"
 tamper "a dropped table" "drop table app.t7" "missing: table app.t7 "
 read_was partial "a table dropped"
 tamper "a type renamed in an unmanaged schema" "create schema elsewhere; create type elsewhere.shade as enum ('x'); alter table $tbl add column shade elsewhere.shade; alter type elsewhere.shade rename to hue" "unexpected: column"
@@ -232,6 +237,28 @@ full=$("$lib2" verify --db "$(url lib)" 2>&1); fst=$?
   && ok "a version not applied: the tables it declares otherwise are read, as a full read finds them" \
   || bad "new version, not applied (exit $st, full $fst): $out // $full"
 "$lib" apply --allow-data-loss --db "$(url lib)" >/dev/null 2>&1 || bad "back to the first version"
+
+# An object the last clean version ignored is undeclared to one that does
+# not ignore it: nothing changed since in the database, yet the relations
+# are looked through again for what is not declared.
+mkdir -p "$work/src/library3"
+cp "$work"/src/library/*.schema "$work/src/library3/"
+echo 'ignore table app.legacy_*;' >> "$work/src/library3/90-bench.schema"
+build library3 src/library3 || { cat "$work/build-library3.log"; exit 1; }
+lib3="$work/bin/library3"
+sql lib "create table app.legacy_import (id int)"
+"$lib3" apply --db "$(url lib)" >/dev/null 2>&1 || bad "apply of the version that ignores"
+"$lib3" verify --db "$(url lib)" >/dev/null 2>&1
+out=$("$lib3" verify --timing --db "$(url lib)" 2>&1); st=$?
+[ $st -eq 0 ] && grep -q 'catalog unchanged' <<<"$out" \
+  && ok "an ignored table is clean, and noted so" || bad "ignored table (exit $st): $out"
+out=$("$lib" verify --timing --db "$(url lib)" 2>&1); st=$?
+[ $st -eq 1 ] && grep -q 'stamps (' <<<"$out" \
+  && grep -q 'unexpected: table app.legacy_import' <<<"$out" \
+  && ok "the version that does not ignore it finds it undeclared" \
+  || bad "not ignored by this version (exit $st): $out"
+sql lib "drop table app.legacy_import"
+"$lib" apply --db "$(url lib)" >/dev/null 2>&1 || bad "back to the first version"
 
 # A memo of another catalog is never taken for this one.
 sql lib "update schemactl.clean_at set fingerprint = md5('other')"
