@@ -34,6 +34,12 @@ url() { echo "postgresql:///$1?host=$PGHOST&port=$PGPORT&user=$PGUSER"; }
 sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 
 build library tests/integration/cases/library/schema || { cat "$work/build-library.log"; exit 1; }
+# Linked at a fixed address: its tables of pointers need no relocation
+# at each start (a PIE's grow with the schema).
+relocs=$(readelf -r "$work/bin/library" | grep -c "_RELATIVE ")
+readelf -h "$work/bin/library" | grep -q 'Type: *EXEC' && [ "$relocs" -lt 100 ] \
+  && ok "the executable is not position-independent ($relocs relative relocations)" \
+  || bad "the executable is a PIE: $relocs relative relocations"
 lib="$work/bin/library"
 createdb -T template0 lib
 
