@@ -128,12 +128,17 @@ int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
     memset(diffs, 0, sizeof *diffs);
     *live = NULL;
     c->unchanged = -1;
-    /* outside a transaction the reader checks the fingerprint it takes;
-     * inside apply's, it takes none, so the check comes first */
+    /* outside a transaction, or in plan's of one snapshot, the reader
+     * checks the fingerprint it takes; inside apply's, it takes none, so
+     * the check comes first.  In a transaction the declared state is
+     * loaded before (a scratch database cannot be made in one), unless
+     * it can come from the cache beside the reading. */
     bool in_transaction = PQtransactionStatus(c->conn.pg) != PQTRANS_IDLE;
-    bool hit = in_transaction &&
+    bool snapshot = in_transaction && sctl_in_snapshot(c->conn.pg);
+    bool hit = in_transaction && !snapshot &&
                (c->unchanged = sctl_known_clean(c->conn.pg, c->s)) >= 0;
-    if (!hit && in_transaction && !d->keys)
+    if (!hit && in_transaction && !d->keys &&
+        !(snapshot && c->s->nobjects >= SCTL_LARGE_SCHEMA))
         return CMD_RETRY_DECLARED;
     Reading reading = {c, d, NULL, false};
     if (!hit)
@@ -155,6 +160,12 @@ int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
     }
     cmd_phase("read the catalog");
     take_prefetched(&reading);
+    if (!d->keys && in_transaction) {       /* not in the cache */
+        sctl_facets_free(*live);
+        *live = NULL;
+        free(fp);
+        return CMD_RETRY_DECLARED;
+    }
     if (!cmd_declared_load(c, d, &err)) {
         sctl_facets_free(*live);
         *live = NULL;
@@ -351,12 +362,16 @@ static bool print_plan(SctlOnline *on, const SctlPlan *p, FILE *out,
 }
 
 /* In a read-only transaction of its own, begun again once the declared
- * state is loaded if the comparison needs it. */
+ * state is loaded if the comparison needs it.  One snapshot for all it
+ * reads: the catalog, what depends on what, the rows in the way; and so
+ * the fingerprint and stamps hold for the whole plan. */
+#define PLAN_BEGIN "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+
 static int compare_read_only(Ctx *c, SctlDeclared *d, SctlFacets **live,
                              SctlDiffs *diffs)
 {
     char *err = NULL;
-    if (!sctl_exec(c->conn.pg, "BEGIN READ ONLY", "plan", &err))
+    if (!sctl_exec(c->conn.pg, PLAN_BEGIN, "plan", &err))
         return cmd_fail(SCTL_USAGE, err);
     int status = cmd_compare(c, d, live, diffs);
     if (status != CMD_RETRY_DECLARED)
@@ -364,7 +379,7 @@ static int compare_read_only(Ctx *c, SctlDeclared *d, SctlFacets **live,
     sctl_exec(c->conn.pg, "ROLLBACK", NULL, NULL);
     if (!cmd_declared_load(c, d, &err))
         return cmd_fail(SCTL_USAGE, err);
-    if (!sctl_exec(c->conn.pg, "BEGIN READ ONLY", "plan", &err))
+    if (!sctl_exec(c->conn.pg, PLAN_BEGIN, "plan", &err))
         return cmd_fail(SCTL_USAGE, err);
     return cmd_compare(c, d, live, diffs);
 }

@@ -1380,8 +1380,9 @@ SctlFacets *sctl_read_facets(PGconn *conn, const char *const *schemas,
 }
 
 /* The fingerprint is taken in the snapshot every query reads, so only in
- * a transaction of the reader's own: in the caller's, each statement may
- * see another one.  rows_of: the schema whose declared rows are read too. */
+ * a transaction of the reader's own or in one of the caller's that keeps
+ * one snapshot: in any other, each statement may see another one.
+ * rows_of: the schema whose declared rows are read too. */
 static SctlFacets *read_facets(PGconn *conn, const char *const *schemas,
                                int nschemas, const SctlSchema *rows_of,
                                char **fingerprint, const Unless *u,
@@ -1395,8 +1396,9 @@ static SctlFacets *read_facets(PGconn *conn, const char *const *schemas,
     if (!session_begin(conn, &own, err))
         return NULL;
     SctlFacets *f = facets_new();
+    bool snapshot = own || (fingerprint && sctl_in_snapshot(conn));
     bool ok = read_all(conn, schemas, nschemas, rows_of, own,
-                       own ? fingerprint : NULL, u, f, err);
+                       snapshot ? fingerprint : NULL, u, f, err);
     ok = session_end(conn, own, err) && ok;
     if (!ok) {
         if (fingerprint) {

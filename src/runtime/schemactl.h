@@ -75,6 +75,9 @@ bool sctl_catalog_begin(PGconn *conn, bool *own, const char *what,
 void sctl_catalog_end(PGconn *conn, bool own);
 /* A query answering one boolean; false on error too. */
 bool sctl_query_bool(PGconn *conn, const char *sql);
+/* In a transaction whose statements all see one snapshot (repeatable
+ * read or serializable): a fingerprint taken in it holds for the rest. */
+bool sctl_in_snapshot(PGconn *conn);
 
 /* ------------------------------------------ generated code (pgc/NAME.pgc) */
 

@@ -172,6 +172,14 @@ bool sctl_query_bool(PGconn *conn, const char *sql)
     return t;
 }
 
+bool sctl_in_snapshot(PGconn *conn)
+{
+    return PQtransactionStatus(conn) == PQTRANS_INTRANS &&
+           sctl_query_bool(conn, "SELECT pg_catalog.current_setting("
+                           "'transaction_isolation') IN ('repeatable read',"
+                           " 'serializable')");
+}
+
 /* ------------------------------------------------------- text[] literals */
 
 void sctl_array_add(SctlBuf *b, const char *item)

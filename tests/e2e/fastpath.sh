@@ -206,6 +206,24 @@ sql lib "drop schema elsewhere cascade" >/dev/null 2>&1
 "$lib" apply --allow-data-loss --db "$(url lib)" >/dev/null 2>&1
 cached_clean "after the tampers" && ok "the fast path is taken again once repaired"
 
+# plan reads in one snapshot, so it too reads only the changed relations,
+# and plans what a full read plans.
+sql lib "alter table app.t5 add column x int; alter table app.t5 drop column x"
+out=$("$lib" plan --timing --db "$(url lib)" 2>&1); st=$?
+[ $st -eq 0 ] && grep -q 'stamps (1 changed)' <<<"$out" && grep -q -- '-- plan: 0 statements' <<<"$out" \
+  && ok "plan after a table was altered and put back reads it alone: 0 statements" \
+  || bad "plan after a touched table (exit $st): $out"
+sql lib "drop index app.t9_lower_idx"
+out=$("$lib" plan --timing --db "$(url lib)" 2>&1); st=$?
+sql lib "delete from schemactl.clean_at"
+full=$("$lib" plan --db "$(url lib)" 2>&1); fst=$?
+[ $st -eq 0 ] && grep -q 'stamps (2 changed)' <<<"$out" \
+  && grep -q 'CREATE INDEX t9_lower_idx' <<<"$out" \
+  && [ "$(grep -v '^timing:' <<<"$out")" = "$full" ] \
+  && ok "plan after a dropped index reads two tables and plans what a full read plans" \
+  || bad "plan after a dropped index (exit $st, full $fst): $out // $full"
+"$lib" apply --db "$(url lib)" >/dev/null 2>&1 || bad "apply after the plans"
+
 # A new version of the schema: the memo of the old one says which
 # relations read as declared then, and what was declared of each; the
 # relations the new version declares otherwise are read again, whether or
