@@ -235,14 +235,35 @@ static SctlCacheRead cache_read(PGconn *conn, const SctlSchema *s,
     return got;
 }
 
-static bool from_cache(PGconn *conn, const SctlSchema *s, SctlDeclared *d)
+static SctlCacheRead from_cache(PGconn *conn, const SctlSchema *s,
+                                SctlDeclared *d)
 {
     SctlCacheRead got = cache_read(conn, s, d);
     if (got == SCTL_CACHE_TAMPERED)
         fprintf(stderr, "%s: warning: schemactl.normal_forms holds a row for "
                 "this schema that fails its checksum; not used, normalised "
                 "again\n", sctl_progname);
-    return got == SCTL_CACHE_OK;
+    return got;
+}
+
+/* Normal forms made in a scratch database, kept for the next run where
+ * the target has a cache that lacks them (a new version of the schema
+ * or of the cache's layout): otherwise every verify until an apply
+ * normalises again, a minute and more at 10,000 tables.  Not over a row
+ * that fails its checksum, which stays to be warned of until an apply
+ * rewrites it; not inside the caller's transaction; a failure (a
+ * read-only server, no privilege) only means normalising again. */
+static void keep_scratch(PGconn *conn, const SctlSchema *s,
+                         const SctlDeclared *d, SctlCacheRead got)
+{
+    if (got == SCTL_CACHE_TAMPERED ||
+        PQtransactionStatus(conn) != PQTRANS_IDLE ||
+        !sctl_query_bool(conn, "SELECT pg_catalog.to_regclass("
+                         "'schemactl.normal_forms') IS NOT NULL"))
+        return;
+    char *err = NULL;
+    sctl_declared_store(conn, s, d, &err);
+    free(err);
 }
 
 /* Megabytes to fetch, check and parse at 10,000 tables (half a second of
@@ -292,12 +313,15 @@ bool sctl_declared(const SctlConn *c, const SctlSchema *s, SctlDeclared *d,
                    char **err)
 {
     memset(d, 0, sizeof *d);
-    if (from_cache(c->pg, s, d)) {
+    SctlCacheRead got = from_cache(c->pg, s, d);
+    if (got == SCTL_CACHE_OK) {
         d->from_cache = true;
         return true;
     }
-    if (from_scratch(c, s, d, err))
+    if (from_scratch(c, s, d, err)) {
+        keep_scratch(c->pg, s, d, got);
         return true;
+    }
     sctl_declared_free(d, s->nobjects);
     return false;
 }
