@@ -569,6 +569,11 @@ typedef struct Run {        /* the parts of one table in `parts` */
     int start, count;
 } Run;
 
+typedef struct RelationHash {   /* sctl_facets_hash_relations */
+    const char *schema, *rel;   /* NULL: an empty slot */
+    char hash[17];
+} RelationHash;
+
 struct SctlFacets {
     Chunk *chunks;
     SctlFacet *facets;      /* sorted by key once finished */
@@ -586,6 +591,8 @@ struct SctlFacets {
     SctlStamps *stamps;     /* taken with the reading, for the memo */
     bool partial;           /* the changed relations' parts only */
     SctlFacets *read, *declared;  /* what a completed map points into */
+    RelationHash *hashes;   /* every relation's hash, when taken ahead */
+    size_t nhashes;         /* slots, a power of 2 */
 };
 
 /* n bytes from the current chunk at a multiple of align (a power of 2). */
@@ -671,6 +678,7 @@ void sctl_facets_free(SctlFacets *f)
     free(f->runs);
     free(f->run_slots);
     free(f->parts);
+    free(f->hashes);
     for (int i = 0; i < f->nresults; i++)
         PQclear(f->results[i]);
     free(f->results);
@@ -993,8 +1001,13 @@ static uint64_t hash_facet(uint64_t h, const SctlFacet *fc)
     return h;
 }
 
-void sctl_facets_relation_hash(const SctlFacets *f, const char *schema,
-                               const char *rel, char out[17])
+static bool is_whole_relation(SctlKind k)
+{
+    return k == SCTL_K_SEQUENCE || k == SCTL_K_TABLE || k == SCTL_K_VIEW;
+}
+
+static void relation_hash(const SctlFacets *f, const char *schema,
+                          const char *rel, char out[17])
 {
     static const SctlKind whole[] = {SCTL_K_SEQUENCE, SCTL_K_TABLE,
                                      SCTL_K_VIEW};
@@ -1023,6 +1036,57 @@ void sctl_facets_relation_hash(const SctlFacets *f, const char *schema,
         snprintf(out, 17, "%016llx", (unsigned long long)h);
     else
         strcpy(out, "-");
+}
+
+static size_t hash_slot(const SctlFacets *f, const char *schema,
+                        const char *rel)
+{
+    size_t mask = f->nhashes - 1;
+    size_t i = (size_t)table_hash(schema, rel) & mask;
+    while (f->hashes[i].schema && (strcmp(f->hashes[i].schema, schema) != 0 ||
+                                   strcmp(f->hashes[i].rel, rel) != 0))
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void hash_ahead(SctlFacets *f, const char *schema, const char *rel)
+{
+    RelationHash *h = &f->hashes[hash_slot(f, schema, rel)];
+    if (h->schema)
+        return;
+    h->schema = schema;
+    h->rel = rel;
+    relation_hash(f, schema, rel, h->hash);
+}
+
+void sctl_facets_hash_relations(SctlFacets *f)
+{
+    if (f->hashes)
+        return;
+    size_t n = (size_t)f->nruns;
+    for (int i = 0; i < f->n; i++)
+        n += is_whole_relation(f->facets[i].kind);
+    f->nhashes = pow2_above(n);
+    f->hashes = sctl_xcalloc(f->nhashes, sizeof *f->hashes);
+    for (int i = 0; i < f->n; i++)
+        if (is_whole_relation(f->facets[i].kind) && f->facets[i].schema)
+            hash_ahead(f, f->facets[i].schema, f->facets[i].name);
+    for (int r = 0; r < f->nruns; r++)
+        if (f->runs[r].schema)
+            hash_ahead(f, f->runs[r].schema, f->runs[r].table);
+}
+
+/* Taken ahead, every relation with facets has its hash: one without is
+ * "-", as relation_hash finds. */
+void sctl_facets_relation_hash(const SctlFacets *f, const char *schema,
+                               const char *rel, char out[17])
+{
+    if (!f->hashes) {
+        relation_hash(f, schema, rel, out);
+        return;
+    }
+    const RelationHash *h = &f->hashes[hash_slot(f, schema, rel)];
+    memcpy(out, h->schema ? h->hash : "-", h->schema ? 17 : 2);
 }
 
 SctlStamps *sctl_facets_stamps(const SctlFacets *f)

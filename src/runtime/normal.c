@@ -275,10 +275,16 @@ struct SctlPrefetch {
     SctlCacheRead got;
 };
 
+/* The objects' facets looked up here too: the reading is the longer of
+ * the two. */
 static void prefetch(PGconn *own, void *arg)
 {
     SctlPrefetch *p = arg;
     p->got = cache_read(own, p->s, &p->d);
+    if (p->got == SCTL_CACHE_OK) {
+        sctl_declared_index(&p->d, p->s->nobjects);
+        sctl_facets_hash_relations(p->d.facets);
+    }
 }
 
 SctlPrefetch *sctl_declared_prefetch(PGconn *conn, const SctlSchema *s)

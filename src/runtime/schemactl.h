@@ -184,6 +184,9 @@ SctlStamps *sctl_facets_stamps(const SctlFacets *f);
  * none. */
 void sctl_facets_relation_hash(const SctlFacets *f, const char *schema,
                                const char *rel, char out[17]);
+/* Takes every relation's hash ahead, where there is time to (the normal
+ * forms' loading beside the reading); f is not to change after. */
+void sctl_facets_hash_relations(SctlFacets *f);
 
 /* -------------------------------------------------------- background.c */
 

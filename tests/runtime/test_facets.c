@@ -996,6 +996,48 @@ START_TEST(test_facets_of_table)
 }
 END_TEST
 
+/* Hashes taken ahead (beside the reading) are the ones taken on demand,
+ * for every relation with facets and for one without ("-"); a change to
+ * one part moves its relation's hash alone. */
+START_TEST(test_relation_hashes_ahead)
+{
+    SctlFacets *f = read_db("a");
+    char *text = sctl_facets_dump(f);
+    SctlFacets *g = sctl_facets_load(text);
+    sctl_facets_hash_relations(g);
+    static const char *const rels[] = {"users", "posts", "events", "counts",
+                                       "user_posts", "nosuch"};
+    for (size_t i = 0; i < sizeof rels / sizeof *rels; i++) {
+        char now[17], ahead[17];
+        sctl_facets_relation_hash(f, "app", rels[i], now);
+        sctl_facets_relation_hash(g, "app", rels[i], ahead);
+        ck_assert_str_eq(ahead, now);
+        ck_assert_int_eq(strcmp(now, "-") == 0, i == 5);
+    }
+    char *edited = strdup(text);
+    char *type = strstr(edited, "Kcolumn\x1f" "app\x1f" "posts\x1f");
+    ck_assert(type != NULL);
+    type = strstr(type, "\nFtype\t");
+    ck_assert(type != NULL);
+    type[7] = type[7] == 'x' ? 'y' : 'x';   /* the type's first letter */
+    SctlFacets *h = sctl_facets_load(edited);
+    ck_assert(h != NULL);
+    sctl_facets_hash_relations(h);
+    char a[17], b[17];
+    sctl_facets_relation_hash(g, "app", "posts", a);
+    sctl_facets_relation_hash(h, "app", "posts", b);
+    ck_assert_str_ne(a, b);
+    sctl_facets_relation_hash(g, "app", "users", a);
+    sctl_facets_relation_hash(h, "app", "users", b);
+    ck_assert_str_eq(a, b);
+    free(edited);
+    free(text);
+    sctl_facets_free(f);
+    sctl_facets_free(g);
+    sctl_facets_free(h);
+}
+END_TEST
+
 /* ------------------------------------------------------------ dump/load */
 
 START_TEST(test_dump_load_round_trip)
@@ -1343,6 +1385,7 @@ Suite *make_facets_suite(void)
     tcase_add_test(db, test_share_keeps_map);
     tcase_add_test(db, test_helper_reads_the_same);
     tcase_add_test(db, test_index_definitions_as_pg_get_indexdef);
+    tcase_add_test(db, test_relation_hashes_ahead);
     tcase_add_test(db, test_session_left_as_it_was);
     tcase_add_test(db, test_aborted_transaction_is_an_error);
     tcase_add_test(db, test_failed_read_leaves_session_usable);
