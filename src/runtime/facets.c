@@ -1314,31 +1314,38 @@ static bool known_at(PGconn *conn, const char *fp, const Unless *u)
     return yes;
 }
 
-static SctlHelper *helper_start(PGconn *conn, const char *schemas)
+/* The helper's queries, and last the stamps when it is to take them. */
+static SctlHelper *helper_start(PGconn *conn, const char *schemas,
+                                bool stamps)
 {
-    const char *sqls[NQUERIES];
-    bool by_schema[NQUERIES];
+    const char *sqls[NQUERIES + 1];
+    bool by_schema[NQUERIES + 1];
     int n = 0;
     for (size_t i = 0; i < NQUERIES; i++)
         if (queries[i].helper) {
             sqls[n] = queries[i].sql;
             by_schema[n++] = queries[i].by_schema;
         }
+    if (stamps) {
+        sqls[n] = sctl_stamps_sql();
+        by_schema[n++] = false;
+    }
     return sctl_helper_start(conn, SQL_SETTINGS, sqls, by_schema, n,
                              schemas);
 }
 
-/* The helper's results into their places among rows; false if it failed
- * (rows untouched). */
-static bool helper_finish(SctlHelper *h, PGresult **rows)
+/* The helper's results into their places among rows, and its stamps
+ * into *stamps if it took them; false if it failed (rows untouched). */
+static bool helper_finish(SctlHelper *h, PGresult **rows, PGresult **stamps)
 {
-    PGresult *got[NQUERIES];
+    PGresult *got[NQUERIES + 1] = {0};
     if (!sctl_helper_finish(h, got))
         return false;
     int n = 0;
     for (size_t i = 0; i < NQUERIES; i++)
         if (queries[i].helper)
             rows[i] = got[n++];
+    *stamps = got[n];
     return true;
 }
 
@@ -1350,15 +1357,28 @@ static bool helper_finish(SctlHelper *h, PGresult **rows)
  * indexes, which enable_nestloop = off rules out.
  */
 static char *changed_since(PGconn *conn, const char *const *schemas,
-                           int nschemas, const Unless *u, SctlFacets *f)
+                           int nschemas, const Unless *u, SctlFacets *f,
+                           const SctlSchema *s, bool own, char **later)
 {
     char *err = NULL, *only = NULL;
     if (!sctl_exec(conn, "SAVEPOINT sctl_stamps", "facets", &err)) {
         free(err);
         return NULL;
     }
-    f->stamps = sctl_stamps_read(conn, schemas, nschemas, &err);
+    char *global = sctl_fingerprint_global(conn, schemas, nschemas, &err);
     free(err);
+    if (global && own && !sctl_memo_has_stamps(conn, global, s)) {
+        *later = global;        /* nothing to compare them with yet */
+        global = NULL;
+    } else if (global) {
+        PGresult *r = PQexec(conn, sctl_stamps_sql());
+        if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+            f->stamps = sctl_stamps_of(schemas, nschemas, global, r);
+        } else {
+            PQclear(r);
+            free(global);
+        }
+    }
     int changed = f->stamps ? u->stamps(conn, f->stamps, u->arg) : -1;
     if (changed >= 0) {
         only = sctl_stamps_changed(f->stamps);
@@ -1374,11 +1394,36 @@ static char *changed_since(PGconn *conn, const char *const *schemas,
         f->partial = false;
         free(only);
         only = NULL;
+        free(*later);
+        *later = NULL;
     }
     PQclear(PQexec(conn, "RELEASE SAVEPOINT sctl_stamps"));
     if (only)
         PQclear(PQexec(conn, "SET LOCAL enable_nestloop = on"));
     return only;
+}
+
+/* The stamps no memo could use this time, for the one the reading may
+ * write: taken by the helper, or here if it did not (under a savepoint,
+ * as a failure only means no stamps). */
+static void stamps_beside(PGconn *conn, const char *const *schemas,
+                          int nschemas, char *global, PGresult *rows,
+                          SctlFacets *f)
+{
+    if (!rows && sctl_exec(conn, "SAVEPOINT sctl_stamps", NULL, NULL)) {
+        rows = PQexec(conn, sctl_stamps_sql());
+        bool failed = PQresultStatus(rows) != PGRES_TUPLES_OK;
+        if (failed) {
+            PQclear(rows);
+            rows = NULL;
+            PQclear(PQexec(conn, "ROLLBACK TO SAVEPOINT sctl_stamps"));
+        }
+        PQclear(PQexec(conn, "RELEASE SAVEPOINT sctl_stamps"));
+    }
+    if (rows)
+        f->stamps = sctl_stamps_of(schemas, nschemas, global, rows);
+    else
+        free(global);
 }
 
 /* own: in a transaction of the reader's own (a snapshot another
@@ -1405,19 +1450,25 @@ static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
     /* a small schema reads whole as fast as it would take stamps, or
      * start a second connection */
     bool large = rows_of && rows_of->nobjects >= SCTL_LARGE_SCHEMA;
+    char *later = NULL;     /* the global part, stamps to take beside */
     char *only = large && fingerprint && u->stamps
-                 ? changed_since(conn, schemas, nschemas, u, f) : NULL;
+                 ? changed_since(conn, schemas, nschemas, u, f, rows_of, own,
+                                 &later)
+                 : NULL;
     char *arr = sctl_text_array(schemas, nschemas);
-    PGresult *rows[NQUERIES] = {0};
-    SctlHelper *h = large && own && !only ? helper_start(conn, arr) : NULL;
+    PGresult *rows[NQUERIES] = {0}, *stamps = NULL;
+    SctlHelper *h = large && own && !only
+                    ? helper_start(conn, arr, later != NULL) : NULL;
     bool ok = true;
     for (size_t i = 0; ok && i < NQUERIES; i++)
         if (!h || !queries[i].helper)
             ok = run_query(conn, &queries[i], arr, only, &rows[i], err);
-    if (h && !helper_finish(h, rows))       /* then here after all */
+    if (h && !helper_finish(h, rows, &stamps))  /* then here after all */
         for (size_t i = 0; ok && i < NQUERIES; i++)
             if (queries[i].helper)
                 ok = run_query(conn, &queries[i], arr, NULL, &rows[i], err);
+    if (later)
+        stamps_beside(conn, schemas, nschemas, later, stamps, f);
     free(only);
     free(arr);
     /* filed in query order, which is key order */

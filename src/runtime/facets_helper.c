@@ -18,8 +18,8 @@
 struct SctlHelper {
     SctlBackground *background;
     char *snapshot, *settings, *schemas;
-    const char *const *sqls;
-    const bool *by_schema;
+    const char **sqls;        /* copies: the caller's lists may be gone */
+    bool *by_schema;          /* before the thread reads them */
     int n;
     PGresult **results;       /* n, NULL where not run */
     bool ok;
@@ -71,6 +71,8 @@ static void helper_free(SctlHelper *h)
     for (int i = 0; i < h->n; i++)
         PQclear(h->results[i]);
     free(h->results);
+    free(h->sqls);
+    free(h->by_schema);
     free(h->snapshot);
     free(h->settings);
     free(h->schemas);
@@ -97,8 +99,10 @@ SctlHelper *sctl_helper_start(PGconn *conn, const char *settings,
         return NULL;
     h->settings = sctl_xstrdup(settings);
     h->schemas = sctl_xstrdup(schemas);
-    h->sqls = sqls;
-    h->by_schema = by_schema;
+    h->sqls = sctl_xmalloc(sizeof *h->sqls * (size_t)(n + 1));
+    h->by_schema = sctl_xmalloc(sizeof *h->by_schema * (size_t)(n + 1));
+    memcpy(h->sqls, sqls, sizeof *h->sqls * (size_t)n);
+    memcpy(h->by_schema, by_schema, sizeof *h->by_schema * (size_t)n);
     h->n = n;
     h->results = sctl_xcalloc((size_t)n + 1, sizeof *h->results);
     h->background = sctl_background_start(conn, "schemactl reader",

@@ -236,6 +236,25 @@ char *sctl_memo_stamps(PGconn *conn, const char *global, const SctlSchema *s,
     return stamps;
 }
 
+bool sctl_memo_has_stamps(PGconn *conn, const char *global,
+                          const SctlSchema *s)
+{
+    if (declares_rows(s) || !sctl_query_bool(conn, SQL_HAS_MEMO))
+        return false;
+    char version[16];
+    snprintf(version, sizeof version, "%d", PQserverVersion(conn));
+    const char *params[3] = {READER_VERSION, version, global};
+    PGresult *r = PQexecParams(conn, "SELECT EXISTS (SELECT FROM"
+                               " schemactl.clean_at WHERE reader = $1 AND"
+                               " server_version = $2::int AND global = $3"
+                               " AND objects >= 0 AND stamps IS NOT NULL)",
+                               3, NULL, params, NULL, NULL, 0);
+    bool yes = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+               strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    return yes;
+}
+
 static int memo_matches(PGconn *conn, const SctlSchema *s)
 {
     if (!sctl_query_bool(conn, SQL_HAS_MEMO))

@@ -253,12 +253,20 @@ char *sctl_fingerprint_global(PGconn *conn, const char *const *schemas,
  * *same_schema whether it was of this version. */
 char *sctl_memo_stamps(PGconn *conn, const char *global,
                        const SctlSchema *s, bool *same_schema);
+/* Whether there is such a memo (without fetching its stamps). */
+bool sctl_memo_has_stamps(PGconn *conn, const char *global,
+                          const SctlSchema *s);
 
 /* ------------------------------------------------------------ stamps.c */
 
 /* Each relation's catalog rows summed, with the global part. */
 SctlStamps *sctl_stamps_read(PGconn *conn, const char *const *schemas,
                              int nschemas, char **err);
+/* The query of the sums, for a connection of the same snapshot; and the
+ * stamps of its rows and the global part (both taken). */
+const char *sctl_stamps_sql(void);
+SctlStamps *sctl_stamps_of(const char *const *schemas, int nschemas,
+                           char *global, PGresult *rows);
 void sctl_stamps_free(SctlStamps *st);
 const char *sctl_stamps_global(const SctlStamps *st);
 /* The stamps as the memo keeps them, with what declared says of each

@@ -158,6 +158,11 @@ static void index_names(SctlStamps *st)
                           PQgetvalue(st->rows, i, 2))] = i;
 }
 
+const char *sctl_stamps_sql(void)
+{
+    return SQL_STAMPS;
+}
+
 SctlStamps *sctl_stamps_read(PGconn *conn, const char *const *schemas,
                              int nschemas, char **err)
 {
@@ -171,6 +176,12 @@ SctlStamps *sctl_stamps_read(PGconn *conn, const char *const *schemas,
         free(global);
         return NULL;
     }
+    return sctl_stamps_of(schemas, nschemas, global, r);
+}
+
+SctlStamps *sctl_stamps_of(const char *const *schemas, int nschemas,
+                           char *global, PGresult *r)
+{
     SctlStamps *st = sctl_xmalloc(sizeof *st);
     *st = (SctlStamps){schemas, nschemas, global, r, PQntuples(r), NULL,
                        NULL, 0, 0, NULL, NULL, NULL, 0};

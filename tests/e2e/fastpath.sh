@@ -72,6 +72,16 @@ sql lib "delete from schemactl.clean_at"
 out=$("$lib" verify --timing --db "$(url lib)" 2>&1); st=$?
 [ $st -eq 0 ] && ! grep -q 'catalog unchanged' <<<"$out" && grep -q ' 0 differ' <<<"$out" \
   && ok "without the memo, a full read of the fresh apply is clean too" || bad "full verify (exit $st): $out"
+# With no memo to compare them with, the stamps were taken beside the
+# reading (on the second connection), for the memo that verify wrote: one
+# line per relation, and right, as the next verify after a change finds.
+got=$(sql lib "select (select count(*) from regexp_split_to_table(rtrim(stamps, E'\n'), E'\n'))
+  = (select count(*) from pg_class where relkind not in ('i', 'I', 't')) from schemactl.clean_at")
+sql lib "alter table app.t4 add column x int; alter table app.t4 drop column x"
+out=$("$lib" verify --timing --db "$(url lib)" 2>&1); st=$?
+[ "$got" = t ] && [ $st -eq 0 ] && grep -q 'stamps (1 changed)' <<<"$out" \
+  && ok "a full read keeps every relation's stamp, taken beside it" \
+  || bad "stamps of a full read (one per relation: $got; exit $st): $out"
 cached_clean "after apply" && ok "an unchanged catalog is not read again"
 out=$("$lib" plan --timing --db "$(url lib)" 2>&1)
 grep -q 'catalog unchanged' <<<"$out" && grep -q -- '-- plan: 0 statements' <<<"$out" \
