@@ -1451,7 +1451,11 @@ static bool read_all(PGconn *conn, const char *const *schemas, int nschemas,
      * start a second connection */
     bool large = rows_of && rows_of->nobjects >= SCTL_LARGE_SCHEMA;
     char *later = NULL;     /* the global part, stamps to take beside */
-    char *only = large && fingerprint && u->stamps
+    /* In the caller's transaction of a snapshot per statement (apply's,
+     * whose caller checked the fingerprint), the stamps still say what to
+     * read: a relation that changes after them reads as it was, as if it
+     * changed once the apply was done. */
+    char *only = large && u->stamps && (fingerprint || !own)
                  ? changed_since(conn, schemas, nschemas, u, f, rows_of, own,
                                  &later)
                  : NULL;

@@ -573,6 +573,7 @@ void sctl_plan_free(SctlPlan *p)
     free(p->steps);
     p->steps = NULL;
     p->len = p->cap = 0;
+    p->asked_depends = false;
 }
 
 SctlPhase sctl_step_phase(const SctlStep *st)

@@ -116,6 +116,10 @@ static inline void set_probe(SctlStep *step, SctlProbeKind kind, SctlShape sh,
 bool plan_gone(State *st, const char *key);
 /* The declared object with facet key key, or -1. */
 int plan_declared(State *st, const char *key);
+/* What depends on the live object key (st->deps, none when NULL); the
+ * plan notes it asked (SctlPlan.asked_depends). */
+void plan_dependents_of(State *st, const char *key,
+                        const SctlDependent **out, int *n);
 /* "view public.v": a key as a reader of messages wants it (malloc'd). */
 char *plan_key_words(const char *key);
 /* Drops what depends on the live object key (because: its name in

@@ -227,12 +227,19 @@ static void remove_dependent(State *st, const SctlDependent *dp,
     free(w);
 }
 
+void plan_dependents_of(State *st, const char *key,
+                        const SctlDependent **out, int *n)
+{
+    st->out->asked_depends = true;
+    sctl_depends_on(st->deps, key, out, n);
+}
+
 void plan_make_way(State *st, const char *key, const char *because,
                    bool type_change)
 {
     const SctlDependent *deps;
     int n;
-    sctl_depends_on(st->deps, key, &deps, &n);
+    plan_dependents_of(st, key, &deps, &n);
     for (int k = 0; k < n; k++)
         remove_dependent(st, &deps[k], because, type_change);
 }

@@ -156,7 +156,7 @@ static void rebuild(State *st, int i)
     /* its columns: what reads them goes, their defaults go */
     const SctlDependent *deps;
     int n;
-    sctl_depends_on(st->deps, key, &deps, &n);
+    plan_dependents_of(st, key, &deps, &n);
     for (int k = 0; k < n; k++) {
         if (deps[k].kind != SCTL_K_COLUMN || deps[k].is_default)
             continue;

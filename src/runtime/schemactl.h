@@ -637,6 +637,8 @@ typedef struct SctlStep {
 typedef struct SctlPlan {
     SctlStep *steps;
     int len, cap;
+    bool asked_depends;     /* the planner asked what depends on something:
+                               planned with NULL deps, it may differ */
 } SctlPlan;
 
 /* deps may be NULL (nothing is known to depend on anything). */

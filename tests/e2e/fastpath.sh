@@ -216,6 +216,28 @@ sql lib "drop schema elsewhere cascade" >/dev/null 2>&1
 "$lib" apply --allow-data-loss --db "$(url lib)" >/dev/null 2>&1
 cached_clean "after the tampers" && ok "the fast path is taken again once repaired"
 
+# apply after a change, in its own transaction, also reads only the
+# relations the stamps say changed, and repairs them: a full read finds
+# nothing left.
+apply_after() {  # DESCRIPTION SQL
+  cached_clean "before apply after $1" || return
+  sql lib "$2" || { bad "$1: tampering SQL failed"; return; }
+  local out st full fst
+  out=$("$lib" apply --allow-data-loss --timing --db "$(url lib)" 2>&1); st=$?
+  sql lib "delete from schemactl.clean_at"
+  full=$("$lib" verify --db "$(url lib)" 2>&1); fst=$?
+  [ $st -eq 0 ] && grep -q 'stamps (' <<<"$out" && [ $fst -eq 0 ] \
+    && grep -q ' 0 differ' <<<"$full" \
+    && ok "apply after $1 reads the changed relations and repairs them" \
+    || bad "apply after $1 (exit $st, then verify $fst): $out // $full"
+}
+apply_after "a dropped index" "drop index app.t11_lower_idx"
+apply_after "a dropped policy" "drop policy \"tenant read\" on app.t12"
+apply_after "a changed default" "alter table app.t13 alter column created_at set default '2000-01-01'"
+# the type's repair asks what depends on the column: read only then
+apply_after "a column type" "alter table $tbl alter column $col type varchar(500)"
+apply_after "an undeclared table" "create table app.intruder2 (id int)"
+
 # plan reads in one snapshot, so it too reads only the changed relations,
 # and plans what a full read plans.
 sql lib "alter table app.t5 add column x int; alter table app.t5 drop column x"
