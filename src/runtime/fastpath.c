@@ -81,16 +81,34 @@ static const char SQL_FINGERPRINT[] =
     "(SELECT count(*) || '/' || coalesce(sum(x.xmin::text::bigint), 0)"  \
     " FROM pg_catalog." cat " x WHERE " where ")"
 
+/* Of schemas, functions and types, only what a relation's printing reads
+ * of them (their names, and what decides how a call or a type name is
+ * written): a function's body, a domain's default or a schema's grants
+ * change no relation, and these are read whole anyway, so a change there
+ * reads only them.  Creating or dropping one moves this, as a new
+ * overload can change how calls print. */
+#define NAMES(cat, cols, where)                                           \
+    "(SELECT pg_catalog.md5(coalesce(pg_catalog.string_agg("              \
+    "pg_catalog.concat_ws(':', x.oid, " cols "), ',' ORDER BY x.oid), ''))"\
+    " FROM pg_catalog." cat " x WHERE " where ")"
+#define NOT_RELATION_ROW_TYPE                                             \
+    "x.typrelid = 0 AND NOT EXISTS (SELECT FROM pg_catalog.pg_type r"     \
+    " WHERE r.typarray = x.oid AND r.typrelid <> 0)"
+
 static const char SQL_GLOBAL[] =
     "SELECT pg_catalog.md5(pg_catalog.concat_ws(',',"
-    SUMS("pg_namespace") "," SUMS("pg_proc") "," SUMS("pg_enum") ","
+    NAMES("pg_namespace", "x.nspname", "true") ","
+    NAMES("pg_proc", "x.proname, x.pronamespace, x.proargtypes,"
+          " x.prorettype, x.proretset, x.provariadic, x.prokind,"
+          " x.pronargdefaults", "true") ","
+    SUMS("pg_enum") ","
     SUMS("pg_default_acl") "," SUMS("pg_extension") ","
     SUMS("pg_collation") "," SUMS("pg_opclass") "," SUMS("pg_operator") ","
     SUMS("pg_language") "," SUMS("pg_am") "," SUMS("pg_auth_members") ","
     SUMS("pg_publication") ","
-    SUMS_WHERE("pg_type", "x.typrelid = 0 AND NOT EXISTS (SELECT FROM"
-               " pg_catalog.pg_type r WHERE r.typarray = x.oid"
-               " AND r.typrelid <> 0)") ","
+    NAMES("pg_type", "x.typname, x.typnamespace, x.typtype, x.typelem,"
+          " x.typlen, x.typbasetype, x.typtypmod, x.typndims",
+          NOT_RELATION_ROW_TYPE) ","
     SUMS_WHERE("pg_constraint", "x.conrelid = 0") ","
     SUMS_WHERE("pg_description", "x.classoid NOT IN"
                " ('pg_catalog.pg_class'::pg_catalog.regclass,"

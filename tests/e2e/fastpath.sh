@@ -176,7 +176,13 @@ tamper "a column grant" "grant update ($col) on $tbl to library_auditor" ""
 tamper "a changed comment" "comment on table $comment_table is 'tampered'" "comment: live tampered"
 tamper "a column comment" "comment on column $tbl.$col is 'tampered'" ""
 tamper "a function body" "create or replace function $function returns $ret language sql as \$\$ select null::$ret \$\$" "definition: live"
-read_was whole "a function body"
+# a body prints in no relation: the functions are read, no relation
+read_was partial "a function body"
+# a name may: a default or policy calling it prints it
+fn_schema=$(sql lib "select n.nspname from pg_proc p join pg_namespace n on n.oid = p.pronamespace where p.oid = '$function'::regprocedure")
+tamper "a function renamed" "alter function $function rename to renamed_by_hand" "missing: function" \
+  "alter function $fn_schema.renamed_by_hand(${function#*(} rename to $(sql lib "select proname from pg_proc where oid = '$function'::regprocedure")"
+read_was whole "a function renamed"
 tamper "a function grant" "revoke execute on function $function from public" ""
 tamper "a dropped trigger" "drop trigger $trigger" "missing: trigger"
 tamper "a disabled trigger" "alter table ${trigger#* ON } disable trigger ${trigger%% ON *}" "enabled: live D"
@@ -185,9 +191,11 @@ tamper "an enum label" "alter type circulation.loan_status add value 'tampered'"
   "delete from pg_enum where enumlabel = 'tampered'"
 tamper "a domain default" "alter domain circulation.money_amount set default 1" "definition: live" \
   "alter domain circulation.money_amount set default 0"
+read_was partial "a domain default"
 tamper "default privileges" "alter default privileges in schema library grant select on tables to library_patron" "default_acl: live" \
   "alter default privileges in schema library revoke select on tables from library_patron"
 tamper "a schema grant" "grant create on schema library to library_patron" "acl: live"
+read_was partial "a schema grant"
 tamper "a schema comment" "comment on schema reporting is 'tampered'" "comment: live tampered"
 tamper "a role membership" "grant library_manager to library_auditor" "member_of: live" \
   "revoke library_manager from library_auditor"
@@ -212,6 +220,7 @@ tamper "an undeclared view on a declared table" "create view app.intruder_t3 as 
 tamper "a dropped table" "drop table app.t7" "missing: table app.t7 "
 read_was partial "a table dropped"
 tamper "a type renamed in an unmanaged schema" "create schema elsewhere; create type elsewhere.shade as enum ('x'); alter table $tbl add column shade elsewhere.shade; alter type elsewhere.shade rename to hue" "unexpected: column"
+read_was whole "a type renamed in an unmanaged schema"
 sql lib "drop schema elsewhere cascade" >/dev/null 2>&1
 "$lib" apply --allow-data-loss --db "$(url lib)" >/dev/null 2>&1
 cached_clean "after the tampers" && ok "the fast path is taken again once repaired"
