@@ -107,7 +107,8 @@ static const char SQL_GLOBAL[] =
     SUMS("pg_language") "," SUMS("pg_am") "," SUMS("pg_auth_members") ","
     SUMS("pg_publication") ","
     NAMES("pg_type", "x.typname, x.typnamespace, x.typtype, x.typelem,"
-          " x.typlen, x.typbasetype, x.typtypmod, x.typndims",
+          " x.typlen, x.typbasetype, x.typtypmod, x.typndims,"
+          " x.typcollation",
           NOT_RELATION_ROW_TYPE) ","
     SUMS_WHERE("pg_constraint", "x.conrelid = 0") ","
     SUMS_WHERE("pg_description", "x.classoid NOT IN"
