@@ -132,15 +132,21 @@ int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
      * checks the fingerprint it takes; inside apply's, it takes none, so
      * the check comes first.  In a transaction the declared state is
      * loaded before (a scratch database cannot be made in one), unless
-     * it can come from the cache beside the reading. */
+     * it can come from the cache beside the reading: in plan's once the
+     * fingerprint moved, in apply's once the check found it moved (if
+     * the cache has no row, the reading was for nothing: the first apply
+     * of a version, which normalises in a scratch database anyway). */
     bool in_transaction = PQtransactionStatus(c->conn.pg) != PQTRANS_IDLE;
     bool snapshot = in_transaction && sctl_in_snapshot(c->conn.pg);
+    bool large = c->s->nobjects >= SCTL_LARGE_SCHEMA;
     bool hit = in_transaction && !snapshot &&
                (c->unchanged = sctl_known_clean(c->conn.pg, c->s)) >= 0;
-    if (!hit && in_transaction && !d->keys &&
-        !(snapshot && c->s->nobjects >= SCTL_LARGE_SCHEMA))
-        return CMD_RETRY_DECLARED;
     Reading reading = {c, d, NULL, false};
+    if (!hit && in_transaction && !snapshot && !d->keys && large)
+        reading.prefetch = sctl_declared_prefetch(c->conn.pg, c->s);
+    if (!hit && in_transaction && !d->keys && !reading.prefetch &&
+        !(snapshot && large))
+        return CMD_RETRY_DECLARED;
     if (!hit)
         *live = sctl_read_facets_unless(c->conn.pg, c->s, &fp,
                                         memo_says_clean, memo_changed,

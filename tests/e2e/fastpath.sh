@@ -226,8 +226,8 @@ sql lib "drop schema elsewhere cascade" >/dev/null 2>&1
 cached_clean "after the tampers" && ok "the fast path is taken again once repaired"
 
 # apply after a change, in its own transaction, also reads only the
-# relations the stamps say changed, and repairs them: a full read finds
-# nothing left.
+# relations the stamps say changed (the normal forms loading meanwhile),
+# and repairs them: a full read finds nothing left.
 apply_after() {  # DESCRIPTION SQL
   cached_clean "before apply after $1" || return
   sql lib "$2" || { bad "$1: tampering SQL failed"; return; }
@@ -236,6 +236,7 @@ apply_after() {  # DESCRIPTION SQL
   sql lib "delete from schemactl.clean_at"
   full=$("$lib" verify --db "$(url lib)" 2>&1); fst=$?
   [ $st -eq 0 ] && grep -q 'stamps (' <<<"$out" && [ $fst -eq 0 ] \
+    && grep -q 'normal forms (meanwhile)' <<<"$out" \
     && grep -q ' 0 differ' <<<"$full" \
     && ok "apply after $1 reads the changed relations and repairs them" \
     || bad "apply after $1 (exit $st, then verify $fst): $out // $full"
@@ -246,6 +247,18 @@ apply_after "a changed default" "alter table app.t13 alter column created_at set
 # the type's repair asks what depends on the column: read only then
 apply_after "a column type" "alter table $tbl alter column $col type varchar(500)"
 apply_after "an undeclared table" "create table app.intruder2 (id int)"
+# No cache row to load beside: apply normalises in a scratch database and
+# reads again, as before.
+cached_clean "before apply without a cache row"
+sql lib "delete from schemactl.normal_forms; drop index app.t14_lower_idx"
+out=$("$lib" apply --timing --db "$(url lib)" 2>&1); st=$?
+sql lib "delete from schemactl.clean_at"
+full=$("$lib" verify --db "$(url lib)" 2>&1); fst=$?
+[ $st -eq 0 ] && grep -q 'normal forms (scratch)' <<<"$out" \
+  && grep -q '1 statement run' <<<"$out" && [ $fst -eq 0 ] \
+  && ! grep -q 'from a scratch' <<<"$full" \
+  && ok "apply with no cache row to load beside normalises, repairs and stores the row" \
+  || bad "apply without a cache row (exit $st, verify $fst): $out // $full"
 
 # plan reads in one snapshot, so it too reads only the changed relations,
 # and plans what a full read plans.
