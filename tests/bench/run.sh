@@ -18,6 +18,8 @@
 #   plan touched         plan after another table was altered and put back
 #                        (in one snapshot, so with the stamps too)
 #   plan, apply again    on the up-to-date database
+#   a.fix                apply after one index was dropped: it reads the
+#                        changed table only and makes the index again
 #   embedded             initdb + start + stop of --embedded (`test`, which
 #                        finds no applied schema there and stops)
 #   check                schemac check of schema/thorbis, --no-server and
@@ -79,7 +81,7 @@ url() { echo "postgresql:///$1?host=$PGHOST&port=$PGPORT&user=$PGUSER"; }
 # the rest on the last one.  Prints the seconds, space separated.
 phases() {
   local bin=$3/bin/$1 db="$1$2" apply="" verify full again touched plan
-  local tplan reapply i
+  local tplan reapply fix i
   for ((i = 0; i < repeat; i++)); do
     dropdb --if-exists "$db" 2>/dev/null
     createdb -T template0 "$db"
@@ -98,8 +100,10 @@ phases() {
   timed "$bin" verify --db "$(url "$db")" >/dev/null   # the memo again
   plan=$(timed "$bin" plan --db "$(url "$db")")
   reapply=$(timed "$bin" apply --db "$(url "$db")")
+  psql -X -q -d "$db" -c "DROP INDEX app.t3_lower_idx"
+  fix=$(timed "$bin" apply --db "$(url "$db")")
   dropdb "$db"
-  echo "$apply $verify $full $again $touched $tplan $plan $reapply"
+  echo "$apply $verify $full $again $touched $tplan $plan $reapply $fix"
 }
 
 ms() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.2f", s * 1000 / n }'; }
@@ -110,9 +114,9 @@ per_table() {  # N SECONDS...: each as ms per table
   for v in "$@"; do printf '%sm ' "$(ms "$v" "$n")"; done
 }
 
-printf '%-6s %-9s %8s %8s %10s %8s %6s %8s %8s %8s %8s %8s %8s %8s %9s\n' \
+printf '%-6s %-9s %8s %8s %10s %8s %6s %8s %8s %8s %8s %8s %8s %8s %8s %9s\n' \
   tables schemac compile build "psql -1 -f" apply ratio verify full again \
-  touched "t.plan" plan "apply2" embedded
+  touched "t.plan" plan "apply2" "a.fix" embedded
 for n in $sizes; do
   dir="$work/s$n"
   mkdir -p "$dir/schema"
@@ -129,21 +133,21 @@ for n in $sizes; do
     name=${impl%%=*} schemac=${impl#*=}
     compile=$(timed "$schemac" sql "$dir/schema")
     build=$(cd "$dir" && timed "$schemac" build schema -o "bin/$name")
-    read -r apply verify full again touched tplan plan reapply \
+    read -r apply verify full again touched tplan plan reapply fix \
       <<<"$(phases "$name" "$n" "$dir")"
     # test needs no declared state and refuses a database that does not
     # hold the schema: what is left is initdb, start, connect and stop
     t=$(now); "$dir/bin/$name" test --embedded >/dev/null 2>&1 || true
     embedded=$(since "$t")
     ratio=$(awk -v a="$apply" -v p="$psql_s" 'BEGIN { printf "%.2f", a / p }')
-    printf '%-6s %-9s %7ss %7ss %9ss %7ss %5sx %7ss %7ss %7ss %7ss %7ss %7ss %7ss %8ss\n' \
+    printf '%-6s %-9s %7ss %7ss %9ss %7ss %5sx %7ss %7ss %7ss %7ss %7ss %7ss %7ss %7ss %8ss\n' \
       "$n" "$name" "$compile" "$build" "$psql_s" "$apply" "$ratio" "$verify" \
-      "$full" "$again" "$touched" "$tplan" "$plan" "$reapply" "$embedded"
+      "$full" "$again" "$touched" "$tplan" "$plan" "$reapply" "$fix" "$embedded"
     read -r c b p a <<<"$(per_table "$n" "$compile" "$build" "$psql_s" "$apply")"
-    read -r v f g t tp l r <<<"$(per_table "$n" "$verify" "$full" "$again" \
-                                       "$touched" "$tplan" "$plan" "$reapply")"
-    printf '%-6s %-9s %8s %8s %10s %8s %6s %8s %8s %8s %8s %8s %8s %8s\n' \
-      "" "ms/table" "$c" "$b" "$p" "$a" "" "$v" "$f" "$g" "$t" "$tp" "$l" "$r"
+    read -r v f g t tp l r x <<<"$(per_table "$n" "$verify" "$full" "$again" \
+                                  "$touched" "$tplan" "$plan" "$reapply" "$fix")"
+    printf '%-6s %-9s %8s %8s %10s %8s %6s %8s %8s %8s %8s %8s %8s %8s %8s\n' \
+      "" "ms/table" "$c" "$b" "$p" "$a" "" "$v" "$f" "$g" "$t" "$tp" "$l" "$r" "$x"
   done
   rm -rf "$dir"
 done
