@@ -142,10 +142,11 @@ int cmd_compare(Ctx *c, SctlDeclared *d, SctlFacets **live,
     bool hit = in_transaction && !snapshot &&
                (c->unchanged = sctl_known_clean(c->conn.pg, c->s)) >= 0;
     Reading reading = {c, d, NULL, false};
-    if (!hit && in_transaction && !snapshot && !d->keys && large)
-        reading.prefetch = sctl_declared_prefetch(c->conn.pg, c->s);
-    if (!hit && in_transaction && !d->keys && !reading.prefetch &&
-        !(snapshot && large))
+    bool needs_declared = !hit && in_transaction && !d->keys;
+    if (needs_declared && !large)
+        return CMD_RETRY_DECLARED;
+    if (needs_declared && !snapshot &&  /* in plan's: once fp moved */
+        !(reading.prefetch = sctl_declared_prefetch(c->conn.pg, c->s)))
         return CMD_RETRY_DECLARED;
     if (!hit)
         *live = sctl_read_facets_unless(c->conn.pg, c->s, &fp,

@@ -1371,13 +1371,9 @@ static char *changed_since(PGconn *conn, const char *const *schemas,
         *later = global;        /* nothing to compare them with yet */
         global = NULL;
     } else if (global) {
-        PGresult *r = PQexec(conn, sctl_stamps_sql());
-        if (PQresultStatus(r) == PGRES_TUPLES_OK) {
-            f->stamps = sctl_stamps_of(schemas, nschemas, global, r);
-        } else {
-            PQclear(r);
-            free(global);
-        }
+        f->stamps = sctl_stamps_take(conn, schemas, nschemas, global, NULL,
+                                     &err);
+        free(err);
     }
     int changed = f->stamps ? u->stamps(conn, f->stamps, u->arg) : -1;
     if (changed >= 0) {
@@ -1410,20 +1406,20 @@ static void stamps_beside(PGconn *conn, const char *const *schemas,
                           int nschemas, char *global, PGresult *rows,
                           SctlFacets *f)
 {
-    if (!rows && sctl_exec(conn, "SAVEPOINT sctl_stamps", NULL, NULL)) {
-        rows = PQexec(conn, sctl_stamps_sql());
-        bool failed = PQresultStatus(rows) != PGRES_TUPLES_OK;
-        if (failed) {
-            PQclear(rows);
-            rows = NULL;
+    char *err = NULL;
+    if (rows) {
+        f->stamps = sctl_stamps_take(conn, schemas, nschemas, global, rows,
+                                     &err);
+    } else if (sctl_exec(conn, "SAVEPOINT sctl_stamps", NULL, NULL)) {
+        f->stamps = sctl_stamps_take(conn, schemas, nschemas, global, NULL,
+                                     &err);
+        if (!f->stamps)
             PQclear(PQexec(conn, "ROLLBACK TO SAVEPOINT sctl_stamps"));
-        }
         PQclear(PQexec(conn, "RELEASE SAVEPOINT sctl_stamps"));
-    }
-    if (rows)
-        f->stamps = sctl_stamps_of(schemas, nschemas, global, rows);
-    else
+    } else {
         free(global);
+    }
+    free(err);
 }
 
 /* own: in a transaction of the reader's own (a snapshot another

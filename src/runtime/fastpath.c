@@ -232,25 +232,38 @@ int sctl_memo_objects(PGconn *conn, const char *fp, const SctlSchema *s)
     return n;
 }
 
-char *sctl_memo_stamps(PGconn *conn, const char *global, const SctlSchema *s,
-                       bool *same_schema)
+/* The memos whose stamps a reading with this global part may use. */
+#define MEMOS_OF_GLOBAL                                                    \
+    " FROM schemactl.clean_at WHERE reader = $1 AND server_version = $2::int"\
+    " AND global = $3 AND objects >= 0 AND stamps IS NOT NULL"
+
+/* The latest such memo's stamps, and whether it is of this schema ($4,
+ * its checksum); have: whether there is one, its stamps not fetched. */
+static PGresult *memo_of_global(PGconn *conn, const char *global,
+                                const SctlSchema *s, bool have)
 {
-    *same_schema = false;
     if (declares_rows(s) || !sctl_query_bool(conn, SQL_HAS_MEMO))
         return NULL;
     char version[16];
     snprintf(version, sizeof version, "%d", PQserverVersion(conn));
     const char *params[4] = {READER_VERSION, version, global, s->checksum};
-    PGresult *r = PQexecParams(conn, "SELECT stamps, checksum = $4"
-                               " FROM schemactl.clean_at "
-                               "WHERE reader = $1 AND server_version = $2::int"
-                               " AND global = $3 AND objects >= 0 AND stamps"
-                               " IS NOT NULL ORDER BY verified_at DESC"
-                               " LIMIT 1", 4, NULL, params, NULL, NULL, 0);
-    char *stamps = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
-                   ? sctl_xstrdup(PQgetvalue(r, 0, 0)) : NULL;
-    if (stamps)
-        *same_schema = strcmp(PQgetvalue(r, 0, 1), "t") == 0;
+    PGresult *r = PQexecParams(conn, have
+        ? "SELECT NULL, checksum = $4" MEMOS_OF_GLOBAL " LIMIT 1"
+        : "SELECT stamps, checksum = $4" MEMOS_OF_GLOBAL
+          " ORDER BY verified_at DESC LIMIT 1", 4, NULL, params, NULL, NULL,
+        0);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+        return r;
+    PQclear(r);
+    return NULL;
+}
+
+char *sctl_memo_stamps(PGconn *conn, const char *global, const SctlSchema *s,
+                       bool *same_schema)
+{
+    PGresult *r = memo_of_global(conn, global, s, false);
+    *same_schema = r && strcmp(PQgetvalue(r, 0, 1), "t") == 0;
+    char *stamps = r ? sctl_xstrdup(PQgetvalue(r, 0, 0)) : NULL;
     PQclear(r);
     return stamps;
 }
@@ -258,18 +271,8 @@ char *sctl_memo_stamps(PGconn *conn, const char *global, const SctlSchema *s,
 bool sctl_memo_has_stamps(PGconn *conn, const char *global,
                           const SctlSchema *s)
 {
-    if (declares_rows(s) || !sctl_query_bool(conn, SQL_HAS_MEMO))
-        return false;
-    char version[16];
-    snprintf(version, sizeof version, "%d", PQserverVersion(conn));
-    const char *params[3] = {READER_VERSION, version, global};
-    PGresult *r = PQexecParams(conn, "SELECT EXISTS (SELECT FROM"
-                               " schemactl.clean_at WHERE reader = $1 AND"
-                               " server_version = $2::int AND global = $3"
-                               " AND objects >= 0 AND stamps IS NOT NULL)",
-                               3, NULL, params, NULL, NULL, 0);
-    bool yes = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
-               strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PGresult *r = memo_of_global(conn, global, s, true);
+    bool yes = r != NULL;
     PQclear(r);
     return yes;
 }

@@ -262,11 +262,13 @@ bool sctl_memo_has_stamps(PGconn *conn, const char *global,
 /* Each relation's catalog rows summed, with the global part. */
 SctlStamps *sctl_stamps_read(PGconn *conn, const char *const *schemas,
                              int nschemas, char **err);
-/* The query of the sums, for a connection of the same snapshot; and the
- * stamps of its rows and the global part (both taken). */
+/* The query of the sums, for a connection of the same snapshot. */
 const char *sctl_stamps_sql(void);
-SctlStamps *sctl_stamps_of(const char *const *schemas, int nschemas,
-                           char *global, PGresult *rows);
+/* The stamps of its rows (run here when NULL) with the global part (both
+ * taken, freed on failure too); NULL and *err if the query failed. */
+SctlStamps *sctl_stamps_take(PGconn *conn, const char *const *schemas,
+                             int nschemas, char *global, PGresult *rows,
+                             char **err);
 void sctl_stamps_free(SctlStamps *st);
 const char *sctl_stamps_global(const SctlStamps *st);
 /* The stamps as the memo keeps them, with what declared says of each

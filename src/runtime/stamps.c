@@ -167,21 +167,23 @@ SctlStamps *sctl_stamps_read(PGconn *conn, const char *const *schemas,
                              int nschemas, char **err)
 {
     char *global = sctl_fingerprint_global(conn, schemas, nschemas, err);
-    if (!global)
-        return NULL;
-    PGresult *r = PQexec(conn, SQL_STAMPS);
+    return global ? sctl_stamps_take(conn, schemas, nschemas, global, NULL,
+                                     err)
+                  : NULL;
+}
+
+SctlStamps *sctl_stamps_take(PGconn *conn, const char *const *schemas,
+                             int nschemas, char *global, PGresult *r,
+                             char **err)
+{
+    if (!r)
+        r = PQexec(conn, SQL_STAMPS);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         *err = sctl_failure(conn, r, "stamps");
         PQclear(r);
         free(global);
         return NULL;
     }
-    return sctl_stamps_of(schemas, nschemas, global, r);
-}
-
-SctlStamps *sctl_stamps_of(const char *const *schemas, int nschemas,
-                           char *global, PGresult *r)
-{
     SctlStamps *st = sctl_xmalloc(sizeof *st);
     *st = (SctlStamps){schemas, nschemas, global, r, PQntuples(r), NULL,
                        NULL, 0, 0, NULL, NULL, NULL, 0};
